@@ -1,0 +1,307 @@
+import type * as net from 'node:net';
+import {
+  createResponse,
+  decodeCommand,
+  encodeCommandParts,
+  FLAG_RESPONSE,
+  isOneway,
+  isResponse,
+  SerializeType,
+  type RemotingCommand,
+} from '../../protocol/command';
+import { FrameDecoder } from '../../protocol/frame';
+import { isProtocolError } from '../../protocol/errors';
+import { ResponseCode } from '../../protocol/codes';
+import type { Logger } from '../common';
+import { RemotingError } from './errors';
+import type { ConnectionLimits } from './limits';
+import { notSupportedRemark, SUSPENDED, type ProcessorRegistry, type ProcessorResult, type RequestContext } from './processor';
+
+export interface ConnectionHost {
+  readonly registry: ProcessorRegistry;
+  readonly limits: ConnectionLimits;
+  readonly logger: Logger;
+  /** MQVersion ordinal written on responses this side creates. */
+  readonly version: number;
+  nextOpaque(): number;
+  onClose(conn: Connection, reason: string): void;
+}
+
+interface Pending {
+  resolve(cmd: RemotingCommand): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+  code: number;
+}
+
+let nextConnectionId = 1;
+
+function normalizeHost(h: string | undefined): string {
+  if (h === undefined) return 'unknown';
+  return h.startsWith('::ffff:') ? h.slice(7) : h;
+}
+
+/** "ip:port" as clients and Java's RemotingHelper show it. */
+export function formatAddress(host: string | undefined, port: number | undefined): string {
+  const h = normalizeHost(host);
+  return h.includes(':') ? `[${h}]:${port ?? 0}` : `${h}:${port ?? 0}`;
+}
+
+/**
+ * One TCP connection speaking RemotingCommand frames in both directions: requests from the peer go to the
+ * host's processor registry; responses to our own requests are matched by opaque. Back-pressure: reading from
+ * the peer pauses while too many of its requests are in flight or too many bytes wait to be written to it.
+ */
+export class Connection {
+  readonly id = nextConnectionId++;
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  readonly remoteHost: string;
+  readonly remotePort: number;
+  /** Per-layer state (e.g. the broker's client channel info). */
+  readonly attributes = new Map<string, unknown>();
+  private readonly decoder: FrameDecoder;
+  private readonly pending = new Map<number, Pending>();
+  private inFlight = 0;
+  private pausedForWrite = false;
+  private pausedForInFlight = false;
+  private corked = false;
+  private closing: string | null = null;
+  private readonly closeListeners: ((reason: string) => void)[] = [];
+  lastReadAt = Date.now();
+
+  constructor(
+    readonly socket: net.Socket,
+    private readonly host: ConnectionHost,
+  ) {
+    this.remoteHost = normalizeHost(socket.remoteAddress);
+    this.remotePort = socket.remotePort ?? 0;
+    this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
+    this.localAddress = formatAddress(socket.localAddress, socket.localPort);
+    this.decoder = new FrameDecoder(host.limits.frameSizeMax);
+    socket.setNoDelay(true);
+    if (host.limits.idleTimeoutMs > 0) {
+      socket.setTimeout(host.limits.idleTimeoutMs, () => this.close(`idle for ${host.limits.idleTimeoutMs} ms`));
+    }
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => {
+      if (this.pausedForWrite) {
+        this.pausedForWrite = false;
+        this.updateFlow();
+      }
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      this.host.logger.debug({ remote: this.remoteAddress, err: e.code ?? e.message }, 'connection error');
+      this.close(`socket error ${e.code ?? e.message}`);
+    });
+    socket.on('close', () => this.close('closed by peer'));
+  }
+
+  get closed(): boolean {
+    return this.closing !== null;
+  }
+
+  /** Number of our requests waiting for an answer. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  onClose(listener: (reason: string) => void): void {
+    if (this.closing !== null) listener(this.closing);
+    else this.closeListeners.push(listener);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastReadAt = Date.now();
+    try {
+      this.decoder.push(chunk, (payload) => this.onFrame(payload));
+    } catch (e) {
+      if (isProtocolError(e)) {
+        this.host.logger.warn({ remote: this.remoteAddress, kind: e.kind }, `closing connection: ${e.message}`);
+        this.close(`protocol error ${e.kind}`);
+      } else {
+        this.host.logger.error({ remote: this.remoteAddress, err: e }, 'closing connection after an internal error');
+        this.close('internal error');
+      }
+    }
+  }
+
+  private onFrame(payload: Buffer): void {
+    if (this.closing !== null) return;
+    const cmd = decodeCommand(payload);
+    if (isResponse(cmd)) {
+      const p = this.pending.get(cmd.opaque);
+      if (p === undefined) {
+        this.host.logger.debug({ remote: this.remoteAddress, opaque: cmd.opaque }, 'response matches no request');
+        return;
+      }
+      this.pending.delete(cmd.opaque);
+      clearTimeout(p.timer);
+      p.resolve(cmd);
+      return;
+    }
+    this.dispatch(cmd);
+  }
+
+  private dispatch(request: RemotingCommand): void {
+    const processor = this.host.registry.get(request.code);
+    if (processor === undefined) {
+      this.respond(request, this.errorResponse(request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, notSupportedRemark(request.code)));
+      return;
+    }
+    const ctx: RequestContext = { connection: this, request, receivedAt: Date.now() };
+    this.inFlight++;
+    if (this.inFlight >= this.host.limits.inFlightRequestsMax && !this.pausedForInFlight) {
+      this.pausedForInFlight = true;
+      this.updateFlow();
+    }
+    let result: ProcessorResult | Promise<ProcessorResult>;
+    try {
+      result = processor(ctx);
+    } catch (e) {
+      this.finish(request, this.internalError(request, e));
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (r) => this.finish(request, r),
+        (e: unknown) => this.finish(request, this.internalError(request, e)),
+      );
+    } else {
+      this.finish(request, result);
+    }
+  }
+
+  private finish(request: RemotingCommand, result: ProcessorResult): void {
+    this.inFlight--;
+    if (this.pausedForInFlight && this.inFlight < this.host.limits.inFlightRequestsMax) {
+      this.pausedForInFlight = false;
+      this.updateFlow();
+    }
+    if (result === SUSPENDED) return;
+    this.respond(request, result);
+  }
+
+  private internalError(request: RemotingCommand, e: unknown): RemotingCommand {
+    this.host.logger.error({ remote: this.remoteAddress, code: request.code, err: e }, 'processor failed');
+    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return this.errorResponse(request, ResponseCode.SYSTEM_ERROR, msg);
+  }
+
+  /** A response with a code and remark to `request`, in its serialization. */
+  errorResponse(request: RemotingCommand, code: number, remark: string): RemotingCommand {
+    return createResponse(request, code, remark, this.host.version);
+  }
+
+  /**
+   * Writes `response` as the answer to `request` (its opaque, the response flag, and the request's serialization
+   * unless the code does not fit int16). Nothing is written for a oneway request, as in Java.
+   */
+  respond(request: RemotingCommand, response: RemotingCommand): void {
+    if (isOneway(request)) return;
+    response.opaque = request.opaque;
+    response.flag |= FLAG_RESPONSE;
+    response.serializeType =
+      request.serializeType === SerializeType.ROCKETMQ && (response.code > 32767 || response.code < -32768)
+        ? SerializeType.JSON
+        : request.serializeType;
+    this.write(response);
+  }
+
+  /** Writes one frame. Frames written in the same tick are flushed with one writev. */
+  write(cmd: RemotingCommand): boolean {
+    if (this.closing !== null) return false;
+    let parts: [Buffer, Buffer | null];
+    try {
+      parts = encodeCommandParts(cmd);
+    } catch (e) {
+      this.host.logger.error({ remote: this.remoteAddress, code: cmd.code, err: e }, 'cannot encode frame');
+      return false;
+    }
+    const s = this.socket;
+    if (!this.corked) {
+      this.corked = true;
+      s.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        s.uncork();
+      });
+    }
+    s.write(parts[0]);
+    if (parts[1] !== null) s.write(parts[1]);
+    if (!this.pausedForWrite && s.writableLength > this.host.limits.writeBufferHighBytes) {
+      this.pausedForWrite = true;
+      this.updateFlow();
+    }
+    return true;
+  }
+
+  private updateFlow(): void {
+    if (this.closing !== null) return;
+    if (this.pausedForWrite || this.pausedForInFlight) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  /** Sends a request and resolves with the peer's response (whatever its code). */
+  invoke(request: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+    return new Promise((resolve, reject) => {
+      if (this.closing !== null) {
+        reject(new RemotingError('CLOSED', `connection to ${this.remoteAddress} is closed (${this.closing})`));
+        return;
+      }
+      if (this.pending.size >= this.host.limits.pendingRequestsMax) {
+        reject(
+          new RemotingError(
+            'PENDING_FULL',
+            `${this.pending.size} requests to ${this.remoteAddress} await answers (pendingRequestsMax ${this.host.limits.pendingRequestsMax})`,
+          ),
+        );
+        return;
+      }
+      const opaque = this.host.nextOpaque();
+      request.opaque = opaque;
+      request.flag &= ~FLAG_RESPONSE;
+      const timer = setTimeout(() => {
+        if (this.pending.delete(opaque)) {
+          reject(
+            new RemotingError('TIMEOUT', `no answer from ${this.remoteAddress} to request code ${request.code} within ${timeoutMs} ms`),
+          );
+        }
+      }, timeoutMs);
+      timer.unref();
+      this.pending.set(opaque, { resolve, reject, timer, code: request.code });
+      if (!this.write(request)) {
+        this.pending.delete(opaque);
+        clearTimeout(timer);
+        reject(new RemotingError('SEND', `cannot send request code ${request.code} to ${this.remoteAddress}`));
+      }
+    });
+  }
+
+  /** Sends a oneway request (flag bit 1); no answer is expected. */
+  invokeOneway(request: RemotingCommand): boolean {
+    request.opaque = this.host.nextOpaque();
+    request.flag = (request.flag | 2) & ~FLAG_RESPONSE;
+    return this.write(request);
+  }
+
+  close(reason = 'closed'): void {
+    if (this.closing !== null) return;
+    this.closing = reason;
+    const err = new RemotingError('CLOSED', `connection to ${this.remoteAddress} closed: ${reason}`);
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    this.pending.clear();
+    this.socket.destroy();
+    this.host.onClose(this, reason);
+    for (const l of this.closeListeners.splice(0)) {
+      try {
+        l(reason);
+      } catch (e) {
+        this.host.logger.error({ err: e }, 'close listener failed');
+      }
+    }
+  }
+}

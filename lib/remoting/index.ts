@@ -1,0 +1,12 @@
+export { Connection, formatAddress } from './connection';
+export type { ConnectionHost } from './connection';
+export { RemotingServer } from './server';
+export type { RemotingServerOptions } from './server';
+export { RemotingClient } from './client';
+export type { RemotingClientOptions } from './client';
+export { ProcessorRegistry, SUSPENDED, notSupportedRemark } from './processor';
+export type { Processor, ProcessorResult, RequestContext } from './processor';
+export { RemotingError } from './errors';
+export type { RemotingErrorKind } from './errors';
+export { DEFAULT_CONNECTION_LIMITS } from './limits';
+export type { ConnectionLimits } from './limits';

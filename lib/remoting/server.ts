@@ -1,0 +1,115 @@
+import * as net from 'node:net';
+import type { Logger } from '../common';
+import { Connection, type ConnectionHost } from './connection';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './limits';
+import type { ProcessorRegistry } from './processor';
+
+export interface RemotingServerOptions {
+  host: string;
+  /** 0 picks an ephemeral port; read it back from `port` after start(). */
+  port: number;
+  registry: ProcessorRegistry;
+  logger: Logger;
+  /** MQVersion ordinal written on the responses this server creates. */
+  version: number;
+  limits?: Partial<ConnectionLimits>;
+  /** Connections accepted at once; further ones are closed on accept. */
+  connectionsMax?: number;
+  /** Human name for logs ('namesrv', 'broker', 'broker-vip'). */
+  name?: string;
+}
+
+/**
+ * TCP server speaking RemotingCommand frames. Every accepted socket becomes a Connection whose requests go to
+ * the registry. A broken frame closes only that connection; the server keeps serving everybody else.
+ */
+export class RemotingServer implements ConnectionHost {
+  readonly registry: ProcessorRegistry;
+  readonly limits: ConnectionLimits;
+  readonly logger: Logger;
+  readonly version: number;
+  readonly connectionsMax: number;
+  private readonly server: net.Server;
+  private readonly conns = new Set<Connection>();
+  private readonly connectListeners: ((c: Connection) => void)[] = [];
+  private readonly closeListeners: ((c: Connection, reason: string) => void)[] = [];
+  private opaque = 0;
+  private boundPort = 0;
+
+  constructor(private readonly opts: RemotingServerOptions) {
+    this.registry = opts.registry;
+    this.limits = { ...DEFAULT_CONNECTION_LIMITS, ...opts.limits };
+    this.logger = opts.logger.child({ ns: opts.name ?? 'remoting' });
+    this.version = opts.version;
+    this.connectionsMax = opts.connectionsMax ?? 10_000;
+    this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server.on('error', (e) => this.logger.error({ err: e }, 'server error'));
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get connections(): ReadonlySet<Connection> {
+    return this.conns;
+  }
+
+  onConnect(l: (c: Connection) => void): void {
+    this.connectListeners.push(l);
+  }
+
+  onConnectionClose(l: (c: Connection, reason: string) => void): void {
+    this.closeListeners.push(l);
+  }
+
+  nextOpaque(): number {
+    this.opaque = (this.opaque + 1) | 0;
+    return this.opaque;
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error): void => reject(e);
+      this.server.once('error', onError);
+      this.server.listen({ host: this.opts.host, port: this.opts.port, exclusive: true }, () => {
+        this.server.off('error', onError);
+        const addr = this.server.address();
+        this.boundPort = typeof addr === 'object' && addr !== null ? addr.port : this.opts.port;
+        this.logger.info({ host: this.opts.host, port: this.boundPort }, 'listening');
+        resolve();
+      });
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.conns.size >= this.connectionsMax) {
+      this.logger.warn({ remote: socket.remoteAddress, connectionsMax: this.connectionsMax }, 'connection refused: connectionsMax reached');
+      socket.destroy();
+      return;
+    }
+    const conn = new Connection(socket, this);
+    this.conns.add(conn);
+    this.logger.debug({ remote: conn.remoteAddress, id: conn.id }, 'connection accepted');
+    for (const l of this.connectListeners) l(conn);
+  }
+
+  onClose(conn: Connection, reason: string): void {
+    if (!this.conns.delete(conn)) return;
+    this.logger.debug({ remote: conn.remoteAddress, id: conn.id, reason }, 'connection closed');
+    for (const l of this.closeListeners) {
+      try {
+        l(conn, reason);
+      } catch (e) {
+        this.logger.error({ err: e }, 'connection close listener failed');
+      }
+    }
+  }
+
+  /** Stops accepting, closes every connection. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      for (const c of [...this.conns]) c.close('server shutting down');
+    });
+  }
+}

@@ -1,0 +1,143 @@
+import { ProtocolError } from '../errors';
+import { ByteWriter } from '../codec';
+import { LanguageCode } from '../codes';
+import { decodeBinaryHeader, encodeBinaryHeader } from './binary-header';
+import { decodeJsonHeader, encodeJsonHeader } from './json-header';
+import type { RemotingCommand } from './types';
+import { FLAG_ONEWAY, FLAG_RESPONSE, SerializeType } from './types';
+
+/**
+ * Frame = RemotingCommand on the wire (Java: RemotingCommand.decode, fastEncodeHeader; NettyEncoder):
+ *
+ *  0             4               8                 8+H              8+H+B
+ *  +-------------+---------------+-----------------+----------------+
+ *  | totalLength | headerLenWord | header (H)      | body (B)       |
+ *  | int32 BE    | int32 BE      | JSON or ROCKETMQ| opaque bytes   |
+ *  +-------------+---------------+-----------------+----------------+
+ *
+ *  totalLength   = 4 + H + B   (excludes its own 4 bytes)
+ *  headerLenWord = serializeType << 24 | H   (H < 2^24)
+ */
+export const FRAME_LENGTH_SIZE = 4;
+export const FRAME_HEADER_WORD_SIZE = 4;
+export const FRAME_PREFIX_SIZE = FRAME_LENGTH_SIZE + FRAME_HEADER_WORD_SIZE;
+export const HEADER_LENGTH_MAX = 0xffffff;
+
+const shared = new ByteWriter(4096);
+
+/**
+ * Encodes the frame prefix and header; the body is NOT copied. Returns [prefixAndHeader, body|null] so the
+ * transport can write both with one writev. The first buffer is freshly allocated.
+ */
+export function encodeCommandParts(cmd: RemotingCommand): [Buffer, Buffer | null] {
+  const w = shared.reset();
+  w.reserve(FRAME_PREFIX_SIZE);
+  if (cmd.serializeType === SerializeType.ROCKETMQ) {
+    encodeBinaryHeader(cmd, w);
+  } else {
+    w.bytes(encodeJsonHeader(cmd));
+  }
+  const headerLen = w.pos - FRAME_PREFIX_SIZE;
+  if (headerLen > HEADER_LENGTH_MAX) {
+    throw new ProtocolError('BAD_VALUE', `header of ${headerLen} bytes exceeds the 16 MiB header limit`);
+  }
+  const bodyLen = cmd.body === null ? 0 : cmd.body.length;
+  w.patchInt32(0, FRAME_HEADER_WORD_SIZE + headerLen + bodyLen);
+  w.patchInt32(4, (cmd.serializeType << 24) | headerLen);
+  return [w.finish(), bodyLen > 0 ? cmd.body : null];
+}
+
+/** Encodes a whole frame into one buffer (copies the body). */
+export function encodeCommand(cmd: RemotingCommand): Buffer {
+  const [head, body] = encodeCommandParts(cmd);
+  return body === null ? head : Buffer.concat([head, body]);
+}
+
+/**
+ * Decodes one frame given WITHOUT its 4-byte totalLength prefix (what FrameDecoder yields): the header length
+ * word, the header and the body. The body is a subarray of `payload` (no copy).
+ */
+export function decodeCommand(payload: Buffer): RemotingCommand {
+  if (payload.length < FRAME_HEADER_WORD_SIZE) {
+    throw new ProtocolError('FRAME_TOO_SMALL', `frame of ${payload.length} bytes has no header length word`);
+  }
+  const word = payload.readInt32BE(0);
+  const type = (word >>> 24) & 0xff;
+  const headerLen = word & HEADER_LENGTH_MAX;
+  const headerEnd = FRAME_HEADER_WORD_SIZE + headerLen;
+  if (headerEnd > payload.length) {
+    throw new ProtocolError(
+      'HEADER_LENGTH',
+      `header length ${headerLen} exceeds the frame (${payload.length - FRAME_HEADER_WORD_SIZE} bytes after the length word)`,
+    );
+  }
+  let cmd: RemotingCommand;
+  if (type === SerializeType.JSON) cmd = decodeJsonHeader(payload, FRAME_HEADER_WORD_SIZE, headerEnd);
+  else if (type === SerializeType.ROCKETMQ) cmd = decodeBinaryHeader(payload, FRAME_HEADER_WORD_SIZE, headerEnd);
+  else throw new ProtocolError('SERIALIZE_TYPE', `unknown serialize type ${type} (expected 0 JSON or 1 ROCKETMQ)`);
+  if (headerEnd < payload.length) cmd.body = payload.subarray(headerEnd);
+  return cmd;
+}
+
+/** Decodes a whole frame including its totalLength prefix (e.g. a fixture file). */
+export function decodeFrame(frame: Buffer): RemotingCommand {
+  if (frame.length < FRAME_LENGTH_SIZE) {
+    throw new ProtocolError('FRAME_TOO_SMALL', `frame of ${frame.length} bytes has no length`);
+  }
+  const total = frame.readInt32BE(0);
+  if (total !== frame.length - FRAME_LENGTH_SIZE) {
+    throw new ProtocolError('HEADER_LENGTH', `frame length field ${total} does not match ${frame.length - 4} bytes`);
+  }
+  return decodeCommand(frame.subarray(FRAME_LENGTH_SIZE));
+}
+
+export interface RequestInit {
+  code: number;
+  opaque: number;
+  version: number;
+  extFields?: Map<string, string> | null;
+  body?: Buffer | null;
+  remark?: string | null;
+  oneway?: boolean;
+  serializeType?: SerializeType;
+  language?: number;
+}
+
+export function createRequest(init: RequestInit): RemotingCommand {
+  return {
+    code: init.code,
+    language: init.language ?? LanguageCode.JAVA,
+    version: init.version,
+    opaque: init.opaque,
+    flag: init.oneway ? FLAG_ONEWAY : 0,
+    remark: init.remark ?? null,
+    extFields: init.extFields ?? null,
+    body: init.body ?? null,
+    serializeType: init.serializeType ?? SerializeType.JSON,
+  };
+}
+
+/**
+ * A response to `request`: same opaque, response flag, and the request's serialization (Apogee mirrors the
+ * caller; Java servers answer in their own configured type, which clients accept either way).
+ */
+export function createResponse(
+  request: RemotingCommand,
+  code: number,
+  remark: string | null,
+  version: number,
+  extFields: Map<string, string> | null = null,
+  body: Buffer | null = null,
+): RemotingCommand {
+  return {
+    code,
+    language: LanguageCode.JAVA,
+    version,
+    opaque: request.opaque,
+    flag: FLAG_RESPONSE,
+    remark,
+    extFields,
+    body,
+    serializeType: request.serializeType,
+  };
+}

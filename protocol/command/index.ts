@@ -1,0 +1,15 @@
+export { SerializeType, FLAG_RESPONSE, FLAG_ONEWAY, isResponse, isOneway } from './types';
+export type { RemotingCommand } from './types';
+export {
+  encodeCommand,
+  encodeCommandParts,
+  decodeCommand,
+  decodeFrame,
+  createRequest,
+  createResponse,
+  FRAME_PREFIX_SIZE,
+  FRAME_LENGTH_SIZE,
+  HEADER_LENGTH_MAX,
+} from './command';
+export type { RequestInit } from './command';
+export { jsonQuote } from './json-string';

@@ -1,0 +1,1 @@
+export { FrameDecoder, FRAME_SIZE_MAX_DEFAULT } from './frame-decoder';
