@@ -1,4 +1,4 @@
-// Generated once from Apache RocketMQ sources and verified against the official jars by
+// Generated from the official 5.5.0 / 4.9.7 jars (protocol/fixtures/java*/codes.json) and verified by
 // protocol/codes/codes.test.ts (fixtures captured by compat-tests/oracle). Edit by hand only to follow upstream.
 
 /**
@@ -6,6 +6,10 @@
  * (Java: remoting/.../protocol/RemotingSysResponseCode.java, ResponseCode.java).
  */
 export const ResponseCode = {
+  RPC_TIME_OUT: -1006,
+  RPC_SEND_TO_CHANNEL_FAILED: -1004,
+  RPC_ADDR_IS_NULL: -1002,
+  RPC_UNKNOWN: -1000,
   SUCCESS: 0,
   SYSTEM_ERROR: 1,
   SYSTEM_BUSY: 2,
@@ -48,10 +52,6 @@ export const ResponseCode = {
   FLOW_CONTROL: 215,
   NOT_LEADER_FOR_QUEUE: 501,
   ILLEGAL_OPERATION: 604,
-  RPC_UNKNOWN: -1000,
-  RPC_ADDR_IS_NULL: -1002,
-  RPC_SEND_TO_CHANNEL_FAILED: -1004,
-  RPC_TIME_OUT: -1006,
   GO_AWAY: 1500,
   CONTROLLER_FENCED_MASTER_EPOCH: 2000,
   CONTROLLER_FENCED_SYNC_STATE_SET_EPOCH: 2001,
@@ -70,6 +70,8 @@ export const ResponseCode = {
   CONTROLLER_BROKER_ID_INVALID: 2014,
   CONTROLLER_JRAFT_INTERNAL_ERROR: 2015,
   CONTROLLER_BROKER_LIVE_INFO_NOT_EXISTS: 2016,
+  LMQ_QUOTA_EXCEEDED: 2017,
+  LITE_SUBSCRIPTION_QUOTA_EXCEEDED: 2018,
   USER_NOT_EXIST: 3001,
   POLICY_NOT_EXIST: 3002,
 } as const;

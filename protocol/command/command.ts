@@ -3,6 +3,7 @@ import { ByteWriter } from '../codec';
 import { LanguageCode } from '../codes';
 import { decodeBinaryHeader, encodeBinaryHeader } from './binary-header';
 import { decodeJsonHeader, encodeJsonHeader } from './json-header';
+import type { JsonDialect } from './json-string';
 import type { RemotingCommand } from './types';
 import { FLAG_ONEWAY, FLAG_RESPONSE, SerializeType } from './types';
 
@@ -29,13 +30,13 @@ const shared = new ByteWriter(4096);
  * Encodes the frame prefix and header; the body is NOT copied. Returns [prefixAndHeader, body|null] so the
  * transport can write both with one writev. The first buffer is freshly allocated.
  */
-export function encodeCommandParts(cmd: RemotingCommand): [Buffer, Buffer | null] {
+export function encodeCommandParts(cmd: RemotingCommand, dialect: JsonDialect = 'fastjson2'): [Buffer, Buffer | null] {
   const w = shared.reset();
   w.reserve(FRAME_PREFIX_SIZE);
   if (cmd.serializeType === SerializeType.ROCKETMQ) {
     encodeBinaryHeader(cmd, w);
   } else {
-    w.bytes(encodeJsonHeader(cmd));
+    w.bytes(encodeJsonHeader(cmd, dialect));
   }
   const headerLen = w.pos - FRAME_PREFIX_SIZE;
   if (headerLen > HEADER_LENGTH_MAX) {
@@ -48,8 +49,8 @@ export function encodeCommandParts(cmd: RemotingCommand): [Buffer, Buffer | null
 }
 
 /** Encodes a whole frame into one buffer (copies the body). */
-export function encodeCommand(cmd: RemotingCommand): Buffer {
-  const [head, body] = encodeCommandParts(cmd);
+export function encodeCommand(cmd: RemotingCommand, dialect: JsonDialect = 'fastjson2'): Buffer {
+  const [head, body] = encodeCommandParts(cmd, dialect);
   return body === null ? head : Buffer.concat([head, body]);
 }
 

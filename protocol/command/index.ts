@@ -13,3 +13,4 @@ export {
 } from './command';
 export type { RequestInit } from './command';
 export { jsonQuote } from './json-string';
+export type { JsonDialect } from './json-string';

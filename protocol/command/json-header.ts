@@ -1,6 +1,6 @@
 import { ProtocolError } from '../errors';
 import { languageName, parseLanguage } from '../codes';
-import { jsonQuote } from './json-string';
+import { jsonQuote, type JsonDialect } from './json-string';
 import type { RemotingCommand } from './types';
 import { SerializeType } from './types';
 
@@ -15,13 +15,13 @@ import { SerializeType } from './types';
  * as numeric strings (fastjson does); the Go client's layout ({"code":..,"language":"GO",...,"remark":""}) too.
  */
 
-export function encodeJsonHeader(cmd: RemotingCommand): Buffer {
+export function encodeJsonHeader(cmd: RemotingCommand, dialect: JsonDialect = 'fastjson2'): Buffer {
   let s = '{"code":' + (cmd.code | 0);
   if (cmd.extFields !== null) {
     s += ',"extFields":{';
     let first = true;
     for (const [k, v] of cmd.extFields) {
-      s += (first ? '' : ',') + jsonQuote(k) + ':' + jsonQuote(v);
+      s += (first ? '' : ',') + jsonQuote(k, dialect) + ':' + jsonQuote(v, dialect);
       first = false;
     }
     s += '}';
@@ -29,7 +29,7 @@ export function encodeJsonHeader(cmd: RemotingCommand): Buffer {
   s += ',"flag":' + (cmd.flag | 0);
   s += ',"language":"' + (languageName(cmd.language) ?? 'JAVA') + '"';
   s += ',"opaque":' + (cmd.opaque | 0);
-  if (cmd.remark !== null) s += ',"remark":' + jsonQuote(cmd.remark);
+  if (cmd.remark !== null) s += ',"remark":' + jsonQuote(cmd.remark, dialect);
   s += ',"serializeTypeCurrentRPC":"JSON"';
   s += ',"version":' + (cmd.version | 0);
   s += '}';

@@ -38,8 +38,8 @@ export function req<K extends FieldKind>(kind: K, o: Opts = {}): FieldSpec<K, tr
   return { kind, required: true, primitive: false, notNull: true, ...o };
 }
 /** Boxed field with a Java initializer (`Boolean order = false;`): present unless a peer sends nothing. */
-export function dflt<K extends FieldKind>(kind: K, value: KindValue<K>, o: Opts = {}): FieldSpec<K, true> {
-  return { kind, required: true, primitive: false, notNull: false, ...o, default: value };
+export function dflt<K extends FieldKind>(kind: K, value: KindValue<K>, o: Opts & { notNull?: boolean } = {}): FieldSpec<K, true> {
+  return { kind, required: true, primitive: false, ...o, notNull: o.notNull ?? false, default: value };
 }
 /** Java primitive (`int x;`, `boolean x;`), not @CFNotNull. */
 export function prim<K extends FieldKind>(kind: K, o: Opts = {}): FieldSpec<K, true> {

@@ -314,6 +314,7 @@ export const PullMessageRequestHeader = header(
   {
     consumerGroup: req('string'),
     topic: req('string'),
+    liteTopic: opt('string', { note: '5.5.0 lite topics' }),
     queueId: req('int'),
     queueOffset: req('long'),
     maxMsgNums: req('int'),
@@ -466,6 +467,7 @@ export const SearchOffsetRequestHeader = header(
     queueId: req('int'),
     timestamp: req('long'),
     boundaryType: opt('string', { note: 'Java BoundaryType: "lower" or "upper" (case-insensitive), default lower; 5.x only' }),
+    liteTopic: opt('string', { note: '5.5.0 lite topics' }),
     ...TOPIC_BASE,
   },
 );
@@ -485,6 +487,8 @@ export const QueryMessageRequestHeader = header(
     maxNum: req('int'),
     beginTimestamp: req('long'),
     endTimestamp: req('long'),
+    lastKey: opt('string', { note: '5.5.0 paged query' }),
+    indexType: opt('string', { note: '5.5.0' }),
     ...TOPIC_BASE,
   },
 );
@@ -515,7 +519,7 @@ export const CreateTopicRequestHeader = header(
     perm: req('int'),
     topicFilterType: req('string'),
     topicSysFlag: opt('int'),
-    order: dflt('boolean', false),
+    order: dflt('boolean', false, { notNull: true }),
     attributes: opt('string', { note: '5.x only' }),
     force: dflt('boolean', false, { note: '5.x only' }),
     ...TOPIC_BASE,
@@ -597,7 +601,7 @@ export const GetAllTopicConfigRequestHeader = header(
 export const GetAllTopicConfigResponseHeader = header(
   'GetAllTopicConfigResponseHeader',
   {
-    totalTopicNum: req('int', { note: '5.x only' }),
+    totalTopicNum: opt('int', { note: '5.x only' }),
   },
 );
 export const GetAllSubscriptionGroupRequestHeader = header(
@@ -787,6 +791,7 @@ export const AckMessageRequestHeader = header(
     queueId: req('int'),
     extraInfo: req('string'),
     offset: req('long'),
+    liteTopic: opt('string', { note: '5.5.0 lite topics' }),
     ...TOPIC_BASE,
   },
 );
@@ -799,6 +804,8 @@ export const ChangeInvisibleTimeRequestHeader = header(
     extraInfo: req('string'),
     offset: req('long'),
     invisibleTime: req('long'),
+    liteTopic: opt('string', { note: '5.5.0 lite topics' }),
+    suspend: prim('boolean', { note: '5.5.0' }),
     ...TOPIC_BASE,
   },
 );
@@ -830,6 +837,8 @@ export const NotificationRequestHeader = header(
     bornTime: primReq('long'),
     order: dflt('boolean', false),
     attemptId: opt('string'),
+    expType: opt('string', { note: '5.5.0' }),
+    exp: opt('string', { note: '5.5.0' }),
     ...TOPIC_BASE,
   },
 );
