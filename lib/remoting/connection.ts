@@ -97,6 +97,11 @@ export class Connection {
     socket.on('close', () => this.close('closed by peer'));
   }
 
+  /** MQVersion ordinal this side writes on the responses it creates. */
+  get version(): number {
+    return this.host.version;
+  }
+
   get closed(): boolean {
     return this.closing !== null;
   }

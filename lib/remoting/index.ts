@@ -5,6 +5,8 @@ export type { RemotingServerOptions } from './server';
 export { RemotingClient } from './client';
 export type { RemotingClientOptions } from './client';
 export { ProcessorRegistry, SUSPENDED, notSupportedRemark } from './processor';
+export { reply, ok, okWith, requestHeader } from './reply';
+export type { HeaderOrReply } from './reply';
 export type { Processor, ProcessorResult, RequestContext } from './processor';
 export { RemotingError } from './errors';
 export type { RemotingErrorKind } from './errors';

@@ -9,3 +9,4 @@ export {
   javaParseDouble,
   javaDoubleToString,
 } from './java';
+export { parseJavaProperties, formatJavaProperties } from './properties-text';
