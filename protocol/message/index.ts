@@ -1,0 +1,159 @@
+export {
+  MAGIC_CODE_V1,
+  MAGIC_CODE_V2,
+  BLANK_MAGIC_CODE,
+  BLANK_RECORD_SIZE,
+  MSG_TOTAL_SIZE_OFFSET,
+  MSG_MAGIC_CODE_OFFSET,
+  MSG_BODY_CRC_OFFSET,
+  MSG_QUEUE_ID_OFFSET,
+  MSG_FLAG_OFFSET,
+  MSG_QUEUE_OFFSET_OFFSET,
+  MSG_PHYSICAL_OFFSET_OFFSET,
+  MSG_SYS_FLAG_OFFSET,
+  MSG_BORN_TIMESTAMP_OFFSET,
+  MSG_BORN_HOST_OFFSET,
+  MSG_STORE_TIMESTAMP_OFFSET_V4,
+  MSG_FIXED_SIZE,
+  MSG_SIZE_MIN,
+  IPV4_SIZE,
+  IPV6_SIZE,
+  HOST_V4_SIZE,
+  HOST_V6_SIZE,
+  PROPERTIES_BYTES_MAX,
+  TOPIC_BYTES_MAX_V1,
+  TOPIC_BYTES_MAX_V2,
+  MessageSysFlag,
+  HOST_V6_FLAGS,
+  PullSysFlag,
+  buildPullSysFlag,
+  hasPullFlag,
+  transactionValue,
+  resetTransactionValue,
+  storedQueueOffset,
+  clearCompressedFlag,
+  compressionTypeOf,
+  bornHostSize,
+  storeHostSize,
+  storeTimestampOffset,
+  storeHostOffset,
+  reconsumeTimesOffset,
+  preparedTransactionOffsetOffset,
+  bodyLengthOffset,
+  bodyOffset,
+  topicLengthSize,
+  versionOfMagic,
+  magicOfVersion,
+  storedMessageSize,
+} from './layout';
+export type { MessageVersion, CompressionType } from './layout';
+
+export { formatIp, formatHost, parseIp, parseHost, isIpv4Mapped } from './host';
+export type { HostAddress } from './host';
+
+export { crc32, bodyCrc } from './crc';
+
+export {
+  scanRecord,
+  newRecordScan,
+  decodeStoredMessage,
+  decodeStoredMessages,
+  encodeStoredMessage,
+  encodeStoredMessageInto,
+  storedMessageSizeOf,
+  isBlankRecord,
+  writeBlankRecord,
+  encodeBlankRecord,
+  readBlankRecord,
+  peekTotalSize,
+  peekMagicCode,
+  peekBodyCrc,
+  peekQueueId,
+  peekFlag,
+  peekQueueOffset,
+  peekPhysicalOffset,
+  peekSysFlag,
+  peekBornTimestamp,
+  peekStoreTimestamp,
+  peekStoreHostPos,
+  peekReconsumeTimes,
+  peekPreparedTransactionOffset,
+  peekBodyLength,
+  peekBodyPos,
+  peekTopicLength,
+  peekTopicPos,
+  peekTopic,
+  peekPropertiesLength,
+  peekPropertiesPos,
+  patchQueueOffset,
+  patchPhysicalOffset,
+  patchStoreTimestamp,
+  patchBodyCrc,
+  computeRecordBodyCrc,
+} from './record';
+export type { StoredMessage, StoredMessageInit, DecodedRecord, DecodeRecordOptions, RecordScan } from './record';
+
+export {
+  NAME_VALUE_SEPARATOR,
+  PROPERTY_SEPARATOR,
+  MessageConst,
+  RESERVED_PROPERTY_NAMES,
+  parseProperties,
+  parsePropertiesBytes,
+  stringifyProperties,
+  propertiesByteLength,
+  checkPropertiesSize,
+  getProperty,
+  getPropertyBytes,
+  javaHashMapOrder,
+} from './properties';
+export type { StringifyPropertiesOptions } from './properties';
+
+export {
+  BATCH_ENTRY_FIXED_SIZE,
+  scanBatchEntry,
+  newBatchEntryScan,
+  decodeBatch,
+  countBatch,
+  encodeBatch,
+} from './batch';
+export type { BatchMessage, BatchMessageInit, BatchEntryScan } from './batch';
+
+export {
+  OFFSET_MSG_ID_LENGTH_V4,
+  OFFSET_MSG_ID_LENGTH_V6,
+  UNIQ_ID_LENGTH_V4,
+  UNIQ_ID_LENGTH_V6,
+  createOffsetMsgId,
+  offsetMsgIdOfRecord,
+  decodeOffsetMsgId,
+  UniqIdGenerator,
+  localMonthStart,
+  utcMonthStart,
+  ipFromUniqId,
+  ipStringFromUniqId,
+  pidFromUniqId,
+  nearlyTimeFromUniqId,
+} from './msgid';
+export type { OffsetMsgId, UniqIdGeneratorOptions, MonthStartFn, NearlyTimeOptions } from './msgid';
+
+export {
+  SCHEDULE_TOPIC,
+  DEFAULT_MESSAGE_DELAY_LEVEL,
+  tagsCode,
+  parseDelayLevels,
+  DelayLevelTable,
+  consumeQueueTagsCode,
+} from './tags';
+export type { TagsCodeInput } from './tags';
+
+export {
+  INFLATED_BODY_BYTES_MAX_DEFAULT,
+  COMPRESS_LEVEL_DEFAULT,
+  deflateBody,
+  inflateBody,
+} from './compression';
+export type { InflateResult } from './compression';
+
+export { decodeMessages, toMessageView } from './decode-messages';
+export type { MessageView, DecodeMessagesOptions } from './decode-messages';
