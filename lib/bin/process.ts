@@ -1,0 +1,31 @@
+import type { Logger } from '../common';
+
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** APOGEE_LOG_LEVEL (fatal|error|warn|info|debug|trace|silent), default info. */
+export function logLevelFromEnv(): Level {
+  const v = process.env.APOGEE_LOG_LEVEL;
+  const ok: Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  return ok.includes(v as Level) ? (v as Level) : 'info';
+}
+
+/** SIGINT/SIGTERM close gracefully (flush, unregister) and exit; a second signal exits at once. */
+export function installShutdown(logger: Logger, close: () => Promise<void>): void {
+  let closing = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (closing) process.exit(1);
+    closing = true;
+    logger.info({ signal: sig }, 'shutting down');
+    close()
+      .then(() => {
+        logger.flush();
+        process.exit(0);
+      })
+      .catch((e: unknown) => {
+        logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

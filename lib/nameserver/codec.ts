@@ -1,0 +1,117 @@
+import type { Decoded } from '../../protocol/headers';
+import {
+  ClusterInfo,
+  DataVersion as DataVersionBody,
+  decodeRegisterBrokerBody as decodeRegisterBody,
+  KVTable,
+  TopicConfigSerializeWrapper,
+  TopicList,
+  TopicRouteData,
+  type TopicConfig,
+} from '../../protocol/bodies';
+import type { BrokerData, DataVersion, QueueData, RouteData, TopicConfigLike } from './route-info';
+
+/**
+ * The NameServer's seam to protocol/bodies: turns wire bodies into route-registry values and back. Routes,
+ * cluster info, topic lists and KV tables are written as compact standard JSON (quoted numeric keys).
+ */
+export interface RegistrationBody {
+  dataVersion: DataVersion;
+  topicConfigs: Map<string, TopicConfigLike>;
+  filterServerList: string[] | null;
+}
+
+function toDataVersion(dv: { counter: number; timestamp: number; stateVersion?: number }): DataVersion {
+  return { counter: dv.counter, timestamp: dv.timestamp, stateVersion: dv.stateVersion ?? 0 };
+}
+
+function toTopicConfigs(table: Map<string, TopicConfig>): Map<string, TopicConfigLike> {
+  const out = new Map<string, TopicConfigLike>();
+  for (const [name, tc] of table) {
+    out.set(name, {
+      topicName: tc.topicName ?? name,
+      readQueueNums: tc.readQueueNums,
+      writeQueueNums: tc.writeQueueNums,
+      perm: tc.perm,
+      topicSysFlag: tc.topicSysFlag,
+    });
+  }
+  return out;
+}
+
+const EMPTY: RegistrationBody = { dataVersion: { counter: 0, timestamp: 0, stateVersion: 0 }, topicConfigs: new Map(), filterServerList: null };
+
+/** REGISTER_BROKER body from a broker >= V3_0_11: RegisterBrokerBody, plain or compressed. */
+export function decodeRegisterBrokerBody(body: Buffer | null, compressed: boolean, version: number): Decoded<RegistrationBody> {
+  if (body === null) return { ok: true, value: EMPTY };
+  const d = decodeRegisterBody(body, compressed, { brokerVersion: version });
+  if (!d.ok) return d;
+  const w = d.value.topicConfigSerializeWrapper;
+  return {
+    ok: true,
+    value: { dataVersion: toDataVersion(w.dataVersion), topicConfigs: toTopicConfigs(w.topicConfigTable), filterServerList: d.value.filterServerList },
+  };
+}
+
+/** REGISTER_BROKER body from a broker older than V3_0_11: a bare TopicConfigSerializeWrapper. */
+export function decodeTopicConfigWrapper(body: Buffer | null): Decoded<RegistrationBody> {
+  if (body === null) return { ok: true, value: EMPTY };
+  const d = TopicConfigSerializeWrapper.decode(body);
+  if (!d.ok) return d;
+  return { ok: true, value: { dataVersion: toDataVersion(d.value.dataVersion), topicConfigs: toTopicConfigs(d.value.topicConfigTable), filterServerList: null } };
+}
+
+export function decodeDataVersion(body: Buffer | null): Decoded<DataVersion> {
+  if (body === null) return { ok: false, error: 'no body' };
+  const d = DataVersionBody.decode(body);
+  return d.ok ? { ok: true, value: toDataVersion(d.value) } : d;
+}
+
+export function encodeDataVersion(dv: DataVersion): Buffer {
+  return DataVersionBody.encode(dv);
+}
+
+function brokerDataOut(b: BrokerData) {
+  return {
+    brokerAddrs: new Map([...b.brokerAddrs].sort((x, y) => x[0] - y[0])),
+    brokerName: b.brokerName,
+    cluster: b.cluster,
+    enableActingMaster: b.enableActingMaster,
+    ...(b.zoneName !== undefined ? { zoneName: b.zoneName } : {}),
+  };
+}
+
+export function encodeRouteData(route: RouteData): Buffer {
+  return TopicRouteData.encode({
+    brokerDatas: route.brokerDatas.map(brokerDataOut),
+    filterServerTable: route.filterServerTable,
+    queueDatas: route.queueDatas,
+    ...(route.orderTopicConf !== undefined ? { orderTopicConf: route.orderTopicConf } : {}),
+  });
+}
+
+export function encodeClusterInfo(info: { brokerAddrTable: Map<string, BrokerData>; clusterAddrTable: Map<string, Set<string>> }): Buffer {
+  const brokerAddrTable = new Map([...info.brokerAddrTable].map(([k, v]) => [k, brokerDataOut(v)] as const));
+  const clusterAddrTable = new Map<string, string[]>([...info.clusterAddrTable].map(([k, v]): [string, string[]] => [k, [...v]]));
+  return ClusterInfo.encode({ brokerAddrTable, clusterAddrTable });
+}
+
+export function encodeTopicList(topics: string[], brokerAddr?: string): Buffer {
+  return TopicList.encode({ topicList: topics, ...(brokerAddr !== undefined ? { brokerAddr } : {}) });
+}
+
+export function encodeKvTable(table: Map<string, string>): Buffer {
+  return KVTable.encode({ table });
+}
+
+export function decodeRouteQueueDatas(body: Buffer | null): Decoded<QueueData[]> {
+  if (body === null) return { ok: true, value: [] };
+  const d = TopicRouteData.decode(body);
+  return d.ok ? { ok: true, value: d.value.queueDatas } : d;
+}
+
+/** GetBrokerMemberGroupResponseBody: {"brokerMemberGroup":{"brokerAddrs":{...},"brokerName":..,"cluster":..}}. */
+export function encodeBrokerMemberGroup(g: { cluster: string; brokerName: string; brokerAddrs: Map<number, string> }): Buffer {
+  const addrs = [...g.brokerAddrs].sort((a, b) => a[0] - b[0]).map(([id, a]) => `"${id}":${JSON.stringify(a)}`).join(',');
+  return Buffer.from(`{"brokerMemberGroup":{"brokerAddrs":{${addrs}},"brokerName":${JSON.stringify(g.brokerName)},"cluster":${JSON.stringify(g.cluster)}}}`);
+}
