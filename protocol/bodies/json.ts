@@ -1,3 +1,4 @@
+import { javaDoubleToString } from '../codec';
 import { jsonQuote, type JsonDialect } from '../command';
 import { ProtocolError } from '../errors';
 
@@ -462,14 +463,7 @@ function beanOf(o: JsonObject): OutBean {
 
 /** Double.toString as Java (and fastjson's RyuDouble / fastjson2) print it: shortest digits, 1.0E7, 1.0E-4, -0.0. */
 export function javaDouble(v: number): string {
-  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e7) {
-    const s = String(v);
-    return s.includes('.') ? s : s + '.0';
-  }
-  const [m, e] = v.toExponential().split('e') as [string, string];
-  return (m.includes('.') ? m : m + '.0') + 'E' + (e[0] === '+' ? e.slice(1) : e);
+  return javaDoubleToString(v);
 }
 
 const HEX = '0123456789ABCDEF';

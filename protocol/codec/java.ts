@@ -52,11 +52,20 @@ export function javaParseDouble(s: string): number | undefined {
   return Number(t.replace(/[dDfF]$/, ''));
 }
 
-/** String.valueOf(double) for the values headers carry: 1.0 not 1, NaN, Infinity. */
+/**
+ * Double.toString: "0.0", "1.5", "1.0E7", "1.0E-4", "NaN", "Infinity" (decimal between 1e-3 and 1e7, else
+ * computerized scientific notation; shortest round-trip digits).
+ */
 export function javaDoubleToString(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return 'Infinity';
   if (v === -Infinity) return '-Infinity';
-  if (Number.isInteger(v) && Math.abs(v) < 1e7) return v.toFixed(1);
-  return String(v);
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e7) {
+    const s = String(v);
+    return s.includes('.') ? s : s + '.0';
+  }
+  const [m, e] = v.toExponential().split('e') as [string, string];
+  return (m.includes('.') ? m : m + '.0') + 'E' + (e[0] === '+' ? e.slice(1) : e);
 }

@@ -34,6 +34,10 @@ describe('protocol/codec Java properties text', () => {
     assert.equal(m.size, 10);
   });
 
+  it('refuses a malformed \\uXXXX escape as Java loadConvert does', () => {
+    assert.throws(() => parseJavaProperties('k=\\u12'), /malformed \\uxxxx encoding/);
+  });
+
   it('writes MixAll#properties2String(sorted) output', () => {
     assert.equal(formatJavaProperties([['b', '2'], ['a', '1']]), 'a=1\nb=2\n');
   });

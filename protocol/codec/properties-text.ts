@@ -55,7 +55,9 @@ function unescape(s: string): string {
       continue;
     }
     const n = s[++i]!;
-    if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) {
+    if (n === 'u') {
+      // java.util.Properties#loadConvert throws on a malformed \uxxxx escape.
+      if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) throw new Error(`malformed \\uxxxx encoding in "${s}"`);
       out += String.fromCharCode(parseInt(s.slice(i + 1, i + 5), 16));
       i += 4;
     } else if (n === 't') out += '\t';

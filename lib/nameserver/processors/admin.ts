@@ -40,7 +40,13 @@ function writePerm(nc: NamesrvContext, ctx: RequestContext, wipe: boolean) {
 function updateConfig(nc: NamesrvContext, ctx: RequestContext) {
   const body = ctx.request.body;
   if (body === null) return ok(ctx);
-  const props = parseJavaProperties(body.toString('utf8'));
+  let props: Map<string, string>;
+  try {
+    props = parseJavaProperties(body.toString('latin1'));
+  } catch (e) {
+    // Java: MixAll.string2Properties returns null -> SYSTEM_ERROR "string2Properties error".
+    return reply(ctx, ResponseCode.SYSTEM_ERROR, `string2Properties error: ${(e as Error).message}`);
+  }
   const r = nc.updateConfig(props);
   return r.code === ResponseCode.SUCCESS ? ok(ctx) : reply(ctx, r.code, r.remark);
 }
