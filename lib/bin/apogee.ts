@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 import * as path from 'node:path';
 import { APOGEE_VERSION, createLogger, SERVER_VERSION_NAME } from '../common';
+import { Broker } from '../broker';
 import { NameServer } from '../nameserver';
+import { loadBrokerConfig } from './broker-config';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 import { loadNamesrvConfig, reportWarnings } from './namesrv-config';
 import { installShutdown, logLevelFromEnv } from './process';
 
 /**
  * apogee: one process, one command.
- *   apogee start     NameServer (127.0.0.1:9876) with data under ./data (override with flags)
+ *   apogee start     NameServer (127.0.0.1:9876) and broker (127.0.0.1:10911) in one process, data under ./data
  *   apogee version
  */
 const START_SPECS: OptionSpec[] = [
@@ -16,6 +18,9 @@ const START_SPECS: OptionSpec[] = [
   { long: 'host', value: true, help: 'address to listen on and advertise (default 127.0.0.1)' },
   { long: 'namesrvPort', value: true, help: 'NameServer port (default 9876)' },
   { long: 'namesrvConfig', value: true, help: 'namesrv.conf to load (Java property names)' },
+  { long: 'brokerPort', value: true, help: 'broker port (default 10911; the VIP port is brokerPort - 2)' },
+  { long: 'brokerConfig', value: true, help: 'broker.conf to load (Java property names)' },
+  { long: 'noBroker', value: false, help: 'run the NameServer only' },
   { short: 'h', long: 'help', value: false, help: 'print help' },
 ];
 
@@ -41,8 +46,30 @@ async function start(argv: string[]): Promise<void> {
   reportWarnings(logger, loaded.warnings);
   const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras });
   await ns.start();
-  console.log(`Apogee ${APOGEE_VERSION} (RocketMQ ${SERVER_VERSION_NAME} protocol): NameServer ${host}:${ns.port}, data ${dataDir}`);
+  let broker: Broker | undefined;
+  if (!args.options.has('noBroker')) {
+    const brokerFile = opt('brokerConfig');
+    const bl = loadBrokerConfig({
+      ...(brokerFile !== undefined ? { file: brokerFile } : {}),
+      defaultsOverride: new Map([
+        ['brokerIP1', host],
+        ['namesrvAddr', `${host}:${ns.port}`],
+        ['storePathRootDir', path.join(dataDir, 'store')],
+        ['bindAddress', host],
+      ]),
+      overrides: new Map(opt('brokerPort') !== undefined ? [['listenPort', opt('brokerPort')!]] : []),
+    });
+    for (const w of bl.warnings) logger.warn(w);
+    broker = await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras });
+    await broker.start();
+  }
+  console.log(
+    `Apogee ${APOGEE_VERSION} (RocketMQ ${SERVER_VERSION_NAME} protocol): NameServer ${host}:${ns.port}` +
+      (broker !== undefined ? `, broker ${broker.brokerAddr}` : '') +
+      `, data ${dataDir}`,
+  );
   installShutdown(logger, async () => {
+    await broker?.shutdown();
     await ns.close();
   });
 }
@@ -57,7 +84,7 @@ async function main(): Promise<void> {
       console.log(`apogee ${APOGEE_VERSION} (RocketMQ ${SERVER_VERSION_NAME} protocol)`);
       return;
     default:
-      console.log(['usage: apogee <command>', '  start     run the NameServer with embedded defaults', '  version   print the version'].join('\n'));
+      console.log(['usage: apogee <command>', '  start     run the NameServer and the broker with embedded defaults', '  version   print the version'].join('\n'));
       if (cmd !== undefined && cmd !== 'help' && cmd !== '-h' && cmd !== '--help') process.exit(2);
   }
 }

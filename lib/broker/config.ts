@@ -97,7 +97,7 @@ export const BrokerSchema = {
   registerNameServerPeriod: p.int(30000, 'ms between registrations (clamped 10000..60000)'),
   updateNameServerAddrPeriod: p.inertInt(120000),
   brokerHeartbeatInterval: p.inertInt(1000),
-  brokerNotActiveTimeoutMillis: p.long(10000, 'heartbeatTimeoutMillis sent to NameServers'),
+  brokerNotActiveTimeoutMillis: p.inertLong(10000, 'slave acting master mode only (not supported)'),
   enableNetWorkFlowControl: p.inertBoolean(false),
   enableBroadcastOffsetStore: p.inertBoolean(true),
   broadcastOffsetExpireSecond: p.inertLong(120),

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+import { configEntries, createLogger } from '../common';
+import { Broker, BrokerRemotingSchema, BrokerSchema } from '../broker';
+import { storeConfigSchema } from '../store';
+import { loadBrokerConfig } from './broker-config';
+import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
+import { installShutdown, logLevelFromEnv } from './process';
+
+/**
+ * mqbroker: the broker alone, with Java's flags (BrokerStartup): -c <broker.conf>, -n <namesrvAddr>, -p prints
+ * every config item and exits, -m prints the important ones, -h help.
+ */
+const SPECS: OptionSpec[] = [
+  { short: 'c', long: 'configFile', value: true, help: 'broker config properties file (broker.conf)' },
+  { short: 'n', long: 'namesrvAddr', value: true, help: 'NameServer addresses, e.g. 127.0.0.1:9876;10.0.0.2:9876' },
+  { short: 'p', long: 'printConfigItem', value: false, help: 'print all config items and exit' },
+  { short: 'm', long: 'printImportantConfig', value: false, help: 'print important config items and exit' },
+  { short: 'h', long: 'help', value: false, help: 'print help' },
+];
+
+const IMPORTANT = ['brokerClusterName', 'brokerName', 'brokerId', 'namesrvAddr', 'listenPort', 'brokerIP1', 'storePathRootDir', 'flushDiskType', 'brokerRole', 'autoCreateTopicEnable'];
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2), SPECS);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`mqbroker: ${e.message}\n${usage('mqbroker', SPECS)}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  if (args.options.has('help')) {
+    console.log(usage('mqbroker', SPECS));
+    return;
+  }
+  const overrides = new Map<string, string>();
+  const n = args.options.get('namesrvAddr') ?? process.env.NAMESRV_ADDR;
+  if (typeof n === 'string') overrides.set('namesrvAddr', n);
+  const file = args.options.get('configFile');
+  const loaded = loadBrokerConfig({ ...(typeof file === 'string' ? { file } : {}), overrides });
+  if (args.options.has('printConfigItem') || args.options.has('printImportantConfig')) {
+    const all = [...configEntries(BrokerSchema, loaded.config), ...configEntries(BrokerRemotingSchema, loaded.remoting), ...configEntries(storeConfigSchema, loaded.store)];
+    const only = args.options.has('printImportantConfig') ? all.filter(([k]) => IMPORTANT.includes(k)) : all;
+    for (const [k, v] of only) console.log(`${k}=${v}`);
+    return;
+  }
+  const logger = createLogger({ level: logLevelFromEnv(), name: 'mqbroker' });
+  for (const w of loaded.warnings) logger.warn(w);
+  if (loaded.inert.length > 0) logger.info({ keys: loaded.inert }, 'config keys accepted for Java compatibility without effect in Apogee');
+  const broker = await Broker.create({ config: loaded.config, remotingConfig: loaded.remoting, storeConfig: loaded.store, logger, extraProperties: loaded.extras });
+  await broker.start();
+  console.log(`The broker[${loaded.config.brokerName}, ${broker.brokerAddr}] boot success. serializeType=JSON and name server is ${loaded.config.namesrvAddr}`);
+  installShutdown(logger, () => broker.shutdown());
+}
+
+main().catch((e: unknown) => {
+  console.error(`mqbroker: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,296 @@
+import { formatJavaProperties } from '../../protocol/codec';
+import { ResponseCode } from '../../protocol/codes';
+import { DelayLevelTable, parseIp, UniqIdGenerator } from '../../protocol/message';
+import { applyProperties, configEntries, SERVER_VERSION, type Logger } from '../common';
+import { RemotingClient, RemotingServer, type Connection } from '../remoting';
+import { MessageStore, storeConfigSchema, type StoreConfig } from '../store';
+import { Broker2Client } from './client/broker2client';
+import { ConsumerManager } from './client/consumer-manager';
+import { ProducerManager } from './client/producer-manager';
+import { RebalanceLockManager } from './client/rebalance-lock-manager';
+import { BrokerRemotingSchema, BrokerSchema, type BrokerConfig, type BrokerRemotingConfig } from './config';
+import type { BrokerContext } from './context';
+import { PullRequestHoldService } from './longpolling/pull-request-hold-service';
+import { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
+import { SubscriptionGroupManager } from './metadata/subscription-group-manager';
+import { TopicConfigManager } from './metadata/topic-config-manager';
+import { processPull } from './processors/pull';
+import { Registrar } from './registrar';
+import { brokerRegistry } from './registration';
+import { ScheduleMessageService } from './schedule/schedule-message-service';
+import { BrokerStats } from './stats';
+import { TransactionService } from './transaction/transaction-service';
+
+export interface BrokerOptions {
+  config: BrokerConfig;
+  remotingConfig: BrokerRemotingConfig;
+  storeConfig: StoreConfig;
+  logger: Logger;
+  clock?: () => number;
+  /** Properties of the config file that no schema knows; kept and shown by GET_BROKER_CONFIG as Java does. */
+  extraProperties?: Map<string, string>;
+}
+
+/** Java: client channels not heard from for 120 s are dropped (ClientHousekeepingService). */
+const CHANNEL_EXPIRED_MS = 120_000;
+
+/**
+ * The broker: one process-level object wiring the store, the metadata managers, the client managers, the
+ * processors and the NameServer registration (Java: broker/.../BrokerController.java). It listens on listenPort
+ * and on the VIP port listenPort - 2 with the same handlers.
+ */
+export class Broker {
+  readonly ctx: BrokerContext;
+  private readonly servers: RemotingServer[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly registrar: Registrar;
+  private readonly schedule: ScheduleMessageService;
+  private readonly tx: TransactionService;
+  private readonly nsClient: RemotingClient;
+  private closed = false;
+
+  private constructor(
+    private readonly o: BrokerOptions,
+    readonly store: MessageStore,
+    ctx: BrokerContext,
+    parts: { registrar: Registrar; schedule: ScheduleMessageService; tx: TransactionService; nsClient: RemotingClient },
+  ) {
+    this.ctx = ctx;
+    this.registrar = parts.registrar;
+    this.schedule = parts.schedule;
+    this.tx = parts.tx;
+    this.nsClient = parts.nsClient;
+  }
+
+  static async create(o: BrokerOptions): Promise<Broker> {
+    const now = o.clock ?? Date.now;
+    const config = { ...o.config };
+    const logger = o.logger.child({ ns: 'broker' });
+    if (config.brokerIP1 === '') config.brokerIP1 = '127.0.0.1';
+    if (config.brokerIP2 === '') config.brokerIP2 = config.brokerIP1;
+    const storeConfig = { ...o.storeConfig };
+    const store = await MessageStore.open(storeConfig, { logger: o.logger.child({ ns: 'store' }), clock: { now } });
+    const extras = new Map(o.extraProperties ?? []);
+    const root = storeConfig.storePathRootDir;
+    let ctxRef: BrokerContext | undefined;
+    const ip = parseIp(config.brokerIP1);
+    if (ip === undefined) throw new Error(`brokerIP1=${config.brokerIP1} is not an IP address; set brokerIP1 to the address clients reach`);
+    // Filled in once the registrar exists; topic changes before that need no re-registration.
+    const hooks = { registerSoon: (): void => undefined };
+    {
+      const topics = new TopicConfigManager({
+        storePathRootDir: root,
+        brokerClusterName: config.brokerClusterName,
+        brokerName: config.brokerName,
+        autoCreateTopicEnable: config.autoCreateTopicEnable,
+        defaultTopicQueueNums: config.defaultTopicQueueNums,
+        clusterTopicEnable: config.clusterTopicEnable,
+        brokerTopicEnable: config.brokerTopicEnable,
+        traceTopicEnable: config.traceTopicEnable,
+        msgTraceTopicName: config.msgTraceTopicName,
+        topicsMax: config.topicsMax,
+        logger,
+        now,
+        onChange: () => hooks.registerSoon(),
+      });
+      const groups = new SubscriptionGroupManager({ storePathRootDir: root, autoCreateSubscriptionGroup: config.autoCreateSubscriptionGroup, groupsMax: config.groupsMax, logger, now });
+      const offsets = new ConsumerOffsetManager(root, logger, now);
+      const toClient = new Broker2Client(logger);
+      const consumers = new ConsumerManager({
+        logger,
+        now,
+        channelExpiredMs: CHANNEL_EXPIRED_MS,
+        clientChannelsMax: config.clientChannelsMax,
+        onMembersChanged: (group, info) => {
+          for (const c of info.channels.values()) toClient.notifyConsumerIdsChanged(c.connection, group);
+        },
+      });
+      const producers = new ProducerManager(logger, now, CHANNEL_EXPIRED_MS, config.clientChannelsMax);
+      const locks = new RebalanceLockManager(now);
+      const stats = new BrokerStats(now);
+      let wake: (h: Parameters<PullRequestHoldService['suspend']>[0]) => void = () => undefined;
+      const holds = new PullRequestHoldService({
+        logger,
+        now,
+        pullHoldRequestsMax: config.pullHoldRequestsMax,
+        pullHoldMsMax: config.pullHoldMsMax,
+        maxOffset: (t, q) => store.getMaxOffsetInQueue(t, q),
+        wake: (h) => wake(h),
+      });
+      const port = o.config.listenPort;
+      const ctx: BrokerContext = {
+        config,
+        remotingConfig: o.remotingConfig,
+        storeConfig,
+        store,
+        topics,
+        groups,
+        offsets,
+        consumers,
+        producers,
+        locks,
+        holds,
+        toClient,
+        stats,
+        delayLevels: new DelayLevelTable(storeConfig.messageDelayLevel),
+        uniqIds: new UniqIdGenerator({ ip, pid: process.pid, clock: now }),
+        logger,
+        brokerAddr: `${config.brokerIP1}:${port}`,
+        storeHost: { ip, port },
+        bootTimestamp: now(),
+        now,
+        registerSoon: () => hooks.registerSoon(),
+        updateConfig: (props) => updateConfig(ctx, props, extras),
+        configText: () => configText(ctx, extras),
+      };
+      wake = (h) => {
+        if (h.connection.closed) return;
+        void Promise.resolve(processPull(ctx, { connection: h.connection, request: h.request, receivedAt: now() }, false)).then(
+          (r) => {
+            if (typeof r !== 'symbol') h.connection.respond(h.request, r);
+          },
+          (e: unknown) => logger.error({ err: e }, 'held pull failed on wake-up'),
+        );
+      };
+      ctxRef = ctx;
+    }
+    const ctx = ctxRef!;
+    ctx.topics.load();
+    ctx.groups.load();
+    ctx.offsets.load();
+    const nsClient = new RemotingClient({ logger: o.logger, version: SERVER_VERSION });
+    const registrar = new Registrar({
+      config,
+      brokerAddr: ctx.brokerAddr,
+      haServerAddr: `${config.brokerIP2}:${config.listenPort + 1}`,
+      topics: ctx.topics,
+      client: nsClient,
+      logger,
+    });
+    hooks.registerSoon = () => registrar.registerSoon();
+    const schedule = new ScheduleMessageService({ store, levels: ctx.delayLevels, storePathRootDir: root, logger, now });
+    schedule.load();
+    const tx = new TransactionService({
+      store,
+      offsets: ctx.offsets,
+      producers: ctx.producers,
+      toClient: ctx.toClient,
+      storeHost: ctx.storeHost,
+      brokerName: config.brokerName,
+      logger,
+      now,
+      transactionTimeOutMs: config.transactionTimeOut,
+      transactionCheckMax: config.transactionCheckMax,
+      transactionCheckIntervalMs: config.transactionCheckInterval,
+    });
+    await tx.load();
+    return new Broker(o, store, ctx, { registrar, schedule, tx, nsClient });
+  }
+
+  get port(): number {
+    return this.servers[0]?.port ?? 0;
+  }
+
+  get brokerAddr(): string {
+    return this.ctx.brokerAddr;
+  }
+
+  async start(): Promise<void> {
+    const ctx = this.ctx;
+    const registry = brokerRegistry(ctx, this.tx);
+    const limits = { idleTimeoutMs: this.o.remotingConfig.serverChannelMaxIdleTimeSeconds * 1000 };
+    const host = this.o.remotingConfig.bindAddress;
+    const ports = [ctx.config.listenPort];
+    if (ctx.config.listenPort > 2) ports.push(ctx.config.listenPort - 2);
+    for (const [i, port] of ports.entries()) {
+      const s = new RemotingServer({ host, port, registry, logger: this.o.logger, version: SERVER_VERSION, limits, name: i === 0 ? 'broker' : 'broker-vip' });
+      s.onConnectionClose((c: Connection) => this.onConnectionGone(c));
+      await s.start();
+      this.servers.push(s);
+    }
+    ctx.store.onMessageArriving((a) => ctx.holds.notifyMessageArriving(a.topic, a.queueId, a.logicOffset, a.tagsCode));
+    ctx.holds.start(1000);
+    this.schedule.start();
+    this.tx.start();
+    this.every(ctx.config.flushConsumerOffsetInterval, () => {
+      ctx.offsets.persistIfDirty();
+      this.schedule.persistIfDirty();
+    });
+    this.every(1000, () => ctx.stats.sample());
+    this.every(10_000, () => this.expireChannels());
+    await this.registrar.start();
+    this.o.logger.info({ brokerAddr: ctx.brokerAddr, ports: this.servers.map((s) => s.port) }, 'broker started');
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const t = setInterval(() => {
+      try {
+        fn();
+      } catch (e) {
+        this.ctx.logger.error({ err: e }, 'periodic task failed');
+      }
+    }, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  private onConnectionGone(c: Connection): void {
+    const ctx = this.ctx;
+    ctx.consumers.onConnectionGone(c, (g) => (ctx.groups.get(g)?.notifyConsumerIdsChangedEnable ?? true) && ctx.config.notifyConsumerIdsChangedEnable);
+    ctx.producers.onConnectionGone(c);
+  }
+
+  /** Java ClientHousekeepingService: close channels that stopped heart-beating. */
+  private expireChannels(): void {
+    for (const c of [...this.ctx.consumers.expiredConnections(), ...this.ctx.producers.expiredConnections()]) {
+      this.ctx.logger.warn({ remote: c.remoteAddress }, 'client channel expired');
+      c.close('client channel expired');
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    await this.registrar.shutdown();
+    this.ctx.holds.stop();
+    for (const s of this.servers) await s.close();
+    this.schedule.stop();
+    this.tx.stop();
+    this.nsClient.close();
+    this.ctx.offsets.persist();
+    this.ctx.topics.persist();
+    this.ctx.groups.persist();
+    await this.store.shutdown();
+    this.ctx.logger.info('broker stopped');
+  }
+}
+
+/** GET_BROKER_CONFIG body: every broker, remoting and store property as Java's Configuration prints them. */
+function configText(ctx: BrokerContext, extras: Map<string, string>): string {
+  return formatJavaProperties([
+    ...configEntries(BrokerSchema, ctx.config),
+    ...configEntries(BrokerRemotingSchema, ctx.remotingConfig),
+    ...configEntries(storeConfigSchema, ctx.storeConfig),
+    ...extras,
+  ]);
+}
+
+/** UPDATE_BROKER_CONFIG: known keys are validated and applied; Java's black list refuses a few. */
+function updateConfig(ctx: BrokerContext, props: Map<string, string>, extras: Map<string, string>): { code: number; remark: string | null } {
+  const black = ['brokerConfigPath', 'rocketmqHome', 'configBlackList', 'brokerName', 'brokerClusterName', 'brokerId', 'listenPort', 'storePathRootDir', 'storePathCommitLog'];
+  for (const k of props.keys()) if (black.includes(k)) return { code: ResponseCode.NO_PERMISSION, remark: `Can not update config in black list: ${k}` };
+  const b = applyProperties(BrokerSchema, ctx.config, props, [BrokerRemotingSchema, storeConfigSchema]);
+  const r = applyProperties(BrokerRemotingSchema, ctx.remotingConfig, props, [BrokerSchema, storeConfigSchema]);
+  const s = applyProperties(storeConfigSchema, ctx.storeConfig, props, [BrokerSchema, BrokerRemotingSchema]);
+  const errors = [...b.errors, ...r.errors, ...s.errors];
+  if (errors.length > 0) return { code: ResponseCode.SYSTEM_ERROR, remark: `invalid config: ${errors.join('; ')}` };
+  const permChanged = b.config.brokerPermission !== ctx.config.brokerPermission;
+  Object.assign(ctx.config, b.config);
+  Object.assign(ctx.remotingConfig, r.config);
+  Object.assign(ctx.storeConfig, s.config);
+  for (const k of b.unknown) if (r.unknown.includes(k) && s.unknown.includes(k)) extras.set(k, props.get(k)!);
+  ctx.logger.info({ keys: [...props.keys()] }, 'broker config updated');
+  if (permChanged) ctx.registerSoon();
+  return { code: ResponseCode.SUCCESS, remark: null };
+}

@@ -1,0 +1,78 @@
+import type { Logger } from '../../common';
+import type { Connection } from '../../remoting';
+import type { ClientChannelInfo } from './channel';
+
+/**
+ * Producer groups and their channels (Java: broker/.../client/ProducerManager.java): used for transaction
+ * checks (a random live channel of the group) and GET_PRODUCER_CONNECTION_LIST.
+ */
+export class ProducerManager {
+  private readonly groups = new Map<string, Map<Connection, ClientChannelInfo>>();
+  private channelCount = 0;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly now: () => number,
+    private readonly channelExpiredMs: number,
+    private readonly clientChannelsMax: number,
+  ) {}
+
+  register(group: string, info: ClientChannelInfo): boolean {
+    let m = this.groups.get(group);
+    if (m === undefined) {
+      m = new Map();
+      this.groups.set(group, m);
+    }
+    const old = m.get(info.connection);
+    if (old !== undefined) {
+      old.lastUpdateTimestamp = info.lastUpdateTimestamp;
+      return true;
+    }
+    if (this.channelCount >= this.clientChannelsMax) {
+      this.logger.warn({ group, clientChannelsMax: this.clientChannelsMax }, 'producer refused: clientChannelsMax reached');
+      if (m.size === 0) this.groups.delete(group);
+      return false;
+    }
+    m.set(info.connection, info);
+    this.channelCount++;
+    return true;
+  }
+
+  unregister(group: string, connection: Connection): void {
+    const m = this.groups.get(group);
+    if (m?.delete(connection)) {
+      this.channelCount--;
+      if (m.size === 0) this.groups.delete(group);
+    }
+  }
+
+  onConnectionGone(connection: Connection): void {
+    for (const [g, m] of [...this.groups]) {
+      if (m.delete(connection)) {
+        this.channelCount--;
+        if (m.size === 0) this.groups.delete(g);
+      }
+    }
+  }
+
+  channels(group: string): ClientChannelInfo[] {
+    return [...(this.groups.get(group)?.values() ?? [])];
+  }
+
+  groupNames(): string[] {
+    return [...this.groups.keys()];
+  }
+
+  /** A random open channel of the group (Java getAvailableChannel). */
+  availableChannel(group: string): ClientChannelInfo | undefined {
+    const live = this.channels(group).filter((c) => !c.connection.closed);
+    return live.length === 0 ? undefined : live[Math.floor(Math.random() * live.length)];
+  }
+
+  expiredConnections(): Connection[] {
+    const deadline = this.now() - this.channelExpiredMs;
+    const out = new Set<Connection>();
+    for (const m of this.groups.values()) for (const c of m.values()) if (c.lastUpdateTimestamp < deadline) out.add(c.connection);
+    return [...out];
+  }
+}

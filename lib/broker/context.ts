@@ -1,0 +1,49 @@
+import type { DelayLevelTable, HostAddress, UniqIdGenerator } from '../../protocol/message';
+import type { Logger } from '../common';
+import type { MessageStore, StoreConfig } from '../store';
+import type { Broker2Client } from './client/broker2client';
+import type { ConsumerManager } from './client/consumer-manager';
+import type { ProducerManager } from './client/producer-manager';
+import type { RebalanceLockManager } from './client/rebalance-lock-manager';
+import type { BrokerConfig, BrokerRemotingConfig } from './config';
+import type { PullRequestHoldService } from './longpolling/pull-request-hold-service';
+import type { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
+import type { SubscriptionGroupManager } from './metadata/subscription-group-manager';
+import type { TopicConfigManager } from './metadata/topic-config-manager';
+import type { BrokerStats } from './stats';
+
+/**
+ * Everything a broker processor may use, built once by Broker. Processors are functions of (BrokerContext,
+ * RequestContext); nothing here reads argv, env or config files.
+ */
+export interface BrokerContext {
+  readonly config: BrokerConfig;
+  readonly remotingConfig: BrokerRemotingConfig;
+  readonly storeConfig: StoreConfig;
+  readonly store: MessageStore;
+  readonly topics: TopicConfigManager;
+  readonly groups: SubscriptionGroupManager;
+  readonly offsets: ConsumerOffsetManager;
+  readonly consumers: ConsumerManager;
+  readonly producers: ProducerManager;
+  readonly locks: RebalanceLockManager;
+  readonly holds: PullRequestHoldService;
+  readonly toClient: Broker2Client;
+  readonly stats: BrokerStats;
+  readonly delayLevels: DelayLevelTable;
+  /** UNIQ_KEY for messages that arrive without one (Java MessageClientIDSetter.createUniqID). */
+  readonly uniqIds: UniqIdGenerator;
+  readonly logger: Logger;
+  /** "brokerIP1:listenPort": the address in routes and msgIds. */
+  readonly brokerAddr: string;
+  /** brokerIP1 + listenPort as STOREHOST. */
+  readonly storeHost: HostAddress;
+  readonly bootTimestamp: number;
+  now(): number;
+  /** Re-register with every NameServer soon (topics changed). */
+  registerSoon(): void;
+  /** Applies an UPDATE_BROKER_CONFIG body; returns null or an error. */
+  updateConfig(props: Map<string, string>): { code: number; remark: string | null };
+  /** Properties text for GET_BROKER_CONFIG. */
+  configText(): string;
+}

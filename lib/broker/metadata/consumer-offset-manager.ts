@@ -1,0 +1,162 @@
+import { ConsumerOffsetSerializeWrapper } from '../../../protocol/bodies';
+import type { Logger } from '../../common';
+import { ConfigFile, nextVersion, type DataVersionValue } from './config-file';
+
+/**
+ * Consumer offsets (consumerOffset.json), keyed "topic@group" -> queueId -> next offset to consume, as Java's
+ * ConsumerOffsetManager (broker/.../offset/ConsumerOffsetManager.java). Also the last pull offsets (for
+ * consumerProgress) and pending server-side resets (5.x useServerSideResetOffset). Persisted periodically
+ * (flushConsumerOffsetInterval) when changed, and at shutdown.
+ */
+const TOPIC_GROUP_SEPARATOR = '@';
+
+export function offsetKey(topic: string, group: string): string {
+  return topic + TOPIC_GROUP_SEPARATOR + group;
+}
+
+export class ConsumerOffsetManager {
+  private readonly offsets = new Map<string, Map<number, number>>();
+  private readonly pullOffsets = new Map<string, Map<number, number>>();
+  private readonly resets = new Map<string, Map<number, number>>();
+  private dataVersion: DataVersionValue;
+  private dirty = false;
+  private readonly file: ConfigFile<never>;
+
+  constructor(
+    storePathRootDir: string,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+    /** Bound on topic@group entries. */
+    private readonly entriesMax = 1_000_000,
+  ) {
+    this.dataVersion = { counter: 0, stateVersion: 0, timestamp: now() };
+    this.file = new ConfigFile(storePathRootDir, 'consumerOffset.json', ConsumerOffsetSerializeWrapper as never, logger);
+  }
+
+  load(): void {
+    const v = this.file.load() as
+      | { offsetTable: Map<string, Map<number, number>>; pullOffsetTable?: Map<string, Map<number, number>>; dataVersion?: DataVersionValue }
+      | undefined;
+    if (v === undefined) return;
+    for (const [k, m] of v.offsetTable) this.offsets.set(k, new Map(m));
+    for (const [k, m] of v.pullOffsetTable ?? []) this.pullOffsets.set(k, new Map(m));
+    if (v.dataVersion !== undefined) this.dataVersion = { ...v.dataVersion, stateVersion: v.dataVersion.stateVersion ?? 0 };
+  }
+
+  persist(): void {
+    const groupTopicMap = new Map<string, string[]>();
+    for (const k of this.offsets.keys()) {
+      const i = k.lastIndexOf(TOPIC_GROUP_SEPARATOR);
+      if (i <= 0) continue;
+      const topic = k.slice(0, i);
+      const group = k.slice(i + 1);
+      let l = groupTopicMap.get(group);
+      if (l === undefined) groupTopicMap.set(group, (l = []));
+      if (!l.includes(topic)) l.push(topic);
+    }
+    this.file.persist({ dataVersion: this.dataVersion, groupTopicMap, offsetTable: this.offsets, pullOffsetTable: this.pullOffsets } as never);
+    this.dirty = false;
+  }
+
+  /** Persists when something changed since the last persist. */
+  persistIfDirty(): void {
+    if (this.dirty) this.persist();
+  }
+
+  private table(m: Map<string, Map<number, number>>, key: string): Map<number, number> | undefined {
+    let t = m.get(key);
+    if (t === undefined) {
+      if (m.size >= this.entriesMax) {
+        this.logger.warn({ key, entriesMax: this.entriesMax }, 'offset not stored: entriesMax reached');
+        return undefined;
+      }
+      t = new Map();
+      m.set(key, t);
+    }
+    return t;
+  }
+
+  commitOffset(group: string, topic: string, queueId: number, offset: number): void {
+    const t = this.table(this.offsets, offsetKey(topic, group));
+    if (t === undefined) return;
+    if (t.get(queueId) !== offset) {
+      t.set(queueId, offset);
+      this.dirty = true;
+      this.dataVersion = nextVersion(this.dataVersion, this.now());
+    }
+  }
+
+  /** -1 when the group has no offset for the queue (Java queryOffset). */
+  queryOffset(group: string, topic: string, queueId: number): number {
+    return this.offsets.get(offsetKey(topic, group))?.get(queueId) ?? -1;
+  }
+
+  commitPullOffset(group: string, topic: string, queueId: number, offset: number): void {
+    const t = this.table(this.pullOffsets, offsetKey(topic, group));
+    t?.set(queueId, offset);
+  }
+
+  queryPullOffset(group: string, topic: string, queueId: number): number {
+    return this.pullOffsets.get(offsetKey(topic, group))?.get(queueId) ?? -1;
+  }
+
+  /** queueId -> offset for one topic@group, or undefined. */
+  queryOffsets(group: string, topic: string): ReadonlyMap<number, number> | undefined {
+    return this.offsets.get(offsetKey(topic, group));
+  }
+
+  /** Topics the group has offsets for (Java whichTopicByConsumer). */
+  topicsOfGroup(group: string): string[] {
+    const out: string[] = [];
+    const suffix = TOPIC_GROUP_SEPARATOR + group;
+    for (const k of this.offsets.keys()) if (k.endsWith(suffix)) out.push(k.slice(0, k.length - suffix.length));
+    return out;
+  }
+
+  /** Groups holding offsets for the topic (Java whichGroupByTopic). */
+  groupsOfTopic(topic: string): string[] {
+    const out: string[] = [];
+    const prefix = topic + TOPIC_GROUP_SEPARATOR;
+    for (const k of this.offsets.keys()) if (k.startsWith(prefix)) out.push(k.slice(prefix.length));
+    return out;
+  }
+
+  allKeys(): string[] {
+    return [...this.offsets.keys()];
+  }
+
+  snapshot(): Map<string, Map<number, number>> {
+    return this.offsets;
+  }
+
+  removeGroup(group: string): void {
+    const suffix = TOPIC_GROUP_SEPARATOR + group;
+    for (const m of [this.offsets, this.pullOffsets, this.resets]) for (const k of [...m.keys()]) if (k.endsWith(suffix)) m.delete(k);
+    this.dirty = true;
+  }
+
+  removeTopic(topic: string): void {
+    const prefix = topic + TOPIC_GROUP_SEPARATOR;
+    for (const m of [this.offsets, this.pullOffsets, this.resets]) for (const k of [...m.keys()]) if (k.startsWith(prefix)) m.delete(k);
+    this.dirty = true;
+  }
+
+  /** 5.x server-side reset: the next pull of the queue answers PULL_OFFSET_MOVED to `offset`. */
+  assignResetOffset(topic: string, group: string, queueId: number, offset: number): void {
+    const t = this.table(this.resets, offsetKey(topic, group));
+    t?.set(queueId, offset);
+    this.commitOffset(group, topic, queueId, offset);
+  }
+
+  hasOffsetReset(topic: string, group: string, queueId: number): boolean {
+    return this.resets.get(offsetKey(topic, group))?.has(queueId) ?? false;
+  }
+
+  /** Returns and clears a pending reset, or undefined. */
+  takeResetOffset(topic: string, group: string, queueId: number): number | undefined {
+    const t = this.resets.get(offsetKey(topic, group));
+    const v = t?.get(queueId);
+    if (v !== undefined) t!.delete(queueId);
+    return v;
+  }
+}

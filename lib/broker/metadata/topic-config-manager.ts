@@ -1,0 +1,221 @@
+import { TopicConfigSerializeWrapper, type TopicConfig } from '../../../protocol/bodies';
+import {
+  AUTO_CREATE_TOPIC,
+  BENCHMARK_TOPIC,
+  isInherited,
+  OFFSET_MOVED_EVENT,
+  Perm,
+  REPLY_TOPIC_POSTFIX,
+  SCHEDULE_TOPIC,
+  SELF_TEST_TOPIC,
+  SYNC_BROKER_MEMBER_GROUP_PREFIX,
+  TRANS_CHECK_MAX_TIME_TOPIC,
+  TRANS_HALF_TOPIC,
+  TRANS_OP_HALF_TOPIC,
+} from '../../../protocol/naming';
+import type { Logger } from '../../common';
+import { ConfigFile, nextVersion, type DataVersionValue } from './config-file';
+
+/**
+ * Topic configurations (topics.json). Java: broker/.../topic/TopicConfigManager.java (init of the system topics,
+ * createTopicInSendMessageMethod, createTopicInSendMessageBackMethod, ...). Every change bumps the DataVersion,
+ * is persisted before it is acknowledged, and calls `onChange` so the broker re-registers with the NameServers.
+ */
+export interface TopicManagerOptions {
+  storePathRootDir: string;
+  brokerClusterName: string;
+  brokerName: string;
+  autoCreateTopicEnable: boolean;
+  defaultTopicQueueNums: number;
+  clusterTopicEnable: boolean;
+  brokerTopicEnable: boolean;
+  traceTopicEnable: boolean;
+  msgTraceTopicName: string;
+  /** Bound on the number of topics (create attempts beyond it fail). */
+  topicsMax: number;
+  logger: Logger;
+  now: () => number;
+  onChange: (changed: TopicConfig[]) => void;
+}
+
+export const SCHEDULE_TOPIC_QUEUE_NUM = 18;
+/** Java PopAckConstants.buildClusterReviveTopic */
+export const reviveTopic = (cluster: string): string => `rmq_sys_REVIVE_LOG_${cluster}`;
+
+export function newTopicConfig(topicName: string, init: Partial<TopicConfig> = {}): TopicConfig {
+  return {
+    topicName,
+    readQueueNums: 16,
+    writeQueueNums: 16,
+    perm: Perm.READ | Perm.WRITE,
+    topicFilterType: 'SINGLE_TAG',
+    topicSysFlag: 0,
+    order: false,
+    attributes: new Map(),
+    ...init,
+  };
+}
+
+export class TopicConfigManager {
+  private readonly table = new Map<string, TopicConfig>();
+  private readonly systemTopics = new Set<string>();
+  dataVersion: DataVersionValue;
+  private readonly file: ConfigFile<{ dataVersion: DataVersionValue; topicConfigTable: Map<string, TopicConfig> }>;
+
+  constructor(private readonly o: TopicManagerOptions) {
+    this.dataVersion = { counter: 0, stateVersion: 0, timestamp: o.now() };
+    this.file = new ConfigFile(o.storePathRootDir, 'topics.json', TopicConfigSerializeWrapper as never, o.logger);
+    this.init();
+  }
+
+  private system(tc: TopicConfig): void {
+    this.systemTopics.add(tc.topicName);
+    this.table.set(tc.topicName, tc);
+  }
+
+  /** Java TopicConfigManager#init: the system topics every broker owns. */
+  private init(): void {
+    const o = this.o;
+    this.system(newTopicConfig(SELF_TEST_TOPIC, { readQueueNums: 1, writeQueueNums: 1 }));
+    if (o.autoCreateTopicEnable) {
+      this.system(newTopicConfig(AUTO_CREATE_TOPIC, { readQueueNums: o.defaultTopicQueueNums, writeQueueNums: o.defaultTopicQueueNums, perm: Perm.INHERIT | Perm.READ | Perm.WRITE }));
+    }
+    this.system(newTopicConfig(BENCHMARK_TOPIC, { readQueueNums: 1024, writeQueueNums: 1024 }));
+    this.system(newTopicConfig(o.brokerClusterName, { perm: Perm.INHERIT | (o.clusterTopicEnable ? Perm.READ | Perm.WRITE : 0) }));
+    this.system(newTopicConfig(o.brokerName, { readQueueNums: 1, writeQueueNums: 1, perm: Perm.INHERIT | (o.brokerTopicEnable ? Perm.READ | Perm.WRITE : 0) }));
+    this.system(newTopicConfig(OFFSET_MOVED_EVENT, { readQueueNums: 1, writeQueueNums: 1 }));
+    this.system(newTopicConfig(SCHEDULE_TOPIC, { readQueueNums: SCHEDULE_TOPIC_QUEUE_NUM, writeQueueNums: SCHEDULE_TOPIC_QUEUE_NUM }));
+    if (o.traceTopicEnable) this.system(newTopicConfig(o.msgTraceTopicName, { readQueueNums: 1, writeQueueNums: 1 }));
+    this.system(newTopicConfig(`${o.brokerClusterName}_${REPLY_TOPIC_POSTFIX}`, { readQueueNums: 1, writeQueueNums: 1 }));
+    this.system(newTopicConfig(reviveTopic(o.brokerClusterName), { readQueueNums: 8, writeQueueNums: 8 }));
+    this.system(newTopicConfig(SYNC_BROKER_MEMBER_GROUP_PREFIX + o.brokerName, { readQueueNums: 1, writeQueueNums: 1, perm: Perm.INHERIT }));
+    this.system(newTopicConfig(TRANS_HALF_TOPIC, { readQueueNums: 1, writeQueueNums: 1 }));
+    this.system(newTopicConfig(TRANS_OP_HALF_TOPIC, { readQueueNums: 1, writeQueueNums: 1 }));
+  }
+
+  /** Loads topics.json (Java's or Apogee's) over the system topics, as ConfigManager#load does. */
+  load(): void {
+    const v = this.file.load();
+    if (v === undefined) return;
+    for (const [name, tc] of v.topicConfigTable) this.table.set(name, { ...tc, topicName: tc.topicName ?? name });
+    this.dataVersion = { counter: v.dataVersion.counter, stateVersion: v.dataVersion.stateVersion ?? 0, timestamp: v.dataVersion.timestamp };
+  }
+
+  persist(): void {
+    this.file.persist({ dataVersion: this.dataVersion, topicConfigTable: this.table });
+  }
+
+  get(topic: string): TopicConfig | undefined {
+    return this.table.get(topic);
+  }
+
+  all(): IterableIterator<TopicConfig> {
+    return this.table.values();
+  }
+
+  names(): string[] {
+    return [...this.table.keys()];
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  isSystemTopic(topic: string): boolean {
+    return this.systemTopics.has(topic);
+  }
+
+  private changed(tcs: TopicConfig[]): void {
+    this.dataVersion = nextVersion(this.dataVersion, this.o.now());
+    this.persist();
+    this.o.onChange(tcs);
+  }
+
+  private roomFor(topic: string): boolean {
+    if (this.table.has(topic) || this.table.size < this.o.topicsMax) return true;
+    this.o.logger.warn({ topic, topicsMax: this.o.topicsMax }, 'topic not created: topicsMax reached');
+    return false;
+  }
+
+  /**
+   * Java createTopicInSendMessageMethod: create `topic` from the template `defaultTopic` (TBW102) if the
+   * template may be inherited; queue count = min(client's defaultTopicQueueNums, template writeQueueNums).
+   */
+  createInSendMessage(topic: string, defaultTopic: string, clientDefaultTopicQueueNums: number, topicSysFlag: number, remote: string): TopicConfig | undefined {
+    const existing = this.table.get(topic);
+    if (existing !== undefined) return existing;
+    const tmpl = this.table.get(defaultTopic);
+    if (tmpl === undefined) {
+      this.o.logger.warn({ topic, defaultTopic, remote }, 'create topic: the default topic does not exist');
+      return undefined;
+    }
+    let perm = tmpl.perm;
+    if (defaultTopic === AUTO_CREATE_TOPIC && !this.o.autoCreateTopicEnable) perm = Perm.READ | Perm.WRITE;
+    if (!isInherited(perm)) {
+      this.o.logger.warn({ topic, defaultTopic, perm, remote }, 'create topic: the default topic has no inherit permission');
+      return undefined;
+    }
+    if (!this.roomFor(topic)) return undefined;
+    const n = Math.max(0, Math.min(clientDefaultTopicQueueNums, tmpl.writeQueueNums));
+    const tc = newTopicConfig(topic, { readQueueNums: n, writeQueueNums: n, perm: perm & ~Perm.INHERIT, topicSysFlag, topicFilterType: tmpl.topicFilterType });
+    this.table.set(topic, tc);
+    this.o.logger.info({ topic, defaultTopic, queues: n, remote }, 'topic created on send');
+    this.changed([tc]);
+    return tc;
+  }
+
+  /** Java createTopicInSendMessageBackMethod (retry/DLQ topics). */
+  createInSendMessageBack(topic: string, queueNums: number, perm: number, topicSysFlag: number, order = false): TopicConfig | undefined {
+    const existing = this.table.get(topic);
+    if (existing !== undefined) {
+      if (existing.order !== order) {
+        existing.order = order;
+        this.changed([existing]);
+      }
+      return existing;
+    }
+    if (!this.roomFor(topic)) return undefined;
+    const tc = newTopicConfig(topic, { readQueueNums: queueNums, writeQueueNums: queueNums, perm, topicSysFlag, order });
+    this.table.set(topic, tc);
+    this.o.logger.info({ topic, queues: queueNums }, 'topic created (retry/DLQ)');
+    this.changed([tc]);
+    return tc;
+  }
+
+  createTranCheckMaxTime(queueNums: number, perm: number): TopicConfig | undefined {
+    return this.createInSendMessageBack(TRANS_CHECK_MAX_TIME_TOPIC, queueNums, perm, 0);
+  }
+
+  /** UPDATE_AND_CREATE_TOPIC(_LIST): insert or replace, one DataVersion bump and one persist for the lot. */
+  update(tcs: TopicConfig[]): { ok: true } | { ok: false; reason: string } {
+    for (const tc of tcs) {
+      if (!this.roomFor(tc.topicName)) return { ok: false, reason: `topicsMax ${this.o.topicsMax} reached` };
+    }
+    for (const tc of tcs) this.table.set(tc.topicName, tc);
+    this.changed(tcs);
+    return { ok: true };
+  }
+
+  delete(topic: string): boolean {
+    if (!this.table.delete(topic)) return false;
+    this.o.logger.info({ topic }, 'topic deleted');
+    this.changed([]);
+    return true;
+  }
+
+  /** Applies ORDER_TOPIC_CONFIG from the NameServer's REGISTER_BROKER answer (Java updateOrderTopicConfig). */
+  updateOrderTopics(orderTopics: ReadonlySet<string>): void {
+    const changed: TopicConfig[] = [];
+    for (const tc of this.table.values()) {
+      const order = orderTopics.has(tc.topicName);
+      if (tc.order !== order) {
+        tc.order = order;
+        changed.push(tc);
+      }
+    }
+    if (changed.length > 0) {
+      this.dataVersion = nextVersion(this.dataVersion, this.o.now());
+      this.persist();
+    }
+  }
+}

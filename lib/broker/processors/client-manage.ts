@@ -1,0 +1,84 @@
+import { CheckClientRequestBody, HeartbeatData } from '../../../protocol/bodies';
+import { RequestCode, ResponseCode } from '../../../protocol/codes';
+import { UnregisterClientRequestHeader } from '../../../protocol/headers';
+import { Perm, retryTopic, TopicSysFlag } from '../../../protocol/naming';
+import { ok, reply, requestHeader, type Processor, type RequestContext } from '../../remoting';
+import type { ClientChannelInfo } from '../client/channel';
+import type { BrokerContext } from '../context';
+
+/**
+ * Client management: HEART_BEAT (34), UNREGISTER_CLIENT (35), CHECK_CLIENT_CONFIG (46).
+ * Java: broker/.../processor/ClientManageProcessor.java.
+ *
+ * Heartbeat v2 (5.x, opt-in on the client): Apogee answers IS_SUPPORT_HEART_BEAT_V2=false, so clients keep sending
+ * full heartbeats and a restarted broker never misses a subscription (Java answers true and tracks fingerprints).
+ */
+export function clientManageProcessors(bc: BrokerContext): [number, Processor][] {
+  return [
+    [RequestCode.HEART_BEAT, (ctx) => heartbeat(bc, ctx)],
+    [RequestCode.UNREGISTER_CLIENT, (ctx) => unregister(bc, ctx)],
+    [RequestCode.CHECK_CLIENT_CONFIG, (ctx) => checkClientConfig(ctx)],
+  ];
+}
+
+function heartbeat(bc: BrokerContext, ctx: RequestContext) {
+  if (ctx.request.body === null) return reply(ctx, ResponseCode.SYSTEM_ERROR, 'HEART_BEAT without a HeartbeatData body');
+  const d = HeartbeatData.decode(ctx.request.body);
+  if (!d.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, `HEART_BEAT: ${d.error}`);
+  const hb = d.value;
+  const info = (): ClientChannelInfo => ({
+    connection: ctx.connection,
+    clientId: hb.clientID,
+    language: ctx.request.language,
+    version: ctx.request.version,
+    lastUpdateTimestamp: bc.now(),
+  });
+  let subChange = false;
+  for (const cd of hb.consumerDataSet) {
+    const group = bc.groups.find(cd.groupName);
+    if (group === undefined) continue;
+    const hasOrderTopicSub = cd.subscriptionDataSet.some((s) => bc.topics.get(s.topic)?.order === true);
+    const topicSysFlag = cd.unitMode ? TopicSysFlag.UNIT_SUB : 0;
+    bc.topics.createInSendMessageBack(retryTopic(cd.groupName), group.retryQueueNums, Perm.READ | Perm.WRITE, topicSysFlag, hasOrderTopicSub);
+    const withoutSub = hb.withoutSub === true && (hb.heartbeatFingerprint ?? 0) !== 0;
+    if (withoutSub && bc.consumers.get(cd.groupName) === undefined) subChange = true;
+    bc.consumers.register(
+      cd.groupName,
+      info(),
+      cd.consumeType ?? 'CONSUME_PASSIVELY',
+      cd.messageModel ?? 'CLUSTERING',
+      cd.consumeFromWhere ?? 'CONSUME_FROM_LAST_OFFSET',
+      withoutSub ? undefined : cd.subscriptionDataSet,
+      group.notifyConsumerIdsChangedEnable && bc.config.notifyConsumerIdsChangedEnable,
+    );
+  }
+  for (const pd of hb.producerDataSet) bc.producers.register(pd.groupName, info());
+  return ok(
+    ctx,
+    new Map([
+      ['IS_SUPPORT_HEART_BEAT_V2', 'false'],
+      ['IS_SUB_CHANGE', String(subChange)],
+    ]),
+  );
+}
+
+function unregister(bc: BrokerContext, ctx: RequestContext) {
+  const h = requestHeader(ctx, UnregisterClientRequestHeader);
+  if (!h.ok) return h.response;
+  if (h.value.producerGroup !== undefined) bc.producers.unregister(h.value.producerGroup, ctx.connection);
+  if (h.value.consumerGroup !== undefined) {
+    const g = bc.groups.get(h.value.consumerGroup);
+    bc.consumers.unregister(h.value.consumerGroup, ctx.connection, (g?.notifyConsumerIdsChangedEnable ?? true) && bc.config.notifyConsumerIdsChangedEnable);
+  }
+  return ok(ctx);
+}
+
+/** Sent by Java push consumers for non-TAG (SQL92) subscriptions only. Apogee has no SQL92 filter engine. */
+function checkClientConfig(ctx: RequestContext) {
+  if (ctx.request.body === null) return ok(ctx);
+  const d = CheckClientRequestBody.decode(ctx.request.body);
+  if (!d.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, `CHECK_CLIENT_CONFIG: ${d.error}`);
+  const type = d.value.subscriptionData?.expressionType ?? 'TAG';
+  if (type.toUpperCase() === 'TAG') return ok(ctx);
+  return reply(ctx, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${type}`);
+}

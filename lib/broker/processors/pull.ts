@@ -1,0 +1,188 @@
+import type { SubscriptionData, SubscriptionGroupConfig } from '../../../protocol/bodies';
+import type { RemotingCommand } from '../../../protocol/command';
+import { RequestCode, ResponseCode } from '../../../protocol/codes';
+import { PullMessageRequestHeader, PullMessageResponseHeader, encodeHeader, type ValueOf } from '../../../protocol/headers';
+import { hasPullFlag, PullSysFlag } from '../../../protocol/message';
+import { isReadable, MASTER_ID } from '../../../protocol/naming';
+import { reply, requestHeader, SUSPENDED, type Processor, type ProcessorResult, type RequestContext } from '../../remoting';
+import { GetMessageStatus, tagsCodeFilter, type GetMessageResult, type MessageFilter } from '../../store';
+import type { BrokerContext } from '../context';
+import { buildSubscription } from '../subscription';
+
+/**
+ * PULL_MESSAGE (11) and LITE_PULL_MESSAGE (361). Java: broker/.../processor/PullMessageProcessor.java and
+ * DefaultPullMessageResultHandler.java: the checks in Java's order, GetMessageStatus -> response code exactly as
+ * composeResponseHeader maps it, long polling on PULL_NOT_FOUND with FLAG_SUSPEND, offset commit on the first
+ * evaluation only. The pull body is the stored records concatenated (a copy of at most the pull size).
+ */
+type PullHeader = ValueOf<typeof PullMessageRequestHeader>;
+
+/** Java FAQUrl for the subscription-group and topic remarks. */
+const FAQ = '\nSee https://rocketmq.apache.org/docs/bestPractice/06FAQ for further details.';
+
+export function pullProcessors(bc: BrokerContext): [number, Processor][] {
+  const p: Processor = (ctx) => processPull(bc, ctx, true);
+  return [
+    [RequestCode.PULL_MESSAGE, p],
+    [RequestCode.LITE_PULL_MESSAGE, p],
+  ];
+}
+
+interface PullState {
+  header: PullHeader;
+  group: SubscriptionGroupConfig;
+  topicSysFlag: number;
+  subscription: SubscriptionData;
+  filter: MessageFilter;
+}
+
+function fail(ctx: RequestContext, code: number, remark: string) {
+  return reply(ctx, code, remark);
+}
+
+/** Validation in Java's order; a response when the pull cannot proceed. */
+function prepare(bc: BrokerContext, ctx: RequestContext): PullState | RemotingCommand {
+  const h = requestHeader(ctx, PullMessageRequestHeader);
+  if (!h.ok) return h.response;
+  const header = h.value;
+  if (!isReadable(bc.config.brokerPermission)) {
+    return fail(ctx, ResponseCode.NO_PERMISSION, `the broker[${bc.config.brokerIP1}] pulling message is forbidden`);
+  }
+  const group = bc.groups.find(header.consumerGroup);
+  if (group === undefined) {
+    return fail(ctx, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group [${header.consumerGroup}] does not exist, ${FAQ}`);
+  }
+  if (!group.consumeEnable) return fail(ctx, ResponseCode.NO_PERMISSION, `subscription group no permission, ${header.consumerGroup}`);
+  const tc = bc.topics.get(header.topic);
+  if (tc === undefined) return fail(ctx, ResponseCode.TOPIC_NOT_EXIST, `topic[${header.topic}] not exist, apply first please! ${FAQ}`);
+  if (!isReadable(tc.perm)) return fail(ctx, ResponseCode.NO_PERMISSION, `the topic[${header.topic}] pulling message is forbidden`);
+  if (header.queueId < 0 || header.queueId >= tc.readQueueNums) {
+    return fail(
+      ctx,
+      ResponseCode.INVALID_PARAMETER,
+      `queueId[${header.queueId}] is illegal, topic:[${header.topic}] topicConfig.readQueueNums:[${tc.readQueueNums}] consumer:[${ctx.connection.remoteAddress}]`,
+    );
+  }
+  let subscription: SubscriptionData;
+  if (hasPullFlag(header.sysFlag, PullSysFlag.FLAG_SUBSCRIPTION)) {
+    const built = buildSubscription(header.topic, header.subscription ?? '*', header.expressionType ?? 'TAG');
+    if (!built.ok) return fail(ctx, ResponseCode.SUBSCRIPTION_PARSE_FAILED, 'parse the consumer\'s subscription failed');
+    subscription = built.value;
+  } else {
+    const info = bc.consumers.get(header.consumerGroup);
+    if (info === undefined) return fail(ctx, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's group info not exist${FAQ}`);
+    if (!group.consumeBroadcastEnable && info.messageModel === 'BROADCASTING') {
+      return fail(ctx, ResponseCode.NO_PERMISSION, `the consumer group[${header.consumerGroup}] can not consume by broadcast way`);
+    }
+    const found = info.subscriptions.get(header.topic);
+    if (found === undefined) return fail(ctx, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's subscription not exist${FAQ}`);
+    if (found.subVersion < BigInt(Math.trunc(header.subVersion))) {
+      return fail(ctx, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
+    }
+    subscription = found;
+  }
+  if (subscription.expressionType !== 'TAG') {
+    // Java: SYSTEM_ERROR unless enablePropertyFilter; Apogee has no SQL92 engine, so it always refuses.
+    return fail(ctx, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${subscription.expressionType}`);
+  }
+  const sub = subscription.subString ?? '*';
+  const filter = sub === '*' || sub === '' || subscription.classFilterMode ? tagsCodeFilter('*') : tagsCodeFilter(subscription.codeSet);
+  return { header, group, topicSysFlag: tc.topicSysFlag, subscription, filter };
+}
+
+/** Java PullMessageProcessor#composeResponseHeader: GetMessageStatus -> response code. */
+function codeOf(status: string, requestOffset: number): number {
+  switch (status) {
+    case GetMessageStatus.FOUND:
+      return ResponseCode.SUCCESS;
+    case GetMessageStatus.MESSAGE_WAS_REMOVING:
+    case GetMessageStatus.NO_MATCHED_MESSAGE:
+      return ResponseCode.PULL_RETRY_IMMEDIATELY;
+    case GetMessageStatus.NO_MATCHED_LOGIC_QUEUE:
+    case GetMessageStatus.NO_MESSAGE_IN_QUEUE:
+      return requestOffset !== 0 ? ResponseCode.PULL_OFFSET_MOVED : ResponseCode.PULL_NOT_FOUND;
+    case GetMessageStatus.OFFSET_FOUND_NULL:
+    case GetMessageStatus.OFFSET_OVERFLOW_ONE:
+      return ResponseCode.PULL_NOT_FOUND;
+    case GetMessageStatus.OFFSET_OVERFLOW_BADLY:
+    case GetMessageStatus.OFFSET_RESET:
+    case GetMessageStatus.OFFSET_TOO_SMALL:
+      return ResponseCode.PULL_OFFSET_MOVED;
+    default:
+      return ResponseCode.SYSTEM_ERROR;
+  }
+}
+
+export function processPull(bc: BrokerContext, ctx: RequestContext, allowSuspend: boolean): ProcessorResult | Promise<ProcessorResult> {
+  const st = prepare(bc, ctx);
+  if (!('filter' in st)) return st;
+  const { header } = st;
+  const reset = bc.config.useServerSideResetOffset ? bc.offsets.takeResetOffset(header.topic, header.consumerGroup, header.queueId) : undefined;
+  if (reset !== undefined) {
+    const r: GetMessageResult = {
+      status: GetMessageStatus.OFFSET_RESET,
+      nextBeginOffset: reset,
+      minOffset: bc.store.getMinOffsetInQueue(header.topic, header.queueId),
+      maxOffset: bc.store.getMaxOffsetInQueue(header.topic, header.queueId),
+      messages: [],
+      messageQueueOffsets: [],
+      bufferTotalSize: 0,
+      messageCount: 0,
+      filterMessageCount: 0,
+      suggestPullingFromSlave: false,
+    };
+    return handle(bc, ctx, st, r, allowSuspend);
+  }
+  const maxBytes = header.maxMsgBytes !== undefined && header.maxMsgBytes > 0 ? header.maxMsgBytes : undefined;
+  return bc.store.getMessage(header.topic, header.queueId, header.queueOffset, header.maxMsgNums, maxBytes, st.filter).then((r) => {
+    if (r === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, 'store getMessage return null');
+    return handle(bc, ctx, st, r, allowSuspend);
+  });
+}
+
+function handle(bc: BrokerContext, ctx: RequestContext, st: PullState, r: GetMessageResult, allowSuspend: boolean): ProcessorResult {
+  const { header } = st;
+  const code = codeOf(r.status, header.queueOffset);
+  // Pull offset (consumerProgress) and, on the first evaluation only, the client's commit offset.
+  bc.offsets.commitPullOffset(header.consumerGroup, header.topic, header.queueId, r.nextBeginOffset);
+  if (allowSuspend && hasPullFlag(header.sysFlag, PullSysFlag.FLAG_COMMIT_OFFSET)) {
+    bc.offsets.commitOffset(header.consumerGroup, header.topic, header.queueId, header.commitOffset);
+  }
+  if (code === ResponseCode.PULL_NOT_FOUND && allowSuspend && hasPullFlag(header.sysFlag, PullSysFlag.FLAG_SUSPEND)) {
+    const timeoutMs = bc.config.longPollingEnable ? header.suspendTimeoutMillis : bc.config.shortPollingTimeMills;
+    bc.holds.suspend({
+      connection: ctx.connection,
+      request: ctx.request,
+      topic: header.topic,
+      queueId: header.queueId,
+      pullFromThisOffset: header.queueOffset,
+      filter: st.filter,
+      suspendTimestamp: bc.now(),
+      timeoutMs,
+    });
+    return SUSPENDED;
+  }
+  if (code === ResponseCode.PULL_OFFSET_MOVED) {
+    bc.logger.info(
+      { group: header.consumerGroup, topic: header.topic, queueId: header.queueId, requestOffset: header.queueOffset, newOffset: r.nextBeginOffset, status: r.status },
+      'PULL_OFFSET_MOVED: correction offset',
+    );
+  }
+  const ext = encodeHeader(PullMessageResponseHeader, {
+    suggestWhichBrokerId: MASTER_ID,
+    nextBeginOffset: r.nextBeginOffset,
+    minOffset: r.minOffset,
+    maxOffset: r.maxOffset,
+    topicSysFlag: st.topicSysFlag,
+    groupSysFlag: st.group.groupSysFlag ?? 0,
+  });
+  let body: Buffer | null = null;
+  if (code === ResponseCode.SUCCESS) {
+    body = r.messages.length === 1 ? r.messages[0]! : Buffer.concat(r.messages, r.bufferTotalSize);
+    bc.stats.getMessageTransferredTotal += r.messageCount;
+    bc.stats.getFoundTotal++;
+  } else {
+    bc.stats.getMissTotal++;
+  }
+  return reply(ctx, code, r.status, ext, body);
+}

@@ -1,0 +1,235 @@
+import type { TopicConfig } from '../../../protocol/bodies';
+import type { RemotingCommand } from '../../../protocol/command';
+import { MQVersionGate, RequestCode, ResponseCode } from '../../../protocol/codes';
+import { decodeSendMessageHeaderV2, encodeHeader, SendMessageRequestHeader, SendMessageResponseHeader, decodeHeader, type SendMessageRequest } from '../../../protocol/headers';
+import { createOffsetMsgId, decodeBatch, MessageConst, MessageSysFlag, transactionValue } from '../../../protocol/message';
+import {
+  dlqTopic,
+  isNotAllowedSendTopic,
+  isRetryTopic,
+  isWriteable,
+  Perm,
+  RETRY_GROUP_TOPIC_PREFIX,
+  TopicSysFlag,
+  TRANS_HALF_TOPIC,
+  validateTopic,
+} from '../../../protocol/naming';
+import { reply, type Processor, type RequestContext } from '../../remoting';
+import { PutMessageStatus, type PutMessageResult } from '../../store';
+import type { BrokerContext } from '../context';
+import { applyDelayLevel, bornHostOf, InnerMessage, toHalfMessage } from '../message-build';
+
+/**
+ * SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320). Java: broker/.../processor/
+ * SendMessageProcessor.java and AbstractSendMessageProcessor.java (msgCheck, handleRetryAndDLQ): the same checks,
+ * codes and remarks; the record is built once and handed to the store, which assigns offsets.
+ * Batches are recognised by code 320 or the header's batch flag, as Java decides from isBatch().
+ */
+const FAQ = '\nSee https://rocketmq.apache.org/docs/bestPractice/06FAQ for further details.';
+const DLQ_NUMS_PER_GROUP = 1;
+
+export function sendProcessors(bc: BrokerContext): [number, Processor][] {
+  return [
+    [RequestCode.SEND_MESSAGE, (ctx) => send(bc, ctx)],
+    [RequestCode.SEND_MESSAGE_V2, (ctx) => send(bc, ctx)],
+    [RequestCode.SEND_BATCH_MESSAGE, (ctx) => send(bc, ctx)],
+  ];
+}
+
+function decode(ctx: RequestContext): { ok: true; value: SendMessageRequest } | { ok: false; error: string } {
+  const code = ctx.request.code;
+  return code === RequestCode.SEND_MESSAGE ? decodeHeader(SendMessageRequestHeader, ctx.request.extFields) : decodeSendMessageHeaderV2(ctx.request.extFields);
+}
+
+/** Java AbstractSendMessageProcessor#msgCheck: the topic config, or the error response. */
+function msgCheck(bc: BrokerContext, ctx: RequestContext, h: SendMessageRequest): TopicConfig | RemotingCommand {
+  if (!isWriteable(bc.config.brokerPermission)) {
+    // Java refuses here only for order topics; sends to other topics are refused by the same rule below.
+    return reply(ctx, ResponseCode.NO_PERMISSION, `the broker[${bc.config.brokerIP1}] sending message is forbidden`);
+  }
+  const invalid = validateTopic(h.topic);
+  if (invalid !== null) return reply(ctx, ResponseCode.INVALID_PARAMETER, invalid);
+  if (isNotAllowedSendTopic(h.topic)) return reply(ctx, ResponseCode.NO_PERMISSION, `Sending message to topic[${h.topic}] is forbidden.`);
+  let tc = bc.topics.get(h.topic);
+  if (tc === undefined) {
+    let topicSysFlag = 0;
+    if (h.unitMode === true) topicSysFlag = h.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) ? TopicSysFlag.UNIT_SUB : TopicSysFlag.UNIT;
+    tc = bc.topics.createInSendMessage(h.topic, h.defaultTopic, h.defaultTopicQueueNums, topicSysFlag, ctx.connection.remoteAddress);
+    if (tc === undefined && h.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
+      tc = bc.topics.createInSendMessageBack(h.topic, 1, Perm.READ | Perm.WRITE, topicSysFlag);
+    }
+    if (tc === undefined) return reply(ctx, ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!${FAQ}`);
+  }
+  const idValid = Math.max(tc.writeQueueNums, tc.readQueueNums);
+  if (h.queueId >= idValid) {
+    return reply(ctx, ResponseCode.INVALID_PARAMETER, `request queueId[${h.queueId}] is illegal, TopicConfig [topicName=${tc.topicName}, readQueueNums=${tc.readQueueNums}, writeQueueNums=${tc.writeQueueNums}, perm=${tc.perm}] Producer: ${ctx.connection.remoteAddress}`);
+  }
+  if (!isWriteable(tc.perm)) return reply(ctx, ResponseCode.NO_PERMISSION, `the topic[${h.topic}] sending message is forbidden`);
+  return tc;
+}
+
+function randomQueue(n: number): number {
+  return n > 0 ? Math.floor(Math.random() * n) : 0;
+}
+
+/**
+ * Java handleRetryAndDLQ for a plain send to %RETRY%<group> (the client's fallback path): over
+ * maxReconsumeTimes, or while the group holds an orderly lock, the message goes to %DLQ%<group>.
+ */
+function retryAndDlq(bc: BrokerContext, ctx: RequestContext, h: SendMessageRequest, m: InnerMessage): RemotingCommand | undefined {
+  if (!isRetryTopic(h.topic)) return undefined;
+  const groupName = h.topic.slice(RETRY_GROUP_TOPIC_PREFIX.length);
+  const group = bc.groups.find(groupName);
+  if (group === undefined) {
+    return reply(ctx, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group not exist, ${groupName} ${FAQ}`);
+  }
+  let maxReconsumeTimes = group.retryMaxTimes;
+  if (ctx.request.version >= MQVersionGate.V3_4_9 && h.maxReconsumeTimes !== undefined) maxReconsumeTimes = h.maxReconsumeTimes;
+  const reconsumeTimes = h.reconsumeTimes ?? 0;
+  const orderlyLocked = !bc.locks.isLockAllExpired(groupName);
+  if (reconsumeTimes > maxReconsumeTimes || orderlyLocked) {
+    const dlq = dlqTopic(groupName);
+    const tc = bc.topics.createInSendMessageBack(dlq, DLQ_NUMS_PER_GROUP, Perm.READ | Perm.WRITE, 0);
+    if (tc === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, `topic[${dlq}] not exist`);
+    m.topic = dlq;
+    m.queueId = randomQueue(DLQ_NUMS_PER_GROUP);
+    m.put(MessageConst.PROPERTY_DELAY_TIME_LEVEL, '-1');
+  }
+  return undefined;
+}
+
+function send(bc: BrokerContext, ctx: RequestContext): RemotingCommand | Promise<RemotingCommand> {
+  const d = decode(ctx);
+  if (!d.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, `SendMessageRequestHeader: ${d.error}`);
+  const h = d.value;
+  const checked = msgCheck(bc, ctx, h);
+  if (!('topicName' in checked)) return checked;
+  const tc = checked;
+  const isBatch = ctx.request.code === RequestCode.SEND_BATCH_MESSAGE || h.batch === true;
+  let queueId = h.queueId;
+  if (queueId < 0) queueId = randomQueue(tc.writeQueueNums);
+  const body = ctx.request.body ?? Buffer.alloc(0);
+  if (body.length > bc.storeConfig.maxMessageSize) {
+    return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `the message body size over max value, MAX: ${bc.storeConfig.maxMessageSize}`);
+  }
+  const bornHost = bornHostOf(ctx.connection);
+  let sysFlag = h.sysFlag;
+  if (tc.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
+  const now = bc.now();
+  return isBatch ? sendBatch(bc, ctx, h, tc, queueId, body, sysFlag, bornHost, now) : sendOne(bc, ctx, h, queueId, body, sysFlag, bornHost);
+}
+
+function sendOne(
+  bc: BrokerContext,
+  ctx: RequestContext,
+  h: SendMessageRequest,
+  queueId: number,
+  body: Buffer,
+  sysFlag: number,
+  bornHost: ReturnType<typeof bornHostOf>,
+): RemotingCommand | Promise<RemotingCommand> {
+  const m = new InnerMessage(h.topic, queueId, h.flag, sysFlag, h.bornTimestamp, bornHost, bc.storeHost, h.reconsumeTimes ?? 0, body, h.properties ?? '');
+  const refused = retryAndDlq(bc, ctx, h, m);
+  if (refused !== undefined) return refused;
+  let uniqKey: string = m.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? '';
+  if (uniqKey === '') {
+    uniqKey = bc.uniqIds.next();
+    m.put(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, uniqKey);
+  }
+  m.put(MessageConst.PROPERTY_CLUSTER, bc.config.brokerClusterName);
+  const tranPrepared = m.get(MessageConst.PROPERTY_TRANSACTION_PREPARED) === 'true';
+  if (tranPrepared && !(m.reconsumeTimes > 0 && Number(m.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0) > 0)) {
+    if (bc.config.rejectTransactionMessage) {
+      return reply(ctx, ResponseCode.NO_PERMISSION, `the broker[${bc.config.brokerIP1}] sending transaction message is forbidden`);
+    }
+    toHalfMessage(m, TRANS_HALF_TOPIC);
+  } else if (transactionValue(m.sysFlag) === MessageSysFlag.TRANSACTION_NOT_TYPE || transactionValue(m.sysFlag) === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
+    applyDelayLevel(m, bc.delayLevels);
+  }
+  const wait = m.get(MessageConst.PROPERTY_WAIT_STORE_MSG_OK) !== 'false';
+  const record = m.encode();
+  return bc.store.putMessage(record, { waitStoreMsgOK: wait }).then((r) => respond(bc, ctx, r, queueId, uniqKey, false));
+}
+
+function sendBatch(
+  bc: BrokerContext,
+  ctx: RequestContext,
+  h: SendMessageRequest,
+  tc: TopicConfig,
+  queueId: number,
+  body: Buffer,
+  sysFlag: number,
+  bornHost: ReturnType<typeof bornHostOf>,
+  now: number,
+): RemotingCommand | Promise<RemotingCommand> {
+  if (isRetryTopic(h.topic)) return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `batch request does not support retry group ${h.topic}`);
+  void tc;
+  void now;
+  let items;
+  try {
+    items = decodeBatch(body);
+  } catch (e) {
+    return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `the batch body is malformed: ${(e as Error).message}`);
+  }
+  if (items.length === 0) return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, 'the batch body holds no message');
+  const records: Buffer[] = [];
+  const uniqKeys: string[] = [];
+  for (const it of items) {
+    const m = new InnerMessage(h.topic, queueId, it.flag, sysFlag, h.bornTimestamp, bornHost, bc.storeHost, h.reconsumeTimes ?? 0, it.body, it.properties);
+    let uk: string = m.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? '';
+    if (uk === '') {
+      uk = bc.uniqIds.next();
+      m.put(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, uk);
+    }
+    uniqKeys.push(uk);
+    records.push(m.encode());
+  }
+  return bc.store.putMessages(records).then((r) => respond(bc, ctx, r, queueId, uniqKeys.join(','), true));
+}
+
+/** Java handlePutMessageResult: stored (SUCCESS, FLUSH_*_TIMEOUT, SLAVE_NOT_AVAILABLE) or a refusal. */
+function respond(bc: BrokerContext, ctx: RequestContext, r: PutMessageResult, queueId: number, transactionId: string, batch: boolean): RemotingCommand {
+  let code: number;
+  let remark: string | null = null;
+  switch (r.status) {
+    case PutMessageStatus.PUT_OK:
+      code = ResponseCode.SUCCESS;
+      break;
+    case PutMessageStatus.FLUSH_DISK_TIMEOUT:
+      code = ResponseCode.FLUSH_DISK_TIMEOUT;
+      break;
+    case PutMessageStatus.FLUSH_SLAVE_TIMEOUT:
+      code = ResponseCode.FLUSH_SLAVE_TIMEOUT;
+      break;
+    case PutMessageStatus.SLAVE_NOT_AVAILABLE:
+      code = ResponseCode.SLAVE_NOT_AVAILABLE;
+      break;
+    case PutMessageStatus.CREATE_MAPPED_FILE_FAILED:
+      return reply(ctx, ResponseCode.SYSTEM_ERROR, 'create mapped file failed, server is busy or broken.');
+    case PutMessageStatus.MESSAGE_ILLEGAL:
+    case PutMessageStatus.PROPERTIES_SIZE_EXCEEDED:
+      return reply(
+        ctx,
+        ResponseCode.MESSAGE_ILLEGAL,
+        `the message is illegal, maybe msg body or properties length not matched. msg body length limit ${bc.storeConfig.maxMessageSize}B, msg properties length limit 32KB.${r.remark ? ` (${r.remark})` : ''}`,
+      );
+    case PutMessageStatus.SERVICE_NOT_AVAILABLE:
+      return reply(
+        ctx,
+        ResponseCode.SERVICE_NOT_AVAILABLE,
+        `service not available now. It may be caused by one of the following reasons: the broker's disk is full, messages are put to the slave, message store has been shut down, etc.${r.remark ? ` (${r.remark})` : ''}`,
+      );
+    case PutMessageStatus.OS_PAGE_CACHE_BUSY:
+      return reply(ctx, ResponseCode.SYSTEM_BUSY, '[PC_SYNCHRONIZED]broker busy, start flow control for a while');
+    default:
+      return reply(ctx, ResponseCode.SYSTEM_ERROR, r.remark ?? 'UNKNOWN_ERROR');
+  }
+  bc.stats.putMessageTimesTotal += r.msgNum;
+  bc.stats.putMessageSizeTotal += r.wroteBytes;
+  const host = bc.storeHost;
+  const msgId = batch ? r.physicalOffsets.map((o) => createOffsetMsgId(host, o)).join(',') : createOffsetMsgId(host, r.wroteOffset);
+  const ext = encodeHeader(SendMessageResponseHeader, { msgId, queueId, queueOffset: r.queueOffset, ...(batch ? {} : { transactionId }) });
+  ext.set('MSG_REGION', bc.config.regionId);
+  ext.set('TRACE_ON', String(bc.config.traceOn));
+  return reply(ctx, code, remark, ext);
+}

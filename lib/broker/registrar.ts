@@ -1,0 +1,141 @@
+import { crc32 } from 'node:zlib';
+import { KVTable, RegisterBrokerBody, type TopicConfig } from '../../protocol/bodies';
+import { createRequest } from '../../protocol/command';
+import { RequestCode, ResponseCode } from '../../protocol/codes';
+import { encodeHeader, RegisterBrokerRequestHeader, UnRegisterBrokerRequestHeader } from '../../protocol/headers';
+import { isReadable, isWriteable } from '../../protocol/naming';
+import { SERVER_VERSION, type Logger } from '../common';
+import type { RemotingClient } from '../remoting';
+import type { BrokerConfig } from './config';
+import type { TopicConfigManager } from './metadata/topic-config-manager';
+
+/**
+ * Registration with every NameServer (Java BrokerController#registerBrokerAll, BrokerOuterAPI): at start, every
+ * registerNameServerPeriod (clamped 10..60 s as Java), and soon after any topic change. The full topic table is
+ * sent each time (a 5.x NameServer refuses a first registration carrying exactly one topic), as plain JSON with
+ * its CRC. No heartbeatTimeoutMillis is sent (Java sends it only in slave-acting-master mode), so NameServers
+ * apply their 120 s default. UNREGISTER_BROKER on shutdown.
+ */
+export interface RegistrarOptions {
+  config: BrokerConfig;
+  brokerAddr: string;
+  haServerAddr: string;
+  topics: TopicConfigManager;
+  client: RemotingClient;
+  logger: Logger;
+}
+
+export class Registrar {
+  private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
+  private again = false;
+  private readonly namesrvs: string[];
+
+  constructor(private readonly o: RegistrarOptions) {
+    this.namesrvs = o.config.namesrvAddr.split(';').map((s) => s.trim()).filter((s) => s !== '');
+  }
+
+  get nameServers(): readonly string[] {
+    return this.namesrvs;
+  }
+
+  async start(): Promise<void> {
+    await this.registerAll();
+    const period = Math.max(10_000, Math.min(60_000, this.o.config.registerNameServerPeriod));
+    this.timer = setInterval(() => void this.registerAll(), period);
+    this.timer.unref();
+  }
+
+  /** Debounced re-registration after topic changes. */
+  registerSoon(): void {
+    if (this.soon !== null) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      void this.registerAll();
+    }, 20);
+    this.soon.unref();
+  }
+
+  private body(): Buffer {
+    const perm = this.o.config.brokerPermission;
+    const table = new Map<string, TopicConfig>();
+    for (const tc of this.o.topics.all()) {
+      // Java: a broker without read or write permission advertises its topics with the reduced permission.
+      table.set(tc.topicName, !isWriteable(perm) || !isReadable(perm) ? { ...tc, perm: tc.perm & perm } : tc);
+    }
+    return RegisterBrokerBody.encode({
+      filterServerList: [],
+      topicConfigSerializeWrapper: {
+        dataVersion: this.o.topics.dataVersion,
+        topicConfigTable: table,
+        mappingDataVersion: { counter: 0, stateVersion: 0, timestamp: this.o.topics.dataVersion.timestamp },
+        topicQueueMappingDetailMap: new Map(),
+        topicQueueMappingInfoMap: new Map(),
+      },
+    } as never);
+  }
+
+  /** Registers with every NameServer in parallel; a failure is logged and retried on the next round. */
+  registerAll(): Promise<void> {
+    if (this.inFlight !== null) {
+      this.again = true;
+      return this.inFlight;
+    }
+    const run = async (): Promise<void> => {
+      const body = this.body();
+      const c = this.o.config;
+      const ext = encodeHeader(RegisterBrokerRequestHeader, {
+        brokerName: c.brokerName,
+        brokerAddr: this.o.brokerAddr,
+        clusterName: c.brokerClusterName,
+        haServerAddr: this.o.haServerAddr,
+        brokerId: c.brokerId,
+        enableActingMaster: false,
+        compressed: false,
+        bodyCrc32: (crc32(body) & 0x7fffffff) >>> 0,
+      });
+      await Promise.all(
+        this.namesrvs.map(async (addr) => {
+          try {
+            const r = await this.o.client.invoke(addr, createRequest({ code: RequestCode.REGISTER_BROKER, opaque: 0, version: SERVER_VERSION, extFields: new Map(ext), body }), c.registerBrokerTimeoutMills);
+            if (r.code !== ResponseCode.SUCCESS) {
+              this.o.logger.warn({ namesrv: addr, code: r.code, remark: r.remark }, 'register broker refused');
+              return;
+            }
+            if (r.body !== null) {
+              const kv = KVTable.decode(r.body);
+              if (kv.ok) this.o.topics.updateOrderTopics(new Set(kv.value.table.keys()));
+            }
+          } catch (e) {
+            this.o.logger.warn({ namesrv: addr, err: (e as Error).message }, 'register broker failed; will retry');
+          }
+        }),
+      );
+    };
+    this.inFlight = run().finally(() => {
+      this.inFlight = null;
+      if (this.again) {
+        this.again = false;
+        void this.registerAll();
+      }
+    });
+    return this.inFlight;
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    if (this.soon !== null) clearTimeout(this.soon);
+    this.timer = null;
+    this.soon = null;
+    const c = this.o.config;
+    const ext = encodeHeader(UnRegisterBrokerRequestHeader, { brokerName: c.brokerName, brokerAddr: this.o.brokerAddr, clusterName: c.brokerClusterName, brokerId: c.brokerId });
+    await Promise.all(
+      this.namesrvs.map((addr) =>
+        this.o.client
+          .invoke(addr, createRequest({ code: RequestCode.UNREGISTER_BROKER, opaque: 0, version: SERVER_VERSION, extFields: new Map(ext) }), 3000)
+          .catch((e: Error) => this.o.logger.warn({ namesrv: addr, err: e.message }, 'unregister broker failed')),
+      ),
+    );
+  }
+}

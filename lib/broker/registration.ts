@@ -1,0 +1,28 @@
+import { ProcessorRegistry, type Processor } from '../remoting';
+import type { BrokerContext } from './context';
+import { adminProcessors } from './processors/admin';
+import { clientManageProcessors } from './processors/client-manage';
+import { consumerManageProcessors } from './processors/consumer-manage';
+import { endTransactionProcessors } from './processors/end-transaction';
+import { offsetProcessors } from './processors/offsets';
+import { pullProcessors } from './processors/pull';
+import { sendProcessors } from './processors/send';
+import { sendBackProcessors } from './processors/send-back';
+import type { TransactionService } from './transaction/transaction-service';
+
+/** The broker's one registration table: request code -> processor, one family per file, read as data. */
+export function brokerRegistry(bc: BrokerContext, tx: TransactionService): ProcessorRegistry {
+  const registry = new ProcessorRegistry();
+  const families: [number, Processor][][] = [
+    sendProcessors(bc),
+    sendBackProcessors(bc),
+    pullProcessors(bc),
+    clientManageProcessors(bc),
+    consumerManageProcessors(bc),
+    offsetProcessors(bc),
+    endTransactionProcessors(bc, tx),
+    adminProcessors(bc),
+  ];
+  for (const family of families) for (const [code, p] of family) registry.register(code, p);
+  return registry;
+}

@@ -1,0 +1,65 @@
+/**
+ * Broker counters for GET_BROKER_RUNTIME_INFO and clusterList: put/get totals and the 10 s / 60 s / 600 s TPS
+ * windows Java reports (Java: store/StoreStatsService.java). Counting is a field increment on the hot path; the
+ * windows are sampled once a second, off the hot path.
+ */
+const WINDOWS = [10, 60, 600] as const;
+
+export class BrokerStats {
+  putMessageTimesTotal = 0;
+  putMessageSizeTotal = 0;
+  getMessageTransferredTotal = 0;
+  getFoundTotal = 0;
+  getMissTotal = 0;
+  private readonly putSamples: number[] = [];
+  private readonly getSamples: number[] = [];
+  private dayStart: { put: number; get: number; day: number };
+  private yesterday = { put: 0, get: 0 };
+
+  constructor(private readonly now: () => number) {
+    this.dayStart = { put: 0, get: 0, day: this.dayOf(now()) };
+  }
+
+  private dayOf(ms: number): number {
+    const d = new Date(ms);
+    return d.getFullYear() * 10000 + d.getMonth() * 100 + d.getDate();
+  }
+
+  /** Called once a second. */
+  sample(): void {
+    this.putSamples.push(this.putMessageTimesTotal);
+    this.getSamples.push(this.getMessageTransferredTotal);
+    const keep = WINDOWS[WINDOWS.length - 1] + 1;
+    if (this.putSamples.length > keep) this.putSamples.shift();
+    if (this.getSamples.length > keep) this.getSamples.shift();
+    const day = this.dayOf(this.now());
+    if (day !== this.dayStart.day) {
+      this.yesterday = { put: this.dayStart.put, get: this.dayStart.get };
+      this.dayStart = { put: this.putMessageTimesTotal, get: this.getMessageTransferredTotal, day };
+    }
+  }
+
+  private tps(samples: number[], seconds: number): number {
+    if (samples.length < 2) return 0;
+    const n = Math.min(seconds, samples.length - 1);
+    return (samples[samples.length - 1]! - samples[samples.length - 1 - n]!) / n;
+  }
+
+  /** "<10s> <60s> <600s>" as Java's StoreStatsService#getPutTps. */
+  putTps(): string {
+    return WINDOWS.map((w) => this.tps(this.putSamples, w).toFixed(2)).join(' ');
+  }
+
+  getTransferredTps(): string {
+    return WINDOWS.map((w) => this.tps(this.getSamples, w).toFixed(2)).join(' ');
+  }
+
+  daily(): { putYesterday: number; putToday: number; getYesterday: number; getToday: number } {
+    return {
+      putYesterday: this.yesterday.put,
+      putToday: this.dayStart.put,
+      getYesterday: this.yesterday.get,
+      getToday: this.dayStart.get,
+    };
+  }
+}
