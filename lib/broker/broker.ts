@@ -76,7 +76,7 @@ export class Broker {
     const ip = parseIp(config.brokerIP1);
     if (ip === undefined) throw new Error(`brokerIP1=${config.brokerIP1} is not an IP address; set brokerIP1 to the address clients reach`);
     // Filled in once the registrar exists; topic changes before that need no re-registration.
-    const hooks = { registerSoon: (): void => undefined };
+    const hooks = { registerSoon: (): void => undefined, registerNow: (): Promise<void> => Promise.resolve() };
     {
       const topics = new TopicConfigManager({
         storePathRootDir: root,
@@ -118,6 +118,8 @@ export class Broker {
         wake: (h) => wake(h),
       });
       const port = o.config.listenPort;
+      const delayLevels = new DelayLevelTable(storeConfig.messageDelayLevel);
+      const schedule = new ScheduleMessageService({ store, levels: delayLevels, storePathRootDir: root, logger, now });
       const ctx: BrokerContext = {
         config,
         remotingConfig: o.remotingConfig,
@@ -132,7 +134,8 @@ export class Broker {
         holds,
         toClient,
         stats,
-        delayLevels: new DelayLevelTable(storeConfig.messageDelayLevel),
+        delayLevels,
+        schedule,
         uniqIds: new UniqIdGenerator({ ip, pid: process.pid, clock: now }),
         logger,
         brokerAddr: `${config.brokerIP1}:${port}`,
@@ -140,6 +143,7 @@ export class Broker {
         bootTimestamp: now(),
         now,
         registerSoon: () => hooks.registerSoon(),
+        registerNow: () => hooks.registerNow(),
         updateConfig: (props) => updateConfig(ctx, props, extras),
         configText: () => configText(ctx, extras),
       };
@@ -168,7 +172,8 @@ export class Broker {
       logger,
     });
     hooks.registerSoon = () => registrar.registerSoon();
-    const schedule = new ScheduleMessageService({ store, levels: ctx.delayLevels, storePathRootDir: root, logger, now });
+    hooks.registerNow = () => registrar.registerAll();
+    const schedule = ctx.schedule;
     schedule.load();
     const tx = new TransactionService({
       store,

@@ -10,6 +10,7 @@ import type { PullRequestHoldService } from './longpolling/pull-request-hold-ser
 import type { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
 import type { SubscriptionGroupManager } from './metadata/subscription-group-manager';
 import type { TopicConfigManager } from './metadata/topic-config-manager';
+import type { ScheduleMessageService } from './schedule/schedule-message-service';
 import type { BrokerStats } from './stats';
 
 /**
@@ -31,6 +32,8 @@ export interface BrokerContext {
   readonly toClient: Broker2Client;
   readonly stats: BrokerStats;
   readonly delayLevels: DelayLevelTable;
+  /** Delayed delivery: its per-level offsets for GET_ALL_DELAY_OFFSET and GET_BROKER_RUNTIME_INFO. */
+  readonly schedule: ScheduleMessageService;
   /** UNIQ_KEY for messages that arrive without one (Java MessageClientIDSetter.createUniqID). */
   readonly uniqIds: UniqIdGenerator;
   readonly logger: Logger;
@@ -42,6 +45,9 @@ export interface BrokerContext {
   now(): number;
   /** Re-register with every NameServer soon (topics changed). */
   registerSoon(): void;
+  /** Re-register with every NameServer now; resolves when every NameServer answered or failed (Java registers
+   * synchronously inside UPDATE_AND_CREATE_TOPIC, so the route exists when mqadmin's call returns). */
+  registerNow(): Promise<void>;
   /** Applies an UPDATE_BROKER_CONFIG body; returns null or an error. */
   updateConfig(props: Map<string, string>): { code: number; remark: string | null };
   /** Properties text for GET_BROKER_CONFIG. */

@@ -4,8 +4,10 @@ import { adminProcessors } from './processors/admin';
 import { clientManageProcessors } from './processors/client-manage';
 import { consumerManageProcessors } from './processors/consumer-manage';
 import { endTransactionProcessors } from './processors/end-transaction';
+import { lockProcessors } from './processors/lock';
 import { offsetProcessors } from './processors/offsets';
 import { pullProcessors } from './processors/pull';
+import { queryProcessors } from './processors/query';
 import { sendProcessors } from './processors/send';
 import { sendBackProcessors } from './processors/send-back';
 import type { TransactionService } from './transaction/transaction-service';
@@ -21,6 +23,8 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService): Proce
     consumerManageProcessors(bc),
     offsetProcessors(bc),
     endTransactionProcessors(bc, tx),
+    queryProcessors(bc),
+    lockProcessors(bc),
     adminProcessors(bc),
   ];
   for (const family of families) for (const [code, p] of family) registry.register(code, p);

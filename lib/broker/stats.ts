@@ -13,6 +13,8 @@ export class BrokerStats {
   getMissTotal = 0;
   private readonly putSamples: number[] = [];
   private readonly getSamples: number[] = [];
+  private readonly foundSamples: number[] = [];
+  private readonly missSamples: number[] = [];
   private dayStart: { put: number; get: number; day: number };
   private yesterday = { put: 0, get: 0 };
 
@@ -29,9 +31,10 @@ export class BrokerStats {
   sample(): void {
     this.putSamples.push(this.putMessageTimesTotal);
     this.getSamples.push(this.getMessageTransferredTotal);
+    this.foundSamples.push(this.getFoundTotal);
+    this.missSamples.push(this.getMissTotal);
     const keep = WINDOWS[WINDOWS.length - 1] + 1;
-    if (this.putSamples.length > keep) this.putSamples.shift();
-    if (this.getSamples.length > keep) this.getSamples.shift();
+    for (const s of [this.putSamples, this.getSamples, this.foundSamples, this.missSamples]) if (s.length > keep) s.shift();
     const day = this.dayOf(this.now());
     if (day !== this.dayStart.day) {
       this.yesterday = { put: this.dayStart.put, get: this.dayStart.get };
@@ -52,6 +55,19 @@ export class BrokerStats {
 
   getTransferredTps(): string {
     return WINDOWS.map((w) => this.tps(this.getSamples, w).toFixed(2)).join(' ');
+  }
+
+  /** Pulls that found messages, per second (Java StoreStatsService#getGetFoundTps). */
+  getFoundTps(): string {
+    return WINDOWS.map((w) => this.tps(this.foundSamples, w).toFixed(2)).join(' ');
+  }
+
+  getMissTps(): string {
+    return WINDOWS.map((w) => this.tps(this.missSamples, w).toFixed(2)).join(' ');
+  }
+
+  getTotalTps(): string {
+    return WINDOWS.map((w) => (this.tps(this.foundSamples, w) + this.tps(this.missSamples, w)).toFixed(2)).join(' ');
   }
 
   daily(): { putYesterday: number; putToday: number; getYesterday: number; getToday: number } {

@@ -129,6 +129,11 @@ export class ConsumerOffsetManager {
     return this.offsets;
   }
 
+  /** The DataVersion of the offset table (GET_ALL_CONSUMER_OFFSET for slaves). */
+  currentDataVersion(): DataVersionValue {
+    return this.dataVersion;
+  }
+
   removeGroup(group: string): void {
     const suffix = TOPIC_GROUP_SEPARATOR + group;
     for (const m of [this.offsets, this.pullOffsets, this.resets]) for (const k of [...m.keys()]) if (k.endsWith(suffix)) m.delete(k);

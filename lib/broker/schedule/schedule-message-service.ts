@@ -79,6 +79,11 @@ export class ScheduleMessageService {
     return this.offsets;
   }
 
+  /** What delayOffset.json holds, for GET_ALL_DELAY_OFFSET (Java ScheduleMessageService#encode). */
+  snapshot(): { dataVersion: DataVersionValue; offsetTable: Map<number, number> } {
+    return { dataVersion: this.dataVersion, offsetTable: new Map([...this.offsets].sort((a, b) => a[0] - b[0])) };
+  }
+
   private tick(): void {
     for (let level = 1; level <= this.o.levels.maxLevel; level++) {
       if (this.busy.has(level)) continue;

@@ -1,11 +1,24 @@
 import type { Processor } from '../../../remoting';
 import type { BrokerContext } from '../../context';
+import { configProcessors } from './config';
+import { consumerProcessors } from './consumer';
+import { groupProcessors } from './group';
+import { offsetAdminProcessors } from './offset';
+import { statsProcessors } from './stats';
+import { topicProcessors } from './topic';
 
 /**
- * Admin families (mqadmin): topic, group, stats, config, consumer/producer connections, query, locks.
- * Each family lives in its own file in this directory and is listed here.
+ * Admin families (mqadmin): topic, group, stats, config, consumer/producer connections and forwarded client calls,
+ * offset administration. Each family lives in its own file in this directory and is listed here. Queries by key/id
+ * (processors/query.ts) and orderly locks (processors/lock.ts) are families of their own.
  */
 export function adminProcessors(bc: BrokerContext): [number, Processor][] {
-  void bc;
-  return [];
+  return [
+    ...topicProcessors(bc),
+    ...groupProcessors(bc),
+    ...statsProcessors(bc),
+    ...configProcessors(bc),
+    ...consumerProcessors(bc),
+    ...offsetAdminProcessors(bc),
+  ];
 }

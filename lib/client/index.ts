@@ -1,0 +1,2 @@
+export { RocketClient } from './client';
+export type { ClientOptions, SendOptions, SendResult, PublishQueue } from './client';
