@@ -165,8 +165,8 @@ export class Broker {
     const nsClient = new RemotingClient({ logger: o.logger, version: SERVER_VERSION });
     const registrar = new Registrar({
       config,
-      brokerAddr: ctx.brokerAddr,
-      haServerAddr: `${config.brokerIP2}:${config.listenPort + 1}`,
+      brokerAddr: () => ctx.brokerAddr,
+      haServerAddr: () => `${config.brokerIP2}:${ctx.storeHost.port + 1}`,
       topics: ctx.topics,
       client: nsClient,
       logger,
@@ -213,6 +213,10 @@ export class Broker {
       await s.start();
       this.servers.push(s);
     }
+    // listenPort 0 (tests): advertise the port actually bound, in routes, STOREHOST and msgIds.
+    const bound = this.servers[0]!.port;
+    ctx.brokerAddr = `${ctx.config.brokerIP1}:${bound}`;
+    ctx.storeHost = { ip: ctx.storeHost.ip, port: bound };
     ctx.store.onMessageArriving((a) => ctx.holds.notifyMessageArriving(a.topic, a.queueId, a.logicOffset, a.tagsCode));
     ctx.holds.start(1000);
     this.schedule.start();

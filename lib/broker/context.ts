@@ -37,10 +37,10 @@ export interface BrokerContext {
   /** UNIQ_KEY for messages that arrive without one (Java MessageClientIDSetter.createUniqID). */
   readonly uniqIds: UniqIdGenerator;
   readonly logger: Logger;
-  /** "brokerIP1:listenPort": the address in routes and msgIds. */
-  readonly brokerAddr: string;
+  /** "brokerIP1:listenPort": the address in routes and msgIds (the bound port once listening, for listenPort 0). */
+  brokerAddr: string;
   /** brokerIP1 + listenPort as STOREHOST. */
-  readonly storeHost: HostAddress;
+  storeHost: HostAddress;
   readonly bootTimestamp: number;
   now(): number;
   /** Re-register with every NameServer soon (topics changed). */

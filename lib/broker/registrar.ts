@@ -18,8 +18,9 @@ import type { TopicConfigManager } from './metadata/topic-config-manager';
  */
 export interface RegistrarOptions {
   config: BrokerConfig;
-  brokerAddr: string;
-  haServerAddr: string;
+  /** Read at each registration: the bound address is known only once the broker listens. */
+  brokerAddr: () => string;
+  haServerAddr: () => string;
   topics: TopicConfigManager;
   client: RemotingClient;
   logger: Logger;
@@ -87,9 +88,9 @@ export class Registrar {
       const c = this.o.config;
       const ext = encodeHeader(RegisterBrokerRequestHeader, {
         brokerName: c.brokerName,
-        brokerAddr: this.o.brokerAddr,
+        brokerAddr: this.o.brokerAddr(),
         clusterName: c.brokerClusterName,
-        haServerAddr: this.o.haServerAddr,
+        haServerAddr: this.o.haServerAddr(),
         brokerId: c.brokerId,
         enableActingMaster: false,
         compressed: false,
@@ -129,7 +130,7 @@ export class Registrar {
     this.timer = null;
     this.soon = null;
     const c = this.o.config;
-    const ext = encodeHeader(UnRegisterBrokerRequestHeader, { brokerName: c.brokerName, brokerAddr: this.o.brokerAddr, clusterName: c.brokerClusterName, brokerId: c.brokerId });
+    const ext = encodeHeader(UnRegisterBrokerRequestHeader, { brokerName: c.brokerName, brokerAddr: this.o.brokerAddr(), clusterName: c.brokerClusterName, brokerId: c.brokerId });
     await Promise.all(
       this.namesrvs.map((addr) =>
         this.o.client

@@ -1,0 +1,100 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Broker, BrokerRemotingSchema, BrokerSchema } from '../broker';
+import { defaults, silentLogger } from '../common';
+import { NameServer, NamesrvSchema } from '../nameserver';
+import { defaultStoreConfig } from '../store';
+import { COMMANDS, jfmt, runCommand } from './index';
+
+/** Apogee's mqadmin sub-commands against a live NameServer and broker, output checked line by line. */
+describe('lib/admin mqadmin commands', function () {
+  this.timeout(20_000);
+  let ns: NameServer;
+  let broker: Broker;
+  let nsAddr: string;
+
+  before(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-admin-'));
+    ns = new NameServer({ config: { ...defaults(NamesrvSchema), listenPort: 0, bindAddress: '127.0.0.1', kvConfigPath: path.join(dir, 'kv.json') }, logger: silentLogger() });
+    await ns.start();
+    nsAddr = `127.0.0.1:${ns.port}`;
+    broker = await Broker.create({
+      config: { ...defaults(BrokerSchema), listenPort: 0, brokerIP1: '127.0.0.1', namesrvAddr: nsAddr },
+      remotingConfig: { ...defaults(BrokerRemotingSchema), bindAddress: '127.0.0.1' },
+      storeConfig: defaultStoreConfig({ storePathRootDir: path.join(dir, 'store'), mappedFileSizeCommitLog: 1024 * 1024 }),
+      logger: silentLogger(),
+    });
+    await broker.start();
+  });
+
+  after(async () => {
+    await broker.shutdown();
+    await ns.close();
+  });
+
+  async function run(name: string, opts: Record<string, string> = {}): Promise<string[]> {
+    const cmd = COMMANDS.find((c) => c.name === name);
+    assert.ok(cmd, name);
+    const out: string[] = [];
+    await runCommand(cmd, nsAddr, new Map(Object.entries(opts)), silentLogger(), (l) => out.push(l));
+    return out;
+  }
+
+  it('jfmt formats like java.lang.String#format', () => {
+    assert.equal(jfmt('%-6s|%4d|%n', 'ab', 7), 'ab    |   7|\n');
+  });
+
+  it('clusterList shows the broker with its version', async () => {
+    const out = await run('clusterList');
+    assert.match(out[0]!, /^#Cluster Name/);
+    assert.match(out[1]!, /^DefaultCluster\s+broker-a\s+0\s+127\.0\.0\.1:\d+\s+V5_5_0/);
+  });
+
+  it('sendMessage, topicStatus, topicRoute and queryMsgById agree', async () => {
+    const sent = await run('sendMessage', { topic: 'AdminT', body: 'hi', tags: 'T1', qid: '2' });
+    assert.match(sent[1]!, /^broker-a\s+2\s+SEND_OK\s+[0-9A-F]{32}$/);
+    // The auto-created topic reaches the NameServer with the broker's next (immediate, asynchronous) registration.
+    for (let i = 0; i < 100 && (await ns.routes.pickupTopicRouteData('AdminT')) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    const status = await run('topicStatus', { topic: 'AdminT' });
+    assert.ok(status.some((l) => /^broker-a\s+2\s+0\s+1\s/.test(l)), status.join('\n'));
+    const route = (await run('topicRoute', { topic: 'AdminT' })).join('\n');
+    assert.match(route, /"brokerName":"broker-a"/);
+    const r = await broker.ctx.store.getMessage('AdminT', 2, 0, 1);
+    const { createOffsetMsgId } = await import('../../protocol/message');
+    const offsetId = createOffsetMsgId(broker.ctx.storeHost, Number(r!.messages[0]!.readBigInt64BE(28)));
+    const shown = await run('queryMsgById', { msgId: offsetId });
+    assert.ok(shown.some((l) => /^Message Body:\s+hi$/.test(l)), shown.join('\n'));
+    assert.ok(shown.some((l) => /^Tags:\s+\[T1\]$/.test(l)));
+  });
+
+  it('KV config and write permission commands', async () => {
+    assert.deepEqual(await run('updateKvConfig', { namespace: 'ORDER_TOPIC_CONFIG', key: 'AdminT', value: 'broker-a:4' }), ['create or update kv config to namespace success.']);
+    assert.deepEqual(await run('getOrderTopicConfig'), ['AdminT=broker-a:4']);
+    assert.deepEqual(await run('deleteKvConfig', { namespace: 'ORDER_TOPIC_CONFIG', key: 'AdminT' }), ['delete kv config from namespace success.']);
+    const w = await run('wipeWritePerm', { brokerName: 'broker-a' });
+    assert.match(w[0]!, /^wipe write perm of broker\[broker-a\] in name server\[127\.0\.0\.1:\d+\] OK, \d+$/);
+    const a = await run('addWritePerm', { brokerName: 'broker-a' });
+    assert.match(a[0]!, /OK, \d+$/);
+  });
+
+  it('updateTopic / deleteTopic through the cluster', async () => {
+    const c = await run('updateTopic', { topic: 'AdminNew', clusterName: 'DefaultCluster', readQueueNums: '3', writeQueueNums: '3' });
+    assert.match(c[0]!, /^create topic to 127\.0\.0\.1:\d+ success\.$/);
+    assert.ok((await run('topicList')).includes('AdminNew'));
+    await run('deleteTopic', { topic: 'AdminNew', clusterName: 'DefaultCluster' });
+    assert.ok(!(await run('topicList')).includes('AdminNew'));
+  });
+
+  it('getNamesrvConfig and updateNamesrvConfig', async () => {
+    await run('updateNamesrvConfig', { key: 'orderMessageEnable', value: 'true' });
+    const out = await run('getNamesrvConfig');
+    assert.ok(out.some((l) => /^orderMessageEnable\s+=  true$/.test(l)), out.join('\n'));
+  });
+
+  it('errors name the thing and what to do', async () => {
+    await assert.rejects(run('topicRoute', { topic: 'NoSuch' }), /No topic route info in name server for the topic: NoSuch/);
+    await assert.rejects(run('updateTopic', { topic: 'X' }), /give a broker \(-b host:port\) or a cluster \(-c name\)/);
+  });
+});

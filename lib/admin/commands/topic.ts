@@ -1,0 +1,209 @@
+import { GetBrokerConfigResponseHeader } from '../../../protocol/headers';
+import { KVTable, TopicRouteData, TopicStatsTable } from '../../../protocol/bodies';
+import { RequestCode, ResponseCode } from '../../../protocol/codes';
+import { MASTER_ID, NAMESPACE_ORDER_TOPIC_CONFIG } from '../../../protocol/naming';
+import { jfmt, need, optional, type CommandContext, type SubCommand } from '../command';
+
+/** Topic and cluster commands: clusterList, topicList, topicRoute, updateTopic, deleteTopic, topicStatus, brokerStatus. */
+
+async function mastersOf(ctx: CommandContext, cluster: string): Promise<{ name: string; addr: string }[]> {
+  const ci = await ctx.client.clusterInfo();
+  const names = ci.clusterAddrTable.get(cluster);
+  if (names === undefined) throw new Error(`cluster ${cluster} not found; check -c against clusterList`);
+  const out: { name: string; addr: string }[] = [];
+  for (const n of names) {
+    const a = ci.brokerAddrTable.get(n)?.brokerAddrs.get(MASTER_ID);
+    if (a !== undefined) out.push({ name: n, addr: a });
+  }
+  return out;
+}
+
+async function runtimeInfo(ctx: CommandContext, addr: string): Promise<Map<string, string>> {
+  const r = await ctx.client.call(addr, RequestCode.GET_BROKER_RUNTIME_INFO);
+  if (r.code !== ResponseCode.SUCCESS || r.body === null) throw new Error(`GET_BROKER_RUNTIME_INFO from ${addr}: ${r.code} ${r.remark ?? ''}`);
+  const d = KVTable.decode(r.body);
+  if (!d.ok) throw new Error(d.error);
+  return d.value.table;
+}
+
+export const clusterList: SubCommand = {
+  name: 'clusterList',
+  description: 'List cluster infos.',
+  options: [{ short: 'c', long: 'clusterName', value: true, help: 'which cluster' }],
+  async execute(ctx) {
+    const ci = await ctx.client.clusterInfo();
+    const only = optional(ctx, 'clusterName');
+    ctx.out(jfmt('%-22s  %-22s  %-4s  %-22s %-16s  %16s  %16s', '#Cluster Name', '#Broker Name', '#BID', '#Addr', '#Version', '#InTPS', '#OutTPS'));
+    for (const cluster of [...ci.clusterAddrTable.keys()].sort()) {
+      if (only !== undefined && only !== cluster) continue;
+      for (const name of [...(ci.clusterAddrTable.get(cluster) ?? [])].sort()) {
+        const bd = ci.brokerAddrTable.get(name);
+        for (const [id, addr] of [...(bd?.brokerAddrs ?? new Map<number, string>())].sort((a, b) => a[0] - b[0])) {
+          let version = '';
+          let inTps = '';
+          let outTps = '';
+          try {
+            const t = await runtimeInfo(ctx, addr);
+            version = t.get('brokerVersionDesc') ?? '';
+            inTps = Number((t.get('putTps') ?? '0').split(' ')[0]).toFixed(2);
+            outTps = Number((t.get('getTransferredTps') ?? '0').split(' ')[0]).toFixed(2);
+          } catch (e) {
+            version = `(${(e as Error).message})`;
+          }
+          ctx.out(jfmt('%-22s  %-22s  %-4s  %-22s %-16s  %16s  %16s', cluster, name, id, addr, version, inTps, outTps));
+        }
+      }
+    }
+  },
+};
+
+export const topicList: SubCommand = {
+  name: 'topicList',
+  description: 'Fetch all topic list from name server.',
+  options: [],
+  async execute(ctx) {
+    for (const t of await ctx.client.topicList()) ctx.out(t);
+  },
+};
+
+export const topicRoute: SubCommand = {
+  name: 'topicRoute',
+  description: 'Examine topic route info.',
+  options: [{ short: 't', long: 'topic', value: true, required: true, help: 'topic name' }],
+  async execute(ctx) {
+    const topic = need(ctx, 'topic');
+    const route = await ctx.client.routeOf(topic, 0);
+    if (route === undefined) throw new Error(`No topic route info in name server for the topic: ${topic}`);
+    ctx.out(TopicRouteData.toJson(route, { pretty: true }));
+  },
+};
+
+export const updateTopic: SubCommand = {
+  name: 'updateTopic',
+  description: 'Update or create topic.',
+  options: [
+    { short: 'b', long: 'brokerAddr', value: true, help: 'create topic to which broker' },
+    { short: 'c', long: 'clusterName', value: true, help: 'create topic to which cluster' },
+    { short: 't', long: 'topic', value: true, required: true, help: 'topic name' },
+    { short: 'r', long: 'readQueueNums', value: true, help: 'set read queue nums' },
+    { short: 'w', long: 'writeQueueNums', value: true, help: 'set write queue nums' },
+    { short: 'p', long: 'perm', value: true, help: 'set topic\'s permission(2|4|6), intro[2:W 4:R; 6:RW]' },
+    { short: 'o', long: 'order', value: true, help: 'set topic\'s order(true|false)' },
+  ],
+  async execute(ctx) {
+    const topic = need(ctx, 'topic');
+    const ext = new Map([
+      ['topic', topic],
+      ['defaultTopic', 'TBW102'],
+      ['readQueueNums', optional(ctx, 'readQueueNums') ?? '8'],
+      ['writeQueueNums', optional(ctx, 'writeQueueNums') ?? '8'],
+      ['perm', optional(ctx, 'perm') ?? '6'],
+      ['topicFilterType', 'SINGLE_TAG'],
+      ['topicSysFlag', '0'],
+      ['order', optional(ctx, 'order') ?? 'false'],
+    ]);
+    const b = optional(ctx, 'brokerAddr');
+    const c = optional(ctx, 'clusterName');
+    if (b === undefined && c === undefined) throw new Error('give a broker (-b host:port) or a cluster (-c name)');
+    const targets = b !== undefined ? [{ name: b, addr: b }] : await mastersOf(ctx, c!);
+    for (const t of targets) {
+      const r = await ctx.client.call(t.addr, RequestCode.UPDATE_AND_CREATE_TOPIC, ext);
+      if (r.code !== ResponseCode.SUCCESS) throw new Error(`create topic on ${t.addr}: CODE ${r.code} ${r.remark ?? ''}`);
+      ctx.out(`create topic to ${t.addr} success.`);
+    }
+    ctx.out(`TopicConfig [topicName=${topic}, readQueueNums=${ext.get('readQueueNums')}, writeQueueNums=${ext.get('writeQueueNums')}, perm=${ext.get('perm')}]`);
+  },
+};
+
+export const deleteTopic: SubCommand = {
+  name: 'deleteTopic',
+  description: 'Delete topic from broker and NameServer.',
+  options: [
+    { short: 't', long: 'topic', value: true, required: true, help: 'topic name' },
+    { short: 'c', long: 'clusterName', value: true, required: true, help: 'delete topic from which cluster' },
+  ],
+  async execute(ctx) {
+    const topic = need(ctx, 'topic');
+    const cluster = need(ctx, 'clusterName');
+    for (const m of await mastersOf(ctx, cluster)) {
+      const r = await ctx.client.call(m.addr, RequestCode.DELETE_TOPIC_IN_BROKER, new Map([['topic', topic]]));
+      if (r.code !== ResponseCode.SUCCESS) throw new Error(`delete topic on ${m.addr}: CODE ${r.code} ${r.remark ?? ''}`);
+    }
+    for (const ns of ctx.client.nameServers) {
+      const r = await ctx.client.call(ns, RequestCode.DELETE_TOPIC_IN_NAMESRV, new Map([['topic', topic], ['clusterName', cluster]]));
+      if (r.code !== ResponseCode.SUCCESS) throw new Error(`delete topic on NameServer ${ns}: CODE ${r.code} ${r.remark ?? ''}`);
+    }
+    ctx.out(`delete topic [${topic}] from cluster [${cluster}] success.`);
+    ctx.out(`delete topic [${topic}] from NameServer success.`);
+  },
+};
+
+export const topicStatus: SubCommand = {
+  name: 'topicStatus',
+  description: 'Examine topic Status info.',
+  options: [{ short: 't', long: 'topic', value: true, required: true, help: 'topic name' }],
+  async execute(ctx) {
+    const topic = need(ctx, 'topic');
+    const route = await ctx.client.routeOf(topic, 0);
+    if (route === undefined) throw new Error(`No topic route info in name server for the topic: ${topic}`);
+    ctx.out(jfmt('%-32s  %-4s  %-20s  %-20s    %s', '#Broker Name', '#QID', '#Min Offset', '#Max Offset', '#Last Updated'));
+    for (const bd of route.brokerDatas) {
+      const addr = bd.brokerAddrs.get(MASTER_ID) ?? [...bd.brokerAddrs.values()][0];
+      if (addr === undefined) continue;
+      const r = await ctx.client.call(addr, RequestCode.GET_TOPIC_STATS_INFO, new Map([['topic', topic]]));
+      if (r.code !== ResponseCode.SUCCESS || r.body === null) throw new Error(`GET_TOPIC_STATS_INFO from ${addr}: ${r.code} ${r.remark ?? ''}`);
+      const d = TopicStatsTable.decode(r.body);
+      if (!d.ok) throw new Error(d.error);
+      const rows = [...d.value.offsetTable].sort((a, b) => a[0].queueId - b[0].queueId);
+      for (const [mq, off] of rows) {
+        const last = off.lastUpdateTimestamp > 0 ? new Date(off.lastUpdateTimestamp).toISOString() : '';
+        ctx.out(jfmt('%-32s  %-4d  %-20d  %-20d    %s', mq.brokerName, mq.queueId, off.minOffset, off.maxOffset, last));
+      }
+    }
+  },
+};
+
+export const brokerStatus: SubCommand = {
+  name: 'brokerStatus',
+  description: 'Fetch broker runtime status data.',
+  options: [
+    { short: 'b', long: 'brokerAddr', value: true, help: 'Broker address' },
+    { short: 'c', long: 'clusterName', value: true, help: 'which cluster' },
+  ],
+  async execute(ctx) {
+    const b = optional(ctx, 'brokerAddr');
+    const c = optional(ctx, 'clusterName');
+    const addrs = b !== undefined ? [b] : c !== undefined ? (await mastersOf(ctx, c)).map((m) => m.addr) : [];
+    if (addrs.length === 0) throw new Error('give a broker (-b host:port) or a cluster (-c name)');
+    for (const addr of addrs) {
+      const t = await runtimeInfo(ctx, addr);
+      for (const [k, v] of [...t].sort(([x], [y]) => (x < y ? -1 : 1))) ctx.out(jfmt('%-32s: %s', k, v));
+    }
+  },
+};
+
+export const getBrokerConfig: SubCommand = {
+  name: 'getBrokerConfig',
+  description: 'Get broker config by cluster or special broker.',
+  options: [{ short: 'b', long: 'brokerAddr', value: true, required: true, help: 'get which broker' }],
+  async execute(ctx) {
+    const addr = need(ctx, 'brokerAddr');
+    const r = await ctx.client.call(addr, RequestCode.GET_BROKER_CONFIG);
+    if (r.code !== ResponseCode.SUCCESS) throw new Error(`GET_BROKER_CONFIG from ${addr}: ${r.code} ${r.remark ?? ''}`);
+    void GetBrokerConfigResponseHeader;
+    ctx.out(jfmt('============%s============', addr));
+    for (const line of (r.body ?? Buffer.alloc(0)).toString('utf8').split('\n')) {
+      const i = line.indexOf('=');
+      if (i > 0) ctx.out(jfmt('%-50s=  %s', line.slice(0, i), line.slice(i + 1)));
+    }
+  },
+};
+
+export const orderTopics: SubCommand = {
+  name: 'getOrderTopicConfig',
+  description: 'List the ORDER_TOPIC_CONFIG KV namespace of the NameServer.',
+  options: [],
+  async execute(ctx) {
+    for (const [k, v] of await ctx.client.kvList(NAMESPACE_ORDER_TOPIC_CONFIG)) ctx.out(`${k}=${v}`);
+  },
+};
