@@ -1,0 +1,163 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { p, defaults, type ConfigOf } from '../common';
+
+/**
+ * The message store configuration: Java's MessageStoreConfig property names and defaults (Java:
+ * store/config/MessageStoreConfig.java), so a broker.conf written for the Java broker loads unchanged. lib/bin
+ * parses the file with lib/common's applyProperties(storeConfigSchema, ...) and passes the typed value down.
+ *
+ * Keys marked inert are accepted for compatibility and have no effect here. A few Apogee-only keys (bounds of the
+ * in-memory caches) end with their unit, as the house rules ask; Java ignores unknown keys, so a file carrying them
+ * still loads in Java.
+ */
+
+const FLUSH_DISK_TYPES = ['ASYNC_FLUSH', 'SYNC_FLUSH'];
+const BROKER_ROLES = ['ASYNC_MASTER', 'SYNC_MASTER', 'SLAVE'];
+
+const oneOf = (values: readonly string[]) => (v: string): string | undefined =>
+  values.includes(v) ? undefined : `expected one of ${values.join(', ')}`;
+const atLeast = (min: number) => (v: number): string | undefined => (v >= min ? undefined : `must be >= ${min}`);
+const ratio = (v: number): string | undefined => (v >= 0 && v <= 100 ? undefined : 'a percentage, 0..100');
+const deleteWhenCheck = (v: string): string | undefined =>
+  v.split(';').every((h) => /^\s*\d{1,2}\s*$/.test(h)) ? undefined : 'hours of the day separated by ";", e.g. "04" or "01;04"';
+
+export const storeConfigSchema = {
+  // ---- paths ----
+  storePathRootDir: p.string(path.join(os.homedir(), 'store'), 'root directory of the store (Java default ~/store)'),
+  storePathCommitLog: p.string('', 'commit log directory; empty means <storePathRootDir>/commitlog'),
+
+  // ---- file sizes ----
+  mappedFileSizeCommitLog: p.int(1024 * 1024 * 1024, 'bytes per commit log file (must match the files on disk)', { check: atLeast(4096) }),
+  mappedFileSizeConsumeQueue: p.int(300000 * 20, 'bytes per consume queue file (a multiple of 20)', {
+    check: (v) => (v >= 20 && v % 20 === 0 ? undefined : 'a positive multiple of 20'),
+  }),
+
+  // ---- flush ----
+  flushDiskType: p.string('ASYNC_FLUSH', 'ASYNC_FLUSH: ack after write(2); SYNC_FLUSH: ack after fsync (group commit)', { check: oneOf(FLUSH_DISK_TYPES) }),
+  flushIntervalCommitLog: p.int(500, 'ASYNC_FLUSH: ms between commit log flush attempts', { check: atLeast(1) }),
+  flushCommitLogLeastPages: p.int(4, 'ASYNC_FLUSH: fsync only when at least this many 4 KiB pages are dirty', { check: atLeast(0) }),
+  flushCommitLogThoroughInterval: p.int(10000, 'ASYNC_FLUSH: fsync whatever is dirty at least this often (ms)', { check: atLeast(0) }),
+  flushCommitLogTimed: p.inertBoolean(true),
+  syncFlushTimeout: p.int(5000, 'SYNC_FLUSH: a put not fsynced within this many ms answers FLUSH_DISK_TIMEOUT', { check: atLeast(1) }),
+  flushIntervalConsumeQueue: p.int(1000, 'ms between writes of consume queue and index data (and their flush attempts)', { check: atLeast(1) }),
+  flushConsumeQueueLeastPages: p.int(2, 'fsync a consume queue when at least this many 4 KiB pages are dirty', { check: atLeast(0) }),
+  flushConsumeQueueThoroughInterval: p.int(60000, 'fsync all consume queues, the index and the checkpoint at least this often (ms)', { check: atLeast(0) }),
+
+  // ---- retention ----
+  fileReservedTime: p.int(72, 'hours a commit log file is kept after its last write', { check: atLeast(0) }),
+  deleteWhen: p.string('04', 'hours of the day when expired files are deleted, e.g. "04" or "01;04"', { check: deleteWhenCheck }),
+  diskMaxUsedSpaceRatio: p.int(75, 'disk usage (%) above which the oldest files are deleted even if not expired', { check: ratio }),
+  diskSpaceWarningLevelRatio: p.int(90, 'disk usage (%) above which puts are refused (disk full); clamped to 35..90 as Java', { check: ratio }),
+  diskSpaceCleanForciblyRatio: p.int(85, 'disk usage (%) above which files are deleted at once; clamped to 30..85 as Java', { check: ratio }),
+  cleanFileForciblyEnable: p.boolean(true, 'allow deleting unexpired files when the disk is nearly full'),
+  cleanResourceInterval: p.int(10000, 'ms between retention checks', { check: atLeast(1) }),
+  deleteCommitLogFilesInterval: p.int(100, 'ms pause between two commit log file deletions', { check: atLeast(0) }),
+  deleteConsumeQueueFilesInterval: p.int(100, 'ms pause after deleting files of one consume queue', { check: atLeast(0) }),
+  deleteFileBatchMax: p.int(10, 'commit log files deleted per retention run', { check: atLeast(1) }),
+  destroyMapedFileIntervalForcibly: p.inertInt(1000 * 120),
+  redeleteHangedFileInterval: p.inertInt(1000 * 120),
+
+  // ---- messages ----
+  maxMessageSize: p.int(1024 * 1024 * 4, 'bytes: the largest body accepted (records may be 64 KiB larger for headers and properties)', { check: atLeast(10) }),
+  checkCRCOnRecover: p.boolean(true, 'verify body CRCs while recovering the commit log'),
+  messageDelayLevel: p.string('1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h', 'delay levels (SCHEDULE_TOPIC_XXXX tagsCode)'),
+
+  // ---- index ----
+  messageIndexEnable: p.boolean(true, 'index KEYS and UNIQ_KEY for queries by key'),
+  messageIndexSafe: p.boolean(false, 'after a crash, start the commit log replay early enough to rebuild the index too'),
+  maxHashSlotNum: p.int(5000000, 'hash slots per index file', { check: atLeast(1) }),
+  maxIndexNum: p.int(5000000 * 4, 'entries per index file', { check: atLeast(2) }),
+  maxMsgsNumBatch: p.int(64, 'the most results one query by key returns', { check: atLeast(1) }),
+  defaultQueryMaxNum: p.int(32, 'default maxNum of a query by key (used by the broker)', { check: atLeast(1) }),
+
+  // ---- reads ----
+  maxTransferBytesOnMessageInMemory: p.int(1024 * 256, 'bytes per pull when the data is recent (in memory)', { check: atLeast(1) }),
+  maxTransferCountOnMessageInMemory: p.int(32, 'messages per pull when the data is recent (in memory)', { check: atLeast(1) }),
+  maxTransferBytesOnMessageInDisk: p.int(1024 * 64, 'bytes per pull when the data is old (on disk)', { check: atLeast(1) }),
+  maxTransferCountOnMessageInDisk: p.int(8, 'messages per pull when the data is old (on disk)', { check: atLeast(1) }),
+  accessMessageInMemoryMaxRatio: p.int(40, 'share (%) of RAM counted as "recent" data for the limits above', { check: ratio }),
+  maxFilterMessageSize: p.int(16000, 'consume queue bytes examined per pull when filtering by tag', { check: atLeast(20) }),
+  travelCqFileNumWhenGetMessage: p.int(1, 'consume queue files examined per pull', { check: atLeast(1) }),
+  brokerRole: p.string('ASYNC_MASTER', 'ASYNC_MASTER, SYNC_MASTER or SLAVE (a SLAVE does not correct pull offsets)', { check: oneOf(BROKER_ROLES) }),
+  offsetCheckInSlave: p.boolean(false, 'correct out-of-range pull offsets on a slave too'),
+  readUnCommitted: p.inertBoolean(false),
+
+  // ---- Apogee-only bounds ----
+  commitLogTailCacheBytesMax: p.int(64 * 1024 * 1024, 'Apogee: bytes of recently written commit log kept in memory to serve tail pulls', { check: atLeast(0) }),
+  commitLogWriteBatchBytesMax: p.int(4 * 1024 * 1024, 'Apogee: the most bytes one write(2) of the commit log carries', { check: atLeast(64 * 1024) }),
+  consumeQueueTailUnitsMax: p.int(1024, 'Apogee: recent consume queue units kept in memory per queue (20 bytes each)', { check: atLeast(0) }),
+  readCoalesceBytesMax: p.int(1024 * 1024, 'Apogee: a pull from disk reads one span instead of several when it is at most this big', { check: atLeast(0) }),
+  putPendingBytesMax: p.int(256 * 1024 * 1024, 'Apogee: bytes accepted but not yet written; puts beyond it answer OS_PAGE_CACHE_BUSY', { check: atLeast(1024 * 1024) }),
+
+  // ---- accepted for compatibility, no effect ----
+  enableConsumeQueueExt: p.inertBoolean(false),
+  transientStorePoolEnable: p.inertBoolean(false),
+  transientStorePoolSize: p.inertInt(5),
+  fastFailIfNoBufferInStorePool: p.inertBoolean(false),
+  commitIntervalCommitLog: p.inertInt(200),
+  commitCommitLogLeastPages: p.inertInt(4),
+  commitCommitLogThoroughInterval: p.inertInt(200),
+  useReentrantLockWhenPutMessage: p.inertBoolean(true),
+  warmMapedFileEnable: p.inertBoolean(false),
+  flushLeastPagesWhenWarmMapedFile: p.inertInt(1024 / 4 * 16),
+  osPageCacheBusyTimeOutMills: p.inertLong(1000),
+  maxRecoveryCommitlogFiles: p.inertInt(30),
+  duplicationEnable: p.inertBoolean(false),
+  diskFallRecorded: p.inertBoolean(true),
+  autoMessageVersionOnTopicLen: p.inertBoolean(true),
+  enabledAppendPropCRC: p.inertBoolean(false),
+  forceVerifyPropCRC: p.inertBoolean(false),
+  writeWithoutMmap: p.inertBoolean(false),
+  mappedFileSwapEnable: p.inertBoolean(true),
+  putConsumeQueueDataByFileChannel: p.inertBoolean(true),
+  enableCompaction: p.inertBoolean(true),
+  storeType: p.inertString('default'),
+} as const;
+
+export type StoreConfig = ConfigOf<typeof storeConfigSchema>;
+
+/** A complete store config with Java's defaults; override fields as needed. */
+export function defaultStoreConfig(overrides: Partial<StoreConfig> = {}): StoreConfig {
+  return { ...defaults(storeConfigSchema), ...overrides };
+}
+
+/** Paths derived from the config (Java: StorePathConfigHelper). */
+export interface StorePaths {
+  root: string;
+  commitLog: string;
+  consumeQueue: string;
+  index: string;
+  checkpoint: string;
+  abort: string;
+  lock: string;
+}
+
+export function storePaths(config: StoreConfig): StorePaths {
+  const root = config.storePathRootDir;
+  return {
+    root,
+    commitLog: config.storePathCommitLog !== '' ? config.storePathCommitLog : path.join(root, 'commitlog'),
+    consumeQueue: path.join(root, 'consumequeue'),
+    index: path.join(root, 'index'),
+    checkpoint: path.join(root, 'checkpoint'),
+    abort: path.join(root, 'abort'),
+    lock: path.join(root, 'lock'),
+  };
+}
+
+/** Java: UtilAll#isItTimeToDo: true when the current local hour is one of the ";"-separated hours. */
+export function isItTimeToDo(when: string, nowMs: number): boolean {
+  const hour = new Date(nowMs).getHours();
+  return when.split(';').some((w) => Number.parseInt(w.trim(), 10) === hour);
+}
+
+/** Java: CleanCommitLogService#getDiskSpaceWarningLevelRatio (clamped to 0.35..0.90). */
+export function diskSpaceWarningLevel(config: StoreConfig): number {
+  return Math.min(0.9, Math.max(0.35, config.diskSpaceWarningLevelRatio / 100));
+}
+
+/** Java: CleanCommitLogService#getDiskSpaceCleanForciblyRatio (clamped to 0.30..0.85). */
+export function diskSpaceCleanForciblyLevel(config: StoreConfig): number {
+  return Math.min(0.85, Math.max(0.3, config.diskSpaceCleanForciblyRatio / 100));
+}

@@ -1,0 +1,238 @@
+import { CQ_STORE_UNIT_SIZE, readCqPhy, readCqSize, readCqTagsCode } from './consume-queue';
+import { looksLikeRecordAt } from './record';
+import { GetMessageStatus, type BoundaryType } from './status';
+import type { GetMessageResult, MessageFilter, QueryMessageResult } from './types';
+import type { MessageStore } from './message-store';
+
+/**
+ * The read side of the store: pulls, lookups by offset, queries by key and searches by time, with Java's rules
+ * (Java: DefaultMessageStore#getMessage, #queryMessage, ConsumeQueue#getOffsetInQueueByTime).
+ */
+
+/** Java: DefaultMessageStore.MAX_PULL_MSG_SIZE. */
+export const MAX_PULL_MSG_SIZE = 128 * 1024 * 1024;
+
+/** Java: DefaultMessageStore#nextOffsetCorrection: a slave keeps the requested offset unless offsetCheckInSlave. */
+function nextOffsetCorrection(store: MessageStore, oldOffset: number, newOffset: number): number {
+  return store.config.brokerRole !== 'SLAVE' || store.config.offsetCheckInSlave ? newOffset : oldOffset;
+}
+
+/** Java: DefaultMessageStore#isTheBatchFull. */
+function isTheBatchFull(store: MessageStore, sizePy: number, maxMsgNums: number, maxMsgSize: number, bufferTotal: number, messageTotal: number, isInMem: boolean): boolean {
+  if (bufferTotal === 0 || messageTotal === 0) return false;
+  if (messageTotal + 1 > maxMsgNums) return true;
+  if (bufferTotal + sizePy > maxMsgSize) return true;
+  const c = store.config;
+  if (isInMem) {
+    if (bufferTotal + sizePy > c.maxTransferBytesOnMessageInMemory) return true;
+    return messageTotal > c.maxTransferCountOnMessageInMemory - 1;
+  }
+  if (bufferTotal + sizePy > c.maxTransferBytesOnMessageInDisk) return true;
+  return messageTotal > c.maxTransferCountOnMessageInDisk - 1;
+}
+
+function emptyResult(status: GetMessageStatus, nextBeginOffset: number, minOffset: number, maxOffset: number): GetMessageResult {
+  return {
+    status,
+    nextBeginOffset,
+    minOffset,
+    maxOffset,
+    messages: [],
+    messageQueueOffsets: [],
+    bufferTotalSize: 0,
+    messageCount: 0,
+    filterMessageCount: 0,
+    suggestPullingFromSlave: false,
+  };
+}
+
+/**
+ * Java: DefaultMessageStore#getMessage. The consume queue is walked first (sizes, tags and the transfer limits
+ * decide which units are taken, exactly as Java's loop), then the chosen records are fetched in one go (tail
+ * cache or coalesced reads), then the optional commit log filter runs.
+ */
+export async function getMessage(
+  store: MessageStore,
+  topic: string,
+  queueId: number,
+  offset: number,
+  maxMsgNums: number,
+  maxTotalMsgSize: number = MAX_PULL_MSG_SIZE,
+  filter?: MessageFilter,
+): Promise<GetMessageResult> {
+  const cq = store.findConsumeQueue(topic, queueId);
+  const miss = (r: GetMessageResult): GetMessageResult => {
+    if (r.status === GetMessageStatus.FOUND) store.counters.getMessageTimesTotalFound++;
+    else store.counters.getMessageTimesTotalMiss++;
+    return r;
+  };
+  if (cq === undefined) {
+    // Java creates an empty queue here (findOrCreateConsumeQueue) and answers from it.
+    return miss(emptyResult(GetMessageStatus.NO_MESSAGE_IN_QUEUE, nextOffsetCorrection(store, offset, 0), 0, 0));
+  }
+  const minOffset = cq.minOffsetInQueue;
+  const maxOffset = cq.maxOffsetInQueue;
+  if (maxOffset === 0) return miss(emptyResult(GetMessageStatus.NO_MESSAGE_IN_QUEUE, nextOffsetCorrection(store, offset, 0), minOffset, maxOffset));
+  if (offset < minOffset) return miss(emptyResult(GetMessageStatus.OFFSET_TOO_SMALL, nextOffsetCorrection(store, offset, minOffset), minOffset, maxOffset));
+  if (offset === maxOffset) return miss(emptyResult(GetMessageStatus.OFFSET_OVERFLOW_ONE, nextOffsetCorrection(store, offset, offset), minOffset, maxOffset));
+  if (offset > maxOffset) return miss(emptyResult(GetMessageStatus.OFFSET_OVERFLOW_BADLY, nextOffsetCorrection(store, offset, maxOffset), minOffset, maxOffset));
+
+  const c = store.config;
+  const maxFilterMessageSize = Math.max(c.maxFilterMessageSize, maxMsgNums * CQ_STORE_UNIT_SIZE);
+  const maxPullSize = Math.min(Math.max(maxTotalMsgSize, 100), MAX_PULL_MSG_SIZE);
+  const maxOffsetPy = store.commitLog.maxOffset;
+  const minOffsetPy = store.commitLog.minOffset;
+  let status: GetMessageStatus = GetMessageStatus.NO_MATCHED_MESSAGE;
+  let nextBeginOffset = offset;
+  let maxPhyOffsetPulling = 0;
+  let bufferTotal = 0;
+  const picked: { phy: number; size: number; queueOffset: number }[] = [];
+  let cqFileNum = 0;
+  while (bufferTotal <= 0 && nextBeginOffset < maxOffset && cqFileNum++ < c.travelCqFileNumWhenGetMessage) {
+    const wantUnits = Math.max(1, Math.ceil(maxFilterMessageSize / CQ_STORE_UNIT_SIZE) - (nextBeginOffset - offset));
+    const units = await cq.readUnits(nextBeginOffset, wantUnits);
+    if (units === undefined) {
+      status = GetMessageStatus.OFFSET_FOUND_NULL;
+      nextBeginOffset = nextOffsetCorrection(store, nextBeginOffset, cq.rollNextFile(nextBeginOffset));
+      break;
+    }
+    const base = nextBeginOffset;
+    let nextPhyFileStartOffset = -Infinity;
+    for (let at = 0; at + CQ_STORE_UNIT_SIZE <= units.length && nextBeginOffset < maxOffset; at += CQ_STORE_UNIT_SIZE) {
+      const queueOffset = base + at / CQ_STORE_UNIT_SIZE;
+      const phy = readCqPhy(units, at);
+      const size = readCqSize(units, at);
+      const isInMem = maxOffsetPy - phy <= store.memoryInMemBytes;
+      if ((queueOffset - offset) * CQ_STORE_UNIT_SIZE >= maxFilterMessageSize) break;
+      if (isTheBatchFull(store, size, maxMsgNums, maxPullSize, bufferTotal, picked.length, isInMem)) break;
+      if (bufferTotal >= maxPullSize) break;
+      maxPhyOffsetPulling = phy;
+      nextBeginOffset = queueOffset + 1;
+      if (phy < nextPhyFileStartOffset) continue;
+      if (filter !== undefined && !filter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) {
+        if (bufferTotal === 0) status = GetMessageStatus.NO_MATCHED_MESSAGE;
+        continue;
+      }
+      if (phy < minOffsetPy || phy + size > maxOffsetPy || size <= 0) {
+        // Java: commitLog.getMessage returns null (the file was deleted): skip to the next commit log file.
+        if (bufferTotal === 0) status = GetMessageStatus.MESSAGE_WAS_REMOVING;
+        nextPhyFileStartOffset = store.commitLog.rollNextFile(phy);
+        continue;
+      }
+      picked.push({ phy, size, queueOffset });
+      bufferTotal += size;
+      status = GetMessageStatus.FOUND;
+    }
+  }
+
+  const result = emptyResult(status, nextBeginOffset, minOffset, maxOffset);
+  if (picked.length > 0) {
+    const bufs = await store.commitLog.readMany(picked);
+    let removed = 0;
+    for (let i = 0; i < picked.length; i++) {
+      const b = bufs[i];
+      if (b === undefined) {
+        removed++;
+        continue;
+      }
+      if (filter?.isMatchedByCommitLog !== undefined && !filter.isMatchedByCommitLog(b)) {
+        result.filterMessageCount++;
+        continue;
+      }
+      result.messages.push(b);
+      result.messageQueueOffsets.push(picked[i]!.queueOffset);
+      result.bufferTotalSize += b.length;
+    }
+    result.messageCount = result.messages.length;
+    if (result.messageCount === 0) {
+      result.status = removed > 0 ? GetMessageStatus.MESSAGE_WAS_REMOVING : GetMessageStatus.NO_MATCHED_MESSAGE;
+    }
+    store.counters.getMessageTransferredMsgCount += result.messageCount;
+  }
+  result.suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > store.memoryInMemBytes;
+  return miss(result);
+}
+
+/** Java: #lookMessageByOffset(offset[, size]): the record at a commit log offset, checked, or undefined. */
+export async function lookMessageByOffset(store: MessageStore, phy: number, size?: number): Promise<Buffer | undefined> {
+  let n = size;
+  if (n === undefined) {
+    const head = await store.commitLog.read(phy, 8);
+    if (head === undefined) return undefined;
+    n = head.readInt32BE(0);
+    if (n <= 8 || n > store.commitLog.fileSize) return undefined;
+  }
+  const buf = await store.commitLog.read(phy, n);
+  if (buf === undefined || !looksLikeRecordAt(buf, 0, n, phy)) return undefined;
+  return buf;
+}
+
+function storeTimestampOf(rec: Buffer): number {
+  const sysFlag = rec.readInt32BE(36);
+  const at = 48 + ((sysFlag & 0x10) === 0 ? 8 : 20);
+  return rec.readInt32BE(at) * 4294967296 + rec.readUInt32BE(at + 4);
+}
+
+/** Java: DefaultMessageStore#queryMessage (up to three rounds through the index, newest first). */
+export async function queryMessage(store: MessageStore, topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryMessageResult> {
+  const result: QueryMessageResult = { messages: [], bufferTotalSize: 0, indexLastUpdateTimestamp: 0, indexLastUpdatePhyoffset: 0 };
+  let lastQueryMsgTime = end;
+  for (let round = 0; round < 3; round++) {
+    const q = await store.index.queryOffset(topic, key, maxNum, begin, lastQueryMsgTime);
+    if (q.phyOffsets.length === 0) break;
+    q.phyOffsets.sort((a, b) => a - b);
+    result.indexLastUpdatePhyoffset = q.indexLastUpdatePhyoffset;
+    result.indexLastUpdateTimestamp = q.indexLastUpdateTimestamp;
+    for (let m = 0; m < q.phyOffsets.length; m++) {
+      const rec = await lookMessageByOffset(store, q.phyOffsets[m]!);
+      if (rec === undefined) continue;
+      if (m === 0) lastQueryMsgTime = storeTimestampOf(rec);
+      result.messages.push(rec);
+      result.bufferTotalSize += rec.length;
+    }
+    if (result.bufferTotalSize > 0) break;
+    if (lastQueryMsgTime < begin) break;
+  }
+  return result;
+}
+
+/**
+ * Java: ConsumeQueue#getOffsetInQueueByTime + ConsumeQueueStore (clamped to [min, max]). LOWER: the first offset
+ * stored at or after `timestamp` (max when none); UPPER: the last offset stored at or before it. Units whose
+ * record has been deleted count as older than any time.
+ */
+export async function offsetInQueueByTime(store: MessageStore, topic: string, queueId: number, timestamp: number, boundary: BoundaryType): Promise<number> {
+  const cq = store.findConsumeQueue(topic, queueId);
+  if (cq === undefined) return 0;
+  const min = cq.minOffsetInQueue;
+  const max = cq.maxOffsetInQueue;
+  if (max <= min) return Math.min(Math.max(0, min), max);
+  const minPhy = store.commitLog.minOffset;
+  const timeAt = async (i: number): Promise<number> => {
+    const u = await cq.unitAt(i);
+    if (u === undefined || u.phy < minPhy) return -Infinity;
+    const t = await store.commitLog.pickupStoreTimestamp(u.phy, u.size);
+    return t < 0 ? -Infinity : t;
+  };
+  let result: number;
+  if (boundary === 'LOWER') {
+    let lo = min;
+    let hi = max; // first i with time >= timestamp, max if none
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if ((await timeAt(mid)) >= timestamp) hi = mid;
+      else lo = mid + 1;
+    }
+    result = lo;
+  } else {
+    let lo = min - 1;
+    let hi = max - 1; // last i with time <= timestamp, min - 1 if none
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if ((await timeAt(mid)) <= timestamp) lo = mid;
+      else hi = mid - 1;
+    }
+    result = lo < min ? 0 : lo;
+  }
+  return Math.min(Math.max(result, min), max);
+}
