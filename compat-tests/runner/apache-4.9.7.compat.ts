@@ -1,0 +1,85 @@
+/**
+ * SLOW (≈12 min): an Apache RocketMQ 4.9.7 broker behind the 5.5.0 NameServer (issue 3: "also 4.9.x"), and
+ * every suite against that pair. Not part of `npm test`; see apache-5.5.0.compat.ts for how to run.
+ */
+import * as assert from 'node:assert/strict';
+import { createLogger } from '../../lib/common';
+import { assertAllPassed, record } from './compat-assert';
+import { runGoSuite } from './go-suite';
+import { runJavaSuite } from './java-suite';
+import { Mqadmin, parseClusterList } from './mqadmin';
+import { runMqadminSuite } from './mqadmin-suite';
+import { Probe } from './probe';
+import { liveProcessNames } from './process';
+import { RunContext } from './run';
+import { GO_SCENARIOS, JAVA_SCENARIOS, MQADMIN_SCENARIOS } from './scenarios';
+import { startApacheTarget, type Target } from './target';
+
+describe('compat: Apache RocketMQ 4.9.7 broker registered with a 5.5.0 NameServer', function () {
+  this.timeout(10 * 60_000);
+  let ctx: RunContext;
+  let target: Target;
+
+  before(async function () {
+    this.timeout(5 * 60_000);
+    ctx = RunContext.create({ logger: createLogger({ name: 'compat', fd: 2, level: 'warn' }) });
+    target = await startApacheTarget(ctx, { namesrvVersion: '5.5.0', brokerVersion: '4.9.7' });
+  });
+
+  after(async function () {
+    this.timeout(2 * 60_000);
+    await target?.stop();
+    assert.deepEqual(liveProcessNames(), [], 'every process the harness started has exited');
+  });
+
+  it('the 4.9.7 broker registers: cluster info, runtime version V4_9_7, TBW102 route, mqadmin clusterList', async () => {
+    const probe = new Probe();
+    try {
+      const info = await probe.clusterInfo(target.namesrvAddr);
+      assert.equal(info.brokers.get(target.brokerName!)?.addrs.get(0), target.brokerAddr);
+      assert.equal((await probe.brokerRuntimeInfo(target.brokerAddr!))['brokerVersionDesc'], 'V4_9_7');
+      const route = await probe.route(target.namesrvAddr, 'TBW102');
+      assert.ok(route !== null && route.brokerDatas[0]?.addrs.get(0) === target.brokerAddr, `TBW102 route: ${JSON.stringify(route)}`);
+    } finally {
+      probe.close();
+    }
+    const r = await new Mqadmin(ctx, { namesrvAddr: target.namesrvAddr }).run('clusterList');
+    const rows = parseClusterList(r.stdout);
+    assert.deepEqual(
+      rows.map((x) => [x.cluster, x.brokerName, x.brokerId, x.addr, x.version]),
+      [[target.clusterName, target.brokerName, 0, target.brokerAddr, 'V4_9_7']],
+      r.stdout,
+    );
+  });
+
+  it('mqadmin (rocketmq-tools 5.5.0): every NameServer command of issue 3, output checked', async () => {
+    const run = await runMqadminSuite(ctx, { target });
+    record(ctx, run);
+    assertAllPassed(run, MQADMIN_SCENARIOS);
+  });
+
+  it('Java suite with rocketmq-client 4.9.8: every scenario passes', async function () {
+    this.timeout(35 * 60_000);
+    const run = await runJavaSuite(ctx, { clientVersion: '4.9.8', target });
+    record(ctx, run);
+    assertAllPassed(run, JAVA_SCENARIOS);
+  });
+
+  it('Java suite with rocketmq-client 5.5.0: every scenario passes (lite pull skipped: Apache 4.9.x lacks LITE_PULL_MESSAGE)', async function () {
+    this.timeout(35 * 60_000);
+    const run = await runJavaSuite(ctx, { clientVersion: '5.5.0', target });
+    record(ctx, run);
+    // Apache itself: the 5.x lite pull consumer pulls with LITE_PULL_MESSAGE (361), unknown to 4.9.x brokers.
+    assertAllPassed(run, JAVA_SCENARIOS, {
+      'litepull.subscribe-commit': /LITE_PULL_MESSAGE \(361\)/,
+      'litepull.assign-seek-commit': /LITE_PULL_MESSAGE \(361\)/,
+    });
+  });
+
+  it('Go suite (rocketmq-client-go/v2): every scenario passes', async function () {
+    this.timeout(20 * 60_000);
+    const run = await runGoSuite(ctx, { target });
+    record(ctx, run);
+    assertAllPassed(run, GO_SCENARIOS);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * The scenario ids each suite must report (a suite that silently loses a scenario fails the harness tests).
+ * Java ids are the @DisplayName of the JUnit tests in compat-tests/java/suites; Go ids derive from the test names
+ * (TestSendSync -> go.send-sync); mqadmin and benchmark ids are set by mqadmin-suite.ts and benchmark.ts.
+ */
+export const JAVA_NAMESERVER_SCENARIOS = ['ns.route-lookup', 'ns.send-consume', 'ns.topic-autocreate-tbw102'] as const;
+
+export const JAVA_BROKER_SCENARIOS = [
+  'producer.send-sync',
+  'producer.send-async',
+  'producer.send-oneway',
+  'producer.send-batch',
+  'producer.queue-selector',
+  'message.keys-tags-properties',
+  'message.tag-filter',
+  'body.0b-rejected-by-java-client',
+  'body.1b',
+  'body.1kb',
+  'body.1mb',
+  'body.4mb',
+  'body.compressed-over-4kb',
+  'push.clustering-3-consumers-share-8-queues',
+  'push.clustering-rebalance-on-leave',
+  'push.retry-reconsume-later-to-dlq',
+  'push.retry-default-delay-level',
+  'push.broadcasting',
+  'litepull.subscribe-commit',
+  'litepull.assign-seek-commit',
+  'consume-from.first-offset',
+  'consume-from.last-offset',
+  'consume-from.timestamp',
+  'admin.query-by-key',
+  'admin.query-by-msgid',
+] as const;
+
+export const JAVA_RESTART_SCENARIOS = ['restart.offsets-survive-broker-sigkill'] as const;
+
+export const JAVA_SCENARIOS: readonly string[] = [...JAVA_NAMESERVER_SCENARIOS, ...JAVA_BROKER_SCENARIOS, ...JAVA_RESTART_SCENARIOS];
+
+export const GO_SCENARIOS: readonly string[] = [
+  'go.route-resolution',
+  'go.send-sync',
+  'go.send-async',
+  'go.send-one-way',
+  'go.send-batch',
+  'go.body-sizes',
+  'go.body-empty',
+  'go.push-clustering',
+  'go.push-retry',
+];
+
+export const MQADMIN_SCENARIOS: readonly string[] = [
+  'mqadmin.updateTopic',
+  'mqadmin.clusterList',
+  'mqadmin.topicList',
+  'mqadmin.topicRoute',
+  'mqadmin.getNamesrvConfig',
+  'mqadmin.updateNamesrvConfig',
+  'mqadmin.updateKvConfig',
+  'mqadmin.deleteKvConfig',
+  'mqadmin.wipeWritePerm',
+  'mqadmin.addWritePerm',
+  'mqadmin.deleteTopic',
+];
+
+export const BENCHMARK_SCENARIOS: readonly string[] = ['benchmark.producer-consumer'];

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Pre-fetches everything the compatibility harness needs, so that test runs do not download anything:
+#   - Apache RocketMQ jars (Maven Central): servers + tools 5.5.0 and 4.9.7, benchmark tools 5.5.0,
+#     written as classpath files under compat-tests/java/apache-dist/target/classpath/
+#   - the JUnit suites' dependencies and plugins for both client versions (5.5.0, 4.9.8), compiled once each
+#   - the Go suite's modules (rocketmq-client-go/v2 at the pinned version), test binary compiled once
+# Then it proves the Maven side is complete by building the suites offline (mvn -o).
+#
+# Idempotent (Maven and Go caches make reruns fast) and safe to run on a fresh CI machine.
+# Needs: Java 17+, Maven 3.8+, Go 1.22+ on PATH. Usage: compat-tests/setup.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+mvn_q=(mvn -B -q -Dstyle.color=never)
+t_all=$(date +%s)
+
+# Maven 3.8 prints bare ANSI resets even in batch/quiet mode: strip them (pipefail keeps mvn's exit status).
+mvnq() { "${mvn_q[@]}" "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; }
+step() { printf '\n== [%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+timed() {
+  local t0; t0=$(date +%s)
+  "$@"
+  printf '   done in %ss\n' "$(( $(date +%s) - t0 ))"
+}
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "setup.sh: '$1' is not on PATH ($2)" >&2; exit 1; }
+}
+
+step "checking tools"
+need java "Java 17+"
+need mvn "Maven 3.8+"
+need go "Go 1.22+"
+java -version 2>&1 | sed -n 1p
+mvn -v -Dstyle.color=never 2>/dev/null | sed -n 1p | sed 's/\x1b\[[0-9;]*m//g'
+go version
+
+for v in 5.5.0 4.9.7; do
+  step "Apache RocketMQ $v: rocketmq-namesrv, rocketmq-broker, rocketmq-tools -> classpath file"
+  timed mvnq -f "$here/java/apache-dist/pom.xml" -P server "-Drocketmq.version=$v" generate-resources
+done
+step "Apache RocketMQ 5.5.0 benchmark tools: rocketmq-example -> classpath file"
+timed mvnq -f "$here/java/apache-dist/pom.xml" -P benchmark -Drocketmq.version=5.5.0 generate-resources
+ls -1 "$here/java/apache-dist/target/classpath/"
+
+for v in 5.5.0 4.9.8; do
+  step "JUnit suites with rocketmq-client $v: dependencies, compile, surefire JUnit provider"
+  # -Dtest=NoSuchTest makes surefire resolve its JUnit Platform provider without running anything.
+  timed mvnq -f "$here/java/suites/pom.xml" -P "client-$v" test -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
+done
+
+step "Go suite: modules (github.com/apache/rocketmq-client-go/v2) and test binary"
+(
+  cd "$here/go"
+  export GOFLAGS="${GOFLAGS:-} -mod=mod"
+  timed go mod download
+  timed go test -c -o /dev/null .
+  go vet ./...
+)
+
+step "offline check: the Java suites and Apache jars resolve without the network"
+for v in 5.5.0 4.9.8; do
+  mvnq -o -f "$here/java/suites/pom.xml" -P "client-$v" test -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
+done
+for v in 5.5.0 4.9.7; do
+  mvnq -o -f "$here/java/apache-dist/pom.xml" -P server "-Drocketmq.version=$v" generate-resources
+done
+mvnq -o -f "$here/java/apache-dist/pom.xml" -P benchmark -Drocketmq.version=5.5.0 generate-resources
+echo "   ok"
+
+printf '\n== compat-tests setup complete in %ss\n' "$(( $(date +%s) - t_all ))"
