@@ -245,6 +245,11 @@ describe('lib/broker Broker over real sockets', function () {
       assert.equal(r.code, ResponseCode.MESSAGE_ILLEGAL);
       assert.match(r.remark!, /over max value/);
     });
+    it('timer messages (5.x setDeliverTimeMs) are refused as a Java broker without timer wheel refuses them', async () => {
+      const r = await sendV2('TimerT', 'x', `TIMER_DELIVER_MS\u0001${Date.now() + 60_000}\u0002`);
+      assert.equal(r.code, ResponseCode.SYSTEM_ERROR);
+      assert.equal(r.remark, 'accurate timer message is not enabled, timerWheelEnable is false');
+    });
     it('a missing header field is SYSTEM_ERROR naming it', async () => {
       const r = await call(RequestCode.SEND_MESSAGE_V2, new Map([['a', 'pg']]), Buffer.from('x'));
       assert.equal(r.code, ResponseCode.SYSTEM_ERROR);

@@ -69,6 +69,12 @@ export class Broker {
     if (config.brokerIP1 === '') config.brokerIP1 = '127.0.0.1';
     if (config.brokerIP2 === '') config.brokerIP2 = config.brokerIP1;
     const storeConfig = { ...o.storeConfig };
+    if (storeConfig.brokerRole === 'SLAVE' || config.brokerId !== 0) {
+      throw new Error(`brokerRole=${storeConfig.brokerRole} brokerId=${config.brokerId}: Apogee runs masters only (no HA replication yet); set brokerRole=ASYNC_MASTER and brokerId=0`);
+    }
+    if (storeConfig.brokerRole === 'SYNC_MASTER') {
+      logger.warn('brokerRole=SYNC_MASTER: Apogee has no slaves to wait for; sends are acknowledged as an ASYNC_MASTER would');
+    }
     const store = await MessageStore.open(storeConfig, { logger: o.logger.child({ ns: 'store' }), clock: { now } });
     const extras = new Map(o.extraProperties ?? []);
     const root = storeConfig.storePathRootDir;

@@ -137,6 +137,14 @@ function sendOne(
     m.put(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, uniqKey);
   }
   m.put(MessageConst.PROPERTY_CLUSTER, bc.config.brokerClusterName);
+  if (
+    (m.get(MessageConst.PROPERTY_TIMER_DELIVER_MS) !== undefined || m.get(MessageConst.PROPERTY_TIMER_DELAY_SEC) !== undefined || m.get(MessageConst.PROPERTY_TIMER_DELAY_MS) !== undefined) &&
+    !(Number(m.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0) > 0)
+  ) {
+    // Java 5.x with timerWheelEnable=false (HookUtils#checkIfTimerMessage -> WHEEL_TIMER_NOT_ENABLE). Apogee has no
+    // timer wheel; refusing beats delivering the message at once, earlier than the producer asked.
+    return reply(ctx, ResponseCode.SYSTEM_ERROR, 'accurate timer message is not enabled, timerWheelEnable is false');
+  }
   const tranPrepared = m.get(MessageConst.PROPERTY_TRANSACTION_PREPARED) === 'true';
   if (tranPrepared && !(m.reconsumeTimes > 0 && Number(m.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0) > 0)) {
     if (bc.config.rejectTransactionMessage) {
