@@ -18,6 +18,8 @@ export interface ApogeeProcessOptions {
   name: string;
   /** Extra broker.conf properties (Java names). */
   brokerConfig?: Record<string, string | number | boolean>;
+  /** Run the NameServer only (`--noBroker`): a Java broker registers with it. */
+  namesrvOnly?: boolean;
   readyTimeoutMs?: number;
 }
 
@@ -60,6 +62,7 @@ export class ApogeeProcess {
 
   async start(): Promise<void> {
     const args = [path.join(repoRoot(), 'dist', 'lib', 'bin', 'apogee.js'), 'start', '--dataDir', this.dataDir, '--host', LOOPBACK, '--namesrvPort', String(this.namesrvPort), '--brokerPort', String(this.ports.listenPort)];
+    if (this.o.namesrvOnly === true) args.push('--noBroker');
     if (this.o.brokerConfig !== undefined) {
       const conf = path.join(this.o.dir, 'broker.conf');
       fs.writeFileSync(conf, Object.entries(this.o.brokerConfig).map(([k, v]) => `${k}=${v}\n`).join(''));
@@ -81,6 +84,7 @@ export class ApogeeProcess {
       await waitFor(
         `${this.o.name}: broker ${this.brokerAddr} registered with ${this.namesrvAddr}`,
         async () => {
+          if (this.o.namesrvOnly === true) return (await probe.clusterInfo(this.namesrvAddr), true);
           await probe.brokerRuntimeInfo(this.brokerAddr);
           const info = await probe.clusterInfo(this.namesrvAddr);
           return info.brokers.get(this.brokerName)?.addrs.get(0) === this.brokerAddr ? true : undefined;
