@@ -104,9 +104,9 @@ describe('compat: Apogee (apogee start) with the official clients and tools', fu
     assertAllPassed(run, GO_SCENARIOS);
   });
 
-  it('benchmark Producer/Consumer (rocketmq-example 5.5.0), 15 s: zero send failures, every message consumed', async function () {
+  it('benchmark Producer/Consumer (rocketmq-example 5.5.0), 30 s: zero send failures, every message consumed', async function () {
     this.timeout(5 * 60_000);
-    const run = await runBenchmarkSuite(ctx, { target, seconds: 15 });
+    const run = await runBenchmarkSuite(ctx, { target, seconds: 30 });
     record(ctx, run);
     assertAllPassed(run, BENCHMARK_SCENARIOS);
   });
