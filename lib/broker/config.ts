@@ -1,4 +1,4 @@
-import { p, type ConfigOf } from '../common';
+import { NettyInertSchema, p, type ConfigOf } from '../common';
 
 /**
  * Broker configuration: every property name of Java's BrokerConfig (and BrokerIdentity), so an existing
@@ -232,36 +232,8 @@ export type BrokerConfig = ConfigOf<typeof BrokerSchema>;
 /** NettyServerConfig / NettyClientConfig keys a broker.conf may carry. */
 export const BrokerRemotingSchema = {
   serverChannelMaxIdleTimeSeconds: p.int(120, 'close client connections idle this long'),
-  serverWorkerThreads: p.inertInt(8),
-  serverCallbackExecutorThreads: p.inertInt(0),
-  serverSelectorThreads: p.inertInt(3),
-  serverOnewaySemaphoreValue: p.inertInt(256),
-  serverAsyncSemaphoreValue: p.inertInt(64),
-  serverSocketSndBufSize: p.inertInt(0),
-  serverSocketRcvBufSize: p.inertInt(0),
-  writeBufferHighWaterMark: p.inertInt(0),
-  writeBufferLowWaterMark: p.inertInt(0),
-  serverSocketBacklog: p.inertInt(1024),
-  serverNettyWorkerGroupEnable: p.inertBoolean(true),
-  serverPooledByteBufAllocatorEnable: p.inertBoolean(true),
-  enableShutdownGracefully: p.inertBoolean(false),
-  shutdownWaitTimeSeconds: p.inertInt(30),
-  useEpollNativeSelector: p.inertBoolean(false),
   bindAddress: p.string('0.0.0.0', 'address to listen on'),
-  clientWorkerThreads: p.inertInt(4),
-  clientCallbackExecutorThreads: p.inertInt(0),
-  clientOnewaySemaphoreValue: p.inertInt(65535),
-  clientAsyncSemaphoreValue: p.inertInt(65535),
-  connectTimeoutMillis: p.inertInt(3000),
-  channelNotActiveInterval: p.inertLong(60000),
-  clientChannelMaxIdleTimeSeconds: p.inertInt(120),
-  clientSocketSndBufSize: p.inertInt(0),
-  clientSocketRcvBufSize: p.inertInt(0),
-  clientPooledByteBufAllocatorEnable: p.inertBoolean(false),
-  clientCloseSocketIfTimeout: p.inertBoolean(true),
-  useTLS: p.inertBoolean(false),
-  disableCallbackExecutor: p.inertBoolean(false),
-  disableNettyWorkerGroup: p.inertBoolean(false),
+  ...NettyInertSchema,
 } as const;
 
 export type BrokerRemotingConfig = ConfigOf<typeof BrokerRemotingSchema>;

@@ -1,4 +1,4 @@
-import { p, type ConfigOf } from '../common';
+import { NettyInertSchema, p, type ConfigOf } from '../common';
 
 /**
  * NameServer configuration: the property names of Java's NamesrvConfig and NettyServerConfig, so an existing
@@ -34,24 +34,7 @@ export const NamesrvSchema = {
   unRegisterBrokerQueueCapacity: p.inertInt(3000),
   notifyMinBrokerIdChanged: p.inertBoolean(false),
   enableControllerInNamesrv: p.inertBoolean(false),
-  serverWorkerThreads: p.inertInt(8),
-  serverCallbackExecutorThreads: p.inertInt(0),
-  serverSelectorThreads: p.inertInt(3),
-  serverOnewaySemaphoreValue: p.inertInt(256),
-  serverAsyncSemaphoreValue: p.inertInt(64),
-  serverSocketSndBufSize: p.inertInt(0),
-  serverSocketRcvBufSize: p.inertInt(0),
-  writeBufferHighWaterMark: p.inertInt(0),
-  writeBufferLowWaterMark: p.inertInt(0),
-  serverSocketBacklog: p.inertInt(1024),
-  serverNettyWorkerGroupEnable: p.inertBoolean(true),
-  serverPooledByteBufAllocatorEnable: p.inertBoolean(true),
-  enableShutdownGracefully: p.inertBoolean(false),
-  shutdownWaitTimeSeconds: p.inertInt(30),
-  useEpollNativeSelector: p.inertBoolean(false),
-  clientWorkerThreads: p.inertInt(4),
-  connectTimeoutMillis: p.inertInt(3000),
-  clientChannelMaxIdleTimeSeconds: p.inertInt(120),
+  ...NettyInertSchema,
 } as const;
 
 export type NamesrvConfig = ConfigOf<typeof NamesrvSchema>;

@@ -1,0 +1,38 @@
+import { p } from './config';
+
+/**
+ * Java's NettyServerConfig / NettyClientConfig tuning keys (thread pools, buffers, epoll, ...): a namesrv.conf or
+ * broker.conf may carry them; Node has no equivalent, so they are accepted without effect and listed at start.
+ * Java: remoting/.../netty/NettyServerConfig.java, NettyClientConfig.java.
+ */
+export const NettyInertSchema = {
+  serverWorkerThreads: p.inertInt(8),
+  serverCallbackExecutorThreads: p.inertInt(0),
+  serverSelectorThreads: p.inertInt(3),
+  serverOnewaySemaphoreValue: p.inertInt(256),
+  serverAsyncSemaphoreValue: p.inertInt(64),
+  serverSocketSndBufSize: p.inertInt(0),
+  serverSocketRcvBufSize: p.inertInt(0),
+  writeBufferHighWaterMark: p.inertInt(0),
+  writeBufferLowWaterMark: p.inertInt(0),
+  serverSocketBacklog: p.inertInt(1024),
+  serverNettyWorkerGroupEnable: p.inertBoolean(true),
+  serverPooledByteBufAllocatorEnable: p.inertBoolean(true),
+  enableShutdownGracefully: p.inertBoolean(false),
+  shutdownWaitTimeSeconds: p.inertInt(30),
+  useEpollNativeSelector: p.inertBoolean(false),
+  clientWorkerThreads: p.inertInt(4),
+  clientCallbackExecutorThreads: p.inertInt(0),
+  clientOnewaySemaphoreValue: p.inertInt(65535),
+  clientAsyncSemaphoreValue: p.inertInt(65535),
+  connectTimeoutMillis: p.inertInt(3000),
+  channelNotActiveInterval: p.inertLong(60000),
+  clientChannelMaxIdleTimeSeconds: p.inertInt(120),
+  clientSocketSndBufSize: p.inertInt(0),
+  clientSocketRcvBufSize: p.inertInt(0),
+  clientPooledByteBufAllocatorEnable: p.inertBoolean(false),
+  clientCloseSocketIfTimeout: p.inertBoolean(true),
+  useTLS: p.inertBoolean(false),
+  disableCallbackExecutor: p.inertBoolean(false),
+  disableNettyWorkerGroup: p.inertBoolean(false),
+} as const;
