@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { APOGEE_VERSION, createLogger, SERVER_VERSION_NAME } from '../common';
 import { Broker } from '../broker';
 import { NameServer } from '../nameserver';
-import { loadBrokerConfig } from './broker-config';
+import { loadBrokerConfig, localAddress } from './broker-config';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 import { loadNamesrvConfig, reportWarnings } from './namesrv-config';
 import { installShutdown, logLevelFromEnv } from './process';
@@ -15,7 +15,7 @@ import { installShutdown, logLevelFromEnv } from './process';
  */
 const START_SPECS: OptionSpec[] = [
   { long: 'dataDir', value: true, help: 'root of all data (default ./data)' },
-  { long: 'host', value: true, help: 'address to listen on and advertise (default 127.0.0.1)' },
+  { long: 'host', value: true, help: 'address to listen on and advertise (default 127.0.0.1; 0.0.0.0 listens everywhere and advertises the machine address)' },
   { long: 'namesrvPort', value: true, help: 'NameServer port (default 9876)' },
   { long: 'namesrvConfig', value: true, help: 'namesrv.conf to load (Java property names)' },
   { long: 'brokerPort', value: true, help: 'broker port (default 10911; the VIP port is brokerPort - 2)' },
@@ -52,8 +52,9 @@ async function start(argv: string[]): Promise<void> {
     const bl = loadBrokerConfig({
       ...(brokerFile !== undefined ? { file: brokerFile } : {}),
       defaultsOverride: new Map([
-        ['brokerIP1', host],
-        ['namesrvAddr', `${host}:${ns.port}`],
+        // Listening on every interface, advertise the machine's address (Java NetworkUtil#getLocalAddress).
+        ['brokerIP1', host === '0.0.0.0' || host === '::' ? localAddress() : host],
+        ['namesrvAddr', `${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${ns.port}`],
         ['storePathRootDir', path.join(dataDir, 'store')],
         ['bindAddress', host],
       ]),
