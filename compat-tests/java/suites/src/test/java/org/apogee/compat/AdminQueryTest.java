@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.client.QueryResult;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
@@ -21,10 +20,9 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apogee.compat.adapter.Compat;
 import org.apogee.compat.support.Await;
 import org.apogee.compat.support.Bodies;
+import org.apogee.compat.support.ClientTest;
 import org.apogee.compat.support.Clients;
 import org.apogee.compat.support.Env;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,21 +35,8 @@ import org.junit.jupiter.api.Timeout;
  * answers (bounded).
  */
 @Tag("broker")
-class AdminQueryTest {
+class AdminQueryTest extends ClientTest {
     private static final Duration INDEXED = Duration.ofSeconds(30);
-    private DefaultMQAdminExt admin;
-    private DefaultMQProducer producer;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = Clients.admin();
-        producer = Clients.producer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Clients.shutdownQuietly(producer::shutdown, admin::shutdown);
-    }
 
     @Test
     @DisplayName("admin.query-by-key")

@@ -9,18 +9,15 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.exception.MQClientException;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apogee.compat.support.Bodies;
+import org.apogee.compat.support.ClientTest;
 import org.apogee.compat.support.Clients;
 import org.apogee.compat.support.Collector;
 import org.apogee.compat.support.Env;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,22 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * (incompressible) except in body.compressed-over-4kb.
  */
 @Tag("broker")
-class BodyTest {
+class BodyTest extends ClientTest {
     private static final Duration DELIVERY = Duration.ofSeconds(60);
-    private DefaultMQAdminExt admin;
-    private DefaultMQProducer producer;
-    private Collector collector;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = Clients.admin();
-        producer = Clients.producer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Clients.shutdownQuietly(collector, producer::shutdown, admin::shutdown);
-    }
 
     private MessageExt roundTrip(byte[] body) throws Exception {
         String topic = Clients.createTopic(admin, "body", 1);

@@ -11,20 +11,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apogee.compat.adapter.Compat;
 import org.apogee.compat.support.Await;
 import org.apogee.compat.support.Bodies;
+import org.apogee.compat.support.ClientTest;
 import org.apogee.compat.support.Clients;
 import org.apogee.compat.support.Collector;
 import org.apogee.compat.support.Env;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,21 +30,12 @@ import org.junit.jupiter.api.Timeout;
 
 /** BROADCASTING (issue 5): every consumer of the group receives every message (offsets kept by each client). */
 @Tag("broker")
-class BroadcastTest {
-    private DefaultMQAdminExt admin;
-    private DefaultMQProducer producer;
+class BroadcastTest extends ClientTest {
     private final List<Collector> consumers = new ArrayList<>();
 
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = Clients.admin();
-        producer = Clients.producer();
-    }
-
     @AfterEach
-    void tearDown() {
+    void closeConsumers() {
         consumers.forEach(Collector::close);
-        Clients.shutdownQuietly(producer::shutdown, admin::shutdown);
     }
 
     @Test

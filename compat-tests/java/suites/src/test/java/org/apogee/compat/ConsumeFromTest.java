@@ -10,21 +10,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
-import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
-import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apogee.compat.support.Await;
-import org.apogee.compat.support.Bodies;
+import org.apogee.compat.support.ClientTest;
 import org.apogee.compat.support.Clients;
 import org.apogee.compat.support.Collector;
 import org.apogee.compat.support.Env;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -43,33 +37,9 @@ import org.junit.jupiter.api.Timeout;
  * with the values a consumer would get from them.
  */
 @Tag("broker")
-class ConsumeFromTest {
+class ConsumeFromTest extends ClientTest {
     private static final Duration DELIVERY = Duration.ofSeconds(60);
     private static final Duration DISPATCHED = Duration.ofSeconds(10);
-    private DefaultMQAdminExt admin;
-    private DefaultMQProducer producer;
-    private Collector collector;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = Clients.admin();
-        producer = Clients.producer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Clients.shutdownQuietly(collector, producer::shutdown, admin::shutdown);
-    }
-
-    private List<SendResult> send(String topic, int n, String label) throws Exception {
-        List<SendResult> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            SendResult r = producer.send(new Message(topic, "TagA", Bodies.utf8(label + " #" + i)));
-            assertEquals(SendStatus.SEND_OK, r.getSendStatus(), label + " send #" + i);
-            out.add(r);
-        }
-        return out;
-    }
 
     /** Starts a new group with `where` and returns the offsets of everything it receives once `expected` arrived. */
     private List<Long> startNewGroup(String topic, ConsumeFromWhere where, String timestamp, Set<String> expected) throws Exception {
@@ -96,7 +66,7 @@ class ConsumeFromTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void firstOffset() throws Exception {
         String topic = Clients.createTopic(admin, "from_first", 1);
-        List<SendResult> sent = send(topic, 10, "first");
+        List<SendResult> sent = sendEach(topic, 10, "first");
         List<Long> offsets = startNewGroup(topic, ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET, null,
             sent.stream().map(SendResult::getMsgId).collect(Collectors.toSet()));
         assertEquals(range(0, 10), offsets, "CONSUME_FROM_FIRST_OFFSET on a new group starts at offset 0");
@@ -107,7 +77,7 @@ class ConsumeFromTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void lastOffset() throws Exception {
         String topic = Clients.createTopic(admin, "from_last", 1);
-        List<SendResult> sent = send(topic, 10, "last");
+        List<SendResult> sent = sendEach(topic, 10, "last");
         MessageQueue mq = sent.get(0).getMessageQueue();
         // The consume queue is written asynchronously after the commit log (Apache's reput): await it.
         Await.until("GET_MAX_OFFSET (the LAST_OFFSET fallback) = 10 after 10 messages", DISPATCHED,
@@ -124,14 +94,14 @@ class ConsumeFromTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void timestamp() throws Exception {
         String topic = Clients.createTopic(admin, "from_ts", 1);
-        List<SendResult> before = send(topic, 5, "before");
+        List<SendResult> before = sendEach(topic, 5, "before");
         // consumeTimestamp has 1 s resolution (yyyyMMddHHmmss): take the next second boundary as T, so that every
         // "before" message is stored before T and every "after" message at or after it.
         long t = (System.currentTimeMillis() / 1000 + 1) * 1000;
         while (System.currentTimeMillis() < t) {
             Thread.sleep(Math.max(1, t - System.currentTimeMillis()));
         }
-        List<SendResult> after = send(topic, 5, "after");
+        List<SendResult> after = sendEach(topic, 5, "after");
         MessageQueue mq = before.get(0).getMessageQueue();
         Await.until("GET_MAX_OFFSET = 10 (all messages dispatched to the consume queue)", DISPATCHED,
             () -> producer.maxOffset(mq) == 10 ? Boolean.TRUE : null, () -> "");

@@ -13,17 +13,16 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apogee.compat.adapter.Compat;
 import org.apogee.compat.support.Await;
 import org.apogee.compat.support.Bodies;
+import org.apogee.compat.support.ClientTest;
 import org.apogee.compat.support.Clients;
 import org.apogee.compat.support.Env;
 import org.apogee.compat.support.Versions;
@@ -37,24 +36,19 @@ import org.opentest4j.AssertionFailedError;
 
 /** DefaultLitePullConsumer (issue 5): subscribe and assign modes, seek, commit. */
 @Tag("broker")
-class LitePullTest {
-    private DefaultMQAdminExt admin;
-    private DefaultMQProducer producer;
+class LitePullTest extends ClientTest {
     private final List<DefaultLitePullConsumer> pullers = new ArrayList<>();
 
     @BeforeEach
-    void setUp() throws Exception {
-        admin = Clients.admin();
-        producer = Clients.producer();
+    void requireLitePull() throws Exception {
         // The 5.x DefaultLitePullConsumer pulls with LITE_PULL_MESSAGE (361), a 5.x request code: a 4.9.x broker
         // answers REQUEST_CODE_NOT_SUPPORTED to every pull (Java: MQClientAPIImpl#pullMessage).
         Versions.assumeNotClient5WithBroker4(admin, "the 5.x lite pull consumer pulls with LITE_PULL_MESSAGE (361), which 4.9.x brokers do not implement");
     }
 
     @AfterEach
-    void tearDown() {
+    void closePullers() {
         pullers.forEach(p -> Clients.shutdownQuietly(p::shutdown));
-        Clients.shutdownQuietly(producer::shutdown, admin::shutdown);
     }
 
     /**

@@ -16,22 +16,19 @@ import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.exception.MQClientException;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apogee.compat.adapter.Compat;
 import org.apogee.compat.support.Await;
 import org.apogee.compat.support.Bodies;
+import org.apogee.compat.support.ClientTest;
 import org.apogee.compat.support.Clients;
 import org.apogee.compat.support.Collector;
 import org.apogee.compat.support.Env;
 import org.apogee.compat.support.RouteView;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,21 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * broker (Apache or Apogee) registered behind it.
  */
 @Tag("nameserver")
-class NameServerTest {
-    private DefaultMQAdminExt admin;
-    private DefaultMQProducer producer;
-    private Collector collector;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = Clients.admin();
-        producer = Clients.producer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Clients.shutdownQuietly(collector, producer::shutdown, admin::shutdown);
-    }
+class NameServerTest extends ClientTest {
 
     @Test
     @DisplayName("ns.route-lookup")

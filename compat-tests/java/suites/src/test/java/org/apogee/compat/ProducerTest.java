@@ -27,14 +27,12 @@ import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageClientExt;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apogee.compat.support.Bodies;
+import org.apogee.compat.support.ClientTest;
 import org.apogee.compat.support.Clients;
 import org.apogee.compat.support.Collector;
 import org.apogee.compat.support.Env;
 import org.apogee.compat.support.Versions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,22 +40,8 @@ import org.junit.jupiter.api.Timeout;
 
 /** Producer proofs (issue 5): every send mode of DefaultMQProducer, checked at the consumer. */
 @Tag("broker")
-class ProducerTest {
+class ProducerTest extends ClientTest {
     private static final Duration DELIVERY = Duration.ofSeconds(60);
-    private DefaultMQAdminExt admin;
-    private DefaultMQProducer producer;
-    private Collector collector;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = Clients.admin();
-        producer = Clients.producer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Clients.shutdownQuietly(collector, producer::shutdown, admin::shutdown);
-    }
 
     private Collector consume(String topic, String subExpression) throws Exception {
         collector = Collector.create("c1", Env.unique("cg"), topic, subExpression).start();

@@ -13,20 +13,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
-import org.apache.rocketmq.client.producer.SendResult;
-import org.apache.rocketmq.client.producer.SendStatus;
-import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apogee.compat.support.Await;
-import org.apogee.compat.support.Bodies;
+import org.apogee.compat.support.ClientTest;
 import org.apogee.compat.support.Clients;
 import org.apogee.compat.support.Collector;
 import org.apogee.compat.support.Env;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,22 +32,13 @@ import org.junit.jupiter.api.Timeout;
  * broker's part is the consumer list, NOTIFY_CONSUMER_IDS_CHANGED and offsets.
  */
 @Tag("broker")
-class PushClusteringTest {
+class PushClusteringTest extends ClientTest {
     private static final int QUEUES = 8;
-    private DefaultMQAdminExt admin;
-    private DefaultMQProducer producer;
     private final List<Collector> consumers = new ArrayList<>();
 
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = Clients.admin();
-        producer = Clients.producer();
-    }
-
     @AfterEach
-    void tearDown() {
+    void closeConsumers() {
         consumers.forEach(Collector::close);
-        Clients.shutdownQuietly(producer::shutdown, admin::shutdown);
     }
 
     private static Map<String, Set<MessageQueue>> assignment(List<Collector> cs) {
@@ -100,11 +85,7 @@ class PushClusteringTest {
 
     private Map<String, MessageQueue> sendSpread(String topic, int n, String label) throws Exception {
         Map<String, MessageQueue> sent = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            SendResult r = producer.send(new Message(topic, "TagA", Bodies.utf8(label + " #" + i)));
-            assertEquals(SendStatus.SEND_OK, r.getSendStatus(), label + " send #" + i + ": " + r);
-            sent.put(r.getMsgId(), r.getMessageQueue());
-        }
+        sendEach(topic, n, label).forEach(r -> sent.put(r.getMsgId(), r.getMessageQueue()));
         return sent;
     }
 

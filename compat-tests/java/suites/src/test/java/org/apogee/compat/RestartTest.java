@@ -10,20 +10,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
-import org.apache.rocketmq.client.producer.SendStatus;
-import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apogee.compat.adapter.Compat;
 import org.apogee.compat.support.Await;
-import org.apogee.compat.support.Bodies;
 import org.apogee.compat.support.BrokerControl;
+import org.apogee.compat.support.ClientTest;
 import org.apogee.compat.support.Clients;
 import org.apogee.compat.support.Collector;
 import org.apogee.compat.support.Env;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -37,32 +32,16 @@ import org.junit.jupiter.api.Timeout;
  * redelivery either. Needs the harness (-Dcompat.control) to kill and restart the broker; skipped otherwise.
  */
 @Tag("broker-restart")
-class RestartTest {
-    private DefaultMQAdminExt admin;
-    private DefaultMQProducer producer;
-    private Collector collector;
+class RestartTest extends ClientTest {
 
     @BeforeEach
-    void setUp() throws Exception {
+    void requireBrokerControl() {
         Assumptions.assumeTrue(BrokerControl.dir().isPresent(),
             "needs the harness to SIGKILL and restart the broker (run with -Dcompat.control=DIR from compat-tests/runner)");
-        admin = Clients.admin();
-        producer = Clients.producer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Clients.shutdownQuietly(collector, producer == null ? null : producer::shutdown, admin == null ? null : admin::shutdown);
     }
 
     private Set<String> send(String topic, int n, String label) throws Exception {
-        Set<String> ids = new HashSet<>();
-        for (int i = 0; i < n; i++) {
-            SendResult r = producer.send(new Message(topic, "TagA", Bodies.utf8(label + " #" + i)));
-            assertEquals(SendStatus.SEND_OK, r.getSendStatus(), label + " send #" + i);
-            ids.add(r.getMsgId());
-        }
-        return ids;
+        return sendEach(topic, n, label).stream().map(SendResult::getMsgId).collect(Collectors.toSet());
     }
 
     private String offsetsOf(String group, String topic) {
