@@ -289,7 +289,7 @@ final class Commands49 {
                 String file = cs.name + (st == SerializeType.JSON ? ".json-ser" : ".rmq-ser");
                 RemotingCommand cmd = cs.builder.build();
                 cmd.setSerializeTypeCurrentRPC(st);
-                byte[] frame = Headers49.frame(cmd);
+                byte[] frame = Headers.frame(cmd);
                 Util.writeBytes(dir.resolve(file + ".bin"), frame);
                 Map<String, Object> manifest = manifest(frame, cs.note);
                 Util.writeJson(dir.resolve(file + ".json"), manifest);

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.apache.rocketmq.common.MQVersion;
 import org.apache.rocketmq.common.protocol.RequestCode;
 import org.apache.rocketmq.common.protocol.ResponseCode;
+import org.apache.rocketmq.common.protocol.header.namesrv.GetRouteInfoRequestHeader;
 import org.apache.rocketmq.common.protocol.route.TopicRouteData;
 import org.apache.rocketmq.remoting.protocol.LanguageCode;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
@@ -40,7 +41,10 @@ public final class Oracle49 {
 
         codes(out);
         jsonEscapes(out);
-        Headers49.run(out);
+        Headers.run(out, GetRouteInfoRequestHeader.class,
+            "org/apache/rocketmq/common/protocol/header/",
+            "org/apache/rocketmq/common/protocol/header/namesrv/",
+            "org/apache/rocketmq/common/rpc/");
         Commands49.run(out);
         Messages49.run(out);
         Bodies49.run(out);

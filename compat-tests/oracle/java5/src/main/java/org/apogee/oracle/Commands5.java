@@ -292,7 +292,7 @@ final class Commands5 {
                 String file = cs.name + (st == SerializeType.JSON ? ".json-ser" : ".rmq-ser");
                 RemotingCommand cmd = cs.builder.build();
                 cmd.setSerializeTypeCurrentRPC(st);
-                byte[] frame = Headers5.frame(cmd);
+                byte[] frame = Headers.frame(cmd);
                 Util.writeBytes(dir.resolve(file + ".bin"), frame);
                 Map<String, Object> manifest = manifest(frame, cs.note);
                 Util.writeJson(dir.resolve(file + ".json"), manifest);

@@ -40,7 +40,10 @@ public final class Oracle5 {
 
         codes(out);
         jsonEscapes(out);
-        Headers5.run(out);
+        Headers.run(out, RemotingCommand.class,
+            "org/apache/rocketmq/remoting/protocol/header/",
+            "org/apache/rocketmq/remoting/protocol/header/namesrv/",
+            "org/apache/rocketmq/remoting/rpc/");
         Commands5.run(out);
         Messages5.run(out);
         Bodies5.run(out);

@@ -26,25 +26,25 @@ import org.apache.rocketmq.remoting.protocol.SerializeType;
 import static org.apogee.oracle.Util.m;
 
 /**
- * headers.json: every concrete CommandCustomHeader in the 5.x header packages, populated deterministically, encoded
- * the way RemotingCommand/NettyEncoder do it, and decoded back the way the broker/namesrv processors do it.
+ * headers.json: every concrete CommandCustomHeader in a version's header packages, populated deterministically,
+ * encoded the way RemotingCommand/NettyEncoder do it, and decoded back the way the broker/namesrv processors do it.
+ * Shared by both oracles: only the remoting API it calls (RemotingCommand, CommandCustomHeader, FastCodesHeader) is
+ * the same in 4.9.x and 5.x; the header classes themselves are found by scanning the jar that holds them.
  */
-final class Headers5 {
-    /** Packages scanned (direct members only, nested classes included). */
-    static final String[] PACKAGES = {
-        "org/apache/rocketmq/remoting/protocol/header/",
-        "org/apache/rocketmq/remoting/protocol/header/namesrv/",
-        "org/apache/rocketmq/remoting/rpc/",
-    };
+final class Headers {
     static final int REQUEST_CODE = 10;
     static final int OPAQUE = 7;
     static final String UNICODE_VALUE = "中文-é-\u0001";
 
-    private Headers5() {
+    private Headers() {
     }
 
-    static void run(Path out) throws Exception {
-        List<Class<?>> classes = scan();
+    /**
+     * @param headerJar a class in the jar that holds the headers (rocketmq-common in 4.9.x, rocketmq-remoting in 5.x)
+     * @param packages  the packages scanned, as jar paths (direct members only, nested classes included)
+     */
+    static void run(Path out, Class<?> headerJar, String... packages) throws Exception {
+        List<Class<?>> classes = scan(headerJar, packages);
         Map<String, Integer> simpleNameCount = new HashMap<>();
         for (Class<?> c : classes) {
             simpleNameCount.merge(c.getSimpleName(), 1, Integer::sum);
@@ -55,7 +55,7 @@ final class Headers5 {
             result.put(key, describeHeader(c));
         }
         Util.writeJson(out.resolve("headers.json"), m(
-            "note", "Every concrete CommandCustomHeader in " + String.join(", ", PACKAGES).replace('/', '.')
+            "note", "Every concrete CommandCustomHeader in " + String.join(", ", packages).replace('/', '.')
                 + " of the jar. fields[] is in the order RemotingCommand.getClazzFields returns them (a HashSet of"
                 + " java.lang.reflect.Field; this is the order makeCustomHeaderToNet visits them, but the resulting"
                 + " extFields is a HashMap so its order is HashMap order). Frames: request code " + REQUEST_CODE
@@ -71,14 +71,14 @@ final class Headers5 {
             "headers", result));
     }
 
-    static List<Class<?>> scan() throws Exception {
-        URL jarUrl = RemotingCommand.class.getProtectionDomain().getCodeSource().getLocation();
+    static List<Class<?>> scan(Class<?> headerJar, String[] packages) throws Exception {
+        URL jarUrl = headerJar.getProtectionDomain().getCodeSource().getLocation();
         List<String> names = new ArrayList<>();
         try (JarFile jar = new JarFile(Paths.get(jarUrl.toURI()).toFile())) {
             Enumeration<JarEntry> entries = jar.entries();
             while (entries.hasMoreElements()) {
                 String n = entries.nextElement().getName();
-                for (String p : PACKAGES) {
+                for (String p : packages) {
                     if (n.startsWith(p) && n.endsWith(".class") && n.indexOf('/', p.length()) < 0) {
                         names.add(n.substring(0, n.length() - 6).replace('/', '.'));
                     }
@@ -88,7 +88,7 @@ final class Headers5 {
         names.sort(null);
         List<Class<?>> out = new ArrayList<>();
         for (String n : names) {
-            Class<?> c = Class.forName(n, false, Headers5.class.getClassLoader());
+            Class<?> c = Class.forName(n, false, Headers.class.getClassLoader());
             if (!CommandCustomHeader.class.isAssignableFrom(c) || c.isInterface()
                 || Modifier.isAbstract(c.getModifiers()) || c.isAnonymousClass()) {
                 continue;
@@ -98,7 +98,7 @@ final class Headers5 {
         return out;
     }
 
-    /** The field array RemotingCommand itself iterates over (package-private getClazzFields). */
+    /** The field array RemotingCommand itself iterates over (getClazzFields: private in 4.9.x, package-private in 5.x). */
     static Field[] remotingFields(Class<?> c) throws Exception {
         Method m = RemotingCommand.class.getDeclaredMethod("getClazzFields", Class.class);
         m.setAccessible(true);
