@@ -54,6 +54,78 @@ export function encodeBinaryHeader(cmd: RemotingCommand, w: ByteWriter): void {
   w.patchInt32(extAt, w.pos - extStart);
 }
 
+/**
+ * Ext field keys are a small vocabulary (header field names, the V2 short keys a..n) repeated in every request:
+ * an ASCII key of up to EXT_KEY_CACHE_BYTES_MAX bytes is looked up by a hash of its bytes, compared byte for byte,
+ * and the cached string returned, so decoding a request allocates no key strings. The cache holds at most
+ * EXT_KEY_CACHE_ENTRIES_MAX keys (first seen, first kept); other keys are decoded as before.
+ */
+export const EXT_KEY_CACHE_BYTES_MAX = 32;
+export const EXT_KEY_CACHE_ENTRIES_MAX = 1024;
+const extKeyCache = new Map<number, string>();
+
+function readExtKey(r: ByteReader, len: number): string {
+  if (len > EXT_KEY_CACHE_BYTES_MAX) return r.utf8(len, 'ext key');
+  r.need(len, 'ext key');
+  const buf = r.buf;
+  const start = r.pos;
+  const end = start + len;
+  let h = len;
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c >= 0x80) return r.utf8(len, 'ext key');
+    h = (Math.imul(h, 31) + c) | 0;
+  }
+  const hit = extKeyCache.get(h);
+  if (hit !== undefined && hit.length === len) {
+    let same = true;
+    for (let i = 0; i < len; i++) {
+      if (hit.charCodeAt(i) !== buf[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) {
+      r.pos = end;
+      return hit;
+    }
+  }
+  const k = r.utf8(len, 'ext key');
+  if (hit === undefined && extKeyCache.size < EXT_KEY_CACHE_ENTRIES_MAX) extKeyCache.set(h, k);
+  return k;
+}
+
+/** A value of at most 8 bytes (numbers, flags, short names): ASCII is built without a native call. */
+function readShortValue(r: ByteReader, len: number): string {
+  r.need(len, 'ext value');
+  const b = r.buf;
+  const p = r.pos;
+  let or = 0;
+  for (let i = p; i < p + len; i++) or |= b[i]!;
+  if (or >= 0x80) return r.utf8(len, 'ext value');
+  r.pos = p + len;
+  switch (len) {
+    case 0:
+      return '';
+    case 1:
+      return String.fromCharCode(b[p]!);
+    case 2:
+      return String.fromCharCode(b[p]!, b[p + 1]!);
+    case 3:
+      return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!);
+    case 4:
+      return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
+    case 5:
+      return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
+    case 6:
+      return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
+    case 7:
+      return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
+    default:
+      return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
+  }
+}
+
 export function decodeBinaryHeader(buf: Buffer, start: number, end: number): RemotingCommand {
   const headerLen = end - start;
   const r = new ByteReader(buf, start, end, 'BINARY_HEADER');
@@ -82,10 +154,10 @@ export function decodeBinaryHeader(buf: Buffer, start: number, end: number): Rem
     while (er.pos < extEnd) {
       const kLen = er.int16('ext key length');
       if (kLen < 0) throw new ProtocolError('BINARY_HEADER', `negative ext key length ${kLen}`);
-      const k = er.utf8(kLen, 'ext key');
+      const k = readExtKey(er, kLen);
       const vLen = er.int32('ext value length');
       if (vLen < 0) throw new ProtocolError('BINARY_HEADER', `negative ext value length ${vLen}`);
-      const v = er.utf8(vLen, 'ext value');
+      const v = vLen <= 8 ? readShortValue(er, vLen) : er.utf8(vLen, 'ext value');
       if (vLen > 0 && kLen > 0) extFields.set(k, v);
     }
     r.pos = extEnd;

@@ -68,6 +68,21 @@ function msgCheck(bc: BrokerContext, ctx: RequestContext, h: SendMessageRequest)
   return tc;
 }
 
+/**
+ * BORNHOST of every message a connection sends: the peer address never changes, so it is parsed once and kept in
+ * the connection's attributes (the record encoder only reads it).
+ */
+const BORN_HOST_ATTRIBUTE = 'send.bornHost';
+function cachedBornHost(ctx: RequestContext): ReturnType<typeof bornHostOf> {
+  const attrs = ctx.connection.attributes;
+  let h = attrs.get(BORN_HOST_ATTRIBUTE) as ReturnType<typeof bornHostOf> | undefined;
+  if (h === undefined) {
+    h = bornHostOf(ctx.connection);
+    attrs.set(BORN_HOST_ATTRIBUTE, h);
+  }
+  return h;
+}
+
 function randomQueue(n: number): number {
   return n > 0 ? Math.floor(Math.random() * n) : 0;
 }
@@ -112,7 +127,7 @@ function send(bc: BrokerContext, ctx: RequestContext): RemotingCommand | Promise
   if (body.length > bc.storeConfig.maxMessageSize) {
     return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `the message body size over max value, MAX: ${bc.storeConfig.maxMessageSize}`);
   }
-  const bornHost = bornHostOf(ctx.connection);
+  const bornHost = cachedBornHost(ctx);
   let sysFlag = h.sysFlag;
   if (tc.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
   const now = bc.now();
