@@ -208,6 +208,36 @@ describe('lib/nameserver NameServer over real sockets', () => {
     assert.equal(a.extFields!.get('addTopicCount'), '3');
   });
 
+  it('encoded routes are reused while nothing changes, and every change is seen by the next lookup', async () => {
+    const route = async (t: string) => {
+      const r = await call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: t });
+      if (r.code !== ResponseCode.SUCCESS) return r.code;
+      const d = TopicRouteData.decode(r.body!);
+      assert.ok(d.ok);
+      return d.value.queueDatas.map((q) => `${q.brokerName}:${q.perm}`).sort().join(',');
+    };
+    await register('broker-a', '127.0.0.1:10911', ['TBW102', 'T1']);
+    assert.equal(await route('T1'), 'broker-a:6');
+    const v = ns.routes.version;
+    assert.equal((await register('broker-a', '127.0.0.1:10911', ['TBW102', 'T1'])).code, ResponseCode.SUCCESS);
+    assert.equal(ns.routes.version, v, 'a re-registration that changes nothing keeps the encoded routes');
+    assert.equal(await route('T1'), 'broker-a:6');
+    await call(RequestCode.WIPE_WRITE_PERM_OF_BROKER, { brokerName: 'broker-a' });
+    assert.equal(await route('T1'), 'broker-a:4');
+    await call(RequestCode.ADD_WRITE_PERM_OF_BROKER, { brokerName: 'broker-a' });
+    assert.equal(await route('T1'), 'broker-a:6');
+    await register('broker-b', '127.0.0.1:10921', ['TBW102', 'T1']);
+    assert.equal(await route('T1'), 'broker-a:6,broker-b:6');
+    assert.equal((await call(RequestCode.DELETE_TOPIC_IN_NAMESRV, { topic: 'T1', clusterName: 'DefaultCluster' })).code, 0);
+    assert.equal(await route('T1'), ResponseCode.TOPIC_NOT_EXIST);
+    await register('broker-a', '127.0.0.1:10911', ['TBW102', 'T1'], { counter: 2 });
+    assert.equal(await route('T1'), 'broker-a:6');
+    const u = await call(RequestCode.UNREGISTER_BROKER, { brokerName: 'broker-a', brokerAddr: '127.0.0.1:10911', clusterName: 'DefaultCluster', brokerId: 0 });
+    assert.equal(u.code, ResponseCode.SUCCESS);
+    assert.equal(await route('T1'), ResponseCode.TOPIC_NOT_EXIST);
+    assert.equal(await route('TBW102'), 'broker-b:7');
+  });
+
   it('topic lists and DELETE_TOPIC_IN_NAMESRV (whole, or per cluster)', async () => {
     await register('broker-a', '127.0.0.1:10911', ['TBW102', 'T1', '%RETRY%g1']);
     const all = TopicList.decode((await call(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER)).body!);

@@ -131,6 +131,7 @@ export class RouteInfoManager {
   readonly limits: RouteLimits;
   private readonly deleteTopicWithBrokerRegistration: boolean;
   private readonly supportActingMaster: boolean;
+  private generation = 0;
 
   constructor(opts: RouteInfoOptions) {
     this.logger = opts.logger;
@@ -142,6 +143,18 @@ export class RouteInfoManager {
 
   get topicCount(): number {
     return this.topicQueueTable.size;
+  }
+
+  /**
+   * Changes whenever anything a route or the cluster info is built from changes (a re-registration that changes
+   * nothing leaves it alone), so a caller may keep encoded routes while it stays the same.
+   */
+  get version(): number {
+    return this.generation;
+  }
+
+  private changed(): void {
+    this.generation++;
   }
 
   /** Java RouteInfoManager#registerBroker. */
@@ -160,7 +173,10 @@ export class RouteInfoManager {
       brokerNames = new Set();
       this.clusterAddrTable.set(r.clusterName, brokerNames);
     }
-    brokerNames.add(r.brokerName);
+    if (!brokerNames.has(r.brokerName)) {
+      brokerNames.add(r.brokerName);
+      this.changed();
+    }
 
     let registerFirst = false;
     let brokerData = this.brokerAddrTable.get(r.brokerName);
@@ -168,15 +184,23 @@ export class RouteInfoManager {
       registerFirst = true;
       brokerData = { cluster: r.clusterName, brokerName: r.brokerName, brokerAddrs: new Map(), enableActingMaster: false };
       this.brokerAddrTable.set(r.brokerName, brokerData);
+      this.changed();
     }
     const isOldVersionBroker = r.enableActingMaster === undefined;
-    brokerData.enableActingMaster = !isOldVersionBroker && r.enableActingMaster === true;
+    const enableActingMaster = !isOldVersionBroker && r.enableActingMaster === true;
+    if (brokerData.enableActingMaster !== enableActingMaster || brokerData.zoneName !== r.zoneName) this.changed();
+    brokerData.enableActingMaster = enableActingMaster;
     if (r.zoneName === undefined) delete brokerData.zoneName;
     else brokerData.zoneName = r.zoneName;
 
     const addrs = brokerData.brokerAddrs;
     // Switch slave to master: the same address must have one record only.
-    for (const [id, addr] of [...addrs]) if (addr === r.brokerAddr && id !== r.brokerId) addrs.delete(id);
+    for (const [id, addr] of [...addrs]) {
+      if (addr === r.brokerAddr && id !== r.brokerId) {
+        addrs.delete(id);
+        this.changed();
+      }
+    }
 
     const oldBrokerAddr = addrs.get(r.brokerId);
     if (oldBrokerAddr !== undefined && oldBrokerAddr !== r.brokerAddr) {
@@ -198,6 +222,7 @@ export class RouteInfoManager {
     }
 
     const oldAddr = addrs.get(r.brokerId);
+    if (oldAddr !== r.brokerAddr) this.changed();
     addrs.set(r.brokerId, r.brokerAddr);
     registerFirst = registerFirst || oldAddr === undefined || oldAddr === '';
     const isMaster = r.brokerId === MASTER_ID;
@@ -208,6 +233,7 @@ export class RouteInfoManager {
         for (const [topic, qdMap] of [...this.topicQueueTable]) {
           if (qdMap.has(r.brokerName) && !r.topicConfigs.has(topic)) {
             qdMap.delete(r.brokerName);
+            this.changed();
             if (qdMap.size === 0) this.topicQueueTable.delete(topic);
           }
         }
@@ -237,8 +263,10 @@ export class RouteInfoManager {
       this.logger.info({ cluster: r.clusterName, brokerAddr: r.brokerAddr, brokerName: r.brokerName, brokerId: r.brokerId }, 'new broker registered');
     }
     if (r.filterServerList !== null) {
+      const before = this.filterServerTable.get(key);
       if (r.filterServerList.length === 0) this.filterServerTable.delete(key);
       else this.filterServerTable.set(key, r.filterServerList);
+      if ((before ?? []).join(',') !== r.filterServerList.join(',')) this.changed();
     }
     const result: RegisterBrokerResult = { ok: true };
     if (r.brokerId !== MASTER_ID) {
@@ -274,7 +302,10 @@ export class RouteInfoManager {
       this.logger.debug({ topic: tc.topicName, brokerName }, 'new topic registered');
     }
     const existed = m.get(brokerName);
-    if (existed === undefined || !sameQueueData(existed, qd)) m.set(brokerName, qd);
+    if (existed === undefined || !sameQueueData(existed, qd)) {
+      m.set(brokerName, qd);
+      this.changed();
+    }
   }
 
   isBrokerTopicConfigChanged(clusterName: string, brokerAddr: string, dv: DataVersion): boolean {
@@ -297,6 +328,7 @@ export class RouteInfoManager {
   }
 
   unregisterBrokers(reqs: { clusterName: string; brokerAddr: string; brokerName: string; brokerId: number }[]): void {
+    this.changed();
     const removed = new Set<string>();
     const reduced = new Set<string>();
     for (const r of reqs) {
@@ -405,9 +437,11 @@ export class RouteInfoManager {
       this.topicQueueTable.set(topic, m);
     }
     for (const qd of queueDatas) m.set(qd.brokerName, { ...qd });
+    this.changed();
   }
 
   deleteTopic(topic: string, clusterName?: string): void {
+    this.changed();
     if (clusterName === undefined || clusterName === '') {
       this.topicQueueTable.delete(topic);
       return;
@@ -464,6 +498,7 @@ export class RouteInfoManager {
 
   /** WIPE_WRITE_PERM_OF_BROKER / ADD_WRITE_PERM_OF_BROKER: number of topics touched. */
   operateWritePerm(brokerName: string, wipe: boolean): number {
+    this.changed();
     let n = 0;
     for (const m of this.topicQueueTable.values()) {
       const qd = m.get(brokerName);
@@ -516,5 +551,6 @@ export class RouteInfoManager {
     }
     // Live entry without an address record: drop the live entry alone.
     this.brokerLiveTable.delete(addrKey(clusterName, brokerAddr));
+    this.changed();
   }
 }

@@ -428,19 +428,26 @@ export interface BeanCodec<T> extends Codec<T> {
 export function beanOf<T>(specs: Specs<T>): BeanCodec<T> {
   const keys = Object.keys(specs) as (keyof T & string)[];
   const table = specs as Record<string, FieldSpec<unknown>>;
+  const fields = keys.map((k) => table[k]!);
+  const indexOf = new Map<string, number>(keys.map((k, i) => [k, i]));
   return {
     specs,
     desc: { t: 'bean', specs: table },
     read(v) {
       if (v === null) return undefined;
       if (!(v instanceof JsonObject)) fail('an object', v);
-      // Last duplicate wins.
-      const byKey = new Map<string, JsonValue>();
-      for (const [k, x] of v.entries) if (typeof k === 'string') byKey.set(k, x);
+      // One slot per property; a later duplicate overwrites (last duplicate wins); unknown properties are ignored.
+      const found: (JsonValue | undefined)[] = new Array<JsonValue | undefined>(keys.length);
+      for (const [k, x] of v.entries) {
+        if (typeof k !== 'string') continue;
+        const i = indexOf.get(k);
+        if (i !== undefined) found[i] = x;
+      }
       const out: Record<string, unknown> = {};
-      for (const key of keys) {
-        const f = table[key]!;
-        const x = byKey.get(key);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        const f = fields[i]!;
+        const x = found[i];
         let val: unknown;
         if (x !== undefined) {
           try {
