@@ -1,6 +1,6 @@
 /**
  * SLOW (≈12 min): an Apache RocketMQ 4.9.7 broker behind the 5.5.0 NameServer (issue 3: "also 4.9.x"), and
- * every suite against that pair. Not part of `npm test`; see apache-5.5.0.compat.ts for how to run.
+ * every suite against that pair. Part of `npm test`: the slow mocha run (compat-tests/runner/mocharc.compat.json).
  */
 import * as assert from 'node:assert/strict';
 import { createLogger } from '../../lib/common';

@@ -2,9 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureClasspath, type ApacheServerVersion } from './paths';
 import { freeBrokerPorts, freePort, LOOPBACK, type BrokerPorts } from './ports';
-import { Probe, waitFor } from './probe';
-import { ManagedProcess, tailFile } from './process';
+import { Probe } from './probe';
+import { ProcessScope, tailFile } from './process';
 import type { RunContext } from './run';
+import { describeExit, localLauncher, type Launcher, type Readiness, type ServerProcess, type ServerSignal } from './runtime';
 import { parseFastjson, asObject, asNumber } from './util/fastjson';
 import { renderProperties, type PropValue } from './util/props';
 
@@ -129,26 +130,37 @@ interface JavaServerSpec {
   heapArgs: readonly string[];
   confFile: string;
   javaBin: string;
+  launcher: Launcher;
 }
 
-/** Shared lifecycle of a Java server process: start, signal, kill, restart with the same dir and config. */
+/**
+ * Shared lifecycle of a Java server process: start, signal, kill, restart with the same dir and config. The
+ * process runs where its Launcher puts it (a local child process, or a container of the image
+ * apache-<version> with `dir` bind-mounted at the same path); readiness is awaited by the launcher.
+ */
 abstract class JavaServer {
-  protected proc: ManagedProcess | undefined;
+  protected proc: ServerProcess | undefined;
   readonly logFile: string;
   readonly outFile: string;
   private readonly jvmArgs: string[];
+  /** The scope of the code that created the server (a target start): restarts from a suite join it, not the suite's. */
+  private readonly scope: ProcessScope | null;
+  private expectingExit = false;
+  private death: string | undefined;
 
   protected constructor(protected readonly spec: JavaServerSpec) {
     const layout = javaProcessLayout(spec.dir, spec.role);
     this.logFile = layout.logFile;
     this.outFile = layout.outFile;
     this.jvmArgs = layout.jvmArgs;
+    this.scope = ProcessScope.current() ?? null;
   }
 
   get name(): string {
     return this.spec.name;
   }
 
+  /** The process id on this machine (a container's main process too), while running. */
   get pid(): number | undefined {
     return this.proc?.running === true ? this.proc.pid : undefined;
   }
@@ -157,10 +169,17 @@ abstract class JavaServer {
     return this.proc?.running === true;
   }
 
-  protected async spawn(): Promise<void> {
-    if (this.running) throw new Error(`${this.name} is already running (pid ${this.proc!.pid})`);
+  /** Why the process is gone when nobody stopped it (a crash, a container killed from outside), else undefined. */
+  get died(): string | undefined {
+    return this.death;
+  }
+
+  protected async spawn(ready: Readiness): Promise<void> {
+    if (this.running) throw new Error(`${this.name} is already running (${this.proc!.id})`);
     const cp = await ensureClasspath(this.spec.ctx, 'server', this.spec.version);
-    this.proc = ManagedProcess.start({
+    this.death = undefined;
+    this.expectingExit = false;
+    const p = await this.spec.launcher.launch({
       name: this.name,
       command: this.spec.javaBin,
       args: [...this.spec.heapArgs, ...versionJvmArgs(this.spec.version), ...this.jvmArgs, '-cp', cp, this.spec.mainClass, '-c', this.spec.confFile],
@@ -168,23 +187,29 @@ abstract class JavaServer {
       logFile: this.outFile,
       pidFile: this.spec.ctx.pidFile(this.name),
       marker: this.spec.ctx.dir,
+      scope: this.scope,
+      image: `apache-${this.spec.version}`,
+      mounts: [this.spec.dir],
+      ready,
+      diagnostics: () => `--- ${this.logFile} (last lines)\n${tailFile(this.logFile, 30)}`,
+    });
+    this.proc = p;
+    void p.exited.then((e) => {
+      if (this.proc === p && !this.expectingExit) {
+        this.death = `${this.name} (${p.id}) exited unexpectedly (${describeExit(e)}); ${this.outFile}:\n${p.tail(20)}\n${this.logFile}:\n${tailFile(this.logFile, 20)}`;
+      }
     });
   }
 
-  /** Why a readiness wait should stop early: the process died. */
-  protected exitReason(): string | undefined {
-    const p = this.proc;
-    if (p === undefined || p.running) return undefined;
-    return `process exited (${JSON.stringify(p.exit)}) before it was ready; ${this.outFile}:\n${p.tail(30)}\n${this.logFile}:\n${tailFile(this.logFile, 30)}`;
-  }
-
-  signal(sig: 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT'): void {
+  signal(sig: ServerSignal): void | Promise<void> {
     if (this.proc === undefined || !this.proc.running) throw new Error(`${this.name} is not running`);
-    this.proc.signal(sig);
+    if (sig === 'SIGKILL' || sig === 'SIGTERM') this.expectingExit = true;
+    return this.proc.signal(sig);
   }
 
   /** SIGKILL and wait for the exit. */
   async kill(): Promise<void> {
+    this.expectingExit = true;
     await this.proc?.kill();
   }
 
@@ -194,6 +219,7 @@ abstract class JavaServer {
    * (unregistration and offset persistence happen first).
    */
   async stop(graceMs = 5_000): Promise<void> {
+    this.expectingExit = true;
     await this.proc?.stop(graceMs);
   }
 
@@ -218,6 +244,8 @@ export interface ApacheNamesrvOptions {
   heapArgs?: readonly string[];
   readyTimeoutMs?: number;
   javaBin?: string;
+  /** Where the process runs (default: a local child process). */
+  launcher?: Launcher;
 }
 
 export class ApacheNamesrv extends JavaServer {
@@ -240,6 +268,7 @@ export class ApacheNamesrv extends JavaServer {
       heapArgs: opts.heapArgs ?? NAMESRV_JVM_ARGS,
       confFile,
       javaBin: opts.javaBin ?? 'java',
+      launcher: opts.launcher ?? localLauncher,
     });
     this.port = port;
     this.addr = `${LOOPBACK}:${port}`;
@@ -274,12 +303,12 @@ export class ApacheNamesrv extends JavaServer {
 
   async start(): Promise<void> {
     const t0 = Date.now();
-    await this.spawn();
     const probe = new Probe();
     try {
-      await waitFor(`${this.name} at ${this.addr} answers GET_BROKER_CLUSTER_INFO`, async () => (await probe.clusterInfo(this.addr), true), {
+      await this.spawn({
+        what: `${this.name} at ${this.addr} answers GET_BROKER_CLUSTER_INFO`,
+        check: async () => (await probe.clusterInfo(this.addr), true),
         timeoutMs: this.readyTimeoutMs,
-        abortIf: () => this.exitReason(),
       });
     } finally {
       probe.close();
@@ -326,6 +355,8 @@ export interface ApacheBrokerOptions {
   heapArgs?: readonly string[];
   readyTimeoutMs?: number;
   javaBin?: string;
+  /** Where the process runs (default: a local child process). */
+  launcher?: Launcher;
 }
 
 /** The broker.conf the harness uses unless told otherwise (documented in compat-tests/README.md). */
@@ -373,6 +404,7 @@ export class ApacheBroker extends JavaServer {
       heapArgs: opts.heapArgs ?? BROKER_JVM_ARGS,
       confFile,
       javaBin: opts.javaBin ?? 'java',
+      launcher: opts.launcher ?? localLauncher,
     });
     this.ports = ports;
     this.config = {
@@ -421,13 +453,12 @@ export class ApacheBroker extends JavaServer {
    */
   async start(): Promise<void> {
     const t0 = Date.now();
-    await this.spawn();
     const probe = new Probe();
     const namesrvs = this.config.namesrvAddr.split(';').filter((a) => a !== '');
     try {
-      await waitFor(
-        `${this.name} at ${this.addr} registered with ${namesrvs.join(', ')}`,
-        async () => {
+      await this.spawn({
+        what: `${this.name} at ${this.addr} registered with ${namesrvs.join(', ')}`,
+        check: async () => {
           await probe.brokerRuntimeInfo(this.addr);
           for (const ns of namesrvs) {
             const info = await probe.clusterInfo(ns);
@@ -437,8 +468,8 @@ export class ApacheBroker extends JavaServer {
           }
           return true;
         },
-        { timeoutMs: this.readyTimeoutMs, abortIf: () => this.exitReason() },
-      );
+        timeoutMs: this.readyTimeoutMs,
+      });
     } finally {
       probe.close();
     }

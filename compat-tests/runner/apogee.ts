@@ -2,16 +2,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from './paths';
 import { freeBrokerPorts, freePort, LOOPBACK, type BrokerPorts } from './ports';
-import { Probe, waitFor } from './probe';
-import { ManagedProcess } from './process';
+import { Probe } from './probe';
+import { ProcessScope } from './process';
 import type { RunContext } from './run';
+import { describeExit, localLauncher, type Launcher, type ServerProcess, type ServerSignal } from './runtime';
 import { asNumber, asObject, parseFastjson } from './util/fastjson';
 
 /**
- * Apogee as local processes: one `node dist/lib/bin/apogee.js start` runs the NameServer and the broker on
- * 127.0.0.1 with a fresh data directory (a "machine" of its own). Readiness is the same real signal as for the
- * Apache broker: the broker answers GET_BROKER_RUNTIME_INFO and the NameServer lists it in its cluster info.
- * A SIGKILL kills the whole process; a restart reuses the ports and the data directory.
+ * Apogee as a server process: one `node dist/lib/bin/apogee.js start` runs the NameServer and the broker on
+ * 127.0.0.1 with a fresh data directory (a "machine" of its own), as a local child process or in a container of
+ * the `apogee` image (the node binary, dist/ and the production node_modules of the working tree; see images.ts).
+ * Readiness is the same real signal as for the Apache broker: the broker answers GET_BROKER_RUNTIME_INFO and the
+ * NameServer lists it in its cluster info. A SIGKILL kills the whole process; a restart reuses the ports and the
+ * data directory.
  */
 export interface ApogeeProcessOptions {
   dir: string;
@@ -21,6 +24,16 @@ export interface ApogeeProcessOptions {
   /** Run the NameServer only (`--noBroker`): a Java broker registers with it. */
   namesrvOnly?: boolean;
   readyTimeoutMs?: number;
+  /** Default: a free ephemeral port (benchmarks pick ports first to probe them while the process starts). */
+  namesrvPort?: number;
+  /** Default: a free broker port triple. */
+  ports?: BrokerPorts;
+  /** Node.js flags placed before the script, e.g. ['--cpu-prof', '--cpu-prof-dir=DIR'] (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
+  /** Extra environment variables for the process. */
+  env?: Record<string, string>;
+  /** Where the process runs (default: a local child process). */
+  launcher?: Launcher;
 }
 
 export class ApogeeProcess {
@@ -30,7 +43,10 @@ export class ApogeeProcess {
   readonly clusterName = 'DefaultCluster';
   readonly logFile: string;
   readonly dataDir: string;
-  private proc: ManagedProcess | undefined;
+  private proc: ServerProcess | undefined;
+  private readonly scope: ProcessScope | null = ProcessScope.current() ?? null;
+  private expectingExit = false;
+  private death: string | undefined;
 
   private constructor(
     private readonly ctx: RunContext,
@@ -46,7 +62,7 @@ export class ApogeeProcess {
   }
 
   static async start(ctx: RunContext, o: ApogeeProcessOptions): Promise<ApogeeProcess> {
-    const p = new ApogeeProcess(ctx, o, await freePort(), await freeBrokerPorts());
+    const p = new ApogeeProcess(ctx, o, o.namesrvPort ?? (await freePort()), o.ports ?? (await freeBrokerPorts()));
     try {
       await p.start();
     } catch (e) {
@@ -56,60 +72,76 @@ export class ApogeeProcess {
     return p;
   }
 
+  /** The process id on this machine (a container's main process too), while running. */
   get pid(): number | undefined {
     return this.proc?.running === true ? this.proc.pid : undefined;
   }
 
+  /** Why the process is gone when nobody stopped it (a crash, a container killed from outside), else undefined. */
+  get died(): string | undefined {
+    return this.death;
+  }
+
   async start(): Promise<void> {
-    const args = [path.join(repoRoot(), 'dist', 'lib', 'bin', 'apogee.js'), 'start', '--dataDir', this.dataDir, '--host', LOOPBACK, '--namesrvPort', String(this.namesrvPort), '--brokerPort', String(this.ports.listenPort)];
+    const args = [...(this.o.nodeArgs ?? []), path.join(repoRoot(), 'dist', 'lib', 'bin', 'apogee.js'), 'start', '--dataDir', this.dataDir, '--host', LOOPBACK, '--namesrvPort', String(this.namesrvPort), '--brokerPort', String(this.ports.listenPort)];
     if (this.o.namesrvOnly === true) args.push('--noBroker');
     if (this.o.brokerConfig !== undefined) {
       const conf = path.join(this.o.dir, 'broker.conf');
       fs.writeFileSync(conf, Object.entries(this.o.brokerConfig).map(([k, v]) => `${k}=${v}\n`).join(''));
       args.push('--brokerConfig', conf);
     }
-    this.proc = ManagedProcess.start({
-      name: this.o.name,
-      command: process.execPath,
-      args,
-      cwd: this.o.dir,
-      env: { ...process.env, APOGEE_LOG_LEVEL: process.env.APOGEE_LOG_LEVEL ?? 'info' },
-      logFile: this.logFile,
-      pidFile: this.ctx.pidFile(this.o.name),
-      marker: this.ctx.dir,
-    });
     const probe = new Probe();
     const t0 = Date.now();
+    this.death = undefined;
+    this.expectingExit = false;
+    let p: ServerProcess;
     try {
-      await waitFor(
-        `${this.o.name}: broker ${this.brokerAddr} registered with ${this.namesrvAddr}`,
-        async () => {
-          if (this.o.namesrvOnly === true) return (await probe.clusterInfo(this.namesrvAddr), true);
-          await probe.brokerRuntimeInfo(this.brokerAddr);
-          const info = await probe.clusterInfo(this.namesrvAddr);
-          return info.brokers.get(this.brokerName)?.addrs.get(0) === this.brokerAddr ? true : undefined;
-        },
-        {
+      p = await (this.o.launcher ?? localLauncher).launch({
+        name: this.o.name,
+        command: process.execPath,
+        args,
+        cwd: this.o.dir,
+        env: { ...process.env, APOGEE_LOG_LEVEL: process.env.APOGEE_LOG_LEVEL ?? 'info', ...(this.o.env ?? {}) },
+        logFile: this.logFile,
+        pidFile: this.ctx.pidFile(this.o.name),
+        marker: this.ctx.dir,
+        scope: this.scope,
+        image: 'apogee',
+        mounts: [this.o.dir],
+        ready: {
+          what: `${this.o.name}: broker ${this.brokerAddr} registered with ${this.namesrvAddr}`,
+          check: async () => {
+            if (this.o.namesrvOnly === true) return (await probe.clusterInfo(this.namesrvAddr), true);
+            await probe.brokerRuntimeInfo(this.brokerAddr);
+            const info = await probe.clusterInfo(this.namesrvAddr);
+            return info.brokers.get(this.brokerName)?.addrs.get(0) === this.brokerAddr ? true : undefined;
+          },
           timeoutMs: this.o.readyTimeoutMs ?? 60_000,
-          abortIf: () => (this.proc !== undefined && !this.proc.running ? `apogee exited before it was ready; ${this.logFile}:\n${this.proc.tail(30)}` : undefined),
         },
-      );
+      });
     } finally {
       probe.close();
     }
+    this.proc = p;
+    void p.exited.then((e) => {
+      if (this.proc === p && !this.expectingExit) this.death = `${this.o.name} (${p.id}) exited unexpectedly (${describeExit(e)}); ${this.logFile}:\n${p.tail(30)}`;
+    });
     this.ctx.logger.info({ name: this.o.name, pid: this.pid, ms: Date.now() - t0 }, 'apogee ready');
   }
 
-  signal(sig: 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT'): void {
+  signal(sig: ServerSignal): void | Promise<void> {
     if (this.proc === undefined || !this.proc.running) throw new Error(`${this.o.name} is not running`);
-    this.proc.signal(sig);
+    if (sig === 'SIGKILL' || sig === 'SIGTERM') this.expectingExit = true;
+    return this.proc.signal(sig);
   }
 
   async kill(): Promise<void> {
+    this.expectingExit = true;
     await this.proc?.kill();
   }
 
   async stop(graceMs = 10_000): Promise<void> {
+    this.expectingExit = true;
     await this.proc?.stop(graceMs);
   }
 

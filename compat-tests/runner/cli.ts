@@ -1,7 +1,8 @@
 /**
- * Developer entry point of the compat harness (the runner of issue 6 will grow from it):
+ * Developer entry point of the compat harness, for one target as local processes (the matrix runner, with
+ * containers, reports and verdicts, is compat.ts: `npm run compat`):
  *
- *   node dist/compat-tests/runner/cli.js up   [apache-5.5.0|apache-4.9.7|apache-4.9.7-ns5]
+ *   node dist/compat-tests/runner/cli.js up   [apache-5.5.0|apache-4.9.7|apache-4.9.7-ns5|apogee]
  *       start a target, print its addresses, keep it running until Ctrl-C
  *   node dist/compat-tests/runner/cli.js run  [target] [suite...]
  *       suites: java-5.5.0 java-4.9.8 go benchmark (default: java-5.5.0 java-4.9.8 go)
@@ -17,16 +18,17 @@ import { runJavaSuite } from './java-suite';
 import type { ApacheServerVersion } from './paths';
 import { formatResults, type SuiteRun } from './results';
 import { RunContext } from './run';
-import { startApacheTarget, type Target } from './target';
+import { startApacheTarget, startApogeeTarget, type Target } from './target';
 
 async function startTarget(ctx: RunContext, name: string): Promise<Target> {
+  if (name === 'apogee') return startApogeeTarget(ctx);
   const presets: Record<string, { ns: ApacheServerVersion; broker: ApacheServerVersion }> = {
     'apache-5.5.0': { ns: '5.5.0', broker: '5.5.0' },
     'apache-4.9.7': { ns: '4.9.7', broker: '4.9.7' },
     'apache-4.9.7-ns5': { ns: '5.5.0', broker: '4.9.7' },
   };
   const p = presets[name];
-  if (p === undefined) throw new Error(`unknown target ${name}; known: ${Object.keys(presets).join(', ')} (apogee: not available yet)`);
+  if (p === undefined) throw new Error(`unknown target ${name}; known: ${Object.keys(presets).join(', ')}, apogee`);
   return startApacheTarget(ctx, { namesrvVersion: p.ns, brokerVersion: p.broker });
 }
 

@@ -1,12 +1,23 @@
 /**
- * Apogee compatibility harness: starts targets (Apache RocketMQ NameServer/broker as local processes today,
- * Apogee and containers later), runs the official-client suites against them and returns per-scenario results.
- * See compat-tests/README.md.
+ * Apogee compatibility harness: starts targets (Apache RocketMQ NameServer/broker, Apogee; as local processes or
+ * containers), runs the official-client suites against them and returns per-scenario results; the matrix runner
+ * (compat.ts, `npm run compat`) compares them. See compat-tests/README.md.
  */
 export { RunContext, reapStale } from './run';
 export type { RunOptions } from './run';
-export { ManagedProcess, runToCompletion, liveProcessCount, liveProcessNames, tailFile } from './process';
-export type { SpawnSpec, ExitInfo, Completed } from './process';
+export { ManagedProcess, ProcessScope, onInterrupt, runToCompletion, liveProcessCount, liveProcessNames, tailFile } from './process';
+export type { SpawnSpec, ExitInfo, Completed, Killable } from './process';
+export { LocalLauncher, localLauncher, describeExit } from './runtime';
+export type { Launcher, LaunchSpec, ServerProcess, ServerSignal, Readiness, RuntimeKind, ImageKind } from './runtime';
+export { ContainerEngine, ContainerLauncher, ContainerProcess, probeDocker, LABEL, LABEL_OWNER, LABEL_RUN, LABEL_PROCESS } from './containers';
+export { ImageBuilder, IMAGE_REPO } from './images';
+export type { ImageInfo } from './images';
+export { runMatrix, judge } from './matrix';
+export type { Matrix, MatrixOptions, Row, Cell, CellStatus, Verdict, SuitePlan, TargetPlan, TargetOutcome, SuiteOutcome, Judgement, RuntimeInfo } from './matrix';
+export { renderTable, renderMarkdown, renderJunit, writeReport, closingLine } from './report';
+export { suitePlans, targetPlan, parseTarget, chooseRuntime, SUITE_NAMES } from './plan';
+export type { TargetSpec, RuntimeChoice } from './plan';
+export { runTargetSuite } from './target-suite';
 export { freePort, freeBrokerPorts, isPortFree, LOOPBACK } from './ports';
 export type { BrokerPorts } from './ports';
 export { Probe, waitFor, RemotingFailure } from './probe';
@@ -25,7 +36,9 @@ export {
   versionJvmArgs,
 } from './apache';
 export type { ApacheNamesrvOptions, ApacheBrokerOptions, BrokerConfig } from './apache';
-export { startApacheTarget, apacheTarget, externalTarget, startApogeeTarget } from './target';
+export { startApacheTarget, apacheTarget, externalTarget, discoverExternalTarget, startApogeeTarget } from './target';
+export { ApogeeProcess } from './apogee';
+export type { ApogeeProcessOptions } from './apogee';
 export type { Target, TargetControl, LogRef, DurableOffsets, BrokerSignal, ApacheTargetOptions, ApogeeTargetOptions } from './target';
 export { ControlChannel } from './control';
 export type { ControlRequest, ControlEvent } from './control';
@@ -36,7 +49,16 @@ export { runGoSuite, parseGoTestJson, goScenarioId } from './go-suite';
 export type { GoSuiteOptions } from './go-suite';
 export { Mqadmin, mqadminFailed, parseClusterList, parseNamesrvConfig, parseTopicList } from './mqadmin';
 export type { MqadminResult, MqadminOptions, ClusterListRow } from './mqadmin';
-export { runBenchmark, runBenchmarkSuite, benchmarkProblems, parseProducerOutput, parseConsumerOutput } from './benchmark';
+export {
+  runBenchmark,
+  runBenchmarkSuite,
+  benchmarkProblems,
+  parseProducerOutput,
+  parseConsumerOutput,
+  BENCHMARK_PRODUCER_MAIN,
+  BENCHMARK_CONSUMER_MAIN,
+  BENCHMARK_JVM_ARGS,
+} from './benchmark';
 export { runMqadminSuite } from './mqadmin-suite';
 export type { MqadminSuiteOptions } from './mqadmin-suite';
 export type { BenchmarkOptions, BenchmarkResult, ProducerStats, ConsumerStats } from './benchmark';

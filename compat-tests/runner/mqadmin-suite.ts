@@ -37,7 +37,8 @@ export async function runMqadminSuite(ctx: RunContext, opts: MqadminSuiteOptions
   const t0 = Date.now();
   const target = opts.target;
   const ns = target.namesrvAddr.split(';')[0]!;
-  const admin = new Mqadmin(ctx, { namesrvAddr: target.namesrvAddr, version: opts.toolsVersion ?? '5.5.0' });
+  const logDir = ctx.suiteDir('mqadmin');
+  const admin = new Mqadmin(ctx, { namesrvAddr: target.namesrvAddr, version: opts.toolsVersion ?? '5.5.0', dir: logDir });
   const probe = new Probe();
   const results: ScenarioResult[] = [];
   const topic = `compat_mqadmin_${Date.now().toString(36)}`;
@@ -170,7 +171,7 @@ export async function runMqadminSuite(ctx: RunContext, opts: MqadminSuiteOptions
   } finally {
     probe.close();
   }
-  const run: SuiteRun = { suite: 'mqadmin', target: target.name, results, durationMs: Date.now() - t0, exitCode: 0, logDir: ctx.subdir('mqadmin') };
+  const run: SuiteRun = { suite: 'mqadmin', target: target.name, results, durationMs: Date.now() - t0, exitCode: 0, logDir };
   fs.writeFileSync(path.join(run.logDir, 'results.json'), JSON.stringify(run, null, 2));
   return run;
 }

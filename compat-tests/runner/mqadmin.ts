@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMON_JVM_ARGS, javaProcessLayout, MQADMIN_MAIN, TOOLS_JVM_ARGS } from './apache';
 import { ensureClasspath, type ApacheServerVersion } from './paths';
@@ -27,6 +28,8 @@ export interface MqadminOptions {
   namesrvAddr: string;
   timeoutMs?: number;
   javaBin?: string;
+  /** Where the command outputs go (default <run>/mqadmin). */
+  dir?: string;
 }
 
 export class Mqadmin {
@@ -38,7 +41,8 @@ export class Mqadmin {
     private readonly ctx: RunContext,
     private readonly opts: MqadminOptions,
   ) {
-    this.dir = ctx.subdir('mqadmin');
+    this.dir = opts.dir ?? ctx.subdir('mqadmin');
+    fs.mkdirSync(this.dir, { recursive: true });
     this.jvmArgs = javaProcessLayout(this.dir, 'mqadmin').jvmArgs;
   }
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -29,6 +30,11 @@ export interface SpawnSpec {
    * /proc/<pid>/cmdline still contains it, so a recycled pid is never killed. Default: cwd.
    */
   marker?: string;
+  /**
+   * The scope the process belongs to (closing the scope kills it). Default: the scope of the calling async context
+   * (see ProcessScope.run); null: none.
+   */
+  scope?: ProcessScope | null;
 }
 
 export interface ExitInfo {
@@ -36,22 +42,126 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
 }
 
+/** Something a scope can kill: a ManagedProcess, a container (containers.ts). */
+export interface Killable {
+  readonly name: string;
+  kill(): Promise<unknown>;
+}
+
+const scopeStorage = new AsyncLocalStorage<ProcessScope>();
+
+/**
+ * A group of processes (and containers) that end together: what one target start or one suite run started. The
+ * matrix runner runs each suite inside its own scope; when the suite outlives its bound, or its target dies, the
+ * runner closes the scope, which kills every process still in it and refuses new ones (a suite still running
+ * cannot start another mqadmin after it was given up). Processes join the scope of the async context that starts
+ * them (AsyncLocalStorage) unless their spec names one.
+ */
+export class ProcessScope {
+  private readonly members = new Set<Killable>();
+  private closedReason: string | undefined;
+
+  constructor(readonly name: string) {}
+
+  /** The scope of the calling async context, if any. */
+  static current(): ProcessScope | undefined {
+    return scopeStorage.getStore();
+  }
+
+  get closed(): boolean {
+    return this.closedReason !== undefined;
+  }
+
+  /** Runs fn (and everything it starts, also later from its timers and callbacks) inside this scope. */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    return scopeStorage.run(this, fn);
+  }
+
+  /** Throws when the scope is closed. */
+  add(k: Killable): void {
+    if (this.closedReason !== undefined) throw new Error(`${k.name} not started: ${this.name} is closed (${this.closedReason})`);
+    this.members.add(k);
+  }
+
+  delete(k: Killable): void {
+    this.members.delete(k);
+  }
+
+  /** Names of live members. */
+  names(): string[] {
+    return [...this.members].map((m) => m.name);
+  }
+
+  /** Refuses new members and kills every live one; resolves with the names of those it killed. */
+  async close(reason: string): Promise<string[]> {
+    this.closedReason ??= reason;
+    const members = [...this.members];
+    this.members.clear();
+    await Promise.allSettled(members.map((m) => m.kill()));
+    return members.map((m) => m.name);
+  }
+}
+
 const live = new Set<ManagedProcess>();
 let hooksInstalled = false;
+const syncCleanups = new Set<() => void>();
+const asyncCleanups = new Set<() => Promise<void>>();
+/** How long an interrupted harness waits for asynchronous cleanups (container removal) before it dies. */
+const INTERRUPT_CLEANUP_MS = 30_000;
 
 function killAllSync(): void {
   for (const p of live) p.killGroupSync('SIGKILL');
 }
 
+function runSyncCleanups(): void {
+  for (const c of syncCleanups) {
+    try {
+      c();
+    } catch {
+      /* best effort */
+    }
+  }
+}
+
+/**
+ * Registers cleanups for when the harness is interrupted (SIGINT, SIGTERM, SIGHUP) or exits: `async` runs first on a
+ * signal (bounded by 30 s), `sync` runs at exit and after `async` (it must not need the event loop). Returns an
+ * unregister function. Child process groups are always SIGKILLed first.
+ */
+export function onInterrupt(cleanup: { async?: () => Promise<void>; sync?: () => void }): () => void {
+  installHooks();
+  if (cleanup.async !== undefined) asyncCleanups.add(cleanup.async);
+  if (cleanup.sync !== undefined) syncCleanups.add(cleanup.sync);
+  return () => {
+    if (cleanup.async !== undefined) asyncCleanups.delete(cleanup.async);
+    if (cleanup.sync !== undefined) syncCleanups.delete(cleanup.sync);
+  };
+}
+
 function installHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
-  process.on('exit', killAllSync);
+  process.on('exit', () => {
+    killAllSync();
+    runSyncCleanups();
+  });
+  let interrupted = false;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const handler = (): void => {
       killAllSync();
-      process.removeListener(sig, handler);
-      process.kill(process.pid, sig);
+      const die = (): void => {
+        runSyncCleanups();
+        process.removeListener(sig, handler);
+        process.kill(process.pid, sig);
+      };
+      if (interrupted || asyncCleanups.size === 0) return die(); // a second signal: no more waiting
+      interrupted = true;
+      process.stderr.write(`compat harness: ${sig}, removing what it started\n`);
+      const timer = setTimeout(die, INTERRUPT_CLEANUP_MS);
+      void Promise.allSettled([...asyncCleanups].map((c) => c())).then(() => {
+        clearTimeout(timer);
+        die();
+      });
     };
     process.on(sig, handler);
   }
@@ -66,10 +176,13 @@ export class ManagedProcess {
   private exitInfo: ExitInfo | null = null;
   private readonly child: ChildProcess;
   private readonly pidFile: string | undefined;
+  private readonly scope: ProcessScope | undefined;
 
   private constructor(spec: SpawnSpec) {
     installHooks();
     this.name = spec.name;
+    this.scope = spec.scope === null ? undefined : (spec.scope ?? scopeStorage.getStore());
+    if (this.scope?.closed === true) this.scope.add(this); // throws: a closed scope starts nothing
     this.logFile = spec.logFile;
     this.pidFile = spec.pidFile;
     fs.mkdirSync(path.dirname(spec.logFile), { recursive: true });
@@ -108,6 +221,7 @@ export class ManagedProcess {
     });
     if (this.pid > 0) {
       live.add(this);
+      this.scope?.add(this);
       if (this.pidFile !== undefined) {
         fs.mkdirSync(path.dirname(this.pidFile), { recursive: true });
         fs.writeFileSync(this.pidFile, JSON.stringify({ pid: this.pid, name: this.name, marker: spec.marker ?? spec.cwd, owner: process.pid }));
@@ -127,8 +241,14 @@ export class ManagedProcess {
     return this.exitInfo;
   }
 
+  /** The process id as a string (the common ServerProcess shape; containers have a container id). */
+  get id(): string {
+    return String(this.pid);
+  }
+
   private forget(): void {
     live.delete(this);
+    this.scope?.delete(this);
     if (this.pidFile !== undefined) fs.rmSync(this.pidFile, { force: true });
   }
 

@@ -64,3 +64,6 @@ export const MQADMIN_SCENARIOS: readonly string[] = [
 ];
 
 export const BENCHMARK_SCENARIOS: readonly string[] = ['benchmark.producer-consumer'];
+
+/** The harness's checks of a target (target-suite.ts). */
+export const TARGET_SCENARIOS: readonly string[] = ['target.ready', 'target.freeze-resume', 'target.kill-restart'];

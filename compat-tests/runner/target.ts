@@ -3,23 +3,26 @@ import * as path from 'node:path';
 import { ApacheBroker, ApacheNamesrv, type BrokerConfig } from './apache';
 import type { ApacheServerVersion } from './paths';
 import { ApogeeProcess } from './apogee';
-import { waitFor } from './probe';
+import { Probe, waitFor } from './probe';
 import type { RunContext } from './run';
+import { localLauncher, type Launcher } from './runtime';
 
 /**
  * A Target is whatever the official clients are pointed at: Apache RocketMQ (reference), Apogee, or an external
  * cluster. Suites only need namesrvAddr; scenarios that kill or restart the broker need `control` hooks, and
  * a suite skips (with a reason) what a target cannot do.
  *
- * Runtimes: today every target is a set of local processes. The testcontainers runtime of issue 6 will produce
- * the same descriptor (addresses on 127.0.0.1 with host networking; hooks that `docker kill -s KILL` and restart
- * the container; logs copied out of the container), so suites and runners do not change.
+ * Runtimes (runtime.ts): a target's processes run as local child processes or in containers (testcontainers; host
+ * networking on 127.0.0.1, hooks mapped to docker kill / pause / unpause and a fresh container on restart, the
+ * process directories bind-mounted so logs and stores are read in place). The descriptor is the same either way, so
+ * suites and runners do not change.
  */
 export interface LogRef {
   name: string;
   path: string;
 }
 
+/** SIGSTOP/SIGCONT are docker pause/unpause in a container. */
 export type BrokerSignal = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT';
 
 export interface DurableOffsets {
@@ -35,8 +38,9 @@ export interface TargetControl {
   killAndRestartBroker?(): Promise<void>;
   /** Graceful restart of the broker (SIGTERM, start). */
   restartBroker?(): Promise<void>;
-  signalBroker?(sig: BrokerSignal): void;
-  signalNamesrv?(sig: BrokerSignal): void;
+  /** Resolves once the signal is delivered (await it: in a container, SIGSTOP is an asynchronous docker pause). */
+  signalBroker?(sig: BrokerSignal): void | Promise<void>;
+  signalNamesrv?(sig: BrokerSignal): void | Promise<void>;
   restartNamesrv?(): Promise<void>;
   /**
    * Resolves once the broker has made these committed consumer offsets durable (so a SIGKILL keeps them).
@@ -57,6 +61,13 @@ export interface Target {
   readonly clusterName: string;
   readonly control: TargetControl;
   readonly logs: readonly LogRef[];
+  /** Which runtime runs its processes ('local', 'containers'; undefined for an external cluster). */
+  readonly runtime?: string;
+  /**
+   * Undefined while every process of the target is up (or was stopped on purpose); otherwise why one is gone (it
+   * crashed, its container was killed from outside), with the tail of its logs. The matrix runner polls it.
+   */
+  health?(): string | undefined;
   /** Stops every process of the target (idempotent). */
   stop(): Promise<void>;
 }
@@ -71,6 +82,8 @@ export interface ApacheTargetOptions {
   brokerConfig?: Partial<BrokerConfig>;
   /** Keep the broker's store directory after stop() (default: deleted; logs are always kept). */
   keepStore?: boolean;
+  /** Where the processes run (default: local child processes). */
+  launcher?: Launcher;
 }
 
 /** Starts an Apache NameServer and one master broker behind it, each waited for on its real readiness signal. */
@@ -78,10 +91,12 @@ export async function startApacheTarget(ctx: RunContext, opts: ApacheTargetOptio
   const name =
     opts.name ?? (opts.namesrvVersion === opts.brokerVersion ? `apache-${opts.brokerVersion}` : `apache-${opts.brokerVersion}-broker-ns-${opts.namesrvVersion}`);
   const dir = ctx.subdir(name);
-  const namesrv = await ApacheNamesrv.start(ctx, { version: opts.namesrvVersion, dir: path.join(dir, 'namesrv'), name: `${name}/namesrv` });
+  const launcher = opts.launcher ?? localLauncher;
+  const namesrv = await ApacheNamesrv.start(ctx, { version: opts.namesrvVersion, dir: path.join(dir, 'namesrv'), name: `${name}/namesrv`, launcher });
   let broker: ApacheBroker;
   try {
     broker = await ApacheBroker.start(ctx, {
+      launcher,
       version: opts.brokerVersion,
       dir: path.join(dir, opts.brokerName ?? 'broker-a'),
       namesrvAddr: namesrv.addr,
@@ -94,16 +109,18 @@ export async function startApacheTarget(ctx: RunContext, opts: ApacheTargetOptio
     await namesrv.stop();
     throw e;
   }
-  return apacheTarget(ctx, name, namesrv, broker, `Apache RocketMQ NameServer ${opts.namesrvVersion} + broker ${opts.brokerVersion} (local processes)`, opts.keepStore ?? false);
+  return apacheTarget(ctx, name, namesrv, broker, `Apache RocketMQ NameServer ${opts.namesrvVersion} + broker ${opts.brokerVersion} (${launcher.description})`, opts.keepStore ?? false, launcher.kind);
 }
 
 /** Wraps already started Apache processes as a Target. */
-export function apacheTarget(ctx: RunContext, name: string, namesrv: ApacheNamesrv, broker: ApacheBroker, description: string, keepStore = false): Target {
+export function apacheTarget(ctx: RunContext, name: string, namesrv: ApacheNamesrv, broker: ApacheBroker, description: string, keepStore = false, runtime = 'local'): Target {
   let stopped = false;
   return {
     name,
     kind: 'apache',
     description,
+    runtime,
+    health: () => (stopped ? undefined : (namesrv.died ?? broker.died)),
     namesrvAddr: namesrv.addr,
     brokerAddr: broker.addr,
     brokerName: broker.brokerName,
@@ -124,10 +141,10 @@ export function apacheTarget(ctx: RunContext, name: string, namesrv: ApacheNames
         await broker.restart();
       },
       signalBroker(sig) {
-        broker.signal(sig);
+        return broker.signal(sig);
       },
       signalNamesrv(sig) {
-        namesrv.signal(sig);
+        return namesrv.signal(sig);
       },
       async restartNamesrv() {
         await namesrv.restart();
@@ -160,12 +177,13 @@ export function apacheTarget(ctx: RunContext, name: string, namesrv: ApacheNames
 }
 
 /** A running cluster the harness does not manage (no control hooks: restart scenarios are skipped). */
-export function externalTarget(namesrvAddr: string, name = 'external', clusterName = 'DefaultCluster'): Target {
+export function externalTarget(namesrvAddr: string, name = 'external', clusterName = 'DefaultCluster', broker?: { addr: string; name: string }): Target {
   return {
     name,
     kind: 'external',
-    description: `external cluster at ${namesrvAddr}`,
+    description: `external cluster at ${namesrvAddr}${broker === undefined ? '' : ` (master ${broker.name} at ${broker.addr})`}`,
     namesrvAddr,
+    ...(broker !== undefined ? { brokerAddr: broker.addr, brokerName: broker.name } : {}),
     clusterName,
     control: {},
     logs: [],
@@ -175,10 +193,35 @@ export function externalTarget(namesrvAddr: string, name = 'external', clusterNa
   };
 }
 
+/**
+ * An external cluster, looked up first: its NameServer must answer GET_BROKER_CLUSTER_INFO, and the first master
+ * it lists (brokerId 0; the Go suite creates its topics there) becomes the target's broker.
+ */
+export async function discoverExternalTarget(namesrvAddr: string, name = `external:${namesrvAddr}`, timeoutMs = 30_000): Promise<Target> {
+  const probe = new Probe();
+  try {
+    const info = await waitFor(`the NameServer at ${namesrvAddr} answers GET_BROKER_CLUSTER_INFO and lists a master broker`, async () => {
+      const ci = await probe.clusterInfo(namesrvAddr);
+      for (const [cluster, names] of ci.clusters) {
+        for (const n of names) {
+          const addr = ci.brokers.get(n)?.addrs.get(0);
+          if (addr !== undefined) return { cluster, name: n, addr };
+        }
+      }
+      return undefined;
+    }, { timeoutMs, intervalMs: 500 });
+    return externalTarget(namesrvAddr, name, info.cluster, { addr: info.addr, name: info.name });
+  } finally {
+    probe.close();
+  }
+}
+
 export interface ApogeeTargetOptions {
   name?: string;
   /** Extra broker.conf properties (Java names). */
   brokerConfig?: Record<string, string | number | boolean>;
+  /** Where the process runs (default: a local child process). */
+  launcher?: Launcher;
 }
 
 /**
@@ -189,12 +232,15 @@ export interface ApogeeTargetOptions {
 export async function startApogeeTarget(ctx: RunContext, opts: ApogeeTargetOptions = {}): Promise<Target> {
   const name = opts.name ?? 'apogee';
   const dir = ctx.subdir(name);
-  const p = await ApogeeProcess.start(ctx, { dir, name, ...(opts.brokerConfig !== undefined ? { brokerConfig: opts.brokerConfig } : {}) });
+  const launcher = opts.launcher ?? localLauncher;
+  const p = await ApogeeProcess.start(ctx, { dir, name, launcher, ...(opts.brokerConfig !== undefined ? { brokerConfig: opts.brokerConfig } : {}) });
   let stopped = false;
   return {
     name,
     kind: 'apogee',
-    description: 'Apogee (apogee start: NameServer + broker in one Node.js process, local)',
+    description: `Apogee (apogee start: NameServer + broker in one Node.js process; ${launcher.description})`,
+    runtime: launcher.kind,
+    health: () => (stopped ? undefined : p.died),
     namesrvAddr: p.namesrvAddr,
     brokerAddr: p.brokerAddr,
     brokerName: p.brokerName,
@@ -211,10 +257,10 @@ export async function startApogeeTarget(ctx: RunContext, opts: ApogeeTargetOptio
         await p.start();
       },
       signalBroker(sig) {
-        p.signal(sig);
+        return p.signal(sig);
       },
       signalNamesrv(sig) {
-        p.signal(sig);
+        return p.signal(sig);
       },
       async restartNamesrv() {
         await p.stop();
