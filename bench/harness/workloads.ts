@@ -93,6 +93,20 @@ function fromUsage(u: WindowUsage, clientGroup: string): Pick<WorkloadResult, 's
   };
 }
 
+/** The fields every workload result has: rate over the measured window, server CPU per million, usage. */
+function measuredResult(w: WorkloadDef, msgs: number, seconds: number, errors: number, usage: WindowUsage, clientGroup: string): WorkloadResult {
+  return {
+    id: w.id,
+    kind: w.kind,
+    msgsPerSec: msgs / seconds,
+    msgs,
+    seconds,
+    errors,
+    serverCpuSecPerMillion: ((usage.cpu['server'] ?? NaN) / Math.max(1, msgs)) * 1e6,
+    ...fromUsage(usage, clientGroup),
+  };
+}
+
 async function waitUntil<T>(what: string, f: () => Promise<T | undefined>, timeoutMs: number, abort?: () => string | undefined, intervalMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -156,16 +170,7 @@ async function runOfficialProducer(ctx: RunContext, sys: RunningSystem, w: Workl
       const msgs = n2 - n1;
       const seconds = (t2 - t1) / 1000;
       const errors = (out.complete?.sendFailed ?? last?.sendFailed ?? 0) + (out.complete?.responseFailed ?? last?.responseFailed ?? 0);
-      const r: WorkloadResult = {
-        id: w.id,
-        kind: w.kind,
-        msgsPerSec: msgs / seconds,
-        msgs,
-        seconds,
-        errors,
-        serverCpuSecPerMillion: ((usage.cpu['server'] ?? NaN) / Math.max(1, msgs)) * 1e6,
-        ...fromUsage(usage, 'client'),
-      };
+      const r = measuredResult(w, msgs, seconds, errors, usage, 'client');
       if (last !== undefined) r.tool = { avgRtMs: last.avgRtMs, maxRtMs: last.maxRtMs, tps: last.sendTps, sendFailed: last.sendFailed, responseFailed: last.responseFailed };
       return r;
     } finally {
@@ -214,18 +219,7 @@ async function runLibClient(ctx: RunContext, sys: RunningSystem, w: WorkloadDef,
       send: LatencySummary;
       usage: WindowUsage;
     };
-    return {
-      id: w.id,
-      kind: w.kind,
-      msgsPerSec: r.received / r.seconds,
-      msgs: r.received,
-      seconds: r.seconds,
-      errors: r.errors + Math.max(0, r.sent - r.received),
-      latency: r.e2e,
-      sendLatency: r.send,
-      serverCpuSecPerMillion: ((r.usage.cpu['server'] ?? NaN) / Math.max(1, r.received)) * 1e6,
-      ...fromUsage(r.usage, 'loadgen'),
-    };
+    return { ...measuredResult(w, r.received, r.seconds, r.errors + Math.max(0, r.sent - r.received), r.usage, 'loadgen'), latency: r.e2e, sendLatency: r.send };
   }
   const r = (await runLoadgen(ctx, `${sys.def.name}-${w.id}`, ['send', ...common, '--concurrency', String(w.concurrency ?? 16), '--batch', String(w.batch ?? 0)], (t.warmupSec + t.measureSec) * 1000 + 60_000)) as {
     sent: number;
@@ -235,17 +229,7 @@ async function runLibClient(ctx: RunContext, sys: RunningSystem, w: WorkloadDef,
     latency: LatencySummary;
     usage: WindowUsage;
   };
-  return {
-    id: w.id,
-    kind: w.kind,
-    msgsPerSec: r.msgsPerSec,
-    msgs: r.sent,
-    seconds: r.seconds,
-    errors: r.errors,
-    latency: r.latency,
-    serverCpuSecPerMillion: ((r.usage.cpu['server'] ?? NaN) / Math.max(1, r.sent)) * 1e6,
-    ...fromUsage(r.usage, 'loadgen'),
-  };
+  return { ...measuredResult(w, r.sent, r.seconds, r.errors, r.usage, 'loadgen'), latency: r.latency };
 }
 
 /** Fills `topic` with `mib` MiB of `size`-byte messages (batches of 32) with the load generator. */
@@ -301,16 +285,7 @@ async function runOfficialConsumer(ctx: RunContext, sys: RunningSystem, w: Workl
       const msgs = got - gStart;
       const seconds = (t2 - t1) / 1000;
       const last = lines[lines.length - 1];
-      const r: WorkloadResult = {
-        id: w.id,
-        kind: w.kind,
-        msgsPerSec: msgs / seconds,
-        msgs,
-        seconds,
-        errors: lines.reduce((s, l) => s + l.consumeFail, 0),
-        serverCpuSecPerMillion: ((usage.cpu['server'] ?? NaN) / Math.max(1, msgs)) * 1e6,
-        ...fromUsage(usage, 'client'),
-      };
+      const r = measuredResult(w, msgs, seconds, lines.reduce((s, l) => s + l.consumeFail, 0), usage, 'client');
       if (note !== undefined) r.note = note;
       if (last !== undefined) r.tool = { avgRtMs: NaN, maxRtMs: last.maxB2cMs, tps: last.consumeTps, sendFailed: 0, responseFailed: 0, consumeFail: last.consumeFail, avgB2cMs: last.avgB2cMs };
       return r;
