@@ -5,7 +5,8 @@ import { freeBrokerPorts, freePort, LOOPBACK, type BrokerPorts } from './ports';
 import { Probe } from './probe';
 import { ProcessScope, tailFile } from './process';
 import type { RunContext } from './run';
-import { describeExit, localLauncher, type Launcher, type Readiness, type ServerProcess, type ServerSignal } from './runtime';
+import { localLauncher, type Launcher, type Readiness } from './runtime';
+import { SupervisedServer } from './supervised';
 import { parseFastjson, asObject, asNumber } from './util/fastjson';
 import { renderProperties, type PropValue } from './util/props';
 
@@ -138,17 +139,20 @@ interface JavaServerSpec {
  * process runs where its Launcher puts it (a local child process, or a container of the image
  * apache-<version> with `dir` bind-mounted at the same path); readiness is awaited by the launcher.
  */
-abstract class JavaServer {
-  protected proc: ServerProcess | undefined;
+abstract class JavaServer extends SupervisedServer {
   readonly logFile: string;
   readonly outFile: string;
   private readonly jvmArgs: string[];
   /** The scope of the code that created the server (a target start): restarts from a suite join it, not the suite's. */
   private readonly scope: ProcessScope | null;
-  private expectingExit = false;
-  private death: string | undefined;
 
+  /**
+   * Stops take SIGTERM with 5 s of grace, then SIGKILL: a 5.x broker takes 15-20 s to shut down gracefully (it
+   * joins each service thread in turn); 5 s is enough for what tests need (unregistration and offset persistence
+   * happen first).
+   */
   protected constructor(protected readonly spec: JavaServerSpec) {
+    super(5_000);
     const layout = javaProcessLayout(spec.dir, spec.role);
     this.logFile = layout.logFile;
     this.outFile = layout.outFile;
@@ -160,25 +164,10 @@ abstract class JavaServer {
     return this.spec.name;
   }
 
-  /** The process id on this machine (a container's main process too), while running. */
-  get pid(): number | undefined {
-    return this.proc?.running === true ? this.proc.pid : undefined;
-  }
-
-  get running(): boolean {
-    return this.proc?.running === true;
-  }
-
-  /** Why the process is gone when nobody stopped it (a crash, a container killed from outside), else undefined. */
-  get died(): string | undefined {
-    return this.death;
-  }
-
   protected async spawn(ready: Readiness): Promise<void> {
-    if (this.running) throw new Error(`${this.name} is already running (${this.proc!.id})`);
+    if (this.running) throw new Error(`${this.name} is already running (${this.current!.id})`);
     const cp = await ensureClasspath(this.spec.ctx, 'server', this.spec.version);
-    this.death = undefined;
-    this.expectingExit = false;
+    this.resetLifecycle();
     const p = await this.spec.launcher.launch({
       name: this.name,
       command: this.spec.javaBin,
@@ -193,34 +182,7 @@ abstract class JavaServer {
       ready,
       diagnostics: () => `--- ${this.logFile} (last lines)\n${tailFile(this.logFile, 30)}`,
     });
-    this.proc = p;
-    void p.exited.then((e) => {
-      if (this.proc === p && !this.expectingExit) {
-        this.death = `${this.name} (${p.id}) exited unexpectedly (${describeExit(e)}); ${this.outFile}:\n${p.tail(20)}\n${this.logFile}:\n${tailFile(this.logFile, 20)}`;
-      }
-    });
-  }
-
-  signal(sig: ServerSignal): void | Promise<void> {
-    if (this.proc === undefined || !this.proc.running) throw new Error(`${this.name} is not running`);
-    if (sig === 'SIGKILL' || sig === 'SIGTERM') this.expectingExit = true;
-    return this.proc.signal(sig);
-  }
-
-  /** SIGKILL and wait for the exit. */
-  async kill(): Promise<void> {
-    this.expectingExit = true;
-    await this.proc?.kill();
-  }
-
-  /**
-   * SIGTERM (graceful: the broker persists offsets and unregisters), SIGKILL after graceMs. A 5.x broker takes
-   * 15-20 s to shut down gracefully (it joins each service thread in turn); 5 s is enough for what tests need
-   * (unregistration and offset persistence happen first).
-   */
-  async stop(graceMs = 5_000): Promise<void> {
-    this.expectingExit = true;
-    await this.proc?.stop(graceMs);
+    this.supervise(p, () => `${this.outFile}:\n${p.tail(20)}\n${this.logFile}:\n${tailFile(this.logFile, 20)}`);
   }
 
   abstract start(): Promise<void>;

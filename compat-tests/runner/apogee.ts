@@ -5,7 +5,8 @@ import { freeBrokerPorts, freePort, LOOPBACK, type BrokerPorts } from './ports';
 import { Probe } from './probe';
 import { ProcessScope } from './process';
 import type { RunContext } from './run';
-import { describeExit, localLauncher, type Launcher, type ServerProcess, type ServerSignal } from './runtime';
+import { localLauncher, type Launcher, type ServerProcess } from './runtime';
+import { SupervisedServer } from './supervised';
 import { asNumber, asObject, parseFastjson } from './util/fastjson';
 
 /**
@@ -36,17 +37,14 @@ export interface ApogeeProcessOptions {
   launcher?: Launcher;
 }
 
-export class ApogeeProcess {
+export class ApogeeProcess extends SupervisedServer {
   readonly namesrvAddr: string;
   readonly brokerAddr: string;
   readonly brokerName = 'broker-a';
   readonly clusterName = 'DefaultCluster';
   readonly logFile: string;
   readonly dataDir: string;
-  private proc: ServerProcess | undefined;
   private readonly scope: ProcessScope | null = ProcessScope.current() ?? null;
-  private expectingExit = false;
-  private death: string | undefined;
 
   private constructor(
     private readonly ctx: RunContext,
@@ -54,6 +52,7 @@ export class ApogeeProcess {
     private readonly namesrvPort: number,
     private readonly ports: BrokerPorts,
   ) {
+    super(10_000);
     this.namesrvAddr = `${LOOPBACK}:${namesrvPort}`;
     this.brokerAddr = `${LOOPBACK}:${ports.listenPort}`;
     this.dataDir = path.join(o.dir, 'data');
@@ -72,14 +71,8 @@ export class ApogeeProcess {
     return p;
   }
 
-  /** The process id on this machine (a container's main process too), while running. */
-  get pid(): number | undefined {
-    return this.proc?.running === true ? this.proc.pid : undefined;
-  }
-
-  /** Why the process is gone when nobody stopped it (a crash, a container killed from outside), else undefined. */
-  get died(): string | undefined {
-    return this.death;
+  get name(): string {
+    return this.o.name;
   }
 
   async start(): Promise<void> {
@@ -92,8 +85,7 @@ export class ApogeeProcess {
     }
     const probe = new Probe();
     const t0 = Date.now();
-    this.death = undefined;
-    this.expectingExit = false;
+    this.resetLifecycle();
     let p: ServerProcess;
     try {
       p = await (this.o.launcher ?? localLauncher).launch({
@@ -122,27 +114,8 @@ export class ApogeeProcess {
     } finally {
       probe.close();
     }
-    this.proc = p;
-    void p.exited.then((e) => {
-      if (this.proc === p && !this.expectingExit) this.death = `${this.o.name} (${p.id}) exited unexpectedly (${describeExit(e)}); ${this.logFile}:\n${p.tail(30)}`;
-    });
+    this.supervise(p, () => `${this.logFile}:\n${p.tail(30)}`);
     this.ctx.logger.info({ name: this.o.name, pid: this.pid, ms: Date.now() - t0 }, 'apogee ready');
-  }
-
-  signal(sig: ServerSignal): void | Promise<void> {
-    if (this.proc === undefined || !this.proc.running) throw new Error(`${this.o.name} is not running`);
-    if (sig === 'SIGKILL' || sig === 'SIGTERM') this.expectingExit = true;
-    return this.proc.signal(sig);
-  }
-
-  async kill(): Promise<void> {
-    this.expectingExit = true;
-    await this.proc?.kill();
-  }
-
-  async stop(graceMs = 10_000): Promise<void> {
-    this.expectingExit = true;
-    await this.proc?.stop(graceMs);
   }
 
   /** <data>/store/config/consumerOffset.json, Java's format. */
