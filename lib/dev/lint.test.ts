@@ -46,4 +46,36 @@ describe('lib/dev lint (architecture import rules)', () => {
     assert.match(v, /lib\/admin uses only lib\/client/);
     assert.match(v, /import cycle: lib\/nameserver -> lib\/broker -> lib\/nameserver|import cycle: lib\/broker -> lib\/nameserver -> lib\/broker/);
   });
+
+  it('rejects a cycle between files of one module, type-only imports included', () => {
+    const root = tree({
+      'lib/store/a.ts': "import type { B } from './b';\nexport interface A { b: B }\n",
+      'lib/store/b.ts': "import { c } from './c';\nexport interface B { n: number }\n",
+      'lib/store/c.ts': "import type { A } from './a';\nexport const c = 1;\n",
+      'lib/store/index.ts': "export * from './a';\n",
+    });
+    const v = lintTree(root).violations;
+    assert.equal(v.length, 1, v.join('\n'));
+    assert.match(v[0]!, /^file import cycle: lib\/store\/a\.ts -> lib\/store\/b\.ts -> lib\/store\/c\.ts -> lib\/store\/a\.ts$/);
+  });
+
+  it('accepts files of one module that import each other one way only, and tests that import back', () => {
+    const root = tree({
+      'lib/store/a.ts': "import { b } from './b';\nexport const a = b;\n",
+      'lib/store/b.ts': 'export const b = 1;\n',
+      'lib/store/b.test.ts': "import { a } from './a';\nimport { b } from './b';\n",
+    });
+    assert.deepEqual(lintTree(root).violations, []);
+  });
+
+  it('rejects lib/timer, lib/filter and lib/ha importing the broker', () => {
+    const root = tree({
+      'lib/broker/index.ts': "import { t } from '../timer';\n",
+      'lib/timer/index.ts': "import { b } from '../broker';\n",
+      'lib/filter/index.ts': "import { b } from '../broker';\n",
+    });
+    const v = lintTree(root).violations.join('\n');
+    assert.match(v, /lib\/timer never imports lib\/broker/);
+    assert.match(v, /lib\/filter never imports lib\/broker/);
+  });
 });

@@ -5,7 +5,9 @@
  *   - lib/nameserver and lib/broker never import each other; lib/admin uses only client, common and protocol
  *   - no deep imports across modules: another module is imported through its index
  *   - only lib/bin (and entry points in bench/, compat-tests/runner, lib/dev) read process.argv / process.env
- *   - no import cycles between modules
+ *   - lib/ha, lib/timer and lib/filter never import lib/broker (the broker imports them)
+ *   - no import cycles between modules, and none between files (`import type` counts: a type cycle is still a
+ *     pair of files that cannot be read one without the other)
  * Run: npm run lint (also part of npm test). Exit code 1 with one line per violation.
  */
 import * as fs from 'node:fs';
@@ -60,6 +62,14 @@ const files = [
 ];
 
 const edges = new Map<string, Set<string>>();
+const fileEdges = new Map<string, Set<string>>();
+
+/** The repository-relative .ts file an import specifier resolves to ('x' -> 'x.ts' or 'x/index.ts'), if any. */
+function resolveFile(target: string): string | undefined {
+  const base = target.replace(/\.js$/, '');
+  for (const c of [`${base}.ts`, `${base}/index.ts`]) if (fs.existsSync(path.join(root, c))) return c;
+  return undefined;
+}
 
 for (const file of files) {
   const rel = path.relative(root, file).split(path.sep).join('/');
@@ -81,6 +91,13 @@ for (const file of files) {
     }
     const target = path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep).join('/');
     const tmod = moduleOf(target);
+    if (!test) {
+      const tfile = resolveFile(target);
+      if (tfile !== undefined && !isTest(tfile)) {
+        if (!fileEdges.has(rel)) fileEdges.set(rel, new Set());
+        fileEdges.get(rel)!.add(tfile);
+      }
+    }
     if (rel.startsWith('protocol/') && !target.startsWith('protocol/') && !test) {
       violations.push(`${where} — protocol/ imports nothing outside protocol/`);
     }
@@ -102,6 +119,7 @@ for (const file of files) {
       for (const b of ['lib/remoting', 'lib/broker', 'lib/nameserver']) forbid('lib/store', b, 'lib/store never imports the network layers');
       forbid('lib/nameserver', 'lib/broker', 'nameserver and broker never import each other');
       forbid('lib/broker', 'lib/nameserver', 'nameserver and broker never import each other');
+      for (const a of ['lib/ha', 'lib/timer', 'lib/filter']) forbid(a, 'lib/broker', `${a} never imports lib/broker (the broker imports it)`);
       if (mod === 'lib/admin' && !test && !['lib/client', 'lib/common'].includes(tmod) && !tmod.startsWith('protocol')) {
         violations.push(`${where} — lib/admin uses only lib/client, lib/common and protocol`);
       }
@@ -114,22 +132,29 @@ for (const file of files) {
   }
 }
 
-// Cycles between modules.
-const state = new Map<string, 1 | 2>();
-const stack: string[] = [];
-function visit(n: string): void {
-  state.set(n, 1);
-  stack.push(n);
-  for (const m of edges.get(n) ?? []) {
-    if (state.get(m) === 1) violations.push(`import cycle: ${[...stack.slice(stack.indexOf(m)), m].join(' -> ')}`);
-    else if (!state.has(m)) visit(m);
-  }
-  stack.pop();
-  state.set(n, 2);
-}
-for (const n of edges.keys()) if (!state.has(n)) visit(n);
+violations.push(...findCycles(edges, 'import cycle'));
+violations.push(...findCycles(fileEdges, 'file import cycle'));
 
 return { files: files.length, violations };
+}
+
+/** One line per back edge found by a depth-first walk of `graph` (each cycle is reported at least once). */
+function findCycles(graph: Map<string, Set<string>>, label: string): string[] {
+  const out: string[] = [];
+  const state = new Map<string, 1 | 2>();
+  const stack: string[] = [];
+  const visit = (n: string): void => {
+    state.set(n, 1);
+    stack.push(n);
+    for (const m of graph.get(n) ?? []) {
+      if (state.get(m) === 1) out.push(`${label}: ${[...stack.slice(stack.indexOf(m)), m].join(' -> ')}`);
+      else if (!state.has(m)) visit(m);
+    }
+    stack.pop();
+    state.set(n, 2);
+  };
+  for (const n of [...graph.keys()].sort()) if (!state.has(n)) visit(n);
+  return out;
 }
 
 if (require.main === module) {
