@@ -7,10 +7,24 @@
 # Then it proves the Maven side is complete by building the suites offline (mvn -o).
 #
 # Idempotent (Maven and Go caches make reruns fast) and safe to run on a fresh CI machine.
-# Needs: Java 17+, Maven 3.8+, Go 1.22+ on PATH. Usage: compat-tests/setup.sh
+# Needs: Java 17+, Maven 3.8+, Go 1.22+ on PATH. Usage: compat-tests/setup.sh [--if-needed]
+#   --if-needed: do nothing when a previous run in this checkout completed for the same build files (a stamp with
+#                their hash under java/apache-dist/target/); npm test calls it this way, so a fresh clone sets
+#                itself up and a prepared one starts at once.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+stamp="$here/java/apache-dist/target/setup.stamp"
+inputs_hash() {
+  (cd "$here" && cat setup.sh java/apache-dist/pom.xml java/suites/pom.xml go/go.mod go/go.sum) | sha256sum | cut -d' ' -f1
+}
+if [ "${1:-}" = "--if-needed" ]; then
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(inputs_hash)" ] && [ -d "$here/java/apache-dist/target/classpath" ]; then
+    echo "compat-tests/setup.sh: already set up for these build files ($stamp); skipping"
+    exit 0
+  fi
+  echo "compat-tests/setup.sh: first run in this checkout (or its build files changed): fetching the Maven and Go dependencies"
+fi
 mvn_q=(mvn -B -q -Dstyle.color=never)
 t_all=$(date +%s)
 
@@ -66,5 +80,6 @@ for v in 5.5.0 4.9.7; do
 done
 mvnq -o -f "$here/java/apache-dist/pom.xml" -P benchmark -Drocketmq.version=5.5.0 generate-resources
 echo "   ok"
+inputs_hash >"$stamp"
 
 printf '\n== compat-tests setup complete in %ss\n' "$(( $(date +%s) - t_all ))"
