@@ -34,7 +34,7 @@ import static org.apogee.oracle.Util.m;
  * commands/: whole RemotingCommand frames as NettyEncoder writes them (fastEncodeHeader + body), in both
  * serializations, plus what RemotingCommand.decode reads back.
  */
-final class Commands5 {
+final class Commands {
     /** Remark / ext value covering every escaping corner. */
     static final String SPECIAL;
 
@@ -64,7 +64,7 @@ final class Commands5 {
         }
     }
 
-    private Commands5() {
+    private Commands() {
     }
 
     static final String UNIQ = "C0A8000A30394A9A1F6D0B2E64000001";
@@ -86,7 +86,7 @@ final class Commands5 {
         h.setReconsumeTimes(0);
         h.setUnitMode(false);
         h.setBatch(false);
-        h.setBrokerName("broker-a");
+        h.setBname("broker-a"); // RpcRequestHeader: 4.9.x has only setBname; 5.x setBrokerName sets the same field
         return h;
     }
 
@@ -123,13 +123,13 @@ final class Commands5 {
                 h.setTopic("TopicTest");
                 h.setQueueId(2);
                 h.setCommitOffset(118L);
-                h.setBrokerName("broker-a");
+                h.setBname("broker-a");
                 RemotingCommand c = RemotingCommand.createRequestCommand(RequestCode.UPDATE_CONSUMER_OFFSET, h);
                 c.setOpaque(21);
                 c.markOnewayRPC();
                 return c;
             }));
-        cases.add(new Case("send-v2", "SEND_MESSAGE_V2 as a 5.x producer sends it (SendMessageRequestHeaderV2."
+        cases.add(new Case("send-v2", "SEND_MESSAGE_V2 as a " + Jar.LINE + " producer sends it (SendMessageRequestHeaderV2."
             + "createSendMessageRequestHeaderV2 of the v1 header), body \"Hello\"", () -> {
                 SendMessageRequestHeaderV2 h = SendMessageRequestHeaderV2.createSendMessageRequestHeaderV2(sendHeaderV1());
                 RemotingCommand c = RemotingCommand.createRequestCommand(RequestCode.SEND_MESSAGE_V2, h);
@@ -164,8 +164,8 @@ final class Commands5 {
                 h.setSubscription("TagA || TagB");
                 h.setSubVersion(1700000000000L);
                 h.setExpressionType("TAG");
-                h.setMaxMsgBytes(Integer.MAX_VALUE);
-                h.setBrokerName("broker-a");
+                Jar.pullRequestExtras(h);
+                h.setBname("broker-a");
                 RemotingCommand c = RemotingCommand.createRequestCommand(RequestCode.PULL_MESSAGE, h);
                 c.setOpaque(50);
                 return c;
@@ -187,7 +187,7 @@ final class Commands5 {
                 return c;
             }));
         cases.add(new Case("pull-not-found", "PULL_NOT_FOUND response like PullMessageProcessor (remark = GetMessageStatus"
-            + " name, 5.x also sets topicSysFlag/groupSysFlag)", () -> {
+            + " name" + (Jar.V5 ? ", 5.x also sets topicSysFlag/groupSysFlag" : "") + ")", () -> {
                 RemotingCommand c = RemotingCommand.createResponseCommand(PullMessageResponseHeader.class);
                 PullMessageResponseHeader h = (PullMessageResponseHeader) c.readCustomHeader();
                 c.setOpaque(50);
@@ -197,8 +197,7 @@ final class Commands5 {
                 h.setNextBeginOffset(118L);
                 h.setMinOffset(0L);
                 h.setMaxOffset(118L);
-                h.setTopicSysFlag(0);
-                h.setGroupSysFlag(0);
+                Jar.pullResponseExtras(h);
                 return c;
             }));
         cases.add(new Case("response-body-1000", "SUCCESS response with a 1000-byte body, byte i = i % 251", () -> {
@@ -268,7 +267,8 @@ final class Commands5 {
             c.setLanguage(LanguageCode.CPP);
             return c;
         }));
-        cases.add(new Case("pop-message-200050", "request code 200050 (POP_MESSAGE in 5.x); the binary header keeps only the"
+        cases.add(new Case("pop-message-200050", "request code 200050 (POP_MESSAGE in 5.x"
+            + (Jar.V5 ? "" : ", unknown to 4.9.x") + "); the binary header keeps only the"
             + " low 16 bits of the code", () -> {
                 RemotingCommand c = RemotingCommand.createRequestCommand(200050, null);
                 c.setOpaque(70);

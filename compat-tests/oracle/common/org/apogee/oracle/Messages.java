@@ -17,8 +17,6 @@ import java.util.TimeZone;
 import java.util.TreeMap;
 import org.apache.rocketmq.common.TopicFilterType;
 import org.apache.rocketmq.common.UtilAll;
-import org.apache.rocketmq.common.compression.CompressionType;
-import org.apache.rocketmq.common.compression.CompressorFactory;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageClientIDSetter;
@@ -27,18 +25,15 @@ import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageExtBrokerInner;
 import org.apache.rocketmq.common.message.MessageId;
-import org.apache.rocketmq.common.message.MessageVersion;
 import org.apache.rocketmq.common.sysflag.MessageSysFlag;
-import org.apache.rocketmq.store.MessageExtEncoder;
-import org.apache.rocketmq.store.config.MessageStoreConfig;
 
 import static org.apogee.oracle.Util.m;
 
 /**
- * messages/: commit-log records (5.x store encoder), batch bodies, properties strings, message ids and tag hashes.
+ * messages/: commit-log records (the store's own encoder, see Jar.StoreEncoder), batch bodies, properties strings, message ids and tag hashes.
  */
-final class Messages5 {
-    private Messages5() {
+final class Messages {
+    private Messages() {
     }
 
     static final String UNIQ = "C0A8000A30394A9A1F6D0B2E64000001";
@@ -115,10 +110,9 @@ final class Messages5 {
         l.add(r);
 
         byte[] plain = Util.utf8("Hello RocketMQ! ".repeat(20));
-        r = new Rec("compressed-zlib-0x301", "body compressed by a 5.x producer: CompressorFactory ZLIB level 5, sysFlag"
-            + " COMPRESSED|ZLIB (0x301)");
-        r.body = CompressorFactory.getCompressor(CompressionType.ZLIB).compress(plain, 5);
-        r.sysFlag = MessageSysFlag.COMPRESSED_FLAG | MessageSysFlag.COMPRESSION_ZLIB_TYPE;
+        r = new Rec("compressed-zlib-0x301", Jar.ZLIB_0X301_NOTE);
+        r.body = Jar.compressZlib(plain);
+        r.sysFlag = MessageSysFlag.COMPRESSED_FLAG | Jar.ZLIB_TYPE_BITS;
         l.add(r);
         r = new Rec("compressed-legacy-0x1", "body compressed like a 4.9.x/Go producer: UtilAll.compress level 5 (zlib),"
             + " sysFlag 0x1 only");
@@ -144,8 +138,7 @@ final class Messages5 {
         while (longTopic.length() < 200) {
             longTopic.append('g');
         }
-        r = new Rec("long-topic-200", "topic of 200 characters: CommitLog picks MessageVersion V2 (magic 0xDAA320AB,"
-            + " 2-byte topic length) because autoMessageVersionOnTopicLen=true and topic.length() > 127");
+        r = new Rec("long-topic-200", Jar.LONG_TOPIC_NOTE);
         r.topic = longTopic.toString();
         l.add(r);
 
@@ -155,8 +148,8 @@ final class Messages5 {
         return l;
     }
 
-    /** What CommitLog.asyncPutMessage + MessageExtEncoder.encode + DefaultAppendMessageCallback.doAppend produce. */
-    static byte[] store(MessageExtEncoder enc, Rec r) {
+    /** What CommitLog.asyncPutMessage + the store encoder + DefaultAppendMessageCallback.doAppend produce. */
+    static byte[] store(Jar.StoreEncoder enc, Rec r) throws Exception {
         MessageExtBrokerInner msg = new MessageExtBrokerInner();
         msg.setTopic(r.topic);
         msg.setBody(r.body);
@@ -177,21 +170,14 @@ final class Messages5 {
         // CommitLog.asyncPutMessage
         msg.setStoreTimestamp(r.storeTs);
         msg.setBodyCRC(UtilAll.crc32(msg.getBody()));
-        msg.setVersion(MessageVersion.MESSAGE_VERSION_V1);
-        if (new MessageStoreConfig().isAutoMessageVersionOnTopicLen() && msg.getTopic().length() > Byte.MAX_VALUE) {
-            msg.setVersion(MessageVersion.MESSAGE_VERSION_V2);
-        }
+        Jar.pickMessageVersion(msg);
         if (((InetSocketAddress) msg.getBornHost()).getAddress() instanceof Inet6Address) {
             msg.setBornHostV6Flag();
         }
         if (((InetSocketAddress) msg.getStoreHost()).getAddress() instanceof Inet6Address) {
             msg.setStoreHostAddressV6Flag();
         }
-        Object res = enc.encode(msg);
-        if (res != null) {
-            throw new IllegalStateException("encode failed: " + res);
-        }
-        ByteBuffer buf = enc.getEncoderBuffer();
+        ByteBuffer buf = enc.encode(msg);
         // DefaultAppendMessageCallback.doAppend: patch queue offset, physical offset and store timestamp
         int msgLen = buf.getInt(0);
         int tranType = MessageSysFlag.getTransactionValue(msg.getSysFlag());
@@ -252,7 +238,7 @@ final class Messages5 {
 
     static void run(Path out) throws Exception {
         Path dir = out.resolve("messages");
-        MessageExtEncoder enc = new MessageExtEncoder(new MessageStoreConfig());
+        Jar.StoreEncoder enc = new Jar.StoreEncoder();
         List<Object> index = new ArrayList<>();
         for (Rec r : records()) {
             byte[] bytes = store(enc, r);
@@ -274,9 +260,7 @@ final class Messages5 {
         ids(dir);
         tags(dir);
         Util.writeJson(dir.resolve("index.json"), m(
-            "note", "Stored records are produced like CommitLog.asyncPutMessage: bodyCRC = UtilAll.crc32(body), magic"
-                + " version by topic length, IPv6 flags from the addresses, then org.apache.rocketmq.store.MessageExtEncoder"
-                + ".encode(msgInner) and the three patches DefaultAppendMessageCallback.doAppend makes (QUEUEOFFSET, 0 for"
+            "note", Jar.STORE_NOTE + " and the three patches DefaultAppendMessageCallback.doAppend makes (QUEUEOFFSET, 0 for"
                 + " PREPARED/ROLLBACK; PHYSICALOFFSET; STORETIMESTAMP). decoded = MessageDecoder.decode(buf, readBody=true,"
                 + " deCompressBody=false); clientMsgId/decompressedBody from decode(buf, true, true, isClient=true)."
                 + " Hosts are written ip:port, IPv6 as [ip]:port with Java's getHostAddress() text.",
