@@ -24,8 +24,8 @@ import {
 } from './index';
 
 /**
- * Golden vectors captured from the official jars by compat-tests/oracle (Bodies5.java: rocketmq 5.5.0, whose
- * RemotingSerializable uses fastjson2 2.0.x; Bodies49.java: rocketmq 4.9.7, fastjson 1.2.69). For every body:
+ * Golden vectors captured from the official jars by compat-tests/oracle (Bodies.java, run against rocketmq 5.5.0,
+ * whose RemotingSerializable uses fastjson2 2.0.x, and against rocketmq 4.9.7, fastjson 1.2.69). For every body:
  *   - decode(<name>.json) equals the inputs in <name>.manifest.json (Util.describe of the Java object), and
  *   - encode(decoded value) is byte for byte <name>.json.
  * The encode side starts from the decoded value rather than from the manifest because Java writes HashMap /

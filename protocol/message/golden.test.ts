@@ -28,7 +28,7 @@ import {
 import { tagsCode } from './tags';
 
 /**
- * Golden vectors captured from the official jars by compat-tests/oracle (Messages5 / Messages49):
+ * Golden vectors captured from the official jars by compat-tests/oracle (Messages.java, run against 5.5.0 and 4.9.7):
  * protocol/fixtures/<version>/messages. Both directions: decode(fixture) equals what Java decoded, and
  * encode(Java's inputs) equals the fixture bytes. A missing fixture directory FAILS (no silent skip).
  */

@@ -28,8 +28,9 @@ import static org.apogee.oracle.Util.m;
 /**
  * headers.json: every concrete CommandCustomHeader in a version's header packages, populated deterministically,
  * encoded the way RemotingCommand/NettyEncoder do it, and decoded back the way the broker/namesrv processors do it.
- * Shared by both oracles: only the remoting API it calls (RemotingCommand, CommandCustomHeader, FastCodesHeader) is
- * the same in 4.9.x and 5.x; the header classes themselves are found by scanning the jar that holds them.
+ * Needs nothing from Jar but the jar and packages to scan: the remoting API it calls (RemotingCommand,
+ * CommandCustomHeader, FastCodesHeader) is the same in 4.9.x and 5.x, and the header classes themselves are found by
+ * scanning the jar that holds them.
  */
 final class Headers {
     static final int REQUEST_CODE = 10;

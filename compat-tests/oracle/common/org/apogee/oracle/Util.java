@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Version-independent helpers shared (by copy) between the java5 and java49 oracle modules.
- * Nothing in here touches RocketMQ classes, so this file is byte-identical in both modules.
+ * Version-independent helpers of the oracle (built against both jar versions, see ../pom.xml).
+ * Nothing in here touches RocketMQ classes.
  *
  * Our own manifest JSON is written by {@link #pretty(Object)}: 2-space indentation, a trailing newline, map entries in
  * the map's iteration order (callers use TreeMap where the order is ours and LinkedHashMap where the order is data),

@@ -34,7 +34,7 @@ import static org.apogee.oracle.Util.m;
  * commands/: whole RemotingCommand frames as NettyEncoder writes them (fastEncodeHeader + body), in both
  * serializations, plus what RemotingCommand.decode reads back.
  */
-final class Commands5 {
+final class Commands {
     /** Remark / ext value covering every escaping corner. */
     static final String SPECIAL;
 
@@ -64,7 +64,7 @@ final class Commands5 {
         }
     }
 
-    private Commands5() {
+    private Commands() {
     }
 
     static final String UNIQ = "C0A8000A30394A9A1F6D0B2E64000001";
@@ -86,7 +86,7 @@ final class Commands5 {
         h.setReconsumeTimes(0);
         h.setUnitMode(false);
         h.setBatch(false);
-        h.setBrokerName("broker-a");
+        h.setBname("broker-a"); // RpcRequestHeader: 4.9.x has only setBname; 5.x setBrokerName sets the same field
         return h;
     }
 
@@ -123,13 +123,13 @@ final class Commands5 {
                 h.setTopic("TopicTest");
                 h.setQueueId(2);
                 h.setCommitOffset(118L);
-                h.setBrokerName("broker-a");
+                h.setBname("broker-a");
                 RemotingCommand c = RemotingCommand.createRequestCommand(RequestCode.UPDATE_CONSUMER_OFFSET, h);
                 c.setOpaque(21);
                 c.markOnewayRPC();
                 return c;
             }));
-        cases.add(new Case("send-v2", "SEND_MESSAGE_V2 as a 5.x producer sends it (SendMessageRequestHeaderV2."
+        cases.add(new Case("send-v2", "SEND_MESSAGE_V2 as a " + Jar.LINE + " producer sends it (SendMessageRequestHeaderV2."
             + "createSendMessageRequestHeaderV2 of the v1 header), body \"Hello\"", () -> {
                 SendMessageRequestHeaderV2 h = SendMessageRequestHeaderV2.createSendMessageRequestHeaderV2(sendHeaderV1());
                 RemotingCommand c = RemotingCommand.createRequestCommand(RequestCode.SEND_MESSAGE_V2, h);
@@ -164,8 +164,8 @@ final class Commands5 {
                 h.setSubscription("TagA || TagB");
                 h.setSubVersion(1700000000000L);
                 h.setExpressionType("TAG");
-                h.setMaxMsgBytes(Integer.MAX_VALUE);
-                h.setBrokerName("broker-a");
+                Jar.pullRequestExtras(h);
+                h.setBname("broker-a");
                 RemotingCommand c = RemotingCommand.createRequestCommand(RequestCode.PULL_MESSAGE, h);
                 c.setOpaque(50);
                 return c;
@@ -187,7 +187,7 @@ final class Commands5 {
                 return c;
             }));
         cases.add(new Case("pull-not-found", "PULL_NOT_FOUND response like PullMessageProcessor (remark = GetMessageStatus"
-            + " name, 5.x also sets topicSysFlag/groupSysFlag)", () -> {
+            + " name" + (Jar.V5 ? ", 5.x also sets topicSysFlag/groupSysFlag" : "") + ")", () -> {
                 RemotingCommand c = RemotingCommand.createResponseCommand(PullMessageResponseHeader.class);
                 PullMessageResponseHeader h = (PullMessageResponseHeader) c.readCustomHeader();
                 c.setOpaque(50);
@@ -197,8 +197,7 @@ final class Commands5 {
                 h.setNextBeginOffset(118L);
                 h.setMinOffset(0L);
                 h.setMaxOffset(118L);
-                h.setTopicSysFlag(0);
-                h.setGroupSysFlag(0);
+                Jar.pullResponseExtras(h);
                 return c;
             }));
         cases.add(new Case("response-body-1000", "SUCCESS response with a 1000-byte body, byte i = i % 251", () -> {
@@ -268,7 +267,8 @@ final class Commands5 {
             c.setLanguage(LanguageCode.CPP);
             return c;
         }));
-        cases.add(new Case("pop-message-200050", "request code 200050 (POP_MESSAGE in 5.x); the binary header keeps only the"
+        cases.add(new Case("pop-message-200050", "request code 200050 (POP_MESSAGE in 5.x"
+            + (Jar.V5 ? "" : ", unknown to 4.9.x") + "); the binary header keeps only the"
             + " low 16 bits of the code", () -> {
                 RemotingCommand c = RemotingCommand.createRequestCommand(200050, null);
                 c.setOpaque(70);
@@ -305,7 +305,7 @@ final class Commands5 {
                 + " RemotingCommand.decode(frame without the length prefix) reads back, plus extKeyOrder (wire order"
                 + " of the ext keys). See decode-probe.json for how Java parses hand-made headers.",
             "cases", index));
-        decodeProbes(dir);
+        CommandProbes.run(dir);
     }
 
     static LinkedHashMap<String, Object> manifest(byte[] frame, String note) {
@@ -343,104 +343,5 @@ final class Commands5 {
             out.put(e.getKey() == null ? "<null key>" : e.getKey(), e.getValue());
         }
         return out;
-    }
-
-    // ------------------------------------------------------------------ decode leniency probes
-
-    static byte[] jsonFrameBody(String header) {
-        byte[] h = Util.utf8(header);
-        ByteBuffer bb = ByteBuffer.allocate(4 + h.length);
-        bb.putInt(h.length);  // header-length word, serialize type 0
-        bb.put(h);
-        return bb.array();
-    }
-
-    static byte[] binaryFrameBody(int code, int language, int version, int opaque, int flag, byte[] remark,
-        byte[][] extKv) {
-        int extLen = 0;
-        for (int i = 0; i < extKv.length; i += 2) {
-            extLen += 2 + extKv[i].length + 4 + extKv[i + 1].length;
-        }
-        int hl = 2 + 1 + 2 + 4 + 4 + 4 + remark.length + 4 + extLen;
-        ByteBuffer bb = ByteBuffer.allocate(4 + hl);
-        bb.putInt((1 << 24) | hl);
-        bb.putShort((short) code).put((byte) language).putShort((short) version).putInt(opaque).putInt(flag);
-        bb.putInt(remark.length).put(remark);
-        bb.putInt(extLen);
-        for (int i = 0; i < extKv.length; i += 2) {
-            bb.putShort((short) extKv[i].length).put(extKv[i]).putInt(extKv[i + 1].length).put(extKv[i + 1]);
-        }
-        return bb.array();
-    }
-
-    static LinkedHashMap<String, Object> decoded(byte[] frameWithoutLength) {
-        LinkedHashMap<String, Object> r = new LinkedHashMap<>();
-        try {
-            RemotingCommand d = RemotingCommand.decode(frameWithoutLength);
-            r.put("code", d.getCode());
-            r.put("language", d.getLanguage() == null ? null : d.getLanguage().name());
-            r.put("version", d.getVersion());
-            r.put("opaque", d.getOpaque());
-            r.put("flag", d.getFlag());
-            r.put("remark", d.getRemark());
-            r.put("extFields", d.getExtFields() == null ? null : new TreeMap<>(nullSafe(d.getExtFields())));
-            r.put("serializeTypeCurrentRPC", d.getSerializeTypeCurrentRPC() == null ? null
-                : d.getSerializeTypeCurrentRPC().name());
-            r.put("isResponseType", d.isResponseType());
-            r.put("isOnewayRPC", d.isOnewayRPC());
-        } catch (Throwable t) {
-            r.put("error", Util.exceptionText(t));
-        }
-        return r;
-    }
-
-    static void decodeProbes(Path dir) {
-        String[][] json = {
-            {"go-request", "{\"code\":105,\"language\":\"GO\",\"version\":317,\"opaque\":1,\"flag\":0,\"remark\":\"\",\"extFields\":{\"topic\":\"TopicTest\"}}"},
-            {"ts-minimal-response", "{\"code\":0,\"language\":\"JAVA\",\"version\":401,\"opaque\":1,\"flag\":1,\"extFields\":{}}"},
-            {"language-as-int", "{\"code\":0,\"language\":9,\"version\":401,\"opaque\":1,\"flag\":1}"},
-            {"language-unknown-name", "{\"code\":0,\"language\":\"KOTLIN\",\"version\":401,\"opaque\":1,\"flag\":1}"},
-            {"language-node-js", "{\"code\":0,\"language\":\"NODE_JS\",\"version\":401,\"opaque\":1,\"flag\":1}"},
-            {"language-rust", "{\"code\":0,\"language\":\"RUST\",\"version\":401,\"opaque\":1,\"flag\":1}"},
-            {"only-code-and-opaque", "{\"code\":0,\"opaque\":5}"},
-            {"explicit-nulls", "{\"code\":0,\"language\":\"JAVA\",\"version\":401,\"opaque\":1,\"flag\":1,\"remark\":null,\"extFields\":null}"},
-            {"ext-non-string-values", "{\"code\":0,\"language\":\"JAVA\",\"version\":401,\"opaque\":1,\"flag\":1,\"extFields\":{\"queueId\":2,\"ok\":true,\"big\":12345678901234567890,\"f\":1.50,\"n\":null}}"},
-            {"unknown-top-level-keys", "{\"code\":0,\"language\":\"JAVA\",\"version\":401,\"opaque\":1,\"flag\":1,\"foo\":\"bar\",\"nested\":{\"a\":[1,2]}}"},
-            {"serialize-type-field", "{\"code\":0,\"language\":\"JAVA\",\"version\":401,\"opaque\":1,\"flag\":1,\"serializeTypeCurrentRPC\":\"ROCKETMQ\"}"},
-            {"numbers-as-strings", "{\"code\":\"105\",\"language\":\"JAVA\",\"version\":\"401\",\"opaque\":\"3\",\"flag\":\"1\"}"},
-            {"escaped-unicode", "{\"code\":0,\"language\":\"JAVA\",\"version\":401,\"opaque\":1,\"flag\":1,\"remark\":\"\\u4e2d\\u6587 \\ud83d\\ude00 \\/ \\u0001\",\"extFields\":{\"k\":\"\\u00e9\"}}"},
-            {"whitespace", " {\n \"code\" : 0 ,\n \"opaque\" : 9 ,\n \"flag\" : 1 \n}\n "},
-            {"unquoted-keys", "{code:0,language:\"JAVA\",version:401,opaque:1,flag:1,extFields:{topic:\"T\"}}"},
-            {"single-quotes", "{'code':0,'opaque':1,'flag':1,'remark':'x'}"},
-            {"opaque-out-of-int-range", "{\"code\":0,\"opaque\":4294967295,\"flag\":1}"},
-            {"duplicate-key", "{\"code\":0,\"opaque\":1,\"opaque\":2,\"flag\":1}"},
-            {"trailing-garbage", "{\"code\":0,\"opaque\":1,\"flag\":1}xyz"},
-            {"empty-object", "{}"},
-        };
-        TreeMap<String, Object> results = new TreeMap<>();
-        for (String[] p : json) {
-            results.put("json/" + p[0], m("header", p[1], "decoded", decoded(jsonFrameBody(p[1]))));
-        }
-        byte[] none = new byte[0];
-        Object[][] bin = {
-            {"language-13", 13, new byte[0][]},
-            {"language-99", 99, new byte[0][]},
-            {"empty-key-and-value", 0, new byte[][] {none, Util.utf8("v"), Util.utf8("k"), none}},
-            {"duplicate-key", 0, new byte[][] {Util.utf8("k"), Util.utf8("1"), Util.utf8("k"), Util.utf8("2")}},
-        };
-        for (Object[] p : bin) {
-            byte[] f = binaryFrameBody(0, (Integer) p[1], 401, 1, 1, none, (byte[][]) p[2]);
-            results.put("rmq/" + p[0], m("frameWithoutLengthHex", Util.hex(f), "decoded", decoded(f)));
-        }
-        byte[] neg = binaryFrameBody(-1, 0, -1, 1, 1, none, new byte[0][]);
-        results.put("rmq/negative-code-and-version", m("frameWithoutLengthHex", Util.hex(neg), "decoded", decoded(neg)));
-        Util.writeJson(dir.resolve("decode-probe.json"), m(
-            "note", "Hand-made headers fed to RemotingCommand.decode(byte[] without the 4-byte total length). Shows what"
-                + " a Java peer accepts from a non-Java server/client. json/* are JSON headers (serialize type 0),"
-                + " rmq/* binary ones. 'error' = decode threw. A JSON header without \"opaque\" keeps the value"
-                + " RemotingCommand's constructor took from its static request-id counter (so that number is an"
-                + " artefact of this program, not a protocol value); a missing language stays JAVA, a missing"
-                + " version/flag/code stays 0.",
-            "probes", results));
     }
 }

@@ -7,18 +7,12 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Calendar;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TimeZone;
 import java.util.TreeMap;
-import org.apache.rocketmq.common.TopicFilterType;
 import org.apache.rocketmq.common.UtilAll;
-import org.apache.rocketmq.common.compression.CompressionType;
-import org.apache.rocketmq.common.compression.CompressorFactory;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageClientIDSetter;
@@ -26,19 +20,15 @@ import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageExtBrokerInner;
-import org.apache.rocketmq.common.message.MessageId;
-import org.apache.rocketmq.common.message.MessageVersion;
 import org.apache.rocketmq.common.sysflag.MessageSysFlag;
-import org.apache.rocketmq.store.MessageExtEncoder;
-import org.apache.rocketmq.store.config.MessageStoreConfig;
 
 import static org.apogee.oracle.Util.m;
 
 /**
- * messages/: commit-log records (5.x store encoder), batch bodies, properties strings, message ids and tag hashes.
+ * messages/: commit-log records (the store's own encoder, see Jar.StoreEncoder), batch bodies, properties strings, message ids and tag hashes.
  */
-final class Messages5 {
-    private Messages5() {
+final class Messages {
+    private Messages() {
     }
 
     static final String UNIQ = "C0A8000A30394A9A1F6D0B2E64000001";
@@ -115,10 +105,9 @@ final class Messages5 {
         l.add(r);
 
         byte[] plain = Util.utf8("Hello RocketMQ! ".repeat(20));
-        r = new Rec("compressed-zlib-0x301", "body compressed by a 5.x producer: CompressorFactory ZLIB level 5, sysFlag"
-            + " COMPRESSED|ZLIB (0x301)");
-        r.body = CompressorFactory.getCompressor(CompressionType.ZLIB).compress(plain, 5);
-        r.sysFlag = MessageSysFlag.COMPRESSED_FLAG | MessageSysFlag.COMPRESSION_ZLIB_TYPE;
+        r = new Rec("compressed-zlib-0x301", Jar.ZLIB_0X301_NOTE);
+        r.body = Jar.compressZlib(plain);
+        r.sysFlag = MessageSysFlag.COMPRESSED_FLAG | Jar.ZLIB_TYPE_BITS;
         l.add(r);
         r = new Rec("compressed-legacy-0x1", "body compressed like a 4.9.x/Go producer: UtilAll.compress level 5 (zlib),"
             + " sysFlag 0x1 only");
@@ -144,8 +133,7 @@ final class Messages5 {
         while (longTopic.length() < 200) {
             longTopic.append('g');
         }
-        r = new Rec("long-topic-200", "topic of 200 characters: CommitLog picks MessageVersion V2 (magic 0xDAA320AB,"
-            + " 2-byte topic length) because autoMessageVersionOnTopicLen=true and topic.length() > 127");
+        r = new Rec("long-topic-200", Jar.LONG_TOPIC_NOTE);
         r.topic = longTopic.toString();
         l.add(r);
 
@@ -155,8 +143,8 @@ final class Messages5 {
         return l;
     }
 
-    /** What CommitLog.asyncPutMessage + MessageExtEncoder.encode + DefaultAppendMessageCallback.doAppend produce. */
-    static byte[] store(MessageExtEncoder enc, Rec r) {
+    /** What CommitLog.asyncPutMessage + the store encoder + DefaultAppendMessageCallback.doAppend produce. */
+    static byte[] store(Jar.StoreEncoder enc, Rec r) throws Exception {
         MessageExtBrokerInner msg = new MessageExtBrokerInner();
         msg.setTopic(r.topic);
         msg.setBody(r.body);
@@ -177,21 +165,14 @@ final class Messages5 {
         // CommitLog.asyncPutMessage
         msg.setStoreTimestamp(r.storeTs);
         msg.setBodyCRC(UtilAll.crc32(msg.getBody()));
-        msg.setVersion(MessageVersion.MESSAGE_VERSION_V1);
-        if (new MessageStoreConfig().isAutoMessageVersionOnTopicLen() && msg.getTopic().length() > Byte.MAX_VALUE) {
-            msg.setVersion(MessageVersion.MESSAGE_VERSION_V2);
-        }
+        Jar.pickMessageVersion(msg);
         if (((InetSocketAddress) msg.getBornHost()).getAddress() instanceof Inet6Address) {
             msg.setBornHostV6Flag();
         }
         if (((InetSocketAddress) msg.getStoreHost()).getAddress() instanceof Inet6Address) {
             msg.setStoreHostAddressV6Flag();
         }
-        Object res = enc.encode(msg);
-        if (res != null) {
-            throw new IllegalStateException("encode failed: " + res);
-        }
-        ByteBuffer buf = enc.getEncoderBuffer();
+        ByteBuffer buf = enc.encode(msg);
         // DefaultAppendMessageCallback.doAppend: patch queue offset, physical offset and store timestamp
         int msgLen = buf.getInt(0);
         int tranType = MessageSysFlag.getTransactionValue(msg.getSysFlag());
@@ -252,7 +233,7 @@ final class Messages5 {
 
     static void run(Path out) throws Exception {
         Path dir = out.resolve("messages");
-        MessageExtEncoder enc = new MessageExtEncoder(new MessageStoreConfig());
+        Jar.StoreEncoder enc = new Jar.StoreEncoder();
         List<Object> index = new ArrayList<>();
         for (Rec r : records()) {
             byte[] bytes = store(enc, r);
@@ -271,12 +252,10 @@ final class Messages5 {
         }
         batch(dir);
         properties(dir);
-        ids(dir);
-        tags(dir);
+        MessageIds.ids(dir);
+        MessageIds.tags(dir);
         Util.writeJson(dir.resolve("index.json"), m(
-            "note", "Stored records are produced like CommitLog.asyncPutMessage: bodyCRC = UtilAll.crc32(body), magic"
-                + " version by topic length, IPv6 flags from the addresses, then org.apache.rocketmq.store.MessageExtEncoder"
-                + ".encode(msgInner) and the three patches DefaultAppendMessageCallback.doAppend makes (QUEUEOFFSET, 0 for"
+            "note", Jar.STORE_NOTE + " and the three patches DefaultAppendMessageCallback.doAppend makes (QUEUEOFFSET, 0 for"
                 + " PREPARED/ROLLBACK; PHYSICALOFFSET; STORETIMESTAMP). decoded = MessageDecoder.decode(buf, readBody=true,"
                 + " deCompressBody=false); clientMsgId/decompressedBody from decode(buf, true, true, isClient=true)."
                 + " Hosts are written ip:port, IPv6 as [ip]:port with Java's getHostAddress() text.",
@@ -386,100 +365,5 @@ final class Messages5 {
             "note", "encode: MessageDecoder.messageProperties2String(HashMap built from the pairs in the given order;"
                 + " the output order is HashMap order). decode: MessageDecoder.string2messageProperties.",
             "encode", enc, "decode", dec));
-    }
-
-    // ------------------------------------------------------------------ ids
-
-    static void ids(Path dir) throws Exception {
-        List<Object> offsetIds = new ArrayList<>();
-        Object[][] pairs = {
-            {"192.168.0.2", 10911, 76364L}, {"10.0.0.1", 10911, 0L}, {"192.168.0.2", 10911, Long.MAX_VALUE},
-            {"2001:db8::2", 10911, 76364L}, {"::1", 65535, 1L},
-        };
-        for (Object[] p : pairs) {
-            InetSocketAddress a = addr((String) p[0], (Integer) p[1]);
-            String id = MessageDecoder.createMessageId(a, (Long) p[2]);
-            offsetIds.add(m("storeHost", hostText(a), "offset", p[2], "msgId", id, "decoded", decodeId(id)));
-        }
-        List<Object> decodeOnly = new ArrayList<>();
-        for (String id : new String[] {"c0a8000200002a9f0000000000012a4c", "C0A8000200002A9F0000000000012A4C00",
-            "C0A80002"}) {
-            decodeOnly.add(m("msgId", id, "decoded", decodeId(id)));
-        }
-        List<Object> uniq = new ArrayList<>();
-        for (String id : new String[] {UNIQ, "0A0000051A2B00000000000186A0000F", "7F000001C3500A0B0C0D07270E000002",
-            "20010DB80000000000000000000000103039" + "4A9A1F6D0B2E64000001",
-            "C0A8000A30394A9A1F6D0B2E640000010000ABCD"}) {
-            LinkedHashMap<String, Object> u = new LinkedHashMap<>();
-            u.put("id", id);
-            u.put("hexLength", id.length());
-            try {
-                u.put("ipStr", MessageClientIDSetter.getIPStrFromID(id));
-            } catch (Exception e) {
-                u.put("ipStr", "error: " + Util.exceptionText(e));
-            }
-            try {
-                u.put("ip", Util.hex(MessageClientIDSetter.getIPFromID(id)));
-            } catch (Exception e) {
-                u.put("ip", "error: " + Util.exceptionText(e));
-            }
-            try {
-                u.put("pid", MessageClientIDSetter.getPidFromID(id));
-            } catch (Exception e) {
-                u.put("pid", "error: " + Util.exceptionText(e));
-            }
-            try {
-                Date d = MessageClientIDSetter.getNearlyTimeFromID(id);
-                Calendar cal = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
-                cal.setTime(d);
-                u.put("nearlyTimeDayAndTimeUtc", String.format("day %02d %02d:%02d:%02d.%03d",
-                    cal.get(Calendar.DAY_OF_MONTH), cal.get(Calendar.HOUR_OF_DAY), cal.get(Calendar.MINUTE),
-                    cal.get(Calendar.SECOND), cal.get(Calendar.MILLISECOND)));
-                cal.set(Calendar.DAY_OF_MONTH, 1);
-                cal.set(Calendar.HOUR_OF_DAY, 0);
-                cal.set(Calendar.MINUTE, 0);
-                cal.set(Calendar.SECOND, 0);
-                cal.set(Calendar.MILLISECOND, 0);
-                u.put("nearlyTimeMsSinceMonthStart", d.getTime() - cal.getTimeInMillis());
-            } catch (Exception e) {
-                u.put("nearlyTime", "error: " + Util.exceptionText(e));
-            }
-            uniq.add(u);
-        }
-        Util.writeJson(dir.resolve("ids.json"), m(
-            "note", "offsetMsgIds: MessageDecoder.createMessageId(InetSocketAddress, offset) and decodeMessageId(id)"
-                + " (IPv4 iff the id has exactly 32 chars). uniqKeys: MessageClientIDSetter.getIPStrFromID / getIPFromID /"
-                + " getPidFromID / getNearlyTimeFromID. getNearlyTimeFromID depends on the wall clock (it picks the"
-                + " current or the previous month), so only the day-of-month/time and the offset from that month's start"
-                + " are recorded (JVM time zone forced to UTC). The 40-hex id shows that anything not 56 hex chars long is"
-                + " treated as IPv4.",
-            "offsetMsgIds", offsetIds, "decodeOnly", decodeOnly, "uniqKeys", uniq));
-    }
-
-    static Object decodeId(String id) {
-        try {
-            MessageId mid = MessageDecoder.decodeMessageId(id);
-            return m("address", hostText(mid.getAddress()), "offset", mid.getOffset());
-        } catch (Throwable t) {
-            return m("error", Util.exceptionText(t));
-        }
-    }
-
-    // ------------------------------------------------------------------ tags
-
-    static void tags(Path dir) {
-        List<Object> rows = new ArrayList<>();
-        String[] tags = {null, "", "*", "TagA", "TagB", "TagA || TagB", "tag with space", "中文标签", "Ωmega",
-            "\ud83d\ude00", "a".repeat(300), "polygenelubricants", "GydZG_", "DESIGNING WORKHOUSES"};
-        for (String t : tags) {
-            rows.add(m("tag", t,
-                "tagsString2tagsCode", MessageExtBrokerInner.tagsString2tagsCode(t),
-                "tagsString2tagsCodeSingleTag", MessageExtBrokerInner.tagsString2tagsCode(TopicFilterType.SINGLE_TAG, t),
-                "tagsString2tagsCodeMultiTag", MessageExtBrokerInner.tagsString2tagsCode(TopicFilterType.MULTI_TAG, t),
-                "stringHashCode", t == null ? null : t.hashCode()));
-        }
-        Util.writeJson(dir.resolve("tags.json"), m(
-            "note", "MessageExtBrokerInner.tagsString2tagsCode (consume-queue tagsCode) vs String.hashCode().",
-            "tags", rows));
     }
 }

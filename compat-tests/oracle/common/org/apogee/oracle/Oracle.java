@@ -1,6 +1,5 @@
 package org.apogee.oracle;
 
-import com.alibaba.fastjson.serializer.SerializerFeature;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
@@ -11,28 +10,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.TreeMap;
 import org.apache.rocketmq.common.MQVersion;
-import org.apache.rocketmq.common.protocol.RequestCode;
-import org.apache.rocketmq.common.protocol.ResponseCode;
-import org.apache.rocketmq.common.protocol.header.namesrv.GetRouteInfoRequestHeader;
-import org.apache.rocketmq.common.protocol.route.TopicRouteData;
 import org.apache.rocketmq.remoting.protocol.LanguageCode;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.RemotingSerializable;
 import org.apache.rocketmq.remoting.protocol.RemotingSysResponseCode;
+import org.apache.rocketmq.remoting.protocol.RequestCode;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.SerializeType;
+import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
 
 import static org.apogee.oracle.Util.m;
 
 /**
- * Entry point of the RocketMQ 4.9.x oracle (jar version in ../pom.xml). Usage: Oracle49 OUT_DIR.
+ * Entry point of the oracle. Usage: Oracle OUT_DIR. The same sources run against the 5.5.0 and the 4.9.7 jars
+ * (profiles java5 / java49 in ../pom.xml); what differs between the two is in Jar.java (java5/ or java49/).
  */
-public final class Oracle49 {
-    private Oracle49() {
+public final class Oracle {
+    private Oracle() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            throw new IllegalArgumentException("usage: Oracle49 OUT_DIR");
+            throw new IllegalArgumentException("usage: Oracle OUT_DIR");
         }
         Path out = Paths.get(args[0]).toAbsolutePath().normalize();
         // Exactly what a Java client does: MQClientAPIImpl's static initializer sets the remoting version property,
@@ -41,14 +40,11 @@ public final class Oracle49 {
 
         codes(out);
         jsonEscapes(out);
-        Headers.run(out, GetRouteInfoRequestHeader.class,
-            "org/apache/rocketmq/common/protocol/header/",
-            "org/apache/rocketmq/common/protocol/header/namesrv/",
-            "org/apache/rocketmq/common/rpc/");
-        Commands49.run(out);
-        Messages49.run(out);
-        Bodies49.run(out);
-        System.out.println("oracle49: wrote " + out);
+        Headers.run(out, Jar.HEADER_JAR, Jar.HEADER_PACKAGES);
+        Commands.run(out);
+        Messages.run(out);
+        Bodies.run(out);
+        System.out.println("oracle " + MQVersion.getVersionDesc(MQVersion.CURRENT_VERSION) + ": wrote " + out);
     }
 
     static TreeMap<String, Object> intConstants(Class<?> c) throws Exception {
@@ -138,17 +134,14 @@ public final class Oracle49 {
             rd.setOrderTopicConf("A" + ch + "B");
             row.put("bodyDefault", between(rd.encode(), "\"orderTopicConf\":\"A", "B\""));
             // 4. the same with the NameServer's GET_ROUTEINFO_BY_TOPIC features (version >= V4_9_4)
-            row.put("bodyRouteStandard", between(rd.encode(SerializerFeature.BrowserCompatible,
-                SerializerFeature.QuoteFieldNames, SerializerFeature.SkipTransientField, SerializerFeature.MapSortField),
-                "\"orderTopicConf\":\"A", "B\""));
+            row.put("bodyRouteStandard", between(Jar.routeStandard(rd), "\"orderTopicConf\":\"A", "B\""));
             table.put(label(ch), row);
         }
         Util.writeJson(out.resolve("json-escapes.json"), m(
             "note", "For each input character X, the bytes the JSON encoder writes for the string \"A\" + X + \"B\""
                 + " between the markers. headerRemark/headerExtValue: RemotingSerializable.encode(RemotingCommand)"
                 + " (what fastEncodeHeader writes for JSON frames). bodyDefault: TopicRouteData.encode()."
-                + " bodyRouteStandard: TopicRouteData.encode(BrowserCompatible, QuoteFieldNames, SkipTransientField,"
-                + " MapSortField), the NameServer's"
+                + " bodyRouteStandard: TopicRouteData.encode(" + Jar.ROUTE_FEATURES + "), the NameServer's"
                 + " GET_ROUTEINFO_BY_TOPIC encoding for request version >= 401. text = those bytes decoded as UTF-8.",
             "chars", table));
     }

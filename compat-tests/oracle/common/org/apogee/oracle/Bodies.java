@@ -1,6 +1,5 @@
 package org.apogee.oracle;
 
-import com.alibaba.fastjson.serializer.SerializerFeature;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,54 +21,54 @@ import org.apache.rocketmq.common.MQVersion;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.apache.rocketmq.common.DataVersion;
+import org.apache.rocketmq.remoting.protocol.DataVersion;
 import org.apache.rocketmq.remoting.protocol.LanguageCode;
 import org.apache.rocketmq.remoting.protocol.RemotingSerializable;
-import org.apache.rocketmq.common.admin.ConsumeStats;
-import org.apache.rocketmq.common.admin.OffsetWrapper;
-import org.apache.rocketmq.common.admin.TopicOffset;
-import org.apache.rocketmq.common.admin.TopicStatsTable;
-import org.apache.rocketmq.common.protocol.body.CheckClientRequestBody;
-import org.apache.rocketmq.common.protocol.body.ClusterInfo;
-import org.apache.rocketmq.common.protocol.body.Connection;
-import org.apache.rocketmq.common.protocol.body.ConsumeStatus;
-import org.apache.rocketmq.common.protocol.body.ConsumerConnection;
-import org.apache.rocketmq.common.protocol.body.ConsumerOffsetSerializeWrapper;
-import org.apache.rocketmq.common.protocol.body.ConsumerRunningInfo;
-import org.apache.rocketmq.common.protocol.body.GroupList;
-import org.apache.rocketmq.common.protocol.body.KVTable;
-import org.apache.rocketmq.common.protocol.body.LockBatchRequestBody;
-import org.apache.rocketmq.common.protocol.body.LockBatchResponseBody;
-import org.apache.rocketmq.common.protocol.body.ProcessQueueInfo;
-import org.apache.rocketmq.common.protocol.body.ProducerConnection;
-import org.apache.rocketmq.common.protocol.body.QueryConsumeTimeSpanBody;
-import org.apache.rocketmq.common.protocol.body.QueueTimeSpan;
-import org.apache.rocketmq.common.protocol.body.RegisterBrokerBody;
-import org.apache.rocketmq.common.protocol.body.ResetOffsetBody;
-import org.apache.rocketmq.common.protocol.body.SubscriptionGroupWrapper;
-import org.apache.rocketmq.common.protocol.body.TopicConfigSerializeWrapper;
-import org.apache.rocketmq.common.protocol.body.TopicList;
-import org.apache.rocketmq.common.protocol.body.UnlockBatchRequestBody;
-import org.apache.rocketmq.common.filter.FilterAPI;
-import org.apache.rocketmq.common.protocol.header.GetConsumerListByGroupResponseBody;
-import org.apache.rocketmq.common.protocol.heartbeat.ConsumeType;
-import org.apache.rocketmq.common.protocol.heartbeat.ConsumerData;
-import org.apache.rocketmq.common.protocol.heartbeat.HeartbeatData;
-import org.apache.rocketmq.common.protocol.heartbeat.MessageModel;
-import org.apache.rocketmq.common.protocol.heartbeat.ProducerData;
-import org.apache.rocketmq.common.protocol.heartbeat.SubscriptionData;
-import org.apache.rocketmq.common.protocol.route.BrokerData;
-import org.apache.rocketmq.common.protocol.route.QueueData;
-import org.apache.rocketmq.common.protocol.route.TopicRouteData;
-import org.apache.rocketmq.common.subscription.SubscriptionGroupConfig;
+import org.apache.rocketmq.remoting.protocol.admin.ConsumeStats;
+import org.apache.rocketmq.remoting.protocol.admin.OffsetWrapper;
+import org.apache.rocketmq.remoting.protocol.admin.TopicOffset;
+import org.apache.rocketmq.remoting.protocol.admin.TopicStatsTable;
+import org.apache.rocketmq.remoting.protocol.body.CheckClientRequestBody;
+import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
+import org.apache.rocketmq.remoting.protocol.body.Connection;
+import org.apache.rocketmq.remoting.protocol.body.ConsumeStatus;
+import org.apache.rocketmq.remoting.protocol.body.ConsumerConnection;
+import org.apache.rocketmq.remoting.protocol.body.ConsumerOffsetSerializeWrapper;
+import org.apache.rocketmq.remoting.protocol.body.ConsumerRunningInfo;
+import org.apache.rocketmq.remoting.protocol.body.GroupList;
+import org.apache.rocketmq.remoting.protocol.body.KVTable;
+import org.apache.rocketmq.remoting.protocol.body.LockBatchRequestBody;
+import org.apache.rocketmq.remoting.protocol.body.LockBatchResponseBody;
+import org.apache.rocketmq.remoting.protocol.body.ProcessQueueInfo;
+import org.apache.rocketmq.remoting.protocol.body.ProducerConnection;
+import org.apache.rocketmq.remoting.protocol.body.QueryConsumeTimeSpanBody;
+import org.apache.rocketmq.remoting.protocol.body.QueueTimeSpan;
+import org.apache.rocketmq.remoting.protocol.body.RegisterBrokerBody;
+import org.apache.rocketmq.remoting.protocol.body.ResetOffsetBody;
+import org.apache.rocketmq.remoting.protocol.body.SubscriptionGroupWrapper;
+import org.apache.rocketmq.remoting.protocol.body.TopicConfigSerializeWrapper;
+import org.apache.rocketmq.remoting.protocol.body.TopicList;
+import org.apache.rocketmq.remoting.protocol.body.UnlockBatchRequestBody;
+import org.apache.rocketmq.remoting.protocol.filter.FilterAPI;
+import org.apache.rocketmq.remoting.protocol.header.GetConsumerListByGroupResponseBody;
+import org.apache.rocketmq.remoting.protocol.heartbeat.ConsumeType;
+import org.apache.rocketmq.remoting.protocol.heartbeat.ConsumerData;
+import org.apache.rocketmq.remoting.protocol.heartbeat.HeartbeatData;
+import org.apache.rocketmq.remoting.protocol.heartbeat.MessageModel;
+import org.apache.rocketmq.remoting.protocol.heartbeat.ProducerData;
+import org.apache.rocketmq.remoting.protocol.heartbeat.SubscriptionData;
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
+import org.apache.rocketmq.remoting.protocol.route.QueueData;
+import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
+import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
 
 import static org.apogee.oracle.Util.m;
 
 /**
- * bodies/: JSON (and compressed) bodies exactly as the 4.9.x jars produce them, plus parse probes.
+ * bodies/: JSON (and compressed) bodies exactly as the jars produce them, plus parse probes.
  */
-final class Bodies49 {
-    private Bodies49() {
+final class Bodies {
+    private Bodies() {
     }
 
     static final long TS = 1700000000000L;
@@ -87,6 +86,7 @@ final class Bodies49 {
 
     static DataVersion dataVersion(long counter) {
         DataVersion dv = new DataVersion();
+        Jar.fixDataVersion(dv);
         dv.setTimestamp(TS);
         dv.setCounter(new AtomicLong(counter));
         return dv;
@@ -161,25 +161,20 @@ final class Bodies49 {
     static void run(Path out) throws Exception {
         Path dir = out.resolve("bodies");
         INDEX.clear();
-        final String std = "TopicRouteData.encode(SerializerFeature.BrowserCompatible, QuoteFieldNames,"
-            + " SkipTransientField, MapSortField)";
-        final String stdNote = "GET_ROUTEINFO_BY_TOPIC body as the 4.9.7 NameServer writes it when the request version"
-            + " >= 401 (V4_9_4) or acceptStandardJsonOnly=true (DefaultRequestProcessor.getRouteInfoByTopic)";
-        final String legacyNote = "GET_ROUTEINFO_BY_TOPIC body for request version < 401: RemotingSerializable.encode"
-            + "(topicRouteData), the same bytes as encode()";
+        final String std = Jar.ROUTE_STANDARD_CALL;
+        final String stdNote = Jar.ROUTE_STANDARD_NOTE;
+        final String legacyNote = Jar.ROUTE_LEGACY_NOTE;
 
         TopicRouteData rd = route(null);
         write(dir, "topic-route.standard", rd,
-            rd.encode(SerializerFeature.BrowserCompatible,
-                SerializerFeature.QuoteFieldNames, SerializerFeature.SkipTransientField, SerializerFeature.MapSortField), std, stdNote);
+            Jar.routeStandard(rd), std, stdNote);
         write(dir, "topic-route.legacy", rd, rd.encode(), "TopicRouteData.encode()", legacyNote);
         Util.writeBytes(dir.resolve("topic-route.pretty.json"), rd.toJson(true).getBytes(StandardCharsets.UTF_8));
         INDEX.add(m("name", "topic-route.pretty", "class", "TopicRouteData", "encoder",
             "TopicRouteData.toJson(true) (what mqadmin topicRoute prints); same input as topic-route.standard"));
         TopicRouteData rdo = route("broker-a:4;broker-b:8");
         write(dir, "topic-route-order.standard", rdo,
-            rdo.encode(SerializerFeature.BrowserCompatible,
-                SerializerFeature.QuoteFieldNames, SerializerFeature.SkipTransientField, SerializerFeature.MapSortField), std,
+            Jar.routeStandard(rdo), std,
             stdNote + "; orderTopicConf set");
         write(dir, "topic-route-order.legacy", rdo, rdo.encode(), "TopicRouteData.encode()",
             legacyNote + "; orderTopicConf set");
@@ -198,11 +193,11 @@ final class Bodies49 {
         topics.put("TopicTest", topicConfig("TopicTest", 4, 6));
         topics.put("TBW102", topicConfig("TBW102", 8, 7));
         topics.put("%RETRY%cg1", topicConfig("%RETRY%cg1", 1, 6));
-        TopicConfigSerializeWrapper tw = new TopicConfigSerializeWrapper();
+        TopicConfigSerializeWrapper tw = Jar.registerBrokerWrapper();
         tw.setTopicConfigTable(topics);
         tw.setDataVersion(dataVersion(7));
         RegisterBrokerBody rb = new RegisterBrokerBody();
-        rb.setTopicConfigSerializeWrapper(tw);
+        Jar.setTopicConfigWrapper(rb, tw);
         rb.setFilterServerList(new ArrayList<>());
         write(dir, "register-broker-body", rb, rb.encode(false), "RegisterBrokerBody.encode(false)",
             "REGISTER_BROKER body (compressed=false, the default) as BrokerOuterAPI.registerBrokerAll sends it");
@@ -212,7 +207,7 @@ final class Bodies49 {
         Util.writeBytes(dir.resolve("register-broker-body.compressed.inflated.bin"), inflated);
         Object decodedBack;
         try {
-            RegisterBrokerBody back = RegisterBrokerBody.decode(compressed, true);
+            RegisterBrokerBody back = Jar.decodeRegisterBroker(compressed);
             decodedBack = new String(back.encode(false), StandardCharsets.UTF_8);
         } catch (Exception e) {
             decodedBack = "error: " + Util.exceptionText(e);
@@ -222,7 +217,7 @@ final class Bodies49 {
             "encoder", "RegisterBrokerBody.encode(true)",
             "note", "compressed REGISTER_BROKER body (a Deflater stream, BEST_COMPRESSION). .inflated.bin is the"
                 + " inflated payload (java.util.zip.Inflater), so a parser can be tested without depending on zlib's"
-                + " exact output. decodedBackAsJson = RegisterBrokerBody.decode(bin, true).encode(false).",
+                + " exact output. " + Jar.REGISTER_DECODE_NOTE,
             "compressedLength", compressed.length,
             "inflatedLength", inflated.length,
             "decodedBackAsJson", decodedBack,
@@ -234,7 +229,8 @@ final class Bodies49 {
         tcw.setTopicConfigTable(topics);
         tcw.setDataVersion(dataVersion(7));
         write(dir, "topic-config-wrapper", tcw, tcw.encode(), "TopicConfigSerializeWrapper.encode()",
-            "TopicConfigSerializeWrapper (GET_ALL_TOPIC_CONFIG body shape)");
+            Jar.V5 ? "plain TopicConfigSerializeWrapper (the 4.x shape; 5.x GET_ALL_TOPIC_CONFIG answers with the"
+                + " AndMapping subclass seen inside register-broker-body)" : "TopicConfigSerializeWrapper (GET_ALL_TOPIC_CONFIG body shape)");
 
         HeartbeatData hb = new HeartbeatData();
         hb.setClientID("192.168.0.10@12345#1700000000000");
@@ -281,6 +277,7 @@ final class Bodies49 {
             OffsetWrapper ow = new OffsetWrapper();
             ow.setBrokerOffset(100 + q);
             ow.setConsumerOffset(90 + q);
+            Jar.setPullOffset(ow, 95 + q);
             ow.setLastTimestamp(TS + q);
             cs.getOffsetTable().put(mq("TopicTest", "broker-a", q), ow);
         }
@@ -362,6 +359,7 @@ final class Bodies49 {
         perQ.put(1, 20L);
         offs.put("TopicTest@cg1", perQ);
         cow.setOffsetTable(offs);
+        Jar.setDataVersion(cow, dataVersion(5));
         write(dir, "consumer-offset-wrapper", cow, cow.encode(), "ConsumerOffsetSerializeWrapper.encode()",
             "GET_ALL_CONSUMER_OFFSET body shape (slave sync)");
 
@@ -375,6 +373,8 @@ final class Bodies49 {
         pc.setConnectionSet(pconns);
         write(dir, "producer-connection", pc, pc.encode(), "ProducerConnection.encode()",
             "GET_PRODUCER_CONNECTION_LIST body");
+
+        Jar.versionOnlyBodies(dir);
 
         DataVersion dv = dataVersion(7);
         write(dir, "data-version", dv, dv.encode(), "DataVersion.encode()", "QUERY_DATA_VERSION body / nested shape");
@@ -427,80 +427,15 @@ final class Bodies49 {
         write(dir, "check-client-request", ccr, ccr.encode(), "CheckClientRequestBody.encode()",
             "CHECK_CLIENT_CONFIG request body");
 
-        parseProbes(dir);
-        Util.writeJson(dir.resolve("index.json"), m(
-            "note", "<name>.json = the exact bytes of the named encoder (fastjson 1.2.69_noneautotype in rocketmq 4.9.7);"
+        BodyProbes.run(dir);
+        LinkedHashMap<String, Object> index = m(
+            "note", "<name>.json = the exact bytes of the named encoder (" + Jar.BODIES_ENCODER + ");"
                 + " <name>.manifest.json = the inputs in standard JSON (Util.describe: bean fields sorted by name, maps"
-                + " with non-String keys as [key, value] pairs). All timestamps/counters are fixed.",
-            "notCaptured", "TopicConfigAndQueueMapping (GET_TOPIC_CONFIG) does not exist in 4.9.x",
-            "bodies", INDEX));
-    }
-
-    // ------------------------------------------------------------------ parse probes
-
-    static Object probe(String input, Class<?> cls) {
-        LinkedHashMap<String, Object> r = new LinkedHashMap<>();
-        r.put("input", input);
-        try {
-            Object o = RemotingSerializable.decode(input.getBytes(StandardCharsets.UTF_8), cls);
-            r.put("reencoded", o == null ? null : new String(RemotingSerializable.encode(o), StandardCharsets.UTF_8));
-            r.put("parsed", Util.describe(o));
-        } catch (Throwable t) {
-            r.put("error", Util.exceptionText(t));
+                + " with non-String keys as [key, value] pairs). All timestamps/counters are fixed.");
+        if (Jar.BODIES_NOT_CAPTURED != null) {
+            index.put("notCaptured", Jar.BODIES_NOT_CAPTURED);
         }
-        return r;
-    }
-
-    static void parseProbes(Path dir) {
-        TreeMap<String, Object> route = new TreeMap<>();
-        String qd = "\"queueDatas\":[{\"brokerName\":\"broker-a\",\"perm\":6,\"readQueueNums\":4,\"topicSysFlag\":0,"
-            + "\"writeQueueNums\":4}]";
-        route.put("quoted-integer-keys", probe("{\"brokerDatas\":[{\"brokerAddrs\":{\"0\":\"192.168.0.2:10911\",\"1\":"
-            + "\"192.168.0.3:10911\"},\"brokerName\":\"broker-a\",\"cluster\":\"DefaultCluster\","
-            + "\"enableActingMaster\":false}],\"filterServerTable\":{}," + qd + "}", TopicRouteData.class));
-        route.put("unquoted-integer-keys", probe("{\"brokerDatas\":[{\"brokerAddrs\":{0:\"192.168.0.2:10911\",1:"
-            + "\"192.168.0.3:10911\"},\"brokerName\":\"broker-a\",\"cluster\":\"DefaultCluster\"}],"
-            + "\"filterServerTable\":{}," + qd + "}", TopicRouteData.class));
-        route.put("numbers-as-strings", probe("{\"brokerDatas\":[{\"brokerAddrs\":{\"0\":\"192.168.0.2:10911\"},"
-            + "\"brokerName\":\"broker-a\",\"cluster\":\"DefaultCluster\",\"enableActingMaster\":\"false\"}],"
-            + "\"queueDatas\":[{\"brokerName\":\"broker-a\",\"perm\":\"6\",\"readQueueNums\":\"4\",\"topicSysFlag\":\"0\","
-            + "\"writeQueueNums\":\"4\"}]}", TopicRouteData.class));
-        route.put("unknown-fields", probe("{\"foo\":1,\"bar\":{\"x\":[1,2,{\"y\":null}]},\"brokerDatas\":[{\"brokerAddrs\":"
-            + "{\"0\":\"192.168.0.2:10911\"},\"brokerName\":\"broker-a\",\"cluster\":\"DefaultCluster\",\"zone\":\"z\"}],"
-            + "\"queueDatas\":[{\"brokerName\":\"broker-a\",\"perm\":6,\"readQueueNums\":4,\"topicSynFlag\":0,"
-            + "\"writeQueueNums\":4,\"extra\":true}]}", TopicRouteData.class));
-        route.put("whitespace-and-missing-lists", probe(" {\n  \"orderTopicConf\" : \"broker-a:4\" \n} ",
-            TopicRouteData.class));
-        route.put("non-numeric-broker-id", probe("{\"brokerDatas\":[{\"brokerAddrs\":{\"master\":\"192.168.0.2:10911\"},"
-            + "\"brokerName\":\"broker-a\",\"cluster\":\"DefaultCluster\"}]," + qd + "}", TopicRouteData.class));
-        route.put("extreme-broker-ids", probe("{\"brokerDatas\":[{\"brokerAddrs\":{\"-1\":\"a:1\",\"9223372036854775807\":"
-            + "\"b:2\",\"007\":\"c:3\"},\"brokerName\":\"broker-a\",\"cluster\":\"DefaultCluster\"}]," + qd + "}",
-            TopicRouteData.class));
-        route.put("null-broker-addrs", probe("{\"brokerDatas\":[{\"brokerAddrs\":null,\"brokerName\":\"broker-a\","
-            + "\"cluster\":\"DefaultCluster\"}]," + qd + "}", TopicRouteData.class));
-
-        TreeMap<String, Object> hb = new TreeMap<>();
-        hb.put("java-style", probe("{\"clientID\":\"192.168.0.10@12345\",\"consumerDataSet\":[{\"consumeFromWhere\":"
-            + "\"CONSUME_FROM_LAST_OFFSET\",\"consumeType\":\"CONSUME_PASSIVELY\",\"groupName\":\"cg1\",\"messageModel\":"
-            + "\"CLUSTERING\",\"subscriptionDataSet\":[{\"classFilterMode\":false,\"codeSet\":[2598919,2598920],"
-            + "\"expressionType\":\"TAG\",\"subString\":\"TagA || TagB\",\"subVersion\":1700000000000,\"tagsSet\":"
-            + "[\"TagA\",\"TagB\"],\"topic\":\"TopicTest\"}],\"unitMode\":false}],\"producerDataSet\":[{\"groupName\":"
-            + "\"pg1\"}]}", HeartbeatData.class));
-        hb.put("go-client-style", probe("{\"clientID\":\"192.168.0.10@12345#1700000000000000000\",\"producerDataSet\":"
-            + "[{\"groupName\":\"CLIENT_INNER_PRODUCER\"}],\"consumerDataSet\":[{\"groupName\":\"cg1\",\"consumeType\":"
-            + "\"CONSUME_PASSIVELY\",\"messageModel\":\"Clustering\",\"consumeFromWhere\":\"CONSUME_FROM_LAST_OFFSET\","
-            + "\"subscriptionDataSet\":[{\"classFilterMode\":false,\"topic\":\"TopicTest\",\"subString\":\"TagA || TagB\","
-            + "\"tagsSet\":[\"TagA\",\"TagB\"],\"codeSet\":[\"2598919\",\"2598920\"],\"subVersion\":1700000000000000000,"
-            + "\"expressionType\":\"TAG\"}],\"unitMode\":false}]}", HeartbeatData.class));
-        hb.put("enums-by-ordinal", probe("{\"clientID\":\"c\",\"consumerDataSet\":[{\"groupName\":\"cg1\",\"consumeType\":1,"
-            + "\"messageModel\":1,\"consumeFromWhere\":0,\"subscriptionDataSet\":[]}]}", HeartbeatData.class));
-        hb.put("unknown-enum-and-fields", probe("{\"clientID\":\"c\",\"heartbeatFingerprint\":\"7\",\"extra\":[1],"
-            + "\"consumerDataSet\":[{\"groupName\":\"cg1\",\"consumeType\":\"SOMETHING\",\"messageModel\":\"BROADCASTING\","
-            + "\"consumeFromWhere\":\"CONSUME_FROM_TIMESTAMP\",\"subscriptionDataSet\":[{\"topic\":\"T\",\"subString\":"
-            + "\"*\",\"codeSet\":[],\"tagsSet\":[],\"subVersion\":\"12\"}]}]}", HeartbeatData.class));
-        Util.writeJson(dir.resolve("parse-probe.json"), m(
-            "note", "RemotingSerializable.decode(input UTF-8 bytes, Class) then RemotingSerializable.encode(parsed) ->"
-                + " reencoded; parsed = the resulting object's fields (Util.describe). 'error' = decode threw.",
-            "TopicRouteData", route, "HeartbeatData", hb));
+        index.put("bodies", INDEX);
+        Util.writeJson(dir.resolve("index.json"), index);
     }
 }
