@@ -16,7 +16,7 @@ import { CommitLog, type AppendEntry, type PutWaiter } from './commit-log';
 import { StoreCheckpoint } from './checkpoint';
 import { storePaths, type StoreConfig, type StorePaths } from './config';
 import { ConsumeQueue } from './consume-queue';
-import { IndexService } from './index-file';
+import { IndexService } from './index-service';
 import { NodeStoreIO, errnoOf, type StoreIO } from './io';
 import { getMessage, lookMessageByOffset, offsetInQueueByTime, queryMessage } from './reads';
 import { dispatchRequestOf, isNotQueued, topicIsValid, type DispatchRequest } from './record';
