@@ -2,67 +2,27 @@ import * as path from 'node:path';
 import type { Logger } from '../common';
 import type { StoreIO } from './io';
 import { SegmentQueue } from './mapped-file';
+import { CQ_BLANK_SIZE, CQ_STORE_UNIT_SIZE, readCqPhy, readCqSize, readCqTagsCode, writeCqUnit, type CqUnit } from './consume-queue-unit';
+
+export * from './consume-queue-unit';
 
 /**
  * One consume queue: consumequeue/<topic>/<queueId>/<20-digit byte offset>, fixed-size files of 20-byte units
- * (Java: ConsumeQueue). Unit n sits at byte n * 20 of the queue:
+ * (Java: ConsumeQueue); the unit layout is in consume-queue-unit.ts.
  *
- *   +---------------------------+-----------+----------------------------+
- *   | commit log offset (int64) | size (i32)| tagsCode (int64)           |
- *   +---------------------------+-----------+----------------------------+
- *   0                           8           12                           20
- *
- * A unit (0, Integer.MAX_VALUE, 0) is a blank filler that Java writes before the first unit when a queue starts
- * at an offset that is not at the start of its file (Java: ConsumeQueue#fillPreBlank).
+ * Contract. Owns: one queue's files (a SegmentQueue), its in-memory tail of units and its offsets (min, max,
+ *   written, flushed). May call: ./mapped-file (the files), ./consume-queue-unit (the layout), the injected
+ *   StoreIO and logger. Knows nothing of the commit log: recovery hands it a `verify` callback.
+ * Invariants: flushedWhere <= writtenWhere <= tailEnd and tailStart <= writtenWhere (bytes, multiples of 20: units
+ *   not yet written are always in memory); queue offset n is unit n (gaps are filled with blank units);
+ *   maxPhysicOffset is the end of the last non-blank unit's record, or -1.
  *
  * Units are appended in memory (dispatch is synchronous) and written to the files every flushIntervalConsumeQueue
  * by the store (one write per queue per interval). The newest units stay in memory (consumeQueueTailUnitsMax) so
  * that tail pulls read no file.
  */
-export const CQ_STORE_UNIT_SIZE = 20;
-export const CQ_OFFSET_POS = 0;
-export const CQ_SIZE_POS = 8;
-export const CQ_TAGS_CODE_POS = 12;
-/** Java: ConsumeQueue#fillPreBlank: (0, Integer.MAX_VALUE, 0). */
-export const CQ_BLANK_SIZE = 0x7fffffff;
 
-const TWO_32 = 4294967296;
 const OS_PAGE_SIZE = 4096;
-
-export interface CqUnit {
-  /** Queue offset of the unit. */
-  queueOffset: number;
-  phy: number;
-  size: number;
-  tagsCode: number;
-}
-
-function readLong(buf: Buffer, pos: number): number {
-  return buf.readInt32BE(pos) * TWO_32 + buf.readUInt32BE(pos + 4);
-}
-
-function writeLong(buf: Buffer, pos: number, v: number): void {
-  const hi = Math.floor(v / TWO_32);
-  buf.writeInt32BE(hi | 0, pos);
-  buf.writeUInt32BE(v - hi * TWO_32, pos + 4);
-}
-
-/** Encodes one unit at `pos` of `buf`. */
-export function writeCqUnit(buf: Buffer, pos: number, phy: number, size: number, tagsCode: number): void {
-  writeLong(buf, pos + CQ_OFFSET_POS, phy);
-  buf.writeInt32BE(size | 0, pos + CQ_SIZE_POS);
-  writeLong(buf, pos + CQ_TAGS_CODE_POS, tagsCode);
-}
-
-export function readCqPhy(buf: Buffer, pos: number): number {
-  return readLong(buf, pos + CQ_OFFSET_POS);
-}
-export function readCqSize(buf: Buffer, pos: number): number {
-  return buf.readInt32BE(pos + CQ_SIZE_POS);
-}
-export function readCqTagsCode(buf: Buffer, pos: number): number {
-  return readLong(buf, pos + CQ_TAGS_CODE_POS);
-}
 
 export interface ConsumeQueueOptions {
   io: StoreIO;

@@ -1,38 +1,26 @@
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { silentLogger, type Logger } from '../common';
-import {
-  DelayLevelTable,
-  MSG_BODY_CRC_OFFSET,
-  crc32,
-  newRecordScan,
-  patchPhysicalOffset,
-  patchQueueOffset,
-  patchStoreTimestamp,
-  scanRecord,
-  type RecordScan,
-} from '../../protocol/message';
-import { CommitLog, type AppendEntry, type PutWaiter } from './commit-log';
+import { DelayLevelTable, newRecordScan, type RecordScan } from '../../protocol/message';
+import { createAbortFile, removeAbortFile } from './abort-file';
 import { StoreCheckpoint } from './checkpoint';
+import { CommitLog, type AppendEntry } from './commit-log';
 import { storePaths, type StoreConfig, type StorePaths } from './config';
-import { ConsumeQueue } from './consume-queue';
-import { IndexService } from './index-file';
+import type { ConsumeQueue } from './consume-queue';
+import { Dispatcher } from './dispatcher';
+import { IndexService } from './index-service';
 import { NodeStoreIO, errnoOf, type StoreIO } from './io';
-import { getMessage, lookMessageByOffset, offsetInQueueByTime, queryMessage } from './reads';
-import { dispatchRequestOf, isNotQueued, topicIsValid, type DispatchRequest } from './record';
-import { recover } from './recovery';
-import { MAX_MANUAL_DELETE_FILE_TIMES, checkDiskSpace, runRetention, type RetentionState } from './retention';
-import { PutMessageStatus, StoreError, type BoundaryType } from './status';
-import type {
-  GetMessageResult,
-  MessageArrivingListener,
-  MessageFilter,
-  MessageStoreDeps,
-  PutMessageResult,
-  PutOptions,
-  QueryMessageResult,
-  StoreRuntimeStats,
-} from './types';
+import { putMessages, type PutTarget } from './put';
+import { ConsumeQueueTable } from './queue-table';
+import * as reads from './reads';
+import { recover, type RecoveryTarget } from './recovery';
+import { MAX_MANUAL_DELETE_FILE_TIMES, checkDiskSpace, runRetention, type RetentionState, type RetentionTarget } from './retention';
+import { StoreServices, type StoreServicesParts } from './services';
+import { StoreError, type BoundaryType } from './status';
+import { isSystemTopic } from './system-topics';
+import type { GetMessageResult, MessageArrivingListener, MessageFilter, MessageStoreDeps } from './types';
+import type { PutMessageResult, PutOptions, QueryMessageResult, StoreRuntimeStats } from './types';
+
+export { isSystemTopic } from './system-topics';
 
 /**
  * The message store (Java: DefaultMessageStore): commit log + consume queues + index + checkpoint, in Java's
@@ -42,13 +30,18 @@ import type {
  *   const r = await store.putMessage(record);            // record: a stored-layout record from protocol/message
  *   const g = await store.getMessage(topic, 0, 0, 32);    // g.messages: stored records
  *   await store.shutdown();
+ *
+ * Contract. Owns: the parts' wiring (commit log, consume queue table, index, checkpoint, dispatcher, services),
+ *   the life cycle (open -> recovering -> running -> stopping -> stopped; the abort file) and the store-wide
+ *   state (disk-full, fatal, counters). It is the public face: each operation delegates to the file that owns
+ *   it (put.ts, reads.ts, recovery.ts, retention.ts, queue-table.ts, services.ts). Those files never import this
+ *   one: each declares the narrow interface it needs (PutTarget, ReadSource, RecoveryTarget, RetentionTarget),
+ *   which this class implements.
+ * Invariants: puts are accepted only while running, not fatal and not disk-full; `fatal` is never cleared (a
+ *   failed fsync or write needs a restart); maintenance tasks (logics flushes, retention, topic deletion) run one
+ *   at a time; a clean shutdown removes the abort file only when everything written is flushed and dispatched.
  */
-
-/** Java: MessageExtEncoder: a record may exceed maxMessageSize (the body limit) by this much. */
-const RECORD_OVERHEAD_BYTES_MAX = 64 * 1024;
-const TOPIC_BYTES_MAX = 255;
-
-export class MessageStore {
+export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget, RetentionTarget, StoreServicesParts {
   readonly config: StoreConfig;
   readonly paths: StorePaths;
   readonly io: StoreIO;
@@ -58,19 +51,11 @@ export class MessageStore {
   readonly commitLog: CommitLog;
   readonly index: IndexService;
   readonly checkpoint: StoreCheckpoint;
-  readonly consumeQueues = new Map<string, Map<number, ConsumeQueue>>();
-  /** Next queue offset per (topic, queueId) (Java: QueueOffsetOperator#topicQueueTable). */
-  readonly queueOffsets = new Map<string, Map<number, number>>();
+  readonly queues: ConsumeQueueTable;
+  readonly dispatcher: Dispatcher;
   readonly memoryInMemBytes: number;
 
-  /** Everything before this commit log offset is in the consume queues and the index (Java: reputFromOffset). */
-  dispatchedOffset = 0;
-  lastDispatchedTimestamp = 0;
   lastStoreTimestamp = 0;
-  /** Written but waiting for fsync before dispatch (SYNC_FLUSH; Java reads up to the flushed offset). */
-  private unflushed: AppendEntry[] = [];
-  private listeners: MessageArrivingListener[] = [];
-
   state: 'recovering' | 'running' | 'stopping' | 'stopped' = 'recovering';
   diskFull = false;
   /** A write or fsync failed in a way that leaves durability unknown: writes are refused until a restart. */
@@ -88,11 +73,7 @@ export class MessageStore {
     getMessageTransferredMsgCount: 0,
   };
 
-  private timers: NodeJS.Timeout[] = [];
-  private maintenance: Promise<unknown> = Promise.resolve();
-  private lastThoroughCommitLogFlush = 0;
-  private lastThoroughLogicsFlush = 0;
-  private logicsFlushRunning = false;
+  private readonly services: StoreServices;
   private readonly scan: RecordScan = newRecordScan();
 
   private constructor(config: StoreConfig, deps: MessageStoreDeps) {
@@ -121,8 +102,11 @@ export class MessageStore {
       now: this.now,
     });
     this.commitLog.hooks = {
-      onWritten: (entries) => this.onWritten(entries),
-      onFlushed: (offset, ts) => this.onFlushed(offset, ts),
+      onWritten: (entries) => this.dispatcher.onWritten(entries),
+      onFlushed: (offset, ts) => {
+        if (ts > 0) this.checkpoint.physicMsgTimestamp = ts;
+        this.dispatcher.onFlushed(offset);
+      },
       onWriteFailed: (failed, error) => this.onWriteFailed(failed, error),
       onFlushFailed: (error) => {
         this.fatal = `commit log fsync failed: ${(error as Error).message}`;
@@ -138,6 +122,15 @@ export class MessageStore {
       now: this.now,
     });
     this.checkpoint = new StoreCheckpoint(this.io, this.paths.checkpoint);
+    this.queues = new ConsumeQueueTable({
+      io: this.io,
+      root: this.paths.consumeQueue,
+      fileSize: config.mappedFileSizeConsumeQueue,
+      tailUnitsMax: config.consumeQueueTailUnitsMax,
+      logger: this.logger,
+    });
+    this.dispatcher = new Dispatcher({ config, queues: this.queues, index: this.index, logger: this.logger });
+    this.services = new StoreServices(this);
   }
 
   /**
@@ -149,13 +142,13 @@ export class MessageStore {
     const store = new MessageStore(config, deps);
     await store.io.mkdirp(store.paths.root);
     await recover(store);
-    await store.createAbortFile();
+    await createAbortFile(store.io, store.paths);
     store.state = 'running';
-    store.startServices();
+    store.services.start();
     return store;
   }
 
-  // ================================================================ put
+  // ================================================================ put (put.ts)
 
   /** Appends one record (Java: DefaultMessageStore#asyncPutMessage). */
   putMessage(record: Buffer, options: PutOptions = {}): Promise<PutMessageResult> {
@@ -170,174 +163,11 @@ export class MessageStore {
    * offset 0 and no consume queue entry.
    */
   putMessages(records: readonly Buffer[], options: PutOptions = {}): Promise<PutMessageResult> {
-    const refused = this.checkWritable();
-    if (refused !== undefined) return Promise.resolve(this.refuse(refused.status, refused.remark, records.length));
-    if (records.length === 0) return Promise.resolve(this.refuse(PutMessageStatus.MESSAGE_ILLEGAL, 'no records', 0));
-    if (this.commitLog.pendingBytes > this.config.putPendingBytesMax) {
-      return Promise.resolve(this.refuse(PutMessageStatus.OS_PAGE_CACHE_BUSY, `[PC_SYNCHRONIZED]broker busy: putPendingBytesMax ${this.config.putPendingBytesMax} reached`, records.length));
-    }
-    // Validate everything before assigning anything. Store times are monotonic (see README).
-    const storeTimestamp = Math.max(this.now(), this.lastStoreTimestamp);
-    const requests: DispatchRequest[] = [];
-    let total = 0;
-    for (const rec of records) {
-      const bad = this.validate(rec);
-      if (bad !== undefined) return Promise.resolve(this.refuse(PutMessageStatus.MESSAGE_ILLEGAL, bad, records.length));
-      requests.push(dispatchRequestOf(rec, 0, this.scan, this.delays, storeTimestamp));
-      total += rec.length;
-    }
-    if (total + 8 > this.config.mappedFileSizeCommitLog) {
-      return Promise.resolve(this.refuse(PutMessageStatus.MESSAGE_ILLEGAL, `${total} bytes do not fit in a commit log file of ${this.config.mappedFileSizeCommitLog}`, records.length));
-    }
-    // Assign physical and queue offsets, patch them in place, queue the bytes.
-    this.lastStoreTimestamp = storeTimestamp;
-    let phy = this.commitLog.reserve(total);
-    const physicalOffsets: number[] = [];
-    const queueOffsets: number[] = [];
-    const entries: AppendEntry[] = [];
-    for (let i = 0; i < records.length; i++) {
-      const rec = records[i]!;
-      const req = requests[i]!;
-      const qoff = isNotQueued(req.sysFlag) ? 0 : this.nextQueueOffset(req.topic, req.queueId);
-      patchQueueOffset(rec, 0, qoff);
-      patchPhysicalOffset(rec, 0, phy);
-      patchStoreTimestamp(rec, 0, storeTimestamp);
-      req.queueOffset = qoff;
-      req.physicalOffset = phy;
-      physicalOffsets.push(phy);
-      queueOffsets.push(qoff);
-      entries.push({ phy, buf: rec, end: phy + rec.length, request: req, waiter: undefined });
-      phy += rec.length;
-    }
-    this.counters.putMessageTimesTotal += records.length;
-    this.counters.putMessageSizeTotal += total;
-    const sync = this.config.flushDiskType === 'SYNC_FLUSH' && options.waitStoreMsgOK !== false;
-    return new Promise<PutMessageResult>((resolve) => {
-      const waiter: PutWaiter = {
-        sync,
-        end: phy,
-        deadline: this.now() + this.config.syncFlushTimeout,
-        resolve: (status) => {
-          const appended = status === PutMessageStatus.PUT_OK || status === PutMessageStatus.FLUSH_DISK_TIMEOUT;
-          if (!appended) this.counters.putMessageFailedTimes += records.length;
-          resolve({
-            status,
-            wroteOffset: appended ? physicalOffsets[0]! : -1,
-            wroteBytes: appended ? total : 0,
-            storeTimestamp,
-            queueOffset: appended ? queueOffsets[0]! : -1,
-            msgNum: appended ? records.length : 0,
-            physicalOffsets: appended ? physicalOffsets : [],
-            queueOffsets: appended ? queueOffsets : [],
-            ...(appended ? {} : { remark: this.refusalRemark(status) }),
-          });
-        },
-      };
-      entries[entries.length - 1]!.waiter = waiter;
-      for (const e of entries) this.commitLog.queue(e);
-    });
-  }
-
-  /** Checks a record the broker hands in; leaves its scan in this.scan. Returns a reason when refused. */
-  private validate(rec: Buffer): string | undefined {
-    try {
-      scanRecord(rec, 0, rec.length, this.scan);
-    } catch (e) {
-      return (e as Error).message;
-    }
-    const s = this.scan;
-    if (s.totalSize !== rec.length) return `the buffer holds ${rec.length} bytes but TOTALSIZE is ${s.totalSize}`;
-    if (s.bodyLength > this.config.maxMessageSize) return `message body size exceeded: ${s.bodyLength} > maxMessageSize ${this.config.maxMessageSize}`;
-    if (s.totalSize > this.config.maxMessageSize + RECORD_OVERHEAD_BYTES_MAX) return `message size exceeded: ${s.totalSize} bytes`;
-    if (s.topicLength === 0 || s.topicLength > TOPIC_BYTES_MAX) return `topic length ${s.topicLength} is not 1..${TOPIC_BYTES_MAX}`;
-    if (!topicIsValid(rec, s)) return `topic "${rec.toString('utf8', s.topicPos, s.topicPos + s.topicLength)}" has characters outside [%|a-zA-Z0-9_-]`;
-    if (rec.readInt32BE(12) < 0) return `negative queue id ${rec.readInt32BE(12)}`;
-    const crc = s.bodyLength > 0 ? crc32(rec.subarray(s.bodyPos, s.bodyPos + s.bodyLength)) & 0x7fffffff : 0;
-    if (s.bodyLength > 0 && crc !== rec.readInt32BE(MSG_BODY_CRC_OFFSET)) return `BODYCRC ${rec.readInt32BE(MSG_BODY_CRC_OFFSET)} does not match the body (${crc})`;
-    return undefined;
-  }
-
-  private nextQueueOffset(topic: string, queueId: number): number {
-    let m = this.queueOffsets.get(topic);
-    if (m === undefined) {
-      m = new Map();
-      this.queueOffsets.set(topic, m);
-    }
-    const v = m.get(queueId) ?? 0;
-    m.set(queueId, v + 1);
-    return v;
-  }
-
-  private checkWritable(): { status: PutMessageStatus; remark: string } | undefined {
-    if (this.state !== 'running') return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'message store has shut down' };
-    if (this.fatal !== undefined) return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: `message store is not writable: ${this.fatal}` };
-    if (this.diskFull) return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: this.refusalRemark(PutMessageStatus.SERVICE_NOT_AVAILABLE) };
-    return undefined;
-  }
-
-  private refusalRemark(status: PutMessageStatus): string {
-    if (status === PutMessageStatus.SERVICE_NOT_AVAILABLE) {
-      const ratio = this.commitLogDiskRatio >= 0 ? ` [${Math.round(this.commitLogDiskRatio * 100)}% used]` : '';
-      return this.diskFull ? `the broker's disk is full${ratio}` : this.fatal ?? 'message store is not available';
-    }
-    if (status === PutMessageStatus.FLUSH_DISK_TIMEOUT) return `not flushed within syncFlushTimeout ${this.config.syncFlushTimeout} ms`;
-    return status;
-  }
-
-  private refuse(status: PutMessageStatus, remark: string, n: number): PutMessageResult {
-    this.counters.putMessageFailedTimes += n;
-    return { status, wroteOffset: -1, wroteBytes: 0, storeTimestamp: 0, queueOffset: -1, msgNum: 0, physicalOffsets: [], queueOffsets: [], remark };
-  }
-
-  // ================================================================ dispatch (Java: ReputMessageService)
-
-  private onWritten(entries: readonly AppendEntry[]): void {
-    if (this.config.flushDiskType === 'SYNC_FLUSH') {
-      for (const e of entries) this.unflushed.push(e);
-      return;
-    }
-    for (const e of entries) this.dispatchEntry(e);
-  }
-
-  private onFlushed(offset: number, storeTimestamp: number): void {
-    if (storeTimestamp > 0) this.checkpoint.physicMsgTimestamp = storeTimestamp;
-    if (this.unflushed.length === 0) return;
-    let i = 0;
-    while (i < this.unflushed.length && this.unflushed[i]!.end <= offset) this.dispatchEntry(this.unflushed[i++]!);
-    this.unflushed = i === this.unflushed.length ? [] : this.unflushed.slice(i);
-  }
-
-  private dispatchEntry(e: AppendEntry): void {
-    if (e.request !== undefined) this.dispatch(e.request, false);
-    this.dispatchedOffset = e.end;
-  }
-
-  /** Java: DefaultMessageStore#doDispatch (consume queue + index) and #notifyMessageArriveIfNecessary. */
-  dispatch(req: DispatchRequest, recovering: boolean): void {
-    const queued = !isNotQueued(req.sysFlag);
-    if (queued) this.findOrCreateConsumeQueue(req.topic, req.queueId).put(req.physicalOffset, req.size, req.tagsCode, req.queueOffset);
-    if (this.config.messageIndexEnable) this.index.buildIndex(req);
-    this.lastDispatchedTimestamp = req.storeTimestamp;
-    if (queued && !recovering && this.listeners.length > 0) {
-      const arrival = { topic: req.topic, queueId: req.queueId, logicOffset: req.queueOffset + 1, tagsCode: req.tagsCode, storeTimestamp: req.storeTimestamp };
-      for (const l of this.listeners) {
-        try {
-          l(arrival);
-        } catch (err) {
-          this.logger.error({ err }, 'message arriving listener failed');
-        }
-      }
-    }
+    return putMessages(this, this.scan, records, options);
   }
 
   private onWriteFailed(failed: readonly AppendEntry[], error: unknown): void {
-    // Roll back the queue offsets of everything not written: the smallest failed offset per queue is next.
-    for (const e of failed) {
-      const r = e.request;
-      if (r === undefined || isNotQueued(r.sysFlag)) continue;
-      const m = this.queueOffsets.get(r.topic);
-      if (m !== undefined && (m.get(r.queueId) ?? 0) > r.queueOffset) m.set(r.queueId, r.queueOffset);
-    }
+    this.queues.rollBack(failed);
     if (errnoOf(error) === 'ENOSPC') {
       this.diskFull = true;
       this.logger.error('commit log write hit ENOSPC: disk full, puts are refused until space is freed');
@@ -346,42 +176,23 @@ export class MessageStore {
     }
   }
 
-  findConsumeQueue(topic: string, queueId: number): ConsumeQueue | undefined {
-    return this.consumeQueues.get(topic)?.get(queueId);
-  }
-
-  findOrCreateConsumeQueue(topic: string, queueId: number): ConsumeQueue {
-    let m = this.consumeQueues.get(topic);
-    if (m === undefined) {
-      m = new Map();
-      this.consumeQueues.set(topic, m);
-    }
-    let cq = m.get(queueId);
-    if (cq === undefined) {
-      cq = new ConsumeQueue({
-        io: this.io,
-        root: this.paths.consumeQueue,
-        topic,
-        queueId,
-        fileSize: this.config.mappedFileSizeConsumeQueue,
-        tailUnitsMax: this.config.consumeQueueTailUnitsMax,
-        logger: this.logger,
-      });
-      m.set(queueId, cq);
-    }
-    return cq;
-  }
-
-  *allConsumeQueues(): IterableIterator<ConsumeQueue> {
-    for (const m of this.consumeQueues.values()) yield* m.values();
-  }
+  // ================================================================ dispatch, consume queues
 
   /** Registers a listener called for every dispatched message (long polling). */
   onMessageArriving(listener: MessageArrivingListener): void {
-    this.listeners.push(listener);
+    this.dispatcher.addListener(listener);
   }
 
-  // ================================================================ reads
+  findConsumeQueue(topic: string, queueId: number): ConsumeQueue | undefined {
+    return this.queues.find(topic, queueId);
+  }
+
+  /** Topics that have consume queues. */
+  topics(): string[] {
+    return this.queues.topics();
+  }
+
+  // ================================================================ reads (reads.ts)
 
   /** Java: DefaultMessageStore#getMessage. undefined when the store is shut down. */
   getMessage(
@@ -393,7 +204,7 @@ export class MessageStore {
     filter?: MessageFilter,
   ): Promise<GetMessageResult | undefined> {
     if (this.state === 'stopped') return Promise.resolve(undefined);
-    return getMessage(this, topic, queueId, offset, maxMsgNums, maxTotalMsgSize, filter);
+    return reads.getMessage(this, topic, queueId, offset, maxMsgNums, maxTotalMsgSize, filter);
   }
 
   /** Java: #getMaxOffsetInQueue: the next offset to be assigned that is visible (dispatched). */
@@ -411,45 +222,38 @@ export class MessageStore {
   }
 
   /** Java: #getCommitLogOffsetInQueue: commit log offset of a queue offset, or 0. */
-  async getCommitLogOffsetInQueue(topic: string, queueId: number, queueOffset: number): Promise<number> {
-    const u = await this.findConsumeQueue(topic, queueId)?.unitAt(queueOffset);
-    return u?.phy ?? 0;
+  getCommitLogOffsetInQueue(topic: string, queueId: number, queueOffset: number): Promise<number> {
+    return reads.commitLogOffsetInQueue(this, topic, queueId, queueOffset);
   }
 
   /** Java: #getOffsetInQueueByTime (LOWER by default). */
   getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number, boundary: BoundaryType = 'LOWER'): Promise<number> {
-    return offsetInQueueByTime(this, topic, queueId, timestamp, boundary);
+    return reads.offsetInQueueByTime(this, topic, queueId, timestamp, boundary);
   }
 
   /** Java: #getEarliestMessageTime(topic, queueId): store time of the queue's first message, or -1. */
-  async getEarliestMessageTime(topic: string, queueId: number): Promise<number> {
-    const cq = this.findConsumeQueue(topic, queueId);
-    if (cq === undefined) return -1;
-    return this.getMessageStoreTimeStamp(topic, queueId, cq.minOffsetInQueue);
+  getEarliestMessageTime(topic: string, queueId: number): Promise<number> {
+    return reads.earliestMessageTime(this, topic, queueId);
   }
 
   /** Java: #getEarliestMessageTime(): store time of the first record in the commit log, or -1. */
-  async getEarliestMessageTimeOfStore(): Promise<number> {
-    const min = this.commitLog.minOffset;
-    if (min < 0) return -1;
-    return this.commitLog.pickupStoreTimestamp(min, 96);
+  getEarliestMessageTimeOfStore(): Promise<number> {
+    return reads.earliestMessageTimeOfStore(this);
   }
 
   /** Java: #getMessageStoreTimeStamp: store time of a queue offset, or -1. */
-  async getMessageStoreTimeStamp(topic: string, queueId: number, queueOffset: number): Promise<number> {
-    const u = await this.findConsumeQueue(topic, queueId)?.unitAt(queueOffset);
-    if (u === undefined) return -1;
-    return this.commitLog.pickupStoreTimestamp(u.phy, u.size);
+  getMessageStoreTimeStamp(topic: string, queueId: number, queueOffset: number): Promise<number> {
+    return reads.messageStoreTimeStamp(this, topic, queueId, queueOffset);
   }
 
   /** Java: #lookMessageByOffset / #selectOneMessageByOffset: the record at a commit log offset. */
   lookMessageByOffset(commitLogOffset: number, size?: number): Promise<Buffer | undefined> {
-    return lookMessageByOffset(this, commitLogOffset, size);
+    return reads.lookMessageByOffset(this, commitLogOffset, size);
   }
 
   /** Java: #queryMessage: records whose KEYS or UNIQ_KEY is `key`, stored in [begin, end] (ms). */
   queryMessage(topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryMessageResult> {
-    return queryMessage(this, topic, key, maxNum, begin, end);
+    return reads.queryMessage(this, topic, key, maxNum, begin, end);
   }
 
   getMinPhyOffset(): number {
@@ -463,12 +267,7 @@ export class MessageStore {
   /** Java: #dispatchBehindBytes. */
   dispatchBehindBytes(): number {
     const confirm = this.config.flushDiskType === 'SYNC_FLUSH' ? this.commitLog.flushedOffset : this.commitLog.writtenOffset;
-    return Math.max(0, confirm - this.dispatchedOffset);
-  }
-
-  /** Topics that have consume queues. */
-  topics(): string[] {
-    return [...this.consumeQueues.keys()];
+    return Math.max(0, confirm - this.dispatcher.dispatchedOffset);
   }
 
   stats(): StoreRuntimeStats {
@@ -491,23 +290,14 @@ export class MessageStore {
     };
   }
 
-  // ================================================================ topics
+  // ================================================================ topics, retention, flushes (services.ts)
 
   /** Java: #deleteTopics: destroys the topics' consume queues and forgets their queue offsets. */
   deleteTopics(topics: Iterable<string>): Promise<number> {
     const list = [...topics];
     return this.exclusive(async () => {
       let n = 0;
-      for (const topic of list) {
-        const m = this.consumeQueues.get(topic);
-        if (m === undefined || m.size === 0) continue;
-        for (const cq of m.values()) await cq.destroy();
-        this.consumeQueues.delete(topic);
-        this.queueOffsets.delete(topic);
-        await this.io.rmdir(path.join(this.paths.consumeQueue, topic)).catch(() => undefined);
-        this.logger.info({ topic }, 'topic deleted from the store');
-        n++;
-      }
+      for (const topic of list) if (await this.queues.deleteTopic(topic)) n++;
       return n;
     });
   }
@@ -523,103 +313,17 @@ export class MessageStore {
    * the commit log's first record.
    */
   cleanExpiredConsumerQueue(): Promise<void> {
-    return this.exclusive(async () => {
-      const min = this.commitLog.minOffset;
-      for (const [topic, m] of [...this.consumeQueues]) {
-        if (isSystemTopic(topic)) continue;
-        for (const [qid, cq] of [...m]) {
-          const last = await cq.lastOffset();
-          if (last !== -1 && last < min) {
-            await cq.destroy();
-            m.delete(qid);
-            this.queueOffsets.get(topic)?.delete(qid);
-          }
-        }
-        if (m.size === 0) {
-          this.consumeQueues.delete(topic);
-          await this.io.rmdir(path.join(this.paths.consumeQueue, topic)).catch(() => undefined);
-        }
-      }
-    });
+    return this.exclusive(() => this.queues.cleanExpired(this.commitLog.minOffset, isSystemTopic));
   }
-
-  // ================================================================ services
 
   /** Runs `fn` after every earlier maintenance task (flushes, retention, topic deletion) finished. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.maintenance.then(fn, fn);
-    this.maintenance = run.catch(() => undefined);
-    return run;
+    return this.services.exclusive(fn);
   }
 
-  private every(ms: number, fn: () => void, initialMs = ms): void {
-    const first = setTimeout(() => {
-      fn();
-      const iv = setInterval(fn, ms);
-      iv.unref();
-      this.timers.push(iv);
-    }, initialMs);
-    first.unref();
-    this.timers.push(first);
-  }
-
-  private startServices(): void {
-    const c = this.config;
-    const t0 = this.now();
-    this.lastThoroughCommitLogFlush = t0;
-    this.lastThoroughLogicsFlush = t0;
-    if (c.flushDiskType !== 'SYNC_FLUSH') {
-      // Java: FlushRealTimeService.
-      this.every(c.flushIntervalCommitLog, () => {
-        let least = c.flushCommitLogLeastPages;
-        if (this.now() >= this.lastThoroughCommitLogFlush + c.flushCommitLogThoroughInterval) {
-          this.lastThoroughCommitLogFlush = this.now();
-          least = 0;
-        }
-        this.commitLog.flushIfDirty(least);
-      });
-    }
-    // Java: FlushConsumeQueueService (+ the 1 s checkpoint flush).
-    this.every(c.flushIntervalConsumeQueue, () => {
-      if (this.logicsFlushRunning) return;
-      const thorough = this.now() >= this.lastThoroughLogicsFlush + c.flushConsumeQueueThoroughInterval;
-      if (thorough) this.lastThoroughLogicsFlush = this.now();
-      void this.flushLogics(thorough).catch((err) => this.logger.error({ err }, 'consume queue / index flush failed'));
-    });
-    // Java: cleanFilesPeriodically + CleanConsumeQueueService (first run after 60 s).
-    this.every(c.cleanResourceInterval, () => {
-      void this.runRetention().catch((err) => this.logger.error({ err }, 'retention failed'));
-    }, Math.min(60_000, c.cleanResourceInterval * 6));
-    void this.checkDiskSpace();
-  }
-
-  /**
-   * Writes dispatched consume queue units and index changes; fsyncs consume queues with enough dirty pages
-   * (flushConsumeQueueLeastPages), or everything when `thorough`, then records the durable times in the
-   * checkpoint (Java: FlushConsumeQueueService#doFlush).
-   */
+  /** Writes and fsyncs consume queues and index, then the checkpoint (see StoreServices#flushLogics). */
   flushLogics(thorough: boolean): Promise<void> {
-    return this.exclusive(async () => {
-      this.logicsFlushRunning = true;
-      try {
-        const ts = this.lastDispatchedTimestamp;
-        const queues = [...this.allConsumeQueues()];
-        for (const cq of queues) await cq.write();
-        let indexTs = 0;
-        if (this.config.messageIndexEnable) indexTs = await this.index.flush(thorough);
-        let allDurable = true;
-        for (const cq of queues) {
-          if (!(await cq.flush(thorough ? 0 : this.config.flushConsumeQueueLeastPages))) allDurable = false;
-        }
-        if (thorough || allDurable) {
-          if (ts > 0 && allDurable) this.checkpoint.logicsMsgTimestamp = Math.max(this.checkpoint.logicsMsgTimestamp, ts);
-          if (indexTs > 0) this.checkpoint.indexMsgTimestamp = Math.max(this.checkpoint.indexMsgTimestamp, indexTs);
-        }
-        await this.checkpoint.flush();
-      } finally {
-        this.logicsFlushRunning = false;
-      }
-    });
+    return this.services.flushLogics(thorough);
   }
 
   /** One run of the retention services (normally every cleanResourceInterval). */
@@ -644,15 +348,7 @@ export class MessageStore {
     await this.flushLogics(true);
   }
 
-  private async createAbortFile(): Promise<void> {
-    const h = await this.io.open(this.paths.abort, true);
-    const pid = Buffer.from(String(process.pid));
-    await this.io.truncate(h, 0);
-    await this.io.write(h, [pid], 0);
-    await this.io.sync(h);
-    await this.io.close(h);
-    await this.io.syncDir(this.paths.root);
-  }
+  // ================================================================ life cycle
 
   /**
    * Clean shutdown (Java: DefaultMessageStore#shutdown): refuses new puts, writes and fsyncs everything, writes the
@@ -661,8 +357,7 @@ export class MessageStore {
   async shutdown(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
-    for (const t of this.timers) clearTimeout(t);
-    this.timers = [];
+    this.services.stop();
     await this.commitLog.whenWritten();
     await this.commitLog.flushWritten();
     try {
@@ -676,12 +371,11 @@ export class MessageStore {
     });
     const clean = this.fatal === undefined && this.dispatchBehindBytes() === 0 && this.commitLog.flushedOffset >= this.commitLog.writtenOffset;
     await this.commitLog.close();
-    for (const cq of this.allConsumeQueues()) await cq.close();
+    for (const cq of this.queues.all()) await cq.close();
     await this.index.close();
     await this.checkpoint.close();
     if (clean) {
-      await this.io.unlink(this.paths.abort);
-      await this.io.syncDir(this.paths.root);
+      await removeAbortFile(this.io, this.paths);
     } else {
       this.logger.warn({ reason: this.fatal }, 'the store may be inconsistent: shutting down abnormally, keeping the abort file');
     }
@@ -693,27 +387,8 @@ export class MessageStore {
    * leave them. For tests that simulate crashes in-process.
    */
   closeAbruptly(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers = [];
+    this.services.stop();
     this.commitLog.halt();
     this.state = 'stopped';
   }
-}
-
-/** Java: TopicValidator#isSystemTopic (the prefixes and names the store must never clean). */
-export function isSystemTopic(topic: string): boolean {
-  return (
-    topic.startsWith('rmq_sys_') ||
-    topic === 'SCHEDULE_TOPIC_XXXX' ||
-    topic === 'RMQ_SYS_TRANS_HALF_TOPIC' ||
-    topic === 'RMQ_SYS_TRANS_OP_HALF_TOPIC' ||
-    topic === 'TBW102' ||
-    topic === 'BenchmarkTest' ||
-    topic === 'OFFSET_MOVED_EVENT' ||
-    topic === 'SELF_TEST_TOPIC' ||
-    topic === 'TRANS_CHECK_MAX_TIME_TOPIC' ||
-    topic === 'RMQ_SYS_TRACE_TOPIC' ||
-    topic === 'rmq_sys_REVIVE_LOG_' ||
-    topic.startsWith('%SYS%')
-  );
 }

@@ -1,24 +1,44 @@
-import { CQ_STORE_UNIT_SIZE, readCqPhy, readCqSize, readCqTagsCode } from './consume-queue';
+import type { CommitLog } from './commit-log';
+import type { StoreConfig } from './config';
+import { CQ_STORE_UNIT_SIZE, readCqPhy, readCqSize, readCqTagsCode, type ConsumeQueue } from './consume-queue';
+import type { IndexService } from './index-service';
 import { looksLikeRecordAt } from './record';
 import { GetMessageStatus, type BoundaryType } from './status';
 import type { GetMessageResult, MessageFilter, QueryMessageResult } from './types';
-import type { MessageStore } from './message-store';
 
 /**
  * The read side of the store: pulls, lookups by offset, queries by key and searches by time, with Java's rules
  * (Java: DefaultMessageStore#getMessage, #queryMessage, ConsumeQueue#getOffsetInQueueByTime).
+ *
+ * Contract. Owns: Java's pull rules (statuses, nextBeginOffset, transfer limits, filters), key queries and time
+ *   searches. May call: the consume queues (units), the commit log (records), the index (offsets), through the
+ *   narrow ReadSource the store implements; it only counts in `counters`, it never writes.
+ * Invariants: every returned record was checked (TOTALSIZE, magic, PHYSICALOFFSET); a pull never returns more
+ *   than maxMsgNums records nor (beyond its first record) more than the transfer limits; results of a time
+ *   search are clamped to [minOffset, maxOffset] of the queue.
  */
+
+/** What the read side needs of the store (MessageStore implements it). */
+export interface ReadSource {
+  readonly config: StoreConfig;
+  readonly commitLog: CommitLog;
+  readonly index: IndexService;
+  /** Java's "in memory" estimate: accessMessageInMemoryMaxRatio of RAM, in bytes. */
+  readonly memoryInMemBytes: number;
+  readonly counters: { getMessageTimesTotalFound: number; getMessageTimesTotalMiss: number; getMessageTransferredMsgCount: number };
+  findConsumeQueue(topic: string, queueId: number): ConsumeQueue | undefined;
+}
 
 /** Java: DefaultMessageStore.MAX_PULL_MSG_SIZE. */
 export const MAX_PULL_MSG_SIZE = 128 * 1024 * 1024;
 
 /** Java: DefaultMessageStore#nextOffsetCorrection: a slave keeps the requested offset unless offsetCheckInSlave. */
-function nextOffsetCorrection(store: MessageStore, oldOffset: number, newOffset: number): number {
+function nextOffsetCorrection(store: ReadSource, oldOffset: number, newOffset: number): number {
   return store.config.brokerRole !== 'SLAVE' || store.config.offsetCheckInSlave ? newOffset : oldOffset;
 }
 
 /** Java: DefaultMessageStore#isTheBatchFull. */
-function isTheBatchFull(store: MessageStore, sizePy: number, maxMsgNums: number, maxMsgSize: number, bufferTotal: number, messageTotal: number, isInMem: boolean): boolean {
+function isTheBatchFull(store: ReadSource, sizePy: number, maxMsgNums: number, maxMsgSize: number, bufferTotal: number, messageTotal: number, isInMem: boolean): boolean {
   if (bufferTotal === 0 || messageTotal === 0) return false;
   if (messageTotal + 1 > maxMsgNums) return true;
   if (bufferTotal + sizePy > maxMsgSize) return true;
@@ -52,7 +72,7 @@ function emptyResult(status: GetMessageStatus, nextBeginOffset: number, minOffse
  * cache or coalesced reads), then the optional commit log filter runs.
  */
 export async function getMessage(
-  store: MessageStore,
+  store: ReadSource,
   topic: string,
   queueId: number,
   offset: number,
@@ -154,7 +174,7 @@ export async function getMessage(
 }
 
 /** Java: #lookMessageByOffset(offset[, size]): the record at a commit log offset, checked, or undefined. */
-export async function lookMessageByOffset(store: MessageStore, phy: number, size?: number): Promise<Buffer | undefined> {
+export async function lookMessageByOffset(store: ReadSource, phy: number, size?: number): Promise<Buffer | undefined> {
   let n = size;
   if (n === undefined) {
     const head = await store.commitLog.read(phy, 8);
@@ -174,7 +194,7 @@ function storeTimestampOf(rec: Buffer): number {
 }
 
 /** Java: DefaultMessageStore#queryMessage (up to three rounds through the index, newest first). */
-export async function queryMessage(store: MessageStore, topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryMessageResult> {
+export async function queryMessage(store: ReadSource, topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryMessageResult> {
   const result: QueryMessageResult = { messages: [], bufferTotalSize: 0, indexLastUpdateTimestamp: 0, indexLastUpdatePhyoffset: 0 };
   let lastQueryMsgTime = end;
   for (let round = 0; round < 3; round++) {
@@ -201,7 +221,7 @@ export async function queryMessage(store: MessageStore, topic: string, key: stri
  * stored at or after `timestamp` (max when none); UPPER: the last offset stored at or before it. Units whose
  * record has been deleted count as older than any time.
  */
-export async function offsetInQueueByTime(store: MessageStore, topic: string, queueId: number, timestamp: number, boundary: BoundaryType): Promise<number> {
+export async function offsetInQueueByTime(store: ReadSource, topic: string, queueId: number, timestamp: number, boundary: BoundaryType): Promise<number> {
   const cq = store.findConsumeQueue(topic, queueId);
   if (cq === undefined) return 0;
   const min = cq.minOffsetInQueue;
@@ -235,4 +255,31 @@ export async function offsetInQueueByTime(store: MessageStore, topic: string, qu
     result = lo < min ? 0 : lo;
   }
   return Math.min(Math.max(result, min), max);
+}
+
+/** Java: #getCommitLogOffsetInQueue: commit log offset of a queue offset, or 0. */
+export async function commitLogOffsetInQueue(store: ReadSource, topic: string, queueId: number, queueOffset: number): Promise<number> {
+  const u = await store.findConsumeQueue(topic, queueId)?.unitAt(queueOffset);
+  return u?.phy ?? 0;
+}
+
+/** Java: #getMessageStoreTimeStamp: store time of a queue offset, or -1. */
+export async function messageStoreTimeStamp(store: ReadSource, topic: string, queueId: number, queueOffset: number): Promise<number> {
+  const u = await store.findConsumeQueue(topic, queueId)?.unitAt(queueOffset);
+  if (u === undefined) return -1;
+  return store.commitLog.pickupStoreTimestamp(u.phy, u.size);
+}
+
+/** Java: #getEarliestMessageTime(topic, queueId): store time of the queue's first message, or -1. */
+export async function earliestMessageTime(store: ReadSource, topic: string, queueId: number): Promise<number> {
+  const cq = store.findConsumeQueue(topic, queueId);
+  if (cq === undefined) return -1;
+  return messageStoreTimeStamp(store, topic, queueId, cq.minOffsetInQueue);
+}
+
+/** Java: #getEarliestMessageTime(): store time of the first record in the commit log, or -1. */
+export async function earliestMessageTimeOfStore(store: ReadSource): Promise<number> {
+  const min = store.commitLog.minOffset;
+  if (min < 0) return -1;
+  return store.commitLog.pickupStoreTimestamp(min, 96);
 }

@@ -1,8 +1,14 @@
-import * as path from 'node:path';
-import { newRecordScan, peekQueueOffset, scanRecord } from '../../protocol/message';
+import type { Logger } from '../common';
+import { newRecordScan, peekQueueOffset, scanRecord, type DelayLevelTable } from '../../protocol/message';
+import type { StoreCheckpoint } from './checkpoint';
+import type { CommitLog } from './commit-log';
+import type { StoreConfig, StorePaths } from './config';
 import { CQ_BLANK_SIZE, type ConsumeQueue, type CqUnit } from './consume-queue';
+import type { Dispatcher } from './dispatcher';
+import type { IndexService } from './index-service';
+import type { StoreIO } from './io';
 import type { Segment } from './mapped-file';
-import type { MessageStore } from './message-store';
+import type { ConsumeQueueTable } from './queue-table';
 import { looksLikeRecordAt } from './record';
 
 /**
@@ -20,27 +26,48 @@ import { looksLikeRecordAt } from './record';
  *     dispatched again (consume queue + index); the log ends at the first invalid record, where it is truncated
  *     (later files deleted, stale bytes zeroed).
  *  6. Queue offsets come from the consume queues; min offsets are corrected against the commit log; everything is
- *     fsynced and the checkpoint written, so a crash right after opening replays little.
+ *     fsynced and the checkpoint written, so a crash right after opening replays little. *
+ * Contract. Owns: the order of the steps above and the choice of the replay point. May call: the commit log
+ *   (load, scan, truncate), the consume queue table and its queues (load, cut, offsets), the index and the
+ *   checkpoint (load), the dispatcher (replayed records), through the narrow RecoveryTarget the store implements.
+ * Invariants: runs once, before the store accepts puts; afterwards no consume queue unit points past the end of
+ *   the valid log, queue offsets continue at each queue's max offset, and a second recovery changes nothing.
  */
-export async function recover(store: MessageStore): Promise<void> {
+
+/** What recovery needs of the store (MessageStore implements it). */
+export interface RecoveryTarget {
+  readonly io: StoreIO;
+  readonly paths: StorePaths;
+  readonly config: StoreConfig;
+  readonly logger: Logger;
+  readonly delays: DelayLevelTable;
+  readonly commitLog: CommitLog;
+  readonly checkpoint: StoreCheckpoint;
+  readonly index: IndexService;
+  readonly queues: ConsumeQueueTable;
+  readonly dispatcher: Dispatcher;
+  lastStoreTimestamp: number;
+  flushLogics(thorough: boolean): Promise<void>;
+}
+
+export async function recover(store: RecoveryTarget): Promise<void> {
   const { io, paths, config, commitLog, checkpoint, logger } = store;
   const began = Date.now();
   const lastExitOK = (await io.stat(paths.abort)) === undefined;
   await checkpoint.load();
   await commitLog.load();
-  await loadConsumeQueues(store);
+  await store.queues.load();
   await store.index.load(lastExitOK, checkpoint.indexMsgTimestamp);
 
   const segs = commitLog.files.segments;
   let lastTimestamp = 0;
   if (segs.length === 0) {
     // Java: "The commitlog files are deleted, and delete the consume queue files".
-    for (const cq of [...store.allConsumeQueues()]) await cq.destroy();
-    store.consumeQueues.clear();
+    await store.queues.destroyAll();
     commitLog.resetTo(0);
   } else {
     let dispatchFrom = -1;
-    for (const cq of store.allConsumeQueues()) dispatchFrom = Math.max(dispatchFrom, cq.maxPhysicOffset);
+    for (const cq of store.queues.all()) dispatchFrom = Math.max(dispatchFrom, cq.maxPhysicOffset);
     const matched = async (seg: Segment, normal: boolean): Promise<boolean> => {
       const r = await commitLog.firstRecord(seg, store.delays, config.checkCRCOnRecover);
       if (r.kind !== 'message' || r.request.storeTimestamp === 0) return false;
@@ -59,14 +86,14 @@ export async function recover(store: MessageStore): Promise<void> {
     // doDispatch), so a deleted topic's old records stay deleted. After a crash everything from the replay point is.
     const dispatchThreshold = lastExitOK ? Math.max(replayFrom, dispatchFrom) : replayFrom;
     logger.info({ lastExitOK, replayFrom, dispatchThreshold, files: segs.length }, 'recovering the commit log');
-    if (!lastExitOK) for (const cq of store.allConsumeQueues()) await cq.cutForReplay(replayFrom, (u) => verifyUnit(store, cq, u));
+    if (!lastExitOK) for (const cq of store.queues.all()) await cq.cutForReplay(replayFrom, (u) => verifyUnit(commitLog, cq, u));
     const end = await commitLog.scan(idx, config.checkCRCOnRecover, store.delays, (req) => {
-      if (req.physicalOffset >= dispatchThreshold) store.dispatch(req, true);
+      if (req.physicalOffset >= dispatchThreshold) store.dispatcher.dispatch(req, true);
       if (req.storeTimestamp > lastTimestamp) lastTimestamp = req.storeTimestamp;
     });
     await commitLog.truncate(end);
     // Units kept by verification may point past a truncation in the middle of the log (Java: truncateDirtyLogicFiles).
-    for (const cq of store.allConsumeQueues()) if (cq.maxPhysicOffset > end) await cq.cutForReplay(end, async () => true);
+    for (const cq of store.queues.all()) if (cq.maxPhysicOffset > end) await cq.cutForReplay(end, async () => true);
     // What was replayed is durable from now on.
     for (const seg of commitLog.files.segments) {
       if (seg.from + commitLog.fileSize <= replayFrom || seg.from > end) continue;
@@ -78,42 +105,21 @@ export async function recover(store: MessageStore): Promise<void> {
   }
 
   // Java: DefaultMessageStore#recoverTopicQueueTable.
-  const minPhy = commitLog.minOffset;
-  for (const cq of store.allConsumeQueues()) {
-    let m = store.queueOffsets.get(cq.topic);
-    if (m === undefined) {
-      m = new Map();
-      store.queueOffsets.set(cq.topic, m);
-    }
-    m.set(cq.queueId, cq.maxOffsetInQueue);
-    if (minPhy >= 0) await cq.correctMinOffset(minPhy);
-  }
-  store.dispatchedOffset = commitLog.writtenOffset;
+  await store.queues.recoverOffsets(commitLog.minOffset);
+  store.dispatcher.dispatchedOffset = commitLog.writtenOffset;
   store.lastStoreTimestamp = Math.max(lastTimestamp, checkpoint.physicMsgTimestamp);
   await store.flushLogics(true);
   logger.info({ lastExitOK, minOffset: commitLog.minOffset, maxOffset: commitLog.maxOffset, ms: Date.now() - began }, 'store recovered');
 }
 
-async function loadConsumeQueues(store: MessageStore): Promise<void> {
-  for (const t of await store.io.list(store.paths.consumeQueue)) {
-    if (!t.isDirectory) continue;
-    for (const q of await store.io.list(path.join(store.paths.consumeQueue, t.name))) {
-      if (!q.isDirectory || !/^-?\d+$/.test(q.name)) continue;
-      const queueId = Number(q.name);
-      if (!Number.isSafeInteger(queueId) || queueId < -2147483648 || queueId > 2147483647) continue;
-      await store.findOrCreateConsumeQueue(t.name, queueId).load();
-    }
-  }
-}
-
 const verifyScan = newRecordScan();
 
 /** True when the unit points at a record of this queue with this queue offset (or cannot be checked any more). */
-async function verifyUnit(store: MessageStore, cq: ConsumeQueue, u: CqUnit): Promise<boolean> {
+async function verifyUnit(commitLog: CommitLog, cq: ConsumeQueue, u: CqUnit): Promise<boolean> {
   if (u.size === CQ_BLANK_SIZE && u.phy === 0) return true;
-  if (u.phy < store.commitLog.minOffset) return true;
-  if (u.size <= 0 || u.size > store.commitLog.fileSize) return false;
-  const buf = await store.commitLog.files.read(u.phy, u.size);
+  if (u.phy < commitLog.minOffset) return true;
+  if (u.size <= 0 || u.size > commitLog.fileSize) return false;
+  const buf = await commitLog.files.read(u.phy, u.size);
   if (buf === undefined || buf.length !== u.size || !looksLikeRecordAt(buf, 0, u.size, u.phy)) return false;
   try {
     scanRecord(buf, 0, buf.length, verifyScan);

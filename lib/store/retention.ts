@@ -1,6 +1,9 @@
-import { diskSpaceCleanForciblyLevel, diskSpaceWarningLevel, isItTimeToDo } from './config';
-import { diskUsedRatio } from './io';
-import type { MessageStore } from './message-store';
+import type { Logger } from '../common';
+import type { CommitLog } from './commit-log';
+import { diskSpaceCleanForciblyLevel, diskSpaceWarningLevel, isItTimeToDo, type StoreConfig, type StorePaths } from './config';
+import type { IndexService } from './index-service';
+import { diskUsedRatio, type StoreIO } from './io';
+import type { ConsumeQueueTable } from './queue-table';
 
 /**
  * Retention and disk-full handling, as Java's CleanCommitLogService and CleanConsumeQueueService:
@@ -11,17 +14,40 @@ import type { MessageStore } from './message-store';
  *    queue's min offset corrected; index files entirely below it too;
  *  - above diskSpaceWarningLevelRatio the store is marked disk-full and refuses puts (SERVICE_NOT_AVAILABLE)
  *    until usage drops again; reads go on. A write that hits ENOSPC sets the same state.
+ *
+ * Contract. Owns: the deletion decisions (time, space, manual) and the disk-full state's transitions from disk
+ *   measurements. May call: the StoreIO (disk space), the commit log, the consume queues and the index (their
+ *   deleteExpired* operations), through the narrow RetentionTarget the store implements. The store serializes
+ *   runs with its other maintenance.
+ * Invariants: the last commit log file is never deleted; consume queue and index files are only deleted below
+ *   the commit log's first offset; disk-full is set above diskSpaceWarningLevelRatio and cleared below it.
  */
 
 /** Java: CleanCommitLogService.MAX_MANUAL_DELETE_FILE_TIMES. */
 export const MAX_MANUAL_DELETE_FILE_TIMES = 20;
+
+/** What retention needs of the store (MessageStore implements it). */
+export interface RetentionTarget {
+  readonly config: StoreConfig;
+  readonly io: StoreIO;
+  readonly paths: StorePaths;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly commitLog: CommitLog;
+  readonly index: IndexService;
+  readonly queues: ConsumeQueueTable;
+  readonly retention: RetentionState;
+  diskFull: boolean;
+  commitLogDiskRatio: number;
+  consumeQueueDiskRatio: number;
+}
 
 export interface RetentionState {
   lastPhysicalMinOffset: number;
   manualDeleteFileSeveralTimes: number;
 }
 
-async function ratioOf(store: MessageStore, dir: string): Promise<number> {
+async function ratioOf(store: RetentionTarget, dir: string): Promise<number> {
   try {
     return diskUsedRatio(await store.io.diskSpace(dir));
   } catch {
@@ -29,14 +55,14 @@ async function ratioOf(store: MessageStore, dir: string): Promise<number> {
   }
 }
 
-function markDiskFull(store: MessageStore, full: boolean, what: string, ratio: number): void {
+function markDiskFull(store: RetentionTarget, full: boolean, what: string, ratio: number): void {
   if (full && !store.diskFull) store.logger.error({ ratio, what }, 'disk maybe full soon: puts are refused');
   if (!full && store.diskFull) store.logger.info({ ratio, what }, 'disk space OK again: puts accepted');
   store.diskFull = full;
 }
 
 /** Java: CleanCommitLogService#isSpaceToDelete. Returns whether to delete, and whether to delete unexpired files too. */
-export async function isSpaceToDelete(store: MessageStore): Promise<{ delete: boolean; cleanImmediately: boolean }> {
+export async function isSpaceToDelete(store: RetentionTarget): Promise<{ delete: boolean; cleanImmediately: boolean }> {
   const c = store.config;
   const warning = diskSpaceWarningLevel(c);
   const forcibly = diskSpaceCleanForciblyLevel(c);
@@ -65,12 +91,12 @@ export async function isSpaceToDelete(store: MessageStore): Promise<{ delete: bo
 }
 
 /** Measures usage and updates the disk-full state only (Java: CleanCommitLogService#isSpaceFull). */
-export async function checkDiskSpace(store: MessageStore): Promise<void> {
+export async function checkDiskSpace(store: RetentionTarget): Promise<void> {
   await isSpaceToDelete(store);
 }
 
 /** One run of both clean services. */
-export async function runRetention(store: MessageStore): Promise<void> {
+export async function runRetention(store: RetentionTarget): Promise<void> {
   const c = store.config;
   const st = store.retention;
   // ---- Java: CleanCommitLogService#deleteExpiredFiles
@@ -88,7 +114,7 @@ export async function runRetention(store: MessageStore): Promise<void> {
   const minOffset = store.commitLog.minOffset;
   if (minOffset > st.lastPhysicalMinOffset) {
     st.lastPhysicalMinOffset = minOffset;
-    for (const cq of [...store.allConsumeQueues()]) {
+    for (const cq of [...store.queues.all()]) {
       const n = await cq.deleteExpiredFiles(minOffset);
       if (n > 0 && c.deleteConsumeQueueFilesInterval > 0) await new Promise((r) => setTimeout(r, c.deleteConsumeQueueFilesInterval).unref());
     }

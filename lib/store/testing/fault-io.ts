@@ -1,8 +1,16 @@
 import * as path from 'node:path';
 import { ioError, type DirEntry, type DiskSpace, type FileHandle, type FileStat, type StoreIO } from '../io';
+import { MemFile, MemHandle, applyCrash, seededRandom, truncateImage, writeInto, type CrashMode, type Disk } from './mem-disk';
+
+export { seededRandom, type CrashMode } from './mem-disk';
 
 /**
  * An in-memory StoreIO that models the page cache and the disk separately, for crash and fault tests.
+ *
+ * Contract. Owns: the StoreIO operations over a mem-disk.ts Disk, the "process" life cycle (freeze, crash, dead
+ *   instances hang) and the fault injection (failNext, short writes, capacity). May call: ../io (ioError, types)
+ *   and ./mem-disk (images, crash models). Invariants: a dead or frozen instance never completes an operation;
+ *   every mutating operation counts one step (opCount); a handle from an earlier "process" is stale.
  *
  *  - Every file has a "current" image (what reads see: the page cache) and a "durable" image (what survives a
  *    machine crash). write() changes the current image and queues the write; sync() makes the file's queued
@@ -21,8 +29,6 @@ import { ioError, type DirEntry, type DiskSpace, type FileHandle, type FileStat,
  * Files are sparse: only the written extent is kept in memory.
  */
 
-export type CrashMode = 'kill' | 'drop' | 'torn';
-
 export interface FaultSpec {
   op: 'write' | 'sync' | 'open' | 'truncate' | 'read' | 'unlink' | 'rename' | 'syncDir';
   code: string;
@@ -34,81 +40,10 @@ export interface FaultSpec {
   skip?: number;
 }
 
-interface Image {
-  data: Buffer;
-  extent: number;
-}
-
-interface PendingWrite {
-  pos: number;
-  bytes: Buffer;
-}
-
-class MemFile {
-  cur: Image = { data: Buffer.alloc(0), extent: 0 };
-  durable: Image = { data: Buffer.alloc(0), extent: 0 };
-  size = 0;
-  pending: PendingWrite[] = [];
-  mtimeMs: number;
-  constructor(now: number) {
-    this.mtimeMs = now;
-  }
-}
-
-function writeInto(img: Image, pos: number, bytes: Buffer): void {
-  const end = pos + bytes.length;
-  if (end > img.data.length) {
-    const grown = Buffer.alloc(Math.max(end, img.data.length * 2, 4096));
-    img.data.copy(grown, 0, 0, img.extent);
-    img.data = grown;
-  }
-  bytes.copy(img.data, pos);
-  if (end > img.extent) img.extent = end;
-}
-
-function cloneImage(img: Image): Image {
-  const data = Buffer.alloc(Math.max(img.extent, 16));
-  img.data.copy(data, 0, 0, img.extent);
-  return { data, extent: img.extent };
-}
-
-function truncateImage(img: Image, size: number): void {
-  if (size < img.extent) {
-    img.data.fill(0, size, img.extent);
-    img.extent = size;
-  }
-}
-
-class MemHandle implements FileHandle {
-  constructor(
-    readonly path: string,
-    readonly generation: number,
-  ) {}
-}
-
-/** A small seeded PRNG (mulberry32) so that fault runs are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface FaultIOOptions {
   seed?: number;
   now?: () => number;
   capacityBytes?: number;
-}
-
-interface Disk {
-  files: Map<string, MemFile>;
-  dirs: Set<string>;
-  random: () => number;
-  now: () => number;
 }
 
 export class FaultIO implements StoreIO {
@@ -163,27 +98,7 @@ export class FaultIO implements StoreIO {
    * operations hang) and returns a new instance over the same disk for the next "process".
    */
   crash(mode: CrashMode): FaultIO {
-    for (const f of this.files.values()) {
-      if (mode === 'kill') {
-        f.durable = cloneImage(f.cur);
-      } else if (mode === 'drop') {
-        f.cur = cloneImage(f.durable);
-      } else {
-        const keep = Math.floor(this.random() * (f.pending.length + 1));
-        const img = cloneImage(f.durable);
-        for (let i = 0; i < keep && i < f.pending.length; i++) writeInto(img, f.pending[i]!.pos, f.pending[i]!.bytes);
-        if (keep < f.pending.length) {
-          const w = f.pending[keep]!;
-          const cut = Math.floor(this.random() * w.bytes.length);
-          if (cut > 0) writeInto(img, w.pos, w.bytes.subarray(0, cut));
-        }
-        f.durable = img;
-        f.cur = cloneImage(img);
-      }
-      truncateImage(f.cur, f.size);
-      truncateImage(f.durable, f.size);
-      f.pending = [];
-    }
+    applyCrash(this.files.values(), mode, this.random);
     this.generation++;
     this.dead = true;
     const next = new FaultIO({ capacityBytes: this.capacityBytes }, this.disk);

@@ -1,0 +1,158 @@
+import {
+  type DelayLevelTable,
+  MSG_BODY_CRC_OFFSET,
+  crc32,
+  patchPhysicalOffset,
+  patchQueueOffset,
+  patchStoreTimestamp,
+  scanRecord,
+  type RecordScan,
+} from '../../protocol/message';
+import type { CommitLog } from './commit-log';
+import type { AppendEntry, PutWaiter } from './commit-log-state';
+import type { StoreConfig } from './config';
+import type { ConsumeQueueTable } from './queue-table';
+import { dispatchRequestOf, isNotQueued, topicIsValid, type DispatchRequest } from './record';
+import { PutMessageStatus } from './status';
+import type { PutMessageResult, PutOptions } from './types';
+
+/**
+ * The put path up to the commit log (Java: DefaultMessageStore#asyncPutMessage(s), CommitLog#asyncPutMessage's
+ * checks, MessageExtEncoder's size limits).
+ *
+ * Contract. Owns: whether a put is accepted (store state, validation of the records), the assignment of store
+ *   timestamp, physical and queue offsets, patching them into the records, and the shape of every put answer.
+ *   May call: protocol/message (scan, CRC, patch), ./record (dispatch requests), the commit log's reserve/queue,
+ *   the queue table's nextQueueOffset, through the narrow PutTarget the store implements.
+ * Invariants: nothing is assigned before every record of the call is validated; a put's records are contiguous
+ *   in one commit log file and share one store timestamp; store timestamps never go backwards; every put is
+ *   answered exactly once, with offsets only when its records were appended.
+ */
+
+/** Java: MessageExtEncoder: a record may exceed maxMessageSize (the body limit) by this much. */
+const RECORD_OVERHEAD_BYTES_MAX = 64 * 1024;
+const TOPIC_BYTES_MAX = 255;
+
+/** What the put path needs of the store (MessageStore implements it). */
+export interface PutTarget {
+  readonly config: StoreConfig;
+  readonly now: () => number;
+  readonly delays: DelayLevelTable;
+  readonly commitLog: CommitLog;
+  readonly queues: ConsumeQueueTable;
+  readonly counters: { putMessageTimesTotal: number; putMessageSizeTotal: number; putMessageFailedTimes: number };
+  readonly state: 'recovering' | 'running' | 'stopping' | 'stopped';
+  readonly fatal: string | undefined;
+  readonly diskFull: boolean;
+  readonly commitLogDiskRatio: number;
+  lastStoreTimestamp: number;
+}
+
+/** Appends records contiguously (see MessageStore#putMessages); `scan` is scratch space. */
+export function putMessages(t: PutTarget, scan: RecordScan, records: readonly Buffer[], options: PutOptions): Promise<PutMessageResult> {
+  const refused = checkWritable(t);
+  if (refused !== undefined) return Promise.resolve(refuse(t, refused.status, refused.remark, records.length));
+  if (records.length === 0) return Promise.resolve(refuse(t, PutMessageStatus.MESSAGE_ILLEGAL, 'no records', 0));
+  if (t.commitLog.pendingBytes > t.config.putPendingBytesMax) {
+    return Promise.resolve(refuse(t, PutMessageStatus.OS_PAGE_CACHE_BUSY, `[PC_SYNCHRONIZED]broker busy: putPendingBytesMax ${t.config.putPendingBytesMax} reached`, records.length));
+  }
+  // Validate everything before assigning anything. Store times are monotonic (see README).
+  const storeTimestamp = Math.max(t.now(), t.lastStoreTimestamp);
+  const requests: DispatchRequest[] = [];
+  let total = 0;
+  for (const rec of records) {
+    const bad = validate(t.config, scan, rec);
+    if (bad !== undefined) return Promise.resolve(refuse(t, PutMessageStatus.MESSAGE_ILLEGAL, bad, records.length));
+    requests.push(dispatchRequestOf(rec, 0, scan, t.delays, storeTimestamp));
+    total += rec.length;
+  }
+  if (total + 8 > t.config.mappedFileSizeCommitLog) {
+    return Promise.resolve(refuse(t, PutMessageStatus.MESSAGE_ILLEGAL, `${total} bytes do not fit in a commit log file of ${t.config.mappedFileSizeCommitLog}`, records.length));
+  }
+  // Assign physical and queue offsets, patch them in place, queue the bytes.
+  t.lastStoreTimestamp = storeTimestamp;
+  let phy = t.commitLog.reserve(total);
+  const physicalOffsets: number[] = [];
+  const queueOffsets: number[] = [];
+  const entries: AppendEntry[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const rec = records[i]!;
+    const req = requests[i]!;
+    const qoff = isNotQueued(req.sysFlag) ? 0 : t.queues.nextQueueOffset(req.topic, req.queueId);
+    patchQueueOffset(rec, 0, qoff);
+    patchPhysicalOffset(rec, 0, phy);
+    patchStoreTimestamp(rec, 0, storeTimestamp);
+    req.queueOffset = qoff;
+    req.physicalOffset = phy;
+    physicalOffsets.push(phy);
+    queueOffsets.push(qoff);
+    entries.push({ phy, buf: rec, end: phy + rec.length, request: req, waiter: undefined });
+    phy += rec.length;
+  }
+  t.counters.putMessageTimesTotal += records.length;
+  t.counters.putMessageSizeTotal += total;
+  const sync = t.config.flushDiskType === 'SYNC_FLUSH' && options.waitStoreMsgOK !== false;
+  return new Promise<PutMessageResult>((resolve) => {
+    const waiter: PutWaiter = {
+      sync,
+      end: phy,
+      deadline: t.now() + t.config.syncFlushTimeout,
+      resolve: (status) => {
+        const appended = status === PutMessageStatus.PUT_OK || status === PutMessageStatus.FLUSH_DISK_TIMEOUT;
+        if (!appended) t.counters.putMessageFailedTimes += records.length;
+        resolve({
+          status,
+          wroteOffset: appended ? physicalOffsets[0]! : -1,
+          wroteBytes: appended ? total : 0,
+          storeTimestamp,
+          queueOffset: appended ? queueOffsets[0]! : -1,
+          msgNum: appended ? records.length : 0,
+          physicalOffsets: appended ? physicalOffsets : [],
+          queueOffsets: appended ? queueOffsets : [],
+          ...(appended ? {} : { remark: refusalRemark(t, status) }),
+        });
+      },
+    };
+    entries[entries.length - 1]!.waiter = waiter;
+    for (const e of entries) t.commitLog.queue(e);
+  });
+}
+
+/** Checks a record the broker hands in; leaves its scan in `s`. Returns a reason when refused. */
+function validate(config: StoreConfig, s: RecordScan, rec: Buffer): string | undefined {
+  try {
+    scanRecord(rec, 0, rec.length, s);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (s.totalSize !== rec.length) return `the buffer holds ${rec.length} bytes but TOTALSIZE is ${s.totalSize}`;
+  if (s.bodyLength > config.maxMessageSize) return `message body size exceeded: ${s.bodyLength} > maxMessageSize ${config.maxMessageSize}`;
+  if (s.totalSize > config.maxMessageSize + RECORD_OVERHEAD_BYTES_MAX) return `message size exceeded: ${s.totalSize} bytes`;
+  if (s.topicLength === 0 || s.topicLength > TOPIC_BYTES_MAX) return `topic length ${s.topicLength} is not 1..${TOPIC_BYTES_MAX}`;
+  if (!topicIsValid(rec, s)) return `topic "${rec.toString('utf8', s.topicPos, s.topicPos + s.topicLength)}" has characters outside [%|a-zA-Z0-9_-]`;
+  if (rec.readInt32BE(12) < 0) return `negative queue id ${rec.readInt32BE(12)}`;
+  const crc = s.bodyLength > 0 ? crc32(rec.subarray(s.bodyPos, s.bodyPos + s.bodyLength)) & 0x7fffffff : 0;
+  if (s.bodyLength > 0 && crc !== rec.readInt32BE(MSG_BODY_CRC_OFFSET)) return `BODYCRC ${rec.readInt32BE(MSG_BODY_CRC_OFFSET)} does not match the body (${crc})`;
+  return undefined;
+}
+
+function checkWritable(t: PutTarget): { status: PutMessageStatus; remark: string } | undefined {
+  if (t.state !== 'running') return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'message store has shut down' };
+  if (t.fatal !== undefined) return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: `message store is not writable: ${t.fatal}` };
+  if (t.diskFull) return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: refusalRemark(t, PutMessageStatus.SERVICE_NOT_AVAILABLE) };
+  return undefined;
+}
+
+function refusalRemark(t: PutTarget, status: PutMessageStatus): string {
+  if (status === PutMessageStatus.SERVICE_NOT_AVAILABLE) {
+    const ratio = t.commitLogDiskRatio >= 0 ? ` [${Math.round(t.commitLogDiskRatio * 100)}% used]` : '';
+    return t.diskFull ? `the broker's disk is full${ratio}` : t.fatal ?? 'message store is not available';
+  }
+  if (status === PutMessageStatus.FLUSH_DISK_TIMEOUT) return `not flushed within syncFlushTimeout ${t.config.syncFlushTimeout} ms`;
+  return status;
+}
+
+function refuse(t: PutTarget, status: PutMessageStatus, remark: string, n: number): PutMessageResult {
+  t.counters.putMessageFailedTimes += n;
+  return { status, wroteOffset: -1, wroteBytes: 0, storeTimestamp: 0, queueOffset: -1, msgNum: 0, physicalOffsets: [], queueOffsets: [], remark };
+}

@@ -1,0 +1,131 @@
+import type { Logger } from '../common';
+import type { StoreCheckpoint } from './checkpoint';
+import type { CommitLog } from './commit-log';
+import type { StoreConfig } from './config';
+import type { Dispatcher } from './dispatcher';
+import type { IndexService } from './index-service';
+import type { ConsumeQueueTable } from './queue-table';
+
+/**
+ * The store's background services and their serialization (Java: FlushRealTimeService's timer,
+ * FlushConsumeQueueService, the cleanFilesPeriodically / CleanConsumeQueueService schedule).
+ *
+ * Contract. Owns: the store's timers, the maintenance chain (flushes of consume queues, index and checkpoint,
+ *   retention and topic deletion run one after the other, never concurrently) and the logics flush. May call:
+ *   the commit log's flushIfDirty, the consume queues' and the index's write/flush, the checkpoint, and the
+ *   retention / disk check the store hands in. Never puts or reads messages.
+ * Invariants: a maintenance task starts only after every earlier one settled (even if it failed); the timer
+ *   skips a tick while a logics flush runs; the checkpoint's logics time only advances when every consume queue
+ *   is durable up to it; every timer is unref'd and cleared by stop().
+ */
+
+export interface StoreServicesParts {
+  config: StoreConfig;
+  now: () => number;
+  logger: Logger;
+  commitLog: CommitLog;
+  queues: ConsumeQueueTable;
+  index: IndexService;
+  checkpoint: StoreCheckpoint;
+  dispatcher: Dispatcher;
+  /** One run of the retention services (already serialized by the caller). */
+  runRetention(): Promise<void>;
+  checkDiskSpace(): Promise<void>;
+}
+
+export class StoreServices {
+  private timers: NodeJS.Timeout[] = [];
+  private maintenance: Promise<unknown> = Promise.resolve();
+  private lastThoroughCommitLogFlush = 0;
+  private lastThoroughLogicsFlush = 0;
+  private logicsFlushRunning = false;
+  private readonly p: StoreServicesParts;
+
+  constructor(parts: StoreServicesParts) {
+    this.p = parts;
+  }
+
+  /** Runs `fn` after every earlier maintenance task (flushes, retention, topic deletion) finished. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.maintenance.then(fn, fn);
+    this.maintenance = run.catch(() => undefined);
+    return run;
+  }
+
+  private every(ms: number, fn: () => void, initialMs = ms): void {
+    const first = setTimeout(() => {
+      fn();
+      const iv = setInterval(fn, ms);
+      iv.unref();
+      this.timers.push(iv);
+    }, initialMs);
+    first.unref();
+    this.timers.push(first);
+  }
+
+  start(): void {
+    const c = this.p.config;
+    const t0 = this.p.now();
+    this.lastThoroughCommitLogFlush = t0;
+    this.lastThoroughLogicsFlush = t0;
+    if (c.flushDiskType !== 'SYNC_FLUSH') {
+      // Java: FlushRealTimeService.
+      this.every(c.flushIntervalCommitLog, () => {
+        let least = c.flushCommitLogLeastPages;
+        if (this.p.now() >= this.lastThoroughCommitLogFlush + c.flushCommitLogThoroughInterval) {
+          this.lastThoroughCommitLogFlush = this.p.now();
+          least = 0;
+        }
+        this.p.commitLog.flushIfDirty(least);
+      });
+    }
+    // Java: FlushConsumeQueueService (+ the 1 s checkpoint flush).
+    this.every(c.flushIntervalConsumeQueue, () => {
+      if (this.logicsFlushRunning) return;
+      const thorough = this.p.now() >= this.lastThoroughLogicsFlush + c.flushConsumeQueueThoroughInterval;
+      if (thorough) this.lastThoroughLogicsFlush = this.p.now();
+      void this.flushLogics(thorough).catch((err) => this.p.logger.error({ err }, 'consume queue / index flush failed'));
+    });
+    // Java: cleanFilesPeriodically + CleanConsumeQueueService (first run after 60 s).
+    this.every(c.cleanResourceInterval, () => {
+      void this.p.runRetention().catch((err) => this.p.logger.error({ err }, 'retention failed'));
+    }, Math.min(60_000, c.cleanResourceInterval * 6));
+    void this.p.checkDiskSpace();
+  }
+
+  /** Clears every timer. */
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+  }
+
+  /**
+   * Writes dispatched consume queue units and index changes; fsyncs consume queues with enough dirty pages
+   * (flushConsumeQueueLeastPages), or everything when `thorough`, then records the durable times in the
+   * checkpoint (Java: FlushConsumeQueueService#doFlush).
+   */
+  flushLogics(thorough: boolean): Promise<void> {
+    return this.exclusive(async () => {
+      this.logicsFlushRunning = true;
+      try {
+        const { config, checkpoint } = this.p;
+        const ts = this.p.dispatcher.lastDispatchedTimestamp;
+        const queues = [...this.p.queues.all()];
+        for (const cq of queues) await cq.write();
+        let indexTs = 0;
+        if (config.messageIndexEnable) indexTs = await this.p.index.flush(thorough);
+        let allDurable = true;
+        for (const cq of queues) {
+          if (!(await cq.flush(thorough ? 0 : config.flushConsumeQueueLeastPages))) allDurable = false;
+        }
+        if (thorough || allDurable) {
+          if (ts > 0 && allDurable) checkpoint.logicsMsgTimestamp = Math.max(checkpoint.logicsMsgTimestamp, ts);
+          if (indexTs > 0) checkpoint.indexMsgTimestamp = Math.max(checkpoint.indexMsgTimestamp, indexTs);
+        }
+        await checkpoint.flush();
+      } finally {
+        this.logicsFlushRunning = false;
+      }
+    });
+  }
+}
