@@ -178,7 +178,9 @@ describe('MessageStore: put', () => {
 describe('MessageStore: bounds', () => {
   it('rule consumeQueueTailUnitsMax: written units beyond it leave memory and are read from the file', async () => {
     const io = new FaultIO();
-    const { store } = await open(io, { consumeQueueTailUnitsMax: 10, mappedFileSizeConsumeQueue: 20 * 1000 });
+    // The background flush is pushed out of the way (an hour) so that only the explicit flushLogics below writes:
+    // on a loaded machine the default test interval could fire between the puts and the first assertion.
+    const { store } = await open(io, { consumeQueueTailUnitsMax: 10, mappedFileSizeConsumeQueue: 20 * 1000, flushIntervalConsumeQueue: 3_600_000 });
     for (let i = 0; i < 100; i++) await store.putMessage(makeRecord({ topic: 'Cu', body: `c${i}` }));
     const cq = store.findConsumeQueue('Cu', 0)!;
     assert.equal(cq.cachedUnits, 100, 'not written yet: all in memory');
