@@ -15,10 +15,11 @@ import { ResponseCode } from '../../protocol/codes';
 import type { Logger } from '../common';
 import { RemotingError } from './errors';
 import type { ConnectionLimits } from './limits';
-import { notSupportedRemark, SUSPENDED, type ProcessorRegistry, type ProcessorResult, type RequestContext } from './processor';
+import { notSupportedRemark, SUSPENDED, type ProcessorLookup, type ProcessorResult, type RequestContextOf } from './processor-contract';
 
 export interface ConnectionHost {
-  readonly registry: ProcessorRegistry;
+  /** The server's or client's ProcessorRegistry (typed by what we use of it, so this file need not import it). */
+  readonly registry: ProcessorLookup<Connection>;
   readonly limits: ConnectionLimits;
   readonly logger: Logger;
   /** MQVersion ordinal written on responses this side creates. */
@@ -154,7 +155,7 @@ export class Connection {
       this.respond(request, this.errorResponse(request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, notSupportedRemark(request.code)));
       return;
     }
-    const ctx: RequestContext = { connection: this, request, receivedAt: Date.now() };
+    const ctx: RequestContextOf<Connection> = { connection: this, request, receivedAt: Date.now() };
     this.inFlight++;
     if (this.inFlight >= this.host.limits.inFlightRequestsMax && !this.pausedForInFlight) {
       this.pausedForInFlight = true;

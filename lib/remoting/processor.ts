@@ -1,27 +1,23 @@
-import type { RemotingCommand } from '../../protocol/command';
 import { ResponseCode } from '../../protocol/codes';
 import type { Connection } from './connection';
+import type { ProcessorLookup, ProcessorOf, RequestContextOf } from './processor-contract';
 
 /**
  * A processor handles one request-code family. It returns the response, or SUSPENDED when it has parked the
  * request (long polling) and will answer later with `ctx.connection.respond(ctx.request, response)`. Processors
  * never return null. Errors a client can act on are responses (code + remark), not exceptions; an exception is a
- * bug and is answered with SYSTEM_ERROR.
+ * bug and is answered with SYSTEM_ERROR. The contract itself (SUSPENDED, the context) lives in
+ * processor-contract.ts, which connection.ts imports too; this file holds the registry.
  */
-export const SUSPENDED: unique symbol = Symbol('suspended');
-export type ProcessorResult = RemotingCommand | typeof SUSPENDED;
+export { SUSPENDED, notSupportedRemark } from './processor-contract';
+export type { ProcessorResult } from './processor-contract';
 
-export interface RequestContext {
-  readonly connection: Connection;
-  readonly request: RemotingCommand;
-  /** ms since epoch when the frame was decoded. */
-  readonly receivedAt: number;
-}
+export type RequestContext = RequestContextOf<Connection>;
 
-export type Processor = (ctx: RequestContext) => ProcessorResult | Promise<ProcessorResult>;
+export type Processor = ProcessorOf<Connection>;
 
 /** code -> processor, read as data; unknown codes get REQUEST_CODE_NOT_SUPPORTED. */
-export class ProcessorRegistry {
+export class ProcessorRegistry implements ProcessorLookup<Connection> {
   private readonly table = new Map<number, Processor>();
 
   register(codes: number | readonly number[], processor: Processor): this {
@@ -39,11 +35,6 @@ export class ProcessorRegistry {
   codes(): number[] {
     return [...this.table.keys()].sort((a, b) => a - b);
   }
-}
-
-/** Java: NettyRemotingAbstract#processRequestCommand — note the leading space, kept for operators' greps. */
-export function notSupportedRemark(code: number): string {
-  return ` request type ${code} not supported`;
 }
 
 export const REQUEST_CODE_NOT_SUPPORTED = ResponseCode.REQUEST_CODE_NOT_SUPPORTED;
