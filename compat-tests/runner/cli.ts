@@ -8,7 +8,8 @@
  *       suites: java-5.5.0 java-4.9.8 go benchmark (default: java-5.5.0 java-4.9.8 go)
  *       prints one line per scenario and writes <run dir>/results.json; exit 1 if a scenario failed
  *
- * Environment: COMPAT_DIR (run root, default $TMPDIR/apogee-compat).
+ * Environment: COMPAT_DIR (run root, default $TMPDIR/apogee-compat); COMPAT_JAVA_TEST (surefire -Dtest selector
+ * for the Java suites, e.g. `MessageTraceTest,PushRetryTest#defaultDelayLevel`: run only those scenarios).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -51,7 +52,10 @@ async function main(argv: string[]): Promise<number> {
     }
     const runs: SuiteRun[] = [];
     for (const s of suites.length > 0 ? suites : ['java-5.5.0', 'java-4.9.8', 'go']) {
-      if (s === 'java-5.5.0' || s === 'java-4.9.8') runs.push(await runJavaSuite(ctx, { clientVersion: s === 'java-5.5.0' ? '5.5.0' : '4.9.8', target }));
+      if (s === 'java-5.5.0' || s === 'java-4.9.8') {
+        const only = process.env['COMPAT_JAVA_TEST'];
+        runs.push(await runJavaSuite(ctx, { clientVersion: s === 'java-5.5.0' ? '5.5.0' : '4.9.8', target, ...(only !== undefined && only !== '' ? { test: only } : {}) }));
+      }
       else if (s === 'go') runs.push(await runGoSuite(ctx, { target }));
       else if (s === 'benchmark') {
         const b = await runBenchmark(ctx, { target, seconds: 15 });

@@ -23,6 +23,7 @@ export const JAVA_BROKER_SCENARIOS = [
   'push.clustering-rebalance-on-leave',
   'push.retry-reconsume-later-to-dlq',
   'push.retry-default-delay-level',
+  'push.retry-topic-routed-at-first-heartbeat',
   'push.broadcasting',
   'litepull.subscribe-commit',
   'litepull.assign-seek-commit',
@@ -31,6 +32,9 @@ export const JAVA_BROKER_SCENARIOS = [
   'consume-from.timestamp',
   'admin.query-by-key',
   'admin.query-by-msgid',
+  'trace.pub-subbefore-subafter',
+  'request-reply.sync',
+  'request-reply.async',
 ] as const;
 
 export const JAVA_RESTART_SCENARIOS = ['restart.offsets-survive-broker-sigkill'] as const;

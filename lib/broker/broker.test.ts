@@ -94,6 +94,10 @@ describe('lib/broker Broker over real sockets', function () {
     assert.equal(m!.body.toString(), 'hello');
     assert.equal(m!.tags, 'A');
     assert.equal(m!.properties.get('CLUSTER'), 'DefaultCluster');
+    // Java AbstractSendMessageProcessor#buildMsgContext: every single send stores MSG_REGION and TRACE_ON (the
+    // client's consumer trace hook reads the region from the message; without it no SubBefore/SubAfter is sent).
+    assert.equal(m!.properties.get('MSG_REGION'), 'DefaultRegion');
+    assert.equal(m!.properties.get('TRACE_ON'), 'true');
     assert.equal(m!.msgId, '7F0000010001000000000000000A0001');
     assert.equal(p.extFields!.get('nextBeginOffset'), '1');
   });
@@ -119,6 +123,8 @@ describe('lib/broker Broker over real sockets', function () {
     assert.equal(r.extFields!.get('msgId')!.split(',').length, 3);
     const ms = decodeMessages((await pull('BatchT', 2, 0)).body!);
     assert.deepEqual(ms.map((m) => [m.queueOffset, m.body.toString(), m.msgId]), [[0, 'a', 'AA'], [1, 'b', 'BB'], [2, 'c', 'CC']]);
+    // Java stores a batch's inner properties as sent: the header's MSG_REGION/TRACE_ON are not written per message.
+    assert.equal(ms[0]!.properties.get('MSG_REGION'), undefined);
   });
 
   it('long polling: a held pull is answered as soon as a message arrives', async () => {
@@ -198,7 +204,9 @@ describe('lib/broker Broker over real sockets', function () {
     assert.equal(got!.code, ResponseCode.SUCCESS);
     const m = decodeMessages(got!.body!)[0]!;
     assert.equal(m.body.toString(), 'later');
-    assert.equal(m.properties.get('DELAY'), undefined);
+    // Java ScheduleMessageService#messageTimeUp stores the schedule record's properties unchanged.
+    assert.equal(m.properties.get('DELAY'), '1', 'the delivered message keeps DELAY=<level>');
+    assert.equal(m.properties.get('WAIT'), undefined, 'no WAIT=false is added');
     assert.equal(m.properties.get('REAL_TOPIC'), 'DelayT');
   });
 

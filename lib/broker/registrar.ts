@@ -30,7 +30,7 @@ export class Registrar {
   private timer: NodeJS.Timeout | null = null;
   private soon: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
-  private again = false;
+  private queued: Promise<void> | null = null;
   private readonly namesrvs: string[];
 
   constructor(private readonly o: RegistrarOptions) {
@@ -77,51 +77,65 @@ export class Registrar {
     } as never);
   }
 
-  /** Registers with every NameServer in parallel; a failure is logged and retried on the next round. */
+  /**
+   * Registers with every NameServer in parallel; a failure is logged and retried on the next round. The promise
+   * settles once a registration that started after this call has ended (its body holds every topic change made
+   * before the call), so a processor that created a topic can answer after the NameServers know it, as Java's
+   * synchronous registerIncrementBrokerData does.
+   */
   registerAll(): Promise<void> {
-    if (this.inFlight !== null) {
-      this.again = true;
+    if (this.inFlight === null) {
+      this.inFlight = this.registerOnce().finally(() => {
+        this.inFlight = null;
+      });
       return this.inFlight;
     }
-    const run = async (): Promise<void> => {
-      const body = this.body();
-      const c = this.o.config;
-      const ext = encodeHeader(RegisterBrokerRequestHeader, {
-        brokerName: c.brokerName,
-        brokerAddr: this.o.brokerAddr(),
-        clusterName: c.brokerClusterName,
-        haServerAddr: this.o.haServerAddr(),
-        brokerId: c.brokerId,
-        enableActingMaster: false,
-        compressed: false,
-        bodyCrc32: (crc32(body) & 0x7fffffff) >>> 0,
+    // One registration is under way and may have built its body before the caller's change: queue one more, shared
+    // by every caller that arrives meanwhile.
+    if (this.queued === null) {
+      this.queued = this.inFlight.then(() => {
+        this.queued = null;
+        return this.registerAll();
       });
-      await Promise.all(
-        this.namesrvs.map(async (addr) => {
-          try {
-            const r = await this.o.client.invoke(addr, createRequest({ code: RequestCode.REGISTER_BROKER, opaque: 0, version: SERVER_VERSION, extFields: new Map(ext), body }), c.registerBrokerTimeoutMills);
-            if (r.code !== ResponseCode.SUCCESS) {
-              this.o.logger.warn({ namesrv: addr, code: r.code, remark: r.remark }, 'register broker refused');
-              return;
-            }
-            if (r.body !== null) {
-              const kv = KVTable.decode(r.body);
-              if (kv.ok) this.o.topics.updateOrderTopics(new Set(kv.value.table.keys()));
-            }
-          } catch (e) {
-            this.o.logger.warn({ namesrv: addr, err: (e as Error).message }, 'register broker failed; will retry');
-          }
-        }),
-      );
-    };
-    this.inFlight = run().finally(() => {
-      this.inFlight = null;
-      if (this.again) {
-        this.again = false;
-        void this.registerAll();
-      }
+    }
+    return this.queued;
+  }
+
+  private async registerOnce(): Promise<void> {
+    // This round sends the whole table as it is now: a pending debounced round would add nothing.
+    if (this.soon !== null) {
+      clearTimeout(this.soon);
+      this.soon = null;
+    }
+    const body = this.body();
+    const c = this.o.config;
+    const ext = encodeHeader(RegisterBrokerRequestHeader, {
+      brokerName: c.brokerName,
+      brokerAddr: this.o.brokerAddr(),
+      clusterName: c.brokerClusterName,
+      haServerAddr: this.o.haServerAddr(),
+      brokerId: c.brokerId,
+      enableActingMaster: false,
+      compressed: false,
+      bodyCrc32: (crc32(body) & 0x7fffffff) >>> 0,
     });
-    return this.inFlight;
+    await Promise.all(
+      this.namesrvs.map(async (addr) => {
+        try {
+          const r = await this.o.client.invoke(addr, createRequest({ code: RequestCode.REGISTER_BROKER, opaque: 0, version: SERVER_VERSION, extFields: new Map(ext), body }), c.registerBrokerTimeoutMills);
+          if (r.code !== ResponseCode.SUCCESS) {
+            this.o.logger.warn({ namesrv: addr, code: r.code, remark: r.remark }, 'register broker refused');
+            return;
+          }
+          if (r.body !== null) {
+            const kv = KVTable.decode(r.body);
+            if (kv.ok) this.o.topics.updateOrderTopics(new Set(kv.value.table.keys()));
+          }
+        } catch (e) {
+          this.o.logger.warn({ namesrv: addr, err: (e as Error).message }, 'register broker failed; will retry');
+        }
+      }),
+    );
   }
 
   async shutdown(): Promise<void> {

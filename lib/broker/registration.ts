@@ -8,6 +8,7 @@ import { lockProcessors } from './processors/lock';
 import { offsetProcessors } from './processors/offsets';
 import { pullProcessors } from './processors/pull';
 import { queryProcessors } from './processors/query';
+import { replyProcessors } from './processors/reply';
 import { sendProcessors } from './processors/send';
 import { sendBackProcessors } from './processors/send-back';
 import type { TransactionService } from './transaction/transaction-service';
@@ -18,6 +19,7 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService): Proce
   const families: [number, Processor][][] = [
     sendProcessors(bc),
     sendBackProcessors(bc),
+    replyProcessors(bc),
     pullProcessors(bc),
     clientManageProcessors(bc),
     consumerManageProcessors(bc),

@@ -4,11 +4,15 @@ import type { ClientChannelInfo } from './channel';
 
 /**
  * Producer groups and their channels (Java: broker/.../client/ProducerManager.java): used for transaction
- * checks (a random live channel of the group) and GET_PRODUCER_CONNECTION_LIST.
+ * checks (a random live channel of the group), GET_PRODUCER_CONNECTION_LIST, and the requester of a reply message
+ * by its client id (findChannel). The client-id index holds one entry per registered channel at most, so
+ * clientChannelsMax bounds it too.
  */
 export class ProducerManager {
   private readonly groups = new Map<string, Map<Connection, ClientChannelInfo>>();
   private channelCount = 0;
+  /** clientId -> the channel it last heart-beat on (Java clientChannelTable). */
+  private readonly byClientId = new Map<string, Connection>();
 
   constructor(
     private readonly logger: Logger,
@@ -26,6 +30,7 @@ export class ProducerManager {
     const old = m.get(info.connection);
     if (old !== undefined) {
       old.lastUpdateTimestamp = info.lastUpdateTimestamp;
+      this.byClientId.set(info.clientId, info.connection);
       return true;
     }
     if (this.channelCount >= this.clientChannelsMax) {
@@ -35,24 +40,42 @@ export class ProducerManager {
     }
     m.set(info.connection, info);
     this.channelCount++;
+    this.byClientId.set(info.clientId, info.connection);
     return true;
+  }
+
+  /** The channel of a client id, for PUSH_REPLY_MESSAGE_TO_CLIENT (Java ProducerManager#findChannel). */
+  findChannel(clientId: string): Connection | undefined {
+    return this.byClientId.get(clientId);
+  }
+
+  /** Drops the client-id entry of a channel that no group holds any more. */
+  private forgetClient(info: ClientChannelInfo | undefined): void {
+    if (info === undefined || this.byClientId.get(info.clientId) !== info.connection) return;
+    for (const m of this.groups.values()) if (m.has(info.connection)) return;
+    this.byClientId.delete(info.clientId);
   }
 
   unregister(group: string, connection: Connection): void {
     const m = this.groups.get(group);
+    const info = m?.get(connection);
     if (m?.delete(connection)) {
       this.channelCount--;
       if (m.size === 0) this.groups.delete(group);
+      this.forgetClient(info);
     }
   }
 
   onConnectionGone(connection: Connection): void {
+    let info: ClientChannelInfo | undefined;
     for (const [g, m] of [...this.groups]) {
+      info ??= m.get(connection);
       if (m.delete(connection)) {
         this.channelCount--;
         if (m.size === 0) this.groups.delete(g);
       }
     }
+    this.forgetClient(info);
   }
 
   channels(group: string): ClientChannelInfo[] {

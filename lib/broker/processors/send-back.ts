@@ -6,6 +6,7 @@ import { ok, reply, requestHeader, type Processor, type RequestContext } from '.
 import { PutMessageStatus } from '../../store';
 import type { BrokerContext } from '../context';
 import { applyDelayLevel, InnerMessage } from '../message-build';
+import { awaitTopicRegistered } from './register-wait';
 
 /**
  * CONSUMER_SEND_MSG_BACK (36): a consumer could not process a message. Java: SendMessageProcessor#
@@ -33,8 +34,11 @@ async function sendBack(bc: BrokerContext, ctx: RequestContext) {
   const topicSysFlag = hdr.unitMode ? TopicSysFlag.UNIT_SUB : 0;
   let newTopic = retryTopic(hdr.group);
   let queueId = Math.floor(Math.random() * group.retryQueueNums);
+  const retryExisted = bc.topics.get(newTopic) !== undefined;
   let tc = bc.topics.createInSendMessageBack(newTopic, group.retryQueueNums, Perm.READ | Perm.WRITE, topicSysFlag);
   if (tc === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, `topic[${newTopic}] not exist`);
+  // Java registers a created retry/DLQ topic before it goes on (createTopicInSendMessageBackMethod).
+  if (!retryExisted) await awaitTopicRegistered(bc);
   if (!isWriteable(tc.perm)) return reply(ctx, ResponseCode.NO_PERMISSION, `the topic[${newTopic}] sending message is forbidden`);
   const raw = await bc.store.lookMessageByOffset(hdr.offset);
   if (raw === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, `look message by offset failed, ${hdr.offset}`);
@@ -49,8 +53,10 @@ async function sendBack(bc: BrokerContext, ctx: RequestContext) {
   if (toDlq) {
     newTopic = dlqTopic(hdr.group);
     queueId = Math.floor(Math.random() * DLQ_NUMS_PER_GROUP);
+    const dlqExisted = bc.topics.get(newTopic) !== undefined;
     tc = bc.topics.createInSendMessageBack(newTopic, DLQ_NUMS_PER_GROUP, Perm.READ | Perm.WRITE, 0);
     if (tc === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, `topic[${newTopic}] not exist`);
+    if (!dlqExisted) await awaitTopicRegistered(bc);
     m.put(MessageConst.PROPERTY_DELAY_TIME_LEVEL, '0');
   } else {
     if (delayLevel === 0) delayLevel = 3 + orig.reconsumeTimes;

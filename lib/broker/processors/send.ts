@@ -18,6 +18,7 @@ import { reply, type Processor, type RequestContext } from '../../remoting';
 import { PutMessageStatus, type PutMessageResult } from '../../store';
 import type { BrokerContext } from '../context';
 import { applyDelayLevel, bornHostOf, InnerMessage, toHalfMessage } from '../message-build';
+import { awaitTopicRegistered } from './register-wait';
 
 /**
  * SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320). Java: broker/.../processor/
@@ -36,13 +37,14 @@ export function sendProcessors(bc: BrokerContext): [number, Processor][] {
   ];
 }
 
-function decode(ctx: RequestContext): { ok: true; value: SendMessageRequest } | { ok: false; error: string } {
+/** The V1 header (SEND_MESSAGE, SEND_REPLY_MESSAGE) or the V2 short-key header (every other send code). */
+export function decode(ctx: RequestContext): { ok: true; value: SendMessageRequest } | { ok: false; error: string } {
   const code = ctx.request.code;
-  return code === RequestCode.SEND_MESSAGE ? decodeHeader(SendMessageRequestHeader, ctx.request.extFields) : decodeSendMessageHeaderV2(ctx.request.extFields);
+  return code === RequestCode.SEND_MESSAGE || code === RequestCode.SEND_REPLY_MESSAGE ? decodeHeader(SendMessageRequestHeader, ctx.request.extFields) : decodeSendMessageHeaderV2(ctx.request.extFields);
 }
 
 /** Java AbstractSendMessageProcessor#msgCheck: the topic config, or the error response. */
-function msgCheck(bc: BrokerContext, ctx: RequestContext, h: SendMessageRequest): TopicConfig | RemotingCommand {
+export function msgCheck(bc: BrokerContext, ctx: RequestContext, h: SendMessageRequest): TopicConfig | RemotingCommand {
   if (!isWriteable(bc.config.brokerPermission)) {
     // Java refuses here only for order topics; sends to other topics are refused by the same rule below.
     return reply(ctx, ResponseCode.NO_PERMISSION, `the broker[${bc.config.brokerIP1}] sending message is forbidden`);
@@ -117,7 +119,15 @@ function send(bc: BrokerContext, ctx: RequestContext): RemotingCommand | Promise
   const d = decode(ctx);
   if (!d.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, `SendMessageRequestHeader: ${d.error}`);
   const h = d.value;
+  const existed = bc.topics.get(h.topic) !== undefined;
   const checked = msgCheck(bc, ctx, h);
+  // A topic created here is registered with the NameServers before the answer (Java: msgCheck ->
+  // createTopicInSendMessageMethod -> registerBrokerData, synchronous).
+  if (!existed && bc.topics.get(h.topic) !== undefined) return awaitTopicRegistered(bc).then(() => sendChecked(bc, ctx, h, checked));
+  return sendChecked(bc, ctx, h, checked);
+}
+
+function sendChecked(bc: BrokerContext, ctx: RequestContext, h: SendMessageRequest, checked: TopicConfig | RemotingCommand): RemotingCommand | Promise<RemotingCommand> {
   if (!('topicName' in checked)) return checked;
   const tc = checked;
   const isBatch = ctx.request.code === RequestCode.SEND_BATCH_MESSAGE || h.batch === true;
@@ -152,6 +162,7 @@ function sendOne(
     m.put(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, uniqKey);
   }
   m.put(MessageConst.PROPERTY_CLUSTER, bc.config.brokerClusterName);
+  putTraceProperties(bc, m);
   if (
     (m.get(MessageConst.PROPERTY_TIMER_DELIVER_MS) !== undefined || m.get(MessageConst.PROPERTY_TIMER_DELAY_SEC) !== undefined || m.get(MessageConst.PROPERTY_TIMER_DELAY_MS) !== undefined) &&
     !(Number(m.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0) > 0)
@@ -208,6 +219,18 @@ function sendBatch(
     records.push(m.encode());
   }
   return bc.store.putMessages(records).then((r) => respond(bc, ctx, r, queueId, uniqKeys.join(','), true));
+}
+
+/**
+ * MSG_REGION (broker regionId) and TRACE_ON (broker traceOn) on every message stored through SEND_MESSAGE(_V2) and
+ * SEND_REPLY_MESSAGE(_V2) (Java: AbstractSendMessageProcessor#buildMsgContext rewrites the header's properties for
+ * every single send; a batch's header properties are not stored per message, so batches carry neither). The
+ * client's ConsumeMessageTraceHookImpl reads the region from the message, and AsyncTraceDispatcher drops a
+ * consumer trace whose region is null. Retried, delayed and committed messages copy them from the original.
+ */
+export function putTraceProperties(bc: BrokerContext, m: InnerMessage): void {
+  m.put(MessageConst.PROPERTY_MSG_REGION, bc.config.regionId);
+  m.put(MessageConst.PROPERTY_TRACE_SWITCH, String(bc.config.traceOn));
 }
 
 /** Java handlePutMessageResult: stored (SUCCESS, FLUSH_*_TIMEOUT, SLAVE_NOT_AVAILABLE) or a refusal. */

@@ -1,6 +1,6 @@
 import { DelayOffsetSerializeWrapper } from '../../../protocol/bodies';
 import { decodeStoredMessage, MessageConst, type DelayLevelTable, type StoredMessage } from '../../../protocol/message';
-import { SCHEDULE_TOPIC } from '../../../protocol/naming';
+import { SCHEDULE_TOPIC, TRANS_HALF_TOPIC } from '../../../protocol/naming';
 import type { Logger } from '../../common';
 import { GetMessageStatus, PutMessageStatus, type MessageStore } from '../../store';
 import { InnerMessage } from '../message-build';
@@ -9,8 +9,9 @@ import { ConfigFile, nextVersion, type DataVersionValue } from '../metadata/conf
 /**
  * Delivery of delayed messages (Java: broker/.../schedule/ScheduleMessageService.java). Messages with a DELAY
  * level sit in SCHEDULE_TOPIC_XXXX queue level-1; per level, a cursor walks the queue in order and, when a
- * message's time is up (store time + the level's delay), stores it again in its real topic and queue with DELAY
- * removed and WAIT=false. Cursors persist in delayOffset.json in Java's format.
+ * message's time is up (store time + the level's delay), stores it again in its real topic and queue with its
+ * properties unchanged (DELAY included, as Java's messageTimeUp stores them). Cursors persist in
+ * delayOffset.json in Java's format.
  */
 export interface ScheduleOptions {
   store: MessageStore;
@@ -138,12 +139,16 @@ export class ScheduleMessageService {
       this.o.logger.warn({ offset: m.queueOffset }, 'delayed message without REAL_TOPIC/REAL_QID skipped');
       return true;
     }
+    if (realTopic === TRANS_HALF_TOPIC) {
+      this.o.logger.error({ offset: m.queueOffset }, '[BUG] the real topic of a delayed message is the half topic; discarded');
+      return true;
+    }
+    // Java messageTimeUp serializes the properties before it clears DELAY / TIMER_* and sets WAIT=false in the map
+    // only: the stored record keeps the schedule record's properties as they are, so consumers still read
+    // getDelayTimeLevel() (DELAY=<level>) and no WAIT=false appears. The broker does not schedule it again
+    // because the delay is applied only on the send paths, never on this put.
     inner.topic = realTopic;
     inner.queueId = realQid;
-    inner.remove(MessageConst.PROPERTY_DELAY_TIME_LEVEL);
-    inner.remove(MessageConst.PROPERTY_TIMER_DELIVER_MS);
-    inner.remove(MessageConst.PROPERTY_TIMER_DELAY_SEC);
-    inner.put(MessageConst.PROPERTY_WAIT_STORE_MSG_OK, 'false');
     const res = await this.o.store.putMessage(inner.encode(), { waitStoreMsgOK: false });
     if (res.status === PutMessageStatus.PUT_OK || res.status === PutMessageStatus.FLUSH_DISK_TIMEOUT) return true;
     this.o.logger.warn({ topic: realTopic, status: res.status }, 'delayed message not delivered; will retry');

@@ -39,10 +39,10 @@ public final class Collector implements AutoCloseable {
         (m, c) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
     private boolean started;
 
-    private Collector(String name, String group, String topic) {
+    private Collector(String name, String group, String topic, boolean enableMsgTrace) {
         this.name = name;
         this.topic = topic;
-        this.consumer = new DefaultMQPushConsumer(group);
+        this.consumer = new DefaultMQPushConsumer(group, enableMsgTrace, null); // null: the default trace topic
         consumer.setNamesrvAddr(Env.namesrv());
         consumer.setInstanceName(Env.unique("consumer"));
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
@@ -57,7 +57,14 @@ public final class Collector implements AutoCloseable {
 
     /** A clustering consumer of `group` subscribed to `topic` with `subExpression`, not started yet. */
     public static Collector create(String name, String group, String topic, String subExpression) throws MQClientException {
-        Collector c = new Collector(name, group, topic);
+        Collector c = new Collector(name, group, topic, false);
+        c.consumer.subscribe(topic, subExpression);
+        return c;
+    }
+
+    /** The same with message trace on (enableMsgTrace: SubBefore/SubAfter records to RMQ_SYS_TRACE_TOPIC). */
+    public static Collector createTraced(String name, String group, String topic, String subExpression) throws MQClientException {
+        Collector c = new Collector(name, group, topic, true);
         c.consumer.subscribe(topic, subExpression);
         return c;
     }

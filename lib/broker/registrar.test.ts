@@ -1,0 +1,70 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequest, type RemotingCommand } from '../../protocol/command';
+import { RequestCode } from '../../protocol/codes';
+import { defaults, silentLogger } from '../common';
+import { BrokerSchema } from './config';
+import { TopicConfigManager } from './metadata/topic-config-manager';
+import { Registrar } from './registrar';
+
+/**
+ * Registrar#registerAll: the promise settles only after a registration that STARTED after the call ended, so a
+ * processor that created a topic answers once the NameServers know it (Java registers synchronously inside
+ * createTopicInSendMessage(Back)Method). Callers arriving while one is in flight share one queued round.
+ */
+describe('lib/broker/registrar registerAll', () => {
+  it('a call during an in-flight registration waits for a second one whose body holds the new topic', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-registrar-'));
+    const bodies: string[] = [];
+    const pending: (() => void)[] = [];
+    const client = {
+      invoke: (_addr: string, req: RemotingCommand): Promise<RemotingCommand> => {
+        if (req.code !== RequestCode.REGISTER_BROKER) return Promise.resolve(createRequest({ code: 0, opaque: req.opaque, version: 0 }));
+        bodies.push(req.body!.toString());
+        return new Promise((resolve) => pending.push(() => resolve(createRequest({ code: 0, opaque: req.opaque, version: 0 }))));
+      },
+    };
+    const topics = new TopicConfigManager({
+      storePathRootDir: dir,
+      brokerClusterName: 'C',
+      brokerName: 'b',
+      autoCreateTopicEnable: true,
+      defaultTopicQueueNums: 4,
+      clusterTopicEnable: true,
+      brokerTopicEnable: true,
+      traceTopicEnable: false,
+      msgTraceTopicName: 'RMQ_SYS_TRACE_TOPIC',
+      topicsMax: 100,
+      logger: silentLogger(),
+      now: Date.now,
+      onChange: () => undefined,
+    });
+    const r = new Registrar({ config: { ...defaults(BrokerSchema), namesrvAddr: '127.0.0.1:1' }, brokerAddr: () => '127.0.0.1:2', haServerAddr: () => '127.0.0.1:3', topics, client: client as never, logger: silentLogger() });
+    try {
+      let firstDone = false;
+      const first = r.registerAll().then(() => (firstDone = true));
+      await new Promise((res) => setImmediate(res));
+      assert.equal(bodies.length, 1);
+      topics.createInSendMessageBack('%RETRY%g', 1, 6, 0);
+      let secondDone = false;
+      const second = r.registerAll().then(() => (secondDone = true));
+      const third = r.registerAll();
+      pending.shift()!();
+      await first;
+      assert.ok(firstDone);
+      await new Promise((res) => setImmediate(res));
+      assert.equal(secondDone, false, 'not settled by the round that started before the topic existed');
+      assert.equal(bodies.length, 2, 'one queued round for both callers');
+      assert.ok(bodies[1]!.includes('%RETRY%g'), 'the queued round carries the new topic');
+      assert.ok(!bodies[0]!.includes('%RETRY%g'));
+      pending.shift()!();
+      await Promise.all([second, third]);
+      assert.ok(secondDone);
+    } finally {
+      await r.shutdown();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
