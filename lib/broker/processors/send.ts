@@ -18,6 +18,7 @@ import { reply, type Processor, type RequestContext } from '../../remoting';
 import { PutMessageStatus, type PutMessageResult } from '../../store';
 import type { BrokerContext } from '../context';
 import { applyDelayLevel, bornHostOf, InnerMessage, toHalfMessage } from '../message-build';
+import { handleTimerMessage } from '../timer-hook';
 
 /**
  * SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320). Java: broker/.../processor/
@@ -152,14 +153,6 @@ function sendOne(
     m.put(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, uniqKey);
   }
   m.put(MessageConst.PROPERTY_CLUSTER, bc.config.brokerClusterName);
-  if (
-    (m.get(MessageConst.PROPERTY_TIMER_DELIVER_MS) !== undefined || m.get(MessageConst.PROPERTY_TIMER_DELAY_SEC) !== undefined || m.get(MessageConst.PROPERTY_TIMER_DELAY_MS) !== undefined) &&
-    !(Number(m.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0) > 0)
-  ) {
-    // Java 5.x with timerWheelEnable=false (HookUtils#checkIfTimerMessage -> WHEEL_TIMER_NOT_ENABLE). Apogee has no
-    // timer wheel; refusing beats delivering the message at once, earlier than the producer asked.
-    return reply(ctx, ResponseCode.SYSTEM_ERROR, 'accurate timer message is not enabled, timerWheelEnable is false');
-  }
   const tranPrepared = m.get(MessageConst.PROPERTY_TRANSACTION_PREPARED) === 'true';
   if (tranPrepared && !(m.reconsumeTimes > 0 && Number(m.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0) > 0)) {
     if (bc.config.rejectTransactionMessage) {
@@ -167,6 +160,9 @@ function sendOne(
     }
     toHalfMessage(m, TRANS_HALF_TOPIC);
   } else if (transactionValue(m.sysFlag) === MessageSysFlag.TRANSACTION_NOT_TYPE || transactionValue(m.sysFlag) === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
+    // Java HookUtils#handleScheduleMessage: a timer message goes to rmq_sys_wheel_timer, then DELAY levels apply.
+    const refused = handleTimerMessage(bc, m);
+    if (refused !== undefined) return reply(ctx, refused.code, refused.remark);
     applyDelayLevel(m, bc.delayLevels);
   }
   const wait = m.get(MessageConst.PROPERTY_WAIT_STORE_MSG_OK) !== 'false';
