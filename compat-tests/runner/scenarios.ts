@@ -31,6 +31,8 @@ export const JAVA_BROKER_SCENARIOS = [
   'consume-from.timestamp',
   'admin.query-by-key',
   'admin.query-by-msgid',
+  'timer.deliver-at-1s-and-6s',
+  'timer.beyond-max-delay-refused',
 ] as const;
 
 export const JAVA_RESTART_SCENARIOS = ['restart.offsets-survive-broker-sigkill'] as const;

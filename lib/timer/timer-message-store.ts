@@ -15,8 +15,8 @@ import { IGNORE, SLOTS_TOTAL, TimerWheel, wheelFileName } from './timer-wheel';
  *    delivered at once, the others get a timerlog unit chained into their wheel slot (further than
  *    timerRollWindowSlot away: parked at the window's edge with MAGIC_ROLL and re-put to rmq_sys_wheel_timer then);
  *  - dequeue: while the read time is behind the write time (now, rounded down), walks the slot's chain and puts
- *    every message back to REAL_TOPIC/REAL_QID with TIMER_ENQUEUE_MS, TIMER_DEQUEUE_MS and WAIT=false (REAL_* removed,
- *    as Java's convertMessage), then moves to the next slot;
+ *    every message back to REAL_TOPIC/REAL_QID with TIMER_ENQUEUE_MS and TIMER_DEQUEUE_MS added (the stored
+ *    properties otherwise as they were, REAL_* included, as a 5.5.0 broker stores them), then moves to the next slot;
  *  - flush (every timerFlushIntervalMs): timerlog, timerwheel, config/timercheck, config/timermetrics.
  * Recovery is Java's: the timerlog is scanned from the checkpoint's flushed position (less one file) to revise the
  * wheel, the queue offset resumes after the message of the last unit (at most the checkpoint's), the read time at
@@ -395,20 +395,20 @@ export class TimerMessageStore {
     if (!enqueueNever) props.set(MessageConst.PROPERTY_TIMER_ENQUEUE_MS, String(enqueueMs));
     if (roll) props.set(MessageConst.PROPERTY_TIMER_ROLL_TIMES, String((Number.parseInt(props.get(MessageConst.PROPERTY_TIMER_ROLL_TIMES) ?? '0', 10) || 0) + 1));
     props.set(MessageConst.PROPERTY_TIMER_DEQUEUE_MS, String(this.now()));
-    props.set(MessageConst.PROPERTY_WAIT_STORE_MSG_OK, 'false');
     let topic = m.topic;
     let queueId = m.queueId;
     if (!roll) {
-      if (!roll && props.has(MessageConst.PROPERTY_TIMER_DEL_UNIQKEY)) return; // Java doPut: a delete marker is never delivered
+      if (props.has(MessageConst.PROPERTY_TIMER_DEL_UNIQKEY)) return; // Java doPut: a delete marker is never delivered
       topic = props.get(MessageConst.PROPERTY_REAL_TOPIC) ?? '';
       queueId = Number.parseInt(props.get(MessageConst.PROPERTY_REAL_QUEUE_ID) ?? '', 10);
       if (topic === '' || !(queueId >= 0)) {
         this.d.logger.warn({ offsetPy: m.physicalOffset }, 'timer message without REAL_TOPIC/REAL_QID skipped');
         return;
       }
-      props.delete(MessageConst.PROPERTY_REAL_TOPIC);
-      props.delete(MessageConst.PROPERTY_REAL_QUEUE_ID);
     }
+    // Java convertMessage fixes the stored properties string from the message as read plus TIMER_ENQUEUE_MS,
+    // TIMER_DEQUEUE_MS (and TIMER_ROLL_TIMES) before it clears REAL_TOPIC/REAL_QID and sets WAIT=false on the map
+    // only: a 5.5.0 broker delivers REAL_TOPIC, REAL_QID and the sender's WAIT (seen with the official client).
     const record = (): Buffer =>
       encodeStoredMessage({
         queueId,
@@ -420,7 +420,7 @@ export class TimerMessageStore {
         reconsumeTimes: m.reconsumeTimes,
         body: m.body,
         topic,
-        properties: stringifyProperties(javaHashMapOrder(props)),
+        properties: stringifyProperties(javaHashMapOrder(props, 128)),
       });
     for (let attempt = 1; !this.stopped; attempt++) {
       const r = await this.d.store.putMessage(record(), { waitStoreMsgOK: false });
