@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ResponseCode } from '../../protocol/codes';
+import { createRequest } from '../../protocol/command';
+import { RequestCode, ResponseCode } from '../../protocol/codes';
 import type { MessageView } from '../../protocol/message';
 import { RocketClient } from '../client';
 import { defaults, silentLogger } from '../common';
@@ -143,6 +144,19 @@ describe('lib/broker timer messages over real sockets', function () {
     const [m] = await receive('TimerRoll', 1);
     assert.ok(Number(m!.properties.get('TIMER_ROLL_TIMES')) >= 1);
     assert.ok(m!.storeTimestamp >= sentAt + 1500);
+  });
+
+  it("SWITCH_TIMER_ENGINE (5001) answers as a 5.5.0 broker without timerRocksDBEnable: F succeeds and restarts the enqueue, R and bad input are refused", async () => {
+    const sw = (ext: Map<string, string> | null) => client.remoting.invoke(addr, createRequest({ code: RequestCode.SWITCH_TIMER_ENGINE, opaque: 0, version: 513, extFields: ext }), 5000);
+    const r = await sw(new Map([['E_T', 'R']]));
+    assert.equal(r.code, ResponseCode.INVALID_PARAMETER);
+    assert.equal(r.remark, 'timerRocksDBEnable must be configured true when broker start');
+    assert.equal((await sw(new Map([['E_T', 'X']]))).remark, 'param error');
+    broker.ctx.storeConfig.timerStopEnqueue = true;
+    const f = await sw(new Map([['E_T', 'F']]));
+    assert.equal(f.code, ResponseCode.SUCCESS);
+    assert.equal(f.remark, 'switch timer engine success');
+    assert.equal(broker.ctx.storeConfig.timerStopEnqueue, false);
   });
 
   it('durability: timers pending at a clean shutdown are delivered after the restart, each exactly once', async () => {
