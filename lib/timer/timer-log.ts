@@ -263,6 +263,19 @@ export class TimerLog {
     return n === UNIT_SIZE ? decodeUnit(b) : undefined;
   }
 
+  /**
+   * Reads up to `bytes` of the log ending with the unit at `pos` (within its file), for walking a slot's chain
+   * backwards with few reads. Returns the start offset and the bytes.
+   */
+  async readWindowEndingAt(pos: number, bytes: number): Promise<{ from: number; buf: Buffer } | undefined> {
+    const f = this.fileOf(pos);
+    if (f === undefined || pos < 0) return undefined;
+    const from = Math.max(f.from, pos + UNIT_SIZE - bytes);
+    const buf = Buffer.alloc(pos + UNIT_SIZE - from);
+    const n = await this.io.read(f.handle, buf, 0, buf.length, from - f.from);
+    return { from, buf: buf.subarray(0, n) };
+  }
+
   private fileOf(pos: number): LogFile | undefined {
     for (let i = this.files.length - 1; i >= 0; i--) {
       const f = this.files[i]!;

@@ -3,7 +3,7 @@ import { decodeStoredMessage, encodeStoredMessage, javaHashMapOrder, MessageCons
 import type { Logger } from '../common';
 import { GetMessageStatus, NodeStoreIO, PutMessageStatus, type MessageStore, type StoreConfig, type StoreIO } from '../store';
 import { checkpointFileName, TimerCheckpoint } from './timer-checkpoint';
-import { TimerLog, timerLogDir, encodeUnit, MAGIC_DEFAULT, MAGIC_DELETE, MAGIC_ROLL, UNIT_SIZE, type TimerUnit } from './timer-log';
+import { TimerLog, timerLogDir, decodeUnit, encodeUnit, MAGIC_DEFAULT, MAGIC_DELETE, MAGIC_ROLL, UNIT_SIZE, type TimerUnit } from './timer-log';
 import { metricsFileName, TimerMetrics } from './timer-metrics';
 import { IGNORE, SLOTS_TOTAL, TimerWheel, wheelFileName } from './timer-wheel';
 
@@ -31,6 +31,10 @@ export const ENQUEUE_NEVER = '9223372036854775807';
 const ENQUEUE_BATCH_MAX = 32;
 /** Non-empty slots delivered per loop turn before the enqueue side gets its turn again. */
 const DEQUEUE_SLOTS_PER_TURN_MAX = 4;
+/** Bytes of timerlog read at once while walking a slot's chain. */
+const CHAIN_READ_BYTES = UNIT_SIZE * 1024;
+/** Messages of one slot read and put concurrently. */
+const DELIVER_IN_FLIGHT_MAX = 256;
 /** Java: put attempts of a due message before it is given up (without timerEnableRetryUntilSuccess). */
 const PUT_ATTEMPTS_MAX = 3;
 
@@ -347,9 +351,12 @@ export class TimerMessageStore {
     const deletes: TimerUnit[] = [];
     let pos = lastPos;
     const seen = new Set<number>();
+    let win: { from: number; buf: Buffer } | undefined;
     while (pos !== -1 && !seen.has(pos)) {
       seen.add(pos);
-      const u = await this.log.read(pos);
+      // Units of one slot are usually close together: read the log in windows, not one unit at a time.
+      if (win === undefined || pos < win.from || pos + UNIT_SIZE > win.from + win.buf.length) win = await this.log.readWindowEndingAt(pos, CHAIN_READ_BYTES);
+      const u = win === undefined ? undefined : decodeUnit(win.buf, pos - win.from);
       if (u === undefined) {
         this.d.logger.warn({ pos }, 'timerlog unit missing in a slot chain; the rest of the slot is lost');
         break;
@@ -364,17 +371,25 @@ export class TimerMessageStore {
       const key = m === undefined ? undefined : parseProperties(m.properties).get(MessageConst.PROPERTY_TIMER_DEL_UNIQKEY);
       if (key !== undefined) deleted.add(key);
     }
-    for (const u of normal) {
-      if (this.stopped) return;
-      const m = await this.readMessage(u.offsetPy, u.sizePy);
-      if (m === undefined) {
-        this.d.logger.warn({ offsetPy: u.offsetPy }, 'timer message no longer in the commit log; skipped');
-        continue;
+    // Up to DELIVER_IN_FLIGHT_MAX messages of a slot are read and put at once (Java: 3 get + 3 put threads); the
+    // puts are issued in the slot's order, and the slot counts as delivered only when every put answered.
+    for (let i = 0; i < normal.length && !this.stopped; i += DELIVER_IN_FLIGHT_MAX) {
+      const chunk = normal.slice(i, i + DELIVER_IN_FLIGHT_MAX);
+      const msgs = await Promise.all(chunk.map((u) => this.readMessage(u.offsetPy, u.sizePy)));
+      const puts: Promise<void>[] = [];
+      for (let k = 0; k < chunk.length; k++) {
+        const u = chunk[k]!;
+        const m = msgs[k];
+        if (m === undefined) {
+          this.d.logger.warn({ offsetPy: u.offsetPy }, 'timer message no longer in the commit log; skipped');
+          continue;
+        }
+        const props = parseProperties(m.properties);
+        const uniq = props.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+        if (uniq !== undefined && deleted.has(`${props.get(MessageConst.PROPERTY_REAL_TOPIC) ?? ''}+${uniq}`)) continue;
+        puts.push(this.deliver(m, props, u.enqueueMs, (u.magic & MAGIC_ROLL) !== 0));
       }
-      const props = parseProperties(m.properties);
-      const uniq = props.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-      if (uniq !== undefined && deleted.has(`${props.get(MessageConst.PROPERTY_REAL_TOPIC) ?? ''}+${uniq}`)) continue;
-      await this.deliver(m, props, u.enqueueMs, (u.magic & MAGIC_ROLL) !== 0);
+      await Promise.all(puts);
     }
   }
 
@@ -437,7 +452,7 @@ export class TimerMessageStore {
             this.d.logger.error({ topic, status: r.status, attempts: attempt }, 'timer message not delivered after retries; dropped (timerEnableRetryUntilSuccess=false)');
             return;
           }
-          await this.sleep((500 * this.precisionMs) / 1000);
+          await new Promise((r) => setTimeout(r, (500 * this.precisionMs) / 1000));
       }
     }
   }
