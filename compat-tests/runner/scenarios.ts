@@ -35,7 +35,7 @@ export const JAVA_BROKER_SCENARIOS = [
   'timer.beyond-max-delay-refused',
 ] as const;
 
-export const JAVA_RESTART_SCENARIOS = ['restart.offsets-survive-broker-sigkill'] as const;
+export const JAVA_RESTART_SCENARIOS = ['restart.offsets-survive-broker-sigkill', 'timer.survives-broker-sigkill'] as const;
 
 export const JAVA_SCENARIOS: readonly string[] = [...JAVA_NAMESERVER_SCENARIOS, ...JAVA_BROKER_SCENARIOS, ...JAVA_RESTART_SCENARIOS];
 
