@@ -129,6 +129,19 @@ describe('lib/broker timer messages over real sockets', function () {
     assert.equal(ok.code, ResponseCode.SUCCESS, 'just under the max delay is accepted');
   });
 
+  it('bound timerCongestNumEachSlot: beyond twice the timers a slot may hold, sends to it are refused with Java\'s flow-control remark', async () => {
+    await restart({ timerCongestNumEachSlot: 1 });
+    const due = String(Math.floor(Date.now() / 1000) * 1000 + 60_500);
+    const codes: number[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await client.send('TimerCongest', Buffer.from('x'), { queueId: 0, properties: { TIMER_DELIVER_MS: due } })).code);
+    // Slot counts move when the service has enqueued the previous ones: wait for that, then the slot holds 2 (= 2 x 1).
+    while (broker.ctx.timer!.progress().queueOffset < broker.store.getMaxOffsetInQueue(TIMER_TOPIC, 0)) await new Promise((r) => setTimeout(r, 20));
+    const r = await client.send('TimerCongest', Buffer.from('x'), { queueId: 0, properties: { TIMER_DELIVER_MS: due } });
+    assert.equal(r.code, ResponseCode.SYSTEM_ERROR);
+    assert.equal(r.remark, 'timer message is under flow control, max num limit is 2 or the current value is greater than 1 and less than 2, trigger random flow control');
+    assert.equal(codes[0], ResponseCode.SUCCESS);
+  });
+
   it('rule: a DELAY level wins over timer properties (Java checkIfTimerMessage drops them)', async () => {
     const r = await client.send('TimerLvl', Buffer.from('x'), { queueId: 0, delayLevel: 1, properties: { TIMER_DELAY_SEC: '100' } });
     assert.equal(r.code, ResponseCode.SUCCESS);
