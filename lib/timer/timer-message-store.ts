@@ -47,7 +47,6 @@ export type TimerConfig = Pick<
   | 'mappedFileSizeTimerLog'
   | 'timerStopEnqueue'
   | 'timerStopDequeue'
-  | 'timerSkipUnknownError'
   | 'timerEnableRetryUntilSuccess'
   | 'timerCongestNumEachSlot'
 >;
