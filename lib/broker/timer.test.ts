@@ -142,6 +142,18 @@ describe('lib/broker timer messages over real sockets', function () {
     assert.equal(codes[0], ResponseCode.SUCCESS);
   });
 
+  it('rule: timerStopEnqueue holds timers in rmq_sys_wheel_timer; one already due when enqueued skips the wheel (TIMER_ENQUEUE_MS = Long.MAX_VALUE, as Java)', async () => {
+    broker.ctx.storeConfig.timerStopEnqueue = true;
+    const r = await client.send('TimerHeld', Buffer.from('held'), { queueId: 0, properties: { TIMER_DELAY_MS: '200' } });
+    assert.equal(r.code, ResponseCode.SUCCESS);
+    const out = Number((await client.pull(addr, 'timer_check', TIMER_TOPIC, 0, r.queueOffset)).messages[0]!.properties.get('TIMER_OUT_MS'));
+    while (Date.now() < out + 300) await new Promise((res) => setTimeout(res, 50));
+    assert.equal(broker.store.getMaxOffsetInQueue('TimerHeld', 0), 0, 'nothing delivered while the enqueue is stopped');
+    broker.ctx.storeConfig.timerStopEnqueue = false;
+    const [m] = await receive('TimerHeld', 1);
+    assert.equal(m!.properties.get('TIMER_ENQUEUE_MS'), '9223372036854775807');
+  });
+
   it('rule: a DELAY level wins over timer properties (Java checkIfTimerMessage drops them)', async () => {
     const r = await client.send('TimerLvl', Buffer.from('x'), { queueId: 0, delayLevel: 1, properties: { TIMER_DELAY_SEC: '100' } });
     assert.equal(r.code, ResponseCode.SUCCESS);
