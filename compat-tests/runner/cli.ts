@@ -36,7 +36,7 @@ async function startTarget(ctx: RunContext, name: string): Promise<Target> {
 async function main(argv: string[]): Promise<number> {
   const [cmd = 'help', targetName = 'apache-5.5.0', ...suites] = argv;
   if (cmd !== 'up' && cmd !== 'run') {
-    process.stdout.write(`usage: cli.js up [target] | run [target] [java-5.5.0|java-4.9.8|go|benchmark ...]\n`);
+    process.stdout.write(`usage: cli.js up [target] | run [target] [java-5.5.0[:TestClass]|java-4.9.8[:TestClass]|go|benchmark ...]\n`);
     return cmd === 'help' ? 0 : 2;
   }
   const ctx = RunContext.create(process.env['COMPAT_DIR'] !== undefined ? { rootDir: process.env['COMPAT_DIR'] } : {});
@@ -52,10 +52,11 @@ async function main(argv: string[]): Promise<number> {
     }
     const runs: SuiteRun[] = [];
     for (const s of suites.length > 0 ? suites : ['java-5.5.0', 'java-4.9.8', 'go']) {
-      if (s === 'java-5.5.0' || s === 'java-4.9.8') {
-        const only = process.env['COMPAT_JAVA_TEST'];
-        runs.push(await runJavaSuite(ctx, { clientVersion: s === 'java-5.5.0' ? '5.5.0' : '4.9.8', target, ...(only !== undefined && only !== '' ? { test: only } : {}) }));
-      }
+      // java-5.5.0:TimerTest runs one JUnit class (surefire -Dtest); COMPAT_JAVA_TEST does the same for every Java suite.
+      const [suite, one] = s.split(':') as [string, string | undefined];
+      const env = process.env['COMPAT_JAVA_TEST'];
+      const test = one ?? (env !== undefined && env !== '' ? env : undefined);
+      if (suite === 'java-5.5.0' || suite === 'java-4.9.8') runs.push(await runJavaSuite(ctx, { clientVersion: suite === 'java-5.5.0' ? '5.5.0' : '4.9.8', target, ...(test !== undefined ? { test } : {}) }));
       else if (s === 'go') runs.push(await runGoSuite(ctx, { target }));
       else if (s === 'benchmark') {
         const b = await runBenchmark(ctx, { target, seconds: 15 });

@@ -35,9 +35,11 @@ export const JAVA_BROKER_SCENARIOS = [
   'trace.pub-subbefore-subafter',
   'request-reply.sync',
   'request-reply.async',
+  'timer.deliver-at-1s-and-6s',
+  'timer.beyond-max-delay-refused',
 ] as const;
 
-export const JAVA_RESTART_SCENARIOS = ['restart.offsets-survive-broker-sigkill'] as const;
+export const JAVA_RESTART_SCENARIOS = ['restart.offsets-survive-broker-sigkill', 'timer.survives-broker-sigkill'] as const;
 
 export const JAVA_SCENARIOS: readonly string[] = [...JAVA_NAMESERVER_SCENARIOS, ...JAVA_BROKER_SCENARIOS, ...JAVA_RESTART_SCENARIOS];
 

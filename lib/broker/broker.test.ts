@@ -28,13 +28,13 @@ describe('lib/broker Broker over real sockets', function () {
   let addr: string;
   const notified: string[] = [];
 
-  async function start(overrides: Record<string, string | number | boolean> = {}): Promise<void> {
+  async function start(overrides: Record<string, string | number | boolean> = {}, storeOverrides: Record<string, string | number | boolean> = {}): Promise<void> {
     ns = new NameServer({ config: { ...defaults(NamesrvSchema), listenPort: 0, bindAddress: '127.0.0.1', kvConfigPath: path.join(dir, 'kv.json') }, logger: silentLogger() });
     await ns.start();
     broker = await Broker.create({
       config: { ...defaults(BrokerSchema), listenPort: 0, brokerIP1: '127.0.0.1', namesrvAddr: `127.0.0.1:${ns.port}`, ...overrides },
       remotingConfig: { ...defaults(BrokerRemotingSchema), bindAddress: '127.0.0.1' },
-      storeConfig: defaultStoreConfig({ storePathRootDir: path.join(dir, 'store'), mappedFileSizeCommitLog: 1024 * 1024, messageDelayLevel: '1s 2s' }),
+      storeConfig: defaultStoreConfig({ storePathRootDir: path.join(dir, 'store'), mappedFileSizeCommitLog: 1024 * 1024, messageDelayLevel: '1s 2s', ...storeOverrides }),
       logger: silentLogger(),
     });
     await broker.start();
@@ -253,7 +253,12 @@ describe('lib/broker Broker over real sockets', function () {
       assert.equal(r.code, ResponseCode.MESSAGE_ILLEGAL);
       assert.match(r.remark!, /over max value/);
     });
-    it('timer messages (5.x setDeliverTimeMs) are refused as a Java broker without timer wheel refuses them', async () => {
+    it('with timerWheelEnable=false timer messages (5.x setDeliverTimeMs) are refused as Java refuses them', async () => {
+      client.close();
+      await broker.shutdown();
+      await ns.close();
+      client = new RemotingClient({ logger: silentLogger(), version: 513 });
+      await start({}, { timerWheelEnable: false });
       const r = await sendV2('TimerT', 'x', `TIMER_DELIVER_MS\u0001${Date.now() + 60_000}\u0002`);
       assert.equal(r.code, ResponseCode.SYSTEM_ERROR);
       assert.equal(r.remark, 'accurate timer message is not enabled, timerWheelEnable is false');

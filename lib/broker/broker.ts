@@ -4,6 +4,7 @@ import { DelayLevelTable, parseIp, UniqIdGenerator } from '../../protocol/messag
 import { applyProperties, configEntries, SERVER_VERSION, type Logger } from '../common';
 import { RemotingClient, RemotingServer, type Connection } from '../remoting';
 import { MessageStore, storeConfigSchema, type StoreConfig } from '../store';
+import { TimerMessageStore } from '../timer';
 import { Broker2Client } from './client/broker2client';
 import { ConsumerManager } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
@@ -76,6 +77,8 @@ export class Broker {
       logger.warn('brokerRole=SYNC_MASTER: Apogee has no slaves to wait for; sends are acknowledged as an ASYNC_MASTER would');
     }
     const store = await MessageStore.open(storeConfig, { logger: o.logger.child({ ns: 'store' }), clock: { now } });
+    // Java BrokerController#initializeMessageStore: the timer store exists only with timerWheelEnable.
+    const timer = storeConfig.timerWheelEnable ? await TimerMessageStore.open({ store, config: storeConfig, logger: o.logger.child({ ns: 'timer' }), now }) : undefined;
     const extras = new Map(o.extraProperties ?? []);
     const root = storeConfig.storePathRootDir;
     let ctxRef: BrokerContext | undefined;
@@ -94,6 +97,7 @@ export class Broker {
         brokerTopicEnable: config.brokerTopicEnable,
         traceTopicEnable: config.traceTopicEnable,
         msgTraceTopicName: config.msgTraceTopicName,
+        timerWheelEnable: storeConfig.timerWheelEnable,
         topicsMax: config.topicsMax,
         logger,
         now,
@@ -142,6 +146,7 @@ export class Broker {
         stats,
         delayLevels,
         schedule,
+        timer,
         uniqIds: new UniqIdGenerator({ ip, pid: process.pid, clock: now }),
         logger,
         brokerAddr: `${config.brokerIP1}:${port}`,
@@ -226,6 +231,7 @@ export class Broker {
     ctx.store.onMessageArriving((a) => ctx.holds.notifyMessageArriving(a.topic, a.queueId, a.logicOffset, a.tagsCode));
     ctx.holds.start(1000);
     this.schedule.start();
+    ctx.timer?.start();
     this.tx.start();
     this.every(ctx.config.flushConsumerOffsetInterval, () => {
       ctx.offsets.persistIfDirty();
@@ -271,6 +277,7 @@ export class Broker {
     this.ctx.holds.stop();
     for (const s of this.servers) await s.close();
     this.schedule.stop();
+    await this.ctx.timer?.shutdown();
     this.tx.stop();
     this.nsClient.close();
     this.ctx.offsets.persist();

@@ -1,6 +1,7 @@
 import type { DelayLevelTable, HostAddress, UniqIdGenerator } from '../../protocol/message';
 import type { Logger } from '../common';
 import type { MessageStore, StoreConfig } from '../store';
+import type { TimerMessageStore } from '../timer';
 import type { Broker2Client } from './client/broker2client';
 import type { ConsumerManager } from './client/consumer-manager';
 import type { ProducerManager } from './client/producer-manager';
@@ -34,6 +35,8 @@ export interface BrokerContext {
   readonly delayLevels: DelayLevelTable;
   /** Delayed delivery: its per-level offsets for GET_ALL_DELAY_OFFSET and GET_BROKER_RUNTIME_INFO. */
   readonly schedule: ScheduleMessageService;
+  /** Timer messages (rmq_sys_wheel_timer -> wheel -> real topic); undefined when timerWheelEnable=false. */
+  readonly timer: TimerMessageStore | undefined;
   /** UNIQ_KEY for messages that arrive without one (Java MessageClientIDSetter.createUniqID). */
   readonly uniqIds: UniqIdGenerator;
   readonly logger: Logger;

@@ -24,6 +24,18 @@ describe('lib/dev lint (architecture import rules)', () => {
     assert.deepEqual(lintTree(root).violations, []);
   });
 
+  it('lib/timer never imports the broker or the network (the broker imports it)', () => {
+    const root = tree({
+      'lib/timer/index.ts': "import { b } from '../broker';\nimport * as net from 'node:net';\nimport { s } from '../store';\n",
+      'lib/broker/index.ts': "import { t } from '../timer';\n",
+      'lib/store/index.ts': '',
+    });
+    const v = lintTree(root).violations.join('\n');
+    assert.match(v, /lib\/timer never imports the broker/);
+    assert.match(v, /lib\/timer knows no network/);
+    assert.doesNotMatch(v, /lib\/broker\/index.ts: import '..\/timer'/);
+  });
+
   it('rejects each broken rule with a line that names it', () => {
     const root = tree({
       'protocol/codec/index.ts': "import * as net from 'node:net';\nimport { l } from '../../lib/common';\n",

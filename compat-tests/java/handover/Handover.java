@@ -16,12 +16,15 @@ import org.apache.rocketmq.common.message.MessageExt;
  * consume some of them and commit, or consume what is left. Run as a single-file program:
  *   java -cp <client classpath> Handover.java produce <namesrv> <topic> <count>
  *   java -cp <client classpath> Handover.java consume <namesrv> <topic> <group> <atLeast> <idleMs>
- * Output lines: "SENT <i> <msgId>" and "GOT <body> <queueId> <queueOffset>", then "DONE <n>".
+ *   java -cp <client classpath> Handover.java produce-timers <namesrv> <topic> <count> <delayMs>
+ * Output lines: "SENT <i> <msgId>" and "GOT <body> <queueId> <queueOffset>" (+ "STORED <body> <storeTimestamp>"),
+ * then "DONE <n>". Timer messages (issue 12) have the body "timer #<i> due=<deliverTimeMs>" (Message#setDeliverTimeMs).
  */
 public class Handover {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "produce": produce(args[1], args[2], Integer.parseInt(args[3])); break;
+            case "produce-timers": produceTimers(args[1], args[2], Integer.parseInt(args[3]), Long.parseLong(args[4])); break;
             case "consume": consume(args[1], args[2], args[3], Integer.parseInt(args[4]), Long.parseLong(args[5])); break;
             default: throw new IllegalArgumentException("mode " + args[0]);
         }
@@ -35,6 +38,23 @@ public class Handover {
         p.start();
         for (int i = 0; i < count; i++) {
             Message m = new Message(topic, "TagH", "key-" + i, ("handover #" + i).getBytes(StandardCharsets.UTF_8));
+            SendResult r = p.send(m);
+            if (r.getSendStatus() != SendStatus.SEND_OK) throw new IllegalStateException("send " + i + ": " + r);
+            System.out.println("SENT " + i + " " + r.getMsgId());
+        }
+        p.shutdown();
+        System.out.println("DONE " + count);
+    }
+
+    static void produceTimers(String ns, String topic, int count, long delayMs) throws Exception {
+        DefaultMQProducer p = new DefaultMQProducer("handover_timer_producer");
+        p.setNamesrvAddr(ns);
+        p.setInstanceName("handover-" + System.nanoTime());
+        p.start();
+        for (int i = 0; i < count; i++) {
+            long due = System.currentTimeMillis() + delayMs + i * 100L;
+            Message m = new Message(topic, "TagT", "tkey-" + i, ("timer #" + i + " due=" + due).getBytes(StandardCharsets.UTF_8));
+            m.setDeliverTimeMs(due);
             SendResult r = p.send(m);
             if (r.getSendStatus() != SendStatus.SEND_OK) throw new IllegalStateException("send " + i + ": " + r);
             System.out.println("SENT " + i + " " + r.getMsgId());
@@ -64,6 +84,7 @@ public class Handover {
                 if (!seen.add(body)) throw new IllegalStateException("duplicate " + body);
                 got.add(m);
                 System.out.println("GOT " + body + " " + m.getQueueId() + " " + m.getQueueOffset());
+                System.out.println("STORED " + body + " " + m.getStoreTimestamp());
             }
         }
         c.commitSync();

@@ -1,3 +1,4 @@
+import { TIMER_TOPIC } from '../../timer';
 import { TopicConfigSerializeWrapper, type TopicConfig } from '../../../protocol/bodies';
 import {
   AUTO_CREATE_TOPIC,
@@ -31,6 +32,8 @@ export interface TopicManagerOptions {
   brokerTopicEnable: boolean;
   traceTopicEnable: boolean;
   msgTraceTopicName: string;
+  /** Java: rmq_sys_wheel_timer (1 queue) is a system topic when timerWheelEnable. */
+  timerWheelEnable?: boolean;
   /** Bound on the number of topics (create attempts beyond it fail). */
   topicsMax: number;
   logger: Logger;
@@ -91,6 +94,7 @@ export class TopicConfigManager {
     this.system(newTopicConfig(SYNC_BROKER_MEMBER_GROUP_PREFIX + o.brokerName, { readQueueNums: 1, writeQueueNums: 1, perm: Perm.INHERIT }));
     this.system(newTopicConfig(TRANS_HALF_TOPIC, { readQueueNums: 1, writeQueueNums: 1 }));
     this.system(newTopicConfig(TRANS_OP_HALF_TOPIC, { readQueueNums: 1, writeQueueNums: 1 }));
+    if (o.timerWheelEnable === true) this.system(newTopicConfig(TIMER_TOPIC, { readQueueNums: 1, writeQueueNums: 1 }));
   }
 
   /** Loads topics.json (Java's or Apogee's) over the system topics, as ConfigManager#load does. */

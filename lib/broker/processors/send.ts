@@ -19,6 +19,7 @@ import { PutMessageStatus, type PutMessageResult } from '../../store';
 import type { BrokerContext } from '../context';
 import { applyDelayLevel, bornHostOf, InnerMessage, toHalfMessage } from '../message-build';
 import { awaitTopicRegistered } from './register-wait';
+import { handleTimerMessage } from '../timer-hook';
 
 /**
  * SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320). Java: broker/.../processor/
@@ -163,14 +164,6 @@ function sendOne(
   }
   m.put(MessageConst.PROPERTY_CLUSTER, bc.config.brokerClusterName);
   putTraceProperties(bc, m);
-  if (
-    (m.get(MessageConst.PROPERTY_TIMER_DELIVER_MS) !== undefined || m.get(MessageConst.PROPERTY_TIMER_DELAY_SEC) !== undefined || m.get(MessageConst.PROPERTY_TIMER_DELAY_MS) !== undefined) &&
-    !(Number(m.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0) > 0)
-  ) {
-    // Java 5.x with timerWheelEnable=false (HookUtils#checkIfTimerMessage -> WHEEL_TIMER_NOT_ENABLE). Apogee has no
-    // timer wheel; refusing beats delivering the message at once, earlier than the producer asked.
-    return reply(ctx, ResponseCode.SYSTEM_ERROR, 'accurate timer message is not enabled, timerWheelEnable is false');
-  }
   const tranPrepared = m.get(MessageConst.PROPERTY_TRANSACTION_PREPARED) === 'true';
   if (tranPrepared && !(m.reconsumeTimes > 0 && Number(m.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0) > 0)) {
     if (bc.config.rejectTransactionMessage) {
@@ -178,6 +171,9 @@ function sendOne(
     }
     toHalfMessage(m, TRANS_HALF_TOPIC);
   } else if (transactionValue(m.sysFlag) === MessageSysFlag.TRANSACTION_NOT_TYPE || transactionValue(m.sysFlag) === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
+    // Java HookUtils#handleScheduleMessage: a timer message goes to rmq_sys_wheel_timer, then DELAY levels apply.
+    const refused = handleTimerMessage(bc, m);
+    if (refused !== undefined) return reply(ctx, refused.code, refused.remark);
     applyDelayLevel(m, bc.delayLevels);
   }
   const wait = m.get(MessageConst.PROPERTY_WAIT_STORE_MSG_OK) !== 'false';

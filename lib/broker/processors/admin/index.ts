@@ -5,6 +5,7 @@ import { consumerProcessors } from './consumer';
 import { groupProcessors } from './group';
 import { offsetAdminProcessors } from './offset';
 import { statsProcessors } from './stats';
+import { timerAdminProcessors } from './timer';
 import { topicProcessors } from './topic';
 
 /**
@@ -20,5 +21,6 @@ export function adminProcessors(bc: BrokerContext): [number, Processor][] {
     ...configProcessors(bc),
     ...consumerProcessors(bc),
     ...offsetAdminProcessors(bc),
+    ...timerAdminProcessors(bc),
   ];
 }

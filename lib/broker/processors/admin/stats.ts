@@ -132,11 +132,13 @@ async function runtimeInfo(bc: BrokerContext, ctx: RequestContext) {
   t.set('pageCacheLockTimeMills', '0');
   t.set('earliestMessageTimeStamp', String(await bc.store.getEarliestMessageTimeOfStore()));
   t.set('startAcceptSendRequestTimeStamp', String(bc.config.startAcceptSendRequestTimeStamp));
-  t.set('timerReadBehind', '0');
-  t.set('timerOffsetBehind', '0');
-  t.set('timerCongestNum', '0');
-  t.set('timerEnqueueTps', '0.0');
-  t.set('timerDequeueTps', '0.0');
+  // Java AdminBrokerProcessor#prepareRuntimeInfo: the timer's progress when timerWheelEnable, else zeros.
+  const ts = bc.timer?.stats();
+  t.set('timerReadBehind', String(ts?.readBehindSec ?? 0));
+  t.set('timerOffsetBehind', String(ts?.offsetBehind ?? 0));
+  t.set('timerCongestNum', String(ts?.congestNum ?? 0));
+  t.set('timerEnqueueTps', javaFloat(ts?.enqueueTps ?? 0));
+  t.set('timerDequeueTps', javaFloat(ts?.dequeueTps ?? 0));
   t.set('remainTransientStoreBufferNumbs', '2147483647');
   t.set('remainHowManyDataToFlush', humanReadableBytes(Math.max(0, st.flushBehindBytes)));
   const cap = diskCapacity(paths.root);
@@ -279,4 +281,10 @@ function viewStats(ctx: RequestContext) {
   const h = requestHeader(ctx, ViewBrokerStatsDataRequestHeader);
   if (!h.ok) return h.response;
   return reply(ctx, ResponseCode.SYSTEM_ERROR, `The stats <${h.value.statsName}> <${h.value.statsKey}> not exist`);
+}
+
+/** Java String.valueOf(float) for the small rates shown: one decimal at least ("0.0", "12.5"). */
+function javaFloat(v: number): string {
+  const r = Math.round(v * 10) / 10;
+  return Number.isInteger(r) ? r.toFixed(1) : String(r);
 }

@@ -108,4 +108,17 @@ public final class Compat {
         String v = t.getTable().get("brokerVersionDesc");
         return v == null ? "" : v;
     }
+
+    /**
+     * Timer message due `seconds` from the broker's now. Client 4.9.8 has no timer API; the property the 5.x
+     * Message#setDelayTimeSec writes (TIMER_DELAY_SEC) is set directly, as an application on 4.9.x would.
+     */
+    public static void delayTimeSec(org.apache.rocketmq.common.message.Message m, long seconds) {
+        org.apache.rocketmq.common.message.MessageAccessor.putProperty(m, "TIMER_DELAY_SEC", String.valueOf(seconds));
+    }
+
+    /** Timer message due at `epochMs`: the TIMER_DELIVER_MS property 5.x Message#setDeliverTimeMs writes. */
+    public static void deliverTimeMs(org.apache.rocketmq.common.message.Message m, long epochMs) {
+        org.apache.rocketmq.common.message.MessageAccessor.putProperty(m, "TIMER_DELIVER_MS", String.valueOf(epochMs));
+    }
 }

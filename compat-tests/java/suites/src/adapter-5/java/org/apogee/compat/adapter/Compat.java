@@ -127,4 +127,14 @@ public final class Compat {
         String v = t.getTable().get("brokerVersionDesc");
         return v == null ? "" : v;
     }
+
+    /** Timer message due `seconds` from the broker's now (5.x API: Message#setDelayTimeSec -> TIMER_DELAY_SEC). */
+    public static void delayTimeSec(org.apache.rocketmq.common.message.Message m, long seconds) {
+        m.setDelayTimeSec(seconds);
+    }
+
+    /** Timer message due at `epochMs` (5.x API: Message#setDeliverTimeMs -> TIMER_DELIVER_MS). */
+    public static void deliverTimeMs(org.apache.rocketmq.common.message.Message m, long epochMs) {
+        m.setDeliverTimeMs(epochMs);
+    }
 }

@@ -49,6 +49,11 @@ public final class BrokerControl {
         return request(body, timeout);
     }
 
+    /** SIGKILL the broker and restart it on the same store, with no durability wait; returns once it is ready again. */
+    public static String killAndRestartBroker(Duration timeout) throws IOException {
+        return request("{\"action\":\"kill-restart-broker\"}", timeout);
+    }
+
     private static String request(String jsonWithoutId, Duration timeout) throws IOException {
         Path dir = dir().orElseThrow(() -> new IllegalStateException("no -Dcompat.control directory"));
         int id = SEQ.incrementAndGet() + (int) (ProcessHandle.current().pid() % 10_000) * 1000;

@@ -47,4 +47,10 @@ public final class Versions {
             return "?";
         }
     }
+
+    /** Skips the calling scenario when some master is a 4.x broker (a 5.x broker feature), with `why` as the reason. */
+    public static void assumeBroker5(DefaultMQAdminExt admin, String why) throws Exception {
+        Assumptions.assumeFalse(brokers(admin).values().stream().anyMatch(v -> v.startsWith("V4_")),
+            () -> "not supported by Apache RocketMQ broker(s) " + safeBrokers(admin) + ": " + why);
+    }
 }

@@ -1,0 +1,11 @@
+/**
+ * lib/timer: timer messages (delivery at an arbitrary time) in Apache RocketMQ 5.x's on-disk layout — timerwheel,
+ * timerlog/, config/timercheck, config/timermetrics — over lib/store's public interface. Never imports lib/broker:
+ * the broker rewrites timer messages to rmq_sys_wheel_timer on send and runs this service.
+ */
+export { TimerMessageStore, TIMER_TOPIC, ENQUEUE_NEVER, normalizePrecisionMs, timerOutMs } from './timer-message-store';
+export type { TimerConfig, TimerDeps, TimerStats } from './timer-message-store';
+export { TimerWheel, SLOTS_TOTAL, SLOT_SIZE, wheelFileName } from './timer-wheel';
+export { TimerLog, timerLogDir, UNIT_SIZE, MIN_BLANK_LEN, BLANK_MAGIC_CODE } from './timer-log';
+export { TimerCheckpoint, checkpointFileName } from './timer-checkpoint';
+export { TimerMetrics, metricsFileName } from './timer-metrics';
