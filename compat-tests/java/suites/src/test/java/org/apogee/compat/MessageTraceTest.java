@@ -25,6 +25,7 @@ import org.apogee.compat.support.ClientTest;
 import org.apogee.compat.support.Clients;
 import org.apogee.compat.support.Collector;
 import org.apogee.compat.support.Env;
+import org.apogee.compat.support.Versions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,9 @@ class MessageTraceTest extends ClientTest {
     @DisplayName("trace.pub-subbefore-subafter")
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void traceRecordsOfOneMessage() throws Exception {
+        // Observed against the official 4.9.7 broker: it stores no MSG_REGION, which this scenario asserts (and without
+        // which the client drops the consumer-side records). The 5.x broker stores it.
+        Versions.assumeBroker5(admin, "MSG_REGION on stored messages (broker regionId) is stored by 5.x brokers");
         String topic = Clients.createTopic(admin, "trace", 1);
         String group = Env.unique("cg_trace");
         DefaultMQProducer traced = new DefaultMQProducer(Env.unique("pg_trace"), true, null); // null: the default trace topic
