@@ -17,6 +17,7 @@ describe('lib/broker/processors/admin stats family', () => {
     const c = await h.call(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic, defaultTopic: 'TBW102', readQueueNums: 2, writeQueueNums: 2, perm: 6, topicFilterType: 'SINGLE_TAG', order: false });
     assert.equal(c.code, ResponseCode.SUCCESS);
     for (let i = 0; i < 3; i++) assert.equal((await h.send(topic, `m${i}`, {}, 0)).code, ResponseCode.SUCCESS);
+    h.broker.ctx.groups.find('SG'); // as a consumer's heartbeat creates it
     assert.equal((await h.call(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: 'SG', topic, queueId: 0, commitOffset: 2 })).code, ResponseCode.SUCCESS);
   });
 
