@@ -23,6 +23,7 @@ import { dispatchRequestOf, isNotQueued, topicIsValid, type DispatchRequest } fr
 import { recover } from './recovery';
 import { MAX_MANUAL_DELETE_FILE_TIMES, checkDiskSpace, runRetention, type RetentionState } from './retention';
 import { PutMessageStatus, StoreError, type BoundaryType } from './status';
+import { LatencyStats } from './latency-stats';
 import type {
   GetMessageResult,
   MessageArrivingListener,
@@ -88,6 +89,9 @@ export class MessageStore {
     getMessageTransferredMsgCount: 0,
   };
 
+  /** Put/get latencies for GET_BROKER_RUNTIME_INFO (Java StoreStatsService). */
+  readonly latency: LatencyStats;
+
   private timers: NodeJS.Timeout[] = [];
   private maintenance: Promise<unknown> = Promise.resolve();
   private lastThoroughCommitLogFlush = 0;
@@ -102,6 +106,7 @@ export class MessageStore {
     this.logger = (deps.logger ?? silentLogger()).child({ ns: 'store' });
     const clock = deps.clock;
     this.now = clock !== undefined ? () => clock.now() : Date.now;
+    this.latency = new LatencyStats(this.now);
     this.memoryInMemBytes = Math.floor((deps.totalMemoryBytes ?? os.totalmem()) * (config.accessMessageInMemoryMaxRatio / 100));
     try {
       this.delays = new DelayLevelTable(config.messageDelayLevel);
@@ -177,7 +182,8 @@ export class MessageStore {
       return Promise.resolve(this.refuse(PutMessageStatus.OS_PAGE_CACHE_BUSY, `[PC_SYNCHRONIZED]broker busy: putPendingBytesMax ${this.config.putPendingBytesMax} reached`, records.length));
     }
     // Validate everything before assigning anything. Store times are monotonic (see README).
-    const storeTimestamp = Math.max(this.now(), this.lastStoreTimestamp);
+    const beginTime = this.now();
+    const storeTimestamp = Math.max(beginTime, this.lastStoreTimestamp);
     const requests: DispatchRequest[] = [];
     let total = 0;
     for (const rec of records) {
@@ -219,6 +225,7 @@ export class MessageStore {
         deadline: this.now() + this.config.syncFlushTimeout,
         resolve: (status) => {
           const appended = status === PutMessageStatus.PUT_OK || status === PutMessageStatus.FLUSH_DISK_TIMEOUT;
+          this.latency.recordPut(this.now() - beginTime); // Java: #asyncPutMessage's thenAccept
           if (!appended) this.counters.putMessageFailedTimes += records.length;
           resolve({
             status,
@@ -393,7 +400,11 @@ export class MessageStore {
     filter?: MessageFilter,
   ): Promise<GetMessageResult | undefined> {
     if (this.state === 'stopped') return Promise.resolve(undefined);
-    return getMessage(this, topic, queueId, offset, maxMsgNums, maxTotalMsgSize, filter);
+    const beginTime = this.now();
+    return getMessage(this, topic, queueId, offset, maxMsgNums, maxTotalMsgSize, filter).then((r) => {
+      this.latency.recordGet(this.now() - beginTime); // Java: #getMessage's elapsedTime
+      return r;
+    });
   }
 
   /** Java: #getMaxOffsetInQueue: the next offset to be assigned that is visible (dispatched). */

@@ -47,6 +47,14 @@ describe('lib/broker/processors/admin stats family', () => {
     assert.ok(Number(t.get('earliestMessageTimeStamp')) > Date.now() - 60_000);
     assert.ok(Number(t.get('commitLogMaxOffset')) > 0);
     assert.match(t.get('runtime')!, /^\[ \d+ days, \d+ hours, \d+ minutes, \d+ seconds \]$/);
+    // Latencies (StoreStatsService): live maxima; the distribution and percentiles of the last 60 s window, which
+    // has not ended yet in a broker this young: Java prints "null" and 0.00 then.
+    num('putMessageEntireTimeMax', long);
+    num('getMessageEntireTimeMax', long);
+    assert.equal(t.get('putMessageDistributeTime'), 'null');
+    assert.equal(t.get('putLatency99'), '0.00');
+    assert.equal(t.get('putLatency999'), '0.00');
+    assert.equal(Number(t.get('putMessageEntireTimeMax')), h.broker.ctx.store.latency.putMessageEntireTimeMax);
   });
 
   it('GET_CONSUME_STATS (208): ConsumeStats with MessageQueue object keys and Java offset semantics', async () => {
