@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as os from 'node:os';
 import { DataVersion, PropertiesBody } from '../../../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../../../protocol/codes';
 import { BrokerHarness } from '../testing/harness';
@@ -46,6 +47,8 @@ describe('lib/broker/processors/admin config family', () => {
     assert.equal(props.get('socksProxyConfig'), '{}');
     assert.equal(props.get('defaultMessageRequestMode'), 'PULL');
     assert.equal(props.get('configBlackList'), 'configBlackList;brokerConfigPath');
+    // mqadmin exportMetrics prints it as runtimeEnv.cpuNum (Java NettySystemConfig: availableProcessors)
+    assert.equal(props.get('clientCallbackExecutorThreads'), String(os.availableParallelism()));
   });
 
   it('UPDATE_BROKER_CONFIG applies key=value text and bumps the version', async () => {

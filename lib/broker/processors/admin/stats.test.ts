@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ConsumeStats, KVTable, QueryConsumeTimeSpanBody } from '../../../../protocol/bodies';
+import { BrokerStatsData, ConsumeStats, KVTable, QueryConsumeTimeSpanBody } from '../../../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../../../protocol/codes';
 import { BrokerHarness, FakeClient } from '../testing/harness';
 
@@ -121,8 +121,21 @@ describe('lib/broker/processors/admin stats family', () => {
   });
 
   it('VIEW_BROKER_STATS_DATA (315) answers as Java does for a stats item it does not have', async () => {
-    const r = await h.call(RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'TOPIC_PUT_NUMS', statsKey: topic });
+    const r = await h.call(RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'TOPIC_PUT_NUMS', statsKey: 'NeverSentTo' });
     assert.equal(r.code, ResponseCode.SYSTEM_ERROR);
-    assert.equal(r.remark, `The stats <TOPIC_PUT_NUMS> <${topic}> not exist`);
+    assert.equal(r.remark, `The stats <TOPIC_PUT_NUMS> <NeverSentTo> not exist`);
+    const other = await h.call(RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'GROUP_GET_NUMS', statsKey: `${topic}@SG` });
+    assert.equal(other.code, ResponseCode.SYSTEM_ERROR);
+  });
+
+  it('VIEW_BROKER_STATS_DATA (315) TOPIC_PUT_NUMS of a topic sent to: minute/hour/day views (mqadmin exportMetrics, statsAll)', async () => {
+    h.broker.ctx.stats.sample(); // the broker samples every second; take one now
+    const r = await h.call(RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'TOPIC_PUT_NUMS', statsKey: topic });
+    assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? '');
+    const d = BrokerStatsData.decode(r.body!);
+    assert.ok(d.ok);
+    for (const v of [d.value.statsMinute, d.value.statsHour, d.value.statsDay]) assert.equal(v?.sum, 3, JSON.stringify(d.value));
+    assert.ok(d.value.statsMinute!.tps > 0);
+    assert.equal(d.value.statsMinute!.avgpt, 1, 'one message per put');
   });
 });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import {
+  BrokerStatsData,
   ConsumeStats,
   formatQueueTimeSpanDate,
   javaDouble,
@@ -38,7 +39,7 @@ export function statsProcessors(bc: BrokerContext): [number, Processor][] {
     [RequestCode.GET_CONSUME_STATS, (ctx) => consumeStats(bc, ctx)],
     [RequestCode.GET_BROKER_CONSUME_STATS, (ctx) => brokerConsumeStats(bc, ctx)],
     [RequestCode.QUERY_CONSUME_TIME_SPAN, (ctx) => consumeTimeSpan(bc, ctx)],
-    [RequestCode.VIEW_BROKER_STATS_DATA, (ctx) => viewStats(ctx)],
+    [RequestCode.VIEW_BROKER_STATS_DATA, (ctx) => viewStats(bc, ctx)],
   ];
 }
 
@@ -273,11 +274,14 @@ async function consumeTimeSpan(bc: BrokerContext, ctx: RequestContext) {
 }
 
 /**
- * VIEW_BROKER_STATS_DATA (315). Apogee keeps no per-topic or per-group stats items (Java BrokerStatsManager), so
- * every item is answered as Java answers an item it does not have.
+ * VIEW_BROKER_STATS_DATA (315): minute, hour and day views of one stats item (Java AdminBrokerProcessor
+ * #ViewBrokerStatsData). Apogee keeps TOPIC_PUT_NUMS per topic (lib/broker/stats-items.ts); any other item is
+ * answered as Java answers an item it does not have.
  */
-function viewStats(ctx: RequestContext) {
+function viewStats(bc: BrokerContext, ctx: RequestContext) {
   const h = requestHeader(ctx, ViewBrokerStatsDataRequestHeader);
   if (!h.ok) return h.response;
-  return reply(ctx, ResponseCode.SYSTEM_ERROR, `The stats <${h.value.statsName}> <${h.value.statsKey}> not exist`);
+  const item = bc.stats.items.get(h.value.statsName, h.value.statsKey);
+  if (item === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, `The stats <${h.value.statsName}> <${h.value.statsKey}> not exist`);
+  return ok(ctx, null, BrokerStatsData.encode({ statsMinute: item.minute, statsHour: item.hour, statsDay: item.day }));
 }
