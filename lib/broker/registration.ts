@@ -10,6 +10,7 @@ import { pullProcessors } from './processors/pull';
 import { queryProcessors } from './processors/query';
 import { sendProcessors } from './processors/send';
 import { sendBackProcessors } from './processors/send-back';
+import { unsupportedProcessors } from './processors/unsupported';
 import type { TransactionService } from './transaction/transaction-service';
 
 /** The broker's one registration table: request code -> processor, one family per file, read as data. */
@@ -26,6 +27,7 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService): Proce
     queryProcessors(bc),
     lockProcessors(bc),
     adminProcessors(bc),
+    unsupportedProcessors(),
   ];
   for (const family of families) for (const [code, p] of family) registry.register(code, p);
   return registry;

@@ -3,8 +3,10 @@ import type { BrokerContext } from '../../context';
 import { configProcessors } from './config';
 import { consumerProcessors } from './consumer';
 import { groupProcessors } from './group';
+import { liteProcessors } from './lite';
 import { offsetAdminProcessors } from './offset';
 import { statsProcessors } from './stats';
+import { storeOpsProcessors } from './store-ops';
 import { topicProcessors } from './topic';
 
 /**
@@ -20,5 +22,7 @@ export function adminProcessors(bc: BrokerContext): [number, Processor][] {
     ...configProcessors(bc),
     ...consumerProcessors(bc),
     ...offsetAdminProcessors(bc),
+    ...storeOpsProcessors(bc),
+    ...liteProcessors(bc),
   ];
 }
