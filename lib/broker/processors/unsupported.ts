@@ -9,8 +9,9 @@ import { reply, type Processor } from '../../remoting';
  * registers its processor in its own family and leaves this table.
  *
  * Client side: a push consumer with setClientRebalance(false) asks QUERY_ASSIGNMENT in each rebalance; the 5.5.0
- * client catches the MQBrokerException in RebalanceImpl#doRebalance and logs it at WARN ("rebalance Exception",
- * with this remark) in rocketmq_client.log, every rebalance (20 s), and consumes nothing.
+ * client (RebalanceImpl#getRebalanceResultFromBroker, read from the 5.5.0 jar) catches the MQBrokerException and
+ * logs it at ERROR ("allocate message queue exception. strategy name: ..., ex: ..." with this remark) in
+ * rocketmq_client.log, every rebalance (20 s), and consumes nothing.
  */
 const POP = 'POP consumption / server-side rebalance (a consumer with setClientRebalance(false) or the 5.x gRPC SimpleConsumer) is not supported by Apogee; use client-side rebalance (the default, setClientRebalance(true))';
 const LITE = 'LITE topics (message.type=LITE, lite subscriptions and LMQ dispatch) are not supported by Apogee';

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import { DataVersion, PropertiesBody } from '../../../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../../../protocol/codes';
 import { BrokerHarness } from '../testing/harness';
-import { JAVA_550_BROKER_CONFIG_KEYS } from '../testing/java55-config-keys';
+import { JAVA_550_BROKER_CONFIG_KEYS } from '../../../../compat-tests/runner/java55-broker-config-keys';
 
 /** GET_BROKER_CONFIG (26) / UPDATE_BROKER_CONFIG (25). Java: AdminBrokerProcessor#getBrokerConfig, #updateBrokerConfig. */
 describe('lib/broker/processors/admin config family', () => {
