@@ -9,7 +9,7 @@ import { runMqadminSuite } from './mqadmin-suite';
 import { ensureClasspath, repoRoot, type ApacheServerVersion } from './paths';
 import type { RunContext } from './run';
 import { localLauncher, type Launcher } from './runtime';
-import { BENCHMARK_SCENARIOS, GO_SCENARIOS, JAVA_SCENARIOS, MQADMIN_SCENARIOS, TARGET_SCENARIOS } from './scenarios';
+import { BENCHMARK_SCENARIOS, GO_SCENARIOS, JAVA_SCENARIOS, MQADMIN_BROKER_SCENARIOS, MQADMIN_SCENARIOS, TARGET_SCENARIOS } from './scenarios';
 import { discoverExternalTarget, startApacheTarget, startApogeeTarget } from './target';
 import { runTargetSuite } from './target-suite';
 
@@ -34,7 +34,7 @@ export function suitePlans(names: readonly string[], o: SuiteOptions = {}): Suit
   const seconds = o.benchmarkSeconds ?? 30;
   const all: Record<SuiteName, SuitePlan> = {
     target: { name: 'target', suite: 'target', expected: TARGET_SCENARIOS, timeoutMs: 5 * MIN * scale, run: (ctx, target) => runTargetSuite(ctx, { target }) },
-    mqadmin: { name: 'mqadmin', suite: 'mqadmin', expected: MQADMIN_SCENARIOS, timeoutMs: 10 * MIN * scale, run: (ctx, target) => runMqadminSuite(ctx, { target }) },
+    mqadmin: { name: 'mqadmin', suite: 'mqadmin', expected: [...MQADMIN_SCENARIOS, ...MQADMIN_BROKER_SCENARIOS], timeoutMs: 10 * MIN * scale, run: (ctx, target) => runMqadminSuite(ctx, { target }) },
     'java-5': {
       name: 'java-5',
       suite: 'java-5.5.0',

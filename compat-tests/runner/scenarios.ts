@@ -69,6 +69,19 @@ export const MQADMIN_SCENARIOS: readonly string[] = [
   'mqadmin.deleteTopic',
 ];
 
+/** The issue-12 broker commands of the mqadmin suite (runMqadminSuite's brokerCommands). */
+export const MQADMIN_BROKER_SCENARIOS: readonly string[] = [
+  'mqadmin.getBrokerConfig',
+  'mqadmin.brokerStatus',
+  'mqadmin.exportMetrics',
+  'mqadmin.cloneGroupOffset-unknown-group',
+  'mqadmin.coldDataFlowCtr',
+  'mqadmin.setCommitLogReadAheadMode',
+  'mqadmin.getBrokerLiteInfo',
+  'mqadmin.updateTopic-lite',
+  'mqadmin.updateStaticTopic',
+];
+
 export const BENCHMARK_SCENARIOS: readonly string[] = ['benchmark.producer-consumer'];
 
 /** The harness's checks of a target (target-suite.ts). */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { parseJavaProperties } from '../../protocol/codec';
-import { applyProperties, defaults } from '../common';
+import { applyProperties, configEntries, defaults, type Schema } from '../common';
 import { BrokerRemotingSchema, BrokerSchema, type BrokerConfig, type BrokerRemotingConfig } from '../broker';
 import { storeConfigSchema, type StoreConfig } from '../store';
 
@@ -65,4 +65,29 @@ export function loadBrokerConfig(opts: { file?: string; overrides?: Map<string, 
   if (config.brokerIP1 === '') config.brokerIP1 = localAddress();
   if (config.brokerIP2 === '') config.brokerIP2 = config.brokerIP1;
   return { config, remoting, store, extras, warnings, inert: [...inert] };
+}
+
+/** The line `mqbroker -p` prints before the keys Apogee accepts but does not act on. */
+export const INERT_SECTION_HEADER = '# Accepted for Java compatibility; no effect in Apogee:';
+
+/**
+ * `mqbroker -p` (Java BrokerStartup -p: every config item as key=value): the keys Apogee acts on, then, under
+ * INERT_SECTION_HEADER, the Java keys it accepts without effect. Every line but the header stays a valid
+ * properties line, so the output still loads as a broker.conf.
+ */
+export function printConfigLines(loaded: LoadedBrokerConfig, only?: readonly string[]): string[] {
+  const parts: [Schema, Record<string, unknown>][] = [
+    [BrokerSchema, loaded.config],
+    [BrokerRemotingSchema, loaded.remoting],
+    [storeConfigSchema, loaded.store],
+  ];
+  const active: string[] = [];
+  const inert: string[] = [];
+  for (const [schema, config] of parts) {
+    for (const [k, v] of configEntries(schema, config as never)) {
+      if (only !== undefined && !only.includes(k)) continue;
+      (schema[k]!.inert === true ? inert : active).push(`${k}=${v}`);
+    }
+  }
+  return inert.length === 0 ? active : [...active, INERT_SECTION_HEADER, ...inert];
 }

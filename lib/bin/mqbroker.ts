@@ -1,14 +1,13 @@
 #!/usr/bin/env node
-import { configEntries, createLogger } from '../common';
-import { Broker, BrokerRemotingSchema, BrokerSchema } from '../broker';
-import { storeConfigSchema } from '../store';
-import { loadBrokerConfig } from './broker-config';
+import { createLogger } from '../common';
+import { Broker } from '../broker';
+import { loadBrokerConfig, printConfigLines } from './broker-config';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 import { installShutdown, logLevelFromEnv } from './process';
 
 /**
  * mqbroker: the broker alone, with Java's flags (BrokerStartup): -c <broker.conf>, -n <namesrvAddr>, -p prints
- * every config item and exits, -m prints the important ones, -h help.
+ * every config item and exits (the keys Apogee does not act on in a section of their own), -m prints the important ones, -h help.
  */
 const SPECS: OptionSpec[] = [
   { short: 'c', long: 'configFile', value: true, help: 'broker config properties file (broker.conf)' },
@@ -41,9 +40,7 @@ async function main(): Promise<void> {
   const file = args.options.get('configFile');
   const loaded = loadBrokerConfig({ ...(typeof file === 'string' ? { file } : {}), overrides });
   if (args.options.has('printConfigItem') || args.options.has('printImportantConfig')) {
-    const all = [...configEntries(BrokerSchema, loaded.config), ...configEntries(BrokerRemotingSchema, loaded.remoting), ...configEntries(storeConfigSchema, loaded.store)];
-    const only = args.options.has('printImportantConfig') ? all.filter(([k]) => IMPORTANT.includes(k)) : all;
-    for (const [k, v] of only) console.log(`${k}=${v}`);
+    for (const line of printConfigLines(loaded, args.options.has('printImportantConfig') ? IMPORTANT : undefined)) console.log(line);
     return;
   }
   const logger = createLogger({ level: logLevelFromEnv(), name: 'mqbroker' });

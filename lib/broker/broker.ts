@@ -20,6 +20,7 @@ import { Registrar } from './registrar';
 import { brokerRegistry } from './registration';
 import { ScheduleMessageService } from './schedule/schedule-message-service';
 import { BrokerStats } from './stats';
+import { TOPIC_PUT_NUMS } from './stats-items';
 import { TransactionService } from './transaction/transaction-service';
 
 export interface BrokerOptions {
@@ -117,7 +118,7 @@ export class Broker {
       });
       const producers = new ProducerManager(logger, now, CHANNEL_EXPIRED_MS, config.clientChannelsMax);
       const locks = new RebalanceLockManager(now);
-      const stats = new BrokerStats(now);
+      const stats = new BrokerStats(now, config.topicsMax);
       let wake: (h: Parameters<PullRequestHoldService['suspend']>[0]) => void = () => undefined;
       const holds = new PullRequestHoldService({
         logger,
@@ -228,7 +229,10 @@ export class Broker {
     const bound = this.servers[0]!.port;
     ctx.brokerAddr = `${ctx.config.brokerIP1}:${bound}`;
     ctx.storeHost = { ip: ctx.storeHost.ip, port: bound };
-    ctx.store.onMessageArriving((a) => ctx.holds.notifyMessageArriving(a.topic, a.queueId, a.logicOffset, a.tagsCode));
+    ctx.store.onMessageArriving((a) => {
+      ctx.holds.notifyMessageArriving(a.topic, a.queueId, a.logicOffset, a.tagsCode);
+      ctx.stats.items.add(TOPIC_PUT_NUMS, a.topic, 1); // Java BrokerStatsManager#incTopicPutNums
+    });
     ctx.holds.start(1000);
     this.schedule.start();
     ctx.timer?.start();

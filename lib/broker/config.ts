@@ -1,13 +1,19 @@
+import * as os from 'node:os';
 import { NettyInertSchema, p, type ConfigOf } from '../common';
+import { BrokerJavaOnlySchema, RemotingJavaOnlySchema } from './config-java-only';
 
 /**
  * Broker configuration: every property name of Java's BrokerConfig (and BrokerIdentity), so an existing
  * broker.conf loads unchanged. Java: common/.../BrokerConfig.java, BrokerIdentity.java, broker/.../BrokerStartup.java
  * (listenPort 10911). Keys Apogee acts on have a description; the rest are accepted for compatibility and listed
  * as inert at start-up. The message store keys live in lib/store's schema; the remoting keys below.
- * Generated from the 5.x sources; defaults that Java computes from the CPU count are shown as 0 with a comment.
+ * Generated from the 5.x sources; defaults that Java computes from the CPU count are computed the same way.
  */
+/** Java's PROCESSOR_NUMBER (Runtime#availableProcessors): the thread-pool defaults derive from it. */
+const CPUS = os.availableParallelism();
+
 export const BrokerSchema = {
+  ...BrokerJavaOnlySchema,
   brokerName: p.string('broker-a', 'broker name (Java default: the host name; Apogee: broker-a)'),
   brokerClusterName: p.string('DefaultCluster', 'cluster name'),
   brokerId: p.long(0, '0 = master'),
@@ -27,20 +33,20 @@ export const BrokerSchema = {
   messageStorePlugIn: p.inertString(''),
   msgTraceTopicName: p.string('RMQ_SYS_TRACE_TOPIC', 'trace topic'),
   traceTopicEnable: p.boolean(false, 'create the trace topic'),
-  sendMessageThreadPoolNums: p.inertInt(0), /* Java: Math.min(PROCESSOR_NUMBER, 4) */
-  putMessageFutureThreadPoolNums: p.inertInt(0), /* Java: Math.min(PROCESSOR_NUMBER, 4) */
-  pullMessageThreadPoolNums: p.inertInt(0), /* Java: 16 + PROCESSOR_NUMBER * 2 */
-  litePullMessageThreadPoolNums: p.inertInt(0), /* Java: 16 + PROCESSOR_NUMBER * 2 */
+  sendMessageThreadPoolNums: p.inertInt(Math.min(CPUS, 4)),
+  putMessageFutureThreadPoolNums: p.inertInt(Math.min(CPUS, 4)),
+  pullMessageThreadPoolNums: p.inertInt(16 + CPUS * 2),
+  litePullMessageThreadPoolNums: p.inertInt(16 + CPUS * 2),
   ackMessageThreadPoolNums: p.inertInt(16),
-  processReplyMessageThreadPoolNums: p.inertInt(0), /* Java: 16 + PROCESSOR_NUMBER * 2 */
-  queryMessageThreadPoolNums: p.inertInt(0), /* Java: 8 + PROCESSOR_NUMBER */
+  processReplyMessageThreadPoolNums: p.inertInt(16 + CPUS * 2),
+  queryMessageThreadPoolNums: p.inertInt(8 + CPUS),
   adminBrokerThreadPoolNums: p.inertInt(16),
   clientManageThreadPoolNums: p.inertInt(32),
   consumerManageThreadPoolNums: p.inertInt(32),
   loadBalanceProcessorThreadPoolNums: p.inertInt(32),
-  heartbeatThreadPoolNums: p.inertInt(0), /* Java: Math.min(32, PROCESSOR_NUMBER) */
+  heartbeatThreadPoolNums: p.inertInt(Math.min(32, CPUS)),
   recoverThreadPoolNums: p.inertInt(32),
-  endTransactionThreadPoolNums: p.inertInt(0), /* Java: max(8 + cores * 2, sendMessageThreadPoolNums * 4) */
+  endTransactionThreadPoolNums: p.inertInt(Math.max(8 + CPUS * 2, Math.min(CPUS, 4) * 4)),
   flushConsumerOffsetInterval: p.int(5000, 'ms between consumerOffset.json persists'),
   flushConsumerOffsetHistoryInterval: p.inertInt(60000),
   rejectTransactionMessage: p.boolean(false, 'refuse transactional (half) messages'),
@@ -168,7 +174,7 @@ export const BrokerSchema = {
   syncControllerMetadataPeriod: p.inertLong(10000),
   controllerHeartBeatTimeoutMills: p.inertLong(10000),
   validateSystemTopicWhenUpdateTopic: p.inertBoolean(true),
-  brokerElectionPriority: p.inertInt(0), /* Java: Integer.MAX_VALUE */
+  brokerElectionPriority: p.inertInt(2147483647),
   useStaticSubscription: p.inertBoolean(false),
   metricsOtelCardinalityLimit: p.inertInt(50000),
   metricsGrpcExporterTarget: p.inertString(''),
@@ -208,13 +214,13 @@ export const BrokerSchema = {
   printChannelGroups: p.inertBoolean(false),
   printChannelGroupsMinNum: p.inertInt(5),
   splitRegistrationSize: p.inertInt(800),
-  configBlackList: p.inertString(''),
+  configBlackList: p.inertString('configBlackList;brokerConfigPath'),
   skipWhenCKRePutReachMaxTimes: p.inertBoolean(false),
   appendAckAsync: p.inertBoolean(false),
   appendCkAsync: p.inertBoolean(false),
   clearRetryTopicWhenDeleteTopic: p.inertBoolean(true),
   enableLmqStats: p.inertBoolean(false),
-  configManagerVersion: p.inertString(''),
+  configManagerVersion: p.inertString('v1'),
   allowRecallWhenBrokerNotWriteable: p.inertBoolean(true),
   recallMessageEnable: p.inertBoolean(false),
   enableRegisterProducer: p.inertBoolean(true),
@@ -231,6 +237,7 @@ export type BrokerConfig = ConfigOf<typeof BrokerSchema>;
 
 /** NettyServerConfig / NettyClientConfig keys a broker.conf may carry. */
 export const BrokerRemotingSchema = {
+  ...RemotingJavaOnlySchema,
   serverChannelMaxIdleTimeSeconds: p.int(120, 'close client connections idle this long'),
   bindAddress: p.string('0.0.0.0', 'address to listen on'),
   ...NettyInertSchema,

@@ -11,6 +11,7 @@ import { queryProcessors } from './processors/query';
 import { replyProcessors } from './processors/reply';
 import { sendProcessors } from './processors/send';
 import { sendBackProcessors } from './processors/send-back';
+import { unsupportedProcessors } from './processors/unsupported';
 import type { TransactionService } from './transaction/transaction-service';
 
 /** The broker's one registration table: request code -> processor, one family per file, read as data. */
@@ -28,6 +29,7 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService): Proce
     queryProcessors(bc),
     lockProcessors(bc),
     adminProcessors(bc),
+    unsupportedProcessors(),
   ];
   for (const family of families) for (const [code, p] of family) registry.register(code, p);
   return registry;

@@ -3,6 +3,8 @@
  * windows Java reports (Java: store/StoreStatsService.java). Counting is a field increment on the hot path; the
  * windows are sampled once a second, off the hot path.
  */
+import { StatsItems } from './stats-items';
+
 const WINDOWS = [10, 60, 600] as const;
 
 export class BrokerStats {
@@ -18,7 +20,14 @@ export class BrokerStats {
   private dayStart: { put: number; get: number; day: number };
   private yesterday = { put: 0, get: 0 };
 
-  constructor(private readonly now: () => number) {
+  /** Per-topic statistics for VIEW_BROKER_STATS_DATA (Java BrokerStatsManager). */
+  readonly items: StatsItems;
+
+  constructor(
+    private readonly now: () => number,
+    itemsMax = 100_000,
+  ) {
+    this.items = new StatsItems(itemsMax, now());
     this.dayStart = { put: 0, get: 0, day: this.dayOf(now()) };
   }
 
@@ -29,6 +38,7 @@ export class BrokerStats {
 
   /** Called once a second. */
   sample(): void {
+    this.items.sample(this.now());
     this.putSamples.push(this.putMessageTimesTotal);
     this.getSamples.push(this.getMessageTransferredTotal);
     this.foundSamples.push(this.getFoundTotal);

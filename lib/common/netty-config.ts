@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { p } from './config';
 
 /**
@@ -22,7 +23,8 @@ export const NettyInertSchema = {
   shutdownWaitTimeSeconds: p.inertInt(30),
   useEpollNativeSelector: p.inertBoolean(false),
   clientWorkerThreads: p.inertInt(4),
-  clientCallbackExecutorThreads: p.inertInt(0),
+  // Java NettySystemConfig: Runtime#availableProcessors; mqadmin exportMetrics reports it as the broker's cpuNum.
+  clientCallbackExecutorThreads: p.inertInt(os.availableParallelism()),
   clientOnewaySemaphoreValue: p.inertInt(65535),
   clientAsyncSemaphoreValue: p.inertInt(65535),
   connectTimeoutMillis: p.inertInt(3000),

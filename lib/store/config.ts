@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { p, defaults, type ConfigOf } from '../common';
+import { StoreJavaOnlySchema } from './config-java-only';
 
 /**
  * The message store configuration: Java's MessageStoreConfig property names and defaults (Java:
@@ -23,6 +24,7 @@ const deleteWhenCheck = (v: string): string | undefined =>
   v.split(';').every((h) => /^\s*\d{1,2}\s*$/.test(h)) ? undefined : 'hours of the day separated by ";", e.g. "04" or "01;04"';
 
 export const storeConfigSchema = {
+  ...StoreJavaOnlySchema,
   // ---- paths ----
   storePathRootDir: p.string(path.join(os.homedir(), 'store'), 'root directory of the store (Java default ~/store)'),
   storePathCommitLog: p.string('', 'commit log directory; empty means <storePathRootDir>/commitlog'),

@@ -17,6 +17,7 @@ import { MAX_MANUAL_DELETE_FILE_TIMES, checkDiskSpace, runRetention, type Retent
 import { StoreServices, type StoreServicesParts } from './services';
 import { StoreError, type BoundaryType } from './status';
 import { isSystemTopic } from './system-topics';
+import { LatencyStats } from './latency-stats';
 import type { GetMessageResult, MessageArrivingListener, MessageFilter, MessageStoreDeps } from './types';
 import type { PutMessageResult, PutOptions, QueryMessageResult, StoreRuntimeStats } from './types';
 
@@ -73,6 +74,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     getMessageTransferredMsgCount: 0,
   };
 
+  readonly latency: LatencyStats; // put/get latencies for GET_BROKER_RUNTIME_INFO (Java StoreStatsService)
   private readonly services: StoreServices;
   private readonly scan: RecordScan = newRecordScan();
 
@@ -83,6 +85,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     this.logger = (deps.logger ?? silentLogger()).child({ ns: 'store' });
     const clock = deps.clock;
     this.now = clock !== undefined ? () => clock.now() : Date.now;
+    this.latency = new LatencyStats(this.now);
     this.memoryInMemBytes = Math.floor((deps.totalMemoryBytes ?? os.totalmem()) * (config.accessMessageInMemoryMaxRatio / 100));
     try {
       this.delays = new DelayLevelTable(config.messageDelayLevel);
@@ -204,7 +207,9 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     filter?: MessageFilter,
   ): Promise<GetMessageResult | undefined> {
     if (this.state === 'stopped') return Promise.resolve(undefined);
-    return reads.getMessage(this, topic, queueId, offset, maxMsgNums, maxTotalMsgSize, filter);
+    const beginTime = this.now();
+    const done = (r: GetMessageResult | undefined) => (this.latency.recordGet(this.now() - beginTime), r); // Java: #getMessage's elapsedTime
+    return reads.getMessage(this, topic, queueId, offset, maxMsgNums, maxTotalMsgSize, filter).then(done);
   }
 
   /** Java: #getMaxOffsetInQueue: the next offset to be assigned that is visible (dispatched). */

@@ -46,6 +46,8 @@ export interface PutTarget {
   readonly diskFull: boolean;
   readonly commitLogDiskRatio: number;
   lastStoreTimestamp: number;
+  /** Put latencies for GET_BROKER_RUNTIME_INFO (Java StoreStatsService). */
+  readonly latency: { recordPut(ms: number): void };
 }
 
 /** Appends records contiguously (see MessageStore#putMessages); `scan` is scratch space. */
@@ -57,7 +59,8 @@ export function putMessages(t: PutTarget, scan: RecordScan, records: readonly Bu
     return Promise.resolve(refuse(t, PutMessageStatus.OS_PAGE_CACHE_BUSY, `[PC_SYNCHRONIZED]broker busy: putPendingBytesMax ${t.config.putPendingBytesMax} reached`, records.length));
   }
   // Validate everything before assigning anything. Store times are monotonic (see README).
-  const storeTimestamp = Math.max(t.now(), t.lastStoreTimestamp);
+  const beginTime = t.now();
+  const storeTimestamp = Math.max(beginTime, t.lastStoreTimestamp);
   const requests: DispatchRequest[] = [];
   let total = 0;
   for (const rec of records) {
@@ -99,6 +102,7 @@ export function putMessages(t: PutTarget, scan: RecordScan, records: readonly Bu
       deadline: t.now() + t.config.syncFlushTimeout,
       resolve: (status) => {
         const appended = status === PutMessageStatus.PUT_OK || status === PutMessageStatus.FLUSH_DISK_TIMEOUT;
+        t.latency.recordPut(t.now() - beginTime); // Java: DefaultMessageStore#asyncPutMessage's thenAccept
         if (!appended) t.counters.putMessageFailedTimes += records.length;
         resolve({
           status,

@@ -65,11 +65,11 @@ function updateOffset(bc: BrokerContext, ctx: RequestContext) {
   const h = requestHeader(ctx, UpdateConsumerOffsetRequestHeader);
   if (!h.ok) return h.response;
   const { consumerGroup, topic, queueId, commitOffset } = h.value;
-  if (!bc.groups.has(consumerGroup) && bc.groups.find(consumerGroup) === undefined) {
-    return reply(ctx, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group not exist, ${consumerGroup}`);
-  }
+  // Java 5.x ConsumerManageProcessor#updateConsumerOffset: containsSubscriptionGroup, no auto-creation (a consumer's
+  // heartbeat creates its group); mqadmin cloneGroupOffset to an unknown group fails here.
+  if (!bc.groups.has(consumerGroup)) return reply(ctx, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `Group ${consumerGroup} not exist!`);
   const tc = bc.topics.get(topic);
-  if (tc === undefined) return reply(ctx, ResponseCode.TOPIC_NOT_EXIST, `topic ${topic} not exist`);
+  if (tc === undefined) return reply(ctx, ResponseCode.TOPIC_NOT_EXIST, `Topic ${topic} not exist!`);
   if (queueId < 0 || queueId >= Math.max(tc.readQueueNums, tc.writeQueueNums)) {
     return reply(ctx, ResponseCode.INVALID_PARAMETER, `QueueId ${queueId} is out of range`);
   }

@@ -1,4 +1,5 @@
 import type { TopicConfig } from '../../../protocol/bodies';
+import { ProtocolError } from '../../../protocol/errors';
 import type { RemotingCommand } from '../../../protocol/command';
 import { MQVersionGate, RequestCode, ResponseCode } from '../../../protocol/codes';
 import { decodeSendMessageHeaderV2, encodeHeader, SendMessageRequestHeader, SendMessageResponseHeader, decodeHeader, type SendMessageRequest } from '../../../protocol/headers';
@@ -116,6 +117,28 @@ function retryAndDlq(bc: BrokerContext, ctx: RequestContext, h: SendMessageReque
   return undefined;
 }
 
+/**
+ * Java's remark for a body over maxMessageSize or properties over 32 KB, word for word (5.5.0
+ * SendMessageProcessor#handlePutMessageResult, MESSAGE_ILLEGAL / PROPERTIES_SIZE_EXCEEDED).
+ */
+export function messageIllegalRemark(maxMessageSizeBytes: number): string {
+  return `the message is illegal, maybe msg body or properties length not matched. msg body length limit ${maxMessageSizeBytes}B, msg properties length limit 32KB.`;
+}
+
+/**
+ * The stored record of a message, or Java's MESSAGE_ILLEGAL refusal when it cannot be one (properties over 32 KB:
+ * Java's MessageExtEncoder answers PROPERTIES_SIZE_EXCEEDED, handlePutMessageResult the remark above).
+ */
+function encodeOrRefuse(bc: BrokerContext, ctx: RequestContext, m: InnerMessage): Buffer | RemotingCommand {
+  try {
+    return m.encode();
+  } catch (e) {
+    if (!(e instanceof ProtocolError)) throw e;
+    bc.logger.debug({ topic: m.topic, reason: e.message }, 'message refused: cannot be stored');
+    return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, messageIllegalRemark(bc.storeConfig.maxMessageSize));
+  }
+}
+
 function send(bc: BrokerContext, ctx: RequestContext): RemotingCommand | Promise<RemotingCommand> {
   const d = decode(ctx);
   if (!d.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, `SendMessageRequestHeader: ${d.error}`);
@@ -136,7 +159,7 @@ function sendChecked(bc: BrokerContext, ctx: RequestContext, h: SendMessageReque
   if (queueId < 0) queueId = randomQueue(tc.writeQueueNums);
   const body = ctx.request.body ?? Buffer.alloc(0);
   if (body.length > bc.storeConfig.maxMessageSize) {
-    return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `the message body size over max value, MAX: ${bc.storeConfig.maxMessageSize}`);
+    return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, messageIllegalRemark(bc.storeConfig.maxMessageSize));
   }
   const bornHost = cachedBornHost(ctx);
   let sysFlag = h.sysFlag;
@@ -177,7 +200,8 @@ function sendOne(
     applyDelayLevel(m, bc.delayLevels);
   }
   const wait = m.get(MessageConst.PROPERTY_WAIT_STORE_MSG_OK) !== 'false';
-  const record = m.encode();
+  const record = encodeOrRefuse(bc, ctx, m);
+  if (!Buffer.isBuffer(record)) return record;
   return bc.store.putMessage(record, { waitStoreMsgOK: wait }).then((r) => respond(bc, ctx, r, queueId, uniqKey, false));
 }
 
@@ -212,7 +236,9 @@ function sendBatch(
       m.put(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, uk);
     }
     uniqKeys.push(uk);
-    records.push(m.encode());
+    const record = encodeOrRefuse(bc, ctx, m);
+    if (!Buffer.isBuffer(record)) return record;
+    records.push(record);
   }
   return bc.store.putMessages(records).then((r) => respond(bc, ctx, r, queueId, uniqKeys.join(','), true));
 }
@@ -250,11 +276,8 @@ function respond(bc: BrokerContext, ctx: RequestContext, r: PutMessageResult, qu
       return reply(ctx, ResponseCode.SYSTEM_ERROR, 'create mapped file failed, server is busy or broken.');
     case PutMessageStatus.MESSAGE_ILLEGAL:
     case PutMessageStatus.PROPERTIES_SIZE_EXCEEDED:
-      return reply(
-        ctx,
-        ResponseCode.MESSAGE_ILLEGAL,
-        `the message is illegal, maybe msg body or properties length not matched. msg body length limit ${bc.storeConfig.maxMessageSize}B, msg properties length limit 32KB.${r.remark ? ` (${r.remark})` : ''}`,
-      );
+      if (r.remark) bc.logger.debug({ reason: r.remark }, 'message refused by the store');
+      return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, messageIllegalRemark(bc.storeConfig.maxMessageSize));
     case PutMessageStatus.SERVICE_NOT_AVAILABLE:
       return reply(
         ctx,

@@ -98,7 +98,7 @@ export function longRangeAttribute(min: bigint, max: bigint, changeable: boolean
 export const TOPIC_ATTRIBUTES: ReadonlyMap<string, AttributeSpec> = new Map([
   ['queue.type', enumAttribute(['BatchCQ', 'SimpleCQ'], false)],
   ['cleanup.policy', enumAttribute(['DELETE', 'COMPACTION'], false)],
-  ['message.type', enumAttribute(['UNSPECIFIED', 'NORMAL', 'FIFO', 'DELAY', 'TRANSACTION', 'MIXED'], true)],
+  ['message.type', enumAttribute(['UNSPECIFIED', 'NORMAL', 'FIFO', 'DELAY', 'TRANSACTION', 'PRIORITY', 'LITE', 'MIXED'], true)],
   ['reserve.time', longRangeAttribute(-1n, (1n << 63n) - 1n, true)],
 ]);
 /** Java SubscriptionGroupAttributes.ALL (empty). */

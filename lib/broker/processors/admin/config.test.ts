@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
+import * as os from 'node:os';
 import { DataVersion, PropertiesBody } from '../../../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../../../protocol/codes';
 import { BrokerHarness } from '../testing/harness';
+import { JAVA_550_BROKER_CONFIG_KEYS } from '../../../../compat-tests/runner/java55-broker-config-keys';
 
 /** GET_BROKER_CONFIG (26) / UPDATE_BROKER_CONFIG (25). Java: AdminBrokerProcessor#getBrokerConfig, #updateBrokerConfig. */
 describe('lib/broker/processors/admin config family', () => {
@@ -32,6 +34,21 @@ describe('lib/broker/processors/admin config family', () => {
     assert.equal(props.get('brokerName'), 'broker-a');
     assert.ok(props.has('serverChannelMaxIdleTimeSeconds'));
     assert.ok(props.has('storePathRootDir'));
+  });
+
+  it('GET_BROKER_CONFIG lists every key a Java 5.5.0 broker lists (486), with Java defaults for the ones Apogee ignores', async () => {
+    const { props } = await get();
+    const missing = JAVA_550_BROKER_CONFIG_KEYS.filter((k) => !props.has(k));
+    assert.deepEqual(missing, [], `keys Java 5.5.0 lists that Apogee does not: ${missing.join(', ')}`);
+    assert.equal(JAVA_550_BROKER_CONFIG_KEYS.length, 486);
+    // a few Java-only keys with their 5.5.0 defaults, as the Java broker prints them
+    assert.equal(props.get('maxLiteSubscriptionCount'), '100000');
+    assert.equal(props.get('logicalDiskSpaceCleanForciblyThreshold'), '0.8');
+    assert.equal(props.get('socksProxyConfig'), '{}');
+    assert.equal(props.get('defaultMessageRequestMode'), 'PULL');
+    assert.equal(props.get('configBlackList'), 'configBlackList;brokerConfigPath');
+    // mqadmin exportMetrics prints it as runtimeEnv.cpuNum (Java NettySystemConfig: availableProcessors)
+    assert.equal(props.get('clientCallbackExecutorThreads'), String(os.availableParallelism()));
   });
 
   it('UPDATE_BROKER_CONFIG applies key=value text and bumps the version', async () => {

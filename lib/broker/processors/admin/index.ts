@@ -3,9 +3,11 @@ import type { BrokerContext } from '../../context';
 import { configProcessors } from './config';
 import { consumerProcessors } from './consumer';
 import { groupProcessors } from './group';
+import { liteProcessors } from './lite';
 import { offsetAdminProcessors } from './offset';
 import { statsProcessors } from './stats';
 import { timerAdminProcessors } from './timer';
+import { storeOpsProcessors } from './store-ops';
 import { topicProcessors } from './topic';
 
 /**
@@ -22,5 +24,7 @@ export function adminProcessors(bc: BrokerContext): [number, Processor][] {
     ...consumerProcessors(bc),
     ...offsetAdminProcessors(bc),
     ...timerAdminProcessors(bc),
+    ...storeOpsProcessors(bc),
+    ...liteProcessors(bc),
   ];
 }

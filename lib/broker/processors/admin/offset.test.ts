@@ -12,6 +12,7 @@ async function setup(h: BrokerHarness, topic: string, group: string): Promise<vo
   const c = await h.call(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic, defaultTopic: 'TBW102', readQueueNums: 2, writeQueueNums: 2, perm: 6, topicFilterType: 'SINGLE_TAG', order: false });
   assert.equal(c.code, ResponseCode.SUCCESS);
   for (let i = 0; i < 3; i++) assert.equal((await h.send(topic, `m${i}`, {}, 0)).code, ResponseCode.SUCCESS);
+  h.broker.ctx.groups.find(group); // as a consumer's heartbeat creates it
   assert.equal((await h.call(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: group, topic, queueId: 0, commitOffset: 3 })).code, ResponseCode.SUCCESS);
   assert.equal((await h.call(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: group, topic, queueId: 1, commitOffset: 0 })).code, ResponseCode.SUCCESS);
 }
@@ -80,6 +81,14 @@ describe('lib/broker/processors/admin offset family: server-side reset (5.x defa
     const g = await reset({ group: 'NoGroup' });
     assert.equal(g.code, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST);
     assert.equal(g.remark, 'Group NoGroup does not exist');
+  });
+
+  it('mqadmin 5.5.0 cloneGroupOffset commits through UPDATE_CONSUMER_OFFSET (15): an unknown destination group is SUBSCRIPTION_GROUP_NOT_EXIST', async () => {
+    // Java: CloneGroupOffsetCommand#execute -> updateConsumeOffset; ConsumerManageProcessor#updateConsumerOffset
+    const r = await h.call(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: 'NoSuchDest', topic: 'RT', queueId: 0, commitOffset: 1 });
+    assert.equal(r.code, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST);
+    assert.equal(r.remark, 'Group NoSuchDest not exist!');
+    assert.equal(h.broker.ctx.groups.has('NoSuchDest'), false, 'the refusal does not create the group');
   });
 
   it('CLONE_GROUP_OFFSET (314) copies the offsets of one topic, or of every topic of the source group', async () => {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import {
+  BrokerStatsData,
   ConsumeStats,
   formatQueueTimeSpanDate,
   javaDouble,
@@ -38,7 +39,7 @@ export function statsProcessors(bc: BrokerContext): [number, Processor][] {
     [RequestCode.GET_CONSUME_STATS, (ctx) => consumeStats(bc, ctx)],
     [RequestCode.GET_BROKER_CONSUME_STATS, (ctx) => brokerConsumeStats(bc, ctx)],
     [RequestCode.QUERY_CONSUME_TIME_SPAN, (ctx) => consumeTimeSpan(bc, ctx)],
-    [RequestCode.VIEW_BROKER_STATS_DATA, (ctx) => viewStats(ctx)],
+    [RequestCode.VIEW_BROKER_STATS_DATA, (ctx) => viewStats(bc, ctx)],
   ];
 }
 
@@ -73,13 +74,12 @@ function formatRuntime(ms: number): string {
   return `[ ${Math.floor(s / 86400)} days, ${Math.floor((s % 86400) / 3600)} hours, ${Math.floor((s % 3600) / 60)} minutes, ${s % 60} seconds ]`;
 }
 
-const PUT_TIME_BUCKETS = ['[<=0ms]', '[0~10ms]', '[10~50ms]', '[50~100ms]', '[100~200ms]', '[200~500ms]', '[500ms~1s]', '[1~2s]', '[2~3s]', '[3~4s]', '[4~5s]', '[5~10s]', '[10s~]'];
-
 /**
  * GET_BROKER_RUNTIME_INFO (28): the KVTable mqadmin clusterList and brokerStatus read. Every value clusterList
  * parses is present and parsable (P: protocol.md 2.8.2): putTps/getTransferredTps "a b c" doubles, longs for the
- * timestamps and totals, a double for commitLogDiskRatio. Apogee has no thread pools, page-cache lock or timer
- * wheel: those keys report 0 and the configured capacities, as an idle Java broker does.
+ * timestamps and totals, a double for commitLogDiskRatio. Put/get latencies are measured by the store as Java's
+ * StoreStatsService measures them (lib/store/latency-stats.ts). Apogee has no thread pools, page-cache lock or
+ * timer wheel: those keys report 0 and the configured capacities, as an idle Java broker does.
  */
 async function runtimeInfo(bc: BrokerContext, ctx: RequestContext) {
   const st = bc.store.stats();
@@ -90,14 +90,16 @@ async function runtimeInfo(bc: BrokerContext, ctx: RequestContext) {
   // StoreStatsService#getRuntimeInfo
   t.set('bootTimestamp', String(bc.bootTimestamp));
   t.set('runtime', formatRuntime(now - bc.bootTimestamp));
-  t.set('putMessageEntireTimeMax', '0');
+  const lat = bc.store.latency;
+  t.set('putMessageEntireTimeMax', String(lat.putMessageEntireTimeMax));
   t.set('putMessageTimesTotal', String(putTotal));
   t.set('putMessageFailedTimes', String(st.putMessageFailedTimes));
   t.set('putMessageSizeTotal', String(st.putMessageSizeTotal));
-  t.set('putMessageDistributeTime', PUT_TIME_BUCKETS.map((b) => `${b}:0 `).join(''));
+  // Java: String.valueOf of the last 60 s window's text, "null" before the first window ends.
+  t.set('putMessageDistributeTime', String(lat.distributeTimeText()));
   t.set('putMessageAverageSize', javaDouble(st.putMessageSizeTotal / putTotal));
   t.set('dispatchMaxBuffer', '0');
-  t.set('getMessageEntireTimeMax', '0');
+  t.set('getMessageEntireTimeMax', String(lat.getMessageEntireTimeMax));
   t.set('putTps', bc.stats.putTps());
   t.set('getFoundTps', bc.stats.getFoundTps());
   t.set('getMissTps', bc.stats.getMissTps());
@@ -106,8 +108,8 @@ async function runtimeInfo(bc: BrokerContext, ctx: RequestContext) {
   // 4.9.x StoreStatsService spelled it "getTransferedTps", and 4.9.x clusterList reads only that key (a 5.x Java
   // broker makes it print an NPE and 0.00 OutTPS); Apogee answers both spellings.
   t.set('getTransferedTps', bc.stats.getTransferredTps());
-  t.set('putLatency99', '0.00');
-  t.set('putLatency999', '0.00');
+  t.set('putLatency99', lat.putLatencyPx(0.99).toFixed(2));
+  t.set('putLatency999', lat.putLatencyPx(0.999).toFixed(2));
   // DefaultMessageStore#getRuntimeInfo
   const clRatio = st.commitLogDiskRatio >= 0 ? st.commitLogDiskRatio : diskRatio(paths.commitLog);
   t.set(`commitLogDiskRatio_${paths.commitLog}`, javaDouble(clRatio));
@@ -274,13 +276,16 @@ async function consumeTimeSpan(bc: BrokerContext, ctx: RequestContext) {
 }
 
 /**
- * VIEW_BROKER_STATS_DATA (315). Apogee keeps no per-topic or per-group stats items (Java BrokerStatsManager), so
- * every item is answered as Java answers an item it does not have.
+ * VIEW_BROKER_STATS_DATA (315): minute, hour and day views of one stats item (Java AdminBrokerProcessor
+ * #ViewBrokerStatsData). Apogee keeps TOPIC_PUT_NUMS per topic (lib/broker/stats-items.ts); any other item is
+ * answered as Java answers an item it does not have.
  */
-function viewStats(ctx: RequestContext) {
+function viewStats(bc: BrokerContext, ctx: RequestContext) {
   const h = requestHeader(ctx, ViewBrokerStatsDataRequestHeader);
   if (!h.ok) return h.response;
-  return reply(ctx, ResponseCode.SYSTEM_ERROR, `The stats <${h.value.statsName}> <${h.value.statsKey}> not exist`);
+  const item = bc.stats.items.get(h.value.statsName, h.value.statsKey);
+  if (item === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, `The stats <${h.value.statsName}> <${h.value.statsKey}> not exist`);
+  return ok(ctx, null, BrokerStatsData.encode({ statsMinute: item.minute, statsHour: item.hour, statsDay: item.day }));
 }
 
 /** Java String.valueOf(float) for the small rates shown: one decimal at least ("0.0", "12.5"). */

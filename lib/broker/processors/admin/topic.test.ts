@@ -175,6 +175,7 @@ describe('lib/broker/processors/admin topic family', () => {
   });
 
   it('QUERY_TOPIC_CONSUME_BY_WHO (300) and QUERY_TOPICS_BY_CONSUMER (343) from the offset table', async () => {
+    h.broker.ctx.groups.find('GWho'); // as a consumer's heartbeat creates it
     const u = await h.call(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: 'GWho', topic: 'T17', queueId: 0, commitOffset: 0 });
     assert.equal(u.code, ResponseCode.SUCCESS, u.remark ?? '');
     const who = GroupList.decode((await h.call(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, { topic: 'T17' })).body!);

@@ -79,6 +79,11 @@ async function registerNow(bc: BrokerContext): Promise<void> {
 
 type Check = { ok: true; value: TopicConfig; unchanged: boolean } | { ok: false; code: number; remark: string };
 
+const UNSUPPORTED_MESSAGE_TYPES = {
+  LITE: 'LITE message type is not supported: LITE topics (lite subscriptions and LMQ dispatch) are not supported by Apogee; create a NORMAL topic.',
+  PRIORITY: 'PRIORITY message type is not supported: priority topics (priority order in POP consumption) are not supported by Apogee; create a NORMAL topic.',
+} as const;
+
 /** The checks Java makes before it stores a topic config, in Java's order and with its remarks. */
 function checkTopic(bc: BrokerContext, tc: TopicConfig, attributes: Map<string, string>): Check {
   const topic = tc.topicName;
@@ -90,6 +95,9 @@ function checkTopic(bc: BrokerContext, tc: TopicConfig, attributes: Map<string, 
   if (!bc.config.enableMixedMessageType && attributes.get('+message.type') === 'MIXED') {
     return { ok: false, code: ResponseCode.INVALID_PARAMETER, remark: 'MIXED message type is not supported.' };
   }
+  // Java 5.5.0 accepts these; Apogee has neither feature, so it refuses them as Java refuses MIXED, naming it.
+  const type = attributes.get('+message.type');
+  if (type === 'LITE' || type === 'PRIORITY') return { ok: false, code: ResponseCode.INVALID_PARAMETER, remark: UNSUPPORTED_MESSAGE_TYPES[type] };
   for (const [what, n] of [['readQueueNums', tc.readQueueNums], ['writeQueueNums', tc.writeQueueNums]] as const) {
     if (!(n >= 0 && n <= ADMIN_QUEUES_PER_TOPIC_MAX)) {
       return { ok: false, code: ResponseCode.INVALID_PARAMETER, remark: `${what}=${n} of topic ${topic} is out of range [0, ${ADMIN_QUEUES_PER_TOPIC_MAX}]` };
