@@ -2,6 +2,7 @@
  * Architecture lint: checks the import rules of ../shared/docs/architecture.md on the TypeScript sources.
  *   - protocol/ imports only itself, node:buffer and node:zlib (tests and protocol/testing may use node:fs/path)
  *   - lib/store never imports remoting, broker, nameserver or node:net
+ *   - lib/filter imports only itself (pure functions, no I/O); filter, timer and ha never import broker
  *   - lib/nameserver and lib/broker never import each other; lib/admin uses only client, common and protocol
  *   - no deep imports across modules: another module is imported through its index
  *   - only lib/bin (and entry points in bench/, compat-tests/runner, lib/dev) read process.argv / process.env
@@ -74,6 +75,7 @@ for (const file of files) {
       if (rel.startsWith('protocol/') && !test) {
         if (!['node:buffer', 'node:zlib'].includes(spec)) violations.push(`${where} — protocol/ may import only node:buffer and node:zlib`);
       }
+      if (rel.startsWith('lib/filter/') && !test) violations.push(`${where} — lib/filter is pure functions: no packages, no I/O`);
       if (rel.startsWith('lib/store/') && !test && (spec === 'node:net' || spec === 'net')) {
         violations.push(`${where} — lib/store knows no network`);
       }
@@ -101,6 +103,8 @@ for (const file of files) {
       };
       for (const b of ['lib/remoting', 'lib/broker', 'lib/nameserver']) forbid('lib/store', b, 'lib/store never imports the network layers');
       forbid('lib/nameserver', 'lib/broker', 'nameserver and broker never import each other');
+      for (const a of ['lib/filter', 'lib/timer', 'lib/ha']) forbid(a, 'lib/broker', `${a} never imports broker (broker imports it)`);
+      if (mod === 'lib/filter' && !test && tmod !== 'lib/filter') violations.push(`${where} — lib/filter is pure: it imports only itself`);
       forbid('lib/broker', 'lib/nameserver', 'nameserver and broker never import each other');
       if (mod === 'lib/admin' && !test && !['lib/client', 'lib/common'].includes(tmod) && !tmod.startsWith('protocol')) {
         violations.push(`${where} — lib/admin uses only lib/client, lib/common and protocol`);
