@@ -6,6 +6,8 @@ import { hasPullFlag, PullSysFlag } from '../../../protocol/message';
 import { isReadable, MASTER_ID } from '../../../protocol/naming';
 import { reply, requestHeader, SUSPENDED, type Processor, type ProcessorResult, type RequestContext } from '../../remoting';
 import { GetMessageStatus, tagsCodeFilter, type GetMessageResult, type MessageFilter } from '../../store';
+import { isTagType, type Sql92Filter } from '../../filter';
+import { sql92MessageFilter } from '../consumer-filter';
 import type { BrokerContext } from '../context';
 import { buildSubscription } from '../subscription';
 
@@ -64,10 +66,17 @@ function prepare(bc: BrokerContext, ctx: RequestContext): PullState | RemotingCo
     );
   }
   let subscription: SubscriptionData;
+  let sql: Sql92Filter | undefined;
   if (hasPullFlag(header.sysFlag, PullSysFlag.FLAG_SUBSCRIPTION)) {
     const built = buildSubscription(header.topic, header.subscription ?? '*', header.expressionType ?? 'TAG');
     if (!built.ok) return fail(ctx, ResponseCode.SUBSCRIPTION_PARSE_FAILED, 'parse the consumer\'s subscription failed');
     subscription = built.value;
+    if (!isTagType(subscription.expressionType)) {
+      // Java: ConsumerFilterManager#build; a compile failure is the same SUBSCRIPTION_PARSE_FAILED.
+      const compiled = subscription.expressionType === 'SQL92' ? bc.filters.compile(subscription.subString ?? '') : undefined;
+      if (compiled === undefined || !compiled.ok) return fail(ctx, ResponseCode.SUBSCRIPTION_PARSE_FAILED, 'parse the consumer\'s subscription failed');
+      sql = compiled.filter;
+    }
   } else {
     const info = bc.consumers.get(header.consumerGroup);
     if (info === undefined) return fail(ctx, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's group info not exist${FAQ}`);
@@ -80,13 +89,27 @@ function prepare(bc: BrokerContext, ctx: RequestContext): PullState | RemotingCo
       return fail(ctx, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
     }
     subscription = found;
+    if (!isTagType(subscription.expressionType)) {
+      const data = bc.filters.get(header.consumerGroup, header.topic);
+      if (data === undefined) {
+        return fail(ctx, ResponseCode.FILTER_DATA_NOT_EXIST, "The broker's consumer filter data is not exist!Your expression may be wrong!");
+      }
+      if (data.clientVersion < BigInt(Math.trunc(header.subVersion))) {
+        return fail(ctx, ResponseCode.FILTER_DATA_NOT_LATEST, "the consumer's consumer filter data not latest");
+      }
+      sql = data.filter;
+    }
   }
-  if (subscription.expressionType !== 'TAG') {
-    // Java: SYSTEM_ERROR unless enablePropertyFilter; Apogee has no SQL92 engine, so it always refuses.
+  if (!isTagType(subscription.expressionType) && !bc.config.enablePropertyFilter) {
     return fail(ctx, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${subscription.expressionType}`);
   }
   const sub = subscription.subString ?? '*';
-  const filter = sub === '*' || sub === '' || subscription.classFilterMode ? tagsCodeFilter('*') : tagsCodeFilter(subscription.codeSet);
+  const filter =
+    sql !== undefined
+      ? sql92MessageFilter(sql)
+      : sub === '*' || sub === '' || subscription.classFilterMode
+        ? tagsCodeFilter('*')
+        : tagsCodeFilter(subscription.codeSet);
   return { header, group, topicSysFlag: tc.topicSysFlag, subscription, filter };
 }
 
