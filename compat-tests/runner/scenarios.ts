@@ -13,6 +13,8 @@ export const JAVA_BROKER_SCENARIOS = [
   'producer.queue-selector',
   'message.keys-tags-properties',
   'message.tag-filter',
+  'message.sql92-filter',
+  'message.sql92-malformed-refused',
   'body.0b-rejected-by-java-client',
   'body.1b',
   'body.1kb',
