@@ -132,6 +132,23 @@ describe('lib/broker SQL92 filtering', function () {
     assert.equal((await pull({ withSubscription: 'a >' })).code, ResponseCode.SUBSCRIPTION_PARSE_FAILED);
   });
 
+  it('rule: one pull reads past filtered records until maxMsgNums match (Java: maxFilterMessageSize, 800 units)', async () => {
+    await start();
+    for (let i = 0; i < 100; i++) {
+      const props = `k\u0001${i % 10 === 0 ? 'hit' : 'miss'}\u0002`;
+      const r = await call(
+        RequestCode.SEND_MESSAGE_V2,
+        encodeSendMessageHeaderV2({ producerGroup: 'pg', topic: 'T', defaultTopic: 'TBW102', defaultTopicQueueNums: 1, queueId: 0, sysFlag: 0, bornTimestamp: Date.now(), flag: 0, properties: props, reconsumeTimes: 0, unitMode: false, batch: false }),
+        Buffer.from(`m${i}`),
+      );
+      assert.equal(r.code, ResponseCode.SUCCESS);
+    }
+    const r = await pull({ withSubscription: "k = 'hit'" });
+    assert.equal(r.code, ResponseCode.SUCCESS);
+    assert.deepEqual(bodies(r), ['m0', 'm10', 'm20', 'm30', 'm40', 'm50', 'm60', 'm70', 'm80', 'm90']);
+    assert.equal(r.extFields!.get('nextBeginOffset'), '100');
+  });
+
   it('rule: no message matches -> PULL_RETRY_IMMEDIATELY past the filtered ones (Java: NO_MATCHED_MESSAGE)', async () => {
     await start();
     await sendAll();

@@ -36,6 +36,51 @@ interface PullState {
   topicSysFlag: number;
   subscription: SubscriptionData;
   filter: MessageFilter;
+  /** A SQL92 filter: keep reading past filtered records (see readFiltered). */
+  sql: boolean;
+}
+
+/** Consume-queue units a SQL92 pull may examine (Java: maxFilterMessageSize 16000 B / 20 B per unit). */
+const SQL92_SCAN_UNITS_MAX = 800;
+
+/**
+ * Java's getMessage decides the commit-log filter record by record and goes on until maxMsgNums match or
+ * maxFilterMessageSize of consume queue is examined. Apogee's store reads maxMsgNums candidates and filters them,
+ * so for a SQL92 subscription the pull reads on from where it stopped until it has maxMsgNums matches, hits the
+ * byte limit, the queue's end or SQL92_SCAN_UNITS_MAX units.
+ */
+async function readFiltered(bc: BrokerContext, h: PullHeader, maxBytes: number | undefined, filter: MessageFilter): Promise<GetMessageResult | undefined> {
+  const first = await bc.store.getMessage(h.topic, h.queueId, h.queueOffset, h.maxMsgNums, maxBytes, filter);
+  if (first === undefined) return undefined;
+  const r = first;
+  const scanMax = Math.max(SQL92_SCAN_UNITS_MAX, h.maxMsgNums);
+  while (
+    (r.status === GetMessageStatus.FOUND || r.status === GetMessageStatus.NO_MATCHED_MESSAGE) &&
+    r.messageCount < h.maxMsgNums &&
+    r.nextBeginOffset < r.maxOffset &&
+    r.nextBeginOffset - h.queueOffset < scanMax &&
+    (maxBytes === undefined || r.bufferTotalSize < maxBytes)
+  ) {
+    const more = await bc.store.getMessage(
+      h.topic,
+      h.queueId,
+      r.nextBeginOffset,
+      Math.min(h.maxMsgNums - r.messageCount, scanMax - (r.nextBeginOffset - h.queueOffset)),
+      maxBytes === undefined ? undefined : maxBytes - r.bufferTotalSize,
+      filter,
+    );
+    if (more === undefined || (more.status !== GetMessageStatus.FOUND && more.status !== GetMessageStatus.NO_MATCHED_MESSAGE)) break;
+    if (more.nextBeginOffset <= r.nextBeginOffset) break;
+    r.messages.push(...more.messages);
+    r.messageQueueOffsets.push(...more.messageQueueOffsets);
+    r.bufferTotalSize += more.bufferTotalSize;
+    r.messageCount += more.messageCount;
+    r.filterMessageCount += more.filterMessageCount;
+    r.nextBeginOffset = more.nextBeginOffset;
+    r.maxOffset = more.maxOffset;
+    if (r.messageCount > 0) r.status = GetMessageStatus.FOUND;
+  }
+  return r;
 }
 
 function fail(ctx: RequestContext, code: number, remark: string) {
@@ -110,7 +155,7 @@ function prepare(bc: BrokerContext, ctx: RequestContext): PullState | RemotingCo
       : sub === '*' || sub === '' || subscription.classFilterMode
         ? tagsCodeFilter('*')
         : tagsCodeFilter(subscription.codeSet);
-  return { header, group, topicSysFlag: tc.topicSysFlag, subscription, filter };
+  return { header, group, topicSysFlag: tc.topicSysFlag, subscription, filter, sql: sql !== undefined };
 }
 
 /** Java PullMessageProcessor#composeResponseHeader: GetMessageStatus -> response code. */
@@ -157,7 +202,8 @@ export function processPull(bc: BrokerContext, ctx: RequestContext, allowSuspend
     return handle(bc, ctx, st, r, allowSuspend);
   }
   const maxBytes = header.maxMsgBytes !== undefined && header.maxMsgBytes > 0 ? header.maxMsgBytes : undefined;
-  return bc.store.getMessage(header.topic, header.queueId, header.queueOffset, header.maxMsgNums, maxBytes, st.filter).then((r) => {
+  const read = st.sql ? readFiltered(bc, header, maxBytes, st.filter) : bc.store.getMessage(header.topic, header.queueId, header.queueOffset, header.maxMsgNums, maxBytes, st.filter);
+  return read.then((r) => {
     if (r === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, 'store getMessage return null');
     return handle(bc, ctx, st, r, allowSuspend);
   });
