@@ -1,5 +1,5 @@
 import type { SubscriptionData } from '../../protocol/bodies';
-import { parsePropertiesBytes, peekPropertiesLength, peekPropertiesPos } from '../../protocol/message';
+import { getPropertyBytes, peekPropertiesLength, peekPropertiesPos } from '../../protocol/message';
 import type { Logger } from '../common';
 import { compileSql92, isTagType, type CompileResult, type Sql92Filter } from '../filter';
 import type { MessageFilter } from '../store';
@@ -113,17 +113,30 @@ export class ConsumerFilterManager {
  * properties decide (Java: ExpressionMessageFilter; MessageEvaluationContext reads the properties map).
  */
 export function sql92MessageFilter(filter: Sql92Filter): MessageFilter {
+  // Hot path: each property the expression asks for is looked up in the record's properties bytes (no map, no
+  // decoding of the other properties). Names are encoded once per filter.
+  const names = new Map<string, Uint8Array>();
+  let record: Buffer = Buffer.alloc(0);
+  let start = 0;
+  let end = 0;
+  const get = (name: string): string | undefined => {
+    let n = names.get(name);
+    if (n === undefined) {
+      n = Buffer.from(name, 'utf8');
+      if (names.size < PROPERTY_NAMES_CACHED_MAX) names.set(name, n);
+    }
+    return getPropertyBytes(record, start, end, n);
+  };
   return {
     isMatchedByConsumeQueue: () => true,
-    isMatchedByCommitLog(record: Buffer): boolean {
-      let props: Map<string, string> | undefined;
-      return filter.matches((name) => {
-        if (props === undefined) {
-          const at = peekPropertiesPos(record, 0);
-          props = parsePropertiesBytes(record, at, at + peekPropertiesLength(record, 0));
-        }
-        return props.get(name);
-      });
+    isMatchedByCommitLog(r: Buffer): boolean {
+      record = r;
+      start = peekPropertiesPos(r, 0);
+      end = start + peekPropertiesLength(r, 0);
+      return filter.matches(get);
     },
   };
 }
+
+/** Encoded property names kept per SQL92 filter (an expression names a handful). */
+const PROPERTY_NAMES_CACHED_MAX = 64;

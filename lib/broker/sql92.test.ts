@@ -147,6 +147,10 @@ describe('lib/broker SQL92 filtering', function () {
     assert.equal(r.code, ResponseCode.SUCCESS);
     assert.deepEqual(bodies(r), ['m0', 'm10', 'm20', 'm30', 'm40', 'm50', 'm60', 'm70', 'm80', 'm90']);
     assert.equal(r.extFields!.get('nextBeginOffset'), '100');
+    // More matches than maxMsgNums: exactly 32, and the next pull resumes right after the last one returned.
+    const all = await pull({ withSubscription: 'k IS NOT NULL' });
+    assert.equal(decodeMessages(all.body!).length, 32);
+    assert.equal(all.extFields!.get('nextBeginOffset'), '32');
   });
 
   it('rule: no message matches -> PULL_RETRY_IMMEDIATELY past the filtered ones (Java: NO_MATCHED_MESSAGE)', async () => {

@@ -42,6 +42,8 @@ interface PullState {
 
 /** Consume-queue units a SQL92 pull may examine (Java: maxFilterMessageSize 16000 B / 20 B per unit). */
 const SQL92_SCAN_UNITS_MAX = 800;
+/** Candidates read from the store at a time by a SQL92 pull (most are filtered out). */
+const SQL92_CANDIDATES_PER_READ = 256;
 
 /**
  * Java's getMessage decides the commit-log filter record by record and goes on until maxMsgNums match or
@@ -50,37 +52,41 @@ const SQL92_SCAN_UNITS_MAX = 800;
  * byte limit, the queue's end or SQL92_SCAN_UNITS_MAX units.
  */
 async function readFiltered(bc: BrokerContext, h: PullHeader, maxBytes: number | undefined, filter: MessageFilter): Promise<GetMessageResult | undefined> {
-  const first = await bc.store.getMessage(h.topic, h.queueId, h.queueOffset, h.maxMsgNums, maxBytes, filter);
-  if (first === undefined) return undefined;
-  const r = first;
   const scanMax = Math.max(SQL92_SCAN_UNITS_MAX, h.maxMsgNums);
-  while (
-    (r.status === GetMessageStatus.FOUND || r.status === GetMessageStatus.NO_MATCHED_MESSAGE) &&
-    r.messageCount < h.maxMsgNums &&
-    r.nextBeginOffset < r.maxOffset &&
-    r.nextBeginOffset - h.queueOffset < scanMax &&
-    (maxBytes === undefined || r.bufferTotalSize < maxBytes)
-  ) {
-    const more = await bc.store.getMessage(
-      h.topic,
-      h.queueId,
-      r.nextBeginOffset,
-      Math.min(h.maxMsgNums - r.messageCount, scanMax - (r.nextBeginOffset - h.queueOffset)),
-      maxBytes === undefined ? undefined : maxBytes - r.bufferTotalSize,
-      filter,
-    );
-    if (more === undefined || (more.status !== GetMessageStatus.FOUND && more.status !== GetMessageStatus.NO_MATCHED_MESSAGE)) break;
-    if (more.nextBeginOffset <= r.nextBeginOffset) break;
-    r.messages.push(...more.messages);
-    r.messageQueueOffsets.push(...more.messageQueueOffsets);
-    r.bufferTotalSize += more.bufferTotalSize;
-    r.messageCount += more.messageCount;
-    r.filterMessageCount += more.filterMessageCount;
-    r.nextBeginOffset = more.nextBeginOffset;
-    r.maxOffset = more.maxOffset;
-    if (r.messageCount > 0) r.status = GetMessageStatus.FOUND;
+  let r: GetMessageResult | undefined;
+  let offset = h.queueOffset;
+  for (;;) {
+    const needed = h.maxMsgNums - (r?.messageCount ?? 0);
+    // Candidates per store read: more than needed (most are filtered out), never past the scan bound.
+    const ask = Math.min(scanMax - (offset - h.queueOffset), Math.max(needed, SQL92_CANDIDATES_PER_READ));
+    const more = await bc.store.getMessage(h.topic, h.queueId, offset, ask, maxBytes === undefined ? undefined : maxBytes - (r?.bufferTotalSize ?? 0), filter);
+    if (more === undefined) return r;
+    if (more.messageCount > needed) {
+      // Java stops at maxMsgNums matches: keep the first `needed`, resume after the last one kept.
+      const dropped = more.messages.splice(needed);
+      more.messageQueueOffsets.splice(needed);
+      for (const d of dropped) more.bufferTotalSize -= d.length;
+      more.messageCount = needed;
+      more.nextBeginOffset = more.messageQueueOffsets[needed - 1]! + 1;
+    }
+    if (r === undefined) r = more;
+    else {
+      if (more.status !== GetMessageStatus.FOUND && more.status !== GetMessageStatus.NO_MATCHED_MESSAGE) return r;
+      if (more.nextBeginOffset <= r.nextBeginOffset) return r;
+      r.messages.push(...more.messages);
+      r.messageQueueOffsets.push(...more.messageQueueOffsets);
+      r.bufferTotalSize += more.bufferTotalSize;
+      r.messageCount += more.messageCount;
+      r.filterMessageCount += more.filterMessageCount;
+      r.nextBeginOffset = more.nextBeginOffset;
+      r.maxOffset = more.maxOffset;
+      if (r.messageCount > 0) r.status = GetMessageStatus.FOUND;
+    }
+    offset = r.nextBeginOffset;
+    const more1 = r.status === GetMessageStatus.FOUND || r.status === GetMessageStatus.NO_MATCHED_MESSAGE;
+    if (!more1 || r.messageCount >= h.maxMsgNums || offset >= r.maxOffset || offset - h.queueOffset >= scanMax) return r;
+    if (maxBytes !== undefined && r.bufferTotalSize >= maxBytes) return r;
   }
-  return r;
 }
 
 function fail(ctx: RequestContext, code: number, remark: string) {
