@@ -49,6 +49,7 @@ export const GO_SCENARIOS: readonly string[] = [
   'go.body-empty',
   'go.push-clustering',
   'go.push-retry',
+  'go.sql92-filter',
 ];
 
 export const MQADMIN_SCENARIOS: readonly string[] = [
