@@ -45,6 +45,11 @@ export class ConsumerFilterManager {
     return this.byKey.size;
   }
 
+  /** Expressions held compiled (bounded by compileCacheEntriesMax). */
+  get compiledCached(): number {
+    return this.cache.size;
+  }
+
   /** Java: SqlFilter#compile behind SelectorParser's bounded parse cache (errors are cached too). */
   compile(expression: string): CompileResult {
     let r = this.cache.get(expression);

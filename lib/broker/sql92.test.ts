@@ -14,6 +14,7 @@ import { defaultStoreConfig } from '../store';
 import { Broker } from './broker';
 import { BrokerRemotingSchema, BrokerSchema } from './config';
 import { ConsumerFilterManager } from './consumer-filter';
+import { SQL92_SCAN_UNITS_MAX } from './processors/pull';
 
 /**
  * SQL92 subscriptions over real sockets (Java: ClientManageProcessor#checkClientConfig, PullMessageProcessor with
@@ -153,6 +154,21 @@ describe('lib/broker SQL92 filtering', function () {
     assert.equal(all.extFields!.get('nextBeginOffset'), '32');
   });
 
+  it('rule: SQL92_SCAN_UNITS_MAX bounds the consume-queue units one pull examines', async () => {
+    await start();
+    for (let i = 0; i < SQL92_SCAN_UNITS_MAX + 100; i++) {
+      const r = await call(
+        RequestCode.SEND_MESSAGE_V2,
+        encodeSendMessageHeaderV2({ producerGroup: 'pg', topic: 'T', defaultTopic: 'TBW102', defaultTopicQueueNums: 1, queueId: 0, sysFlag: 0, bornTimestamp: Date.now(), flag: 0, properties: 'k\u0001miss\u0002', reconsumeTimes: 0, unitMode: false, batch: false }),
+        Buffer.from('x'),
+      );
+      assert.equal(r.code, ResponseCode.SUCCESS);
+    }
+    const r = await pull({ withSubscription: "k = 'hit'" });
+    assert.equal(r.code, ResponseCode.PULL_RETRY_IMMEDIATELY);
+    assert.equal(r.extFields!.get('nextBeginOffset'), String(SQL92_SCAN_UNITS_MAX));
+  });
+
   it('rule: no message matches -> PULL_RETRY_IMMEDIATELY past the filtered ones (Java: NO_MATCHED_MESSAGE)', async () => {
     await start();
     await sendAll();
@@ -225,5 +241,12 @@ describe('lib/broker ConsumerFilterManager', () => {
     assert.equal(m.size, 1);
     m.retainGroups(() => false);
     assert.equal(m.size, 0);
+  });
+
+  it('rule: compileCacheEntriesMax bounds the compiled expressions kept (Java: PARSE_CACHE of 100)', () => {
+    const m = new ConsumerFilterManager({ logger: silentLogger(), consumerFilterEntriesMax: 10, compileCacheEntriesMax: 2 });
+    for (const e of ['a > 1', 'a > 2', 'a >', 'a > 3']) m.compile(e);
+    assert.equal(m.compiledCached, 2);
+    assert.equal(m.compile('a >').ok, false);
   });
 });

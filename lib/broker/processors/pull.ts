@@ -41,7 +41,7 @@ interface PullState {
 }
 
 /** Consume-queue units a SQL92 pull may examine (Java: maxFilterMessageSize 16000 B / 20 B per unit). */
-const SQL92_SCAN_UNITS_MAX = 800;
+export const SQL92_SCAN_UNITS_MAX = 800;
 /** Candidates read from the store at a time by a SQL92 pull (most are filtered out). */
 const SQL92_CANDIDATES_PER_READ = 256;
 
