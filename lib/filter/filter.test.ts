@@ -46,6 +46,14 @@ describe('filter: SQL92 selector', () => {
     assert.match(!r.ok ? r.error : '', /^org\.apache\.rocketmq\.filter\.parser\.ParseException: Encountered " <DECIMAL_LITERAL> "5 "" at line 1, column 7\./);
   });
 
+  it('rule: nesting deeper than the stack is refused, and a chain too deep to evaluate never matches (no crash)', () => {
+    const deep = compileSql92(`${'('.repeat(200_000)}a = 1${')'.repeat(200_000)}`);
+    assert.deepEqual(deep, { ok: false, error: 'java.lang.StackOverflowError' });
+    const chain = compile(Array.from({ length: 200_000 }, () => 'a = 1').join(' AND '));
+    assert.equal(chain.matches(props({ a: '1' })), false);
+    assert.equal(compile('a = 1 AND a = 1').matches(props({ a: '1' })), true);
+  });
+
   it('rule: TAGS is an ordinary property; TAG and empty types are tag subscriptions', () => {
     assert.equal(compile("TAGS IN ('A', 'B')").matches(props({ TAGS: 'B' })), true);
     assert.equal(isTagType('TAG') && isTagType('') && isTagType(undefined) && !isTagType('SQL92'), true);

@@ -49,7 +49,9 @@ export function compileSql92(expression: string): CompileResult {
         try {
           return ev(get) === true;
         } catch (e) {
-          if (e instanceof FilterEvalError) return false;
+          // Java: ExpressionMessageFilter#isMatchedByCommitLog catches every Throwable (a StackOverflowError of a
+          // very deep expression included) and answers "no match".
+          if (e instanceof FilterEvalError || e instanceof RangeError) return false;
           throw e;
         }
       },

@@ -157,24 +157,34 @@ export class Lexer {
     return this.position(tok, start);
   }
 
+  /** Line/column cursor: the line and column of the character before index `curAt` (tokens only move forward). */
+  private curAt = 0;
+  private curLine = 1;
+  private curCol = 0;
+
+  /** Sets tok's line and column to those of src[start], as SimpleCharStream counts them. */
   private position(tok: Token, start: number): Token {
-    // Recompute line/column of `start` (cheap: expressions are short).
-    let line = 1;
-    let col = 0;
-    for (let i = 0; i <= start; i++) {
+    if (start < this.curAt) {
+      this.curAt = 0;
+      this.curLine = 1;
+      this.curCol = 0;
+    }
+    let line = this.curLine;
+    let col = this.curCol;
+    for (let i = this.curAt; i < start; i++) {
       const c = this.src.charCodeAt(i);
-      if (i === start) {
-        col = c === 9 ? (col & ~7) + 8 : col + 1;
-        break;
-      }
       if (c === 10 || (c === 13 && this.src.charCodeAt(i + 1) !== 10)) {
         line++;
         col = 0;
       } else if (c === 9) col = (col & ~7) + 8;
       else if (c !== 13) col++;
     }
+    this.curAt = start;
+    this.curLine = line;
+    this.curCol = col;
+    const c = this.src.charCodeAt(start);
     tok.line = line;
-    tok.column = col;
+    tok.column = c === 9 ? (col & ~7) + 8 : col + 1;
     return tok;
   }
 

@@ -32,8 +32,8 @@ export interface Node {
   /** for PROPERTY */
   name?: string;
   ev: Evaluator;
-  /** Java's toString, for messages */
-  text: string;
+  /** Java's toString, for messages (built only when a message needs it) */
+  text: () => string;
 }
 
 /** A semantic refusal while building (Java: the RuntimeException / ParseException thrown by the factories). */
@@ -64,14 +64,14 @@ function rawText(v: Value): string {
 
 export function constant(v: Value): Node {
   const kind = v === null || typeof v === 'boolean' ? NodeKind.BOOL_CONST : NodeKind.CONST;
-  return { kind, value: v, ev: () => v, text: constantText(v) };
+  return { kind, value: v, ev: () => v, text: () => constantText(v) };
 }
 
 export function property(name: string): Node {
-  return { kind: NodeKind.PROPERTY, name, ev: (get) => get(name) ?? null, text: name };
+  return { kind: NodeKind.PROPERTY, name, ev: (get) => get(name) ?? null, text: () => name };
 }
 
-function bool(ev: Evaluator, text: string): Node {
+function bool(ev: Evaluator, text: () => string): Node {
   return { kind: NodeKind.BOOLEAN, ev, text };
 }
 
@@ -86,7 +86,7 @@ export function asBoolean(n: Node): Node {
       return v === null ? null : typeof v === 'boolean' ? v : false;
     }, n.text);
   }
-  throw new BuildError(`org.apache.rocketmq.filter.parser.ParseException: Expression will not result in a boolean value: ${n.text}`);
+  throw new BuildError(`org.apache.rocketmq.filter.parser.ParseException: Expression will not result in a boolean value: ${n.text()}`);
 }
 
 export function negateNode(n: Node): Node {
@@ -97,7 +97,7 @@ export function negateNode(n: Node): Node {
       const v = ev(get);
       return v instanceof JNumber ? negate(v) : null;
     },
-    text: `(- ${n.text})`,
+    text: () => `(- ${n.text()})`,
   };
 }
 
@@ -106,7 +106,7 @@ export function not(n: Node): Node {
   return bool((get) => {
     const v = ev(get);
     return v === null ? null : !v;
-  }, `(NOT ${n.text})`);
+  }, () => `(NOT ${n.text()})`);
 }
 
 export function and(l: Node, r: Node): Node {
@@ -118,7 +118,7 @@ export function and(l: Node, r: Node): Node {
     const rv = re(get);
     if (rv === false) return false;
     return lv === null || rv === null ? null : true;
-  }, `(${l.text} && ${r.text})`);
+  }, () => `(${l.text()} && ${r.text()})`);
 }
 
 export function or(l: Node, r: Node): Node {
@@ -130,7 +130,7 @@ export function or(l: Node, r: Node): Node {
     const rv = re(get);
     if (rv === true) return true;
     return lv === null || rv === null ? null : false;
-  }, `(${l.text} || ${r.text})`);
+  }, () => `(${l.text()} || ${r.text()})`);
 }
 
 /** Java: ComparisonExpression#doCreateEqual (no operand checks: IS NULL uses it directly). */
@@ -144,13 +144,13 @@ function doEqual(l: Node, r: Node): Node {
     if (lv === null || rv === null) return true;
     if (lv === rv) return true;
     return javaCompare(lv, rv) === 0;
-  }, `(${l.text} == ${r.text})`);
+  }, () => `(${l.text()} == ${r.text()})`);
 }
 
 export function equal(l: Node, r: Node): Node {
-  for (const n of [l, r]) if (isConstant(n) && n.value === null) throw new BuildError(`${RTE}'${n.text}' cannot be compared.`);
+  for (const n of [l, r]) if (isConstant(n) && n.value === null) throw new BuildError(`${RTE}'${n.text()}' cannot be compared.`);
   if (isConstant(l) && isConstant(r) && l.kind === NodeKind.BOOL_CONST && r.kind !== NodeKind.BOOL_CONST) {
-    throw new BuildError(`${RTE}'${l.text}' cannot be compared with '${r.text}'`);
+    throw new BuildError(`${RTE}'${l.text()}' cannot be compared with '${r.text()}'`);
   }
   return doEqual(l, r);
 }
@@ -171,9 +171,9 @@ export function isNotNull(l: Node): Node {
 function checkLessThanOperand(n: Node): void {
   if (isConstant(n)) {
     if (n.value instanceof JNumber) return;
-    throw new BuildError(`${RTE}Value '${n.text}' cannot be compared.`);
+    throw new BuildError(`${RTE}Value '${n.text()}' cannot be compared.`);
   }
-  if (isBooleanNode(n)) throw new BuildError(`${RTE}Value '${n.text}' cannot be compared.`);
+  if (isBooleanNode(n)) throw new BuildError(`${RTE}Value '${n.text()}' cannot be compared.`);
 }
 
 export type Relation = '>' | '>=' | '<' | '<=';
@@ -197,7 +197,7 @@ export function relation(op: Relation, l: Node, r: Node): Node {
       return accept(javaCompare(a, b));
     }
     return accept(javaCompare(lv, rv));
-  }, `(${l.text} ${op} ${r.text})`);
+  }, () => `(${l.text()} ${op} ${r.text()})`);
 }
 
 function stringAsDouble(s: string, lv: string, rv: string): JNumber {
@@ -231,14 +231,14 @@ export function notBetween(v: Node, lo: Node, hi: Node): Node {
 
 /** Java: ComparisonExpression#createInFilter / createNotInFilter (the left side must be a bare property). */
 export function inList(l: Node, list: string[], negated: boolean): Node {
-  if (l.kind !== NodeKind.PROPERTY) throw new BuildError(`${RTE}Expected a property for In expression, got: ${l.text}`);
+  if (l.kind !== NodeKind.PROPERTY) throw new BuildError(`${RTE}Expected a property for In expression, got: ${l.text()}`);
   const set = new Set(list);
   const le = l.ev;
   return bool((get) => {
     const v = le(get);
     if (typeof v !== 'string') return null;
     return set.has(v) !== negated;
-  }, `${l.text} ${negated ? 'NOT IN' : 'IN'} ( ${list.join(', ')} )`);
+  }, () => `${l.text()} ${negated ? 'NOT IN' : 'IN'} ( ${list.join(', ')} )`);
 }
 
 export type StringOp = 'CONTAINS' | 'STARTSWITH' | 'ENDSWITH';
@@ -252,5 +252,5 @@ export function stringTest(op: StringOp, l: Node, search: string, negated: boole
     const v = le(get);
     if (typeof v !== 'string') return false;
     return test(v) !== negated;
-  }, `(${negated ? 'NOT ' : ''}${op} ${l.text})`);
+  }, () => `(${negated ? 'NOT ' : ''}${op} ${l.text()})`);
 }

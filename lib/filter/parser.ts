@@ -256,6 +256,8 @@ export function parseSelector(sql: string): ParseResult {
     return { ok: true, root: new Parser(sql).selector() };
   } catch (e) {
     if (e instanceof ParseError || e instanceof LexError || e instanceof N.BuildError) return { ok: false, error: e.message };
+    // Nesting deeper than the stack: Java's parser overflows too and SelectorParser#parse reports the Throwable.
+    if (e instanceof RangeError) return { ok: false, error: 'java.lang.StackOverflowError' };
     throw e;
   }
 }
