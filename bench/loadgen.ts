@@ -9,6 +9,7 @@
  *   node dist/bench/loadgen.js e2e     --namesrv A --topic T --rate 2000 --warmup 2 --seconds 10 [--size 128]
  *   node dist/bench/loadgen.js namesrv --namesrv A --brokers 10 --topics 100 --warmup 1 --seconds 5
  *                                      [--connections 4] [--inflight 16] [--phases route,register]
+ *   node dist/bench/loadgen.js sqlpull --namesrv A --topic T --msgs 20000 --matchEvery 10 (see bench/sqlpull.ts)
  *
  * send:    `concurrency` callers, each awaiting its previous send (the official Producer's -w threads); one
  *          connection, as the Java client uses one channel per broker. Latency: request written -> response read.
@@ -28,6 +29,7 @@ import { SERVER_VERSION } from '../lib/common';
 import { benchClient, bareRemoting } from './harness/ops';
 import { UsageWindow, type WindowUsage } from './harness/proc';
 import { Samples, sleep, type LatencySummary } from './harness/stats';
+import { modeSqlPull } from './sqlpull';
 
 function arg(name: string, def?: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -398,6 +400,8 @@ async function main(): Promise<void> {
       return modeE2e();
     case 'namesrv':
       return modeNamesrv();
+    case 'sqlpull':
+      return result(await modeSqlPull(arg, pids()));
     default:
       throw new Error(`unknown mode ${mode}; see the header of bench/loadgen.ts`);
   }

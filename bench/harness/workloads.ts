@@ -28,12 +28,14 @@ import type { FlushMode, RunningSystem } from './systems';
  *   loadgen   Apogee's load generator on lib/client (bench/loadgen.ts send): `concurrency` callers, latency
  *             percentiles
  *   e2e       bench/loadgen.ts e2e: send at a fixed rate -> long-polling pull, end-to-end latency percentiles
+ *   sqlpull   bench/sqlpull.ts: SQL92-filtered pulls over a backlog where about one message in ten matches;
+ *             msgsPerSec = matching messages delivered per second (the broker needs enablePropertyFilter=true)
  *
  * Throughput of the official tools is counted on the server (messages stored in the topic, GET_TOPIC_STATS_INFO;
  * messages delivered, msgGetTotalTodayNow) over a window that starts `warmup` seconds after the first message
  * was stored, so JVM start-up and JIT warm-up of the tool are outside it and both systems are counted the same way.
  */
-export type WorkloadKind = 'producer' | 'async' | 'batch' | 'consumer' | 'loadgen' | 'e2e';
+export type WorkloadKind = 'producer' | 'async' | 'batch' | 'consumer' | 'loadgen' | 'e2e' | 'sqlpull';
 
 export interface WorkloadDef {
   id: string;
@@ -209,6 +211,15 @@ async function runLibClient(ctx: RunContext, sys: RunningSystem, w: WorkloadDef,
     client.close();
   }
   const common = ['--namesrv', sys.namesrvAddr, '--topic', topic, '--size', String(w.size), '--warmup', String(t.warmupSec), '--seconds', String(t.measureSec), '--serverPids', sys.pids().join(',')];
+  if (w.kind === 'sqlpull') {
+    const r = (await runLoadgen(ctx, `${sys.def.name}-${w.id}`, ['sqlpull', ...common, '--msgs', String(w.backlog ?? 20_000), '--matchEvery', '10'], (t.warmupSec + t.measureSec) * 1000 + 5 * 60_000)) as {
+      matched: number;
+      errors: number;
+      seconds: number;
+      usage: WindowUsage;
+    };
+    return measuredResult(w, r.matched, r.seconds, r.errors, r.usage, 'loadgen');
+  }
   if (w.kind === 'e2e') {
     const r = (await runLoadgen(ctx, `${sys.def.name}-${w.id}`, ['e2e', ...common, '--rate', String(w.rate ?? 2000)], (t.warmupSec + t.measureSec) * 1000 + 60_000)) as {
       sent: number;
@@ -307,6 +318,7 @@ export async function runWorkload(ctx: RunContext, sys: RunningSystem, w: Worklo
       return runOfficialConsumer(ctx, sys, w, t);
     case 'loadgen':
     case 'e2e':
+    case 'sqlpull':
       return runLibClient(ctx, sys, w, t);
   }
 }

@@ -98,6 +98,12 @@ type collector struct {
 
 func startCollector(t *testing.T, name, group, topic string, handle func(ctx context.Context, m *primitive.MessageExt) consumer.ConsumeResult, opts ...consumer.Option) *collector {
 	t.Helper()
+	return startSelectorCollector(t, name, group, topic, consumer.MessageSelector{Type: consumer.TAG, Expression: "*"}, handle, opts...)
+}
+
+// startSelectorCollector is startCollector with a subscription of any type (TAG or SQL92).
+func startSelectorCollector(t *testing.T, name, group, topic string, sel consumer.MessageSelector, handle func(ctx context.Context, m *primitive.MessageExt) consumer.ConsumeResult, opts ...consumer.Option) *collector {
+	t.Helper()
 	col := &collector{name: name, byID: newSet(), handle: handle}
 	all := append([]consumer.Option{
 		consumer.WithNsResolver(primitive.NewPassthroughResolver(namesrvs())),
@@ -111,7 +117,7 @@ func startCollector(t *testing.T, name, group, topic string, handle func(ctx con
 	if err != nil {
 		t.Fatalf("new push consumer: %v", err)
 	}
-	err = c.Subscribe(topic, consumer.MessageSelector{Type: consumer.TAG, Expression: "*"},
+	err = c.Subscribe(topic, sel,
 		func(ctx context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
 			result := consumer.ConsumeSuccess
 			for _, m := range msgs {

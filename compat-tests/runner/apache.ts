@@ -297,6 +297,8 @@ export interface BrokerConfig {
   brokerRole: 'ASYNC_MASTER' | 'SYNC_MASTER' | 'SLAVE';
   deleteWhen: string;
   fileReservedTime: number;
+  /** SQL92 filters (MessageSelector.bySql); Java defaults to false, Apogee to true: the suites compare them on. */
+  enablePropertyFilter: boolean;
   /** 5.x NettyServerConfig; ignored by 4.9.x. */
   bindAddress: string;
   /** Any other Java property (unknown names are ignored by the Java broker). */
@@ -340,6 +342,7 @@ export function defaultBrokerConfig(o: { namesrvAddr: string; brokerName: string
     brokerRole: 'ASYNC_MASTER',
     deleteWhen: '04',
     fileReservedTime: 48,
+    enablePropertyFilter: true,
     bindAddress: LOOPBACK,
   };
 }

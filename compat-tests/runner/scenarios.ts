@@ -13,6 +13,8 @@ export const JAVA_BROKER_SCENARIOS = [
   'producer.queue-selector',
   'message.keys-tags-properties',
   'message.tag-filter',
+  'message.sql92-filter',
+  'message.sql92-malformed-refused',
   'body.0b-rejected-by-java-client',
   'body.1b',
   'body.1kb',
@@ -53,6 +55,7 @@ export const GO_SCENARIOS: readonly string[] = [
   'go.body-empty',
   'go.push-clustering',
   'go.push-retry',
+  'go.sql92-filter',
 ];
 
 export const MQADMIN_SCENARIOS: readonly string[] = [

@@ -10,6 +10,7 @@ import { ConsumerManager } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
 import { RebalanceLockManager } from './client/rebalance-lock-manager';
 import { BrokerRemotingSchema, BrokerSchema, type BrokerConfig, type BrokerRemotingConfig } from './config';
+import { ConsumerFilterManager } from './consumer-filter';
 import type { BrokerContext } from './context';
 import { PullRequestHoldService } from './longpolling/pull-request-hold-service';
 import { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
@@ -35,6 +36,10 @@ export interface BrokerOptions {
 
 /** Java: client channels not heard from for 120 s are dropped (ClientHousekeepingService). */
 const CHANNEL_EXPIRED_MS = 120_000;
+/** Compiled SQL92 subscriptions kept, (group, topic) pairs. */
+const CONSUMER_FILTER_ENTRIES_MAX = 65_536;
+/** Distinct expressions kept compiled (Java: SelectorParser's PARSE_CACHE, 100). */
+const FILTER_COMPILE_CACHE_ENTRIES_MAX = 100;
 
 /**
  * The broker: one process-level object wiring the store, the metadata managers, the client managers, the
@@ -140,6 +145,7 @@ export class Broker {
         groups,
         offsets,
         consumers,
+        filters: new ConsumerFilterManager({ logger, consumerFilterEntriesMax: CONSUMER_FILTER_ENTRIES_MAX, compileCacheEntriesMax: FILTER_COMPILE_CACHE_ENTRIES_MAX }),
         producers,
         locks,
         holds,
@@ -271,6 +277,7 @@ export class Broker {
       this.ctx.logger.warn({ remote: c.remoteAddress }, 'client channel expired');
       c.close('client channel expired');
     }
+    this.ctx.filters.retainGroups((g) => this.ctx.consumers.get(g) !== undefined);
   }
 
   async shutdown(): Promise<void> {

@@ -97,7 +97,8 @@ export const BrokerSchema = {
   maxErrorRateOfBloomFilter: p.inertInt(20),
   filterDataCleanTimeSpan: p.inertLong(86400000),
   filterSupportRetry: p.inertBoolean(false),
-  enablePropertyFilter: p.boolean(false, 'SQL92 filtering (not supported by Apogee: requests are refused)'),
+  // Apogee deliberately defaults to true (Java: false): SQL92 subscriptions (MessageSelector.bySql) work out of the box.
+  enablePropertyFilter: p.boolean(true, 'SQL92 filtering of pulls (MessageSelector.bySql); Java defaults to false'),
   compressedRegister: p.boolean(false, 'send REGISTER_BROKER compressed'),
   forceRegister: p.boolean(true, 'always send the full registration'),
   registerNameServerPeriod: p.int(30000, 'ms between registrations (clamped 10000..60000)'),

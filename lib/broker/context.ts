@@ -7,6 +7,7 @@ import type { ConsumerManager } from './client/consumer-manager';
 import type { ProducerManager } from './client/producer-manager';
 import type { RebalanceLockManager } from './client/rebalance-lock-manager';
 import type { BrokerConfig, BrokerRemotingConfig } from './config';
+import type { ConsumerFilterManager } from './consumer-filter';
 import type { PullRequestHoldService } from './longpolling/pull-request-hold-service';
 import type { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
 import type { SubscriptionGroupManager } from './metadata/subscription-group-manager';
@@ -27,6 +28,8 @@ export interface BrokerContext {
   readonly groups: SubscriptionGroupManager;
   readonly offsets: ConsumerOffsetManager;
   readonly consumers: ConsumerManager;
+  /** Compiled SQL92 subscriptions by (group, topic). */
+  readonly filters: ConsumerFilterManager;
   readonly producers: ProducerManager;
   readonly locks: RebalanceLockManager;
   readonly holds: PullRequestHoldService;

@@ -239,7 +239,7 @@ export class RocketClient {
     topic: string,
     queueId: number,
     offset: number,
-    opts: { maxMsgNums?: number; suspendMs?: number; subscription?: string; commitOffset?: number } = {},
+    opts: { maxMsgNums?: number; suspendMs?: number; subscription?: string; expressionType?: 'TAG' | 'SQL92'; commitOffset?: number } = {},
   ): Promise<{ code: number; remark: string | null; nextBeginOffset: number; minOffset: number; maxOffset: number; messages: MessageView[] }> {
     const suspend = opts.suspendMs ?? 0;
     let sysFlag = PullSysFlag.FLAG_SUBSCRIPTION;
@@ -261,7 +261,7 @@ export class RocketClient {
           suspendTimeoutMillis: suspend,
           subscription: opts.subscription ?? '*',
           subVersion: 0,
-          expressionType: 'TAG',
+          expressionType: opts.expressionType ?? 'TAG',
         },
       },
       null,

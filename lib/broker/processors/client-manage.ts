@@ -2,6 +2,7 @@ import { CheckClientRequestBody, HeartbeatData } from '../../../protocol/bodies'
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
 import { UnregisterClientRequestHeader } from '../../../protocol/headers';
 import { Perm, retryTopic, TopicSysFlag } from '../../../protocol/naming';
+import { isTagType } from '../../filter';
 import { ok, reply, requestHeader, type Processor, type RequestContext } from '../../remoting';
 import type { ClientChannelInfo } from '../client/channel';
 import type { BrokerContext } from '../context';
@@ -18,7 +19,7 @@ export function clientManageProcessors(bc: BrokerContext): [number, Processor][]
   return [
     [RequestCode.HEART_BEAT, (ctx) => heartbeat(bc, ctx)],
     [RequestCode.UNREGISTER_CLIENT, (ctx) => unregister(bc, ctx)],
-    [RequestCode.CHECK_CLIENT_CONFIG, (ctx) => checkClientConfig(ctx)],
+    [RequestCode.CHECK_CLIENT_CONFIG, (ctx) => checkClientConfig(bc, ctx)],
   ];
 }
 
@@ -66,6 +67,8 @@ async function heartbeat(bc: BrokerContext, ctx: RequestContext) {
       withoutSub ? undefined : cd.subscriptionDataSet,
       group.notifyConsumerIdsChangedEnable && bc.config.notifyConsumerIdsChangedEnable,
     );
+    // Java: DefaultConsumerIdsChangeListener REGISTER -> ConsumerFilterManager#register (compiles SQL92 subscriptions).
+    if (!withoutSub) bc.filters.register(cd.groupName, cd.subscriptionDataSet);
   }
   for (const pd of hb.producerDataSet) bc.producers.register(pd.groupName, info());
   return ok(
@@ -88,12 +91,30 @@ function unregister(bc: BrokerContext, ctx: RequestContext) {
   return ok(ctx);
 }
 
-/** Sent by Java push consumers for non-TAG (SQL92) subscriptions only. Apogee has no SQL92 filter engine. */
-function checkClientConfig(ctx: RequestContext) {
+/**
+ * Sent by Java push consumers at start for each non-TAG (SQL92) subscription (MQClientInstance#checkClientInBroker;
+ * a refusal makes DefaultMQPushConsumer#start throw MQClientException with this code and remark).
+ * Java: ClientManageProcessor#checkClientConfig: TAG -> SUCCESS; enablePropertyFilter=false -> SYSTEM_ERROR;
+ * an expression that does not compile -> SUBSCRIPTION_PARSE_FAILED with the parser's message.
+ */
+function checkClientConfig(bc: BrokerContext, ctx: RequestContext) {
   if (ctx.request.body === null) return ok(ctx);
   const d = CheckClientRequestBody.decode(ctx.request.body);
   if (!d.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, `CHECK_CLIENT_CONFIG: ${d.error}`);
-  const type = d.value.subscriptionData?.expressionType ?? 'TAG';
-  if (type.toUpperCase() === 'TAG') return ok(ctx);
-  return reply(ctx, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${type}`);
+  const sub = d.value.subscriptionData;
+  if (sub === undefined || sub === null) return ok(ctx);
+  if (isTagType(sub.expressionType)) return ok(ctx);
+  if (!bc.config.enablePropertyFilter) {
+    return reply(ctx, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${sub.expressionType}`);
+  }
+  if (sub.expressionType !== 'SQL92') {
+    // Java: FilterFactory has no such type -> NullPointerException, whose message is null.
+    return reply(ctx, ResponseCode.SUBSCRIPTION_PARSE_FAILED, null);
+  }
+  const compiled = bc.filters.compile(sub.subString ?? '');
+  if (!compiled.ok) {
+    bc.logger.warn({ clientId: d.value.clientId, group: d.value.group, expression: sub.subString, error: compiled.error }, 'client filters by SQL92 but the expression does not compile');
+    return reply(ctx, ResponseCode.SUBSCRIPTION_PARSE_FAILED, compiled.error);
+  }
+  return ok(ctx);
 }

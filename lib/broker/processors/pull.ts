@@ -6,6 +6,8 @@ import { hasPullFlag, PullSysFlag } from '../../../protocol/message';
 import { isReadable, MASTER_ID } from '../../../protocol/naming';
 import { reply, requestHeader, SUSPENDED, type Processor, type ProcessorResult, type RequestContext } from '../../remoting';
 import { GetMessageStatus, tagsCodeFilter, type GetMessageResult, type MessageFilter } from '../../store';
+import { isTagType, type Sql92Filter } from '../../filter';
+import { sql92MessageFilter } from '../consumer-filter';
 import type { BrokerContext } from '../context';
 import { buildSubscription } from '../subscription';
 
@@ -34,6 +36,57 @@ interface PullState {
   topicSysFlag: number;
   subscription: SubscriptionData;
   filter: MessageFilter;
+  /** A SQL92 filter: keep reading past filtered records (see readFiltered). */
+  sql: boolean;
+}
+
+/** Consume-queue units a SQL92 pull may examine (Java: maxFilterMessageSize 16000 B / 20 B per unit). */
+export const SQL92_SCAN_UNITS_MAX = 800;
+/** Candidates read from the store at a time by a SQL92 pull (most are filtered out). */
+const SQL92_CANDIDATES_PER_READ = 256;
+
+/**
+ * Java's getMessage decides the commit-log filter record by record and goes on until maxMsgNums match or
+ * maxFilterMessageSize of consume queue is examined. Apogee's store reads maxMsgNums candidates and filters them,
+ * so for a SQL92 subscription the pull reads on from where it stopped until it has maxMsgNums matches, hits the
+ * byte limit, the queue's end or SQL92_SCAN_UNITS_MAX units.
+ */
+async function readFiltered(bc: BrokerContext, h: PullHeader, maxBytes: number | undefined, filter: MessageFilter): Promise<GetMessageResult | undefined> {
+  const scanMax = Math.max(SQL92_SCAN_UNITS_MAX, h.maxMsgNums);
+  let r: GetMessageResult | undefined;
+  let offset = h.queueOffset;
+  for (;;) {
+    const needed = h.maxMsgNums - (r?.messageCount ?? 0);
+    // Candidates per store read: more than needed (most are filtered out), never past the scan bound.
+    const ask = Math.min(scanMax - (offset - h.queueOffset), Math.max(needed, SQL92_CANDIDATES_PER_READ));
+    const more = await bc.store.getMessage(h.topic, h.queueId, offset, ask, maxBytes === undefined ? undefined : maxBytes - (r?.bufferTotalSize ?? 0), filter);
+    if (more === undefined) return r;
+    if (more.messageCount > needed) {
+      // Java stops at maxMsgNums matches: keep the first `needed`, resume after the last one kept.
+      const dropped = more.messages.splice(needed);
+      more.messageQueueOffsets.splice(needed);
+      for (const d of dropped) more.bufferTotalSize -= d.length;
+      more.messageCount = needed;
+      more.nextBeginOffset = more.messageQueueOffsets[needed - 1]! + 1;
+    }
+    if (r === undefined) r = more;
+    else {
+      if (more.status !== GetMessageStatus.FOUND && more.status !== GetMessageStatus.NO_MATCHED_MESSAGE) return r;
+      if (more.nextBeginOffset <= r.nextBeginOffset) return r;
+      r.messages.push(...more.messages);
+      r.messageQueueOffsets.push(...more.messageQueueOffsets);
+      r.bufferTotalSize += more.bufferTotalSize;
+      r.messageCount += more.messageCount;
+      r.filterMessageCount += more.filterMessageCount;
+      r.nextBeginOffset = more.nextBeginOffset;
+      r.maxOffset = more.maxOffset;
+      if (r.messageCount > 0) r.status = GetMessageStatus.FOUND;
+    }
+    offset = r.nextBeginOffset;
+    const more1 = r.status === GetMessageStatus.FOUND || r.status === GetMessageStatus.NO_MATCHED_MESSAGE;
+    if (!more1 || r.messageCount >= h.maxMsgNums || offset >= r.maxOffset || offset - h.queueOffset >= scanMax) return r;
+    if (maxBytes !== undefined && r.bufferTotalSize >= maxBytes) return r;
+  }
 }
 
 function fail(ctx: RequestContext, code: number, remark: string) {
@@ -64,10 +117,17 @@ function prepare(bc: BrokerContext, ctx: RequestContext): PullState | RemotingCo
     );
   }
   let subscription: SubscriptionData;
+  let sql: Sql92Filter | undefined;
   if (hasPullFlag(header.sysFlag, PullSysFlag.FLAG_SUBSCRIPTION)) {
     const built = buildSubscription(header.topic, header.subscription ?? '*', header.expressionType ?? 'TAG');
     if (!built.ok) return fail(ctx, ResponseCode.SUBSCRIPTION_PARSE_FAILED, 'parse the consumer\'s subscription failed');
     subscription = built.value;
+    if (!isTagType(subscription.expressionType)) {
+      // Java: ConsumerFilterManager#build; a compile failure is the same SUBSCRIPTION_PARSE_FAILED.
+      const compiled = subscription.expressionType === 'SQL92' ? bc.filters.compile(subscription.subString ?? '') : undefined;
+      if (compiled === undefined || !compiled.ok) return fail(ctx, ResponseCode.SUBSCRIPTION_PARSE_FAILED, 'parse the consumer\'s subscription failed');
+      sql = compiled.filter;
+    }
   } else {
     const info = bc.consumers.get(header.consumerGroup);
     if (info === undefined) return fail(ctx, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's group info not exist${FAQ}`);
@@ -80,14 +140,28 @@ function prepare(bc: BrokerContext, ctx: RequestContext): PullState | RemotingCo
       return fail(ctx, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
     }
     subscription = found;
+    if (!isTagType(subscription.expressionType)) {
+      const data = bc.filters.get(header.consumerGroup, header.topic);
+      if (data === undefined) {
+        return fail(ctx, ResponseCode.FILTER_DATA_NOT_EXIST, "The broker's consumer filter data is not exist!Your expression may be wrong!");
+      }
+      if (data.clientVersion < BigInt(Math.trunc(header.subVersion))) {
+        return fail(ctx, ResponseCode.FILTER_DATA_NOT_LATEST, "the consumer's consumer filter data not latest");
+      }
+      sql = data.filter;
+    }
   }
-  if (subscription.expressionType !== 'TAG') {
-    // Java: SYSTEM_ERROR unless enablePropertyFilter; Apogee has no SQL92 engine, so it always refuses.
+  if (!isTagType(subscription.expressionType) && !bc.config.enablePropertyFilter) {
     return fail(ctx, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${subscription.expressionType}`);
   }
   const sub = subscription.subString ?? '*';
-  const filter = sub === '*' || sub === '' || subscription.classFilterMode ? tagsCodeFilter('*') : tagsCodeFilter(subscription.codeSet);
-  return { header, group, topicSysFlag: tc.topicSysFlag, subscription, filter };
+  const filter =
+    sql !== undefined
+      ? sql92MessageFilter(sql)
+      : sub === '*' || sub === '' || subscription.classFilterMode
+        ? tagsCodeFilter('*')
+        : tagsCodeFilter(subscription.codeSet);
+  return { header, group, topicSysFlag: tc.topicSysFlag, subscription, filter, sql: sql !== undefined };
 }
 
 /** Java PullMessageProcessor#composeResponseHeader: GetMessageStatus -> response code. */
@@ -134,7 +208,8 @@ export function processPull(bc: BrokerContext, ctx: RequestContext, allowSuspend
     return handle(bc, ctx, st, r, allowSuspend);
   }
   const maxBytes = header.maxMsgBytes !== undefined && header.maxMsgBytes > 0 ? header.maxMsgBytes : undefined;
-  return bc.store.getMessage(header.topic, header.queueId, header.queueOffset, header.maxMsgNums, maxBytes, st.filter).then((r) => {
+  const read = st.sql ? readFiltered(bc, header, maxBytes, st.filter) : bc.store.getMessage(header.topic, header.queueId, header.queueOffset, header.maxMsgNums, maxBytes, st.filter);
+  return read.then((r) => {
     if (r === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, 'store getMessage return null');
     return handle(bc, ctx, st, r, allowSuspend);
   });
