@@ -53,45 +53,7 @@ export type { HostAddress } from './host';
 
 export { crc32, bodyCrc } from './crc';
 
-export {
-  scanRecord,
-  newRecordScan,
-  decodeStoredMessage,
-  decodeStoredMessages,
-  encodeStoredMessage,
-  encodeStoredMessageInto,
-  storedMessageSizeOf,
-  isBlankRecord,
-  writeBlankRecord,
-  encodeBlankRecord,
-  readBlankRecord,
-  peekTotalSize,
-  peekMagicCode,
-  peekBodyCrc,
-  peekQueueId,
-  peekFlag,
-  peekQueueOffset,
-  peekPhysicalOffset,
-  peekSysFlag,
-  peekBornTimestamp,
-  peekStoreTimestamp,
-  peekStoreHostPos,
-  peekReconsumeTimes,
-  peekPreparedTransactionOffset,
-  peekBodyLength,
-  peekBodyPos,
-  peekTopicLength,
-  peekTopicPos,
-  peekTopic,
-  peekPropertiesLength,
-  peekPropertiesPos,
-  patchQueueOffset,
-  patchPhysicalOffset,
-  patchStoreTimestamp,
-  patchBodyCrc,
-  computeRecordBodyCrc,
-} from './record';
-export type { StoredMessage, StoredMessageInit, DecodedRecord, DecodeRecordOptions, RecordScan } from './record';
+export * from './record'; // record-decode/encode/blank/peek through one face
 
 export {
   NAME_VALUE_SEPARATOR,
