@@ -22,6 +22,7 @@ import org.apogee.compat.support.Clients;
 import org.apogee.compat.support.Collector;
 import org.apogee.compat.support.Env;
 import org.apogee.compat.support.RouteView;
+import org.apogee.compat.support.Versions;
 import org.apogee.compat.adapter.Compat;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -158,6 +159,9 @@ class PushRetryTest extends ClientTest {
     @DisplayName("push.retry-topic-routed-at-first-heartbeat")
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void retryTopicRoutedAtFirstHeartbeat() throws Exception {
+        // Observed against the official 4.9.7 broker: sometimes routed, sometimes not (CODE 17) when the first heartbeat
+        // is answered — it does not wait for the registration. The 5.x broker registers first, answers after.
+        Versions.assumeBroker5(admin, "the retry topic registered before the first heartbeat is answered is 5.x broker behaviour");
         String topic = Clients.createTopic(admin, "retry_new", 1);
         String group = Env.unique("cg_retry_new");
         String retry = MixAll.RETRY_GROUP_TOPIC_PREFIX + group;
