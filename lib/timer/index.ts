@@ -3,8 +3,9 @@
  * timerlog/, config/timercheck, config/timermetrics — over lib/store's public interface. Never imports lib/broker:
  * the broker rewrites timer messages to rmq_sys_wheel_timer on send and runs this service.
  */
-export { TimerMessageStore, TIMER_TOPIC, ENQUEUE_NEVER, normalizePrecisionMs, timerOutMs } from './timer-message-store';
-export type { TimerConfig, TimerDeps, TimerStats } from './timer-message-store';
+export { TimerMessageStore } from './timer-message-store';
+export { TIMER_TOPIC, ENQUEUE_NEVER, normalizePrecisionMs, timerOutMs } from './timer-config';
+export type { TimerConfig, TimerDeps, TimerStats } from './timer-config';
 export { TimerWheel, SLOTS_TOTAL, SLOT_SIZE, wheelFileName } from './timer-wheel';
 export { TimerLog, timerLogDir, UNIT_SIZE, MIN_BLANK_LEN, BLANK_MAGIC_CODE } from './timer-log';
 export { TimerCheckpoint, checkpointFileName } from './timer-checkpoint';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { normalizePrecisionMs, timerOutMs } from './timer-message-store';
+import { normalizePrecisionMs, timerOutMs } from './timer-config';
 
 /** Java's arithmetic of timer times (HookUtils#transformTimerMessage, MessageStoreConfig#setTimerPrecisionMs). */
 describe('lib/timer times', () => {

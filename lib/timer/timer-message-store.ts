@@ -1,7 +1,8 @@
 import { javaStringHashCode } from '../../protocol/codec';
-import { decodeStoredMessage, encodeStoredMessage, javaHashMapOrder, MessageConst, parseProperties, stringifyProperties, type StoredMessage } from '../../protocol/message';
-import type { Logger } from '../common';
-import { GetMessageStatus, NodeStoreIO, PutMessageStatus, type MessageStore, type StoreConfig, type StoreIO } from '../store';
+import { decodeStoredMessage, MessageConst, parseProperties, type StoredMessage } from '../../protocol/message';
+import { GetMessageStatus, NodeStoreIO, PutMessageStatus } from '../store';
+import { CHAIN_READ_BYTES, DELIVER_IN_FLIGHT_MAX, DEQUEUE_SLOTS_PER_TURN_MAX, ENQUEUE_BATCH_MAX, PUT_ATTEMPTS_MAX, ENQUEUE_NEVER, TIMER_BLANK_SLOTS, TIMER_TOPIC, normalizePrecisionMs, type TimerDeps, type TimerStats } from './timer-config';
+import { deliveryOf } from './timer-deliver';
 import { checkpointFileName, TimerCheckpoint } from './timer-checkpoint';
 import { TimerLog, timerLogDir, decodeUnit, encodeUnit, MAGIC_DEFAULT, MAGIC_DELETE, MAGIC_ROLL, UNIT_SIZE, type TimerUnit } from './timer-log';
 import { metricsFileName, TimerMetrics } from './timer-metrics';
@@ -21,70 +22,8 @@ import { IGNORE, SLOTS_TOTAL, TimerWheel, wheelFileName } from './timer-wheel';
  * Recovery is Java's: the timerlog is scanned from the checkpoint's flushed position (less one file) to revise the
  * wheel, the queue offset resumes after the message of the last unit (at most the checkpoint's), the read time at
  * the checkpoint's. After a clean shutdown nothing is delivered twice; after a crash the last second may be.
+ * Names, limits and types live in timer-config.ts; what a due message becomes (pure) in timer-deliver.ts.
  */
-export const TIMER_TOPIC = 'rmq_sys_wheel_timer';
-/** Java TimerMessageStore.TIMER_BLANK_SLOTS */
-export const TIMER_BLANK_SLOTS = 60;
-/** TIMER_ENQUEUE_MS of a message delivered without entering the wheel (Java: Long.MAX_VALUE). */
-export const ENQUEUE_NEVER = '9223372036854775807';
-/** Messages read from rmq_sys_wheel_timer per enqueue step. */
-const ENQUEUE_BATCH_MAX = 32;
-/** Non-empty slots delivered per loop turn before the enqueue side gets its turn again. */
-const DEQUEUE_SLOTS_PER_TURN_MAX = 4;
-/** Bytes of timerlog read at once while walking a slot's chain. */
-const CHAIN_READ_BYTES = UNIT_SIZE * 1024;
-/** Messages of one slot read and put concurrently. */
-const DELIVER_IN_FLIGHT_MAX = 256;
-/** Java: put attempts of a due message before it is given up (without timerEnableRetryUntilSuccess). */
-const PUT_ATTEMPTS_MAX = 3;
-
-export type TimerConfig = Pick<
-  StoreConfig,
-  | 'storePathRootDir'
-  | 'timerPrecisionMs'
-  | 'timerRollWindowSlot'
-  | 'timerFlushIntervalMs'
-  | 'mappedFileSizeTimerLog'
-  | 'timerStopEnqueue'
-  | 'timerStopDequeue'
-  | 'timerEnableRetryUntilSuccess'
-  | 'timerCongestNumEachSlot'
->;
-
-export interface TimerDeps {
-  store: MessageStore;
-  /** Read live: timerStop* and the flush interval may change at run time. */
-  config: TimerConfig;
-  logger: Logger;
-  now?: () => number;
-  io?: StoreIO;
-  /** Unit tests only: a smaller wheel. */
-  slotsTotal?: number;
-}
-
-/** Java MessageStoreConfig#setTimerPrecisionMs: rounded down to 100, 200, 500 or 1000. */
-export function normalizePrecisionMs(v: number): number {
-  const c = [100, 200, 500, 1000];
-  for (let i = 1; i < c.length; i++) if (v < c[i]!) return c[i - 1]!;
-  return 1000;
-}
-
-/** Java HookUtils#transformTimerMessage: the TIMER_OUT_MS of a timer due at deliverMs. */
-export function timerOutMs(deliverMs: number, precisionMs: number): number {
-  return deliverMs % precisionMs === 0 ? deliverMs - precisionMs : Math.floor(deliverMs / precisionMs) * precisionMs;
-}
-
-export interface TimerStats {
-  /** Seconds the delivery is behind (Java getDequeueBehind). */
-  readBehindSec: number;
-  /** rmq_sys_wheel_timer messages not yet in the wheel (Java getEnqueueBehindMessages). */
-  offsetBehind: number;
-  /** Timers in the wheel (Java getAllCongestNum). */
-  congestNum: number;
-  enqueueTps: number;
-  dequeueTps: number;
-}
-
 export class TimerMessageStore {
   readonly precisionMs: number;
   private readonly now: () => number;
@@ -406,36 +345,13 @@ export class TimerMessageStore {
     const enqueueNever = enqueueMs === Number.MAX_SAFE_INTEGER;
     if (enqueueNever) props.set(MessageConst.PROPERTY_TIMER_ENQUEUE_MS, ENQUEUE_NEVER);
     this.addMetric(props, -1);
-    if (!enqueueNever) props.set(MessageConst.PROPERTY_TIMER_ENQUEUE_MS, String(enqueueMs));
-    if (roll) props.set(MessageConst.PROPERTY_TIMER_ROLL_TIMES, String((Number.parseInt(props.get(MessageConst.PROPERTY_TIMER_ROLL_TIMES) ?? '0', 10) || 0) + 1));
-    props.set(MessageConst.PROPERTY_TIMER_DEQUEUE_MS, String(this.now()));
-    let topic = m.topic;
-    let queueId = m.queueId;
-    if (!roll) {
-      if (props.has(MessageConst.PROPERTY_TIMER_DEL_UNIQKEY)) return; // Java doPut: a delete marker is never delivered
-      topic = props.get(MessageConst.PROPERTY_REAL_TOPIC) ?? '';
-      queueId = Number.parseInt(props.get(MessageConst.PROPERTY_REAL_QUEUE_ID) ?? '', 10);
-      if (topic === '' || !(queueId >= 0)) {
-        this.d.logger.warn({ offsetPy: m.physicalOffset }, 'timer message without REAL_TOPIC/REAL_QID skipped');
-        return;
-      }
+    const target = deliveryOf(m, props, enqueueMs, roll, this.now());
+    if (target === 'delete-marker') return; // Java doPut: a delete marker is never delivered
+    if (target === 'no-real-topic') {
+      this.d.logger.warn({ offsetPy: m.physicalOffset }, 'timer message without REAL_TOPIC/REAL_QID skipped');
+      return;
     }
-    // Java convertMessage fixes the stored properties string from the message as read plus TIMER_ENQUEUE_MS,
-    // TIMER_DEQUEUE_MS (and TIMER_ROLL_TIMES) before it clears REAL_TOPIC/REAL_QID and sets WAIT=false on the map
-    // only: a 5.5.0 broker delivers REAL_TOPIC, REAL_QID and the sender's WAIT (seen with the official client).
-    const record = (): Buffer =>
-      encodeStoredMessage({
-        queueId,
-        flag: m.flag,
-        sysFlag: m.sysFlag,
-        bornTimestamp: m.bornTimestamp,
-        bornHost: m.bornHost,
-        storeHost: m.storeHost,
-        reconsumeTimes: m.reconsumeTimes,
-        body: m.body,
-        topic,
-        properties: stringifyProperties(javaHashMapOrder(props, 128)),
-      });
+    const { topic, record } = target;
     for (let attempt = 1; !this.stopped; attempt++) {
       const r = await this.d.store.putMessage(record(), { waitStoreMsgOK: false });
       switch (r.status) {

@@ -1,0 +1,75 @@
+import type { Logger } from '../common';
+import { UNIT_SIZE } from './timer-log';
+import type { MessageStore, StoreConfig, StoreIO } from '../store';
+
+/**
+ * The timer service's names, configuration, dependencies and the two pure rules the broker's send hook shares with
+ * it (Java: TimerMessageStore constants, MessageStoreConfig#setTimerPrecisionMs, HookUtils#transformTimerMessage).
+ * Contract. Owns: constants and types only, plus normalizePrecisionMs and timerOutMs; no state, no I/O.
+ */
+export const TIMER_TOPIC = 'rmq_sys_wheel_timer';
+/** Java TimerMessageStore.TIMER_BLANK_SLOTS */
+export const TIMER_BLANK_SLOTS = 60;
+/** TIMER_ENQUEUE_MS of a message delivered without entering the wheel (Java: Long.MAX_VALUE). */
+export const ENQUEUE_NEVER = '9223372036854775807';
+
+// ---- the service's named limits
+/** Messages read from rmq_sys_wheel_timer per enqueue step. */
+export const ENQUEUE_BATCH_MAX = 32;
+/** Non-empty slots delivered per loop turn before the enqueue side gets its turn again. */
+export const DEQUEUE_SLOTS_PER_TURN_MAX = 4;
+/** Bytes of timerlog read at once while walking a slot's chain. */
+export const CHAIN_READ_BYTES = UNIT_SIZE * 1024;
+/** Messages of one slot read and put concurrently. */
+export const DELIVER_IN_FLIGHT_MAX = 256;
+/** Java: put attempts of a due message before it is given up (without timerEnableRetryUntilSuccess). */
+export const PUT_ATTEMPTS_MAX = 3;
+
+
+export type TimerConfig = Pick<
+  StoreConfig,
+  | 'storePathRootDir'
+  | 'timerPrecisionMs'
+  | 'timerRollWindowSlot'
+  | 'timerFlushIntervalMs'
+  | 'mappedFileSizeTimerLog'
+  | 'timerStopEnqueue'
+  | 'timerStopDequeue'
+  | 'timerEnableRetryUntilSuccess'
+  | 'timerCongestNumEachSlot'
+>;
+
+export interface TimerDeps {
+  store: MessageStore;
+  /** Read live: timerStop* and the flush interval may change at run time. */
+  config: TimerConfig;
+  logger: Logger;
+  now?: () => number;
+  io?: StoreIO;
+  /** Unit tests only: a smaller wheel. */
+  slotsTotal?: number;
+}
+
+/** Java MessageStoreConfig#setTimerPrecisionMs: rounded down to 100, 200, 500 or 1000. */
+export function normalizePrecisionMs(v: number): number {
+  const c = [100, 200, 500, 1000];
+  for (let i = 1; i < c.length; i++) if (v < c[i]!) return c[i - 1]!;
+  return 1000;
+}
+
+/** Java HookUtils#transformTimerMessage: the TIMER_OUT_MS of a timer due at deliverMs. */
+export function timerOutMs(deliverMs: number, precisionMs: number): number {
+  return deliverMs % precisionMs === 0 ? deliverMs - precisionMs : Math.floor(deliverMs / precisionMs) * precisionMs;
+}
+
+export interface TimerStats {
+  /** Seconds the delivery is behind (Java getDequeueBehind). */
+  readBehindSec: number;
+  /** rmq_sys_wheel_timer messages not yet in the wheel (Java getEnqueueBehindMessages). */
+  offsetBehind: number;
+  /** Timers in the wheel (Java getAllCongestNum). */
+  congestNum: number;
+  enqueueTps: number;
+  dequeueTps: number;
+}
+
