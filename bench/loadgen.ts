@@ -401,7 +401,7 @@ async function main(): Promise<void> {
     case 'namesrv':
       return modeNamesrv();
     case 'sqlpull':
-      return result(await modeSqlPull(arg, pids()));
+      return result(await modeSqlPull(arg, measured));
     default:
       throw new Error(`unknown mode ${mode}; see the header of bench/loadgen.ts`);
   }

@@ -8,11 +8,18 @@
  *   node dist/bench/loadgen.js sqlpull --namesrv A --topic T --msgs 20000 --size 128 --matchEvery 10
  *                                      --warmup 2 --seconds 10 [--serverPids 1,2]
  */
-import { performance } from 'node:perf_hooks';
 import { ResponseCode } from '../protocol/codes';
 import { benchClient } from './harness/ops';
-import { UsageWindow, type WindowUsage } from './harness/proc';
+import type { WindowUsage } from './harness/proc';
 import { sleep } from './harness/stats';
+
+/** The load generator's warm-up / measure / stop cycle (bench/loadgen.ts `measured`), handed in by it. */
+export type Measure = (
+  gate: { measuring: boolean; stop: boolean },
+  warmupMs: number,
+  measureMs: number,
+  start: () => Promise<void>[],
+) => Promise<{ seconds: number; usage: WindowUsage }>;
 
 export interface SqlPullResultJson {
   mode: 'sqlpull';
@@ -27,7 +34,7 @@ export interface SqlPullResultJson {
   usage: WindowUsage;
 }
 
-export async function modeSqlPull(arg: (name: string, def?: string) => string, serverPids: number[]): Promise<SqlPullResultJson> {
+export async function modeSqlPull(arg: (name: string, def?: string) => string, measured: Measure): Promise<SqlPullResultJson> {
   const num = (n: string, d: number): number => Number(arg(n, String(d)));
   const namesrv = arg('namesrv');
   const topic = arg('topic');
@@ -88,17 +95,7 @@ export async function modeSqlPull(arg: (name: string, def?: string) => string, s
       }
     }
   };
-  const running = queues.map(reader);
-  await sleep(warmupMs);
-  gate.measuring = true;
-  const w = new UsageWindow({ server: serverPids }, 500, 'loadgen');
-  const t0 = performance.now();
-  await sleep(measureMs);
-  gate.measuring = false;
-  const seconds = (performance.now() - t0) / 1000;
-  const usage = w.end();
-  gate.stop = true;
-  await Promise.all(running);
+  const { seconds, usage } = await measured(gate, warmupMs, measureMs, () => queues.map(reader));
   client.close();
   return { mode: 'sqlpull', matched, scanned, pulls, errors, errorCodes: codes, seconds, matchedPerSec: matched / seconds, scannedPerSec: scanned / seconds, usage };
 }
