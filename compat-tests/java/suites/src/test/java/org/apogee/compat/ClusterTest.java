@@ -71,6 +71,22 @@ class ClusterTest extends ClientTest {
         return out;
     }
 
+    /**
+     * Waits until `namesrv` lists both masters and both slaves. A restarted NameServer is empty until every broker's
+     * next periodic registration (registerNameServerPeriod, 30 s), Java's and Apogee's alike.
+     */
+    private static Map<String, Map<Long, String>> awaitFullCluster(String namesrv) throws Exception {
+        DefaultMQAdminExt a = adminOf(namesrv);
+        try {
+            return Await.until("both masters and both slaves listed by " + namesrv, Duration.ofSeconds(90), () -> {
+                Map<String, Map<Long, String>> b = Compat.brokers(a);
+                return b.size() == 2 && b.values().stream().allMatch(ids -> ids.keySet().equals(Set.of(0L, 1L))) ? b : null;
+            });
+        } finally {
+            a.shutdown();
+        }
+    }
+
     @Test
     @DisplayName("cluster.clusterlist-each-namesrv")
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -119,6 +135,11 @@ class ClusterTest extends ClientTest {
             sent.putAll(sendAll(producer, topic, 10, "after-kill"));
             // A client started now must find the routes through the NameServer left.
             fresh = Clients.producer();
+            // The 5.x client's first NameServer call may go to the dead one and fail (RemotingConnectException); its
+            // next call rotates to the other (NettyRemotingClient#getAndCreateNameserverChannel). Same on any target.
+            DefaultMQProducer f = fresh;
+            Await.until("a fresh client finds the route through the NameServer left", Duration.ofSeconds(60),
+                () -> f.fetchPublishMessageQueues(topic).isEmpty() ? null : true);
             sent.putAll(sendAll(fresh, topic, 10, "fresh-client"));
             collector.awaitIds("every acknowledged message consumed with one NameServer down", sent.keySet(), DELIVERY);
         } finally {
@@ -126,6 +147,7 @@ class ClusterTest extends ClientTest {
                 fresh.shutdown();
             }
             BrokerControl.startNamesrv(0, CONTROL);
+            awaitFullCluster(namesrvs()[0]);
         }
     }
 
@@ -144,13 +166,16 @@ class ClusterTest extends ClientTest {
         } finally {
             BrokerControl.startBroker("broker-a", 0, CONTROL);
         }
+        for (String ns : namesrvs()) {
+            awaitFullCluster(ns);
+        }
         collector = Collector.create("c1", Env.unique("cg_master"), topic, "*").start();
         collector.awaitIds("nothing acknowledged lost (broker-a's master back)", sent.keySet(), DELIVERY);
     }
 
     @Test
     @DisplayName("cluster.consume-from-slave-after-master-killed")
-    @Timeout(value = 400, unit = TimeUnit.SECONDS)
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
     void consumeFromSlave() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("compat.slaveReplication"), "needs lib/ha replication (h/ha-repl)");
         String topic = Clients.createTopic(admin, "cl_slave", 4);
@@ -160,12 +185,13 @@ class ClusterTest extends ClientTest {
         for (Map.Entry<String, Map<Long, String>> b : brokers.entrySet()) {
             String master = b.getValue().get(0L);
             String slave = b.getValue().get(1L);
-            Await.until(b.getKey() + "'s slave caught up with its master", Duration.ofSeconds(60), () -> {
-                var m = admin.getMQClientAPIImpl().getTopicStatsInfo(master, topic, 5000).getOffsetTable();
-                var s = admin.getMQClientAPIImpl().getTopicStatsInfo(slave, topic, 5000).getOffsetTable();
-                for (var e : m.entrySet()) {
-                    var so = s.get(e.getKey());
-                    if (so == null || so.getMaxOffset() < e.getValue().getMaxOffset()) {
+            // A slave knows a new topic after its next metadata sync (SlaveSynchronize: every 60 s).
+            Await.until(b.getKey() + "'s slave caught up with its master", Duration.ofSeconds(150), () -> {
+                Map<org.apache.rocketmq.common.message.MessageQueue, Long> m = Compat.maxOffsetsOn(admin, master, topic);
+                Map<org.apache.rocketmq.common.message.MessageQueue, Long> s = Compat.maxOffsetsOn(admin, slave, topic);
+                for (Map.Entry<org.apache.rocketmq.common.message.MessageQueue, Long> e : m.entrySet()) {
+                    Long so = s.get(e.getKey());
+                    if (so == null || so < e.getValue()) {
                         return null;
                     }
                 }
@@ -178,6 +204,9 @@ class ClusterTest extends ClientTest {
             collector.awaitIds("every message consumed, broker-a's from its slave", sent.keySet(), DELIVERY);
         } finally {
             BrokerControl.startBroker("broker-a", 0, CONTROL);
+            for (String ns : namesrvs()) {
+                awaitFullCluster(ns);
+            }
         }
     }
 }
