@@ -29,8 +29,10 @@ import type { ScheduleMessageService } from '../schedule/schedule-message-servic
  *   Apogee master without totalTopicNum answers everything at once). Applied when the dataVersion differs.
  * - consumer offsets: GET_ALL_CONSUMER_OFFSET, putAll. - delay offsets: GET_ALL_DELAY_OFFSET, putAll.
  * - subscription groups: GET_ALL_SUBSCRIPTIONGROUP_CONFIG, paged like topics (groupSeq / maxGroupNum).
- * Not copied: message request modes (POP, not served by Apogee) and the timer metrics / checkpoint (Apogee's slave
- * runs no timer dequeue; see lib/broker/README or the report).
+ * Not copied yet: message request modes (GET_ALL_MESSAGE_REQUEST_MODE; POP is not served by Apogee) and, with
+ * timerWheelEnable, the timer metrics (GET_TIMER_METRICS, in syncAll) and timer checkpoint (GET_TIMER_CHECK_POINT,
+ * every 3 s): an Apogee slave runs no timer service (Broker#start), so a slave promoted by hand starts its timer
+ * from its own files.
  */
 export interface SlaveSynchronizeOptions {
   masterAddr: () => string | null;
