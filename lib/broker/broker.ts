@@ -20,6 +20,8 @@ import { processPull } from './processors/pull';
 import { Registrar } from './registrar';
 import { brokerRegistry } from './registration';
 import { ScheduleMessageService } from './schedule/schedule-message-service';
+import { MasterAddress } from './slave/master-address';
+import { SlaveSynchronize, SYNC_CHECK_INTERVAL_MS, SYNC_INITIAL_DELAY_MS } from './slave/slave-synchronize';
 import { BrokerStats } from './stats';
 import { TOPIC_PUT_NUMS } from './stats-items';
 import { TransactionService } from './transaction/transaction-service';
@@ -55,6 +57,7 @@ export class Broker {
   private readonly tx: TransactionService;
   private readonly nsClient: RemotingClient;
   private closed = false;
+  private slaveSyncStart: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly o: BrokerOptions,
@@ -76,8 +79,12 @@ export class Broker {
     if (config.brokerIP1 === '') config.brokerIP1 = '127.0.0.1';
     if (config.brokerIP2 === '') config.brokerIP2 = config.brokerIP1;
     const storeConfig = { ...o.storeConfig };
-    if (storeConfig.brokerRole === 'SLAVE' || config.brokerId !== 0) {
-      throw new Error(`brokerRole=${storeConfig.brokerRole} brokerId=${config.brokerId}: Apogee runs masters only (no HA replication yet); set brokerRole=ASYNC_MASTER and brokerId=0`);
+    // Java: brokerId 0 is the master, any other id a slave; BrokerStartup forces brokerId 0 for a master role and
+    // refuses brokerId <= 0 for SLAVE ("Slave's brokerId must be > 0").
+    if (storeConfig.brokerRole === 'SLAVE' && config.brokerId <= 0) throw new Error(`brokerRole=SLAVE brokerId=${config.brokerId}: Slave's brokerId must be > 0 (Java BrokerStartup)`);
+    if (storeConfig.brokerRole !== 'SLAVE' && config.brokerId !== 0) {
+      logger.warn({ brokerId: config.brokerId, brokerRole: storeConfig.brokerRole }, 'a master registers with brokerId 0 (Java BrokerStartup sets it)');
+      config.brokerId = 0;
     }
     if (storeConfig.brokerRole === 'SYNC_MASTER') {
       logger.warn('brokerRole=SYNC_MASTER: Apogee has no slaves to wait for; sends are acknowledged as an ASYNC_MASTER would');
@@ -156,6 +163,7 @@ export class Broker {
         timer,
         uniqIds: new UniqIdGenerator({ ip, pid: process.pid, clock: now }),
         logger,
+        masterAddress: new MasterAddress(storeConfig.brokerRole === 'SLAVE', logger),
         brokerAddr: `${config.brokerIP1}:${port}`,
         storeHost: { ip, port },
         bootTimestamp: now(),
@@ -188,6 +196,7 @@ export class Broker {
       topics: ctx.topics,
       client: nsClient,
       logger,
+      onRegistered: (results) => ctx.masterAddress.handleRegisterResults(results),
     });
     hooks.registerSoon = () => registrar.registerSoon();
     hooks.registerNow = () => registrar.registerAll();
@@ -240,9 +249,19 @@ export class Broker {
       ctx.stats.items.add(TOPIC_PUT_NUMS, a.topic, 1); // Java BrokerStatsManager#incTopicPutNums
     });
     ctx.holds.start(1000);
-    this.schedule.start();
-    ctx.timer?.start();
-    this.tx.start();
+    if (ctx.storeConfig.brokerRole === 'SLAVE') {
+      // Java BrokerController#start -> changeSpecialServiceStatus(brokerId == MASTER_ID): a slave runs no delayed
+      // delivery, transaction check or timer dequeue (they would write to a store the master owns).
+      this.startSlaveSynchronize();
+      // HA CALL SITE (issue 13, for the integrator): the slave's replication client (lib/ha, branch h/ha-repl)
+      // follows the master here, e.g.
+      //   ctx.masterAddress.onMasterChanged((_masterAddr, haServerAddr) => haClient.updateHaMasterAddress(haServerAddr));
+      // onMasterChanged replays the current address to a late subscriber, so it may be called before or after start.
+    } else {
+      this.schedule.start();
+      ctx.timer?.start();
+      this.tx.start();
+    }
     this.every(ctx.config.flushConsumerOffsetInterval, () => {
       ctx.offsets.persistIfDirty();
       this.schedule.persistIfDirty();
@@ -251,6 +270,25 @@ export class Broker {
     this.every(10_000, () => this.expireChannels());
     await this.registrar.start();
     this.o.logger.info({ brokerAddr: ctx.brokerAddr, ports: this.servers.map((s) => s.port) }, 'broker started');
+  }
+
+  /** Java BrokerController#initializeBrokerScheduledTasks for a SLAVE: SlaveSynchronize after 10 s, every 3 s. */
+  private startSlaveSynchronize(): void {
+    const ctx = this.ctx;
+    const sync = new SlaveSynchronize({
+      masterAddr: () => ctx.masterAddress.masterAddr,
+      selfAddr: () => ctx.brokerAddr,
+      invoke: (addr, req, timeoutMs) => this.nsClient.invoke(addr, req, timeoutMs),
+      topics: ctx.topics,
+      groups: ctx.groups,
+      offsets: ctx.offsets,
+      schedule: this.schedule,
+      logger: ctx.logger.child({ ns: 'slave-sync' }),
+      now: ctx.now,
+    });
+    const first = setTimeout(() => this.every(SYNC_CHECK_INTERVAL_MS, () => void sync.tick()), SYNC_INITIAL_DELAY_MS);
+    first.unref();
+    this.slaveSyncStart = first;
   }
 
   private every(ms: number, fn: () => void): void {
@@ -283,6 +321,7 @@ export class Broker {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.slaveSyncStart !== null) clearTimeout(this.slaveSyncStart);
     for (const t of this.timers) clearInterval(t);
     await this.registrar.shutdown();
     this.ctx.holds.stop();

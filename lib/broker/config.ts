@@ -78,7 +78,7 @@ export const BrokerSchema = {
   regionId: p.string('DefaultRegion', 'MSG_REGION on send responses and on every message stored by a send'),
   registerBrokerTimeoutMills: p.int(24000, 'REGISTER_BROKER timeout'),
   sendHeartbeatTimeoutMillis: p.inertInt(1000),
-  slaveReadEnable: p.inertBoolean(false),
+  slaveReadEnable: p.boolean(false, 'a slave serves pulls (else it refuses them, SYSTEM_BUSY); a master suggests the slave to slow consumers'),
   disableConsumeIfConsumerReadSlowly: p.inertBoolean(false),
   consumerFallbehindThreshold: p.inertLong(17179869184),
   brokerFastFailureEnable: p.inertBoolean(true),

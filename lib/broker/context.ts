@@ -13,6 +13,7 @@ import type { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
 import type { SubscriptionGroupManager } from './metadata/subscription-group-manager';
 import type { TopicConfigManager } from './metadata/topic-config-manager';
 import type { ScheduleMessageService } from './schedule/schedule-message-service';
+import type { MasterAddress } from './slave/master-address';
 import type { BrokerStats } from './stats';
 
 /**
@@ -43,6 +44,8 @@ export interface BrokerContext {
   /** UNIQ_KEY for messages that arrive without one (Java MessageClientIDSetter.createUniqID). */
   readonly uniqIds: UniqIdGenerator;
   readonly logger: Logger;
+  /** A slave's master (masterAddr, haServerAddr) from the NameServers' register answers; listeners on change. */
+  readonly masterAddress: MasterAddress;
   /** "brokerIP1:listenPort": the address in routes and msgIds (the bound port once listening, for listenPort 0). */
   brokerAddr: string;
   /** brokerIP1 + listenPort as STOREHOST. */

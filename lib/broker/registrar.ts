@@ -2,19 +2,22 @@ import { crc32 } from 'node:zlib';
 import { KVTable, RegisterBrokerBody, type TopicConfig } from '../../protocol/bodies';
 import { createRequest } from '../../protocol/command';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
-import { encodeHeader, RegisterBrokerRequestHeader, UnRegisterBrokerRequestHeader } from '../../protocol/headers';
+import { decodeHeader, encodeHeader, RegisterBrokerRequestHeader, RegisterBrokerResponseHeader, UnRegisterBrokerRequestHeader } from '../../protocol/headers';
 import { isReadable, isWriteable } from '../../protocol/naming';
 import { SERVER_VERSION, type Logger } from '../common';
 import type { RemotingClient } from '../remoting';
 import type { BrokerConfig } from './config';
 import type { TopicConfigManager } from './metadata/topic-config-manager';
+import type { RegisterBrokerResult } from './slave/master-address';
 
 /**
  * Registration with every NameServer (Java BrokerController#registerBrokerAll, BrokerOuterAPI): at start, every
  * registerNameServerPeriod (clamped 10..60 s as Java), and soon after any topic change. The full topic table is
  * sent each time (a 5.x NameServer refuses a first registration carrying exactly one topic), as plain JSON with
  * its CRC. No heartbeatTimeoutMillis is sent (Java sends it only in slave-acting-master mode), so NameServers
- * apply their 120 s default. UNREGISTER_BROKER on shutdown.
+ * apply their 120 s default. UNREGISTER_BROKER on shutdown. The NameServers are asked in parallel, so one that is
+ * down or slow delays no other (Java BrokerOuterAPI#registerBrokerAll). The answers' RegisterBrokerResponseHeader
+ * (masterAddr, haServerAddr), in the order they arrived, go to onRegistered (Java handleRegisterBrokerResult).
  */
 export interface RegistrarOptions {
   config: BrokerConfig;
@@ -24,6 +27,8 @@ export interface RegistrarOptions {
   topics: TopicConfigManager;
   client: RemotingClient;
   logger: Logger;
+  /** Each round's successful answers, first to arrive first (a slave learns its master there). */
+  onRegistered?: (results: RegisterBrokerResult[]) => void;
 }
 
 export class Registrar {
@@ -119,6 +124,7 @@ export class Registrar {
       compressed: false,
       bodyCrc32: (crc32(body) & 0x7fffffff) >>> 0,
     });
+    const results: RegisterBrokerResult[] = [];
     await Promise.all(
       this.namesrvs.map(async (addr) => {
         try {
@@ -127,6 +133,8 @@ export class Registrar {
             this.o.logger.warn({ namesrv: addr, code: r.code, remark: r.remark }, 'register broker refused');
             return;
           }
+          const h = decodeHeader(RegisterBrokerResponseHeader, r.extFields ?? new Map<string, string>());
+          results.push(h.ok ? { masterAddr: h.value.masterAddr, haServerAddr: h.value.haServerAddr } : { masterAddr: undefined, haServerAddr: undefined });
           if (r.body !== null) {
             const kv = KVTable.decode(r.body);
             if (kv.ok) this.o.topics.updateOrderTopics(new Set(kv.value.table.keys()));
@@ -136,6 +144,7 @@ export class Registrar {
         }
       }),
     );
+    this.o.onRegistered?.(results);
   }
 
   async shutdown(): Promise<void> {

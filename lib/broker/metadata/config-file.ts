@@ -36,6 +36,11 @@ export interface DataVersionValue {
   timestamp: number;
 }
 
+/** Java DataVersion#equals: timestamp, counter and stateVersion. */
+export function sameVersion(a: DataVersionValue, b: { counter: number; stateVersion?: number; timestamp: number }): boolean {
+  return a.counter === b.counter && a.timestamp === b.timestamp && a.stateVersion === (b.stateVersion ?? 0);
+}
+
 export function nextVersion(v: DataVersionValue, now: number, stateVersion = v.stateVersion): DataVersionValue {
   return { counter: v.counter + 1, stateVersion, timestamp: now };
 }

@@ -134,6 +134,16 @@ export class ConsumerOffsetManager {
     return this.dataVersion;
   }
 
+  /**
+   * A slave copies its master's committed offsets (Java SlaveSynchronize#syncConsumerOffset): putAll over the
+   * local table (a key only the slave has stays), the master's dataVersion, then the file is written.
+   */
+  putAllFromMaster(table: ReadonlyMap<string, ReadonlyMap<number, number>>, masterVersion: DataVersionValue | undefined): void {
+    for (const [key, m] of table) this.offsets.set(key, new Map(m));
+    if (masterVersion !== undefined) this.dataVersion = { ...masterVersion, stateVersion: masterVersion.stateVersion ?? 0 };
+    this.persist();
+  }
+
   removeGroup(group: string): void {
     const suffix = TOPIC_GROUP_SEPARATOR + group;
     for (const m of [this.offsets, this.pullOffsets, this.resets]) for (const k of [...m.keys()]) if (k.endsWith(suffix)) m.delete(k);

@@ -1,7 +1,7 @@
 import { SubscriptionGroupConfig as SubscriptionGroupConfigBody, SubscriptionGroupWrapper, type SubscriptionGroupConfig } from '../../../protocol/bodies';
 import { CID_SYS_RMQ_TRANS, TOOLS_CONSUMER_GROUP, validateGroup } from '../../../protocol/naming';
 import type { Logger } from '../../common';
-import { ConfigFile, nextVersion, type DataVersionValue } from './config-file';
+import { ConfigFile, nextVersion, sameVersion, type DataVersionValue } from './config-file';
 
 /**
  * Subscription groups (subscriptionGroup.json). Java: broker/.../subscription/SubscriptionGroupManager.java.
@@ -120,6 +120,20 @@ export class SubscriptionGroupManager {
     m.set(topic, bits);
     this.bump();
     return bits;
+  }
+
+  /**
+   * A slave takes its master's groups (Java SlaveSynchronize#syncSubscriptionGroupConfig): when the master's
+   * dataVersion differs, groups not in it go, the master's are put, the version becomes the master's then is bumped
+   * once, and the file is written. The forbidden table is not copied (Java copies subscriptionGroupTable only).
+   */
+  replaceFromMaster(table: ReadonlyMap<string, SubscriptionGroupConfig>, masterVersion: DataVersionValue): boolean {
+    if (sameVersion(this.dataVersion, masterVersion)) return false;
+    this.table.clear();
+    for (const [name, c] of table) this.table.set(name, c);
+    this.dataVersion = nextVersion(masterVersion, this.o.now());
+    this.persist();
+    return true;
   }
 
   private bump(): void {

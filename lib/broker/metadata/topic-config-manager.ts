@@ -15,7 +15,7 @@ import {
   TRANS_OP_HALF_TOPIC,
 } from '../../../protocol/naming';
 import type { Logger } from '../../common';
-import { ConfigFile, nextVersion, type DataVersionValue } from './config-file';
+import { ConfigFile, nextVersion, sameVersion, type DataVersionValue } from './config-file';
 
 /**
  * Topic configurations (topics.json). Java: broker/.../topic/TopicConfigManager.java (init of the system topics,
@@ -127,6 +127,21 @@ export class TopicConfigManager {
 
   isSystemTopic(topic: string): boolean {
     return this.systemTopics.has(topic);
+  }
+
+  /**
+   * A slave takes its master's table (Java SlaveSynchronize#syncTopicConfig): when the master's dataVersion differs,
+   * every topic not in it goes, the master's are put, the version becomes the master's then is bumped once
+   * (assignNewOne + updateDataVersion, so Java re-copies on every round) and the file is written. No re-registration
+   * is triggered (the periodic one carries it). Returns false when the versions were equal (nothing done).
+   */
+  replaceFromMaster(table: ReadonlyMap<string, TopicConfig>, masterVersion: DataVersionValue): boolean {
+    if (sameVersion(this.dataVersion, masterVersion)) return false;
+    this.table.clear();
+    for (const [name, tc] of table) this.table.set(name, { ...tc, topicName: tc.topicName ?? name });
+    this.dataVersion = nextVersion(masterVersion, this.o.now());
+    this.persist();
+    return true;
   }
 
   private changed(tcs: TopicConfig[]): void {

@@ -3,11 +3,12 @@ import type { RemotingCommand } from '../../../protocol/command';
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
 import { PullMessageRequestHeader, PullMessageResponseHeader, encodeHeader, type ValueOf } from '../../../protocol/headers';
 import { hasPullFlag, PullSysFlag } from '../../../protocol/message';
-import { isReadable, MASTER_ID } from '../../../protocol/naming';
+import { isReadable } from '../../../protocol/naming';
 import { reply, requestHeader, SUSPENDED, type Processor, type ProcessorResult, type RequestContext } from '../../remoting';
 import { GetMessageStatus, tagsCodeFilter, type GetMessageResult, type MessageFilter } from '../../store';
 import { isTagType, type Sql92Filter } from '../../filter';
 import { sql92MessageFilter } from '../consumer-filter';
+import { pullSuggestion } from '../slave/pull-suggest';
 import type { BrokerContext } from '../context';
 import { buildSubscription } from '../subscription';
 
@@ -217,7 +218,17 @@ export function processPull(bc: BrokerContext, ctx: RequestContext, allowSuspend
 
 function handle(bc: BrokerContext, ctx: RequestContext, st: PullState, r: GetMessageResult, allowSuspend: boolean): ProcessorResult {
   const { header } = st;
-  const code = codeOf(r.status, header.queueOffset);
+  const { code, suggestWhichBrokerId } = pullSuggestion({
+    code: codeOf(r.status, header.queueOffset),
+    found: r.status === GetMessageStatus.FOUND,
+    suggestPullingFromSlave: r.suggestPullingFromSlave,
+    slaveReadEnable: bc.config.slaveReadEnable,
+    brokerId: bc.config.brokerId,
+    isSlaveRole: bc.storeConfig.brokerRole === 'SLAVE',
+    offsetCheckInSlave: bc.storeConfig.offsetCheckInSlave,
+    groupBrokerId: st.group.brokerId,
+    groupWhichBrokerWhenConsumeSlowly: st.group.whichBrokerWhenConsumeSlowly,
+  });
   // Pull offset (consumerProgress) and, on the first evaluation only, the client's commit offset.
   bc.offsets.commitPullOffset(header.consumerGroup, header.topic, header.queueId, r.nextBeginOffset);
   if (allowSuspend && hasPullFlag(header.sysFlag, PullSysFlag.FLAG_COMMIT_OFFSET)) {
@@ -244,7 +255,7 @@ function handle(bc: BrokerContext, ctx: RequestContext, st: PullState, r: GetMes
     );
   }
   const ext = encodeHeader(PullMessageResponseHeader, {
-    suggestWhichBrokerId: MASTER_ID,
+    suggestWhichBrokerId,
     nextBeginOffset: r.nextBeginOffset,
     minOffset: r.minOffset,
     maxOffset: r.maxOffset,

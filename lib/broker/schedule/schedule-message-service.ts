@@ -50,6 +50,16 @@ export class ScheduleMessageService {
     this.dirty = false;
   }
 
+  /**
+   * A slave takes its master's delay offsets (Java SlaveSynchronize#syncDelayOffset writes the text to
+   * delayOffset.json, then ScheduleMessageService#loadWhenSyncDelayOffset loads it: putAll and the master's version).
+   */
+  loadFromMaster(v: { offsetTable: ReadonlyMap<number, number>; dataVersion?: DataVersionValue | undefined }): void {
+    for (const [level, off] of v.offsetTable) this.offsets.set(level, off);
+    if (v.dataVersion !== undefined) this.dataVersion = { ...v.dataVersion, stateVersion: v.dataVersion.stateVersion ?? 0 };
+    this.persist();
+  }
+
   persistIfDirty(): void {
     if (this.dirty) this.persist();
   }
