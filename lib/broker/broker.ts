@@ -3,6 +3,7 @@ import { ResponseCode } from '../../protocol/codes';
 import { DelayLevelTable, parseIp, UniqIdGenerator } from '../../protocol/message';
 import { applyProperties, configEntries, SERVER_VERSION, type Logger } from '../common';
 import { RemotingClient, RemotingServer, type Connection } from '../remoting';
+import { BrokerMetrics, PrometheusServer, registerProcessMetrics, type ProcessMetrics } from '../metrics';
 import { MessageStore, storeConfigSchema, type StoreConfig } from '../store';
 import { TimerMessageStore } from '../timer';
 import { Broker2Client } from './client/broker2client';
@@ -20,6 +21,7 @@ import { processPull } from './processors/pull';
 import { Registrar } from './registrar';
 import { brokerRegistry } from './registration';
 import { ScheduleMessageService } from './schedule/schedule-message-service';
+import { metricsSources, rpcObserver } from './metrics';
 import { BrokerStats } from './stats';
 import { TOPIC_PUT_NUMS } from './stats-items';
 import { TransactionService } from './transaction/transaction-service';
@@ -54,6 +56,9 @@ export class Broker {
   private readonly schedule: ScheduleMessageService;
   private readonly tx: TransactionService;
   private readonly nsClient: RemotingClient;
+  private metricsServer: PrometheusServer | undefined;
+  private processMetrics: ProcessMetrics | undefined;
+  private metricsBoundPort: number | undefined;
   private closed = false;
 
   private constructor(
@@ -151,6 +156,7 @@ export class Broker {
         holds,
         toClient,
         stats,
+        metrics: undefined,
         delayLevels,
         schedule,
         timer,
@@ -174,6 +180,18 @@ export class Broker {
           (e: unknown) => logger.error({ err: e }, 'held pull failed on wake-up'),
         );
       };
+      if (config.metricsExporterType === 'PROM' || config.metricsExporterType === '2') {
+        ctx.metrics = new BrokerMetrics({
+          cluster: config.brokerClusterName,
+          brokerName: config.brokerName,
+          metricsLabel: config.metricsLabel,
+          inDelta: config.metricsInDelta,
+          seriesMax: config.metricsOtelCardinalityLimit,
+          sources: metricsSources(ctx, javaProcessorNames),
+        });
+      } else if (!['DISABLE', '0'].includes(config.metricsExporterType)) {
+        logger.warn({ metricsExporterType: config.metricsExporterType }, 'metricsExporterType: Apogee exports PROM only (OTLP_GRPC and LOG are not supported); metrics disabled');
+      }
       ctxRef = ctx;
     }
     const ctx = ctxRef!;
@@ -226,7 +244,16 @@ export class Broker {
     const ports = [ctx.config.listenPort];
     if (ctx.config.listenPort > 2) ports.push(ctx.config.listenPort - 2);
     for (const [i, port] of ports.entries()) {
-      const s = new RemotingServer({ host, port, registry, logger: this.o.logger, version: SERVER_VERSION, limits, name: i === 0 ? 'broker' : 'broker-vip' });
+      const s = new RemotingServer({
+        host,
+        port,
+        registry,
+        logger: this.o.logger,
+        version: SERVER_VERSION,
+        limits,
+        name: i === 0 ? 'broker' : 'broker-vip',
+        ...(ctx.metrics !== undefined ? { onResponded: rpcObserver(ctx) } : {}),
+      });
       s.onConnectionClose((c: Connection) => this.onConnectionGone(c));
       await s.start();
       this.servers.push(s);
@@ -249,8 +276,26 @@ export class Broker {
     });
     this.every(1000, () => ctx.stats.sample());
     this.every(10_000, () => this.expireChannels());
+    if (ctx.metrics !== undefined) await this.startMetrics(ctx.metrics);
     await this.registrar.start();
     this.o.logger.info({ brokerAddr: ctx.brokerAddr, ports: this.servers.map((s) => s.port) }, 'broker started');
+  }
+
+  /** Java BrokerMetricsManager#init, PROM: the endpoint on metricsPromExporterHost (empty: brokerIP1) : port. */
+  private async startMetrics(m: BrokerMetrics): Promise<void> {
+    const c = this.ctx.config;
+    const host = c.metricsPromExporterHost !== '' ? c.metricsPromExporterHost : c.brokerIP1;
+    this.processMetrics = registerProcessMetrics(m.registry);
+    const server = new PrometheusServer(m.registry, this.ctx.logger.child({ ns: 'metrics' }));
+    const port = await server.listen(host, c.metricsPromExporterPort);
+    this.metricsServer = server;
+    this.metricsBoundPort = port;
+    this.ctx.logger.info({ url: `http://${host}:${port}/metrics` }, 'Prometheus metrics endpoint started');
+  }
+
+  /** The address of the Prometheus endpoint, when metricsExporterType=PROM. */
+  get metricsPort(): number | undefined {
+    return this.metricsBoundPort;
   }
 
   private every(ms: number, fn: () => void): void {
@@ -291,12 +336,23 @@ export class Broker {
     await this.ctx.timer?.shutdown();
     this.tx.stop();
     this.nsClient.close();
+    await this.metricsServer?.close();
+    this.processMetrics?.stop();
     this.ctx.offsets.persist();
     this.ctx.topics.persist();
     this.ctx.groups.persist();
     await this.store.shutdown();
     this.ctx.logger.info('broker stopped');
   }
+}
+
+/**
+ * Java's rocketmq_processor_watermark reports the queue length of each request thread pool. Apogee has no request
+ * queues (processors run on the event loop as requests arrive), so each is 0; nodejs_eventloop_lag_* shows the
+ * equivalent pressure.
+ */
+function javaProcessorNames(): [string, number][] {
+  return ['send', 'async_put', 'pull', 'ack', 'query_message', 'client_manager', 'heartbeat', 'lite_pull', 'transaction', 'consumer_manager', 'admin', 'reply'].map((p) => [p, 0]);
 }
 
 /** GET_BROKER_CONFIG body: every broker, remoting and store property as Java's Configuration prints them. */

@@ -55,7 +55,7 @@ export interface BrokerMetricsSources {
   producerConnections(): { language: string; version: string; count: number }[];
   consumerConnections(): { group: string; language: string; version: string; consumeMode: string; isSystem: boolean; count: number }[];
   lag(): Promise<LagResult[]>;
-  storage(): { usedDiskBytes: number | undefined; flushBehindBytes: number; dispatchBehindBytes: number; earliestMessageTime: number };
+  storage(): Promise<{ usedDiskBytes: number | undefined; flushBehindBytes: number; dispatchBehindBytes: number; earliestMessageTime: number }>;
   now(): number;
 }
 
@@ -153,17 +153,18 @@ export class BrokerMetrics {
     lagGauge('rocketmq_consumer_queueing_latency_milliseconds', (l, now) => (l.earliestUnpulledTimestamp !== 0 ? now - l.earliestUnpulledTimestamp : 0));
     lagGauge('rocketmq_consumer_ready_messages', (l) => l.ready);
     // Java DefaultStoreMetricsManager#init (labels storage_type, storage_medium).
-    const storageGauge = (name: string, value: () => number | undefined): void => {
-      r.gauge(name, GAUGE_HELP, ['storage_type', 'storage_medium'], (emit) => {
-        const v = value();
+    type Storage = Awaited<ReturnType<BrokerMetricsSources['storage']>>;
+    const storageGauge = (name: string, value: (st: Storage) => number | undefined): void => {
+      r.gauge(name, GAUGE_HELP, ['storage_type', 'storage_medium'], async (emit) => {
+        const v = value(await s.storage());
         if (v !== undefined) emit(['local', 'disk'], v);
       });
     };
-    storageGauge('rocketmq_storage_size_bytes', () => s.storage().usedDiskBytes);
-    storageGauge('rocketmq_storage_flush_behind_bytes', () => s.storage().flushBehindBytes);
-    storageGauge('rocketmq_storage_dispatch_behind_bytes', () => s.storage().dispatchBehindBytes);
-    storageGauge('rocketmq_storage_message_reserve_time_milliseconds', () => {
-      const t = s.storage().earliestMessageTime;
+    storageGauge('rocketmq_storage_size_bytes', (st) => st.usedDiskBytes);
+    storageGauge('rocketmq_storage_flush_behind_bytes', (st) => st.flushBehindBytes);
+    storageGauge('rocketmq_storage_dispatch_behind_bytes', (st) => st.dispatchBehindBytes);
+    storageGauge('rocketmq_storage_message_reserve_time_milliseconds', (st) => {
+      const t = st.earliestMessageTime;
       return t > 0 ? s.now() - t : undefined;
     });
   }

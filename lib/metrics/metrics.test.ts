@@ -17,7 +17,7 @@ function sources(over: Partial<BrokerMetricsSources> = {}): BrokerMetricsSources
     producerConnections: () => [{ language: 'java', version: 'v5_5_0', count: 1 }],
     consumerConnections: () => [{ group: 'G', language: 'java', version: 'v5_5_0', consumeMode: 'push', isSystem: false, count: 2 }],
     lag: () => Promise.resolve([{ group: 'MetricsG', topic: 'MetricsT', isRetry: false, isSystem: false, lag: 3, earliestUnconsumedTimestamp: 1000, inflight: 1, earliestUnpulledTimestamp: 0, ready: 2 }]),
-    storage: () => ({ usedDiskBytes: 1e10, flushBehindBytes: 0, dispatchBehindBytes: 0, earliestMessageTime: 500 }),
+    storage: () => Promise.resolve({ usedDiskBytes: 1e10, flushBehindBytes: 0, dispatchBehindBytes: 0, earliestMessageTime: 500 }),
     now: () => 2000,
     ...over,
   };

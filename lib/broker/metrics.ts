@@ -1,0 +1,164 @@
+/**
+ * The broker's side of lib/metrics: what the Java-named gauges read (BrokerMetricsSources over the broker
+ * context), the per-message recording helpers the send and pull processors call, and the remoting observer that
+ * records rpc latency. Everything here is a no-op when metricsExporterType is not PROM (ctx.metrics undefined).
+ * Java: broker/metrics/BrokerMetricsManager.java, ConsumerLagCalculator.java; store/metrics/DefaultStoreMetricsManager.java.
+ */
+import * as fs from 'node:fs';
+import { languageName, mqVersionDesc, requestCodeName, responseCodeName } from '../../protocol/codes';
+import { MessageConst } from '../../protocol/message';
+import { isRetryOrDlqTopic, type BrokerMetricsSources, type LagResult, type MessageTypeLabel } from '../metrics';
+import type { RemotingCommand } from '../../protocol/command';
+import type { BrokerContext } from './context';
+
+/** Java MixAll.isSysConsumerGroup / BrokerMetricsManager#isSystemGroup prefixes. */
+const SYSTEM_GROUP_PREFIXES = ['cid_rmq_sys_', 'cid_onsapi_', 'cid_onsqa_', 'cid_ons-http-proxy', 'cid_sys_rmq_trans'];
+
+export function isSystemGroup(group: string): boolean {
+  const g = group.toLowerCase();
+  return SYSTEM_GROUP_PREFIXES.some((p) => g.startsWith(p));
+}
+
+const SEP1 = '\u0001';
+const SEP2 = '\u0002';
+function hasProperty(props: string, key: string): string | undefined {
+  const at = props.startsWith(key + SEP1) ? 0 : props.indexOf(SEP2 + key + SEP1);
+  if (at < 0) return undefined;
+  const from = (at === 0 ? 0 : at + 1) + key.length + 1;
+  const end = props.indexOf(SEP2, from);
+  return props.slice(from, end < 0 ? undefined : end);
+}
+
+/** Java BrokerMetricsManager#getMessageType over the request header's properties string. */
+export function messageTypeOf(properties: string): MessageTypeLabel {
+  if (properties === '') return 'normal';
+  if (hasProperty(properties, MessageConst.PROPERTY_TRANSACTION_PREPARED)?.toLowerCase() === 'true') return 'transaction';
+  if (hasProperty(properties, '__SHARDINGKEY') !== undefined) return 'fifo';
+  for (const k of ['__STARTDELIVERTIME', MessageConst.PROPERTY_DELAY_TIME_LEVEL, 'TIMER_DELIVER_MS', 'TIMER_DELAY_SEC', 'TIMER_DELAY_MS']) {
+    if (hasProperty(properties, k) !== undefined) return 'delay';
+  }
+  return 'normal';
+}
+
+/** Java SendMessageProcessor#handlePutMessageResult, on a successful put. */
+export function recordIn(bc: BrokerContext, topic: string, properties: string, msgNum: number, wroteBytes: number): void {
+  const m = bc.metrics;
+  if (m === undefined || isRetryOrDlqTopic(topic)) return;
+  m.in(topic, messageTypeOf(properties), bc.topics.isSystemTopic(topic), msgNum, wroteBytes);
+}
+
+/** Java DefaultPullMessageResultHandler#handle, on SUCCESS. */
+export function recordOut(bc: BrokerContext, topic: string, group: string, count: number, bytes: number): void {
+  const m = bc.metrics;
+  if (m === undefined || isRetryOrDlqTopic(topic)) return;
+  m.out(topic, group, bc.topics.isSystemTopic(topic) || isSystemGroup(group), count, bytes);
+}
+
+/** The remoting observer: Java NettyRemotingAbstract#writeResponse's rpc latency. */
+export function rpcObserver(bc: BrokerContext): (request: RemotingCommand, response: RemotingCommand, startedAt: number, suspended: boolean, oneway: boolean) => void {
+  return (request, response, startedAt, suspended, oneway) => {
+    const m = bc.metrics;
+    if (m === undefined) return;
+    const req = requestCodeName(request.code)?.toLowerCase() ?? String(request.code);
+    const res = responseCodeName(response.code)?.toLowerCase() ?? String(response.code);
+    m.rpc(req, res, suspended, oneway ? 'oneway' : 'success', Date.now() - startedAt);
+  };
+}
+
+const CONSUME_MODE: Record<string, string> = { CONSUME_ACTIVELY: 'pull', CONSUME_PASSIVELY: 'push', CONSUME_POP: 'pop' };
+
+/** Java ConsumerLagCalculator (pull consumers; estimateAccumulation's filter estimate is not applied: count = to - from). */
+async function lagOf(bc: BrokerContext): Promise<LagResult[]> {
+  const out: LagResult[] = [];
+  const perm = bc.config.brokerPermission;
+  for (const g of bc.groups.all()) {
+    const group = g.groupName;
+    const live = bc.consumers.get(group);
+    const topics = live !== undefined ? [...live.subscriptions.keys()] : bc.offsets.topicsOfGroup(group);
+    for (const topic of topics) {
+      if (topic.startsWith('%RETRY%')) continue;
+      const tc = bc.topics.get(topic);
+      if (tc === undefined || ((tc.perm & perm) & 6) === 0) continue;
+      const l: LagResult = { group, topic, isRetry: false, isSystem: bc.topics.isSystemTopic(topic) || isSystemGroup(group), lag: 0, earliestUnconsumedTimestamp: 0, inflight: 0, earliestUnpulledTimestamp: 0, ready: 0 };
+      let earliestUnconsumed = Infinity;
+      let earliestUnpulled = Infinity;
+      for (let q = 0; q < tc.writeQueueNums; q++) {
+        const max = Math.max(0, bc.store.getMaxOffsetInQueue(topic, q));
+        const committed0 = bc.offsets.queryOffset(group, topic, q);
+        const committed = committed0 < 0 ? max : committed0;
+        l.lag += max - committed;
+        const pulled0 = bc.offsets.queryPullOffset(group, topic, q);
+        const pulledForInflight = pulled0 < 0 ? 0 : pulled0;
+        l.inflight += pulledForInflight - (committed0 < 0 ? pulledForInflight : committed0);
+        const pulled = pulled0 < 0 ? max : pulled0;
+        l.ready += max - pulled;
+        if (committed < max) earliestUnconsumed = Math.min(earliestUnconsumed, await storeTime(bc, topic, q, committed));
+        if (pulledForInflight < max) earliestUnpulled = Math.min(earliestUnpulled, await storeTime(bc, topic, q, pulledForInflight));
+      }
+      l.earliestUnconsumedTimestamp = Number.isFinite(earliestUnconsumed) ? earliestUnconsumed : 0;
+      l.earliestUnpulledTimestamp = Number.isFinite(earliestUnpulled) ? earliestUnpulled : 0;
+      out.push(l);
+    }
+  }
+  return out;
+}
+
+/** Java ConsumerLagCalculator#getStoreTimeStamp: Infinity (Long.MAX_VALUE) when unknown. */
+async function storeTime(bc: BrokerContext, topic: string, q: number, offset: number): Promise<number> {
+  const t = await bc.store.getMessageStoreTimeStamp(topic, q, offset);
+  return t > 0 ? t : Infinity;
+}
+
+export function metricsSources(bc: BrokerContext, inFlight: () => [string, number][]): BrokerMetricsSources {
+  return {
+    now: bc.now,
+    brokerPermission: () => bc.config.brokerPermission,
+    topicCount: () => bc.topics.names().length,
+    groupCount: () => [...bc.groups.all()].length,
+    processorWatermark: inFlight,
+    producerConnections: () => {
+      const counts = new Map<string, { language: string; version: string; count: number }>();
+      for (const group of bc.producers.groupNames()) {
+        for (const c of bc.producers.channels(group)) {
+          const language = (languageName(c.language) ?? String(c.language)).toLowerCase();
+          const version = mqVersionDesc(c.version).toLowerCase();
+          const k = `${language}\u0001${version}`;
+          const e = counts.get(k);
+          if (e === undefined) counts.set(k, { language, version, count: 1 });
+          else e.count++;
+        }
+      }
+      return [...counts.values()];
+    },
+    consumerConnections: () => {
+      const out: ReturnType<BrokerMetricsSources['consumerConnections']> = [];
+      for (const group of bc.consumers.groupNames()) {
+        const g = bc.consumers.get(group);
+        if (g === undefined) continue;
+        const counts = new Map<string, (typeof out)[number]>();
+        for (const c of g.channels.values()) {
+          const language = (languageName(c.language) ?? String(c.language)).toLowerCase();
+          const version = mqVersionDesc(c.version).toLowerCase();
+          const k = `${language}\u0001${version}`;
+          const e = counts.get(k);
+          if (e === undefined) counts.set(k, { group, language, version, consumeMode: CONSUME_MODE[g.consumeType] ?? 'push', isSystem: isSystemGroup(group), count: 1 });
+          else e.count++;
+        }
+        out.push(...counts.values());
+      }
+      return out;
+    },
+    lag: () => lagOf(bc),
+    storage: async () => {
+      let usedDiskBytes: number | undefined;
+      try {
+        const s = fs.statfsSync(bc.storeConfig.storePathRootDir);
+        usedDiskBytes = (s.blocks - s.bfree) * s.bsize;
+      } catch {
+        usedDiskBytes = undefined;
+      }
+      const st = bc.store.stats();
+      return { usedDiskBytes, flushBehindBytes: st.flushBehindBytes, dispatchBehindBytes: st.dispatchBehindBytes, earliestMessageTime: await bc.store.getEarliestMessageTimeOfStore() };
+    },
+  };
+}
