@@ -21,7 +21,7 @@ import { processPull } from './processors/pull';
 import { Registrar } from './registrar';
 import { brokerRegistry } from './registration';
 import { ScheduleMessageService } from './schedule/schedule-message-service';
-import { metricsSources, rpcObserver } from './metrics';
+import { javaProcessorNames, metricsSources, registerConnectionGauges, rpcObserver } from './metrics';
 import { BrokerStats } from './stats';
 import { TOPIC_PUT_NUMS } from './stats-items';
 import { TransactionService } from './transaction/transaction-service';
@@ -286,6 +286,7 @@ export class Broker {
     const c = this.ctx.config;
     const host = c.metricsPromExporterHost !== '' ? c.metricsPromExporterHost : c.brokerIP1;
     this.processMetrics = registerProcessMetrics(m.registry);
+    registerConnectionGauges(m.registry, () => this.servers.map((s, i) => [i === 0 ? 'broker' : 'broker-vip', s]));
     const server = new PrometheusServer(m.registry, this.ctx.logger.child({ ns: 'metrics' }));
     const port = await server.listen(host, c.metricsPromExporterPort);
     this.metricsServer = server;
@@ -344,15 +345,6 @@ export class Broker {
     await this.store.shutdown();
     this.ctx.logger.info('broker stopped');
   }
-}
-
-/**
- * Java's rocketmq_processor_watermark reports the queue length of each request thread pool. Apogee has no request
- * queues (processors run on the event loop as requests arrive), so each is 0; nodejs_eventloop_lag_* shows the
- * equivalent pressure.
- */
-function javaProcessorNames(): [string, number][] {
-  return ['send', 'async_put', 'pull', 'ack', 'query_message', 'client_manager', 'heartbeat', 'lite_pull', 'transaction', 'consumer_manager', 'admin', 'reply'].map((p) => [p, 0]);
 }
 
 /** GET_BROKER_CONFIG body: every broker, remoting and store property as Java's Configuration prints them. */

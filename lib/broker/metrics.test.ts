@@ -98,6 +98,8 @@ describe('lib/broker metrics (metricsExporterType=PROM)', function () {
       assert.ok(value(f, 'rocketmq_consumer_lag_latency_milliseconds', { consumer_group: 'MG', topic: 'MT' })! >= 0);
       assert.equal(value(f, 'rocketmq_storage_flush_behind_bytes', { storage_type: 'local', storage_medium: 'disk' }) !== undefined, true);
       assert.ok(value(f, 'process_resident_memory_bytes', {})! > 0);
+      assert.ok(value(f, 'apogee_remoting_connections', { server: 'broker' })! >= 1);
+      assert.equal(value(f, 'apogee_remoting_write_buffered_bytes', { server: 'broker', stat: 'max' }) !== undefined, true);
       // A held pull (long polling) answered when a message arrives is labelled is_long_polling="true".
       const held = client.pull(addr, 'MG', 'MT', 0, 3, { suspendMs: 5000 });
       await new Promise((r) => setTimeout(r, 200));

@@ -7,8 +7,9 @@
 import * as fs from 'node:fs';
 import { languageName, mqVersionDesc, requestCodeName, responseCodeName } from '../../protocol/codes';
 import { MessageConst } from '../../protocol/message';
-import { isRetryOrDlqTopic, type BrokerMetricsSources, type LagResult, type MessageTypeLabel } from '../metrics';
+import { isRetryOrDlqTopic, type BrokerMetricsSources, type LagResult, type MessageTypeLabel, type MetricsRegistry } from '../metrics';
 import type { RemotingCommand } from '../../protocol/command';
+import type { RemotingServer } from '../remoting';
 import type { BrokerContext } from './context';
 
 /** Java MixAll.isSysConsumerGroup / BrokerMetricsManager#isSystemGroup prefixes. */
@@ -161,4 +162,33 @@ export function metricsSources(bc: BrokerContext, inFlight: () => [string, numbe
       return { usedDiskBytes, flushBehindBytes: st.flushBehindBytes, dispatchBehindBytes: st.dispatchBehindBytes, earliestMessageTime: await bc.store.getEarliestMessageTimeOfStore() };
     },
   };
+}
+
+/**
+ * Java's rocketmq_processor_watermark reports the queue length of each request thread pool. Apogee has no request
+ * queues (processors run on the event loop as requests arrive), so each is 0; nodejs_eventloop_lag_* shows the
+ * equivalent pressure.
+ */
+export function javaProcessorNames(): [string, number][] {
+  return ['send', 'async_put', 'pull', 'ack', 'query_message', 'client_manager', 'heartbeat', 'lite_pull', 'transaction', 'consumer_manager', 'admin', 'reply'].map((p) => [p, 0]);
+}
+
+/** Apogee's own: open connections and bytes queued for writing per server (broker, broker-vip), read at scrape time. */
+export function registerConnectionGauges(r: MetricsRegistry, servers: () => [name: string, server: RemotingServer][]): void {
+  r.gauge('apogee_remoting_connections', 'Open client connections', ['server'], (emit) => {
+    for (const [name, s] of servers()) emit([name], s.connections.size);
+  });
+  r.gauge('apogee_remoting_write_buffered_bytes', 'Bytes queued for writing, summed over connections (max: the largest one)', ['server', 'stat'], (emit) => {
+    for (const [name, s] of servers()) {
+      let sum = 0;
+      let max = 0;
+      for (const c of s.connections) {
+        const n = c.socket.writableLength;
+        sum += n;
+        if (n > max) max = n;
+      }
+      emit([name, 'sum'], sum);
+      emit([name, 'max'], max);
+    }
+  });
 }
