@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createRequest } from '../../protocol/command';
+import { RequestCode } from '../../protocol/codes';
 import { RocketClient } from '../client';
 import { defaults, silentLogger } from '../common';
 import { parseExposition, type ParsedFamily } from '../metrics';
@@ -105,8 +107,22 @@ describe('lib/broker metrics (metricsExporterType=PROM)', function () {
       await new Promise((r) => setTimeout(r, 200));
       await client.send('MT', Buffer.from('wake'), { queueId: 0 });
       assert.equal((await held).messages.length, 1);
+      // A consumer send-back with delayLevel < 0 goes to the DLQ (Java: rocketmq_send_to_dlq_messages_total).
+      const msg = p.messages[0]!;
+      const back = await client.remoting.invoke(
+        addr,
+        createRequest({
+          code: RequestCode.CONSUMER_SEND_MSG_BACK,
+          opaque: 0,
+          version: 513,
+          extFields: new Map([['offset', String(msg.commitLogOffset)], ['group', 'MG'], ['delayLevel', '-1'], ['originMsgId', msg.msgId], ['originTopic', 'MT'], ['unitMode', 'false'], ['maxReconsumeTimes', '16']]),
+        }),
+        5000,
+      );
+      assert.equal(back.code, 0);
       const g = await scrape(port);
       assert.equal(value(g, 'rocketmq_rpc_latency_milliseconds', { request_code: 'pull_message', is_long_polling: 'true' }, 'rocketmq_rpc_latency_milliseconds_count'), 1);
+      assert.equal(value(g, 'rocketmq_send_to_dlq_messages_total', { consumer_group: 'MG', topic: 'MT', is_system: 'false' }), 1);
     } finally {
       client.close();
       await broker.shutdown();

@@ -55,6 +55,11 @@ export function recordOut(bc: BrokerContext, topic: string, group: string, count
   m.out(topic, group, bc.topics.isSystemTopic(topic) || isSystemGroup(group), count, bytes);
 }
 
+/** Java AbstractSendMessageProcessor#consumerSendMsgBack / SendMessageProcessor#handleRetryAndDLQ: one message to the DLQ. */
+export function recordDlq(bc: BrokerContext, group: string, topic: string): void {
+  bc.metrics?.sendToDlq.add([group, topic, String(bc.topics.isSystemTopic(topic) || isSystemGroup(group))], 1);
+}
+
 /** The remoting observer: Java NettyRemotingAbstract#writeResponse's rpc latency. */
 export function rpcObserver(bc: BrokerContext): (request: RemotingCommand, response: RemotingCommand, startedAt: number, suspended: boolean, oneway: boolean) => void {
   return (request, response, startedAt, suspended, oneway) => {

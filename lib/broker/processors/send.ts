@@ -18,7 +18,7 @@ import {
 import { reply, type Processor, type RequestContext } from '../../remoting';
 import { PutMessageStatus, type PutMessageResult } from '../../store';
 import type { BrokerContext } from '../context';
-import { recordIn } from '../metrics';
+import { recordDlq, recordIn } from '../metrics';
 import { applyDelayLevel, bornHostOf, InnerMessage, toHalfMessage } from '../message-build';
 import { awaitTopicRegistered } from './register-wait';
 import { handleTimerMessage } from '../timer-hook';
@@ -108,6 +108,7 @@ function retryAndDlq(bc: BrokerContext, ctx: RequestContext, h: SendMessageReque
   const reconsumeTimes = h.reconsumeTimes ?? 0;
   const orderlyLocked = !bc.locks.isLockAllExpired(groupName);
   if (reconsumeTimes > maxReconsumeTimes || orderlyLocked) {
+    recordDlq(bc, h.producerGroup, h.topic);
     const dlq = dlqTopic(groupName);
     const tc = bc.topics.createInSendMessageBack(dlq, DLQ_NUMS_PER_GROUP, Perm.READ | Perm.WRITE, 0);
     if (tc === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, `topic[${dlq}] not exist`);
