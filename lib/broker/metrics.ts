@@ -60,13 +60,27 @@ export function recordDlq(bc: BrokerContext, group: string, topic: string): void
   bc.metrics?.sendToDlq.add([group, topic, String(bc.topics.isSystemTopic(topic) || isSystemGroup(group))], 1);
 }
 
+/** Distinct request or response codes whose label value is cached (unknown codes from clients are not). */
+const CODE_NAMES_MAX = 1024;
+
 /** The remoting observer: Java NettyRemotingAbstract#writeResponse's rpc latency. */
 export function rpcObserver(bc: BrokerContext): (request: RemotingCommand, response: RemotingCommand, startedAt: number, suspended: boolean, oneway: boolean) => void {
+  // Label values per code, computed once (Java RemotingHelper's REQUEST_CODE_MAP / RESPONSE_CODE_MAP).
+  const reqNames = new Map<number, string>();
+  const resNames = new Map<number, string>();
+  const nameOf = (names: Map<number, string>, code: number, lookup: (c: number) => string | undefined): string => {
+    let n = names.get(code);
+    if (n === undefined) {
+      n = lookup(code)?.toLowerCase() ?? String(code);
+      if (names.size < CODE_NAMES_MAX) names.set(code, n);
+    }
+    return n;
+  };
   return (request, response, startedAt, suspended, oneway) => {
     const m = bc.metrics;
     if (m === undefined) return;
-    const req = requestCodeName(request.code)?.toLowerCase() ?? String(request.code);
-    const res = responseCodeName(response.code)?.toLowerCase() ?? String(response.code);
+    const req = nameOf(reqNames, request.code, requestCodeName);
+    const res = nameOf(resNames, response.code, responseCodeName);
     m.rpc(req, res, suspended, oneway ? 'oneway' : 'success', Date.now() - startedAt);
   };
 }
