@@ -3,6 +3,7 @@ import { ResponseCode } from '../../protocol/codes';
 import { DelayLevelTable, parseIp, UniqIdGenerator } from '../../protocol/message';
 import { applyProperties, configEntries, SERVER_VERSION, type Logger } from '../common';
 import { RemotingClient, RemotingServer, type Connection } from '../remoting';
+import { BrokerMetrics, PrometheusServer, registerProcessMetrics, type ProcessMetrics } from '../metrics';
 import { MessageStore, storeConfigSchema, type StoreConfig } from '../store';
 import { TimerMessageStore } from '../timer';
 import { Broker2Client } from './client/broker2client';
@@ -20,6 +21,7 @@ import { processPull } from './processors/pull';
 import { Registrar } from './registrar';
 import { brokerRegistry } from './registration';
 import { ScheduleMessageService } from './schedule/schedule-message-service';
+import { javaProcessorNames, metricsSources, registerConnectionGauges, rpcObserver } from './metrics';
 import { MasterAddress } from './slave/master-address';
 import { SlaveSynchronize, SYNC_CHECK_INTERVAL_MS, SYNC_INITIAL_DELAY_MS } from './slave/slave-synchronize';
 import { BrokerStats } from './stats';
@@ -56,6 +58,9 @@ export class Broker {
   private readonly schedule: ScheduleMessageService;
   private readonly tx: TransactionService;
   private readonly nsClient: RemotingClient;
+  private metricsServer: PrometheusServer | undefined;
+  private processMetrics: ProcessMetrics | undefined;
+  private metricsBoundPort: number | undefined;
   private closed = false;
   private slaveSyncStart: NodeJS.Timeout | null = null;
 
@@ -158,6 +163,7 @@ export class Broker {
         holds,
         toClient,
         stats,
+        metrics: undefined,
         delayLevels,
         schedule,
         timer,
@@ -182,6 +188,18 @@ export class Broker {
           (e: unknown) => logger.error({ err: e }, 'held pull failed on wake-up'),
         );
       };
+      if (config.metricsExporterType === 'PROM' || config.metricsExporterType === '2') {
+        ctx.metrics = new BrokerMetrics({
+          cluster: config.brokerClusterName,
+          brokerName: config.brokerName,
+          metricsLabel: config.metricsLabel,
+          inDelta: config.metricsInDelta,
+          seriesMax: config.metricsOtelCardinalityLimit,
+          sources: metricsSources(ctx, javaProcessorNames),
+        });
+      } else if (!['DISABLE', '0'].includes(config.metricsExporterType)) {
+        logger.warn({ metricsExporterType: config.metricsExporterType }, 'metricsExporterType: Apogee exports PROM only (OTLP_GRPC and LOG are not supported); metrics disabled');
+      }
       ctxRef = ctx;
     }
     const ctx = ctxRef!;
@@ -235,7 +253,16 @@ export class Broker {
     const ports = [ctx.config.listenPort];
     if (ctx.config.listenPort > 2) ports.push(ctx.config.listenPort - 2);
     for (const [i, port] of ports.entries()) {
-      const s = new RemotingServer({ host, port, registry, logger: this.o.logger, version: SERVER_VERSION, limits, name: i === 0 ? 'broker' : 'broker-vip' });
+      const s = new RemotingServer({
+        host,
+        port,
+        registry,
+        logger: this.o.logger,
+        version: SERVER_VERSION,
+        limits,
+        name: i === 0 ? 'broker' : 'broker-vip',
+        ...(ctx.metrics !== undefined ? { onResponded: rpcObserver(ctx) } : {}),
+      });
       s.onConnectionClose((c: Connection) => this.onConnectionGone(c));
       await s.start();
       this.servers.push(s);
@@ -268,6 +295,7 @@ export class Broker {
     });
     this.every(1000, () => ctx.stats.sample());
     this.every(10_000, () => this.expireChannels());
+    if (ctx.metrics !== undefined) await this.startMetrics(ctx.metrics);
     await this.registrar.start();
     this.o.logger.info({ brokerAddr: ctx.brokerAddr, ports: this.servers.map((s) => s.port) }, 'broker started');
   }
@@ -289,6 +317,24 @@ export class Broker {
     const first = setTimeout(() => this.every(SYNC_CHECK_INTERVAL_MS, () => void sync.tick()), SYNC_INITIAL_DELAY_MS);
     first.unref();
     this.slaveSyncStart = first;
+  }
+
+  /** Java BrokerMetricsManager#init, PROM: the endpoint on metricsPromExporterHost (empty: brokerIP1) : port. */
+  private async startMetrics(m: BrokerMetrics): Promise<void> {
+    const c = this.ctx.config;
+    const host = c.metricsPromExporterHost !== '' ? c.metricsPromExporterHost : c.brokerIP1;
+    this.processMetrics = registerProcessMetrics(m.registry);
+    registerConnectionGauges(m.registry, () => this.servers.map((s, i) => [i === 0 ? 'broker' : 'broker-vip', s]));
+    const server = new PrometheusServer(m.registry, this.ctx.logger.child({ ns: 'metrics' }));
+    const port = await server.listen(host, c.metricsPromExporterPort);
+    this.metricsServer = server;
+    this.metricsBoundPort = port;
+    this.ctx.logger.info({ url: `http://${host}:${port}/metrics` }, 'Prometheus metrics endpoint started');
+  }
+
+  /** The address of the Prometheus endpoint, when metricsExporterType=PROM. */
+  get metricsPort(): number | undefined {
+    return this.metricsBoundPort;
   }
 
   private every(ms: number, fn: () => void): void {
@@ -330,6 +376,8 @@ export class Broker {
     await this.ctx.timer?.shutdown();
     this.tx.stop();
     this.nsClient.close();
+    await this.metricsServer?.close();
+    this.processMetrics?.stop();
     this.ctx.offsets.persist();
     this.ctx.topics.persist();
     this.ctx.groups.persist();

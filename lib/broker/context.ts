@@ -15,6 +15,7 @@ import type { TopicConfigManager } from './metadata/topic-config-manager';
 import type { ScheduleMessageService } from './schedule/schedule-message-service';
 import type { MasterAddress } from './slave/master-address';
 import type { BrokerStats } from './stats';
+import type { BrokerMetrics } from '../metrics';
 
 /**
  * Everything a broker processor may use, built once by Broker. Processors are functions of (BrokerContext,
@@ -36,6 +37,8 @@ export interface BrokerContext {
   readonly holds: PullRequestHoldService;
   readonly toClient: Broker2Client;
   readonly stats: BrokerStats;
+  /** Java-named metrics; undefined unless metricsExporterType=PROM. */
+  metrics: BrokerMetrics | undefined;
   readonly delayLevels: DelayLevelTable;
   /** Delayed delivery: its per-level offsets for GET_ALL_DELAY_OFFSET and GET_BROKER_RUNTIME_INFO. */
   readonly schedule: ScheduleMessageService;

@@ -1,4 +1,4 @@
-export { createLogger, silentLogger } from './logger';
+export { createLogger, prettyAvailable, silentLogger } from './logger';
 export type { Logger, LoggerOptions } from './logger';
 export { p, defaults, applyProperties, configEntries, parseValue } from './config';
 export type { PropKind, PropSpec, Schema, ConfigOf, ApplyResult } from './config';

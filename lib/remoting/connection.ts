@@ -26,7 +26,15 @@ export interface ConnectionHost {
   readonly version: number;
   nextOpaque(): number;
   onClose(conn: Connection, reason: string): void;
+  /** Told of every answered request (metrics: Java NettyRemotingAbstract#writeResponse records rpc latency). */
+  readonly onResponded?: RespondedObserver;
 }
+
+/**
+ * `startedAt` is Date.now() when the request was dispatched; `suspended` is true for a request answered after being
+ * held (long polling); `oneway` when no response was written.
+ */
+export type RespondedObserver = (request: RemotingCommand, response: RemotingCommand, startedAt: number, suspended: boolean, oneway: boolean) => void;
 
 interface Pending {
   resolve(cmd: RemotingCommand): void;
@@ -63,6 +71,8 @@ export class Connection {
   readonly attributes = new Map<string, unknown>();
   private readonly decoder: FrameDecoder;
   private readonly pending = new Map<number, Pending>();
+  /** Dispatch time of requests held by their processor (only with an onResponded observer). */
+  private suspendedAt: WeakMap<RemotingCommand, number> | undefined;
   private inFlight = 0;
   private pausedForWrite = false;
   private pausedForInFlight = false;
@@ -165,27 +175,30 @@ export class Connection {
     try {
       result = processor(ctx);
     } catch (e) {
-      this.finish(request, this.internalError(request, e));
+      this.finish(request, this.internalError(request, e), ctx.receivedAt);
       return;
     }
     if (result instanceof Promise) {
       result.then(
-        (r) => this.finish(request, r),
-        (e: unknown) => this.finish(request, this.internalError(request, e)),
+        (r) => this.finish(request, r, ctx.receivedAt),
+        (e: unknown) => this.finish(request, this.internalError(request, e), ctx.receivedAt),
       );
     } else {
-      this.finish(request, result);
+      this.finish(request, result, ctx.receivedAt);
     }
   }
 
-  private finish(request: RemotingCommand, result: ProcessorResult): void {
+  private finish(request: RemotingCommand, result: ProcessorResult, startedAt: number): void {
     this.inFlight--;
     if (this.pausedForInFlight && this.inFlight < this.host.limits.inFlightRequestsMax) {
       this.pausedForInFlight = false;
       this.updateFlow();
     }
-    if (result === SUSPENDED) return;
-    this.respond(request, result);
+    if (result === SUSPENDED) {
+      if (this.host.onResponded !== undefined) (this.suspendedAt ??= new WeakMap()).set(request, startedAt);
+      return;
+    }
+    this.respond(request, result, startedAt);
   }
 
   private internalError(request: RemotingCommand, e: unknown): RemotingCommand {
@@ -203,7 +216,14 @@ export class Connection {
    * Writes `response` as the answer to `request` (its opaque, the response flag, and the request's serialization
    * unless the code does not fit int16). Nothing is written for a oneway request, as in Java.
    */
-  respond(request: RemotingCommand, response: RemotingCommand): void {
+  respond(request: RemotingCommand, response: RemotingCommand, startedAt?: number): void {
+    const observe = this.host.onResponded;
+    if (observe !== undefined) {
+      const held = startedAt === undefined ? this.suspendedAt?.get(request) : undefined;
+      if (held !== undefined) this.suspendedAt!.delete(request);
+      const t0 = startedAt ?? held;
+      if (t0 !== undefined) observe(request, response, t0, held !== undefined, isOneway(request));
+    }
     if (isOneway(request)) return;
     response.opaque = request.opaque;
     response.flag |= FLAG_RESPONSE;

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import type { Logger } from '../common';
-import { Connection, type ConnectionHost } from './connection';
+import { Connection, type ConnectionHost, type RespondedObserver } from './connection';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './limits';
 import type { ProcessorRegistry } from './processor';
 
@@ -17,6 +17,8 @@ export interface RemotingServerOptions {
   connectionsMax?: number;
   /** Human name for logs ('namesrv', 'broker', 'broker-vip'). */
   name?: string;
+  /** Told of every answered request (rpc latency metrics). */
+  onResponded?: RespondedObserver;
 }
 
 /**
@@ -29,6 +31,7 @@ export class RemotingServer implements ConnectionHost {
   readonly logger: Logger;
   readonly version: number;
   readonly connectionsMax: number;
+  readonly onResponded: RespondedObserver | undefined;
   private readonly server: net.Server;
   private readonly conns = new Set<Connection>();
   private readonly connectListeners: ((c: Connection) => void)[] = [];
@@ -42,6 +45,7 @@ export class RemotingServer implements ConnectionHost {
     this.logger = opts.logger.child({ ns: opts.name ?? 'remoting' });
     this.version = opts.version;
     this.connectionsMax = opts.connectionsMax ?? 10_000;
+    this.onResponded = opts.onResponded;
     this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
     this.server.on('error', (e) => this.logger.error({ err: e }, 'server error'));
   }

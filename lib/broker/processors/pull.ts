@@ -11,6 +11,7 @@ import { sql92MessageFilter } from '../consumer-filter';
 import { pullSuggestion } from '../slave/pull-suggest';
 import type { BrokerContext } from '../context';
 import { buildSubscription } from '../subscription';
+import { recordOut } from '../metrics';
 
 /**
  * PULL_MESSAGE (11) and LITE_PULL_MESSAGE (361). Java: broker/.../processor/PullMessageProcessor.java and
@@ -267,6 +268,7 @@ function handle(bc: BrokerContext, ctx: RequestContext, st: PullState, r: GetMes
     body = r.messages.length === 1 ? r.messages[0]! : Buffer.concat(r.messages, r.bufferTotalSize);
     bc.stats.getMessageTransferredTotal += r.messageCount;
     bc.stats.getFoundTotal++;
+    if (bc.metrics !== undefined) recordOut(bc, st.header.topic, st.header.consumerGroup, r.messageCount, r.bufferTotalSize);
   } else {
     bc.stats.getMissTotal++;
   }
