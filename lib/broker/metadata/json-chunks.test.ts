@@ -39,6 +39,21 @@ describe('lib/broker/metadata/json-chunks', () => {
     check(TopicConfigSerializeWrapper, wrapper, [new Map()], JAVA_DISK_FORMAT);
   });
 
+  it('topics.json with the entry cache: a second write reuses the texts, a replaced entry is rendered anew', () => {
+    const t = new Map<string, TopicConfig>();
+    for (let i = 0; i < 300; i++) t.set(`T${i}`, newTopicConfig(`T${i}`));
+    const wrapper = ([table]: Map<unknown, unknown>[]) => ({ dataVersion: dv, topicConfigTable: table as Map<string, TopicConfig> });
+    const caches = [new WeakMap<object, { key: unknown; text: string }>()];
+    for (const slice of [7, 256, 1000]) {
+      const first = [...renderChunks(TopicConfigSerializeWrapper, wrapper, [t as Map<unknown, unknown>], JAVA_DISK_FORMAT, slice, caches)].join('');
+      assert.equal(first, TopicConfigSerializeWrapper.toJson(wrapper([t as Map<unknown, unknown>]), JAVA_DISK_FORMAT));
+      t.set('T5', { ...t.get('T5')!, perm: 2 });
+      t.set('new', newTopicConfig('new'));
+      const second = [...renderChunks(TopicConfigSerializeWrapper, wrapper, [t as Map<unknown, unknown>], JAVA_DISK_FORMAT, slice, caches)].join('');
+      assert.equal(second, TopicConfigSerializeWrapper.toJson(wrapper([t as Map<unknown, unknown>]), JAVA_DISK_FORMAT), `slice ${slice}`);
+    }
+  });
+
   it('subscriptionGroup.json: two tables (groups, forbidden), either empty', () => {
     const groups = new Map<string, unknown>();
     for (let i = 0; i < 40; i++) groups.set(`G${i}`, newGroupConfig(`G${i}`));

@@ -15,9 +15,33 @@ export const METADATA_SLICE_ENTRIES = 256;
 /** Map-valued fields of a file's value: `wrapper` builds the value around them (same order as `tables`). */
 export type Tables = ReadonlyMap<unknown, unknown>[];
 
-export function renderChunks<T>(body: Body<T>, wrapper: (tables: Map<unknown, unknown>[]) => T, tables: Tables, opts: JsonWriteOptions, sliceEntries = METADATA_SLICE_ENTRIES): Iterable<string> {
+/**
+ * Per table, an optional cache of each entry's text keyed by its value object (for tables whose values are
+ * replaced, never mutated in place, as TopicConfigManager does): a new write renders only the new entries.
+ */
+export type EntryCaches = (WeakMap<object, { key: unknown; text: string }> | undefined)[];
+
+export function renderChunks<T>(
+  body: Body<T>,
+  wrapper: (tables: Map<unknown, unknown>[]) => T,
+  tables: Tables,
+  opts: JsonWriteOptions,
+  sliceEntries = METADATA_SLICE_ENTRIES,
+  caches: EntryCaches = [],
+): Iterable<string> {
   const entries = tables.map((t) => [...t.entries()]);
-  return slices(body, wrapper, entries, opts, sliceEntries);
+  return slices(body, wrapper, entries, opts, sliceEntries, caches);
+}
+
+/** The trailing whitespace of s (a backwards scan: a regex would be quadratic on long texts). */
+function trailingWs(s: string): number {
+  let i = s.length;
+  while (i > 0) {
+    const c = s.charCodeAt(i - 1);
+    if (c !== 10 && c !== 9 && c !== 32 && c !== 13) break;
+    i--;
+  }
+  return s.length - i;
 }
 
 function commonPrefix(a: string, b: string): number {
@@ -27,9 +51,16 @@ function commonPrefix(a: string, b: string): number {
   return i;
 }
 
-function* slices<T>(body: Body<T>, wrapper: (tables: Map<unknown, unknown>[]) => T, entries: [unknown, unknown][][], opts: JsonWriteOptions, sliceEntries: number): Generator<string> {
+function* slices<T>(
+  body: Body<T>,
+  wrapper: (tables: Map<unknown, unknown>[]) => T,
+  entries: [unknown, unknown][][],
+  opts: JsonWriteOptions,
+  sliceEntries: number,
+  caches: EntryCaches,
+): Generator<string> {
   const total = entries.reduce((n, e) => n + e.length, 0);
-  if (total <= sliceEntries) {
+  if (total <= sliceEntries && caches.every((c) => c === undefined)) {
     yield body.toJson(wrapper(entries.map((e) => new Map(e))), opts);
     return;
   }
@@ -56,14 +87,37 @@ function* slices<T>(body: Body<T>, wrapper: (tables: Map<unknown, unknown>[]) =>
     yield empty.slice(from, p);
     from = p;
     let closing = '';
-    for (let i = 0; i < e.length; i += sliceEntries) {
-      const tables = entries.map((_, k) => (k === j ? new Map(e.slice(i, i + sliceEntries)) : new Map()));
-      const text = body.toJson(wrapper(tables), opts);
-      // text = empty[0..p) + entries + closing whitespace + empty[p..)
-      let inner = text.slice(p, text.length - (empty.length - p));
-      closing = /\s*$/.exec(inner)![0];
-      inner = inner.slice(0, inner.length - closing.length);
-      yield i === 0 ? inner : ',' + inner;
+    // text = empty[0..p) + entries + closing whitespace + empty[p..)
+    const render = (slice: [unknown, unknown][]): string => {
+      const text = body.toJson(wrapper(entries.map((_, k) => (k === j ? new Map(slice) : new Map()))), opts);
+      const inner = text.slice(p, text.length - (empty.length - p));
+      const ws = trailingWs(inner);
+      closing = inner.slice(inner.length - ws);
+      return inner.slice(0, inner.length - ws);
+    };
+    const cache = caches[j];
+    if (cache === undefined) {
+      for (let i = 0; i < e.length; i += sliceEntries) yield (i === 0 ? '' : ',') + render(e.slice(i, i + sliceEntries));
+    } else {
+      let parts: string[] = [];
+      for (let i = 0; i < e.length; i++) {
+        const [k, v] = e[i]!;
+        const hit = typeof v === 'object' && v !== null ? cache.get(v) : undefined;
+        let text: string;
+        if (hit !== undefined && hit.key === k) text = hit.text;
+        else {
+          text = render([[k, v]]);
+          if (typeof v === 'object' && v !== null) cache.set(v, { key: k, text });
+        }
+        parts.push(text);
+        if (parts.length >= sliceEntries) {
+          yield (i + 1 === parts.length ? '' : ',') + parts.join(',');
+          parts = [];
+        }
+      }
+      if (parts.length > 0) yield (parts.length === e.length ? '' : ',') + parts.join(',');
+      // The closing whitespace of a table does not depend on its entries: one rendering tells it.
+      if (closing === '' && e.length > 0) render([e[0]!]);
     }
     if (closing !== '') yield closing;
   }
