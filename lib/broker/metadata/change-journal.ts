@@ -26,6 +26,8 @@ export class ChangeJournal {
   private writing: Promise<void> | null = null;
   private waiters: { resolve: () => void; reject: (e: MetadataWriteError) => void }[] = [];
   private fd: number | null = null;
+  /** The last write failed (a partial record may end the file). */
+  private afterFailure = false;
 
   constructor(
     readonly file: string,
@@ -72,14 +74,21 @@ export class ChangeJournal {
       for (const w of batch) w.resolve();
       return;
     }
-    this.writing = this.write(lines.join('\n') + '\n').then(
+    // After a failed write a partial record may end the file: a newline first ends it (replay skips it).
+    const text = (this.afterFailure ? '\n' : '') + lines.join('\n') + '\n';
+    this.writing = this.write(text).then(
       () => {
+        this.afterFailure = false;
         for (const w of batch) w.resolve();
       },
       (e: NodeJS.ErrnoException) => {
         const err = new MetadataWriteError(this.file, e.code ?? 'EIO', e.message);
-        this.logger.error({ file: this.file, errno: e.code, err: e.message }, 'metadata journal not written');
+        this.logger.error({ file: this.file, errno: e.code, err: e.message }, 'metadata journal not written; retried with the next change');
+        this.afterFailure = true;
+        // The records stay queued for the next attempt; whoever waits now learns of the failure.
+        this.queued = lines.concat(this.queued);
         for (const w of batch) w.reject(err);
+        for (const w of this.waiters.splice(0)) w.reject(err);
       },
     );
     void this.writing.finally(() => {

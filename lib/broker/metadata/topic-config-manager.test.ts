@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TopicConfig } from '../../../protocol/bodies';
 import { silentLogger } from '../../common';
+import { persistedOrRemark } from '../processors/admin/common';
 import type { MetadataIo } from './coalescing-writer';
 import { newTopicConfig, TopicConfigManager } from './topic-config-manager';
 
@@ -77,6 +78,19 @@ describe('lib/broker/metadata/topic-config-manager journal', () => {
     b.load();
     assert.ok(b.get('A') !== undefined && b.get('B') !== undefined);
     await b.close();
+  });
+
+  it('a journal that cannot be written: flush() rejects naming the file and errno; the admin remark carries both', async () => {
+    fs.mkdirSync(path.join(dir, 'config', 'topics.json.changes'), { recursive: true });
+    const a = manager(dir);
+    a.update([newTopicConfig('X')]);
+    const remark = await persistedOrRemark(() => a.flush(), 'topic X');
+    assert.ok(remark !== null);
+    assert.match(remark, /topic X is in effect but not yet on disk/);
+    assert.match(remark, /topics\.json\.changes/);
+    assert.match(remark, /EISDIR/);
+    assert.ok(a.get('X') !== undefined);
+    await a.close().catch(() => undefined);
   });
 
   it('onChange gets the changed topics (for the incremental registration), [] after a deletion', async () => {
