@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { KVTable, RegisterBrokerBody, type TopicConfig } from '../../protocol/bodies';
+import { KVTable, type TopicConfig } from '../../protocol/bodies';
 import { createRequest } from '../../protocol/command';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { encodeHeader, RegisterBrokerRequestHeader, UnRegisterBrokerRequestHeader } from '../../protocol/headers';
@@ -8,6 +8,7 @@ import { SERVER_VERSION, type Logger } from '../common';
 import type { RemotingClient } from '../remoting';
 import type { BrokerConfig } from './config';
 import type { TopicConfigManager } from './metadata/topic-config-manager';
+import { RegisterBodyEncoder } from './register-body';
 
 /**
  * Registration with every NameServer (Java BrokerController#registerBrokerAll, BrokerOuterAPI): the full topic
@@ -37,6 +38,7 @@ export class Registrar {
   private incrementInFlight: Promise<void> | null = null;
   private incrementQueued: Promise<void> | null = null;
   private readonly namesrvs: string[];
+  private readonly encoder = new RegisterBodyEncoder();
 
   constructor(private readonly o: RegistrarOptions) {
     this.namesrvs = o.config.namesrvAddr.split(';').map((s) => s.trim()).filter((s) => s !== '');
@@ -70,16 +72,7 @@ export class Registrar {
       // Java: a broker without read or write permission advertises its topics with the reduced permission.
       table.set(tc.topicName, !isWriteable(perm) || !isReadable(perm) ? { ...tc, perm: tc.perm & perm } : tc);
     }
-    return RegisterBrokerBody.encode({
-      filterServerList: [],
-      topicConfigSerializeWrapper: {
-        dataVersion: this.o.topics.dataVersion,
-        topicConfigTable: table,
-        mappingDataVersion: { counter: 0, stateVersion: 0, timestamp: this.o.topics.dataVersion.timestamp },
-        topicQueueMappingDetailMap: new Map(),
-        topicQueueMappingInfoMap: new Map(),
-      },
-    } as never);
+    return this.encoder.encode(table, this.o.topics.dataVersion);
   }
 
   /**
