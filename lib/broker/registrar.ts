@@ -105,7 +105,7 @@ export class Registrar {
       clearTimeout(this.soon);
       this.soon = null;
     }
-    this.increment.clear();
+    // The pending increment stays: a caller awaiting registerIncrement() must see its own registration end.
     await this.send(this.body());
   }
 
