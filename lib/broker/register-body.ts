@@ -1,6 +1,6 @@
 import { RegisterBrokerBody, type TopicConfig } from '../../protocol/bodies';
 import type { DataVersionValue } from './metadata/config-file';
-import { renderChunks, type EntryCaches } from './metadata/json-chunks';
+import { collectYielding, renderChunks, type EntryCaches } from './metadata/json-chunks';
 
 /**
  * The REGISTER_BROKER body (Java RegisterBrokerBody, plain JSON) built from per-topic texts cached by TopicConfig
@@ -11,7 +11,8 @@ import { renderChunks, type EntryCaches } from './metadata/json-chunks';
 export class RegisterBodyEncoder {
   private readonly caches: EntryCaches = [new WeakMap()];
 
-  encode(topics: ReadonlyMap<string, TopicConfig>, dataVersion: DataVersionValue): Buffer {
+  /** Yields to the event loop while it renders uncached topics (collectYielding). */
+  async encode(topics: ReadonlyMap<string, TopicConfig>, dataVersion: DataVersionValue): Promise<Buffer> {
     const wrapper = ([table]: Map<unknown, unknown>[]): RegisterBrokerBody =>
       ({
         filterServerList: [],
@@ -23,6 +24,6 @@ export class RegisterBodyEncoder {
           topicQueueMappingInfoMap: new Map(),
         },
       }) as never;
-    return Buffer.from([...renderChunks(RegisterBrokerBody, wrapper, [topics], {}, undefined, this.caches)].join(''), 'utf8');
+    return Buffer.from(await collectYielding(renderChunks(RegisterBrokerBody, wrapper, [topics], {}, undefined, this.caches)), 'utf8');
   }
 }

@@ -65,7 +65,7 @@ export class Registrar {
     this.soon.unref();
   }
 
-  private body(topics: Iterable<TopicConfig> = this.o.topics.all()): Buffer {
+  private body(topics: Iterable<TopicConfig> = this.o.topics.all()): Promise<Buffer> {
     const perm = this.o.config.brokerPermission;
     const table = new Map<string, TopicConfig>();
     for (const tc of topics) {
@@ -106,7 +106,7 @@ export class Registrar {
       this.soon = null;
     }
     // The pending increment stays: a caller awaiting registerIncrement() must see its own registration end.
-    await this.send(this.body());
+    await this.send(await this.body());
   }
 
   private async send(body: Buffer): Promise<void> {
@@ -183,7 +183,7 @@ export class Registrar {
     if (this.increment.size === 0) return;
     const topics = [...this.increment.values()];
     this.increment.clear();
-    await this.send(this.body(topics));
+    await this.send(await this.body(topics));
   }
 
   async shutdown(): Promise<void> {

@@ -190,17 +190,22 @@ export class CoalescingWriter {
   }
 }
 
-/** Gathers rendered chunks into buffers of about METADATA_WRITE_CHUNK_BYTES_MAX. */
+/** Longest stretch of rendering before the gathered bytes are written (and the event loop runs others), ms. */
+export const METADATA_RENDER_STEP_MS_MAX = 8;
+
+/** Gathers rendered chunks into buffers of about METADATA_WRITE_CHUNK_BYTES_MAX, or what METADATA_RENDER_STEP_MS_MAX allowed. */
 function* buffers(chunks: Iterable<string>): Generator<Buffer> {
   let parts: string[] = [];
   let n = 0;
+  let since = performance.now();
   for (const c of chunks) {
     parts.push(c);
     n += c.length;
-    if (n >= METADATA_WRITE_CHUNK_BYTES_MAX) {
+    if (n >= METADATA_WRITE_CHUNK_BYTES_MAX || performance.now() - since >= METADATA_RENDER_STEP_MS_MAX) {
       yield Buffer.from(parts.join(''), 'utf8');
       parts = [];
       n = 0;
+      since = performance.now();
     }
   }
   if (n > 0 || parts.length > 0) yield Buffer.from(parts.join(''), 'utf8');

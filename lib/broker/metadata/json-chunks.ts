@@ -11,6 +11,8 @@ import type { Body, JsonWriteOptions } from '../../../protocol/bodies';
  * being written lands in the next write, not half in this one.
  */
 export const METADATA_SLICE_ENTRIES = 256;
+/** Uncached entries rendered before a chunk is handed over (each costs one small rendering). */
+export const COLD_ENTRIES_PER_STEP = 32;
 
 /** Map-valued fields of a file's value: `wrapper` builds the value around them (same order as `tables`). */
 export type Tables = ReadonlyMap<unknown, unknown>[];
@@ -100,6 +102,7 @@ function* slices<T>(
       for (let i = 0; i < e.length; i += sliceEntries) yield (i === 0 ? '' : ',') + render(e.slice(i, i + sliceEntries));
     } else {
       let parts: string[] = [];
+      let cold = 0;
       for (let i = 0; i < e.length; i++) {
         const [k, v] = e[i]!;
         const hit = typeof v === 'object' && v !== null ? cache.get(v) : undefined;
@@ -107,10 +110,13 @@ function* slices<T>(
         if (hit !== undefined && hit.key === k) text = hit.text;
         else {
           text = render([[k, v]]);
+          cold++;
           if (typeof v === 'object' && v !== null) cache.set(v, { key: k, text });
         }
         parts.push(text);
-        if (parts.length >= sliceEntries) {
+        // An uncached entry costs a rendering: hand over after COLD_ENTRIES_PER_STEP of them (the caller may yield).
+        if (parts.length >= sliceEntries || cold >= COLD_ENTRIES_PER_STEP) {
+          cold = 0;
           yield (i + 1 === parts.length ? '' : ',') + parts.join(',');
           parts = [];
         }
@@ -122,4 +128,24 @@ function* slices<T>(
     if (closing !== '') yield closing;
   }
   yield empty.slice(from);
+}
+
+/** Longest stretch of rendering between two yields to the event loop, ms. */
+export const RENDER_STEP_MS_MAX = 8;
+
+/**
+ * Joins rendered chunks, yielding to the event loop (setImmediate) whenever RENDER_STEP_MS_MAX has passed since the
+ * last yield, so rendering thousands of uncached entries (after a start) never holds other requests for long.
+ */
+export async function collectYielding(chunks: Iterable<string>, stepMsMax = RENDER_STEP_MS_MAX): Promise<string> {
+  const parts: string[] = [];
+  let since = performance.now();
+  for (const c of chunks) {
+    parts.push(c);
+    if (performance.now() - since >= stepMsMax) {
+      await new Promise<void>((r) => setImmediate(r));
+      since = performance.now();
+    }
+  }
+  return parts.join('');
 }
