@@ -1,7 +1,8 @@
 import { formatJavaProperties } from '../../protocol/codec';
 import { ResponseCode } from '../../protocol/codes';
+import type { TopicConfig } from '../../protocol/bodies';
 import { DelayLevelTable, parseIp, UniqIdGenerator } from '../../protocol/message';
-import { applyProperties, configEntries, SERVER_VERSION, type Logger } from '../common';
+import { applyProperties, configEntries, SERVER_VERSION, sharedLoopDelay, type Logger } from '../common';
 import { RemotingClient, RemotingServer, type Connection } from '../remoting';
 import { BrokerMetrics, PrometheusServer, registerProcessMetrics, type ProcessMetrics } from '../metrics';
 import { MessageStore, storeConfigSchema, type StoreConfig } from '../store';
@@ -103,7 +104,11 @@ export class Broker {
     const ip = parseIp(config.brokerIP1);
     if (ip === undefined) throw new Error(`brokerIP1=${config.brokerIP1} is not an IP address; set brokerIP1 to the address clients reach`);
     // Filled in once the registrar exists; topic changes before that need no re-registration.
-    const hooks = { registerSoon: (): void => undefined, registerNow: (): Promise<void> => Promise.resolve() };
+    const hooks = {
+      registerSoon: (): void => undefined,
+      registerNow: (): Promise<void> => Promise.resolve(),
+      topicsChanged: (_tcs: readonly TopicConfig[]): void => undefined,
+    };
     {
       const topics = new TopicConfigManager({
         storePathRootDir: root,
@@ -119,7 +124,7 @@ export class Broker {
         topicsMax: config.topicsMax,
         logger,
         now,
-        onChange: () => hooks.registerSoon(),
+        onChange: (tcs) => hooks.topicsChanged(tcs),
       });
       const groups = new SubscriptionGroupManager({ storePathRootDir: root, autoCreateSubscriptionGroup: config.autoCreateSubscriptionGroup, groupsMax: config.groupsMax, logger, now });
       const offsets = new ConsumerOffsetManager(root, logger, now);
@@ -217,7 +222,9 @@ export class Broker {
       onRegistered: (results) => ctx.masterAddress.handleRegisterResults(results),
     });
     hooks.registerSoon = () => registrar.registerSoon();
-    hooks.registerNow = () => registrar.registerAll();
+    // Topic changes register only the changed topics (Java registerIncrementBrokerData).
+    hooks.registerNow = () => registrar.registerIncrement();
+    hooks.topicsChanged = (tcs) => registrar.topicsChanged(tcs);
     const schedule = ctx.schedule;
     schedule.load();
     const tx = new TransactionService({
@@ -247,6 +254,8 @@ export class Broker {
 
   async start(): Promise<void> {
     const ctx = this.ctx;
+    // The event-loop delay is measured from here on (GET_BROKER_RUNTIME_INFO eventLoopDelay*).
+    sharedLoopDelay();
     const registry = brokerRegistry(ctx, this.tx);
     const limits = { idleTimeoutMs: this.o.remotingConfig.serverChannelMaxIdleTimeSeconds * 1000 };
     const host = this.o.remotingConfig.bindAddress;
@@ -378,9 +387,11 @@ export class Broker {
     this.nsClient.close();
     await this.metricsServer?.close();
     this.processMetrics?.stop();
-    this.ctx.offsets.persist();
-    this.ctx.topics.persist();
-    this.ctx.groups.persist();
+    // Every metadata file is written at shutdown, synchronously, as before (coalescing-writer.ts#close).
+    for (const m of [this.ctx.offsets, this.ctx.topics, this.ctx.groups]) {
+      m.persist();
+      await m.close().catch((e: Error) => this.ctx.logger.error({ err: e.message }, 'metadata not written at shutdown'));
+    }
     await this.store.shutdown();
     this.ctx.logger.info('broker stopped');
   }

@@ -73,7 +73,12 @@ export class ScheduleMessageService {
     this.stopped = true;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    this.persistIfDirty();
+    try {
+      this.persistIfDirty();
+    } catch (e) {
+      // A full disk at shutdown must not stop the other metadata files from being written (issue 14).
+      this.o.logger.error({ file: this.file.file, err: (e as Error).message }, 'delayOffset.json not written at shutdown');
+    }
   }
 
   /** "<delayOffset>,<maxOffset>" per level, for GET_BROKER_RUNTIME_INFO (scheduleMessageOffset_<level>). */
