@@ -56,6 +56,10 @@ export const GO_SCENARIOS: readonly string[] = [
   'go.push-clustering',
   'go.push-retry',
   'go.sql92-filter',
+  // issue 12: delay levels, request-reply and message trace with the Go client
+  'go.delay-level',
+  'go.request-reply',
+  'go.message-trace',
 ];
 
 export const MQADMIN_SCENARIOS: readonly string[] = [
