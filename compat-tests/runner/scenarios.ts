@@ -39,6 +39,7 @@ export const JAVA_BROKER_SCENARIOS = [
   'request-reply.async',
   'timer.deliver-at-1s-and-6s',
   'timer.beyond-max-delay-refused',
+  'transaction.timer-properties', // issue 12: timer properties on a transactional message
 ] as const;
 
 export const JAVA_RESTART_SCENARIOS = ['restart.offsets-survive-broker-sigkill', 'timer.survives-broker-sigkill'] as const;
