@@ -13,6 +13,7 @@ import { ProducerManager } from './client/producer-manager';
 import { RebalanceLockManager } from './client/rebalance-lock-manager';
 import { BrokerRemotingSchema, BrokerSchema, type BrokerConfig, type BrokerRemotingConfig } from './config';
 import { ConsumerFilterManager } from './consumer-filter';
+import { applyDelayLevel } from './message-build';
 import type { BrokerContext } from './context';
 import { PullRequestHoldService } from './longpolling/pull-request-hold-service';
 import { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
@@ -27,6 +28,7 @@ import { MasterAddress } from './slave/master-address';
 import { SlaveSynchronize, SYNC_CHECK_INTERVAL_MS, SYNC_INITIAL_DELAY_MS } from './slave/slave-synchronize';
 import { BrokerStats } from './stats';
 import { TOPIC_PUT_NUMS } from './stats-items';
+import { handleTimerMessage } from './timer-hook';
 import { TransactionService } from './transaction/transaction-service';
 
 export interface BrokerOptions {
@@ -239,6 +241,12 @@ export class Broker {
       transactionTimeOutMs: config.transactionTimeOut,
       transactionCheckMax: config.transactionCheckMax,
       transactionCheckIntervalMs: config.transactionCheckInterval,
+      // Java HookUtils#handleScheduleMessage on the committed put: timer first, then DELAY levels.
+      beforeCommitPut: (m) => {
+        const refused = handleTimerMessage(ctx, m);
+        if (refused === undefined) applyDelayLevel(m, ctx.delayLevels);
+        return refused;
+      },
     });
     await tx.load();
     return new Broker(o, store, ctx, { registrar, schedule, tx, nsClient });

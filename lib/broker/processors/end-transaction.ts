@@ -34,6 +34,7 @@ async function endTransaction(bc: BrokerContext, tx: TransactionService, ctx: Re
   }
   if (kind === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
     const c = await tx.commit(found.half);
+    if (c.refused !== undefined) return reply(ctx, c.refused.code, c.refused.remark);
     if (!c.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, c.status);
   }
   await tx.markDone(found.half);
