@@ -11,6 +11,7 @@ import { ProducerManager } from './client/producer-manager';
 import { RebalanceLockManager } from './client/rebalance-lock-manager';
 import { BrokerRemotingSchema, BrokerSchema, type BrokerConfig, type BrokerRemotingConfig } from './config';
 import { ConsumerFilterManager } from './consumer-filter';
+import { BrokerHa, checkHaRole } from './ha-wiring';
 import type { BrokerContext } from './context';
 import { PullRequestHoldService } from './longpolling/pull-request-hold-service';
 import { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
@@ -76,13 +77,9 @@ export class Broker {
     if (config.brokerIP1 === '') config.brokerIP1 = '127.0.0.1';
     if (config.brokerIP2 === '') config.brokerIP2 = config.brokerIP1;
     const storeConfig = { ...o.storeConfig };
-    if (storeConfig.brokerRole === 'SLAVE' || config.brokerId !== 0) {
-      throw new Error(`brokerRole=${storeConfig.brokerRole} brokerId=${config.brokerId}: Apogee runs masters only (no HA replication yet); set brokerRole=ASYNC_MASTER and brokerId=0`);
-    }
-    if (storeConfig.brokerRole === 'SYNC_MASTER') {
-      logger.warn('brokerRole=SYNC_MASTER: Apogee has no slaves to wait for; sends are acknowledged as an ASYNC_MASTER would');
-    }
+    checkHaRole(config, storeConfig, logger);
     const store = await MessageStore.open(storeConfig, { logger: o.logger.child({ ns: 'store' }), clock: { now } });
+    const ha = new BrokerHa(store, storeConfig, logger);
     // Java BrokerController#initializeMessageStore: the timer store exists only with timerWheelEnable.
     const timer = storeConfig.timerWheelEnable ? await TimerMessageStore.open({ store, config: storeConfig, logger: o.logger.child({ ns: 'timer' }), now }) : undefined;
     const extras = new Map(o.extraProperties ?? []);
@@ -154,6 +151,7 @@ export class Broker {
         delayLevels,
         schedule,
         timer,
+        ha,
         uniqIds: new UniqIdGenerator({ ip, pid: process.pid, clock: now }),
         logger,
         brokerAddr: `${config.brokerIP1}:${port}`,
@@ -184,7 +182,7 @@ export class Broker {
     const registrar = new Registrar({
       config,
       brokerAddr: () => ctx.brokerAddr,
-      haServerAddr: () => `${config.brokerIP2}:${ctx.storeHost.port + 1}`,
+      haServerAddr: () => `${config.brokerIP2}:${ctx.ha.port > 0 ? ctx.ha.port : ctx.storeHost.port + 1}`,
       topics: ctx.topics,
       client: nsClient,
       logger,
@@ -240,9 +238,13 @@ export class Broker {
       ctx.stats.items.add(TOPIC_PUT_NUMS, a.topic, 1); // Java BrokerStatsManager#incTopicPutNums
     });
     ctx.holds.start(1000);
-    this.schedule.start();
-    ctx.timer?.start();
-    this.tx.start();
+    await ctx.ha.start(bound, host);
+    if (!ctx.ha.isSlave) {
+      // Java BrokerController#startProcessorByHa: these put messages, which only a master does.
+      this.schedule.start();
+      ctx.timer?.start();
+      this.tx.start();
+    }
     this.every(ctx.config.flushConsumerOffsetInterval, () => {
       ctx.offsets.persistIfDirty();
       this.schedule.persistIfDirty();
@@ -291,6 +293,7 @@ export class Broker {
     await this.ctx.timer?.shutdown();
     this.tx.stop();
     this.nsClient.close();
+    await this.ctx.ha.stop();
     this.ctx.offsets.persist();
     this.ctx.topics.persist();
     this.ctx.groups.persist();
