@@ -5,8 +5,9 @@ import { MessageStore } from '../store';
 import { FaultIO, seededRandom } from '../store/testing/fault-io';
 import { makeRecord, testConfig } from '../store/testing/records';
 import { HaClient } from './client';
-import { HaMasterService } from './master';
-import { encodeTransferHeader } from './protocol';
+import { pino } from 'pino';
+import { HA_CONNECTIONS_MAX, HaMasterService } from './master';
+import { encodeReport, encodeTransferHeader } from './protocol';
 import type { HaConfig } from './types';
 
 /** Master service + slave client over loopback (Java: DefaultHAService / DefaultHAConnection / DefaultHAClient). */
@@ -133,5 +134,61 @@ describe('lib/ha master + slave over loopback', function () {
     assert.equal(await svc.waitForAcks(master.getMaxPhyOffset(), 3, 1000), true);
     for (const c of clients.splice(1)) c.stop();
     await slave2.shutdown();
+  });
+
+  it('a slave whose log is ahead of the master is logged and sent nothing (Java 5.5 neither truncates nor refuses it)', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const loud = new HaMasterService(master, cfg, logger);
+    const loudPort = await loud.start(0, '127.0.0.1');
+    const ahead = await MessageStore.open(testConfig('/ahead'), { io });
+    try {
+      await fill(ahead, 10, 8);
+      await fill(master, 2, 9);
+      const aheadMax = ahead.getMaxPhyOffset();
+      const c = new HaClient({ store: ahead, config: cfg, logger: silentLogger(), reconnectDelayMs: 50 });
+      clients.push(c);
+      c.updateHaMasterAddress(`127.0.0.1:${loudPort}`);
+      c.start();
+      await until(() => lines.some((l) => l.includes('slave commit log is ahead of the master')), 'the warning');
+      await until(() => loud.connections[0]?.nextTransferFromWhere === aheadMax, 'transfer position at the slave offset');
+      assert.equal(ahead.getMaxPhyOffset(), aheadMax);
+    } finally {
+      await loud.stop();
+      await ahead.shutdown();
+    }
+  });
+
+  it(`HA_CONNECTIONS_MAX (${HA_CONNECTIONS_MAX}): one more connection is closed at once, the others stay`, async () => {
+    const socks: net.Socket[] = [];
+    try {
+      for (let i = 0; i < HA_CONNECTIONS_MAX; i++) {
+        const s = net.connect({ host: '127.0.0.1', port });
+        await new Promise((r) => s.once('connect', r));
+        socks.push(s);
+      }
+      await until(() => svc.connections.length === HA_CONNECTIONS_MAX, 'all accepted');
+      const extra = net.connect({ host: '127.0.0.1', port });
+      await new Promise((r) => extra.once('close', r));
+      assert.equal(svc.connections.length, HA_CONNECTIONS_MAX);
+    } finally {
+      for (const s of socks) s.destroy();
+    }
+  });
+
+  it('haHousekeepingInterval: a slave that stops reporting is disconnected', async () => {
+    const quick = new HaMasterService(master, { ...cfg, haHousekeepingInterval: 300 }, silentLogger());
+    const quickPort = await quick.start(0, '127.0.0.1');
+    const s = net.connect({ host: '127.0.0.1', port: quickPort });
+    try {
+      await new Promise((r) => s.once('connect', r));
+      s.write(encodeReport(0));
+      s.on('data', () => undefined);
+      await new Promise((r) => s.once('close', r));
+      assert.equal(quick.connections.length, 0);
+    } finally {
+      s.destroy();
+      await quick.stop();
+    }
   });
 });
