@@ -15,6 +15,7 @@ import { RocketClient } from '../../lib/client';
 import { createLogger, silentLogger } from '../../lib/common';
 import { ApacheBroker } from './apache';
 import { ApogeeProcess } from './apogee';
+import { Mqadmin } from './mqadmin';
 import { repoRoot } from './paths';
 import { freeBrokerPorts } from './ports';
 import { RunContext } from './run';
@@ -162,6 +163,42 @@ describe('compat: HA replication between Apogee and Java 5.5.0, both ways', func
       await until(() => sameLogs(path.join(master.dataDir, 'store', 'commitlog'), path.join(javaStore, 'commitlog')), 'the Java slave equals the Apogee master');
     } finally {
       await java?.stop();
+      await master.stop();
+    }
+  });
+
+  it('official mqadmin 5.5.0 haStatus reads an Apogee master and an Apogee slave (GET_BROKER_HA_STATUS)', async () => {
+    const dir = ctx.subdir('ha-mqadmin');
+    const master = await ApogeeProcess.start(ctx, { dir: path.join(dir, 'apogee'), name: 'apogee/ha-status', brokerConfig: { mappedFileSizeCommitLog: FILE } });
+    let slave: ChildProcess | undefined;
+    try {
+      const ports = await freeBrokerPorts();
+      const slaveStore = path.join(dir, 'apogee-slave', 'store');
+      fs.mkdirSync(path.dirname(slaveStore), { recursive: true });
+      const conf = path.join(dir, 'apogee-slave', 'broker.conf');
+      fs.writeFileSync(conf, ['brokerRole=SLAVE', 'brokerId=1', `listenPort=${ports.listenPort}`, `storePathRootDir=${slaveStore}`, `mappedFileSizeCommitLog=${FILE}`,
+        `haMasterAddress=127.0.0.1:${Number(master.brokerAddr.split(':')[1]) + 1}`, 'brokerIP1=127.0.0.1', 'bindAddress=127.0.0.1', ''].join('\n'));
+      const log = fs.openSync(path.join(dir, 'apogee-slave', 'slave.log'), 'a');
+      slave = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'lib', 'bin', 'mqbroker.js'), '-c', conf, '-n', master.namesrvAddr], { stdio: ['ignore', log, log], env: { ...process.env, APOGEE_LOG_LEVEL: 'info' } });
+      const probe = new RocketClient({ namesrvAddr: master.namesrvAddr, logger: silentLogger(), timeoutMs: 5000 });
+      try {
+        await untilAsync(async () => {
+          const r = await probe.call(master.brokerAddr, RequestCode.GET_BROKER_HA_STATUS);
+          return r.code === ResponseCode.SUCCESS && (JSON.parse(r.body!.toString()) as { inSyncSlaveNums: number }).inSyncSlaveNums === 1;
+        }, 'the slave in sync');
+      } finally {
+        probe.close();
+      }
+      const admin = new Mqadmin(ctx, { namesrvAddr: master.namesrvAddr, dir: path.join(dir, 'mqadmin') });
+      const m = await admin.run('haStatus', ['-b', master.brokerAddr]);
+      assert.equal(m.exitCode, 0, m.stderr);
+      assert.match(m.stdout, /#SlaveNum\s+1/);
+      assert.match(m.stdout, /#InSyncSlaveNum\s+1/);
+      const sl = await admin.run('haStatus', ['-b', `127.0.0.1:${ports.listenPort}`]);
+      assert.equal(sl.exitCode, 0, sl.stderr);
+      assert.match(sl.stdout, new RegExp(`#MasterAddr\\s+127\\.0\\.0\\.1:${Number(master.brokerAddr.split(':')[1]) + 1}`));
+    } finally {
+      await stopChild(slave);
       await master.stop();
     }
   });
