@@ -15,6 +15,20 @@ describe('lib/broker ha-wiring', () => {
     assert.equal(c.brokerId, 0);
   });
 
+  it('rule (Java registerBrokerAll): without haMasterAddress the register answer\'s haServerAddr is taken', async () => {
+    const s = await MessageStore.open(testConfig('/s', { brokerRole: 'SLAVE' }), { io: new FaultIO() });
+    const sh = new BrokerHa(s, s.config, silentLogger());
+    try {
+      sh.learnHaMasterAddress('');
+      assert.equal(sh.client?.haMasterAddress, undefined);
+      sh.learnHaMasterAddress('127.0.0.1:7');
+      assert.equal(sh.client?.haMasterAddress, '127.0.0.1:7');
+    } finally {
+      await sh.stop();
+      await s.shutdown();
+    }
+  });
+
   it('GET_BROKER_HA_STATUS body: HARuntimeInfo\'s properties, master and slave side', async () => {
     const io = new FaultIO();
     const m = await MessageStore.open(testConfig('/m'), { io });
@@ -32,8 +46,11 @@ describe('lib/broker ha-wiring', () => {
       assert.equal(sj.master, false);
       assert.equal(sj.haClientRuntimeInfo.masterAddr, '127.0.0.1:1');
       assert.deepEqual(Object.keys(sj.haClientRuntimeInfo), ['activated', 'lastReadTimestamp', 'lastWriteTimestamp', 'masterAddr', 'masterFlushOffset', 'maxOffset', 'transferredByteInSecond']);
+      const addr = (): unknown => (JSON.parse(sh.runtimeInfoJson()) as typeof sj).haClientRuntimeInfo.masterAddr;
+      sh.learnHaMasterAddress('127.0.0.1:9');
+      assert.equal(addr(), '127.0.0.1:1', 'a configured haMasterAddress wins over the register answer (Java)');
       sh.updateHaMasterAddress('127.0.0.1:2');
-      assert.equal((JSON.parse(sh.runtimeInfoJson()) as typeof sj).haClientRuntimeInfo.masterAddr, '127.0.0.1:2');
+      assert.equal(addr(), '127.0.0.1:2');
     } finally {
       await mh.stop();
       await sh.stop();

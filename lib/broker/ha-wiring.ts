@@ -16,6 +16,9 @@ import type { MessageStore, StoreConfig } from '../store';
  *   start() before the broker registers (the HA address it registers must be listening); stop() before the
  *   store shuts down.
  */
+/** Java BrokerController.HA_ADDRESS_MIN_LENGTH: a configured haMasterAddress shorter than this is ignored. */
+const HA_ADDRESS_MIN_LENGTH = 6;
+
 export class BrokerHa {
   readonly master: HaMasterService | undefined;
   readonly client: HaClient | undefined;
@@ -38,7 +41,7 @@ export class BrokerHa {
     const log = logger.child({ ns: 'ha' });
     if (c.brokerRole === 'SLAVE') {
       this.client = new HaClient({ store, config, logger: log });
-      if (c.haMasterAddress !== '') this.client.updateHaMasterAddress(c.haMasterAddress);
+      if (c.haMasterAddress.length >= HA_ADDRESS_MIN_LENGTH) this.client.updateHaMasterAddress(c.haMasterAddress);
     } else {
       this.master = new HaMasterService(store, config, log);
     }
@@ -67,6 +70,17 @@ export class BrokerHa {
   updateHaMasterAddress(addr: string): void {
     if (this.client === undefined) return;
     this.client.updateHaMasterAddress(addr);
+  }
+
+  /**
+   * The registrar's hook (Java BrokerController#registerBrokerAll: `updateMasterHAServerAddrPeriodically &&
+   * haServerAddr != null`): the register answer's haServerAddr is taken only when haMasterAddress is not configured
+   * (Java: a configured address of at least 6 characters wins for good). Ignored on a master or for an empty address.
+   */
+  learnHaMasterAddress(haServerAddr: string | undefined): void {
+    if (this.storeConfig.haMasterAddress.length >= HA_ADDRESS_MIN_LENGTH) return;
+    if (haServerAddr === undefined || haServerAddr === '') return;
+    this.updateHaMasterAddress(haServerAddr);
   }
 
   /** Java: DefaultHAService#getRuntimeInfo as HARuntimeInfo's JSON (fastjson: bean properties, sorted). */
