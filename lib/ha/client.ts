@@ -58,6 +58,11 @@ export class HaClient {
     return this.socket !== undefined && !this.connecting;
   }
 
+  /** Bytes of received transfers waiting for the store (bounded by HA_QUEUED_BYTES_MAX plus one read). */
+  get queuedBytesNow(): number {
+    return this.queuedBytes;
+  }
+
   get haMasterAddress(): string | undefined {
     return this.masterHaAddress;
   }

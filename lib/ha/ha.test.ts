@@ -4,7 +4,7 @@ import { silentLogger } from '../common';
 import { MessageStore } from '../store';
 import { FaultIO, seededRandom } from '../store/testing/fault-io';
 import { makeRecord, testConfig } from '../store/testing/records';
-import { HaClient } from './client';
+import { HA_QUEUED_BYTES_MAX, HA_TRANSFER_BODY_BYTES_MAX, HaClient } from './client';
 import { pino } from 'pino';
 import { HA_CONNECTIONS_MAX, HaMasterService } from './master';
 import { encodeReport, encodeTransferHeader } from './protocol';
@@ -189,6 +189,36 @@ describe('lib/ha master + slave over loopback', function () {
     } finally {
       s.destroy();
       await quick.stop();
+    }
+  });
+
+  it(`HA_QUEUED_BYTES_MAX (${HA_QUEUED_BYTES_MAX} bytes): a slave whose store is slow stops reading instead of buffering without bound`, async () => {
+    let written = 0;
+    const flood = net.createServer((s) => {
+      const body = Buffer.alloc(1024 * 1024, 1);
+      const pump = (): void => {
+        while (written < 64 * 1024 * 1024) {
+          const ok = s.write(Buffer.concat([encodeTransferHeader(written, body.length), body]));
+          written += body.length;
+          if (!ok) return void s.once('drain', pump);
+        }
+      };
+      s.on('error', () => undefined);
+      pump();
+    });
+    await new Promise<void>((r) => flood.listen(0, '127.0.0.1', () => r()));
+    const stuck = { getMaxPhyOffset: () => 0, replica: { read: async () => undefined, append: () => new Promise<never>(() => undefined) } };
+    const c = new HaClient({ store: stuck, config: cfg, logger: silentLogger(), reconnectDelayMs: 50 });
+    try {
+      c.updateHaMasterAddress(`127.0.0.1:${(flood.address() as net.AddressInfo).port}`);
+      c.start();
+      await until(() => c.queuedBytesNow > HA_QUEUED_BYTES_MAX, 'the queue to fill');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(c.queuedBytesNow <= HA_QUEUED_BYTES_MAX + HA_TRANSFER_BODY_BYTES_MAX, `${c.queuedBytesNow} queued`);
+      assert.ok(written < 64 * 1024 * 1024, 'the master was held back by TCP');
+    } finally {
+      c.stop();
+      flood.close();
     }
   });
 });
