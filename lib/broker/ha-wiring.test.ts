@@ -8,11 +8,16 @@ import { BrokerHa, checkHaRole } from './ha-wiring';
 /** The broker's HA wiring (Java: BrokerStartup role rules, AdminBrokerProcessor#getBrokerHaStatus). */
 describe('lib/broker ha-wiring', () => {
   it('rule (Java BrokerStartup): a SLAVE needs brokerId > 0; a master\'s brokerId becomes 0', () => {
-    assert.throws(() => checkHaRole({ brokerId: 0 }, { brokerRole: 'SLAVE' }, silentLogger()), /Slave's brokerId must be > 0/);
-    assert.doesNotThrow(() => checkHaRole({ brokerId: 2 }, { brokerRole: 'SLAVE' }, silentLogger()));
-    const c = { brokerId: 3 };
-    checkHaRole(c, { brokerRole: 'SYNC_MASTER' }, silentLogger());
+    assert.throws(() => checkHaRole({ brokerId: 0, listenPort: 10911 }, { brokerRole: 'SLAVE', haListenPort: 0 }, silentLogger()), /Slave's brokerId must be > 0/);
+    assert.doesNotThrow(() => checkHaRole({ brokerId: 2, listenPort: 10911 }, { brokerRole: 'SLAVE', haListenPort: 0 }, silentLogger()));
+    const c = { brokerId: 3, listenPort: 10911 };
+    const sc = { brokerRole: 'SYNC_MASTER', haListenPort: 0 };
+    checkHaRole(c, sc, silentLogger());
     assert.equal(c.brokerId, 0);
+    assert.equal(sc.haListenPort, 10912, 'haListenPort 0 means listenPort + 1 (Java BrokerStartup)');
+    const kept = { brokerRole: 'ASYNC_MASTER', haListenPort: 20000 };
+    checkHaRole({ brokerId: 0, listenPort: 10911 }, kept, silentLogger());
+    assert.equal(kept.haListenPort, 20000);
   });
 
   it('rule (Java registerBrokerAll): without haMasterAddress the register answer\'s haServerAddr is taken', async () => {

@@ -111,9 +111,11 @@ export function haProcessors(ha: () => BrokerHa): [number, Processor][] {
 
 /**
  * Java BrokerStartup#buildBrokerController: a master's brokerId is 0 (MixAll.MASTER_ID, set whatever the file
- * says); a SLAVE needs brokerId > 0. Mutates `config.brokerId` for masters as Java does.
+ * says); a SLAVE needs brokerId > 0; haListenPort <= 0 becomes listenPort + 1 (so GET_BROKER_CONFIG shows the
+ * port in use). Mutates `config.brokerId` and `storeConfig.haListenPort` as Java does.
  */
-export function checkHaRole(config: { brokerId: number }, storeConfig: { brokerRole: string }, logger: Logger): void {
+export function checkHaRole(config: { brokerId: number; listenPort: number }, storeConfig: { brokerRole: string; haListenPort: number }, logger: Logger): void {
+  if (storeConfig.haListenPort <= 0 && config.listenPort > 0) storeConfig.haListenPort = config.listenPort + 1;
   if (storeConfig.brokerRole === 'SLAVE') {
     if (config.brokerId <= 0) throw new Error(`brokerRole=SLAVE brokerId=${config.brokerId}: Slave's brokerId must be > 0`);
     return;
