@@ -238,7 +238,7 @@ export class Broker {
       ctx.stats.items.add(TOPIC_PUT_NUMS, a.topic, 1); // Java BrokerStatsManager#incTopicPutNums
     });
     ctx.holds.start(1000);
-    await ctx.ha.start(bound, host);
+    await ctx.ha.start(ctx.config.listenPort, host); // listenPort 0 (tests): an ephemeral HA port too
     if (!ctx.ha.isSlave) {
       // Java BrokerController#startProcessorByHa: these put messages, which only a master does.
       this.schedule.start();
