@@ -82,14 +82,18 @@ describe('lib/ha replication with real processes: Apogee SYNC_MASTER + Apogee SL
   this.timeout(240_000);
   const procs: { master?: ChildProcess; slave?: ChildProcess } = {};
   let client: RocketClient | undefined;
+  let dir = '';
+  let passed = false;
   after(async () => {
     client?.close();
     await stop(procs.slave);
     await stop(procs.master);
+    // Keep the logs of a failed run for diagnosis.
+    if (dir !== '' && passed) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('acknowledged sends across file boundaries reach the slave byte for byte; slave stopped: FLUSH_SLAVE_TIMEOUT; slave back: catch-up and SUCCESS', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-ha-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-ha-'));
     const nsPort = await freePort();
     const masterPort = await freeBrokerPort();
     const slavePort = await freeBrokerPort();
@@ -136,5 +140,6 @@ describe('lib/ha replication with real processes: Apogee SYNC_MASTER + Apogee SL
     const back = await c.send('HaT', Buffer.from('slave back'), { queueId: 1 });
     assert.equal(back.code, ResponseCode.SUCCESS);
     await until(() => sameLogs(masterLog, slaveLog), 'last message replicated');
+    passed = true;
   });
 });
