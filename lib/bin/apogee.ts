@@ -36,7 +36,7 @@ function startLine(o: { host: string; nsPort: number; dataDir: string; nsFile: s
     const port = b.port;
     const r = b.store.recovery;
     parts.push(
-      `broker ${b.brokerAddr} (fast ${port - 2}, HA ${port + 1} advertised)`,
+      `broker ${b.brokerAddr} (fast ${port - 2}, HA ${b.ctx.ha.port > 0 ? b.ctx.ha.port : port + 1}, ${b.ctx.storeConfig.brokerRole})`,
       `flush ${b.ctx.storeConfig.flushDiskType}`,
       `last exit ${r.lastExitOK ? 'clean' : 'NOT clean (crash recovery)'}, recovery ${r.ms} ms`,
     );

@@ -16,7 +16,7 @@ describe('lib/bin/broker-config printConfigLines (mqbroker -p)', () => {
     const schemaOf = (k: string) => (BrokerSchema as Record<string, { inert?: boolean }>)[k] ?? (storeConfigSchema as Record<string, { inert?: boolean }>)[k];
     for (const l of lines.slice(0, header)) assert.notEqual(schemaOf(keyOf(l))?.inert, true, `${l} is inert but listed as acted on`);
     const inert = lines.slice(header + 1).map(keyOf);
-    for (const k of ['timerRocksDBEnable', 'maxLiteSubscriptionCount', 'sendMessageThreadPoolNums', 'haListenPort']) assert.ok(inert.includes(k), `${k} is marked inert`);
+    for (const k of ['timerRocksDBEnable', 'maxLiteSubscriptionCount', 'sendMessageThreadPoolNums', 'haFlowControlEnable']) assert.ok(inert.includes(k), `${k} is marked inert`);
     for (const k of ['brokerName', 'listenPort', 'storePathRootDir']) assert.ok(lines.slice(0, header).some((l) => keyOf(l) === k), `${k} is listed as acted on`);
   });
 

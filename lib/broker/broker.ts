@@ -14,6 +14,7 @@ import { RebalanceLockManager } from './client/rebalance-lock-manager';
 import { BrokerRemotingSchema, BrokerSchema, type BrokerConfig, type BrokerRemotingConfig } from './config';
 import { ConsumerFilterManager } from './consumer-filter';
 import { applyDelayLevel } from './message-build';
+import { BrokerHa, checkHaRole } from './ha-wiring';
 import type { BrokerContext } from './context';
 import { PullRequestHoldService } from './longpolling/pull-request-hold-service';
 import { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
@@ -87,17 +88,9 @@ export class Broker {
     if (config.brokerIP1 === '') config.brokerIP1 = '127.0.0.1';
     if (config.brokerIP2 === '') config.brokerIP2 = config.brokerIP1;
     const storeConfig = { ...o.storeConfig };
-    // Java: brokerId 0 is the master, any other id a slave; BrokerStartup forces brokerId 0 for a master role and
-    // refuses brokerId <= 0 for SLAVE ("Slave's brokerId must be > 0").
-    if (storeConfig.brokerRole === 'SLAVE' && config.brokerId <= 0) throw new Error(`brokerRole=SLAVE brokerId=${config.brokerId}: Slave's brokerId must be > 0 (Java BrokerStartup)`);
-    if (storeConfig.brokerRole !== 'SLAVE' && config.brokerId !== 0) {
-      logger.warn({ brokerId: config.brokerId, brokerRole: storeConfig.brokerRole }, 'a master registers with brokerId 0 (Java BrokerStartup sets it)');
-      config.brokerId = 0;
-    }
-    if (storeConfig.brokerRole === 'SYNC_MASTER') {
-      logger.warn('brokerRole=SYNC_MASTER: Apogee has no slaves to wait for; sends are acknowledged as an ASYNC_MASTER would');
-    }
+    checkHaRole(config, storeConfig, logger);
     const store = await MessageStore.open(storeConfig, { logger: o.logger.child({ ns: 'store' }), clock: { now } });
+    const ha = new BrokerHa(store, storeConfig, logger);
     // Java BrokerController#initializeMessageStore: the timer store exists only with timerWheelEnable.
     const timer = storeConfig.timerWheelEnable ? await TimerMessageStore.open({ store, config: storeConfig, logger: o.logger.child({ ns: 'timer' }), now }) : undefined;
     const extras = new Map(o.extraProperties ?? []);
@@ -174,6 +167,7 @@ export class Broker {
         delayLevels,
         schedule,
         timer,
+        ha,
         uniqIds: new UniqIdGenerator({ ip, pid: process.pid, clock: now }),
         logger,
         masterAddress: new MasterAddress(storeConfig.brokerRole === 'SLAVE', logger),
@@ -217,7 +211,7 @@ export class Broker {
     const registrar = new Registrar({
       config,
       brokerAddr: () => ctx.brokerAddr,
-      haServerAddr: () => `${config.brokerIP2}:${ctx.storeHost.port + 1}`,
+      haServerAddr: () => `${config.brokerIP2}:${ctx.ha.port > 0 ? ctx.ha.port : ctx.storeHost.port + 1}`,
       topics: ctx.topics,
       client: nsClient,
       logger,
@@ -293,15 +287,16 @@ export class Broker {
       ctx.stats.items.add(TOPIC_PUT_NUMS, a.topic, 1); // Java BrokerStatsManager#incTopicPutNums
     });
     ctx.holds.start(1000);
-    if (ctx.storeConfig.brokerRole === 'SLAVE') {
+    await ctx.ha.start(ctx.config.listenPort, host); // listenPort 0 (tests): an ephemeral HA port too
+    if (ctx.ha.isSlave) {
       // Java BrokerController#start -> changeSpecialServiceStatus(brokerId == MASTER_ID): a slave runs no delayed
       // delivery, transaction check or timer dequeue (they would write to a store the master owns).
       this.startSlaveSynchronize();
-      // HA CALL SITE (issue 13, for the integrator): the slave's replication client (lib/ha, branch h/ha-repl)
-      // follows the master here, e.g.
-      //   ctx.masterAddress.onMasterChanged((_masterAddr, haServerAddr) => haClient.updateHaMasterAddress(haServerAddr));
-      // onMasterChanged replays the current address to a late subscriber, so it may be called before or after start.
+      // The master's HA address as the NameServers answer it (a configured haMasterAddress wins, as Java's
+      // BrokerController#registerBrokerAll); onMasterChanged replays the current address to a late subscriber.
+      ctx.masterAddress.onMasterChanged((_masterAddr, haServerAddr) => ctx.ha.learnHaMasterAddress(haServerAddr));
     } else {
+      // Java BrokerController#startProcessorByHa: these put messages, which only a master does.
       this.schedule.start();
       ctx.timer?.start();
       this.tx.start();
@@ -393,6 +388,7 @@ export class Broker {
     await this.ctx.timer?.shutdown();
     this.tx.stop();
     this.nsClient.close();
+    await this.ctx.ha.stop();
     await this.metricsServer?.close();
     this.processMetrics?.stop();
     // Every metadata file is written at shutdown, synchronously, as before (coalescing-writer.ts#close).

@@ -7,6 +7,7 @@ import type { ConsumerManager } from './client/consumer-manager';
 import type { ProducerManager } from './client/producer-manager';
 import type { RebalanceLockManager } from './client/rebalance-lock-manager';
 import type { BrokerConfig, BrokerRemotingConfig } from './config';
+import type { BrokerHa } from './ha-wiring';
 import type { ConsumerFilterManager } from './consumer-filter';
 import type { PullRequestHoldService } from './longpolling/pull-request-hold-service';
 import type { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
@@ -44,6 +45,8 @@ export interface BrokerContext {
   readonly schedule: ScheduleMessageService;
   /** Timer messages (rmq_sys_wheel_timer -> wheel -> real topic); undefined when timerWheelEnable=false. */
   readonly timer: TimerMessageStore | undefined;
+  /** Replication (ha-wiring.ts): the master service or the slave client; updateHaMasterAddress(addr) on a slave. */
+  readonly ha: BrokerHa;
   /** UNIQ_KEY for messages that arrive without one (Java MessageClientIDSetter.createUniqID). */
   readonly uniqIds: UniqIdGenerator;
   readonly logger: Logger;

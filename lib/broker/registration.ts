@@ -1,5 +1,6 @@
 import { ProcessorRegistry, type Processor } from '../remoting';
 import type { BrokerContext } from './context';
+import { haProcessors } from './ha-wiring';
 import { adminProcessors } from './processors/admin';
 import { clientManageProcessors } from './processors/client-manage';
 import { consumerManageProcessors } from './processors/consumer-manage';
@@ -30,6 +31,7 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService): Proce
     queryProcessors(bc),
     lockProcessors(bc),
     adminProcessors(bc),
+    haProcessors(() => bc.ha),
     unsupportedProcessors(),
   ];
   for (const family of families) for (const [code, p] of family) registry.register(code, roleGate(bc, code, p));

@@ -125,6 +125,18 @@ export class CommitLog {
     this.writer.queue(entry);
   }
 
+  /**
+   * Slave: queues replicated bytes (replica.ts) that continue the log exactly; each entry stays in one file.
+   * Throws on a gap or an overlap (a bug: replica.ts checks the offset first).
+   */
+  queueReplicated(entries: readonly AppendEntry[]): void {
+    for (const e of entries) {
+      if (e.phy !== this.s.appendOffset || e.end - e.phy !== e.buf.length) throw new Error(`replicated entry at ${e.phy} does not continue the log at ${this.s.appendOffset}`);
+      this.s.appendOffset = e.end;
+      this.writer.queue(e);
+    }
+  }
+
   /** Resolves when every queued entry has been written (or failed). */
   whenWritten(): Promise<void> {
     return this.writer.whenWritten();

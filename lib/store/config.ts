@@ -85,6 +85,16 @@ export const storeConfigSchema = {
   offsetCheckInSlave: p.boolean(false, 'correct out-of-range pull offsets on a slave too'),
   readUnCommitted: p.inertBoolean(false),
 
+  // ---- high availability (Java: MessageStoreConfig ha*; served by lib/ha, wired by the broker) ----
+  haListenPort: p.int(0, 'master: TCP port of the HA service slaves connect to; 0 means listenPort + 1 (Java BrokerStartup)', { check: atLeast(0) }),
+  haMasterAddress: p.string('', 'slave: host:port of the master\'s HA service (else learnt from the NameServer register answer)'),
+  haSendHeartbeatInterval: p.int(5000, 'ms between heartbeats (master: empty frame; slave: offset report) on an idle HA connection', { check: atLeast(1) }),
+  haHousekeepingInterval: p.int(20000, 'ms without reading anything after which an HA connection is closed', { check: atLeast(1) }),
+  haTransferBatchSize: p.int(32 * 1024, 'bytes: the most commit log data one HA frame carries', { check: atLeast(1) }),
+  haMaxGapNotInSync: p.int(256 * 1024 * 1024, 'bytes: a slave further behind than this is not in sync (haStatus inSync)', { check: atLeast(1) }),
+  inSyncReplicas: p.int(1, 'SYNC_MASTER: replicas (master included) that must hold a message before it is acknowledged; 1 waits for none (Java 5.x)', { check: atLeast(1) }),
+  slaveTimeout: p.int(3000, 'SYNC_MASTER: ms to wait for the slaves\' acks before answering FLUSH_SLAVE_TIMEOUT', { check: atLeast(1) }),
+
   // ---- timer messages (Java: MessageStoreConfig timer*; served by lib/timer, wired by the broker) ----
   timerWheelEnable: p.boolean(true, 'accept timer messages (TIMER_DELIVER_MS / TIMER_DELAY_SEC / TIMER_DELAY_MS); false refuses them as Java does'),
   timerPrecisionMs: p.int(1000, 'ms per timer wheel slot (rounded down to 100, 200, 500 or 1000 as Java does): a timer is delivered within one slot after its time', { check: atLeast(1) }),

@@ -23,4 +23,5 @@ export { NodeStoreIO, diskUsedRatio } from './io';
 export type { StoreIO, FileHandle, FileStat, DirEntry, DiskSpace } from './io';
 export { tagsCodeFilter, allMessagesFilter } from './filter';
 export { MAX_PULL_MSG_SIZE } from './reads';
+export type { ReplicaAppendResult, ReplicaWait } from './replica';
 export { LatencyStats, PUT_TIME_DISTRIBUTION_LABELS, PERCENTILE_BUCKETS_MS, LATENCY_ROLL_INTERVAL_MS } from './latency-stats';

@@ -10,6 +10,7 @@ import { Dispatcher } from './dispatcher';
 import { IndexService } from './index-service';
 import { NodeStoreIO, errnoOf, type StoreIO } from './io';
 import { putMessages, type PutTarget } from './put';
+import { ReplicaLog, awaitReplicas, type ReplicaWait } from './replica';
 import { ConsumeQueueTable } from './queue-table';
 import * as reads from './reads';
 import { recover, type RecoveryInfo, type RecoveryTarget } from './recovery';
@@ -25,13 +26,8 @@ export { isSystemTopic } from './system-topics';
 
 /**
  * The message store (Java: DefaultMessageStore): commit log + consume queues + index + checkpoint, in Java's
- * on-disk format. See README.md for the design. Knows nothing of the network.
- *
- *   const store = await MessageStore.open(config, { logger });
- *   const r = await store.putMessage(record);            // record: a stored-layout record from protocol/message
- *   const g = await store.getMessage(topic, 0, 0, 32);    // g.messages: stored records
- *   await store.shutdown();
- *
+ * on-disk format. See README.md for the design and the API (open, putMessage, getMessage, shutdown). Knows
+ * nothing of the network. Replication (lib/ha) goes through `replica` (replica.ts) and `replicaWait`.
  * Contract. Owns: the parts' wiring (commit log, consume queue table, index, checkpoint, dispatcher, services),
  *   the life cycle (open -> recovering -> running -> stopping -> stopped; the abort file) and the store-wide
  *   state (disk-full, fatal, counters). It is the public face: each operation delegates to the file that owns
@@ -55,6 +51,10 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
   readonly queues: ConsumeQueueTable;
   readonly dispatcher: Dispatcher;
   readonly memoryInMemBytes: number;
+  /** lib/ha reads (master) and appends (slave) raw commit log bytes here: Java #getCommitLogData, #appendToCommitLog. */
+  readonly replica: ReplicaLog;
+  /** SYNC_MASTER: lib/ha's wait for slaves, set by the broker (see replica.ts awaitReplicas). */
+  replicaWait: ReplicaWait | undefined;
 
   lastStoreTimestamp = 0;
   state: 'recovering' | 'running' | 'stopping' | 'stopped' = 'recovering';
@@ -136,6 +136,8 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     });
     this.dispatcher = new Dispatcher({ config, queues: this.queues, index: this.index, logger: this.logger });
     this.services = new StoreServices(this);
+    const onStartAt = (offset: number): void => void (this.dispatcher.dispatchedOffset = offset);
+    this.replica = new ReplicaLog({ commitLog: this.commitLog, delays: this.delays, logger: this.logger, recordBytesMax: config.maxMessageSize + 64 * 1024, onStartAt });
   }
 
   /**
@@ -168,8 +170,11 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
    * offset 0 and no consume queue entry.
    */
   putMessages(records: readonly Buffer[], options: PutOptions = {}): Promise<PutMessageResult> {
-    return putMessages(this, this.scan, records, options);
+    const p = putMessages(this, this.scan, records, options);
+    if (this.replicaWait === undefined || this.config.brokerRole !== 'SYNC_MASTER') return p;
+    return p.then(async (r) => ({ ...r, status: await awaitReplicas(this.config, this.replicaWait, options.waitStoreMsgOK !== false, r) }));
   }
+
 
   private onWriteFailed(failed: readonly AppendEntry[], error: unknown): void {
     this.queues.rollBack(failed);
@@ -263,13 +268,8 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     return reads.queryMessage(this, topic, key, maxNum, begin, end);
   }
 
-  getMinPhyOffset(): number {
-    return this.commitLog.minOffset;
-  }
-
-  getMaxPhyOffset(): number {
-    return this.commitLog.maxOffset;
-  }
+  getMinPhyOffset(): number { return this.commitLog.minOffset; } // prettier-ignore
+  getMaxPhyOffset(): number { return this.commitLog.maxOffset; } // prettier-ignore
 
   /** Java: #dispatchBehindBytes. */
   dispatchBehindBytes(): number {

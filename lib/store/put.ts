@@ -144,6 +144,8 @@ function checkWritable(t: PutTarget): { status: PutMessageStatus; remark: string
   if (t.state !== 'running') return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'message store has shut down' };
   if (t.fatal !== undefined) return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: `message store is not writable: ${t.fatal}` };
   if (t.diskFull) return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: refusalRemark(t, PutMessageStatus.SERVICE_NOT_AVAILABLE) };
+  // Java: HookUtils#checkBeforePutMessage.
+  if (t.config.brokerRole === 'SLAVE') return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'message store is in slave mode, so putMessage is forbidden ' };
   return undefined;
 }
 

@@ -1,0 +1,234 @@
+import * as net from 'node:net';
+import type { Logger } from '../common';
+import { HaProtocolError, TransferDecoder, encodeReport, type Transfer } from './protocol';
+import type { HaConfig, HaStore } from './types';
+
+/**
+ * The slave's HA client (Java: DefaultHAClient): connects to the master's HA port, reports its max physical
+ * offset, appends what the master streams at exactly that offset, reports again, and reconnects after any fault.
+ *
+ * Contract. Owns: the one connection to the master, its decoder and the queue of transfers waiting to be appended.
+ *   May call: the store's replica appends (HaStore), node:net, the logger. Invariants: transfers are appended one
+ *   at a time, in order; a transfer whose offset is not the slave's max offset (unless the slave's log is empty,
+ *   as Java) or that the store refuses closes the connection with a log line and the client reconnects from its
+ *   own max offset; bytes buffered per connection stay under bodyBytesMax + queuedBytesMax (the socket is paused
+ *   above it); nothing read for haHousekeepingInterval closes the connection; after a close the client waits
+ *   reconnectDelayMs before connecting again (Java: closeMasterAndWait, 5 s).
+ */
+
+/** The largest transfer body accepted, in bytes (Java: DefaultHAClient READ_MAX_BUFFER_SIZE). */
+export const HA_TRANSFER_BODY_BYTES_MAX = 4 * 1024 * 1024;
+/** Received transfers waiting for the store, in bytes, above which the socket is paused. */
+export const HA_QUEUED_BYTES_MAX = 8 * 1024 * 1024;
+/** Wait after a failed connection or a closed one before connecting again, in ms (Java: 5 s). */
+export const HA_RECONNECT_DELAY_MS = 5000;
+const TICK_MS = 200;
+
+export interface HaClientOptions {
+  store: HaStore;
+  config: HaConfig;
+  logger: Logger;
+  now?: () => number;
+  reconnectDelayMs?: number;
+}
+
+export class HaClient {
+  private masterHaAddress: string | undefined;
+  private socket: net.Socket | undefined;
+  private readonly decoder = new TransferDecoder(HA_TRANSFER_BODY_BYTES_MAX);
+  private queue: Transfer[] = [];
+  private queuedBytes = 0;
+  private appending = false;
+  private currentReportedOffset = 0;
+  private stopped = true;
+  private tick: NodeJS.Timeout | undefined;
+  private nextConnectAt = 0;
+  private connecting = false;
+  lastReadTimestamp = 0;
+  lastWriteTimestamp = 0;
+  private readonly now: () => number;
+  private readonly o: HaClientOptions;
+
+  constructor(o: HaClientOptions) {
+    this.o = o;
+    this.now = o.now ?? Date.now;
+  }
+
+  get connected(): boolean {
+    return this.socket !== undefined && !this.connecting;
+  }
+
+  /** Bytes of received transfers waiting for the store (bounded by HA_QUEUED_BYTES_MAX plus one read). */
+  get queuedBytesNow(): number {
+    return this.queuedBytes;
+  }
+
+  get haMasterAddress(): string | undefined {
+    return this.masterHaAddress;
+  }
+
+  /** Java: DefaultHAClient#updateHaMasterAddress: host:port of the master's HA service ('' or undefined: none). */
+  updateHaMasterAddress(addr: string | undefined): void {
+    const next = addr === '' ? undefined : addr;
+    if (next === this.masterHaAddress) return;
+    this.o.logger.info({ old: this.masterHaAddress, new: next }, 'update master ha address');
+    this.masterHaAddress = next;
+    this.close('master HA address changed');
+    this.nextConnectAt = 0;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.tick = setInterval(() => this.onTick(), TICK_MS);
+    this.tick.unref();
+    this.onTick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.tick !== undefined) clearInterval(this.tick);
+    this.tick = undefined;
+    this.close('slave stops');
+  }
+
+  private onTick(): void {
+    if (this.stopped) return;
+    const c = this.o.config;
+    if (this.socket === undefined) {
+      if (this.masterHaAddress !== undefined && this.now() >= this.nextConnectAt) this.connect(this.masterHaAddress);
+      return;
+    }
+    if (this.connecting) return;
+    if (this.now() - this.lastReadTimestamp > c.haHousekeepingInterval) {
+      this.close(`housekeeping: nothing read from the master for more than haHousekeepingInterval ${c.haHousekeepingInterval} ms`);
+      return;
+    }
+    if (this.now() - this.lastWriteTimestamp > c.haSendHeartbeatInterval) this.report(this.currentReportedOffset);
+  }
+
+  private connect(addr: string): void {
+    const i = addr.lastIndexOf(':');
+    const port = Number(addr.slice(i + 1));
+    if (i <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) {
+      this.o.logger.error({ addr }, 'master HA address is not host:port');
+      this.nextConnectAt = this.now() + (this.o.reconnectDelayMs ?? HA_RECONNECT_DELAY_MS);
+      return;
+    }
+    const socket = net.connect({ host: addr.slice(0, i), port });
+    this.socket = socket;
+    this.connecting = true;
+    socket.setNoDelay(true);
+    socket.on('connect', () => {
+      this.connecting = false;
+      this.o.logger.info({ master: addr }, 'HAClient connect to master');
+      this.lastReadTimestamp = this.now();
+      this.currentReportedOffset = this.o.store.getMaxPhyOffset();
+      this.report(this.currentReportedOffset);
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
+    socket.on('error', (err) => {
+      if (this.socket === socket) this.o.logger.warn({ master: addr, err: err.message }, 'HAClient connection error');
+    });
+    socket.on('close', () => {
+      if (this.socket === socket) this.close('connection closed');
+    });
+  }
+
+  private report(offset: number): void {
+    const s = this.socket;
+    if (s === undefined || this.connecting) return;
+    s.write(encodeReport(offset));
+    this.lastWriteTimestamp = this.now();
+  }
+
+  private onData(socket: net.Socket, chunk: Buffer): void {
+    if (socket !== this.socket) return;
+    this.lastReadTimestamp = this.now();
+    let transfers: Transfer[];
+    try {
+      transfers = this.decoder.push(chunk);
+    } catch (e) {
+      this.close(`bad data from the master: ${(e as HaProtocolError).message}`);
+      return;
+    }
+    for (const t of transfers) {
+      this.queue.push(t);
+      this.queuedBytes += t.body.length;
+    }
+    if (this.queuedBytes > HA_QUEUED_BYTES_MAX) socket.pause();
+    void this.drain(socket);
+  }
+
+  /** Java: dispatchReadRequest: appends queued transfers in order, reporting after each. */
+  private async drain(socket: net.Socket): Promise<void> {
+    if (this.appending) return;
+    this.appending = true;
+    try {
+      while (this.queue.length > 0 && socket === this.socket) {
+        const t = this.queue.shift()!;
+        this.queuedBytes -= t.body.length;
+        const slaveMax = this.o.store.getMaxPhyOffset();
+        if (slaveMax !== 0 && slaveMax !== t.phyOffset) {
+          this.close(`master pushed offset not equal the max phy offset in slave, SLAVE: ${slaveMax} MASTER: ${t.phyOffset}`);
+          break;
+        }
+        if (t.body.length > 0) {
+          const r = await this.o.store.replica.append(t.phyOffset, t.body);
+          if (!r.ok) {
+            this.close(`append refused: ${r.reason}`);
+            break;
+          }
+        }
+        const max = this.o.store.getMaxPhyOffset();
+        if (max > this.currentReportedOffset) {
+          this.currentReportedOffset = max;
+          this.report(max);
+        }
+        if (this.queuedBytes <= HA_QUEUED_BYTES_MAX / 2 && socket.isPaused()) socket.resume();
+      }
+    } finally {
+      this.appending = false;
+    }
+    if (this.queue.length > 0 && socket === this.socket) void this.drain(socket);
+  }
+
+  private close(why: string): void {
+    const s = this.socket;
+    if (s === undefined) return;
+    this.socket = undefined;
+    this.connecting = false;
+    s.destroy();
+    this.decoder.reset();
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.nextConnectAt = this.now() + (this.o.reconnectDelayMs ?? HA_RECONNECT_DELAY_MS);
+    this.o.logger.info({ master: this.masterHaAddress, why }, 'HAClient close connection with master');
+  }
+
+  /** Java: DefaultHAService#getRuntimeInfo (slave part) / HARuntimeInfo.HAClientRuntimeInfo. */
+  runtimeInfo(): ClientRuntimeInfo {
+    return {
+      master: false,
+      masterCommitLogMaxOffset: 0,
+      inSyncSlaveNums: 0,
+      haConnectionInfo: [],
+      haClientRuntimeInfo: {
+        masterAddr: this.masterHaAddress ?? '',
+        transferredByteInSecond: 0,
+        maxOffset: this.o.store.getMaxPhyOffset(),
+        lastReadTimestamp: this.lastReadTimestamp,
+        lastWriteTimestamp: this.lastWriteTimestamp,
+        masterFlushOffset: 0,
+        isActivated: false,
+      },
+    };
+  }
+}
+
+export interface ClientRuntimeInfo {
+  master: false;
+  masterCommitLogMaxOffset: number;
+  inSyncSlaveNums: number;
+  haConnectionInfo: never[];
+  haClientRuntimeInfo: { masterAddr: string; transferredByteInSecond: number; maxOffset: number; lastReadTimestamp: number; lastWriteTimestamp: number; masterFlushOffset: number; isActivated: boolean };
+}

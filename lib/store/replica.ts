@@ -1,0 +1,174 @@
+import { BLANK_MAGIC_CODE } from '../../protocol/message';
+import type { Logger } from '../common';
+import type { CommitLog } from './commit-log';
+import type { AppendEntry } from './commit-log-state';
+import { checkRecord, type DispatchRequest } from './record';
+import type { DelayLevelTable } from '../../protocol/message';
+import { PutMessageStatus } from './status';
+
+/**
+ * Replication's view of the commit log (Java: DefaultMessageStore#getCommitLogData / #appendToCommitLog,
+ * CommitLog#getData / #appendData). Used by lib/ha through MessageStore; knows no network.
+ *
+ * Contract. Owns: the slave's parse state of the replicated byte stream (where the next record starts, the bytes of
+ *   a record not yet complete, the blank padding being skipped). May call: the commit log (read, queueReplicated,
+ *   resetTo), ./record (checkRecord). Dispatch happens as for local puts: each complete record rides on the entry
+ *   that holds its last byte, and the store's dispatcher builds consume queues and index from it once written.
+ * Invariants: replicated bytes are written exactly where the master had them (a gap or an overlap is refused);
+ *   no entry crosses a commit log file; the bytes kept for an incomplete record never exceed `recordBytesMax`;
+ *   data that does not parse as records (or a blank record whose size does not reach its file's end) is refused
+ *   whole, nothing of it written.
+ */
+
+export type ReplicaAppendResult = { ok: true } | { ok: false; reason: string };
+
+export interface ReplicaOptions {
+  commitLog: CommitLog;
+  delays: DelayLevelTable;
+  logger: Logger;
+  /** Largest record accepted (maxMessageSize + record overhead), in bytes. */
+  recordBytesMax: number;
+  /** Called when an empty log starts at `offset` (the dispatcher must start there too). */
+  onStartAt(offset: number): void;
+}
+
+export class ReplicaLog {
+  /** Absolute offset of the next record start (or of the padding being skipped). -1 until the first append. */
+  private parseAt = -1;
+  /** Bytes from parseAt of a record not yet complete. */
+  private carry: Buffer = Buffer.alloc(0);
+  /** After a blank record: records resume at this offset (the next file's start). */
+  private skipTo = -1;
+  /** A write failed: the parse state no longer matches the log; refuse until the store is reopened. */
+  private broken: string | undefined;
+  private readonly o: ReplicaOptions;
+
+  constructor(o: ReplicaOptions) {
+    this.o = o;
+  }
+
+  /**
+   * Java: CommitLog#getData: the written bytes from `offset` to the end of its file (never across files), at most
+   * `maxBytes`; undefined when nothing is written at `offset` or it is before the log's start.
+   */
+  async read(offset: number, maxBytes: number): Promise<Buffer | undefined> {
+    const cl = this.o.commitLog;
+    if (offset < 0 || offset < cl.minOffset || offset >= cl.writtenOffset || maxBytes <= 0) return undefined;
+    const fileEnd = offset - (offset % cl.fileSize) + cl.fileSize;
+    const len = Math.min(maxBytes, cl.writtenOffset - offset, fileEnd - offset);
+    const buf = await cl.files.read(offset, len);
+    if (buf === undefined || buf.length === 0) return undefined;
+    return buf;
+  }
+
+  /**
+   * Java: DefaultMessageStore#appendToCommitLog: appends bytes received from the master at exactly `phy`
+   * (= the log's append offset; an empty log starts at `phy` when it is a file start). Resolves once written.
+   */
+  async append(phy: number, data: Buffer): Promise<ReplicaAppendResult> {
+    const cl = this.o.commitLog;
+    const fileSize = cl.fileSize;
+    if (this.broken !== undefined) return { ok: false, reason: this.broken };
+    if (data.length === 0) return { ok: true };
+    if (cl.files.segments.length === 0 && cl.appendOffset === cl.writtenOffset && phy !== cl.appendOffset) {
+      if (phy % fileSize !== 0) return { ok: false, reason: `an empty commit log can only start at a file start, not at ${phy}` };
+      this.o.logger.info({ offset: phy }, 'replica: empty commit log starts at the master\'s offset');
+      cl.resetTo(phy);
+      this.o.onStartAt(phy);
+      this.reset();
+    }
+    if (phy !== cl.appendOffset) return { ok: false, reason: `master pushed offset ${phy} but the slave's commit log ends at ${cl.appendOffset}` };
+    if (this.parseAt !== cl.appendOffset - this.carry.length) this.reset();
+    // Find the records completed by this data.
+    const buf = this.carry.length > 0 ? Buffer.concat([this.carry, data]) : data;
+    const base = this.parseAt;
+    const bufEnd = base + buf.length;
+    const done: { end: number; request: DispatchRequest }[] = [];
+    let at = base;
+    let skipTo = this.skipTo;
+    for (;;) {
+      if (skipTo > at) {
+        at = Math.min(skipTo, bufEnd);
+        if (at < skipTo) break;
+        continue;
+      }
+      const rel = at - base;
+      if (bufEnd - at < 8) break;
+      const size = buf.readInt32BE(rel);
+      const fileEnd = at - (at % fileSize) + fileSize;
+      if (buf.readInt32BE(rel + 4) === BLANK_MAGIC_CODE) {
+        if (size !== fileEnd - at) return { ok: false, reason: `blank record of ${size} bytes at ${at} does not end at the file end ${fileEnd}` };
+        skipTo = fileEnd;
+        continue;
+      }
+      if (size <= 0 || size > this.o.recordBytesMax || at + size > fileEnd) {
+        return { ok: false, reason: `no record at ${at} (TOTALSIZE ${size}, recordBytesMax ${this.o.recordBytesMax})` };
+      }
+      if (bufEnd - at < size) break;
+      const r = checkRecord(buf, rel, rel + size, { checkCrc: false, delays: this.o.delays, rejectZeroTail: false, expectedPhysicalOffset: at });
+      if (r.kind !== 'message') return { ok: false, reason: `invalid record at ${at}: ${r.kind === 'invalid' ? r.reason : r.kind}` };
+      done.push({ end: at + size, request: r.request });
+      at += size;
+    }
+    // Cut the data at record ends and file boundaries; each record rides on the entry holding its last byte.
+    const entries: AppendEntry[] = [];
+    let from = phy;
+    let d = 0;
+    const end = phy + data.length;
+    while (from < end) {
+      const fileEnd = from - (from % fileSize) + fileSize;
+      let cut = Math.min(end, fileEnd);
+      let request: DispatchRequest | undefined;
+      while (d < done.length && done[d]!.end <= from) d++;
+      if (d < done.length && done[d]!.end <= cut) {
+        cut = done[d]!.end;
+        request = done[d]!.request;
+        d++;
+      }
+      entries.push({ phy: from, buf: data.subarray(from - phy, cut - phy), end: cut, request, waiter: undefined });
+      from = cut;
+    }
+    this.parseAt = at;
+    this.skipTo = skipTo;
+    this.carry = at < bufEnd ? Buffer.from(buf.subarray(at - base)) : Buffer.alloc(0);
+    const status = await new Promise<PutMessageStatus>((resolve) => {
+      entries[entries.length - 1]!.waiter = { sync: false, end, deadline: Number.MAX_SAFE_INTEGER, resolve };
+      cl.queueReplicated(entries);
+    });
+    if (status !== PutMessageStatus.PUT_OK) {
+      this.broken = `a replicated write failed (${status}); restart the slave`;
+      return { ok: false, reason: `commit log write failed: ${status}` };
+    }
+    return { ok: true };
+  }
+
+  /** Starts parsing at the log's end, which must be a record boundary (after recovery or resetTo). */
+  private reset(): void {
+    this.parseAt = this.o.commitLog.appendOffset;
+    this.carry = Buffer.alloc(0);
+    this.skipTo = -1;
+  }
+}
+
+/** lib/ha's wait for slaves (Java: HAService#putRequest + GroupTransferService): true when `ackNums` replicas
+ * (master included) hold everything before `nextOffset` within `timeoutMs`. */
+export type ReplicaWait = (nextOffset: number, ackNums: number, timeoutMs: number) => Promise<boolean>;
+
+/**
+ * Java 5.5 CommitLog#asyncPutMessage + #needHandleHA + #handleHA (default HA, no controller, no
+ * enableSlaveActingMaster): a SYNC_MASTER put with waitStoreMsgOK waits for inSyncReplicas - 1 slaves when
+ * inSyncReplicas > 1 (with the default 1 it does not wait at all); FLUSH_SLAVE_TIMEOUT after slaveTimeout.
+ * Java 5.5 never answers SLAVE_NOT_AVAILABLE from the store in this mode.
+ */
+export async function awaitReplicas(
+  config: { brokerRole: string; inSyncReplicas: number; slaveTimeout: number; duplicationEnable: boolean },
+  wait: ReplicaWait | undefined,
+  waitStoreMsgOK: boolean,
+  r: { status: PutMessageStatus; wroteOffset: number; wroteBytes: number },
+): Promise<PutMessageStatus> {
+  if (wait === undefined || !waitStoreMsgOK || config.duplicationEnable || config.brokerRole !== 'SYNC_MASTER') return r.status;
+  if (config.inSyncReplicas <= 1) return r.status;
+  if (r.status !== PutMessageStatus.PUT_OK && r.status !== PutMessageStatus.FLUSH_DISK_TIMEOUT) return r.status;
+  const ok = await wait(r.wroteOffset + r.wroteBytes, config.inSyncReplicas, config.slaveTimeout);
+  return ok ? r.status : PutMessageStatus.FLUSH_SLAVE_TIMEOUT;
+}
