@@ -3,7 +3,7 @@
  * "cluster") on the cluster topology of cluster.ts — 2 NameServers, 2 masters, 2 slaves — once for Apogee and once
  * for Apache RocketMQ 5.5.0: clusterList from each NameServer, sends spread over both masters, one NameServer
  * killed, one master killed (producers move, nothing acknowledged lost), and consuming from a slave after its
- * master died (skipped for Apogee until lib/ha replication is merged: APOGEE_SLAVE_REPLICATION in cluster.ts).
+ * master died (the slave holds the master's messages through lib/ha replication).
  *
  * The Apache run starts six JVMs; APOGEE_COMPAT_CLUSTER_TARGETS=apogee (or apache) limits the run to one target.
  */

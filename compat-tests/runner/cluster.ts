@@ -24,9 +24,6 @@ import type { Target } from './target';
  */
 export type ClusterKind = 'apogee' | 'apache';
 
-/** Lib/ha replication (branch h/ha-repl) is not merged yet: Apogee slaves hold no messages. Flip when merged. */
-export const APOGEE_SLAVE_REPLICATION = false;
-
 export interface ClusterMember {
   brokerName: string;
   brokerId: number;
@@ -46,7 +43,7 @@ export interface ClusterNamesrv {
 export interface ClusterTarget extends Target {
   readonly namesrvs: readonly ClusterNamesrv[];
   readonly members: readonly ClusterMember[];
-  /** Whether a slave holds its master's messages (Apache: yes; Apogee: APOGEE_SLAVE_REPLICATION). */
+  /** Whether a slave holds its master's messages (both targets: yes; kept so a target without HA could say no). */
   readonly slaveReplication: boolean;
 }
 
@@ -201,7 +198,7 @@ export async function startClusterTarget(ctx: RunContext, kind: ClusterKind, ver
     clusterName: 'DefaultCluster',
     namesrvs,
     members,
-    slaveReplication: kind === 'apache' || APOGEE_SLAVE_REPLICATION,
+    slaveReplication: true, // both replicate the commit log (Apogee: lib/ha)
     logs: [],
     // A member killed on purpose is not "died" (SupervisedServer/JavaServer record only unexpected exits).
     health: () => (stopped ? undefined : died.map((d) => d()).find((d) => d !== undefined)),
