@@ -219,16 +219,17 @@ describe('lib/remoting over real sockets', () => {
     const frames = [];
     for (let i = 0; i < 10; i++) frames.push(encodeCommand(createRequest({ code: 11, opaque: i, version: 1 })));
     peer.socket.write(Buffer.concat(frames));
-    await new Promise((r) => setTimeout(r, 100));
-    // Frames already read in one chunk are dispatched, but no new chunk is read while paused. Send more later.
-    const before = held.length;
+    await peer.waitFor(() => held.length === 3);
+    // Frames already read in the same chunk wait in the backlog: never more than 3 requests in processing.
     peer.socket.write(encodeCommand(createRequest({ code: 11, opaque: 100, version: 1 })));
     await new Promise((r) => setTimeout(r, 100));
-    assert.equal(held.length, before, 'no further request is read while paused');
-    for (const r of resolvers.splice(0)) r();
-    await peer.waitFor(() => held.length === before + 1);
-    for (const r of resolvers.splice(0)) r();
-    await peer.waitFor(() => peer.frames.length === 11);
+    assert.equal(held.length, 3, 'no further request is processed while paused');
+    while (peer.frames.length < 11) {
+      assert.ok(resolvers.length <= 3, `${resolvers.length} requests in processing`);
+      for (const r of resolvers.splice(0)) r();
+      await peer.waitFor(() => resolvers.length > 0 || peer.frames.length === 11);
+    }
+    assert.deepEqual(peer.frames.map((f) => f.opaque), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100]);
     peer.end();
   });
 
@@ -239,12 +240,20 @@ describe('lib/remoting over real sockets', () => {
     assert.equal(server.connections.size, 0);
   });
 
-  it('rule connectionsMax: connections beyond the limit are closed on accept', async () => {
+  it('rule connectionsMax: a connection beyond the limit gets its first request answered SYSTEM_BUSY naming the setting, then is closed', async () => {
     server = await startServer(echoRegistry(), {}, 1);
     const a = await RawPeer.connect(server.port);
     const b = await RawPeer.connect(server.port);
-    await b.waitFor(() => b.closed, 2000);
+    b.socket.write(encodeCommand(createRequest({ code: 11, opaque: 7, version: 1 })));
+    await b.waitFor(() => b.closed, 4000);
+    assert.equal(b.frames.length, 1);
+    assert.equal(b.frames[0]!.code, ResponseCode.SYSTEM_BUSY);
+    assert.equal(b.frames[0]!.opaque, 7);
+    assert.match(b.frames[0]!.remark ?? '', /connectionsMax/);
+    a.socket.write(encodeCommand(createRequest({ code: 11, opaque: 8, version: 1 })));
+    await a.waitFor(() => a.frames.length === 1);
     assert.equal(a.closed, false);
+    assert.equal(server.refuser.refusedTotal, 1);
     a.end();
   });
 
