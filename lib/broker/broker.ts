@@ -2,7 +2,7 @@ import { formatJavaProperties } from '../../protocol/codec';
 import { ResponseCode } from '../../protocol/codes';
 import { DelayLevelTable, parseIp, UniqIdGenerator } from '../../protocol/message';
 import { applyProperties, configEntries, SERVER_VERSION, type Logger } from '../common';
-import { RemotingClient, RemotingServer, type Connection } from '../remoting';
+import { MemoryBudget, RemotingClient, RemotingServer, type Connection } from '../remoting';
 import { MessageStore, storeConfigSchema, type StoreConfig } from '../store';
 import { TimerMessageStore } from '../timer';
 import { Broker2Client } from './client/broker2client';
@@ -32,6 +32,8 @@ export interface BrokerOptions {
   clock?: () => number;
   /** Properties of the config file that no schema knows; kept and shown by GET_BROKER_CONFIG as Java does. */
   extraProperties?: Map<string, string>;
+  /** Process-wide budget of held bytes to share with a NameServer in the same process (remotingBufferedBytesMax). */
+  budget?: MemoryBudget;
 }
 
 /** Java: client channels not heard from for 120 s are dropped (ClientHousekeepingService). */
@@ -221,12 +223,14 @@ export class Broker {
   async start(): Promise<void> {
     const ctx = this.ctx;
     const registry = brokerRegistry(ctx, this.tx);
-    const limits = { idleTimeoutMs: this.o.remotingConfig.serverChannelMaxIdleTimeSeconds * 1000 };
+    const rc = this.o.remotingConfig;
+    const limits = { idleTimeoutMs: rc.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: rc.connectionBufferedBytesMax };
+    const budget = this.o.budget ?? new MemoryBudget(rc.remotingBufferedBytesMax);
     const host = this.o.remotingConfig.bindAddress;
     const ports = [ctx.config.listenPort];
     if (ctx.config.listenPort > 2) ports.push(ctx.config.listenPort - 2);
     for (const [i, port] of ports.entries()) {
-      const s = new RemotingServer({ host, port, registry, logger: this.o.logger, version: SERVER_VERSION, limits, name: i === 0 ? 'broker' : 'broker-vip' });
+      const s = new RemotingServer({ host, port, registry, logger: this.o.logger, version: SERVER_VERSION, limits, budget, connectionsMax: rc.connectionsMax, name: i === 0 ? 'broker' : 'broker-vip' });
       s.onConnectionClose((c: Connection) => this.onConnectionGone(c));
       await s.start();
       this.servers.push(s);

@@ -4,4 +4,4 @@ export { p, defaults, applyProperties, configEntries, parseValue } from './confi
 export type { PropKind, PropSpec, Schema, ConfigOf, ApplyResult } from './config';
 export { writeFileDurably, readFileWithBackup } from './files';
 export { SERVER_VERSION, SERVER_VERSION_NAME, APOGEE_VERSION } from './version';
-export { NettyInertSchema } from './netty-config';
+export { NettyInertSchema, RemotingLimitsSchema } from './netty-config';
