@@ -29,6 +29,11 @@ export class ConnectionRefuser {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Refused sockets kept open at this moment, waiting for their first request. */
+  get answeringCount(): number {
+    return this.answering;
+  }
+
   refuse(socket: net.Socket, connectionsMax: number): void {
     this.refusedTotal++;
     this.refusedSinceLog++;
