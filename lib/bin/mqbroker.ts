@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node
 import { createLogger } from '../common';
 import { Broker } from '../broker';
 import { loadBrokerConfig, printConfigLines } from './broker-config';

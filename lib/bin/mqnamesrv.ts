@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node
 import { configEntries, createLogger } from '../common';
 import { NameServer, NamesrvSchema } from '../nameserver';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';

@@ -5,11 +5,14 @@
  *
  * Contract:
  * - Every connection reports its held bytes with update(); the budget keeps their sum.
- * - Above bufferedBytesMax, reading stops on the connections that hold the most: in descending order until the
- *   paused ones hold at least half of the total (Netty's writability idea, applied process-wide; Java:
- *   NettyRemotingServer.NettyServerHandler#channelWritabilityChanged turns autoRead off per channel). Connections
- *   that hold little (clients that read their answers) are never paused, so they keep being served.
- * - Once the total falls to 3/4 of bufferedBytesMax, every connection paused by the budget resumes.
+ * - Above bufferedBytesMax, reading stops on every connection holding at least its fair share (bufferedBytesMax
+ *   divided by the connections holding anything, never less than BUDGET_SHARE_BYTES_MIN): the ones that hold the
+ *   most (Netty's writability idea, applied process-wide; Java: NettyRemotingServer.NettyServerHandler
+ *   #channelWritabilityChanged turns autoRead off per channel). Connections that hold little (clients that read
+ *   their answers) are never paused, so they keep being served. The total thus stays under bufferedBytesMax plus,
+ *   per connection, its fair share and the answers to requests it had sent before it was paused.
+ * - A paused connection resumes once it holds less than half its fair share (its peer read what it was sent);
+ *   once the total falls to 3/4 of bufferedBytesMax, every connection paused by the budget resumes.
  * - A single connection over connectionBufferedBytesMax is the caller's to close (Connection does, with a log
  *   line naming the peer and the bytes held).
  * The budget only decides; pausing and resuming is done through the BudgetMember interface.
@@ -20,12 +23,13 @@ export interface BudgetMember {
   setBudgetPaused(paused: boolean): void;
 }
 
+/** Below this a connection is never paused by the budget (Netty's default write high water mark is 64 KiB). */
+export const BUDGET_SHARE_BYTES_MIN = 64 * 1024;
+
 export class MemoryBudget {
   private readonly held = new Map<BudgetMember, number>();
   private readonly paused = new Set<BudgetMember>();
   private totalBytes = 0;
-  /** While over budget, an unpaused member that grows past this is paused too. */
-  private heavyBytes = Number.POSITIVE_INFINITY;
 
   constructor(readonly bufferedBytesMax: number) {
     if (!(bufferedBytesMax > 0)) throw new RangeError(`bufferedBytesMax must be > 0, got ${bufferedBytesMax}`);
@@ -47,10 +51,17 @@ export class MemoryBudget {
     else this.held.set(m, bytes);
     this.totalBytes += bytes - before;
     if (this.totalBytes > this.bufferedBytesMax) {
-      if (this.paused.size === 0) this.pauseHeaviest();
-      else if (bytes > before && bytes >= this.heavyBytes && !this.paused.has(m)) this.pause(m);
+      const share = this.shareBytes();
+      if (this.paused.size === 0) {
+        for (const [x, held] of this.held) if (held >= share) this.pause(x);
+      } else if (bytes > before && bytes >= share && !this.paused.has(m)) this.pause(m);
     } else if (this.paused.size > 0 && this.totalBytes <= (this.bufferedBytesMax * 3) / 4) {
       this.resumeAll();
+      return;
+    }
+    if (bytes < before && this.paused.has(m) && bytes < this.shareBytes() / 2) {
+      this.paused.delete(m);
+      m.setBudgetPaused(false);
     }
   }
 
@@ -60,15 +71,9 @@ export class MemoryBudget {
     this.update(m, 0);
   }
 
-  private pauseHeaviest(): void {
-    const byHeld = [...this.held.entries()].sort((a, b) => b[1] - a[1]);
-    let pausedBytes = 0;
-    for (const [m, bytes] of byHeld) {
-      if (pausedBytes * 2 >= this.totalBytes) break;
-      this.pause(m);
-      pausedBytes += bytes;
-      this.heavyBytes = bytes;
-    }
+  /** The fair share of one connection while over budget. */
+  shareBytes(): number {
+    return Math.max(BUDGET_SHARE_BYTES_MIN, Math.floor(this.bufferedBytesMax / Math.max(1, this.held.size)));
   }
 
   private pause(m: BudgetMember): void {
@@ -79,7 +84,6 @@ export class MemoryBudget {
   private resumeAll(): void {
     const all = [...this.paused];
     this.paused.clear();
-    this.heavyBytes = Number.POSITIVE_INFINITY;
     for (const m of all) m.setBudgetPaused(false);
   }
 }

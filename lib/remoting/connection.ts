@@ -319,7 +319,7 @@ export class Connection implements BudgetMember {
       this.pausedForWrite = true;
       this.updateFlow();
     }
-    if (s.writableLength > this.host.limits.connectionBufferedBytesMax) this.reportHeld();
+    this.reportHeld();
     return true;
   }
 
