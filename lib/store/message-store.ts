@@ -13,6 +13,7 @@ import { putMessages, type PutTarget } from './put';
 import { ConsumeQueueTable } from './queue-table';
 import * as reads from './reads';
 import { recover, type RecoveryTarget } from './recovery';
+import { DiskFullWatch } from './disk-watch';
 import { MAX_MANUAL_DELETE_FILE_TIMES, checkDiskSpace, runRetention, type RetentionState, type RetentionTarget } from './retention';
 import { StoreServices, type StoreServicesParts } from './services';
 import { StoreError, type BoundaryType } from './status';
@@ -62,7 +63,12 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
   /** A write or fsync failed in a way that leaves durability unknown: writes are refused until a restart. */
   fatal: string | undefined;
   commitLogDiskRatio = -1;
+  commitLogAvailableBytes = -1;
+  diskCheckedAt = 0;
+  enospcSeen = false;
   consumeQueueDiskRatio = -1;
+  /** Re-measures the disk at once on ENOSPC and on refusals, and every 500 ms while full (disk-watch.ts). */
+  readonly diskWatch = new DiskFullWatch(this);
   readonly retention: RetentionState = { lastPhysicalMinOffset: 0, manualDeleteFileSeveralTimes: 0 };
 
   readonly counters = {
@@ -173,7 +179,9 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     this.queues.rollBack(failed);
     if (errnoOf(error) === 'ENOSPC') {
       this.diskFull = true;
+      this.enospcSeen = true;
       this.logger.error('commit log write hit ENOSPC: disk full, puts are refused until space is freed');
+      this.diskWatch.onEnospc();
     } else {
       this.fatal = `commit log write failed: ${(error as Error).message}`;
     }
@@ -346,6 +354,11 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     return checkDiskSpace(this);
   }
 
+  /** PutTarget: a put was refused as disk-full; measure again (rate-limited). */
+  onDiskFullRefused(): void {
+    this.diskWatch.onRefused();
+  }
+
   /** Makes everything appended so far durable: commit log, consume queues, index, checkpoint (Java: #flush). */
   async flush(): Promise<void> {
     await this.commitLog.whenWritten();
@@ -363,6 +376,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
     this.services.stop();
+    this.diskWatch.stop();
     await this.commitLog.whenWritten();
     await this.commitLog.flushWritten();
     try {
@@ -393,6 +407,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
    */
   closeAbruptly(): void {
     this.services.stop();
+    this.diskWatch.stop();
     this.commitLog.halt();
     this.state = 'stopped';
   }
