@@ -17,6 +17,7 @@ import { DiskFullWatch } from './disk-watch';
 import { MAX_MANUAL_DELETE_FILE_TIMES, checkDiskSpace, runRetention, type RetentionState, type RetentionTarget } from './retention';
 import { StoreServices, type StoreServicesParts } from './services';
 import { StoreError, type BoundaryType } from './status';
+import { acquireStoreLock, type StoreLock } from './store-lock';
 import { isSystemTopic } from './system-topics';
 import { LatencyStats } from './latency-stats';
 import type { GetMessageResult, MessageArrivingListener, MessageFilter, MessageStoreDeps } from './types';
@@ -83,6 +84,8 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
   readonly latency: LatencyStats; // put/get latencies for GET_BROKER_RUNTIME_INFO (Java StoreStatsService)
   private readonly services: StoreServices;
   private readonly scan: RecordScan = newRecordScan();
+  /** One process per store (store-lock.ts); taken only on the real file system (no injected io). */
+  private lock: StoreLock | undefined;
 
   private constructor(config: StoreConfig, deps: MessageStoreDeps) {
     this.config = config;
@@ -150,8 +153,14 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     if (config.enableConsumeQueueExt) throw new StoreError('enableConsumeQueueExt=true is not supported');
     const store = new MessageStore(config, deps);
     await store.io.mkdirp(store.paths.root);
-    await recover(store);
-    await createAbortFile(store.io, store.paths);
+    store.lock = deps.io === undefined ? acquireStoreLock(store.paths.root) : undefined;
+    try {
+      await recover(store);
+      await createAbortFile(store.io, store.paths);
+    } catch (e) {
+      store.lock?.release();
+      throw e;
+    }
     store.state = 'running';
     store.services.start();
     return store;
@@ -398,6 +407,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     } else {
       this.logger.warn({ reason: this.fatal }, 'the store may be inconsistent: shutting down abnormally, keeping the abort file');
     }
+    this.lock?.release();
     this.state = 'stopped';
   }
 
@@ -409,6 +419,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     this.services.stop();
     this.diskWatch.stop();
     this.commitLog.halt();
+    this.lock?.release();
     this.state = 'stopped';
   }
 }
