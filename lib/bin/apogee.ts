@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { APOGEE_VERSION, createLogger, SERVER_VERSION_NAME } from '../common';
 import { Broker } from '../broker';
 import { NameServer } from '../nameserver';
+import { checkPortFree, MemoryBudget } from '../remoting';
 import { loadBrokerConfig, localAddress } from './broker-config';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 import { loadNamesrvConfig, reportWarnings } from './namesrv-config';
@@ -45,25 +46,38 @@ async function start(argv: string[]): Promise<void> {
   const loaded = loadNamesrvConfig({ ...(nsFile !== undefined ? { file: nsFile } : {}), overrides, dataDir: path.join(dataDir, 'namesrv') });
   const logger = createLogger({ level: logLevelFromEnv(), name: 'apogee' });
   reportWarnings(logger, loaded.warnings);
-  const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras });
-  await ns.start();
-  let broker: Broker | undefined;
+  // Validate everything before opening anything: both configs, then the ports, then the store; only then does the
+  // NameServer listen (and say "boot success").
+  const nsPort = loaded.config.listenPort;
+  if (nsPort === 0 && !args.options.has('noBroker')) throw new UsageError('--namesrvPort 0 needs --noBroker (the broker must be told the NameServer port)');
+  await checkPortFree(loaded.config.bindAddress, nsPort, 'namesrvPort / listenPort of the NameServer');
+  const nsHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  let bl: ReturnType<typeof loadBrokerConfig> | undefined;
   if (!args.options.has('noBroker')) {
     const brokerFile = opt('brokerConfig');
-    const bl = loadBrokerConfig({
+    bl = loadBrokerConfig({
       ...(brokerFile !== undefined ? { file: brokerFile } : {}),
       defaultsOverride: new Map([
         // Listening on every interface, advertise the machine's address (Java NetworkUtil#getLocalAddress).
         ['brokerIP1', host === '0.0.0.0' || host === '::' ? localAddress() : host],
-        ['namesrvAddr', `${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${ns.port}`],
+        ['namesrvAddr', `${nsHost}:${nsPort}`],
         ['storePathRootDir', path.join(dataDir, 'store')],
         ['bindAddress', host],
       ]),
       overrides: new Map(opt('brokerPort') !== undefined ? [['listenPort', opt('brokerPort')!]] : []),
     });
     for (const w of bl.warnings) logger.warn(w);
-    broker = await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras });
-    await broker.start();
+  }
+  const budget = new MemoryBudget(loaded.config.remotingBufferedBytesMax); // one per process, shared by both servers
+  const broker = bl !== undefined ? await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras, budget }) : undefined;
+  const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras, budget });
+  try {
+    await ns.start();
+    await broker?.start();
+  } catch (e) {
+    await broker?.shutdown();
+    await ns.close();
+    throw e;
   }
   console.log(
     `Apogee ${APOGEE_VERSION} (RocketMQ ${SERVER_VERSION_NAME} protocol): NameServer ${host}:${ns.port}` +

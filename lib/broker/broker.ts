@@ -2,7 +2,7 @@ import { formatJavaProperties } from '../../protocol/codec';
 import { ResponseCode } from '../../protocol/codes';
 import { DelayLevelTable, parseIp, UniqIdGenerator } from '../../protocol/message';
 import { applyProperties, configEntries, SERVER_VERSION, type Logger } from '../common';
-import { MemoryBudget, RemotingClient, RemotingServer, type Connection } from '../remoting';
+import { checkPortFree, MemoryBudget, RemotingClient, RemotingServer, type Connection } from '../remoting';
 import { MessageStore, storeConfigSchema, type StoreConfig } from '../store';
 import { TimerMessageStore } from '../timer';
 import { Broker2Client } from './client/broker2client';
@@ -34,6 +34,11 @@ export interface BrokerOptions {
   extraProperties?: Map<string, string>;
   /** Process-wide budget of held bytes to share with a NameServer in the same process (remotingBufferedBytesMax). */
   budget?: MemoryBudget;
+}
+
+/** The ports a broker listens on, with the setting each comes from: listenPort and the VIP port listenPort - 2. */
+function brokerPorts(listenPort: number): [number, string][] {
+  return listenPort > 2 ? [[listenPort, 'listenPort'], [listenPort - 2, 'listenPort - 2, the VIP channel']] : [[listenPort, 'listenPort']];
 }
 
 /** Java: client channels not heard from for 120 s are dropped (ClientHousekeepingService). */
@@ -84,132 +89,147 @@ export class Broker {
     if (storeConfig.brokerRole === 'SYNC_MASTER') {
       logger.warn('brokerRole=SYNC_MASTER: Apogee has no slaves to wait for; sends are acknowledged as an ASYNC_MASTER would');
     }
-    const store = await MessageStore.open(storeConfig, { logger: o.logger.child({ ns: 'store' }), clock: { now } });
-    // Java BrokerController#initializeMessageStore: the timer store exists only with timerWheelEnable.
-    const timer = storeConfig.timerWheelEnable ? await TimerMessageStore.open({ store, config: storeConfig, logger: o.logger.child({ ns: 'timer' }), now }) : undefined;
-    const extras = new Map(o.extraProperties ?? []);
-    const root = storeConfig.storePathRootDir;
-    let ctxRef: BrokerContext | undefined;
     const ip = parseIp(config.brokerIP1);
     if (ip === undefined) throw new Error(`brokerIP1=${config.brokerIP1} is not an IP address; set brokerIP1 to the address clients reach`);
-    // Filled in once the registrar exists; topic changes before that need no re-registration.
-    const hooks = { registerSoon: (): void => undefined, registerNow: (): Promise<void> => Promise.resolve() };
-    {
-      const topics = new TopicConfigManager({
-        storePathRootDir: root,
-        brokerClusterName: config.brokerClusterName,
-        brokerName: config.brokerName,
-        autoCreateTopicEnable: config.autoCreateTopicEnable,
-        defaultTopicQueueNums: config.defaultTopicQueueNums,
-        clusterTopicEnable: config.clusterTopicEnable,
-        brokerTopicEnable: config.brokerTopicEnable,
-        traceTopicEnable: config.traceTopicEnable,
-        msgTraceTopicName: config.msgTraceTopicName,
-        timerWheelEnable: storeConfig.timerWheelEnable,
-        topicsMax: config.topicsMax,
-        logger,
-        now,
-        onChange: () => hooks.registerSoon(),
-      });
-      const groups = new SubscriptionGroupManager({ storePathRootDir: root, autoCreateSubscriptionGroup: config.autoCreateSubscriptionGroup, groupsMax: config.groupsMax, logger, now });
-      const offsets = new ConsumerOffsetManager(root, logger, now);
-      const toClient = new Broker2Client(logger);
-      const consumers = new ConsumerManager({
-        logger,
-        now,
-        channelExpiredMs: CHANNEL_EXPIRED_MS,
-        clientChannelsMax: config.clientChannelsMax,
-        onMembersChanged: (group, info) => {
-          for (const c of info.channels.values()) toClient.notifyConsumerIdsChanged(c.connection, group);
-        },
-      });
-      const producers = new ProducerManager(logger, now, CHANNEL_EXPIRED_MS, config.clientChannelsMax);
-      const locks = new RebalanceLockManager(now);
-      const stats = new BrokerStats(now, config.topicsMax);
-      let wake: (h: Parameters<PullRequestHoldService['suspend']>[0]) => void = () => undefined;
-      const holds = new PullRequestHoldService({
-        logger,
-        now,
-        pullHoldRequestsMax: config.pullHoldRequestsMax,
-        pullHoldMsMax: config.pullHoldMsMax,
-        maxOffset: (t, q) => store.getMaxOffsetInQueue(t, q),
-        wake: (h) => wake(h),
-      });
-      const port = o.config.listenPort;
-      const delayLevels = new DelayLevelTable(storeConfig.messageDelayLevel);
-      const schedule = new ScheduleMessageService({ store, levels: delayLevels, storePathRootDir: root, logger, now });
-      const ctx: BrokerContext = {
-        config,
-        remotingConfig: o.remotingConfig,
-        storeConfig,
-        store,
-        topics,
-        groups,
-        offsets,
-        consumers,
-        filters: new ConsumerFilterManager({ logger, consumerFilterEntriesMax: CONSUMER_FILTER_ENTRIES_MAX, compileCacheEntriesMax: FILTER_COMPILE_CACHE_ENTRIES_MAX }),
-        producers,
-        locks,
-        holds,
-        toClient,
-        stats,
-        delayLevels,
-        schedule,
-        timer,
-        uniqIds: new UniqIdGenerator({ ip, pid: process.pid, clock: now }),
-        logger,
-        brokerAddr: `${config.brokerIP1}:${port}`,
-        storeHost: { ip, port },
-        bootTimestamp: now(),
-        now,
-        registerSoon: () => hooks.registerSoon(),
-        registerNow: () => hooks.registerNow(),
-        updateConfig: (props) => updateConfig(ctx, props, extras),
-        configText: () => configText(ctx, extras),
-      };
-      wake = (h) => {
-        if (h.connection.closed) return;
-        void Promise.resolve(processPull(ctx, { connection: h.connection, request: h.request, receivedAt: now() }, false)).then(
-          (r) => {
-            if (typeof r !== 'symbol') h.connection.respond(h.request, r);
+    // Validate everything before opening anything: the ports first, so that a port in use costs no recovery.
+    for (const [port, setting] of brokerPorts(config.listenPort)) await checkPortFree(o.remotingConfig.bindAddress, port, setting);
+    const store = await MessageStore.open(storeConfig, { logger: o.logger.child({ ns: 'store' }), clock: { now } });
+    // A failure from here on must not leave the store marked as crashed: shut it down cleanly (removes the abort file).
+    let assembled = false;
+    let timerRef: TimerMessageStore | undefined;
+    try {
+      // Java BrokerController#initializeMessageStore: the timer store exists only with timerWheelEnable.
+      const timer = storeConfig.timerWheelEnable ? await TimerMessageStore.open({ store, config: storeConfig, logger: o.logger.child({ ns: 'timer' }), now }) : undefined;
+      timerRef = timer;
+      const extras = new Map(o.extraProperties ?? []);
+      const root = storeConfig.storePathRootDir;
+      let ctxRef: BrokerContext | undefined;
+      // Filled in once the registrar exists; topic changes before that need no re-registration.
+      const hooks = { registerSoon: (): void => undefined, registerNow: (): Promise<void> => Promise.resolve() };
+      {
+        const topics = new TopicConfigManager({
+          storePathRootDir: root,
+          brokerClusterName: config.brokerClusterName,
+          brokerName: config.brokerName,
+          autoCreateTopicEnable: config.autoCreateTopicEnable,
+          defaultTopicQueueNums: config.defaultTopicQueueNums,
+          clusterTopicEnable: config.clusterTopicEnable,
+          brokerTopicEnable: config.brokerTopicEnable,
+          traceTopicEnable: config.traceTopicEnable,
+          msgTraceTopicName: config.msgTraceTopicName,
+          timerWheelEnable: storeConfig.timerWheelEnable,
+          topicsMax: config.topicsMax,
+          logger,
+          now,
+          onChange: () => hooks.registerSoon(),
+        });
+        const groups = new SubscriptionGroupManager({ storePathRootDir: root, autoCreateSubscriptionGroup: config.autoCreateSubscriptionGroup, groupsMax: config.groupsMax, logger, now });
+        const offsets = new ConsumerOffsetManager(root, logger, now);
+        const toClient = new Broker2Client(logger);
+        const consumers = new ConsumerManager({
+          logger,
+          now,
+          channelExpiredMs: CHANNEL_EXPIRED_MS,
+          clientChannelsMax: config.clientChannelsMax,
+          onMembersChanged: (group, info) => {
+            for (const c of info.channels.values()) toClient.notifyConsumerIdsChanged(c.connection, group);
           },
-          (e: unknown) => logger.error({ err: e }, 'held pull failed on wake-up'),
-        );
-      };
-      ctxRef = ctx;
+        });
+        const producers = new ProducerManager(logger, now, CHANNEL_EXPIRED_MS, config.clientChannelsMax);
+        const locks = new RebalanceLockManager(now);
+        const stats = new BrokerStats(now, config.topicsMax);
+        let wake: (h: Parameters<PullRequestHoldService['suspend']>[0]) => void = () => undefined;
+        const holds = new PullRequestHoldService({
+          logger,
+          now,
+          pullHoldRequestsMax: config.pullHoldRequestsMax,
+          pullHoldMsMax: config.pullHoldMsMax,
+          maxOffset: (t, q) => store.getMaxOffsetInQueue(t, q),
+          wake: (h) => wake(h),
+        });
+        const port = o.config.listenPort;
+        const delayLevels = new DelayLevelTable(storeConfig.messageDelayLevel);
+        const schedule = new ScheduleMessageService({ store, levels: delayLevels, storePathRootDir: root, logger, now });
+        const ctx: BrokerContext = {
+          config,
+          remotingConfig: o.remotingConfig,
+          storeConfig,
+          store,
+          topics,
+          groups,
+          offsets,
+          consumers,
+          filters: new ConsumerFilterManager({ logger, consumerFilterEntriesMax: CONSUMER_FILTER_ENTRIES_MAX, compileCacheEntriesMax: FILTER_COMPILE_CACHE_ENTRIES_MAX }),
+          producers,
+          locks,
+          holds,
+          toClient,
+          stats,
+          delayLevels,
+          schedule,
+          timer,
+          uniqIds: new UniqIdGenerator({ ip, pid: process.pid, clock: now }),
+          logger,
+          brokerAddr: `${config.brokerIP1}:${port}`,
+          storeHost: { ip, port },
+          bootTimestamp: now(),
+          now,
+          registerSoon: () => hooks.registerSoon(),
+          registerNow: () => hooks.registerNow(),
+          updateConfig: (props) => updateConfig(ctx, props, extras),
+          configText: () => configText(ctx, extras),
+        };
+        wake = (h) => {
+          if (h.connection.closed) return;
+          void Promise.resolve(processPull(ctx, { connection: h.connection, request: h.request, receivedAt: now() }, false)).then(
+            (r) => {
+              if (typeof r !== 'symbol') h.connection.respond(h.request, r);
+            },
+            (e: unknown) => logger.error({ err: e }, 'held pull failed on wake-up'),
+          );
+        };
+        ctxRef = ctx;
+      }
+      const ctx = ctxRef!;
+      ctx.topics.load();
+      ctx.groups.load();
+      ctx.offsets.load();
+      const nsClient = new RemotingClient({ logger: o.logger, version: SERVER_VERSION });
+      const registrar = new Registrar({
+        config,
+        brokerAddr: () => ctx.brokerAddr,
+        haServerAddr: () => `${config.brokerIP2}:${ctx.storeHost.port + 1}`,
+        topics: ctx.topics,
+        client: nsClient,
+        logger,
+      });
+      hooks.registerSoon = () => registrar.registerSoon();
+      hooks.registerNow = () => registrar.registerAll();
+      const schedule = ctx.schedule;
+      schedule.load();
+      const tx = new TransactionService({
+        store,
+        offsets: ctx.offsets,
+        producers: ctx.producers,
+        toClient: ctx.toClient,
+        storeHost: ctx.storeHost,
+        brokerName: config.brokerName,
+        logger,
+        now,
+        transactionTimeOutMs: config.transactionTimeOut,
+        transactionCheckMax: config.transactionCheckMax,
+        transactionCheckIntervalMs: config.transactionCheckInterval,
+      });
+      await tx.load();
+      const broker = new Broker(o, store, ctx, { registrar, schedule, tx, nsClient });
+      assembled = true;
+      return broker;
+    } finally {
+      if (!assembled) {
+        await timerRef?.shutdown().catch(() => undefined);
+        await store.shutdown().catch(() => undefined);
+      }
     }
-    const ctx = ctxRef!;
-    ctx.topics.load();
-    ctx.groups.load();
-    ctx.offsets.load();
-    const nsClient = new RemotingClient({ logger: o.logger, version: SERVER_VERSION });
-    const registrar = new Registrar({
-      config,
-      brokerAddr: () => ctx.brokerAddr,
-      haServerAddr: () => `${config.brokerIP2}:${ctx.storeHost.port + 1}`,
-      topics: ctx.topics,
-      client: nsClient,
-      logger,
-    });
-    hooks.registerSoon = () => registrar.registerSoon();
-    hooks.registerNow = () => registrar.registerAll();
-    const schedule = ctx.schedule;
-    schedule.load();
-    const tx = new TransactionService({
-      store,
-      offsets: ctx.offsets,
-      producers: ctx.producers,
-      toClient: ctx.toClient,
-      storeHost: ctx.storeHost,
-      brokerName: config.brokerName,
-      logger,
-      now,
-      transactionTimeOutMs: config.transactionTimeOut,
-      transactionCheckMax: config.transactionCheckMax,
-      transactionCheckIntervalMs: config.transactionCheckInterval,
-    });
-    await tx.load();
-    return new Broker(o, store, ctx, { registrar, schedule, tx, nsClient });
   }
 
   get port(): number {
@@ -220,16 +240,24 @@ export class Broker {
     return this.ctx.brokerAddr;
   }
 
+  /** Binds the ports and starts the services; on failure (port in use, ...) shuts down cleanly and rethrows. */
   async start(): Promise<void> {
+    try {
+      await this.startServices();
+    } catch (e) {
+      await this.shutdown().catch((err: unknown) => this.ctx.logger.error({ err }, 'shutdown after a failed start failed'));
+      throw e;
+    }
+  }
+
+  private async startServices(): Promise<void> {
     const ctx = this.ctx;
     const registry = brokerRegistry(ctx, this.tx);
     const rc = this.o.remotingConfig;
     const limits = { idleTimeoutMs: rc.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: rc.connectionBufferedBytesMax };
     const budget = this.o.budget ?? new MemoryBudget(rc.remotingBufferedBytesMax);
     const host = this.o.remotingConfig.bindAddress;
-    const ports = [ctx.config.listenPort];
-    if (ctx.config.listenPort > 2) ports.push(ctx.config.listenPort - 2);
-    for (const [i, port] of ports.entries()) {
+    for (const [i, [port]] of brokerPorts(ctx.config.listenPort).entries()) {
       const s = new RemotingServer({ host, port, registry, logger: this.o.logger, version: SERVER_VERSION, limits, budget, connectionsMax: rc.connectionsMax, name: i === 0 ? 'broker' : 'broker-vip' });
       s.onConnectionClose((c: Connection) => this.onConnectionGone(c));
       await s.start();

@@ -13,3 +13,4 @@ export type { RemotingErrorKind } from './errors';
 export { DEFAULT_CONNECTION_LIMITS, CONNECTIONS_MAX_DEFAULT, REMOTING_BUFFERED_BYTES_MAX_DEFAULT } from './limits';
 export { MemoryBudget } from './budget';
 export type { ConnectionLimits } from './limits';
+export { checkPortFree } from './port-check';
