@@ -1,7 +1,7 @@
 #!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node
 // glibc: a fixed mmap threshold (no dynamic growth) hands freed network buffers back to the OS (remoting/budget).
 import * as path from 'node:path';
-import { APOGEE_VERSION, createLogger, SERVER_VERSION_NAME } from '../common';
+import { APOGEE_VERSION, createLogger, ensureWritableDir, SERVER_VERSION_NAME } from '../common';
 import { Broker } from '../broker';
 import { NameServer } from '../nameserver';
 import { checkPortFree, MemoryBudget } from '../remoting';
@@ -38,6 +38,7 @@ async function start(argv: string[]): Promise<void> {
   };
   const dataDir = path.resolve(opt('dataDir') ?? 'data');
   const host = opt('host') ?? '127.0.0.1';
+  ensureWritableDir(dataDir, '--dataDir'); // names the real cause: a file, EROFS, EACCES
   const overrides = new Map<string, string>([
     ['bindAddress', host],
     ['listenPort', opt('namesrvPort') ?? '9876'],

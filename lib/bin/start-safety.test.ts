@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -124,6 +124,38 @@ describe('start-up safety (apogee start, real processes)', function () {
       assert.equal(fs.existsSync(path.join(root, 'lock.apogee')), false, 'the store is released');
     } finally {
       await new Promise((r) => blocker.close(r));
+    }
+  });
+  it('a file passed as --dataDir is reported as such (not as a bad kvConfig.json)', async () => {
+    const file = path.join(dir, 'not-a-dir');
+    fs.writeFileSync(file, 'x');
+    const [nsPort, brokerPort] = await freePorts(2);
+    const run = startApogee(['--dataDir', file, '--namesrvPort', String(nsPort), '--brokerPort', String(brokerPort)]);
+    assert.equal(await run.exit, 1);
+    assert.match(run.err, new RegExp(`--dataDir ${file}: ${file} is a file, not a directory`));
+    assert.doesNotMatch(run.err, /kvConfig/);
+  });
+
+  it('a read-only data directory is reported as EROFS (not ENOENT)', async function () {
+    // Needs root on Linux to mount a read-only tmpfs.
+    if (process.platform !== 'linux' || process.getuid?.() !== 0) return this.skip();
+    const ro = path.join(dir, 'ro');
+    fs.mkdirSync(ro);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', ro], { stdio: 'ignore' });
+    } catch {
+      return this.skip(); // mount not permitted here
+    }
+    try {
+      const [nsPort, brokerPort] = await freePorts(2);
+      const run = startApogee(['--dataDir', path.join(ro, 'data'), '--namesrvPort', String(nsPort), '--brokerPort', String(brokerPort)]);
+      assert.equal(await run.exit, 1);
+      assert.match(run.err, /cannot create .*ro\/data: EROFS \(read-only file system\)/);
+      const run2 = startApogee(['--dataDir', ro, '--namesrvPort', String(nsPort), '--brokerPort', String(brokerPort)]);
+      assert.equal(await run2.exit, 1);
+      assert.match(run2.err, /is not writable: EROFS \(read-only file system\)/);
+    } finally {
+      execFileSync('umount', [ro], { stdio: 'ignore' });
     }
   });
 });
