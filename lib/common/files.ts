@@ -106,7 +106,9 @@ export function ensureWritableDir(dir: string, what: string): void {
       st = fs.statSync(d);
     } catch (e) {
       const up = path.dirname(d);
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || up === d) throw new Error(`${what} ${dir}: cannot examine ${d}: ${errnoText(e)}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      // ENOTDIR: a file further up; walking up finds and names it.
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || up === d) throw new Error(`${what} ${dir}: cannot examine ${d}: ${errnoText(e)}`);
       missing.unshift(d);
       d = up;
       continue;
