@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { BUDGET_SHARE_BYTES_MIN, MemoryBudget, type BudgetMember } from './budget';
+import { BUDGET_PAUSE_BYTES, BUDGET_RESUME_BYTES, MemoryBudget, type BudgetMember } from './budget';
 
 class Member implements BudgetMember {
   paused = false;
@@ -10,7 +10,7 @@ class Member implements BudgetMember {
 }
 
 describe('MemoryBudget (remotingBufferedBytesMax)', () => {
-  it('rule bufferedBytesMax: over it, the connections holding at least their fair share pause; light ones never do', () => {
+  it('rule bufferedBytesMax: over it, the connections holding BUDGET_PAUSE_BYTES or more pause; light ones never do', () => {
     const b = new MemoryBudget(1000 * 1024);
     const heavy = [new Member('h1'), new Member('h2')];
     const light = new Member('light');
@@ -23,10 +23,16 @@ describe('MemoryBudget (remotingBufferedBytesMax)', () => {
     assert.equal(light.paused, false);
     // A newcomer growing past its share while over budget pauses too.
     const late = new Member('late');
-    b.update(late, BUDGET_SHARE_BYTES_MIN - 1);
+    b.update(late, BUDGET_PAUSE_BYTES - 1);
     assert.equal(late.paused, false);
-    b.update(late, b.shareBytes());
+    b.update(late, BUDGET_PAUSE_BYTES);
     assert.equal(late.paused, true);
+    // One that drains below BUDGET_RESUME_BYTES is read again, although the process is still over budget.
+    b.update(late, BUDGET_RESUME_BYTES);
+    assert.equal(late.paused, true);
+    b.update(late, BUDGET_RESUME_BYTES - 1);
+    assert.equal(late.paused, false);
+    assert.equal(heavy[0]!.paused, true);
   });
 
   it('resumes every paused connection once the total falls to 3/4 of the budget; remove() forgets a closed one', () => {
@@ -36,7 +42,7 @@ describe('MemoryBudget (remotingBufferedBytesMax)', () => {
     b.update(a, 900 * 1024);
     b.update(c, 600 * 1024);
     assert.equal(b.pausedCount, 2);
-    b.update(a, 200 * 1024); // 800 KiB: still above 3/4
+    b.update(a, 200 * 1024); // 800 KiB: still above 3/4, and a still holds more than BUDGET_RESUME_BYTES
     assert.equal(a.paused, true);
     b.remove(c); // 200 KiB
     assert.equal(a.paused, false);

@@ -5,13 +5,14 @@
  *
  * Contract:
  * - Every connection reports its held bytes with update(); the budget keeps their sum.
- * - Above bufferedBytesMax, reading stops on every connection holding at least its fair share (bufferedBytesMax
- *   divided by the connections holding anything, never less than BUDGET_SHARE_BYTES_MIN): the ones that hold the
- *   most (Netty's writability idea, applied process-wide; Java: NettyRemotingServer.NettyServerHandler
- *   #channelWritabilityChanged turns autoRead off per channel). Connections that hold little (clients that read
- *   their answers) are never paused, so they keep being served. The total thus stays under bufferedBytesMax plus,
- *   per connection, its fair share and the answers to requests it had sent before it was paused.
- * - A paused connection resumes once it holds less than half its fair share (its peer read what it was sent);
+ * - Above bufferedBytesMax, reading stops on every connection holding BUDGET_PAUSE_BYTES or more: the ones that
+ *   hold the most, as Netty's default write-buffer high water mark (64 KiB) makes a channel unwritable (Java:
+ *   NettyRemotingServer.NettyServerHandler#channelWritabilityChanged turns autoRead off), applied while the process
+ *   is over its budget. Connections that hold little (clients that read their answers) are never paused, so they
+ *   keep being served. The total thus stays under bufferedBytesMax plus, per connection, 64 KiB and the answers
+ *   to requests it had sent before it was paused.
+ * - A paused connection resumes once it holds less than BUDGET_RESUME_BYTES (Netty's low water mark, 32 KiB: its
+ *   peer read what it was sent);
  *   once the total falls to 3/4 of bufferedBytesMax, every connection paused by the budget resumes.
  * - A single connection over connectionBufferedBytesMax is the caller's to close (Connection does, with a log
  *   line naming the peer and the bytes held).
@@ -23,8 +24,10 @@ export interface BudgetMember {
   setBudgetPaused(paused: boolean): void;
 }
 
-/** Below this a connection is never paused by the budget (Netty's default write high water mark is 64 KiB). */
-export const BUDGET_SHARE_BYTES_MIN = 64 * 1024;
+/** Over budget, a connection holding this much stops being read (Netty's default write high water mark). */
+export const BUDGET_PAUSE_BYTES = 64 * 1024;
+/** A connection paused by the budget is read again below this (Netty's default write low water mark). */
+export const BUDGET_RESUME_BYTES = 32 * 1024;
 
 export class MemoryBudget {
   private readonly held = new Map<BudgetMember, number>();
@@ -51,15 +54,14 @@ export class MemoryBudget {
     else this.held.set(m, bytes);
     this.totalBytes += bytes - before;
     if (this.totalBytes > this.bufferedBytesMax) {
-      const share = this.shareBytes();
       if (this.paused.size === 0) {
-        for (const [x, held] of this.held) if (held >= share) this.pause(x);
-      } else if (bytes > before && bytes >= share && !this.paused.has(m)) this.pause(m);
+        for (const [x, held] of this.held) if (held >= BUDGET_PAUSE_BYTES) this.pause(x);
+      } else if (bytes > before && bytes >= BUDGET_PAUSE_BYTES && !this.paused.has(m)) this.pause(m);
     } else if (this.paused.size > 0 && this.totalBytes <= (this.bufferedBytesMax * 3) / 4) {
       this.resumeAll();
       return;
     }
-    if (bytes < before && this.paused.has(m) && bytes < this.shareBytes() / 2) {
+    if (bytes < before && this.paused.has(m) && bytes < BUDGET_RESUME_BYTES) {
       this.paused.delete(m);
       m.setBudgetPaused(false);
     }
@@ -69,11 +71,6 @@ export class MemoryBudget {
   remove(m: BudgetMember): void {
     this.paused.delete(m);
     this.update(m, 0);
-  }
-
-  /** The fair share of one connection while over budget. */
-  shareBytes(): number {
-    return Math.max(BUDGET_SHARE_BYTES_MIN, Math.floor(this.bufferedBytesMax / Math.max(1, this.held.size)));
   }
 
   private pause(m: BudgetMember): void {
