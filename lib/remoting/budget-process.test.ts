@@ -72,26 +72,37 @@ describe('process-wide budget with slow readers (real process, real sockets)', f
         peak = Math.max(peak, rssBytes(child.pid!));
       }
     }
-    for (let i = 0; i < 30; i++) {
+    const stats = async (): Promise<{ line: string; connections: number }> => {
+      child.stdin.write('stats\n');
+      const line = await nextLine(child, 'connections ');
+      return { line, connections: Number(line.split(' ')[1]) };
+    };
+    // Until every slow reader is being served (accepted, its requests read), and at least 30 round trips.
+    let st = await stats();
+    for (let i = 0; i < 30 || st.connections < SLOW_READERS + 1; i++) {
+      assert.ok(i < 600, `only ${st.connections} connections accepted`);
       await roundTrip(); // other clients keep being served
       await sleep(50);
       peak = Math.max(peak, rssBytes(child.pid!));
+      st = await stats();
     }
-    child.stdin.write('stats\n');
-    const stats = await nextLine(child, 'connections ');
+    await sleep(500);
+    peak = Math.max(peak, rssBytes(child.pid!));
     const unbounded = SLOW_READERS * REQUESTS_PER_READER * RESPONSE_BYTES;
     // Fixed overhead: the connections that filled the budget before it was reached (writeBufferHighBytes each at
     // most, i.e. the budget again), then per connection BUDGET_PAUSE_BYTES, the answer being written when it paused,
     // and its socket objects: 512 KiB each is generous and still 10x less than the 2 GB the readers asked for.
     const bound = baseline + 2 * BUDGET_BYTES + SLOW_READERS * 512 * 1024;
-    console.log(`      baseline ${(baseline / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, bound ${(bound / MiB).toFixed(0)} MiB, asked ${(unbounded / MiB).toFixed(0)} MiB; ${stats}`);
+    console.log(`      baseline ${(baseline / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, bound ${(bound / MiB).toFixed(0)} MiB, asked ${(unbounded / MiB).toFixed(0)} MiB; ${(await stats()).line}`);
     assert.ok(peak < bound, `peak RSS ${peak} over ${bound}`);
 
     for (const s of slow) s.destroy();
-    await sleep(500);
+    for (let i = 0; (await stats()).connections > 1; i++) {
+      assert.ok(i < 200, 'the server saw the slow readers close');
+      await sleep(50);
+    }
     for (let i = 0; i < 3; i++) {
-      child.stdin.write('stats\n');
-      console.log('      ' + (await nextLine(child, 'connections ')));
+      console.log('      ' + (await stats()).line); // each one runs a full GC first
       await sleep(200);
     }
     const after = rssBytes(child.pid!);

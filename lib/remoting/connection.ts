@@ -14,7 +14,7 @@ import { isProtocolError } from '../../protocol/errors';
 import { ResponseCode } from '../../protocol/codes';
 import type { Logger } from '../common';
 import { RemotingError } from './errors';
-import type { BudgetMember, MemoryBudget } from './budget';
+import { BUDGET_PAUSE_BYTES, type BudgetMember, type MemoryBudget } from './budget';
 import type { ConnectionLimits } from './limits';
 import { notSupportedRemark, SUSPENDED, type ProcessorLookup, type ProcessorResult, type RequestContextOf } from './processor-contract';
 
@@ -76,6 +76,10 @@ export class Connection implements BudgetMember {
   private readonly backlog: Buffer[] = [];
   private backlogBytes = 0;
   private heldCheckQueued = false;
+  private readonly heldCheck = (): void => {
+    this.heldCheckQueued = false;
+    this.reportHeld();
+  };
   private corked = false;
   private closing: string | null = null;
   private readonly closeListeners: ((reason: string) => void)[] = [];
@@ -164,10 +168,7 @@ export class Connection implements BudgetMember {
   private queueHeldCheck(): void {
     if (this.heldCheckQueued) return;
     this.heldCheckQueued = true;
-    setImmediate(() => {
-      this.heldCheckQueued = false;
-      this.reportHeld();
-    });
+    setImmediate(this.heldCheck);
   }
 
   private onData(chunk: Buffer): void {
@@ -319,7 +320,7 @@ export class Connection implements BudgetMember {
       this.pausedForWrite = true;
       this.updateFlow();
     }
-    this.reportHeld();
+    if (s.writableLength >= BUDGET_PAUSE_BYTES) this.reportHeld(); // smaller amounts: at the check after uncork
     return true;
   }
 
