@@ -150,7 +150,8 @@ export class Connection implements BudgetMember {
 
   /** Tells the budget what this connection holds; closes it if it holds more than its share. */
   private reportHeld(): void {
-    if (this.closing !== null) return;
+    const budget = this.host.budget;
+    if (this.closing !== null || budget === undefined) return; // a client side holds what its own caller queued
     const held = this.heldBytes;
     const max = this.host.limits.connectionBufferedBytesMax;
     if (held > max) {
@@ -161,7 +162,7 @@ export class Connection implements BudgetMember {
       this.close(`holds ${held} bytes, over connectionBufferedBytesMax ${max}`);
       return;
     }
-    this.host.budget?.update(this, held);
+    budget.update(this, held);
   }
 
   /** Re-reads what is held once the writes of this tick have reached the kernel (or not). */
@@ -311,7 +312,7 @@ export class Connection implements BudgetMember {
       process.nextTick(() => {
         this.corked = false;
         s.uncork();
-        this.queueHeldCheck();
+        if (this.host.budget !== undefined) this.queueHeldCheck();
       });
     }
     s.write(parts[0]);
