@@ -69,7 +69,8 @@ async function start(argv: string[]): Promise<void> {
     });
     for (const w of bl.warnings) logger.warn(w);
   }
-  const budget = new MemoryBudget(loaded.config.remotingBufferedBytesMax); // one per process, shared by both servers
+  // One budget per process, shared by both servers: the smaller of namesrv.conf's and broker.conf's settings.
+  const budget = new MemoryBudget(Math.min(loaded.config.remotingBufferedBytesMax, bl?.remoting.remotingBufferedBytesMax ?? Number.POSITIVE_INFINITY));
   const broker = bl !== undefined ? await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras, budget }) : undefined;
   const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras, budget });
   try {

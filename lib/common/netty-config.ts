@@ -51,6 +51,6 @@ export const RemotingLimitsSchema = {
     check: (v) => (v >= 1024 * 1024 ? undefined : 'expected >= 1048576'),
   }),
   connectionBufferedBytesMax: p.long(64 * 1024 * 1024, 'Apogee: bytes one connection may hold (unsent responses, unprocessed requests) before it is closed with a log line naming it', {
-    check: (v) => (v > 32 * 1024 * 1024 ? undefined : 'expected > 33554432 (32 MiB: the largest frame is 16 MiB, reading from one peer pauses at 32 MiB unsent)'),
+    check: (v) => (v > 32 * 1024 * 1024 ? undefined : 'expected > 33554432 (32 MiB: twice the largest frame, 16 MiB)'),
   }),
 } as const;

@@ -17,11 +17,15 @@ export interface ConnectionLimits {
   pendingRequestsMax: number;
   /** Requests of one connection being processed at once; reading from the peer pauses above it. */
   inFlightRequestsMax: number;
-  /** Bytes queued for writing to one peer above which reading from that peer pauses until the socket drains. */
+  /**
+   * Bytes queued for writing to one peer above which reading from that peer pauses until the socket drains. Java
+   * 5.5.0 does the same with Netty's default high water mark, 64 KiB (NettyRemotingServer.NettyServerHandler
+   * #channelWritabilityChanged turns autoRead off; NettySystemConfig writeBufferHighWaterMark 0 = Netty's default).
+   */
   writeBufferHighBytes: number;
   /**
    * Bytes one connection may hold (unsent responses + buffered request bytes) before it is closed with a log
-   * line naming it: its share of the process-wide budget. Must exceed frameSizeMax and writeBufferHighBytes.
+   * line naming it: its share of the process-wide budget. Must exceed frameSizeMax (one whole frame may be held).
    */
   connectionBufferedBytesMax: number;
 }
@@ -33,7 +37,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   idleTimeoutMs: 120_000,
   pendingRequestsMax: 65_536,
   inFlightRequestsMax: 1024,
-  writeBufferHighBytes: 32 * 1024 * 1024,
+  writeBufferHighBytes: 64 * 1024,
   connectionBufferedBytesMax: 64 * 1024 * 1024,
 };
 
