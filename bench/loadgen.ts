@@ -26,7 +26,7 @@ import { createRequest, SerializeType } from '../protocol/command';
 import { RequestCode, ResponseCode } from '../protocol/codes';
 import { encodeHeader, RegisterBrokerRequestHeader } from '../protocol/headers';
 import { SERVER_VERSION } from '../lib/common';
-import { benchClient, bareRemoting } from './harness/ops';
+import { benchClient, bareRemoting, serverLoopDelay, type ServerLoopDelay } from './harness/ops';
 import { UsageWindow, type WindowUsage } from './harness/proc';
 import { Samples, sleep, type LatencySummary } from './harness/stats';
 import { modeSqlPull } from './sqlpull';
@@ -92,6 +92,8 @@ export interface SendResultJson {
   msgsPerSec: number;
   latency: LatencySummary;
   usage: WindowUsage;
+  /** The broker's event-loop delay over its last 60 s, read right after the window (NaN on Java). */
+  serverLoopDelay: ServerLoopDelay;
 }
 
 async function modeSend(): Promise<void> {
@@ -134,8 +136,10 @@ async function modeSend(): Promise<void> {
     }
   };
   const { seconds: elapsed, usage } = await measured(gate, warmup, seconds, () => Array.from({ length: concurrency }, worker));
+  const brokerAddr = (await client.publishQueues(topic))[0]?.brokerAddr;
+  const loop = brokerAddr === undefined ? { p99Ms: NaN, maxMs: NaN } : await serverLoopDelay(client, brokerAddr);
   client.close();
-  const out: SendResultJson = { mode: 'send', sent, errors, errorCodes: codes, seconds: elapsed, msgsPerSec: sent / elapsed, latency: lat.summary(), usage };
+  const out: SendResultJson = { mode: 'send', sent, errors, errorCodes: codes, seconds: elapsed, msgsPerSec: sent / elapsed, latency: lat.summary(), usage, serverLoopDelay: loop };
   result(out);
 }
 
@@ -275,11 +279,12 @@ async function modeE2e(): Promise<void> {
   // The last measured messages arrive (bounded: what has not arrived by then counts as lost).
   for (let waited = 0; received < sentMeasured && waited < 5000; waited += 50) await sleep(50);
   const usage = w!.end();
+  const loop = queues[0] === undefined ? { p99Ms: NaN, maxMs: NaN } : await serverLoopDelay(producer, queues[0].brokerAddr);
   stop = true;
   producer.close();
   consumer.close();
   await Promise.allSettled(pullers);
-  result({ mode: 'e2e', rate, sent: sentMeasured, received, errors, seconds: elapsed, e2e: e2e.summary(), send: sendLat.summary(), usage });
+  result({ mode: 'e2e', rate, sent: sentMeasured, received, errors, seconds: elapsed, e2e: e2e.summary(), send: sendLat.summary(), usage, serverLoopDelay: loop });
 }
 
 async function modeNamesrv(): Promise<void> {

@@ -108,3 +108,21 @@ export function bareRemoting(): RemotingClient {
 }
 
 export { createRequest };
+
+/** The server's event-loop delay (ms) as GET_BROKER_RUNTIME_INFO reports it (Apogee's eventLoopDelay* keys over
+ * the last 60 s, lib/common/loop-delay.ts); NaN for a server without them (Java) or when the call fails. */
+export interface ServerLoopDelay {
+  p99Ms: number;
+  maxMs: number;
+}
+
+export async function serverLoopDelay(client: RocketClient, brokerAddr: string, sinceStart = false): Promise<ServerLoopDelay> {
+  const r = await client.call(brokerAddr, RequestCode.GET_BROKER_RUNTIME_INFO, null).catch(() => undefined);
+  const text = r !== undefined && r.code === ResponseCode.SUCCESS && r.body !== null ? r.body.toString('utf8') : '';
+  const suffix = sinceStart ? 'SinceStart' : '';
+  const num = (k: string): number => {
+    const m = new RegExp(`"${k}":"?([\\d.]+)`).exec(text);
+    return m === null ? NaN : Number(m[1]);
+  };
+  return { p99Ms: num(`eventLoopDelayP99Ms${suffix}`), maxMs: num(`eventLoopDelayMaxMs${suffix}`) };
+}

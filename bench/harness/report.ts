@@ -237,8 +237,8 @@ export function markdown(r: BenchResults): string {
     if (lat.length > 0) {
       L.push(`### Latency, ${flush} (ms: p50 / p99 / p99.9, median of rounds)`);
       L.push('');
-      L.push(`| workload | ${systems.map(label).join(' | ')} | p99 ${javas.map((j) => `${label(j)} / Apogee`).join(' | ')} |`);
-      L.push(`|---|${systems.map(() => '---').join('|')}|${javas.map(() => '---').join('|')}|`);
+      L.push(`| workload | ${systems.map(label).join(' | ')} | p99 ${javas.map((j) => `${label(j)} / Apogee`).join(' | ')} | Apogee event-loop delay p99 / max |`);
+      L.push(`|---|${systems.map(() => '---').join('|')}|${javas.map(() => '---').join('|')}|---|`);
       for (const w of lat) {
         const cols = systems.map((s) => {
           const p50 = workloadCell(r, s, flush, w.id, (x) => x.latency?.p50Ms ?? NaN);
@@ -252,8 +252,13 @@ export function markdown(r: BenchResults): string {
           const b = workloadCell(r, j, flush, w.id, (x) => x.latency?.p99Ms ?? NaN);
           return a === undefined || b === undefined ? '–' : fmtRatio(ratio(b.value, a.value));
         });
-        L.push(`| ${w.label} | ${cols.join(' | ')} | ${ratios.join(' | ')} |`);
+        const ld99 = workloadCell(r, 'apogee', flush, w.id, (x) => x.serverLoopDelay?.p99Ms ?? NaN);
+        const ldMax = workloadCell(r, 'apogee', flush, w.id, (x) => x.serverLoopDelay?.maxMs ?? NaN);
+        const loop = ld99 === undefined || ldMax === undefined || !Number.isFinite(ld99.value) ? '–' : `${fmtNum(ld99.value)} / ${fmtNum(ldMax.value)}`;
+        L.push(`| ${w.label} | ${cols.join(' | ')} | ${ratios.join(' | ')} | ${loop} |`);
       }
+      L.push('');
+      L.push('Event-loop delay: the broker\'s own measurement (GET_BROKER_RUNTIME_INFO eventLoopDelay*, ms, its last 60 s, read right after the window).');
       L.push('');
     }
     // Official tools' own reports.

@@ -63,6 +63,8 @@ export interface WorkloadResult {
   /** lib/client: send latency; e2e: send -> receive latency. */
   latency?: LatencySummary;
   sendLatency?: LatencySummary;
+  /** lib/client workloads on Apogee: the broker's event-loop delay (ms, p99 and max over its last 60 s). */
+  serverLoopDelay?: { p99Ms: number; maxMs: number };
   /** The official tool's own last report line (average and max RT over its last 10 s). */
   tool?: { avgRtMs: number; maxRtMs: number; tps: number; sendFailed: number; responseFailed: number; consumeFail?: number; avgB2cMs?: number };
   serverCpuSec: number;
@@ -229,8 +231,14 @@ async function runLibClient(ctx: RunContext, sys: RunningSystem, w: WorkloadDef,
       e2e: LatencySummary;
       send: LatencySummary;
       usage: WindowUsage;
+      serverLoopDelay?: { p99Ms: number; maxMs: number };
     };
-    return { ...measuredResult(w, r.received, r.seconds, r.errors + Math.max(0, r.sent - r.received), r.usage, 'loadgen'), latency: r.e2e, sendLatency: r.send };
+    return {
+      ...measuredResult(w, r.received, r.seconds, r.errors + Math.max(0, r.sent - r.received), r.usage, 'loadgen'),
+      latency: r.e2e,
+      sendLatency: r.send,
+      ...(r.serverLoopDelay !== undefined ? { serverLoopDelay: r.serverLoopDelay } : {}),
+    };
   }
   const r = (await runLoadgen(ctx, `${sys.def.name}-${w.id}`, ['send', ...common, '--concurrency', String(w.concurrency ?? 16), '--batch', String(w.batch ?? 0)], (t.warmupSec + t.measureSec) * 1000 + 60_000)) as {
     sent: number;
@@ -239,8 +247,9 @@ async function runLibClient(ctx: RunContext, sys: RunningSystem, w: WorkloadDef,
     msgsPerSec: number;
     latency: LatencySummary;
     usage: WindowUsage;
+    serverLoopDelay?: { p99Ms: number; maxMs: number };
   };
-  return { ...measuredResult(w, r.sent, r.seconds, r.errors, r.usage, 'loadgen'), latency: r.latency };
+  return { ...measuredResult(w, r.sent, r.seconds, r.errors, r.usage, 'loadgen'), latency: r.latency, ...(r.serverLoopDelay !== undefined ? { serverLoopDelay: r.serverLoopDelay } : {}) };
 }
 
 /** Fills `topic` with `mib` MiB of `size`-byte messages (batches of 32) with the load generator. */

@@ -1,60 +1,164 @@
 /**
- * lib/timer benchmark (issue 12): N timers due in the same second, put straight into rmq_sys_wheel_timer (as the
- * broker's send hook leaves them) on a real store; reports how long the enqueue into the wheel took and how late
- * after their time the last of them reached its topic. Apogee only (no Java side by side yet).
+ * Timer benchmark (issue 12), Apogee and Apache RocketMQ 5.5.0 ("Java tuned", bench/harness/systems.ts) side by side
+ * in one run: N timer messages due in the same second, sent over the wire by lib/client (16 callers, 128 B, the
+ * TIMER_DELIVER_MS property the Java client's setDeliverTimeMs sets) to a fresh 8-queue topic, then
  *
- *   npm run build && node dist/bench/timer/run.js [--n 10000] [--rounds 3] [--dir DIR]
+ *   send      the time until every send was acknowledged (the broker's timer enqueue path: the message goes to
+ *             rmq_sys_wheel_timer), as messages per second;
+ *   first     how late after the asked second the first of them was stored in its topic;
+ *   last      how late after the asked second the last of them was (Java's rule: a 1 s slot is delivered once it is
+ *             over, so up to one tick of 1 000 ms is expected on both).
+ *
+ * The due second is set far enough ahead (--leadMs) that every send is acknowledged before it; a round where that
+ * did not hold says so. Both systems start fresh for every round (same broker.conf, ASYNC_FLUSH), the order is
+ * reversed every round, and the report shows each round and the medians with Apogee/Java ratios.
+ *
+ *   npm run build && node dist/bench/timer/run.js [--n 10000] [--rounds 3] [--leadMs 15000] [--out FILE.md]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { silentLogger } from '../../lib/common';
-import { MessageStore, defaultStoreConfig } from '../../lib/store';
-import { TimerMessageStore, TIMER_TOPIC } from '../../lib/timer';
-import { encodeStoredMessage } from '../../protocol/message';
+import { RunContext, repoRoot } from '../../compat-tests/runner';
+import { createLogger } from '../../lib/common';
+import { ResponseCode } from '../../protocol/codes';
+import { benchClient, createTopic, storedInTopic } from '../harness/ops';
+import { fmtInt, fmtNum, median, sleep } from '../harness/stats';
+import { startSystem, systemDefs, type RunningSystem, type SystemName } from '../harness/systems';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : def;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Concurrent senders (lib/client callers). */
+const CALLERS = 16;
+/** How often the topic's stored count is read while waiting for the deliveries, in ms. */
+const POLL_MS = 20;
+/** Give up waiting for the deliveries this long after the due second, in ms. */
+const DELIVERY_LIMIT_MS = 120_000;
 
-async function round(n: number, base: string): Promise<{ putMs: number; enqueueMs: number; lateMs: number }> {
-  const dir = fs.mkdtempSync(path.join(base, 'round-'));
-  const config = defaultStoreConfig({ storePathRootDir: dir, mappedFileSizeCommitLog: 256 * 1024 * 1024 });
-  const store = await MessageStore.open(config, { logger: silentLogger() });
-  const timer = await TimerMessageStore.open({ store, config, logger: silentLogger() });
-  timer.start();
-  const due = Math.ceil((Date.now() + 4000) / 1000) * 1000;
-  const host = { ip: new Uint8Array([127, 0, 0, 1]), port: 1 };
-  const t0 = Date.now();
-  const puts = [];
-  for (let i = 0; i < n; i++) {
-    const properties = `UNIQ_KEY\u0001k${i}\u0002TIMER_OUT_MS\u0001${due - 1000}\u0002REAL_TOPIC\u0001BenchTimer\u0002REAL_QID\u00010\u0002`;
-    puts.push(store.putMessage(encodeStoredMessage({ queueId: 0, bornTimestamp: t0, bornHost: host, storeHost: host, body: Buffer.alloc(128), topic: TIMER_TOPIC, properties })));
+interface Round {
+  system: SystemName;
+  round: number;
+  sendMs: number;
+  sendPerSec: number;
+  firstLateMs: number;
+  lastLateMs: number;
+  delivered: number;
+  note?: string;
+}
+
+async function timerRound(sys: RunningSystem, n: number, leadMs: number, round: number): Promise<Round> {
+  const client = benchClient(sys.namesrvAddr, 15_000);
+  try {
+    const topic = `BenchTimer_${round}_${Date.now().toString(36)}`;
+    await createTopic(client, sys.brokerAddr, topic, 8);
+    await client.send(topic, Buffer.alloc(16)); // route known, connection open: outside the measurement
+    const base = await storedInTopic(client, sys.brokerAddr, topic);
+    const due = Math.ceil((Date.now() + leadMs) / 1000) * 1000;
+    const body = Buffer.alloc(128, 0x74);
+    let next = 0;
+    const t0 = Date.now();
+    const sender = async (): Promise<void> => {
+      while (next < n) {
+        next++;
+        const r = await client.send(topic, body, { properties: { TIMER_DELIVER_MS: String(due) } });
+        if (r.code !== ResponseCode.SUCCESS) throw new Error(`timer send answered ${r.code} ${r.remark ?? ''}`);
+      }
+    };
+    await Promise.all(Array.from({ length: CALLERS }, sender));
+    const sendMs = Date.now() - t0;
+    const note = Date.now() >= due ? `the sends ended ${Date.now() - due} ms after the due second (raise --leadMs)` : undefined;
+    const early = (await storedInTopic(client, sys.brokerAddr, topic)) - base;
+    let firstAt: number | undefined;
+    let stored = early;
+    while (stored < n && Date.now() < due + DELIVERY_LIMIT_MS) {
+      await sleep(POLL_MS);
+      stored = (await storedInTopic(client, sys.brokerAddr, topic)) - base;
+      if (firstAt === undefined && stored > 0) firstAt = Date.now();
+    }
+    const lastAt = Date.now();
+    const notes = [note, early > 0 ? `${early} delivered before the sends ended` : undefined, stored < n ? `only ${stored} of ${n} delivered` : undefined].filter((x) => x !== undefined);
+    return {
+      system: sys.def.name,
+      round,
+      sendMs,
+      sendPerSec: (n * 1000) / sendMs,
+      firstLateMs: (firstAt ?? lastAt) - due,
+      lastLateMs: lastAt - due,
+      delivered: stored,
+      ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+    };
+  } finally {
+    client.close();
   }
-  await Promise.all(puts);
-  const putMs = Date.now() - t0;
-  while (timer.progress().queueOffset < n) await sleep(5);
-  const enqueueMs = Date.now() - t0;
-  while (store.getMaxOffsetInQueue('BenchTimer', 0) < n) await sleep(2);
-  const lateMs = Date.now() - due;
-  await timer.shutdown();
-  await store.shutdown();
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { putMs, enqueueMs, lateMs };
+}
+
+function report(rounds: Round[], n: number, command: string, started: string, load: string): string {
+  const sys = (s: SystemName): Round[] => rounds.filter((r) => r.system === s);
+  const med = (s: SystemName, k: 'sendPerSec' | 'firstLateMs' | 'lastLateMs'): number => median(sys(s).map((r) => r[k]));
+  const a = (k: 'sendPerSec' | 'firstLateMs' | 'lastLateMs'): number => med('apogee', k);
+  const j = (k: 'sendPerSec' | 'firstLateMs' | 'lastLateMs'): number => med('java-tuned', k);
+  const lines = [
+    `# Timer messages: ${fmtInt(n)} due in the same second — Apogee vs Apache RocketMQ 5.5.0, side by side`,
+    '',
+    `Command: \`${command}\``,
+    '',
+    `${started} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'} · node ${process.version} · load average at start ${load} (a shared development VM: other sessions were running).`,
+    `Systems started fresh every round, order reversed every round, ASYNC_FLUSH, the bench's broker.conf; Java = "Java tuned" (${systemDefs()['java-tuned'].description}).`,
+    `Workload: lib/client, ${CALLERS} callers, 128 B bodies with TIMER_DELIVER_MS = one whole second ahead, to a fresh 8-queue topic; the topic's stored count (GET_TOPIC_STATS_INFO) read every ${POLL_MS} ms.`,
+    '',
+    '| median of rounds | Apogee | Java | Apogee vs Java |',
+    '|---|---|---|---|',
+    `| timer sends acknowledged, msg/s | ${fmtInt(a('sendPerSec'))} | ${fmtInt(j('sendPerSec'))} | ${fmtNum(a('sendPerSec') / j('sendPerSec'))}× |`,
+    `| first delivered, ms after the due second | ${fmtInt(a('firstLateMs'))} | ${fmtInt(j('firstLateMs'))} | ${fmtNum(j('firstLateMs') / Math.max(1, a('firstLateMs')))}× sooner |`,
+    `| last delivered, ms after the due second | ${fmtInt(a('lastLateMs'))} | ${fmtInt(j('lastLateMs'))} | ${fmtNum(j('lastLateMs') / Math.max(1, a('lastLateMs')))}× sooner |`,
+    '',
+    '"× sooner": Java ÷ Apogee (above 1 = Apogee delivers earlier).',
+    '',
+    '| round | system | sends (ms) | msg/s | first late (ms) | last late (ms) | delivered | note |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rounds.map((r) => `| ${r.round} | ${r.system} | ${fmtInt(r.sendMs)} | ${fmtInt(r.sendPerSec)} | ${fmtInt(r.firstLateMs)} | ${fmtInt(r.lastLateMs)} | ${fmtInt(r.delivered)} | ${r.note ?? ''} |`),
+    '',
+  ];
+  return lines.join('\n');
 }
 
 async function main(): Promise<void> {
   const n = Number(arg('n', '10000'));
   const rounds = Number(arg('rounds', '3'));
-  const base = arg('dir', fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-bench-timer-')));
-  console.log(`timers due in the same second: n=${n}, precision 1000 ms (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+  const leadMs = Number(arg('leadMs', '15000'));
+  const out = arg('out', '');
+  if (!fs.existsSync(path.join(repoRoot(), 'dist', 'lib', 'bin', 'apogee.js'))) throw new Error('build first: npm run build');
+  const ctx = RunContext.create({ keepRuns: 3, logger: createLogger({ name: 'bench-timer', fd: 2, level: 'warn' }) });
+  const defs = systemDefs();
+  const started = new Date().toISOString();
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  const results: Round[] = [];
+  console.log(`timers due in the same second: n=${n}, ${rounds} round(s), run directory ${ctx.dir}`);
   for (let r = 1; r <= rounds; r++) {
-    const x = await round(n, base);
-    console.log(`round ${r}: put ${x.putMs} ms, in the wheel after ${x.enqueueMs} ms, last delivered ${x.lateMs} ms after its time`);
+    const order: SystemName[] = r % 2 === 1 ? ['apogee', 'java-tuned'] : ['java-tuned', 'apogee'];
+    for (const name of order) {
+      let sys: RunningSystem | undefined;
+      try {
+        sys = await startSystem(ctx, defs[name], ctx.suiteDir(`${name}-round${r}`), { flush: 'ASYNC_FLUSH' });
+        const x = await timerRound(sys, n, leadMs, r);
+        results.push(x);
+        console.log(`round ${r} ${name}: sends ${x.sendMs} ms (${fmtInt(x.sendPerSec)} msg/s), first ${x.firstLateMs} ms and last ${x.lastLateMs} ms after the due second, ${x.delivered}/${n}${x.note !== undefined ? ` (${x.note})` : ''}`);
+      } finally {
+        await sys?.stop().catch(() => undefined);
+      }
+    }
   }
+  const md = report(results, n, `npm run build && node dist/bench/timer/run.js ${process.argv.slice(2).join(' ')}`.trim(), started, load);
+  if (out !== '') fs.writeFileSync(out, md);
+  console.log(md);
 }
 
-void main();
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -5,7 +5,7 @@
  *   node dist/compat-tests/runner/cli.js up   [apache-5.5.0|apache-4.9.7|apache-4.9.7-ns5|apogee]
  *       start a target, print its addresses, keep it running until Ctrl-C
  *   node dist/compat-tests/runner/cli.js run  [target] [suite...]
- *       suites: java-5.5.0 java-4.9.8 go benchmark (default: java-5.5.0 java-4.9.8 go)
+ *       suites: java-5.5.0[:TestClass] java-4.9.8[:TestClass] go[:TestRegexp] benchmark (default: java-5.5.0 java-4.9.8 go)
  *       prints one line per scenario and writes <run dir>/results.json; exit 1 if a scenario failed
  *
  * Environment: COMPAT_DIR (run root, default $TMPDIR/apogee-compat); COMPAT_JAVA_TEST (surefire -Dtest selector
@@ -36,7 +36,7 @@ async function startTarget(ctx: RunContext, name: string): Promise<Target> {
 async function main(argv: string[]): Promise<number> {
   const [cmd = 'help', targetName = 'apache-5.5.0', ...suites] = argv;
   if (cmd !== 'up' && cmd !== 'run') {
-    process.stdout.write(`usage: cli.js up [target] | run [target] [java-5.5.0[:TestClass]|java-4.9.8[:TestClass]|go|benchmark ...]\n`);
+    process.stdout.write(`usage: cli.js up [target] | run [target] [java-5.5.0[:TestClass]|java-4.9.8[:TestClass]|go[:TestRegexp]|benchmark ...]\n`);
     return cmd === 'help' ? 0 : 2;
   }
   const ctx = RunContext.create(process.env['COMPAT_DIR'] !== undefined ? { rootDir: process.env['COMPAT_DIR'] } : {});
@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
       const env = process.env['COMPAT_JAVA_TEST'];
       const test = one ?? (env !== undefined && env !== '' ? env : undefined);
       if (suite === 'java-5.5.0' || suite === 'java-4.9.8') runs.push(await runJavaSuite(ctx, { clientVersion: suite === 'java-5.5.0' ? '5.5.0' : '4.9.8', target, ...(test !== undefined ? { test } : {}) }));
-      else if (s === 'go') runs.push(await runGoSuite(ctx, { target }));
+      else if (suite === 'go') runs.push(await runGoSuite(ctx, { target, ...(one !== undefined ? { run: one } : {}) }));
       else if (s === 'benchmark') {
         const b = await runBenchmark(ctx, { target, seconds: 15 });
         process.stdout.write(`benchmark: stored ${b.storedTotal}, consumed ${b.consumedTotal}, send failed ${b.producer.sendFailed}, max send TPS ${b.producer.maxSendTps}\n`);

@@ -11,6 +11,9 @@ import type { Target } from './target';
  *   request  {"id":7,"action":"kill-restart-broker","durable":{"group":"g","topic":"t","offsets":{"0":12}}}
  *   response {"id":7,"ok":true,"detail":"..."}   |   {"id":7,"ok":false,"error":"..."}
  *
+ * Cluster topology actions (cluster.ts): {"action":"kill-namesrv","index":0}, "start-namesrv" (same),
+ * {"action":"kill-broker","brokerName":"broker-a","brokerId":0}, "start-broker" (same).
+ *
  * Requests are served one at a time, in arrival order. `durable` makes the harness wait (target hook
  * awaitOffsetsDurable) until the broker has persisted those committed offsets before the SIGKILL; a target
  * without that hook gets the documented fallback: flushConsumerOffsetInterval (5 s) plus a 2 s margin.
@@ -19,6 +22,9 @@ export interface ControlRequest {
   id: number;
   action: string;
   durable?: { group: string; topic: string; offsets: Record<string, number> };
+  index?: number;
+  brokerName?: string;
+  brokerId?: number;
 }
 
 export interface ControlEvent {
@@ -124,6 +130,20 @@ export class ControlChannel {
         if (c.restartBroker === undefined) throw new Error(`target ${this.target.name} cannot restart its broker`);
         await c.restartBroker();
         return 'broker restarted';
+      }
+      case 'kill-namesrv':
+      case 'start-namesrv': {
+        const hook = req.action === 'kill-namesrv' ? c.killNamesrv : c.startNamesrv;
+        if (hook === undefined || req.index === undefined) throw new Error(`target ${this.target.name} cannot ${req.action} (or no "index")`);
+        await hook(req.index);
+        return `${req.action} #${req.index} done`;
+      }
+      case 'kill-broker':
+      case 'start-broker': {
+        const hook = req.action === 'kill-broker' ? c.killBroker : c.startBroker;
+        if (hook === undefined || req.brokerName === undefined || req.brokerId === undefined) throw new Error(`target ${this.target.name} cannot ${req.action} (or no brokerName/brokerId)`);
+        await hook(req.brokerName, req.brokerId);
+        return `${req.action} ${req.brokerName}/${req.brokerId} done`;
       }
       default:
         throw new Error(`unknown control action "${req.action}"`);

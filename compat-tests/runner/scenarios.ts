@@ -39,6 +39,7 @@ export const JAVA_BROKER_SCENARIOS = [
   'request-reply.async',
   'timer.deliver-at-1s-and-6s',
   'timer.beyond-max-delay-refused',
+  'transaction.timer-properties', // issue 12: timer properties on a transactional message
 ] as const;
 
 export const JAVA_RESTART_SCENARIOS = ['restart.offsets-survive-broker-sigkill', 'timer.survives-broker-sigkill'] as const;
@@ -56,6 +57,10 @@ export const GO_SCENARIOS: readonly string[] = [
   'go.push-clustering',
   'go.push-retry',
   'go.sql92-filter',
+  // issue 12: delay levels, request-reply and message trace with the Go client
+  'go.delay-level',
+  'go.request-reply',
+  'go.message-trace',
 ];
 
 export const MQADMIN_SCENARIOS: readonly string[] = [

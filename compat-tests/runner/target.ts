@@ -47,6 +47,12 @@ export interface TargetControl {
    * Apache persists consumerOffset.json every flushConsumerOffsetInterval (5 s); the hook watches the file.
    */
   awaitOffsetsDurable?(req: DurableOffsets): Promise<void>;
+  /** Cluster topology (cluster.ts): SIGKILL / start again NameServer #i of the target's namesrvAddr list. */
+  killNamesrv?(index: number): Promise<void>;
+  startNamesrv?(index: number): Promise<void>;
+  /** Cluster topology: SIGKILL / start again (same ports and store) one broker of the cluster. */
+  killBroker?(brokerName: string, brokerId: number): Promise<void>;
+  startBroker?(brokerName: string, brokerId: number): Promise<void>;
 }
 
 export interface Target {

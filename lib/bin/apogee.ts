@@ -6,30 +6,52 @@ import { Broker } from '../broker';
 import { NameServer } from '../nameserver';
 import { checkPortFree, MemoryBudget } from '../remoting';
 import { loadBrokerConfig, localAddress } from './broker-config';
-import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
+import { apogeeHelp, START_SPECS, unknownCommand } from './apogee-help';
+import { parseArgs, UsageError } from './cli';
 import { loadNamesrvConfig, reportWarnings } from './namesrv-config';
-import { installShutdown, logLevelFromEnv } from './process';
+import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
 
 /**
  * apogee: one process, one command.
  *   apogee start     NameServer (127.0.0.1:9876) and broker (127.0.0.1:10911) in one process, data under ./data
  *   apogee version
  */
-const START_SPECS: OptionSpec[] = [
-  { long: 'dataDir', value: true, help: 'root of all data (default ./data)' },
-  { long: 'host', value: true, help: 'address to listen on and advertise (default 127.0.0.1; 0.0.0.0 listens everywhere and advertises the machine address)' },
-  { long: 'namesrvPort', value: true, help: 'NameServer port (default 9876)' },
-  { long: 'namesrvConfig', value: true, help: 'namesrv.conf to load (Java property names)' },
-  { long: 'brokerPort', value: true, help: 'broker port (default 10911; the VIP port is brokerPort - 2)' },
-  { long: 'brokerConfig', value: true, help: 'broker.conf to load (Java property names)' },
-  { long: 'noBroker', value: false, help: 'run the NameServer only' },
-  { short: 'h', long: 'help', value: false, help: 'print help' },
-];
+function brokerOverrides(brokerPort: string | undefined, metricsPort: string | undefined): Map<string, string> {
+  const m = new Map<string, string>();
+  if (brokerPort !== undefined) m.set('listenPort', brokerPort);
+  if (metricsPort !== undefined) {
+    m.set('metricsExporterType', 'PROM');
+    m.set('metricsPromExporterPort', metricsPort);
+  }
+  return m;
+}
+
+/**
+ * The one line `apogee start` prints when it serves: addresses and ports, data dir, config files loaded, flush
+ * mode, whether the last exit was clean and how long recovery took, the metrics URL.
+ */
+function startLine(o: { host: string; nsPort: number; dataDir: string; nsFile: string | undefined; brokerFile: string | undefined; broker: Broker | undefined }): string {
+  const files = [o.nsFile, o.brokerFile].filter((f): f is string => f !== undefined).map((f) => path.resolve(f));
+  const parts = [`NameServer ${o.host}:${o.nsPort}`];
+  const b = o.broker;
+  if (b !== undefined) {
+    const port = b.port;
+    const r = b.store.recovery;
+    parts.push(
+      `broker ${b.brokerAddr} (fast ${port - 2}, HA ${port + 1} advertised)`,
+      `flush ${b.ctx.storeConfig.flushDiskType}`,
+      `last exit ${r.lastExitOK ? 'clean' : 'NOT clean (crash recovery)'}, recovery ${r.ms} ms`,
+    );
+    if (b.metricsPort !== undefined) parts.push(`metrics http://${b.ctx.config.metricsPromExporterHost || b.ctx.config.brokerIP1}:${b.metricsPort}/metrics`);
+  }
+  parts.push(`data ${o.dataDir}`, `config ${files.length > 0 ? files.join(', ') : 'none (embedded defaults)'}`);
+  return `Apogee ${APOGEE_VERSION} (RocketMQ ${SERVER_VERSION_NAME} protocol): ${parts.join(', ')}`;
+}
 
 async function start(argv: string[]): Promise<void> {
   const args = parseArgs(argv, START_SPECS);
   if (args.options.has('help')) {
-    console.log(usage('apogee start', START_SPECS));
+    console.log(apogeeHelp());
     return;
   }
   const opt = (k: string): string | undefined => {
@@ -45,7 +67,7 @@ async function start(argv: string[]): Promise<void> {
   ]);
   const nsFile = opt('namesrvConfig');
   const loaded = loadNamesrvConfig({ ...(nsFile !== undefined ? { file: nsFile } : {}), overrides, dataDir: path.join(dataDir, 'namesrv') });
-  const logger = createLogger({ level: logLevelFromEnv(), name: 'apogee' });
+  const logger = createLogger({ level: logLevelFromEnv(), name: 'apogee', pretty: prettyLogsFromEnv() });
   reportWarnings(logger, loaded.warnings);
   // Validate everything before opening anything: both configs, then the ports, then the store; only then does the
   // NameServer listen (and say "boot success").
@@ -65,9 +87,11 @@ async function start(argv: string[]): Promise<void> {
         ['storePathRootDir', path.join(dataDir, 'store')],
         ['bindAddress', host],
       ]),
-      overrides: new Map(opt('brokerPort') !== undefined ? [['listenPort', opt('brokerPort')!]] : []),
+      overrides: brokerOverrides(opt('brokerPort'), opt('metricsPort')),
     });
     for (const w of bl.warnings) logger.warn(w);
+    // As mqbroker: the keys given that Java knows but Apogee does not act on.
+    if (bl.inert.length > 0) logger.info({ keys: bl.inert }, 'config keys accepted for Java compatibility without effect in Apogee');
   }
   // One budget per process, shared by both servers: the smaller of namesrv.conf's and broker.conf's settings.
   const budget = new MemoryBudget(Math.min(loaded.config.remotingBufferedBytesMax, bl?.remoting.remotingBufferedBytesMax ?? Number.POSITIVE_INFINITY));
@@ -81,11 +105,7 @@ async function start(argv: string[]): Promise<void> {
     await ns.close();
     throw e;
   }
-  console.log(
-    `Apogee ${APOGEE_VERSION} (RocketMQ ${SERVER_VERSION_NAME} protocol): NameServer ${host}:${ns.port}` +
-      (broker !== undefined ? `, broker ${broker.brokerAddr}` : '') +
-      `, data ${dataDir}`,
-  );
+  console.log(startLine({ host, nsPort: ns.port, dataDir, nsFile: opt('namesrvConfig'), brokerFile: opt('brokerConfig'), broker }));
   installShutdown(logger, async () => {
     await broker?.shutdown();
     await ns.close();
@@ -101,9 +121,15 @@ async function main(): Promise<void> {
     case '--version':
       console.log(`apogee ${APOGEE_VERSION} (RocketMQ ${SERVER_VERSION_NAME} protocol)`);
       return;
+    case undefined:
+    case 'help':
+    case '-h':
+    case '--help':
+      console.log(apogeeHelp());
+      return;
     default:
-      console.log(['usage: apogee <command>', '  start     run the NameServer and the broker with embedded defaults', '  version   print the version'].join('\n'));
-      if (cmd !== undefined && cmd !== 'help' && cmd !== '-h' && cmd !== '--help') process.exit(2);
+      console.error(`apogee: ${unknownCommand(cmd)}`);
+      process.exit(2);
   }
 }
 

@@ -3,7 +3,7 @@ import { createLogger, ensureWritableDir } from '../common';
 import { Broker } from '../broker';
 import { loadBrokerConfig, printConfigLines } from './broker-config';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
-import { installShutdown, logLevelFromEnv } from './process';
+import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
 
 /**
  * mqbroker: the broker alone, with Java's flags (BrokerStartup): -c <broker.conf>, -n <namesrvAddr>, -p prints
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     for (const line of printConfigLines(loaded, args.options.has('printImportantConfig') ? IMPORTANT : undefined)) console.log(line);
     return;
   }
-  const logger = createLogger({ level: logLevelFromEnv(), name: 'mqbroker' });
+  const logger = createLogger({ level: logLevelFromEnv(), name: 'mqbroker', pretty: prettyLogsFromEnv() });
   for (const w of loaded.warnings) logger.warn(w);
   if (loaded.inert.length > 0) logger.info({ keys: loaded.inert }, 'config keys accepted for Java compatibility without effect in Apogee');
   ensureWritableDir(loaded.store.storePathRootDir, 'storePathRootDir'); // names the real cause: a file, EROFS, EACCES

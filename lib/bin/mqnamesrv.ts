@@ -4,7 +4,7 @@ import { configEntries, createLogger, ensureWritableDir } from '../common';
 import { NameServer, NamesrvSchema } from '../nameserver';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 import { loadNamesrvConfig, reportWarnings } from './namesrv-config';
-import { installShutdown, logLevelFromEnv } from './process';
+import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
 
 /**
  * mqnamesrv: the NameServer alone, with Java's flags (NamesrvStartup): -c <namesrv.conf>, -p prints the
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     for (const [k, v] of configEntries(NamesrvSchema, loaded.config)) console.log(`${k}=${v}`);
     return;
   }
-  const logger = createLogger({ level: logLevelFromEnv(), name: 'mqnamesrv' });
+  const logger = createLogger({ level: logLevelFromEnv(), name: 'mqnamesrv', pretty: prettyLogsFromEnv() });
   reportWarnings(logger, loaded.warnings);
   ensureWritableDir(path.dirname(loaded.config.kvConfigPath), 'the kvConfigPath directory'); // a file, EROFS, EACCES
   const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras });

@@ -9,6 +9,17 @@ export function logLevelFromEnv(): Level {
   return ok.includes(v as Level) ? (v as Level) : 'info';
 }
 
+/**
+ * APOGEE_LOG_FORMAT: json (always JSON lines), pretty (pino-pretty), or unset: pretty when stdout is a terminal,
+ * JSON otherwise (pipes, files, process managers).
+ */
+export function prettyLogsFromEnv(): boolean {
+  const v = process.env.APOGEE_LOG_FORMAT;
+  if (v === 'json') return false;
+  if (v === 'pretty') return true;
+  return process.stdout.isTTY === true;
+}
+
 /** SIGINT/SIGTERM close gracefully (flush, unregister) and exit; a second signal exits at once. */
 export function installShutdown(logger: Logger, close: () => Promise<void>): void {
   let closing = false;

@@ -1,8 +1,10 @@
 import { formatJavaProperties } from '../../protocol/codec';
 import { ResponseCode } from '../../protocol/codes';
+import type { TopicConfig } from '../../protocol/bodies';
 import { DelayLevelTable, parseIp, UniqIdGenerator } from '../../protocol/message';
-import { applyProperties, configEntries, SERVER_VERSION, type Logger } from '../common';
+import { applyProperties, configEntries, SERVER_VERSION, sharedLoopDelay, type Logger } from '../common';
 import { checkPortFree, MemoryBudget, RemotingClient, RemotingServer, type Connection } from '../remoting';
+import { BrokerMetrics, PrometheusServer, registerProcessMetrics, type ProcessMetrics } from '../metrics';
 import { MessageStore, storeConfigSchema, type StoreConfig } from '../store';
 import { TimerMessageStore } from '../timer';
 import { Broker2Client } from './client/broker2client';
@@ -11,6 +13,7 @@ import { ProducerManager } from './client/producer-manager';
 import { RebalanceLockManager } from './client/rebalance-lock-manager';
 import { BrokerRemotingSchema, BrokerSchema, type BrokerConfig, type BrokerRemotingConfig } from './config';
 import { ConsumerFilterManager } from './consumer-filter';
+import { applyDelayLevel } from './message-build';
 import type { BrokerContext } from './context';
 import { PullRequestHoldService } from './longpolling/pull-request-hold-service';
 import { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
@@ -20,8 +23,12 @@ import { processPull } from './processors/pull';
 import { Registrar } from './registrar';
 import { brokerRegistry } from './registration';
 import { ScheduleMessageService } from './schedule/schedule-message-service';
+import { javaProcessorNames, metricsSources, registerConnectionGauges, rpcObserver } from './metrics';
+import { MasterAddress } from './slave/master-address';
+import { SlaveSynchronize, SYNC_CHECK_INTERVAL_MS, SYNC_INITIAL_DELAY_MS } from './slave/slave-synchronize';
 import { BrokerStats } from './stats';
 import { TOPIC_PUT_NUMS } from './stats-items';
+import { handleTimerMessage } from './timer-hook';
 import { TransactionService } from './transaction/transaction-service';
 
 export interface BrokerOptions {
@@ -61,7 +68,11 @@ export class Broker {
   private readonly schedule: ScheduleMessageService;
   private readonly tx: TransactionService;
   private readonly nsClient: RemotingClient;
+  private metricsServer: PrometheusServer | undefined;
+  private processMetrics: ProcessMetrics | undefined;
+  private metricsBoundPort: number | undefined;
   private closed = false;
+  private slaveSyncStart: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly o: BrokerOptions,
@@ -83,8 +94,12 @@ export class Broker {
     if (config.brokerIP1 === '') config.brokerIP1 = '127.0.0.1';
     if (config.brokerIP2 === '') config.brokerIP2 = config.brokerIP1;
     const storeConfig = { ...o.storeConfig };
-    if (storeConfig.brokerRole === 'SLAVE' || config.brokerId !== 0) {
-      throw new Error(`brokerRole=${storeConfig.brokerRole} brokerId=${config.brokerId}: Apogee runs masters only (no HA replication yet); set brokerRole=ASYNC_MASTER and brokerId=0`);
+    // Java: brokerId 0 is the master, any other id a slave; BrokerStartup forces brokerId 0 for a master role and
+    // refuses brokerId <= 0 for SLAVE ("Slave's brokerId must be > 0").
+    if (storeConfig.brokerRole === 'SLAVE' && config.brokerId <= 0) throw new Error(`brokerRole=SLAVE brokerId=${config.brokerId}: Slave's brokerId must be > 0 (Java BrokerStartup)`);
+    if (storeConfig.brokerRole !== 'SLAVE' && config.brokerId !== 0) {
+      logger.warn({ brokerId: config.brokerId, brokerRole: storeConfig.brokerRole }, 'a master registers with brokerId 0 (Java BrokerStartup sets it)');
+      config.brokerId = 0;
     }
     if (storeConfig.brokerRole === 'SYNC_MASTER') {
       logger.warn('brokerRole=SYNC_MASTER: Apogee has no slaves to wait for; sends are acknowledged as an ASYNC_MASTER would');
@@ -95,141 +110,172 @@ export class Broker {
     for (const [port, setting] of brokerPorts(config.listenPort)) await checkPortFree(o.remotingConfig.bindAddress, port, setting);
     const store = await MessageStore.open(storeConfig, { logger: o.logger.child({ ns: 'store' }), clock: { now } });
     // A failure from here on must not leave the store marked as crashed: shut it down cleanly (removes the abort file).
-    let assembled = false;
-    let timerRef: TimerMessageStore | undefined;
+    let timer: TimerMessageStore | undefined;
     try {
       // Java BrokerController#initializeMessageStore: the timer store exists only with timerWheelEnable.
-      const timer = storeConfig.timerWheelEnable ? await TimerMessageStore.open({ store, config: storeConfig, logger: o.logger.child({ ns: 'timer' }), now }) : undefined;
-      timerRef = timer;
-      const extras = new Map(o.extraProperties ?? []);
-      const root = storeConfig.storePathRootDir;
-      let ctxRef: BrokerContext | undefined;
-      // Filled in once the registrar exists; topic changes before that need no re-registration.
-      const hooks = { registerSoon: (): void => undefined, registerNow: (): Promise<void> => Promise.resolve() };
-      {
-        const topics = new TopicConfigManager({
-          storePathRootDir: root,
-          brokerClusterName: config.brokerClusterName,
-          brokerName: config.brokerName,
-          autoCreateTopicEnable: config.autoCreateTopicEnable,
-          defaultTopicQueueNums: config.defaultTopicQueueNums,
-          clusterTopicEnable: config.clusterTopicEnable,
-          brokerTopicEnable: config.brokerTopicEnable,
-          traceTopicEnable: config.traceTopicEnable,
-          msgTraceTopicName: config.msgTraceTopicName,
-          timerWheelEnable: storeConfig.timerWheelEnable,
-          topicsMax: config.topicsMax,
-          logger,
-          now,
-          onChange: () => hooks.registerSoon(),
-        });
-        const groups = new SubscriptionGroupManager({ storePathRootDir: root, autoCreateSubscriptionGroup: config.autoCreateSubscriptionGroup, groupsMax: config.groupsMax, logger, now });
-        const offsets = new ConsumerOffsetManager(root, logger, now);
-        const toClient = new Broker2Client(logger);
-        const consumers = new ConsumerManager({
-          logger,
-          now,
-          channelExpiredMs: CHANNEL_EXPIRED_MS,
-          clientChannelsMax: config.clientChannelsMax,
-          onMembersChanged: (group, info) => {
-            for (const c of info.channels.values()) toClient.notifyConsumerIdsChanged(c.connection, group);
-          },
-        });
-        const producers = new ProducerManager(logger, now, CHANNEL_EXPIRED_MS, config.clientChannelsMax);
-        const locks = new RebalanceLockManager(now);
-        const stats = new BrokerStats(now, config.topicsMax);
-        let wake: (h: Parameters<PullRequestHoldService['suspend']>[0]) => void = () => undefined;
-        const holds = new PullRequestHoldService({
-          logger,
-          now,
-          pullHoldRequestsMax: config.pullHoldRequestsMax,
-          pullHoldMsMax: config.pullHoldMsMax,
-          maxOffset: (t, q) => store.getMaxOffsetInQueue(t, q),
-          wake: (h) => wake(h),
-        });
-        const port = o.config.listenPort;
-        const delayLevels = new DelayLevelTable(storeConfig.messageDelayLevel);
-        const schedule = new ScheduleMessageService({ store, levels: delayLevels, storePathRootDir: root, logger, now });
-        const ctx: BrokerContext = {
-          config,
-          remotingConfig: o.remotingConfig,
-          storeConfig,
-          store,
-          topics,
-          groups,
-          offsets,
-          consumers,
-          filters: new ConsumerFilterManager({ logger, consumerFilterEntriesMax: CONSUMER_FILTER_ENTRIES_MAX, compileCacheEntriesMax: FILTER_COMPILE_CACHE_ENTRIES_MAX }),
-          producers,
-          locks,
-          holds,
-          toClient,
-          stats,
-          delayLevels,
-          schedule,
-          timer,
-          uniqIds: new UniqIdGenerator({ ip, pid: process.pid, clock: now }),
-          logger,
-          brokerAddr: `${config.brokerIP1}:${port}`,
-          storeHost: { ip, port },
-          bootTimestamp: now(),
-          now,
-          registerSoon: () => hooks.registerSoon(),
-          registerNow: () => hooks.registerNow(),
-          updateConfig: (props) => updateConfig(ctx, props, extras),
-          configText: () => configText(ctx, extras),
-        };
-        wake = (h) => {
-          if (h.connection.closed) return;
-          void Promise.resolve(processPull(ctx, { connection: h.connection, request: h.request, receivedAt: now() }, false)).then(
-            (r) => {
-              if (typeof r !== 'symbol') h.connection.respond(h.request, r);
-            },
-            (e: unknown) => logger.error({ err: e }, 'held pull failed on wake-up'),
-          );
-        };
-        ctxRef = ctx;
-      }
-      const ctx = ctxRef!;
-      ctx.topics.load();
-      ctx.groups.load();
-      ctx.offsets.load();
-      const nsClient = new RemotingClient({ logger: o.logger, version: SERVER_VERSION });
-      const registrar = new Registrar({
-        config,
-        brokerAddr: () => ctx.brokerAddr,
-        haServerAddr: () => `${config.brokerIP2}:${ctx.storeHost.port + 1}`,
-        topics: ctx.topics,
-        client: nsClient,
-        logger,
-      });
-      hooks.registerSoon = () => registrar.registerSoon();
-      hooks.registerNow = () => registrar.registerAll();
-      const schedule = ctx.schedule;
-      schedule.load();
-      const tx = new TransactionService({
-        store,
-        offsets: ctx.offsets,
-        producers: ctx.producers,
-        toClient: ctx.toClient,
-        storeHost: ctx.storeHost,
+      timer = storeConfig.timerWheelEnable ? await TimerMessageStore.open({ store, config: storeConfig, logger: o.logger.child({ ns: 'timer' }), now }) : undefined;
+      return await Broker.assemble(o, { config, storeConfig, logger, now, ip, store, timer });
+    } catch (e) {
+      await timer?.shutdown().catch(() => undefined);
+      await store.shutdown().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** The rest of create(), once the store (and timer store) are open. */
+  private static async assemble(
+    o: BrokerOptions,
+    a: { config: BrokerConfig; storeConfig: StoreConfig; logger: Logger; now: () => number; ip: Buffer; store: MessageStore; timer: TimerMessageStore | undefined },
+  ): Promise<Broker> {
+    const { config, storeConfig, logger, now, ip, store, timer } = a;
+    const extras = new Map(o.extraProperties ?? []);
+    const root = storeConfig.storePathRootDir;
+    let ctxRef: BrokerContext | undefined;
+    // Filled in once the registrar exists; topic changes before that need no re-registration.
+    const hooks = {
+      registerSoon: (): void => undefined,
+      registerNow: (): Promise<void> => Promise.resolve(),
+      topicsChanged: (_tcs: readonly TopicConfig[]): void => undefined,
+    };
+    {
+      const topics = new TopicConfigManager({
+        storePathRootDir: root,
+        brokerClusterName: config.brokerClusterName,
         brokerName: config.brokerName,
+        autoCreateTopicEnable: config.autoCreateTopicEnable,
+        defaultTopicQueueNums: config.defaultTopicQueueNums,
+        clusterTopicEnable: config.clusterTopicEnable,
+        brokerTopicEnable: config.brokerTopicEnable,
+        traceTopicEnable: config.traceTopicEnable,
+        msgTraceTopicName: config.msgTraceTopicName,
+        timerWheelEnable: storeConfig.timerWheelEnable,
+        topicsMax: config.topicsMax,
         logger,
         now,
-        transactionTimeOutMs: config.transactionTimeOut,
-        transactionCheckMax: config.transactionCheckMax,
-        transactionCheckIntervalMs: config.transactionCheckInterval,
+        onChange: (tcs) => hooks.topicsChanged(tcs),
       });
-      await tx.load();
-      const broker = new Broker(o, store, ctx, { registrar, schedule, tx, nsClient });
-      assembled = true;
-      return broker;
-    } finally {
-      if (!assembled) {
-        await timerRef?.shutdown().catch(() => undefined);
-        await store.shutdown().catch(() => undefined);
+      const groups = new SubscriptionGroupManager({ storePathRootDir: root, autoCreateSubscriptionGroup: config.autoCreateSubscriptionGroup, groupsMax: config.groupsMax, logger, now });
+      const offsets = new ConsumerOffsetManager(root, logger, now);
+      const toClient = new Broker2Client(logger);
+      const consumers = new ConsumerManager({
+        logger,
+        now,
+        channelExpiredMs: CHANNEL_EXPIRED_MS,
+        clientChannelsMax: config.clientChannelsMax,
+        onMembersChanged: (group, info) => {
+          for (const c of info.channels.values()) toClient.notifyConsumerIdsChanged(c.connection, group);
+        },
+      });
+      const producers = new ProducerManager(logger, now, CHANNEL_EXPIRED_MS, config.clientChannelsMax);
+      const locks = new RebalanceLockManager(now);
+      const stats = new BrokerStats(now, config.topicsMax);
+      let wake: (h: Parameters<PullRequestHoldService['suspend']>[0]) => void = () => undefined;
+      const holds = new PullRequestHoldService({
+        logger,
+        now,
+        pullHoldRequestsMax: config.pullHoldRequestsMax,
+        pullHoldMsMax: config.pullHoldMsMax,
+        maxOffset: (t, q) => store.getMaxOffsetInQueue(t, q),
+        wake: (h) => wake(h),
+      });
+      const port = o.config.listenPort;
+      const delayLevels = new DelayLevelTable(storeConfig.messageDelayLevel);
+      const schedule = new ScheduleMessageService({ store, levels: delayLevels, storePathRootDir: root, logger, now });
+      const ctx: BrokerContext = {
+        config,
+        remotingConfig: o.remotingConfig,
+        storeConfig,
+        store,
+        topics,
+        groups,
+        offsets,
+        consumers,
+        filters: new ConsumerFilterManager({ logger, consumerFilterEntriesMax: CONSUMER_FILTER_ENTRIES_MAX, compileCacheEntriesMax: FILTER_COMPILE_CACHE_ENTRIES_MAX }),
+        producers,
+        locks,
+        holds,
+        toClient,
+        stats,
+        metrics: undefined,
+        delayLevels,
+        schedule,
+        timer,
+        uniqIds: new UniqIdGenerator({ ip, pid: process.pid, clock: now }),
+        logger,
+        masterAddress: new MasterAddress(storeConfig.brokerRole === 'SLAVE', logger),
+        brokerAddr: `${config.brokerIP1}:${port}`,
+        storeHost: { ip, port },
+        bootTimestamp: now(),
+        now,
+        registerSoon: () => hooks.registerSoon(),
+        registerNow: () => hooks.registerNow(),
+        updateConfig: (props) => updateConfig(ctx, props, extras),
+        configText: () => configText(ctx, extras),
+      };
+      wake = (h) => {
+        if (h.connection.closed) return;
+        void Promise.resolve(processPull(ctx, { connection: h.connection, request: h.request, receivedAt: now() }, false)).then(
+          (r) => {
+            if (typeof r !== 'symbol') h.connection.respond(h.request, r);
+          },
+          (e: unknown) => logger.error({ err: e }, 'held pull failed on wake-up'),
+        );
+      };
+      if (config.metricsExporterType === 'PROM' || config.metricsExporterType === '2') {
+        ctx.metrics = new BrokerMetrics({
+          cluster: config.brokerClusterName,
+          brokerName: config.brokerName,
+          metricsLabel: config.metricsLabel,
+          inDelta: config.metricsInDelta,
+          seriesMax: config.metricsOtelCardinalityLimit,
+          sources: metricsSources(ctx, javaProcessorNames),
+        });
+      } else if (!['DISABLE', '0'].includes(config.metricsExporterType)) {
+        logger.warn({ metricsExporterType: config.metricsExporterType }, 'metricsExporterType: Apogee exports PROM only (OTLP_GRPC and LOG are not supported); metrics disabled');
       }
+      ctxRef = ctx;
     }
+    const ctx = ctxRef!;
+    ctx.topics.load();
+    ctx.groups.load();
+    ctx.offsets.load();
+    const nsClient = new RemotingClient({ logger: o.logger, version: SERVER_VERSION });
+    const registrar = new Registrar({
+      config,
+      brokerAddr: () => ctx.brokerAddr,
+      haServerAddr: () => `${config.brokerIP2}:${ctx.storeHost.port + 1}`,
+      topics: ctx.topics,
+      client: nsClient,
+      logger,
+      onRegistered: (results) => ctx.masterAddress.handleRegisterResults(results),
+    });
+    hooks.registerSoon = () => registrar.registerSoon();
+    // Topic changes register only the changed topics (Java registerIncrementBrokerData).
+    hooks.registerNow = () => registrar.registerIncrement();
+    hooks.topicsChanged = (tcs) => registrar.topicsChanged(tcs);
+    const schedule = ctx.schedule;
+    schedule.load();
+    const tx = new TransactionService({
+      store,
+      offsets: ctx.offsets,
+      producers: ctx.producers,
+      toClient: ctx.toClient,
+      storeHost: ctx.storeHost,
+      brokerName: config.brokerName,
+      logger,
+      now,
+      transactionTimeOutMs: config.transactionTimeOut,
+      transactionCheckMax: config.transactionCheckMax,
+      transactionCheckIntervalMs: config.transactionCheckInterval,
+      // Java HookUtils#handleScheduleMessage on the committed put: timer first, then DELAY levels.
+      beforeCommitPut: (m) => {
+        const refused = handleTimerMessage(ctx, m);
+        if (refused === undefined) applyDelayLevel(m, ctx.delayLevels);
+        return refused;
+      },
+    });
+    await tx.load();
+    return new Broker(o, store, ctx, { registrar, schedule, tx, nsClient });
   }
 
   get port(): number {
@@ -252,13 +298,26 @@ export class Broker {
 
   private async startServices(): Promise<void> {
     const ctx = this.ctx;
+    // The event-loop delay is measured from here on (GET_BROKER_RUNTIME_INFO eventLoopDelay*).
+    sharedLoopDelay();
     const registry = brokerRegistry(ctx, this.tx);
     const rc = this.o.remotingConfig;
     const limits = { idleTimeoutMs: rc.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: rc.connectionBufferedBytesMax };
     const budget = this.o.budget ?? new MemoryBudget(rc.remotingBufferedBytesMax);
-    const host = this.o.remotingConfig.bindAddress;
+    const host = rc.bindAddress;
     for (const [i, [port]] of brokerPorts(ctx.config.listenPort).entries()) {
-      const s = new RemotingServer({ host, port, registry, logger: this.o.logger, version: SERVER_VERSION, limits, budget, connectionsMax: rc.connectionsMax, name: i === 0 ? 'broker' : 'broker-vip' });
+      const s = new RemotingServer({
+        host,
+        port,
+        registry,
+        logger: this.o.logger,
+        version: SERVER_VERSION,
+        limits,
+        budget,
+        connectionsMax: rc.connectionsMax,
+        name: i === 0 ? 'broker' : 'broker-vip',
+        ...(ctx.metrics !== undefined ? { onResponded: rpcObserver(ctx) } : {}),
+      });
       s.onConnectionClose((c: Connection) => this.onConnectionGone(c));
       await s.start();
       this.servers.push(s);
@@ -272,17 +331,65 @@ export class Broker {
       ctx.stats.items.add(TOPIC_PUT_NUMS, a.topic, 1); // Java BrokerStatsManager#incTopicPutNums
     });
     ctx.holds.start(1000);
-    this.schedule.start();
-    ctx.timer?.start();
-    this.tx.start();
+    if (ctx.storeConfig.brokerRole === 'SLAVE') {
+      // Java BrokerController#start -> changeSpecialServiceStatus(brokerId == MASTER_ID): a slave runs no delayed
+      // delivery, transaction check or timer dequeue (they would write to a store the master owns).
+      this.startSlaveSynchronize();
+      // HA CALL SITE (issue 13, for the integrator): the slave's replication client (lib/ha, branch h/ha-repl)
+      // follows the master here, e.g.
+      //   ctx.masterAddress.onMasterChanged((_masterAddr, haServerAddr) => haClient.updateHaMasterAddress(haServerAddr));
+      // onMasterChanged replays the current address to a late subscriber, so it may be called before or after start.
+    } else {
+      this.schedule.start();
+      ctx.timer?.start();
+      this.tx.start();
+    }
     this.every(ctx.config.flushConsumerOffsetInterval, () => {
       ctx.offsets.persistIfDirty();
       this.schedule.persistIfDirty();
     });
     this.every(1000, () => ctx.stats.sample());
     this.every(10_000, () => this.expireChannels());
+    if (ctx.metrics !== undefined) await this.startMetrics(ctx.metrics);
     await this.registrar.start();
     this.o.logger.info({ brokerAddr: ctx.brokerAddr, ports: this.servers.map((s) => s.port) }, 'broker started');
+  }
+
+  /** Java BrokerController#initializeBrokerScheduledTasks for a SLAVE: SlaveSynchronize after 10 s, every 3 s. */
+  private startSlaveSynchronize(): void {
+    const ctx = this.ctx;
+    const sync = new SlaveSynchronize({
+      masterAddr: () => ctx.masterAddress.masterAddr,
+      selfAddr: () => ctx.brokerAddr,
+      invoke: (addr, req, timeoutMs) => this.nsClient.invoke(addr, req, timeoutMs),
+      topics: ctx.topics,
+      groups: ctx.groups,
+      offsets: ctx.offsets,
+      schedule: this.schedule,
+      logger: ctx.logger.child({ ns: 'slave-sync' }),
+      now: ctx.now,
+    });
+    const first = setTimeout(() => this.every(SYNC_CHECK_INTERVAL_MS, () => void sync.tick()), SYNC_INITIAL_DELAY_MS);
+    first.unref();
+    this.slaveSyncStart = first;
+  }
+
+  /** Java BrokerMetricsManager#init, PROM: the endpoint on metricsPromExporterHost (empty: brokerIP1) : port. */
+  private async startMetrics(m: BrokerMetrics): Promise<void> {
+    const c = this.ctx.config;
+    const host = c.metricsPromExporterHost !== '' ? c.metricsPromExporterHost : c.brokerIP1;
+    this.processMetrics = registerProcessMetrics(m.registry);
+    registerConnectionGauges(m.registry, () => this.servers.map((s, i) => [i === 0 ? 'broker' : 'broker-vip', s]));
+    const server = new PrometheusServer(m.registry, this.ctx.logger.child({ ns: 'metrics' }));
+    const port = await server.listen(host, c.metricsPromExporterPort);
+    this.metricsServer = server;
+    this.metricsBoundPort = port;
+    this.ctx.logger.info({ url: `http://${host}:${port}/metrics` }, 'Prometheus metrics endpoint started');
+  }
+
+  /** The address of the Prometheus endpoint, when metricsExporterType=PROM. */
+  get metricsPort(): number | undefined {
+    return this.metricsBoundPort;
   }
 
   private every(ms: number, fn: () => void): void {
@@ -315,6 +422,7 @@ export class Broker {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.slaveSyncStart !== null) clearTimeout(this.slaveSyncStart);
     for (const t of this.timers) clearInterval(t);
     await this.registrar.shutdown();
     this.ctx.holds.stop();
@@ -323,9 +431,13 @@ export class Broker {
     await this.ctx.timer?.shutdown();
     this.tx.stop();
     this.nsClient.close();
-    this.ctx.offsets.persist();
-    this.ctx.topics.persist();
-    this.ctx.groups.persist();
+    await this.metricsServer?.close();
+    this.processMetrics?.stop();
+    // Every metadata file is written at shutdown, synchronously, as before (coalescing-writer.ts#close).
+    for (const m of [this.ctx.offsets, this.ctx.topics, this.ctx.groups]) {
+      m.persist();
+      await m.close().catch((e: Error) => this.ctx.logger.error({ err: e.message }, 'metadata not written at shutdown'));
+    }
     await this.store.shutdown();
     this.ctx.logger.info('broker stopped');
   }

@@ -38,7 +38,6 @@ export const BrokerJavaOnlySchema = {
   maxLiteSubscriptionCount: p.inertLong(100000),
   minLiteTTl: p.inertLong(900000),
   defaultMessageRequestMode: p.inertString('PULL'),
-  metricsExporterType: p.inertString('DISABLE'),
   isBrokerContainer: p.inertBoolean(false),
   isInBrokerContainer: p.inertBoolean(false),
 } as const;

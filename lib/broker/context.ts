@@ -13,7 +13,9 @@ import type { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
 import type { SubscriptionGroupManager } from './metadata/subscription-group-manager';
 import type { TopicConfigManager } from './metadata/topic-config-manager';
 import type { ScheduleMessageService } from './schedule/schedule-message-service';
+import type { MasterAddress } from './slave/master-address';
 import type { BrokerStats } from './stats';
+import type { BrokerMetrics } from '../metrics';
 
 /**
  * Everything a broker processor may use, built once by Broker. Processors are functions of (BrokerContext,
@@ -35,6 +37,8 @@ export interface BrokerContext {
   readonly holds: PullRequestHoldService;
   readonly toClient: Broker2Client;
   readonly stats: BrokerStats;
+  /** Java-named metrics; undefined unless metricsExporterType=PROM. */
+  metrics: BrokerMetrics | undefined;
   readonly delayLevels: DelayLevelTable;
   /** Delayed delivery: its per-level offsets for GET_ALL_DELAY_OFFSET and GET_BROKER_RUNTIME_INFO. */
   readonly schedule: ScheduleMessageService;
@@ -43,6 +47,8 @@ export interface BrokerContext {
   /** UNIQ_KEY for messages that arrive without one (Java MessageClientIDSetter.createUniqID). */
   readonly uniqIds: UniqIdGenerator;
   readonly logger: Logger;
+  /** A slave's master (masterAddr, haServerAddr) from the NameServers' register answers; listeners on change. */
+  readonly masterAddress: MasterAddress;
   /** "brokerIP1:listenPort": the address in routes and msgIds (the bound port once listening, for listenPort 0). */
   brokerAddr: string;
   /** brokerIP1 + listenPort as STOREHOST. */

@@ -2,11 +2,12 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { RegisterBrokerBody } from '../../protocol/bodies';
 import { createRequest, type RemotingCommand } from '../../protocol/command';
 import { RequestCode } from '../../protocol/codes';
 import { defaults, silentLogger } from '../common';
 import { BrokerSchema } from './config';
-import { TopicConfigManager } from './metadata/topic-config-manager';
+import { newTopicConfig, TopicConfigManager } from './metadata/topic-config-manager';
 import { Registrar } from './registrar';
 
 /**
@@ -64,6 +65,67 @@ describe('lib/broker/registrar registerAll', () => {
       assert.ok(secondDone);
     } finally {
       await r.shutdown();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * Registrar#topicsChanged / registerIncrement (Java BrokerController#registerIncrementBrokerData): after a topic
+ * change only the changed topics travel, with the current DataVersion; a burst in one turn shares one registration;
+ * a deletion asks for a full one.
+ */
+describe('lib/broker/registrar registerIncrement', () => {
+  it('a created topic is registered alone (not the whole table), with the DataVersion after the change', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-registrar-'));
+    const bodies: { topics: string[]; counter: number }[] = [];
+    const client = {
+      invoke: (_addr: string, req: RemotingCommand): Promise<RemotingCommand> => {
+        if (req.code === RequestCode.REGISTER_BROKER) {
+          const b = RegisterBrokerBody.decode(req.body!);
+          assert.ok(b.ok);
+          const w = b.value.topicConfigSerializeWrapper;
+          bodies.push({ topics: [...w.topicConfigTable.keys()], counter: w.dataVersion.counter });
+        }
+        return Promise.resolve(createRequest({ code: 0, opaque: req.opaque, version: 0 }));
+      },
+    };
+    let r: Registrar | undefined;
+    const topics = new TopicConfigManager({
+      storePathRootDir: dir,
+      brokerClusterName: 'C',
+      brokerName: 'b',
+      autoCreateTopicEnable: true,
+      defaultTopicQueueNums: 4,
+      clusterTopicEnable: true,
+      brokerTopicEnable: true,
+      traceTopicEnable: false,
+      msgTraceTopicName: 'RMQ_SYS_TRACE_TOPIC',
+      topicsMax: 100,
+      logger: silentLogger(),
+      now: Date.now,
+      onChange: (tcs) => r?.topicsChanged(tcs),
+    });
+    r = new Registrar({ config: { ...defaults(BrokerSchema), namesrvAddr: '127.0.0.1:1' }, brokerAddr: () => '127.0.0.1:2', haServerAddr: () => '127.0.0.1:3', topics, client: client as never, logger: silentLogger() });
+    try {
+      await r.registerAll();
+      const full = bodies[0]!.topics.length;
+      assert.ok(full > 5, 'the first registration carries the whole table');
+      topics.update([newTopicConfig('NEW1')]);
+      await r.registerIncrement();
+      assert.deepEqual(bodies[1], { topics: ['NEW1'], counter: topics.dataVersion.counter });
+      // A burst in one turn of the event loop: one registration for all of it.
+      topics.update([newTopicConfig('NEW2')]);
+      topics.update([newTopicConfig('NEW3')]);
+      await new Promise((res) => setImmediate(res));
+      await r.registerIncrement();
+      assert.deepEqual(bodies.slice(2).map((b) => b.topics), [['NEW2', 'NEW3']]);
+      // Nothing changed: nothing sent.
+      await r.registerIncrement();
+      assert.equal(bodies.length, 3);
+    } finally {
+      await r.shutdown();
+      await topics.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

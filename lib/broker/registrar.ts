@@ -1,20 +1,25 @@
 import { crc32 } from 'node:zlib';
-import { KVTable, RegisterBrokerBody, type TopicConfig } from '../../protocol/bodies';
+import { KVTable, type TopicConfig } from '../../protocol/bodies';
 import { createRequest } from '../../protocol/command';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
-import { encodeHeader, RegisterBrokerRequestHeader, UnRegisterBrokerRequestHeader } from '../../protocol/headers';
+import { decodeHeader, encodeHeader, RegisterBrokerRequestHeader, RegisterBrokerResponseHeader, UnRegisterBrokerRequestHeader } from '../../protocol/headers';
 import { isReadable, isWriteable } from '../../protocol/naming';
 import { SERVER_VERSION, type Logger } from '../common';
 import type { RemotingClient } from '../remoting';
 import type { BrokerConfig } from './config';
 import type { TopicConfigManager } from './metadata/topic-config-manager';
+import type { RegisterBrokerResult } from './slave/master-address';
+import { RegisterBodyEncoder } from './register-body';
 
 /**
- * Registration with every NameServer (Java BrokerController#registerBrokerAll, BrokerOuterAPI): at start, every
- * registerNameServerPeriod (clamped 10..60 s as Java), and soon after any topic change. The full topic table is
- * sent each time (a 5.x NameServer refuses a first registration carrying exactly one topic), as plain JSON with
- * its CRC. No heartbeatTimeoutMillis is sent (Java sends it only in slave-acting-master mode), so NameServers
- * apply their 120 s default. UNREGISTER_BROKER on shutdown.
+ * Registration with every NameServer (Java BrokerController#registerBrokerAll, BrokerOuterAPI): the full topic
+ * table at start and every registerNameServerPeriod (clamped 10..60 s as Java); after a topic change only the
+ * changed topics (registerIncrement, Java registerIncrementBrokerData; a 5.x NameServer refuses a first
+ * registration carrying exactly one topic, so the full one comes first). Plain JSON with its CRC. No
+ * heartbeatTimeoutMillis is sent (Java sends it only in slave-acting-master mode), so NameServers apply their 120 s
+ * default. UNREGISTER_BROKER on shutdown. The NameServers are asked in parallel, so one that is down or slow delays
+ * no other (Java BrokerOuterAPI#registerBrokerAll). The answers' RegisterBrokerResponseHeader (masterAddr,
+ * haServerAddr), in the order they arrived, go to onRegistered (Java handleRegisterBrokerResult).
  */
 export interface RegistrarOptions {
   config: BrokerConfig;
@@ -24,6 +29,8 @@ export interface RegistrarOptions {
   topics: TopicConfigManager;
   client: RemotingClient;
   logger: Logger;
+  /** Each round's successful answers, first to arrive first (a slave learns its master there). */
+  onRegistered?: (results: RegisterBrokerResult[]) => void;
 }
 
 export class Registrar {
@@ -31,7 +38,13 @@ export class Registrar {
   private soon: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
+  /** Changed topics not yet registered (incremental registration). */
+  private readonly increment = new Map<string, TopicConfig>();
+  private incrementSoon: NodeJS.Immediate | null = null;
+  private incrementInFlight: Promise<void> | null = null;
+  private incrementQueued: Promise<void> | null = null;
   private readonly namesrvs: string[];
+  private readonly encoder = new RegisterBodyEncoder();
 
   constructor(private readonly o: RegistrarOptions) {
     this.namesrvs = o.config.namesrvAddr.split(';').map((s) => s.trim()).filter((s) => s !== '');
@@ -58,23 +71,14 @@ export class Registrar {
     this.soon.unref();
   }
 
-  private body(): Buffer {
+  private body(topics: Iterable<TopicConfig> = this.o.topics.all()): Promise<Buffer> {
     const perm = this.o.config.brokerPermission;
     const table = new Map<string, TopicConfig>();
-    for (const tc of this.o.topics.all()) {
+    for (const tc of topics) {
       // Java: a broker without read or write permission advertises its topics with the reduced permission.
       table.set(tc.topicName, !isWriteable(perm) || !isReadable(perm) ? { ...tc, perm: tc.perm & perm } : tc);
     }
-    return RegisterBrokerBody.encode({
-      filterServerList: [],
-      topicConfigSerializeWrapper: {
-        dataVersion: this.o.topics.dataVersion,
-        topicConfigTable: table,
-        mappingDataVersion: { counter: 0, stateVersion: 0, timestamp: this.o.topics.dataVersion.timestamp },
-        topicQueueMappingDetailMap: new Map(),
-        topicQueueMappingInfoMap: new Map(),
-      },
-    } as never);
+    return this.encoder.encode(table, this.o.topics.dataVersion);
   }
 
   /**
@@ -107,7 +111,11 @@ export class Registrar {
       clearTimeout(this.soon);
       this.soon = null;
     }
-    const body = this.body();
+    // The pending increment stays: a caller awaiting registerIncrement() must see its own registration end.
+    await this.send(await this.body());
+  }
+
+  private async send(body: Buffer): Promise<void> {
     const c = this.o.config;
     const ext = encodeHeader(RegisterBrokerRequestHeader, {
       brokerName: c.brokerName,
@@ -119,6 +127,7 @@ export class Registrar {
       compressed: false,
       bodyCrc32: (crc32(body) & 0x7fffffff) >>> 0,
     });
+    const results: RegisterBrokerResult[] = [];
     await Promise.all(
       this.namesrvs.map(async (addr) => {
         try {
@@ -127,6 +136,8 @@ export class Registrar {
             this.o.logger.warn({ namesrv: addr, code: r.code, remark: r.remark }, 'register broker refused');
             return;
           }
+          const h = decodeHeader(RegisterBrokerResponseHeader, r.extFields ?? new Map<string, string>());
+          results.push(h.ok ? { masterAddr: h.value.masterAddr, haServerAddr: h.value.haServerAddr } : { masterAddr: undefined, haServerAddr: undefined });
           if (r.body !== null) {
             const kv = KVTable.decode(r.body);
             if (kv.ok) this.o.topics.updateOrderTopics(new Set(kv.value.table.keys()));
@@ -136,9 +147,58 @@ export class Registrar {
         }
       }),
     );
+    this.o.onRegistered?.(results);
+  }
+
+  /**
+   * Topics created or changed (TopicConfigManager onChange): registered alone, soon (Java
+   * BrokerController#registerIncrementBrokerData, which AdminBrokerProcessor#updateAndCreateTopic and
+   * TopicConfigManager#createTopicInSendMessage(Back)Method call). `[]` (a deletion) asks for a full registration.
+   */
+  topicsChanged(tcs: readonly TopicConfig[]): void {
+    if (tcs.length === 0) {
+      this.registerSoon();
+      return;
+    }
+    for (const tc of tcs) this.increment.set(tc.topicName, tc);
+    if (this.incrementSoon !== null) return;
+    this.incrementSoon = setImmediate(() => {
+      this.incrementSoon = null;
+      void this.registerIncrement();
+    });
+  }
+
+  /**
+   * Registers the topics changed since the last registration, with the current DataVersion, so a NameServer's work
+   * is O(changed topics) and not O(all topics). Settles once a registration that started after this call has ended
+   * (it carries every change made before the call); one in flight at a time, later callers share the next one.
+   */
+  registerIncrement(): Promise<void> {
+    if (this.incrementInFlight === null) {
+      this.incrementInFlight = this.sendIncrement().finally(() => {
+        this.incrementInFlight = null;
+      });
+      return this.incrementInFlight;
+    }
+    if (this.incrementQueued === null) {
+      this.incrementQueued = this.incrementInFlight.then(() => {
+        this.incrementQueued = null;
+        return this.registerIncrement();
+      });
+    }
+    return this.incrementQueued;
+  }
+
+  private async sendIncrement(): Promise<void> {
+    if (this.increment.size === 0) return;
+    const topics = [...this.increment.values()];
+    this.increment.clear();
+    await this.send(await this.body(topics));
   }
 
   async shutdown(): Promise<void> {
+    if (this.incrementSoon !== null) clearImmediate(this.incrementSoon);
+    this.incrementSoon = null;
     if (this.timer !== null) clearInterval(this.timer);
     if (this.soon !== null) clearTimeout(this.soon);
     this.timer = null;

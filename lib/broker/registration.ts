@@ -12,6 +12,7 @@ import { replyProcessors } from './processors/reply';
 import { sendProcessors } from './processors/send';
 import { sendBackProcessors } from './processors/send-back';
 import { unsupportedProcessors } from './processors/unsupported';
+import { roleGate } from './slave/role-gate';
 import type { TransactionService } from './transaction/transaction-service';
 
 /** The broker's one registration table: request code -> processor, one family per file, read as data. */
@@ -31,6 +32,6 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService): Proce
     adminProcessors(bc),
     unsupportedProcessors(),
   ];
-  for (const family of families) for (const [code, p] of family) registry.register(code, p);
+  for (const family of families) for (const [code, p] of family) registry.register(code, roleGate(bc, code, p));
   return registry;
 }

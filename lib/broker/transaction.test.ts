@@ -10,6 +10,7 @@ import { decodeMessages, decodeOffsetMsgId, MessageSysFlag, PullSysFlag } from '
 import { defaults, silentLogger } from '../common';
 import { ProcessorRegistry, RemotingClient } from '../remoting';
 import { defaultStoreConfig } from '../store';
+import { TIMER_TOPIC } from '../timer';
 import { Broker } from './broker';
 import { BrokerRemotingSchema, BrokerSchema } from './config';
 
@@ -49,7 +50,7 @@ describe('lib/broker transactions', function () {
     await broker.shutdown();
   });
 
-  async function half(body: string, uniq: string) {
+  async function half(body: string, uniq: string, extraProperties = '') {
     const r = await client.invoke(
       addr,
       createRequest({
@@ -57,7 +58,7 @@ describe('lib/broker transactions', function () {
         opaque: 0,
         version: 513,
         body: Buffer.from(body),
-        extFields: encodeSendMessageHeaderV2({ producerGroup: 'txg', topic: 'TxT', defaultTopic: 'TBW102', defaultTopicQueueNums: 4, queueId: 0, sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE, bornTimestamp: Date.now(), flag: 0, properties: `TRAN_MSG\u0001true\u0002PGROUP\u0001txg\u0002UNIQ_KEY\u0001${uniq}\u0002`, batch: false }),
+        extFields: encodeSendMessageHeaderV2({ producerGroup: 'txg', topic: 'TxT', defaultTopic: 'TBW102', defaultTopicQueueNums: 4, queueId: 0, sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE, bornTimestamp: Date.now(), flag: 0, properties: `TRAN_MSG\u0001true\u0002PGROUP\u0001txg\u0002UNIQ_KEY\u0001${uniq}\u0002${extraProperties}`, batch: false }),
       }),
       5000,
     );
@@ -73,8 +74,8 @@ describe('lib/broker transactions', function () {
     await ok;
   }
 
-  async function pullAll(): Promise<string[]> {
-    const r = await client.invoke(addr, createRequest({ code: RequestCode.PULL_MESSAGE, opaque: 0, version: 513, extFields: encodeHeader(PullMessageRequestHeader, { consumerGroup: 'c', topic: 'TxT', queueId: 0, queueOffset: 0, maxMsgNums: 32, sysFlag: PullSysFlag.FLAG_SUBSCRIPTION, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '*', subVersion: 0, expressionType: 'TAG' }) }), 5000);
+  async function pullAll(topic = 'TxT'): Promise<string[]> {
+    const r = await client.invoke(addr, createRequest({ code: RequestCode.PULL_MESSAGE, opaque: 0, version: 513, extFields: encodeHeader(PullMessageRequestHeader, { consumerGroup: 'c', topic, queueId: 0, queueOffset: 0, maxMsgNums: 32, sysFlag: PullSysFlag.FLAG_SUBSCRIPTION, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '*', subVersion: 0, expressionType: 'TAG' }) }), 5000);
     return r.code === ResponseCode.SUCCESS ? decodeMessages(r.body!).map((m) => `${m.body.toString()}/${m.sysFlag & 0xc}`) : [];
   }
 
@@ -104,5 +105,25 @@ describe('lib/broker transactions', function () {
     assert.equal(m!.topic, 'TxT', 'the check body carries the real topic');
     assert.equal(m!.properties.get('PGROUP'), 'txg');
     await end(c, 'UNIQ-C', MessageSysFlag.TRANSACTION_COMMIT_TYPE);
+  });
+
+  it('a committed half message with TIMER_DELIVER_MS goes through the timer wheel (Java: the COMMIT put runs HookUtils#handleScheduleMessage)', async () => {
+    const due = Date.now() + 3000;
+    const t = await half('timed-commit', 'UNIQ-T', `TIMER_DELIVER_MS\u0001${due}\u0002`);
+    assert.ok(!(await pullAll(TIMER_TOPIC)).some((x) => x.startsWith('timed-commit/')), 'the half message is not a timer message yet');
+    await end(t, 'UNIQ-T', MessageSysFlag.TRANSACTION_COMMIT_TYPE);
+    let wheel: string[] = [];
+    for (let i = 0; i < 50 && !wheel.some((x) => x.startsWith('timed-commit/')); i++) {
+      wheel = await pullAll(TIMER_TOPIC);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(wheel.includes(`timed-commit/${MessageSysFlag.TRANSACTION_COMMIT_TYPE}`), `parked in ${TIMER_TOPIC}: ${wheel.join(' ')}`);
+    assert.ok(!(await pullAll()).some((x) => x.startsWith('timed-commit/')), 'not in its topic before its time');
+    let got: string[] = [];
+    for (let i = 0; i < 200 && !got.some((x) => x.startsWith('timed-commit/')); i++) {
+      got = await pullAll();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(got.some((x) => x.startsWith('timed-commit/')), `delivered to its topic by the wheel: ${got.join(' ')}`);
   });
 });

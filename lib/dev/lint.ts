@@ -3,7 +3,7 @@
  *   - protocol/ imports only itself, node:buffer and node:zlib (tests and protocol/testing may use node:fs/path)
  *   - lib/store never imports remoting, broker, nameserver or node:net
  *   - lib/timer never imports broker, remoting, nameserver or client (the broker imports it)
- *   - lib/filter imports only itself (pure functions, no I/O)
+ *   - lib/filter imports only itself (pure functions, no I/O); lib/metrics imports only lib/common
  *   - lib/nameserver and lib/broker never import each other; lib/admin uses only client, common and protocol
  *   - no deep imports across modules: another module is imported through its index
  *   - only lib/bin (and entry points in bench/, compat-tests/runner, lib/dev) read process.argv / process.env
@@ -122,6 +122,7 @@ for (const file of files) {
       for (const b of ['lib/remoting', 'lib/broker', 'lib/nameserver']) forbid('lib/store', b, 'lib/store never imports the network layers');
       for (const b of ['lib/remoting', 'lib/broker', 'lib/nameserver', 'lib/client']) forbid('lib/timer', b, 'lib/timer never imports the broker or the network layers (the broker imports it)');
       forbid('lib/nameserver', 'lib/broker', 'nameserver and broker never import each other');
+      if (mod === 'lib/metrics' && !test && tmod !== 'lib/common') violations.push(`${where} — lib/metrics imports only lib/common (everyone may record into it)`);
       if (mod === 'lib/filter' && !test && tmod !== 'lib/filter') violations.push(`${where} — lib/filter is pure: it imports only itself`);
       forbid('lib/broker', 'lib/nameserver', 'nameserver and broker never import each other');
       for (const a of ['lib/ha', 'lib/filter']) forbid(a, 'lib/broker', `${a} never imports lib/broker (the broker imports it)`);

@@ -128,6 +128,19 @@ describe('lib/nameserver NameServer over real sockets', () => {
     assert.match(junk.remark!, /^Failed to decode RegisterBrokerBody/);
   });
 
+  it('a repeated identical REGISTER_BROKER body (same CRC and length, decoded once) and then a changed one: routes follow both', async () => {
+    assert.equal((await register('broker-a', '127.0.0.1:10911', ['A1', 'A2'], { counter: 1 })).code, ResponseCode.SUCCESS);
+    assert.equal((await register('broker-a', '127.0.0.1:10911', ['A1', 'A2'], { counter: 1 })).code, ResponseCode.SUCCESS);
+    assert.equal((await call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'A2' })).code, ResponseCode.SUCCESS);
+    assert.equal((await register('broker-a', '127.0.0.1:10911', ['A1', 'A2', 'A3'], { counter: 2 })).code, ResponseCode.SUCCESS);
+    assert.equal((await call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'A3' })).code, ResponseCode.SUCCESS);
+    // Another broker with the same bytes is decoded for itself (the cache is per broker address).
+    assert.equal((await register('broker-b', '127.0.0.1:10921', ['A1', 'A2', 'A3'], { counter: 2 })).code, ResponseCode.SUCCESS);
+    const route = TopicRouteData.decode((await call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'A3' })).body!);
+    assert.ok(route.ok);
+    assert.deepEqual(route.value.queueDatas.map((q) => q.brokerName).sort(), ['broker-a', 'broker-b']);
+  });
+
   it('rejects a first registration carrying exactly one topic, as a Java 5.x NameServer does', async () => {
     const r = await register('broker-x', '127.0.0.1:20911', ['OnlyOne']);
     assert.equal(r.code, ResponseCode.SYSTEM_ERROR);

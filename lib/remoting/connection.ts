@@ -29,7 +29,15 @@ export interface ConnectionHost {
   readonly budget?: MemoryBudget;
   nextOpaque(): number;
   onClose(conn: Connection, reason: string): void;
+  /** Told of every answered request (metrics: Java NettyRemotingAbstract#writeResponse records rpc latency). */
+  readonly onResponded?: RespondedObserver;
 }
+
+/**
+ * `startedAt` is Date.now() when the request was dispatched; `suspended` is true for a request answered after being
+ * held (long polling); `oneway` when no response was written.
+ */
+export type RespondedObserver = (request: RemotingCommand, response: RemotingCommand, startedAt: number, suspended: boolean, oneway: boolean) => void;
 
 interface Pending {
   resolve(cmd: RemotingCommand): void;
@@ -69,6 +77,8 @@ export class Connection implements BudgetMember {
   readonly attributes = new Map<string, unknown>();
   private readonly decoder: FrameDecoder;
   private readonly pending = new Map<number, Pending>();
+  /** Dispatch time of requests held by their processor (only with an onResponded observer). */
+  private suspendedAt: WeakMap<RemotingCommand, number> | undefined;
   private inFlight = 0;
   private pausedForWrite = false;
   private pausedForInFlight = false;
@@ -247,22 +257,27 @@ export class Connection implements BudgetMember {
     try {
       result = processor(ctx);
     } catch (e) {
-      this.finish(request, this.internalError(request, e));
+      this.finish(request, this.internalError(request, e), ctx.receivedAt);
       return;
     }
     if (result instanceof Promise) {
       result.then(
-        (r) => this.finish(request, r),
-        (e: unknown) => this.finish(request, this.internalError(request, e)),
+        (r) => this.finish(request, r, ctx.receivedAt),
+        (e: unknown) => this.finish(request, this.internalError(request, e), ctx.receivedAt),
       );
     } else {
-      this.finish(request, result);
+      this.finish(request, result, ctx.receivedAt);
     }
   }
 
-  private finish(request: RemotingCommand, result: ProcessorResult): void {
+  private finish(request: RemotingCommand, result: ProcessorResult, startedAt: number): void {
     this.inFlight--;
-    if (result !== SUSPENDED) this.respond(request, result);
+    // Answer first, then read on: frames waiting in the backlog are processed after this answer is written.
+    if (result === SUSPENDED) {
+      if (this.host.onResponded !== undefined) (this.suspendedAt ??= new WeakMap()).set(request, startedAt);
+    } else {
+      this.respond(request, result, startedAt);
+    }
     if (this.pausedForInFlight && this.inFlight < this.host.limits.inFlightRequestsMax) {
       this.pausedForInFlight = false;
       this.updateFlow();
@@ -284,7 +299,14 @@ export class Connection implements BudgetMember {
    * Writes `response` as the answer to `request` (its opaque, the response flag, and the request's serialization
    * unless the code does not fit int16). Nothing is written for a oneway request, as in Java.
    */
-  respond(request: RemotingCommand, response: RemotingCommand): void {
+  respond(request: RemotingCommand, response: RemotingCommand, startedAt?: number): void {
+    const observe = this.host.onResponded;
+    if (observe !== undefined) {
+      const held = startedAt === undefined ? this.suspendedAt?.get(request) : undefined;
+      if (held !== undefined) this.suspendedAt!.delete(request);
+      const t0 = startedAt ?? held;
+      if (t0 !== undefined) observe(request, response, t0, held !== undefined, isOneway(request));
+    }
     if (isOneway(request)) return;
     response.opaque = request.opaque;
     response.flag |= FLAG_RESPONSE;

@@ -1,5 +1,5 @@
 export { Connection, formatAddress } from './connection';
-export type { ConnectionHost } from './connection';
+export type { ConnectionHost, RespondedObserver } from './connection';
 export { RemotingServer } from './server';
 export type { RemotingServerOptions } from './server';
 export { RemotingClient } from './client';

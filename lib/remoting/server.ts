@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import type { Logger } from '../common';
-import { Connection, type ConnectionHost } from './connection';
+import { Connection, type ConnectionHost, type RespondedObserver } from './connection';
 import { MemoryBudget } from './budget';
 import { CONNECTIONS_MAX_DEFAULT, DEFAULT_CONNECTION_LIMITS, REMOTING_BUFFERED_BYTES_MAX_DEFAULT, type ConnectionLimits } from './limits';
 import { ConnectionRefuser } from './refuse';
@@ -21,6 +21,8 @@ export interface RemotingServerOptions {
   budget?: MemoryBudget;
   /** Human name for logs ('namesrv', 'broker', 'broker-vip'). */
   name?: string;
+  /** Told of every answered request (rpc latency metrics). */
+  onResponded?: RespondedObserver;
 }
 
 /**
@@ -35,6 +37,7 @@ export class RemotingServer implements ConnectionHost {
   readonly connectionsMax: number;
   readonly budget: MemoryBudget;
   readonly refuser: ConnectionRefuser;
+  readonly onResponded: RespondedObserver | undefined;
   private readonly server: net.Server;
   private readonly conns = new Set<Connection>();
   private readonly connectListeners: ((c: Connection) => void)[] = [];
@@ -50,6 +53,7 @@ export class RemotingServer implements ConnectionHost {
     this.connectionsMax = opts.connectionsMax ?? CONNECTIONS_MAX_DEFAULT;
     this.budget = opts.budget ?? new MemoryBudget(REMOTING_BUFFERED_BYTES_MAX_DEFAULT);
     this.refuser = new ConnectionRefuser(this.logger, 'connectionsMax', this.version, this.limits);
+    this.onResponded = opts.onResponded;
     this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
     this.server.on('error', (e) => this.logger.error({ err: e }, 'server error'));
   }

@@ -12,7 +12,7 @@ import { NodeStoreIO, errnoOf, type StoreIO } from './io';
 import { putMessages, type PutTarget } from './put';
 import { ConsumeQueueTable } from './queue-table';
 import * as reads from './reads';
-import { recover, type RecoveryTarget } from './recovery';
+import { recover, type RecoveryInfo, type RecoveryTarget } from './recovery';
 import { DiskFullWatch } from './disk-watch';
 import { MAX_MANUAL_DELETE_FILE_TIMES, checkDiskSpace, runRetention, type RetentionState, type RetentionTarget } from './retention';
 import { StoreServices, type StoreServicesParts } from './services';
@@ -81,6 +81,8 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     getMessageTransferredMsgCount: 0,
   };
 
+  /** Set by open(): was the last exit clean, how long recovery took (start-up line). */
+  recovery: RecoveryInfo = { lastExitOK: true, ms: 0 };
   readonly latency: LatencyStats; // put/get latencies for GET_BROKER_RUNTIME_INFO (Java StoreStatsService)
   private readonly services: StoreServices;
   private readonly scan: RecordScan = newRecordScan();
@@ -155,7 +157,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     await store.io.mkdirp(store.paths.root);
     store.lock = deps.io === undefined ? acquireStoreLock(store.paths.root) : undefined;
     try {
-      await recover(store);
+      store.recovery = await recover(store);
       await createAbortFile(store.io, store.paths);
     } catch (e) {
       store.lock?.release();

@@ -50,7 +50,13 @@ export interface RecoveryTarget {
   flushLogics(thorough: boolean): Promise<void>;
 }
 
-export async function recover(store: RecoveryTarget): Promise<void> {
+/** What recovery found: whether the last exit was clean (no abort file) and how long recovery took. */
+export interface RecoveryInfo {
+  lastExitOK: boolean;
+  ms: number;
+}
+
+export async function recover(store: RecoveryTarget): Promise<RecoveryInfo> {
   const { io, paths, config, commitLog, checkpoint, logger } = store;
   const began = Date.now();
   const lastExitOK = (await io.stat(paths.abort)) === undefined;
@@ -109,7 +115,9 @@ export async function recover(store: RecoveryTarget): Promise<void> {
   store.dispatcher.dispatchedOffset = commitLog.writtenOffset;
   store.lastStoreTimestamp = Math.max(lastTimestamp, checkpoint.physicMsgTimestamp);
   await store.flushLogics(true);
-  logger.info({ lastExitOK, minOffset: commitLog.minOffset, maxOffset: commitLog.maxOffset, ms: Date.now() - began }, 'store recovered');
+  const ms = Date.now() - began;
+  logger.info({ lastExitOK, minOffset: commitLog.minOffset, maxOffset: commitLog.maxOffset, ms }, 'store recovered');
+  return { lastExitOK, ms };
 }
 
 const verifyScan = newRecordScan();

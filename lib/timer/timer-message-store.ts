@@ -300,23 +300,26 @@ export class TimerMessageStore {
         break;
       }
       if ((u.magic & MAGIC_DELETE) !== 0 && (u.magic & MAGIC_ROLL) === 0) deletes.push(u);
-      else normal.unshift(u);
+      else normal.push(u); // the chain runs newest to oldest; reversed once below (unshift is O(n) per unit)
       pos = u.prevPos;
     }
+    normal.reverse();
     const deleted = new Set<string>();
     for (const u of deletes) {
       const m = await this.readMessage(u.offsetPy, u.sizePy);
       const key = m === undefined ? undefined : parseProperties(m.properties).get(MessageConst.PROPERTY_TIMER_DEL_UNIQKEY);
       if (key !== undefined) deleted.add(key);
     }
-    // Up to DELIVER_IN_FLIGHT_MAX messages of a slot are read and put at once (Java: 3 get + 3 put threads); the
-    // puts are issued in the slot's order, and the slot counts as delivered only when every put answered.
+    // Up to DELIVER_IN_FLIGHT_MAX messages of a slot are read and put at once (Java: 3 get + 3 put threads), puts in the
+    // slot's order, the next chunk read meanwhile; the slot counts as delivered only when every put answered.
+    const read = (i: number): Promise<(StoredMessage | undefined)[]> => Promise.all(normal.slice(i, i + DELIVER_IN_FLIGHT_MAX).map((u) => this.readMessage(u.offsetPy, u.sizePy)));
+    let next = normal.length > 0 ? read(0) : undefined;
     for (let i = 0; i < normal.length && !this.stopped; i += DELIVER_IN_FLIGHT_MAX) {
-      const chunk = normal.slice(i, i + DELIVER_IN_FLIGHT_MAX);
-      const msgs = await Promise.all(chunk.map((u) => this.readMessage(u.offsetPy, u.sizePy)));
+      const msgs = await next!;
+      next = i + DELIVER_IN_FLIGHT_MAX < normal.length ? read(i + DELIVER_IN_FLIGHT_MAX) : undefined;
       const puts: Promise<void>[] = [];
-      for (let k = 0; k < chunk.length; k++) {
-        const u = chunk[k]!;
+      for (let k = 0; k < msgs.length; k++) {
+        const u = normal[i + k]!;
         const m = msgs[k];
         if (m === undefined) {
           this.d.logger.warn({ offsetPy: u.offsetPy }, 'timer message no longer in the commit log; skipped');

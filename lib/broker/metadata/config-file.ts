@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { JAVA_DISK_FORMAT, unwrap, type Body } from '../../../protocol/bodies';
 import { readFileWithBackup, writeFileDurably, type Logger } from '../../common';
+import { CoalescingWriter, type CoalescingWriterOptions, type MetadataIo } from './coalescing-writer';
+import { renderChunks, type EntryCaches, type Tables } from './json-chunks';
 
 /**
  * A broker metadata file in Java's location (<storePathRootDir>/config/<name>, BrokerPathConfigHelper) and
@@ -24,8 +26,29 @@ export class ConfigFile<T> {
     return v;
   }
 
+  /** Synchronous durable write of the whole value (small files; tests). */
   persist(value: T): void {
     writeFileDurably(this.file, this.body.toJson(value, JAVA_DISK_FORMAT));
+  }
+
+  /**
+   * A coalescing background writer for this file (coalescing-writer.ts): `wrapper` builds the file's value around
+   * its big tables (map-valued fields), `tables` gives the live ones; the text is rendered in slices (json-chunks.ts).
+   */
+  coalesced(
+    wrapper: (tables: Map<never, never>[]) => T,
+    tables: () => Tables,
+    io?: MetadataIo,
+    more: Pick<CoalescingWriterOptions, 'delayMs' | 'written'> & { caches?: EntryCaches } = {},
+  ): CoalescingWriter {
+    const { caches, ...rest } = more;
+    return new CoalescingWriter({
+      file: this.file,
+      render: () => renderChunks(this.body, wrapper as (tables: Map<unknown, unknown>[]) => T, tables(), JAVA_DISK_FORMAT, undefined, caches),
+      logger: this.logger,
+      ...(io !== undefined ? { io } : {}),
+      ...rest,
+    });
   }
 }
 
@@ -34,6 +57,11 @@ export interface DataVersionValue {
   counter: number;
   stateVersion: number;
   timestamp: number;
+}
+
+/** Java DataVersion#equals: timestamp, counter and stateVersion. */
+export function sameVersion(a: DataVersionValue, b: { counter: number; stateVersion?: number; timestamp: number }): boolean {
+  return a.counter === b.counter && a.timestamp === b.timestamp && a.stateVersion === (b.stateVersion ?? 0);
 }
 
 export function nextVersion(v: DataVersionValue, now: number, stateVersion = v.stateVersion): DataVersionValue {

@@ -1,12 +1,14 @@
 import { ConsumerOffsetSerializeWrapper } from '../../../protocol/bodies';
 import type { Logger } from '../../common';
+import type { CoalescingWriter, MetadataIo } from './coalescing-writer';
 import { ConfigFile, nextVersion, type DataVersionValue } from './config-file';
 
 /**
  * Consumer offsets (consumerOffset.json), keyed "topic@group" -> queueId -> next offset to consume, as Java's
  * ConsumerOffsetManager (broker/.../offset/ConsumerOffsetManager.java). Also the last pull offsets (for
  * consumerProgress) and pending server-side resets (5.x useServerSideResetOffset). Persisted periodically
- * (flushConsumerOffsetInterval) when changed, and at shutdown.
+ * (flushConsumerOffsetInterval) when changed, by a coalescing background writer (rendered in slices, async I/O;
+ * a failed write is logged and retried), and synchronously at shutdown.
  */
 const TOPIC_GROUP_SEPARATOR = '@';
 
@@ -21,6 +23,7 @@ export class ConsumerOffsetManager {
   private dataVersion: DataVersionValue;
   private dirty = false;
   private readonly file: ConfigFile<never>;
+  private readonly writer: CoalescingWriter;
 
   constructor(
     storePathRootDir: string,
@@ -28,9 +31,15 @@ export class ConsumerOffsetManager {
     private readonly now: () => number,
     /** Bound on topic@group entries. */
     private readonly entriesMax = 1_000_000,
+    io?: MetadataIo,
   ) {
     this.dataVersion = { counter: 0, stateVersion: 0, timestamp: now() };
     this.file = new ConfigFile(storePathRootDir, 'consumerOffset.json', ConsumerOffsetSerializeWrapper as never, logger);
+    this.writer = this.file.coalesced(
+      ([groupTopicMap, offsetTable, pullOffsetTable]) => ({ dataVersion: this.dataVersion, groupTopicMap, offsetTable, pullOffsetTable }) as never,
+      () => [this.groupTopicMap(), this.offsets, this.pullOffsets],
+      io,
+    );
   }
 
   load(): void {
@@ -43,7 +52,22 @@ export class ConsumerOffsetManager {
     if (v.dataVersion !== undefined) this.dataVersion = { ...v.dataVersion, stateVersion: v.dataVersion.stateVersion ?? 0 };
   }
 
+  /** Asks for a background write of consumerOffset.json (coalesced). */
   persist(): void {
+    this.writer.markDirty();
+    this.dirty = false;
+  }
+
+  flush(): Promise<void> {
+    this.dirty = false;
+    return this.writer.flush();
+  }
+
+  close(): Promise<void> {
+    return this.writer.close();
+  }
+
+  private groupTopicMap(): Map<string, string[]> {
     const groupTopicMap = new Map<string, string[]>();
     for (const k of this.offsets.keys()) {
       const i = k.lastIndexOf(TOPIC_GROUP_SEPARATOR);
@@ -54,8 +78,7 @@ export class ConsumerOffsetManager {
       if (l === undefined) groupTopicMap.set(group, (l = []));
       if (!l.includes(topic)) l.push(topic);
     }
-    this.file.persist({ dataVersion: this.dataVersion, groupTopicMap, offsetTable: this.offsets, pullOffsetTable: this.pullOffsets } as never);
-    this.dirty = false;
+    return groupTopicMap;
   }
 
   /** Persists when something changed since the last persist. */
@@ -132,6 +155,16 @@ export class ConsumerOffsetManager {
   /** The DataVersion of the offset table (GET_ALL_CONSUMER_OFFSET for slaves). */
   currentDataVersion(): DataVersionValue {
     return this.dataVersion;
+  }
+
+  /**
+   * A slave copies its master's committed offsets (Java SlaveSynchronize#syncConsumerOffset): putAll over the
+   * local table (a key only the slave has stays), the master's dataVersion, then the file is written.
+   */
+  putAllFromMaster(table: ReadonlyMap<string, ReadonlyMap<number, number>>, masterVersion: DataVersionValue | undefined): void {
+    for (const [key, m] of table) this.offsets.set(key, new Map(m));
+    if (masterVersion !== undefined) this.dataVersion = { ...masterVersion, stateVersion: masterVersion.stateVersion ?? 0 };
+    this.persist();
   }
 
   removeGroup(group: string): void {

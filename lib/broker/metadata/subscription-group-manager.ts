@@ -1,11 +1,14 @@
 import { SubscriptionGroupConfig as SubscriptionGroupConfigBody, SubscriptionGroupWrapper, type SubscriptionGroupConfig } from '../../../protocol/bodies';
 import { CID_SYS_RMQ_TRANS, TOOLS_CONSUMER_GROUP, validateGroup } from '../../../protocol/naming';
 import type { Logger } from '../../common';
-import { ConfigFile, nextVersion, type DataVersionValue } from './config-file';
+import type { CoalescingWriter, MetadataIo } from './coalescing-writer';
+import { ConfigFile, nextVersion, sameVersion, type DataVersionValue } from './config-file';
 
 /**
  * Subscription groups (subscriptionGroup.json). Java: broker/.../subscription/SubscriptionGroupManager.java.
  * Groups are auto-created on first use when autoCreateSubscriptionGroup (Java findSubscriptionGroupConfig).
+ * A change asks for a coalesced background write (coalescing-writer.ts): a pull or heartbeat that auto-creates a
+ * group never waits for, nor fails with, the disk; the admin processors await `flush()` before answering.
  */
 export interface GroupManagerOptions {
   storePathRootDir: string;
@@ -14,6 +17,7 @@ export interface GroupManagerOptions {
   groupsMax: number;
   logger: Logger;
   now: () => number;
+  io?: MetadataIo;
 }
 
 const SYSTEM_GROUPS: [string, boolean][] = [
@@ -42,10 +46,16 @@ export class SubscriptionGroupManager {
   private forbidden = new Map<string, Map<string, number>>();
   dataVersion: DataVersionValue;
   private readonly file: ConfigFile<Wrapper>;
+  private readonly writer: CoalescingWriter;
 
   constructor(private readonly o: GroupManagerOptions) {
     this.dataVersion = { counter: 0, stateVersion: 0, timestamp: o.now() };
     this.file = new ConfigFile(o.storePathRootDir, 'subscriptionGroup.json', SubscriptionGroupWrapper as never, o.logger);
+    this.writer = this.file.coalesced(
+      ([subscriptionGroupTable, forbiddenTable]) => ({ dataVersion: this.dataVersion, subscriptionGroupTable: subscriptionGroupTable!, forbiddenTable: forbiddenTable! }),
+      () => [this.table, this.forbidden],
+      o.io,
+    );
     for (const [g, broadcast] of SYSTEM_GROUPS) this.table.set(g, newGroupConfig(g, broadcast ? { consumeBroadcastEnable: true } : {}));
   }
 
@@ -57,8 +67,18 @@ export class SubscriptionGroupManager {
     this.dataVersion = { counter: v.dataVersion.counter, stateVersion: v.dataVersion.stateVersion ?? 0, timestamp: v.dataVersion.timestamp };
   }
 
+  /** Asks for a background write of subscriptionGroup.json (coalesced). */
   persist(): void {
-    this.file.persist({ dataVersion: this.dataVersion, subscriptionGroupTable: this.table, forbiddenTable: this.forbidden });
+    this.writer.markDirty();
+  }
+
+  /** Resolves once every change made so far is on disk; rejects with a MetadataWriteError (file, errno). */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  close(): Promise<void> {
+    return this.writer.close();
   }
 
   get(group: string): SubscriptionGroupConfig | undefined {
@@ -120,6 +140,20 @@ export class SubscriptionGroupManager {
     m.set(topic, bits);
     this.bump();
     return bits;
+  }
+
+  /**
+   * A slave takes its master's groups (Java SlaveSynchronize#syncSubscriptionGroupConfig): when the master's
+   * dataVersion differs, groups not in it go, the master's are put, the version becomes the master's then is bumped
+   * once, and the file is written. The forbidden table is not copied (Java copies subscriptionGroupTable only).
+   */
+  replaceFromMaster(table: ReadonlyMap<string, SubscriptionGroupConfig>, masterVersion: DataVersionValue): boolean {
+    if (sameVersion(this.dataVersion, masterVersion)) return false;
+    this.table.clear();
+    for (const [name, c] of table) this.table.set(name, c);
+    this.dataVersion = nextVersion(masterVersion, this.o.now());
+    this.persist();
+    return true;
   }
 
   private bump(): void {

@@ -1,5 +1,5 @@
 import { TIMER_TOPIC } from '../../timer';
-import { TopicConfigSerializeWrapper, type TopicConfig } from '../../../protocol/bodies';
+import { TopicConfig as TopicConfigBody, TopicConfigSerializeWrapper, type TopicConfig } from '../../../protocol/bodies';
 import {
   AUTO_CREATE_TOPIC,
   BENCHMARK_TOPIC,
@@ -15,13 +15,22 @@ import {
   TRANS_OP_HALF_TOPIC,
 } from '../../../protocol/naming';
 import type { Logger } from '../../common';
-import { ConfigFile, nextVersion, type DataVersionValue } from './config-file';
+import { ChangeJournal } from './change-journal';
+import type { CoalescingWriter, MetadataIo } from './coalescing-writer';
+import { ConfigFile, nextVersion, sameVersion, type DataVersionValue } from './config-file';
 
 /**
  * Topic configurations (topics.json). Java: broker/.../topic/TopicConfigManager.java (init of the system topics,
  * createTopicInSendMessageMethod, createTopicInSendMessageBackMethod, ...). Every change bumps the DataVersion,
- * is persisted before it is acknowledged, and calls `onChange` so the broker re-registers with the NameServers.
+ * is appended to topics.json.changes (change-journal.ts; `flush()` resolves once every change so far is fsync'd
+ * there, which the admin processors await before answering, where Java's ConfigManager#persist is synchronous),
+ * asks for a coalesced background rewrite of topics.json (at most one per TOPICS_FILE_WRITE_DELAY_MS during a
+ * burst; it empties the journal), and calls `onChange` with the changed topics so the broker registers them with
+ * the NameServers (Java registerIncrementBrokerData; `[]` after a deletion). load() replays the journal.
  */
+/** Delay of the background rewrite of topics.json after a change, ms (the journal holds the change meanwhile). */
+export const TOPICS_FILE_WRITE_DELAY_MS = 1000;
+
 export interface TopicManagerOptions {
   storePathRootDir: string;
   brokerClusterName: string;
@@ -39,6 +48,8 @@ export interface TopicManagerOptions {
   logger: Logger;
   now: () => number;
   onChange: (changed: TopicConfig[]) => void;
+  /** File system for topics.json writes (tests inject failures). */
+  io?: MetadataIo;
 }
 
 export const SCHEDULE_TOPIC_QUEUE_NUM = 18;
@@ -64,10 +75,25 @@ export class TopicConfigManager {
   private readonly systemTopics = new Set<string>();
   dataVersion: DataVersionValue;
   private readonly file: ConfigFile<{ dataVersion: DataVersionValue; topicConfigTable: Map<string, TopicConfig> }>;
+  private readonly writer: CoalescingWriter;
+  private readonly journal: ChangeJournal;
+  /** Journal records the full write under way covers. */
+  private covered = 0;
 
   constructor(private readonly o: TopicManagerOptions) {
     this.dataVersion = { counter: 0, stateVersion: 0, timestamp: o.now() };
     this.file = new ConfigFile(o.storePathRootDir, 'topics.json', TopicConfigSerializeWrapper as never, o.logger);
+    this.journal = new ChangeJournal(`${this.file.file}.changes`, o.logger);
+    this.writer = this.file.coalesced(
+      ([topicConfigTable]) => ({ dataVersion: this.dataVersion, topicConfigTable: topicConfigTable! }),
+      () => {
+        this.covered = this.journal.count;
+        return [this.table];
+      },
+      o.io,
+      // Entries are cached by object: a TopicConfig in the table is replaced on change, never mutated in place.
+      { delayMs: TOPICS_FILE_WRITE_DELAY_MS, written: () => this.journal.truncateIfCovered(this.covered), caches: [new WeakMap()] },
+    );
     this.init();
   }
 
@@ -100,13 +126,65 @@ export class TopicConfigManager {
   /** Loads topics.json (Java's or Apogee's) over the system topics, as ConfigManager#load does. */
   load(): void {
     const v = this.file.load();
-    if (v === undefined) return;
-    for (const [name, tc] of v.topicConfigTable) this.table.set(name, { ...tc, topicName: tc.topicName ?? name });
-    this.dataVersion = { counter: v.dataVersion.counter, stateVersion: v.dataVersion.stateVersion ?? 0, timestamp: v.dataVersion.timestamp };
+    if (v !== undefined) {
+      for (const [name, tc] of v.topicConfigTable) this.table.set(name, { ...tc, topicName: tc.topicName ?? name });
+      this.dataVersion = { counter: v.dataVersion.counter, stateVersion: v.dataVersion.stateVersion ?? 0, timestamp: v.dataVersion.timestamp };
+    }
+    const records = this.journal.read();
+    for (const line of records) this.replay(line);
+    if (records.length > 0) {
+      this.o.logger.info({ file: this.journal.file, records: records.length }, 'topic changes replayed from the journal');
+      this.writer.markDirty();
+    }
   }
 
+  /** One journal record: {"v":DataVersion,"put":TopicConfig} or {"v":DataVersion,"del":"topic"}. */
+  private record(v: DataVersionValue, tc: TopicConfig | string): string {
+    const put = typeof tc === 'string' ? `"del":${JSON.stringify(tc)}` : `"put":${TopicConfigBody.toJson(tc)}`;
+    return `{"v":${JSON.stringify(v)},${put}}`;
+  }
+
+  private replay(line: string): void {
+    let r: { v?: DataVersionValue; put?: unknown; del?: string };
+    try {
+      r = JSON.parse(line) as typeof r;
+    } catch {
+      this.o.logger.warn({ file: this.journal.file }, 'topic journal: unreadable record skipped');
+      return;
+    }
+    if (typeof r.del === 'string') this.table.delete(r.del);
+    if (r.put !== undefined) {
+      const tc = TopicConfigBody.decode(JSON.stringify(r.put));
+      if (tc.ok) this.table.set(tc.value.topicName, tc.value);
+      else this.o.logger.warn({ file: this.journal.file, err: tc.error }, 'topic journal: unreadable topic config skipped');
+    }
+    if (r.v !== undefined) this.dataVersion = { counter: r.v.counter, stateVersion: r.v.stateVersion ?? 0, timestamp: r.v.timestamp };
+  }
+
+  /** Asks for a background write of topics.json (coalesced with every other change until it starts). */
   persist(): void {
-    this.file.persist({ dataVersion: this.dataVersion, topicConfigTable: this.table });
+    this.writer.markDirty();
+  }
+
+  /** Resolves once every change made so far is on disk (journal); rejects with a MetadataWriteError (file, errno). */
+  flush(): Promise<void> {
+    return this.journal.sync();
+  }
+
+  /** Shutdown: writes topics.json synchronously and empties the journal. */
+  async close(): Promise<void> {
+    await this.journal.sync().catch(() => undefined);
+    this.covered = this.journal.count;
+    try {
+      await this.writer.close();
+    } finally {
+      this.journal.close();
+    }
+  }
+
+  /** The writer's state (runtime info). */
+  get persistState(): { writes: number; failures: number; lastError: string | null } {
+    return { writes: this.writer.writes, failures: this.writer.failures, lastError: this.writer.lastError?.message ?? null };
   }
 
   get(topic: string): TopicConfig | undefined {
@@ -129,8 +207,27 @@ export class TopicConfigManager {
     return this.systemTopics.has(topic);
   }
 
-  private changed(tcs: TopicConfig[]): void {
+  /**
+   * A slave takes its master's table (Java SlaveSynchronize#syncTopicConfig): when the master's dataVersion differs,
+   * every topic not in it goes, the master's are put, the version becomes the master's then is bumped once
+   * (assignNewOne + updateDataVersion, so Java re-copies on every round) and the file is written. No re-registration
+   * is triggered (the periodic one carries it). Returns false when the versions were equal (nothing done).
+   */
+  replaceFromMaster(table: ReadonlyMap<string, TopicConfig>, masterVersion: DataVersionValue): boolean {
+    if (sameVersion(this.dataVersion, masterVersion)) return false;
+    this.table.clear();
+    for (const [name, tc] of table) this.table.set(name, { ...tc, topicName: tc.topicName ?? name });
+    this.dataVersion = nextVersion(masterVersion, this.o.now());
+    this.persist();
+    return true;
+  }
+
+  private changed(tcs: TopicConfig[], deleted?: string): void {
     this.dataVersion = nextVersion(this.dataVersion, this.o.now());
+    if (deleted !== undefined) this.journal.append(this.record(this.dataVersion, deleted));
+    for (const tc of tcs) this.journal.append(this.record(this.dataVersion, tc));
+    // Sends and heartbeats that create topics do not wait: their records are written with the next sync.
+    void this.journal.sync().catch(() => undefined);
     this.persist();
     this.o.onChange(tcs);
   }
@@ -173,8 +270,10 @@ export class TopicConfigManager {
     const existing = this.table.get(topic);
     if (existing !== undefined) {
       if (existing.order !== order) {
-        existing.order = order;
-        this.changed([existing]);
+        const updated = { ...existing, order };
+        this.table.set(topic, updated);
+        this.changed([updated]);
+        return updated;
       }
       return existing;
     }
@@ -203,7 +302,7 @@ export class TopicConfigManager {
   delete(topic: string): boolean {
     if (!this.table.delete(topic)) return false;
     this.o.logger.info({ topic }, 'topic deleted');
-    this.changed([]);
+    this.changed([], topic);
     return true;
   }
 
@@ -212,13 +311,13 @@ export class TopicConfigManager {
     const changed: TopicConfig[] = [];
     for (const tc of this.table.values()) {
       const order = orderTopics.has(tc.topicName);
-      if (tc.order !== order) {
-        tc.order = order;
-        changed.push(tc);
-      }
+      if (tc.order !== order) changed.push({ ...tc, order });
     }
+    for (const tc of changed) this.table.set(tc.topicName, tc);
     if (changed.length > 0) {
       this.dataVersion = nextVersion(this.dataVersion, this.o.now());
+      for (const tc of changed) this.journal.append(this.record(this.dataVersion, tc));
+      void this.journal.sync().catch(() => undefined);
       this.persist();
     }
   }

@@ -16,6 +16,11 @@ export function endTransactionProcessors(bc: BrokerContext, tx: TransactionServi
 async function endTransaction(bc: BrokerContext, tx: TransactionService, ctx: RequestContext) {
   const h = requestHeader(ctx, EndTransactionRequestHeader);
   if (!h.ok) return h.response;
+  // Java EndTransactionProcessor#processRequest: "Message store is slave mode, so end transaction is forbidden."
+  if (bc.storeConfig.brokerRole === 'SLAVE') {
+    bc.logger.warn('Message store is slave mode, so end transaction is forbidden.');
+    return reply(ctx, ResponseCode.SLAVE_NOT_AVAILABLE);
+  }
   const hdr = h.value;
   const kind = hdr.commitOrRollback;
   if (kind === MessageSysFlag.TRANSACTION_NOT_TYPE) return ok(ctx);
@@ -29,6 +34,7 @@ async function endTransaction(bc: BrokerContext, tx: TransactionService, ctx: Re
   }
   if (kind === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
     const c = await tx.commit(found.half);
+    if (c.refused !== undefined) return reply(ctx, c.refused.code, c.refused.remark);
     if (!c.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, c.status);
   }
   await tx.markDone(found.half);

@@ -3,13 +3,15 @@ import type { RemotingCommand } from '../../../protocol/command';
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
 import { PullMessageRequestHeader, PullMessageResponseHeader, encodeHeader, type ValueOf } from '../../../protocol/headers';
 import { hasPullFlag, PullSysFlag } from '../../../protocol/message';
-import { isReadable, MASTER_ID } from '../../../protocol/naming';
+import { isReadable } from '../../../protocol/naming';
 import { reply, requestHeader, SUSPENDED, type Processor, type ProcessorResult, type RequestContext } from '../../remoting';
 import { GetMessageStatus, tagsCodeFilter, type GetMessageResult, type MessageFilter } from '../../store';
 import { isTagType, type Sql92Filter } from '../../filter';
 import { sql92MessageFilter } from '../consumer-filter';
+import { pullSuggestion } from '../slave/pull-suggest';
 import type { BrokerContext } from '../context';
 import { buildSubscription } from '../subscription';
+import { recordOut } from '../metrics';
 
 /**
  * PULL_MESSAGE (11) and LITE_PULL_MESSAGE (361). Java: broker/.../processor/PullMessageProcessor.java and
@@ -217,7 +219,17 @@ export function processPull(bc: BrokerContext, ctx: RequestContext, allowSuspend
 
 function handle(bc: BrokerContext, ctx: RequestContext, st: PullState, r: GetMessageResult, allowSuspend: boolean): ProcessorResult {
   const { header } = st;
-  const code = codeOf(r.status, header.queueOffset);
+  const { code, suggestWhichBrokerId } = pullSuggestion({
+    code: codeOf(r.status, header.queueOffset),
+    found: r.status === GetMessageStatus.FOUND,
+    suggestPullingFromSlave: r.suggestPullingFromSlave,
+    slaveReadEnable: bc.config.slaveReadEnable,
+    brokerId: bc.config.brokerId,
+    isSlaveRole: bc.storeConfig.brokerRole === 'SLAVE',
+    offsetCheckInSlave: bc.storeConfig.offsetCheckInSlave,
+    groupBrokerId: st.group.brokerId,
+    groupWhichBrokerWhenConsumeSlowly: st.group.whichBrokerWhenConsumeSlowly,
+  });
   // Pull offset (consumerProgress) and, on the first evaluation only, the client's commit offset.
   bc.offsets.commitPullOffset(header.consumerGroup, header.topic, header.queueId, r.nextBeginOffset);
   if (allowSuspend && hasPullFlag(header.sysFlag, PullSysFlag.FLAG_COMMIT_OFFSET)) {
@@ -244,7 +256,7 @@ function handle(bc: BrokerContext, ctx: RequestContext, st: PullState, r: GetMes
     );
   }
   const ext = encodeHeader(PullMessageResponseHeader, {
-    suggestWhichBrokerId: MASTER_ID,
+    suggestWhichBrokerId,
     nextBeginOffset: r.nextBeginOffset,
     minOffset: r.minOffset,
     maxOffset: r.maxOffset,
@@ -256,6 +268,7 @@ function handle(bc: BrokerContext, ctx: RequestContext, st: PullState, r: GetMes
     body = r.messages.length === 1 ? r.messages[0]! : Buffer.concat(r.messages, r.bufferTotalSize);
     bc.stats.getMessageTransferredTotal += r.messageCount;
     bc.stats.getFoundTotal++;
+    if (bc.metrics !== undefined) recordOut(bc, st.header.topic, st.header.consumerGroup, r.messageCount, r.bufferTotalSize);
   } else {
     bc.stats.getMissTotal++;
   }

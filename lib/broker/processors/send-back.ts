@@ -6,6 +6,7 @@ import { ok, reply, requestHeader, type Processor, type RequestContext } from '.
 import { PutMessageStatus } from '../../store';
 import type { BrokerContext } from '../context';
 import { applyDelayLevel, InnerMessage } from '../message-build';
+import { recordDlq } from '../metrics';
 import { awaitTopicRegistered } from './register-wait';
 
 /**
@@ -51,6 +52,7 @@ async function sendBack(bc: BrokerContext, ctx: RequestContext) {
   if (ctx.request.version >= MQVersionGate.V3_4_9 && hdr.maxReconsumeTimes !== undefined) maxReconsumeTimes = hdr.maxReconsumeTimes;
   const toDlq = orig.reconsumeTimes >= maxReconsumeTimes || delayLevel < 0;
   if (toDlq) {
+    recordDlq(bc, hdr.group, hdr.originTopic ?? '');
     newTopic = dlqTopic(hdr.group);
     queueId = Math.floor(Math.random() * DLQ_NUMS_PER_GROUP);
     const dlqExisted = bc.topics.get(newTopic) !== undefined;

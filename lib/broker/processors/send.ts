@@ -18,6 +18,7 @@ import {
 import { reply, type Processor, type RequestContext } from '../../remoting';
 import { PutMessageStatus, type PutMessageResult } from '../../store';
 import type { BrokerContext } from '../context';
+import { recordDlq, recordIn } from '../metrics';
 import { applyDelayLevel, bornHostOf, InnerMessage, toHalfMessage } from '../message-build';
 import { awaitTopicRegistered } from './register-wait';
 import { handleTimerMessage } from '../timer-hook';
@@ -107,6 +108,7 @@ function retryAndDlq(bc: BrokerContext, ctx: RequestContext, h: SendMessageReque
   const reconsumeTimes = h.reconsumeTimes ?? 0;
   const orderlyLocked = !bc.locks.isLockAllExpired(groupName);
   if (reconsumeTimes > maxReconsumeTimes || orderlyLocked) {
+    recordDlq(bc, h.producerGroup, h.topic);
     const dlq = dlqTopic(groupName);
     const tc = bc.topics.createInSendMessageBack(dlq, DLQ_NUMS_PER_GROUP, Perm.READ | Perm.WRITE, 0);
     if (tc === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, `topic[${dlq}] not exist`);
@@ -202,7 +204,7 @@ function sendOne(
   const wait = m.get(MessageConst.PROPERTY_WAIT_STORE_MSG_OK) !== 'false';
   const record = encodeOrRefuse(bc, ctx, m);
   if (!Buffer.isBuffer(record)) return record;
-  return bc.store.putMessage(record, { waitStoreMsgOK: wait }).then((r) => respond(bc, ctx, r, queueId, uniqKey, false));
+  return bc.store.putMessage(record, { waitStoreMsgOK: wait }).then((r) => respond(bc, ctx, r, queueId, uniqKey, false, h));
 }
 
 function sendBatch(
@@ -240,7 +242,7 @@ function sendBatch(
     if (!Buffer.isBuffer(record)) return record;
     records.push(record);
   }
-  return bc.store.putMessages(records).then((r) => respond(bc, ctx, r, queueId, uniqKeys.join(','), true));
+  return bc.store.putMessages(records).then((r) => respond(bc, ctx, r, queueId, uniqKeys.join(','), true, h));
 }
 
 /**
@@ -256,7 +258,7 @@ export function putTraceProperties(bc: BrokerContext, m: InnerMessage): void {
 }
 
 /** Java handlePutMessageResult: stored (SUCCESS, FLUSH_*_TIMEOUT, SLAVE_NOT_AVAILABLE) or a refusal. */
-function respond(bc: BrokerContext, ctx: RequestContext, r: PutMessageResult, queueId: number, transactionId: string, batch: boolean): RemotingCommand {
+function respond(bc: BrokerContext, ctx: RequestContext, r: PutMessageResult, queueId: number, transactionId: string, batch: boolean, h: SendMessageRequest): RemotingCommand {
   let code: number;
   let remark: string | null = null;
   switch (r.status) {
@@ -291,6 +293,7 @@ function respond(bc: BrokerContext, ctx: RequestContext, r: PutMessageResult, qu
   }
   bc.stats.putMessageTimesTotal += r.msgNum;
   bc.stats.putMessageSizeTotal += r.wroteBytes;
+  if (bc.metrics !== undefined) recordIn(bc, h.topic, h.properties ?? '', r.msgNum, r.wroteBytes);
   const host = bc.storeHost;
   const msgId = batch ? r.physicalOffsets.map((o) => createOffsetMsgId(host, o)).join(',') : createOffsetMsgId(host, r.wroteOffset);
   const ext = encodeHeader(SendMessageResponseHeader, { msgId, queueId, queueOffset: r.queueOffset, ...(batch ? {} : { transactionId }) });

@@ -50,6 +50,16 @@ export class ScheduleMessageService {
     this.dirty = false;
   }
 
+  /**
+   * A slave takes its master's delay offsets (Java SlaveSynchronize#syncDelayOffset writes the text to
+   * delayOffset.json, then ScheduleMessageService#loadWhenSyncDelayOffset loads it: putAll and the master's version).
+   */
+  loadFromMaster(v: { offsetTable: ReadonlyMap<number, number>; dataVersion?: DataVersionValue | undefined }): void {
+    for (const [level, off] of v.offsetTable) this.offsets.set(level, off);
+    if (v.dataVersion !== undefined) this.dataVersion = { ...v.dataVersion, stateVersion: v.dataVersion.stateVersion ?? 0 };
+    this.persist();
+  }
+
   persistIfDirty(): void {
     if (this.dirty) this.persist();
   }
@@ -63,7 +73,12 @@ export class ScheduleMessageService {
     this.stopped = true;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    this.persistIfDirty();
+    try {
+      this.persistIfDirty();
+    } catch (e) {
+      // A full disk at shutdown must not stop the other metadata files from being written (issue 14).
+      this.o.logger.error({ file: this.file.file, err: (e as Error).message }, 'delayOffset.json not written at shutdown');
+    }
   }
 
   /** "<delayOffset>,<maxOffset>" per level, for GET_BROKER_RUNTIME_INFO (scheduleMessageOffset_<level>). */

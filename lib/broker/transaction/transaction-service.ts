@@ -26,6 +26,12 @@ export interface TransactionOptions {
   transactionTimeOutMs: number;
   transactionCheckMax: number;
   transactionCheckIntervalMs: number;
+  /**
+   * The store's put hook run on the committed message before it is stored (Java: the committed message goes through
+   * DefaultMessageStore's putMessage hooks, HookUtils#handleScheduleMessage, like any COMMIT_TYPE put): a timer
+   * message goes to rmq_sys_wheel_timer, a DELAY level to SCHEDULE_TOPIC_XXXX. Returns a refusal to answer with.
+   */
+  beforeCommitPut?: (m: InnerMessage) => { code: number; remark: string } | undefined;
 }
 
 export const REMOVE_TAG = 'd';
@@ -81,8 +87,11 @@ export class TransactionService {
     return { ok: true, half };
   }
 
-  /** Java endMessageTransaction + sendFinalMessage: the committed message in its real topic. */
-  async commit(half: StoredMessage): Promise<{ ok: boolean; status: string }> {
+  /**
+   * Java endMessageTransaction + sendFinalMessage: the committed message in its real topic, after the put hook (a
+   * timer asked on the half message applies now: TIMER_DELAY_SEC counts from the commit). `refused`: the hook's answer.
+   */
+  async commit(half: StoredMessage): Promise<{ ok: boolean; status: string; refused?: { code: number; remark: string } }> {
     const m = new InnerMessage(half.topic, half.queueId, half.flag, half.sysFlag, half.bornTimestamp, half.bornHost, half.storeHost, half.reconsumeTimes, half.body, half.properties);
     const realTopic = m.get(MessageConst.PROPERTY_REAL_TOPIC);
     const realQid = Number.parseInt(m.get(MessageConst.PROPERTY_REAL_QUEUE_ID) ?? '', 10);
@@ -95,6 +104,8 @@ export class TransactionService {
     m.put(MessageConst.PROPERTY_WAIT_STORE_MSG_OK, 'false');
     m.sysFlag = resetTransactionValue(m.sysFlag, MessageSysFlag.TRANSACTION_COMMIT_TYPE);
     m.preparedTransactionOffset = half.physicalOffset;
+    const refused = this.o.beforeCommitPut?.(m);
+    if (refused !== undefined) return { ok: false, status: refused.remark, refused };
     const r = await this.o.store.putMessage(m.encode(), { waitStoreMsgOK: false });
     const ok = r.status === PutMessageStatus.PUT_OK || r.status === PutMessageStatus.FLUSH_DISK_TIMEOUT || r.status === PutMessageStatus.FLUSH_SLAVE_TIMEOUT || r.status === PutMessageStatus.SLAVE_NOT_AVAILABLE;
     return { ok, status: r.status };

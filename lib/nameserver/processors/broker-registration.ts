@@ -19,8 +19,9 @@ import type { NamesrvContext } from '../context';
  * BROKER_HEARTBEAT (904), GET_BROKER_MEMBER_GROUP (901). Java: namesrv/.../processor/DefaultRequestProcessor.java.
  */
 export function brokerRegistrationProcessors(nc: NamesrvContext): [number, Processor][] {
+  const recent = new RecentBodies();
   return [
-    [RequestCode.REGISTER_BROKER, (ctx) => registerBroker(nc, ctx)],
+    [RequestCode.REGISTER_BROKER, (ctx) => registerBroker(nc, ctx, recent)],
     [RequestCode.UNREGISTER_BROKER, (ctx) => unregisterBroker(nc, ctx)],
     [RequestCode.QUERY_DATA_VERSION, (ctx) => queryDataVersion(nc, ctx)],
     [RequestCode.BROKER_HEARTBEAT, (ctx) => brokerHeartbeat(nc, ctx)],
@@ -34,19 +35,48 @@ function javaCrc32(body: Buffer | null): number {
   return (crc32(body) & 0x7fffffff) >>> 0;
 }
 
-function registerBroker(nc: NamesrvContext, ctx: RequestContext) {
+/**
+ * The last decoded REGISTER_BROKER body per broker address, keyed by its CRC32 and length: a broker's periodic full
+ * registration repeats the same bytes while its topics do not change, and decoding 10k topics again every 30 s
+ * would hold the event loop for 50-150 ms (issue 14). Bounded by RECENT_BODIES_MAX brokers.
+ */
+export const RECENT_BODIES_MAX = 4096;
+
+class RecentBodies {
+  private readonly m = new Map<string, { crc: number; length: number; version: number; compressed: boolean; value: unknown }>();
+
+  get<T>(addr: string, crc: number, length: number, version: number, compressed: boolean): T | undefined {
+    const e = this.m.get(addr);
+    return e !== undefined && e.crc === crc && e.length === length && e.version === version && e.compressed === compressed ? (e.value as T) : undefined;
+  }
+
+  set(addr: string, crc: number, length: number, version: number, compressed: boolean, value: unknown): void {
+    if (!this.m.has(addr) && this.m.size >= RECENT_BODIES_MAX) this.m.clear();
+    this.m.set(addr, { crc, length, version, compressed, value });
+  }
+}
+
+function registerBroker(nc: NamesrvContext, ctx: RequestContext, recent: RecentBodies) {
   const h = requestHeader(ctx, RegisterBrokerRequestHeader);
   if (!h.ok) return h.response;
   const hdr = h.value;
   const body = ctx.request.body;
-  if (hdr.bodyCrc32 !== 0 && javaCrc32(body) !== hdr.bodyCrc32) {
+  const crc = javaCrc32(body);
+  if (hdr.bodyCrc32 !== 0 && crc !== hdr.bodyCrc32) {
     nc.logger.warn({ remote: ctx.connection.remoteAddress, brokerAddr: hdr.brokerAddr }, 'REGISTER_BROKER: crc32 not match');
     return reply(ctx, ResponseCode.SYSTEM_ERROR, 'crc32 not match');
   }
-  const decoded =
-    ctx.request.version >= MQVersionGate.V3_0_11
-      ? codec.decodeRegisterBrokerBody(body, hdr.compressed, ctx.request.version)
-      : codec.decodeTopicConfigWrapper(body);
+  const length = body?.length ?? 0;
+  const key = `${hdr.clusterName}/${hdr.brokerAddr}`;
+  type D = ReturnType<typeof codec.decodeRegisterBrokerBody>;
+  let decoded = length > 0 ? recent.get<D>(key, crc, length, ctx.request.version, hdr.compressed) : undefined;
+  if (decoded === undefined) {
+    decoded =
+      ctx.request.version >= MQVersionGate.V3_0_11
+        ? codec.decodeRegisterBrokerBody(body, hdr.compressed, ctx.request.version)
+        : codec.decodeTopicConfigWrapper(body);
+    if (decoded.ok && length > 0) recent.set(key, crc, length, ctx.request.version, hdr.compressed, decoded);
+  }
   if (!decoded.ok) {
     return reply(ctx, ResponseCode.SYSTEM_ERROR, `Failed to decode RegisterBrokerBody: ${decoded.error}`);
   }

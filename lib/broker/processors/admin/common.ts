@@ -167,3 +167,18 @@ export function alterAttributes(
   }
   return { ok: true, value: out };
 }
+
+/**
+ * Awaits a metadata manager's flush before an admin answer (Java persists synchronously inside
+ * TopicConfigManager#updateTopicConfig / SubscriptionGroupManager#updateSubscriptionGroupConfig). Java only logs a
+ * failed persist and answers SUCCESS; Apogee says so: null when durable, else a remark naming the file and errno
+ * (the change is in effect in memory and the write is retried in the background).
+ */
+export async function persistedOrRemark(flush: () => Promise<void>, what: string): Promise<string | null> {
+  try {
+    await flush();
+    return null;
+  } catch (e) {
+    return `${what} is in effect but not yet on disk: ${(e as Error).message}`;
+  }
+}

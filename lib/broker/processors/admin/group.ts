@@ -21,7 +21,7 @@ import {
 import { validateGroup, validateTopic } from '../../../../protocol/naming';
 import { ok, reply, requestHeader, type Processor, type RequestContext } from '../../../remoting';
 import type { BrokerContext } from '../../context';
-import { alterAttributes, GROUP_ATTRIBUTES, requestBody, sameDataVersion } from './common';
+import { alterAttributes, GROUP_ATTRIBUTES, persistedOrRemark, requestBody, sameDataVersion } from './common';
 
 /**
  * Subscription group administration. Java (rmq5 broker/src/main/java/org/apache/rocketmq/broker/processor/AdminBrokerProcessor.java): #updateAndCreateSubscriptionGroup(List),
@@ -52,7 +52,7 @@ function checkGroup(bc: BrokerContext, c: GroupConfig): { ok: true; value: Group
   return { ok: true, value: { ...c, attributes: altered.value } };
 }
 
-function updateGroup(bc: BrokerContext, ctx: RequestContext) {
+async function updateGroup(bc: BrokerContext, ctx: RequestContext) {
   const b = requestBody(ctx, SubscriptionGroupConfig, 'UPDATE_AND_CREATE_SUBSCRIPTIONGROUP');
   if (b.ok === false) return b.response;
   // Java: a request without a body changes nothing and answers SUCCESS.
@@ -62,10 +62,12 @@ function updateGroup(bc: BrokerContext, ctx: RequestContext) {
   const r = bc.groups.update([c.value]);
   if (!r.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, `subscription group ${c.value.groupName} not created: ${r.reason}`);
   bc.logger.info({ group: c.value.groupName, remote: ctx.connection.remoteAddress }, 'subscription group created or updated');
+  const notPersisted = await persistedOrRemark(() => bc.groups.flush(), `subscription group ${c.value.groupName}`);
+  if (notPersisted !== null) return reply(ctx, ResponseCode.SYSTEM_ERROR, notPersisted);
   return ok(ctx);
 }
 
-function updateGroupList(bc: BrokerContext, ctx: RequestContext) {
+async function updateGroupList(bc: BrokerContext, ctx: RequestContext) {
   const b = requestBody(ctx, SubscriptionGroupList, 'UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST');
   if (b.ok === false) return b.response;
   if (b.ok === 'absent') return reply(ctx, ResponseCode.SYSTEM_ERROR, 'UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST: no SubscriptionGroupList body');
@@ -78,6 +80,8 @@ function updateGroupList(bc: BrokerContext, ctx: RequestContext) {
   if (checked.length === 0) return ok(ctx);
   const r = bc.groups.update(checked);
   if (!r.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, `subscription groups not created: ${r.reason}`);
+  const notPersisted = await persistedOrRemark(() => bc.groups.flush(), `the subscription group list (${checked.length} groups)`);
+  if (notPersisted !== null) return reply(ctx, ResponseCode.SYSTEM_ERROR, notPersisted);
   return ok(ctx);
 }
 

@@ -54,6 +54,8 @@ async function resetOffsetInner(
   timestamp: number,
   offset: number | undefined,
 ) {
+  // Java AdminBrokerProcessor#resetOffsetInner: a slave refuses (its offsets are copied from the master).
+  if (bc.storeConfig.brokerRole === 'SLAVE') return reply(ctx, ResponseCode.SYSTEM_ERROR, 'Can not reset offset in slave broker');
   const tc = bc.topics.get(topic);
   if (tc === undefined) return reply(ctx, ResponseCode.TOPIC_NOT_EXIST, `Topic ${topic} does not exist`);
   if (!bc.groups.has(group)) return reply(ctx, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `Group ${group} does not exist`);

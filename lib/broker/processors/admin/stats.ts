@@ -23,7 +23,7 @@ import {
   QueryConsumeTimeSpanRequestHeader,
   ViewBrokerStatsDataRequestHeader,
 } from '../../../../protocol/headers';
-import { SERVER_VERSION_NAME } from '../../../common';
+import { SERVER_VERSION_NAME, sharedLoopDelay } from '../../../common';
 import { ok, reply, requestHeader, type Processor, type RequestContext } from '../../../remoting';
 import type { BrokerContext } from '../../context';
 import { humanReadableBytes, queueCount, queueOf } from './common';
@@ -79,7 +79,8 @@ function formatRuntime(ms: number): string {
  * parses is present and parsable (P: protocol.md 2.8.2): putTps/getTransferredTps "a b c" doubles, longs for the
  * timestamps and totals, a double for commitLogDiskRatio. Put/get latencies are measured by the store as Java's
  * StoreStatsService measures them (lib/store/latency-stats.ts). Apogee has no thread pools, page-cache lock or
- * timer wheel: those keys report 0 and the configured capacities, as an idle Java broker does.
+ * timer wheel: those keys report 0 and the configured capacities, as an idle Java broker does. Apogee adds the
+ * event-loop delay (eventLoopDelay* keys, ms: p99/max/mean over the last 60 s, p99/max since start).
  */
 async function runtimeInfo(bc: BrokerContext, ctx: RequestContext) {
   const st = bc.store.stats();
@@ -159,6 +160,14 @@ async function runtimeInfo(bc: BrokerContext, ctx: RequestContext) {
   }
   t.set('EndTransactionQueueSize', '0');
   t.set('EndTransactionThreadPoolQueueCapacity', String(c.endTransactionPoolQueueCapacity));
+  // Apogee only (issue 14): the event loop's delay, lib/common/loop-delay.ts; ms, over the last 60 s and since start.
+  const recent = sharedLoopDelay().stats();
+  const total = sharedLoopDelay().sinceStart();
+  t.set('eventLoopDelayP99Ms', recent.p99Ms.toFixed(2));
+  t.set('eventLoopDelayMaxMs', recent.maxMs.toFixed(2));
+  t.set('eventLoopDelayMeanMs', recent.meanMs.toFixed(2));
+  t.set('eventLoopDelayP99MsSinceStart', total.p99Ms.toFixed(2));
+  t.set('eventLoopDelayMaxMsSinceStart', total.maxMs.toFixed(2));
   return ok(ctx, null, KVTable.encode({ table: t }));
 }
 

@@ -32,7 +32,7 @@ describe('lib/broker/processors/admin topic family', () => {
   const create = (topic: string, o: Fields = {}) =>
     h.call(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic, defaultTopic: 'TBW102', readQueueNums: 4, writeQueueNums: 4, perm: 6, topicFilterType: 'SINGLE_TAG', order: false, ...o });
 
-  it('UPDATE_AND_CREATE_TOPIC (17): creates the topic, persists topics.json and registers it at once (the route exists when the call returns)', async () => {
+  it('UPDATE_AND_CREATE_TOPIC (17): creates the topic, persists it (journal topics.json.changes, fsync\'d before the answer; topics.json rewritten in the background) and registers it at once (the route exists when the call returns)', async () => {
     const r = await create('T17', { attributes: '+message.type=FIFO' });
     assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? '');
     const route = await h.call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'T17' }, null, { to: h.nsAddr });
@@ -40,8 +40,8 @@ describe('lib/broker/processors/admin topic family', () => {
     const d = TopicRouteData.decode(route.body!);
     assert.ok(d.ok);
     assert.equal(d.value.queueDatas[0]!.writeQueueNums, 4);
-    const file = fs.readFileSync(path.join(h.dir, 'store', 'config', 'topics.json'), 'utf8');
-    assert.match(file, /"T17"/);
+    const journal = fs.readFileSync(path.join(h.dir, 'store', 'config', 'topics.json.changes'), 'utf8');
+    assert.match(journal, /"T17"/);
     const tc = await h.call(RequestCode.GET_TOPIC_CONFIG, { topic: 'T17' });
     const v = TopicConfigAndQueueMapping.decode(tc.body!);
     assert.ok(v.ok);

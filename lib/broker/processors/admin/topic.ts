@@ -37,6 +37,7 @@ import {
   sameDataVersion,
   TOPIC_ATTRIBUTES,
   ADMIN_QUEUES_PER_TOPIC_MAX,
+  persistedOrRemark,
 } from './common';
 import { queryConsumeQueue } from './consume-queue';
 
@@ -160,7 +161,9 @@ async function createTopic(bc: BrokerContext, ctx: RequestContext) {
   const r = bc.topics.update([c.value]);
   if (!r.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, `topic ${v.topic} not created: ${r.reason}`);
   bc.logger.info({ topic: v.topic, remote: ctx.connection.remoteAddress }, 'topic created or updated');
+  const notPersisted = await persistedOrRemark(() => bc.topics.flush(), `topic ${v.topic}`);
   await registerNow(bc);
+  if (notPersisted !== null) return reply(ctx, ResponseCode.SYSTEM_ERROR, notPersisted);
   return ok(ctx);
 }
 
@@ -179,7 +182,9 @@ async function createTopicList(bc: BrokerContext, ctx: RequestContext) {
   if (checked.length === 0) return ok(ctx);
   const r = bc.topics.update(checked);
   if (!r.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, `topics not created: ${r.reason}`);
+  const notPersisted = await persistedOrRemark(() => bc.topics.flush(), `the topic list (${checked.length} topics)`);
   await registerNow(bc);
+  if (notPersisted !== null) return reply(ctx, ResponseCode.SYSTEM_ERROR, notPersisted);
   return ok(ctx);
 }
 
@@ -209,6 +214,8 @@ async function deleteTopic(bc: BrokerContext, ctx: RequestContext) {
     return reply(ctx, ResponseCode.SYSTEM_ERROR, `delete topic ${topic} failed: ${(e as Error).message}`);
   }
   bc.logger.info({ topics: victims, remote: ctx.connection.remoteAddress }, 'topic deleted');
+  const notPersisted = await persistedOrRemark(() => bc.topics.flush(), `the deletion of topic ${topic}`);
+  if (notPersisted !== null) return reply(ctx, ResponseCode.SYSTEM_ERROR, notPersisted);
   return ok(ctx);
 }
 

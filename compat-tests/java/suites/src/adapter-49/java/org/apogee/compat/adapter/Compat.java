@@ -121,4 +121,9 @@ public final class Compat {
     public static void deliverTimeMs(org.apache.rocketmq.common.message.Message m, long epochMs) {
         org.apache.rocketmq.common.message.MessageAccessor.putProperty(m, "TIMER_DELIVER_MS", String.valueOf(epochMs));
     }
+
+    /** The cluster scenarios run with the 5.x client only (compat-tests/runner/cluster.compat.ts). */
+    public static Map<MessageQueue, Long> maxOffsetsOn(DefaultMQAdminExt admin, String brokerAddr, String topic) {
+        throw new UnsupportedOperationException("per-broker topic stats: cluster scenarios run with the 5.x client only");
+    }
 }

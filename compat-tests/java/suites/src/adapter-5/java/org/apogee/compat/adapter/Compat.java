@@ -137,4 +137,13 @@ public final class Compat {
     public static void deliverTimeMs(org.apache.rocketmq.common.message.Message m, long epochMs) {
         m.setDeliverTimeMs(epochMs);
     }
+
+    /** Per queue max offset of a topic on one broker (GET_TOPIC_STATS_INFO to that address, a slave too). */
+    public static Map<MessageQueue, Long> maxOffsetsOn(DefaultMQAdminExt admin, String brokerAddr, String topic) throws Exception {
+        Map<MessageQueue, Long> out = new HashMap<>();
+        for (Map.Entry<MessageQueue, TopicOffset> e : admin.examineTopicStats(brokerAddr, topic).getOffsetTable().entrySet()) {
+            out.put(e.getKey(), e.getValue().getMaxOffset());
+        }
+        return out;
+    }
 }

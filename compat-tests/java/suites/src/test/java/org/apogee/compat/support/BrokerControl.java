@@ -54,6 +54,24 @@ public final class BrokerControl {
         return request("{\"action\":\"kill-restart-broker\"}", timeout);
     }
 
+    /** Cluster topology: SIGKILL NameServer #index of -Dnamesrv (it stays down until startNamesrv). */
+    public static String killNamesrv(int index, Duration timeout) throws IOException {
+        return request("{\"action\":\"kill-namesrv\",\"index\":" + index + "}", timeout);
+    }
+
+    public static String startNamesrv(int index, Duration timeout) throws IOException {
+        return request("{\"action\":\"start-namesrv\",\"index\":" + index + "}", timeout);
+    }
+
+    /** Cluster topology: SIGKILL one broker (it stays down until startBroker, which reuses its ports and store). */
+    public static String killBroker(String brokerName, long brokerId, Duration timeout) throws IOException {
+        return request("{\"action\":\"kill-broker\",\"brokerName\":" + quote(brokerName) + ",\"brokerId\":" + brokerId + "}", timeout);
+    }
+
+    public static String startBroker(String brokerName, long brokerId, Duration timeout) throws IOException {
+        return request("{\"action\":\"start-broker\",\"brokerName\":" + quote(brokerName) + ",\"brokerId\":" + brokerId + "}", timeout);
+    }
+
     private static String request(String jsonWithoutId, Duration timeout) throws IOException {
         Path dir = dir().orElseThrow(() -> new IllegalStateException("no -Dcompat.control directory"));
         int id = SEQ.incrementAndGet() + (int) (ProcessHandle.current().pid() % 10_000) * 1000;

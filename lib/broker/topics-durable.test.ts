@@ -1,0 +1,130 @@
+import { strict as assert } from 'node:assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RequestCode, ResponseCode } from '../../protocol/codes';
+import { RocketClient } from '../client';
+import { silentLogger } from '../common';
+
+/**
+ * Topic creation durability end to end (issue 14), with `apogee start` as a real process: topics created one by
+ * one with UPDATE_AND_CREATE_TOPIC (mqadmin updateTopic's request) are all there after SIGKILL right after the last
+ * answer (Java persists topics.json before it answers) and after a clean restart; the NameServer routes them.
+ */
+const APOGEE = path.join(__dirname, '..', 'bin', 'apogee.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function freeBrokerPort(): Promise<number> {
+  for (;;) {
+    const p = await freePort();
+    if (p > 3) {
+      const ok = await new Promise<boolean>((resolve) => {
+        const s = net.createServer();
+        s.once('error', () => resolve(false));
+        s.listen(p - 2, '127.0.0.1', () => s.close(() => resolve(true)));
+      });
+      if (ok) return p;
+    }
+  }
+}
+
+function start(dir: string, nsPort: number, brokerPort: number, conf: string): ChildProcess {
+  return spawn(process.execPath, [APOGEE, 'start', '--dataDir', path.join(dir, 'data'), '--namesrvPort', String(nsPort), '--brokerPort', String(brokerPort), '--brokerConfig', conf], {
+    stdio: ['ignore', fs.openSync(path.join(dir, 'apogee.log'), 'a'), fs.openSync(path.join(dir, 'apogee.log'), 'a')],
+    env: { ...process.env, APOGEE_LOG_LEVEL: 'warn' },
+  });
+}
+
+async function waitReady(client: RocketClient): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      await client.routeOf('TBW102', 0);
+      if ((await client.routeOf('TBW102', 0)) !== undefined) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('apogee did not become ready');
+}
+
+
+const TOPICS = 300;
+
+function exited(proc: ChildProcess): Promise<void> {
+  return new Promise<void>((r) => (proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', () => r())));
+}
+
+async function topicConfig(client: RocketClient, brokerAddr: string, topic: string): Promise<number> {
+  const r = await client.call(brokerAddr, RequestCode.GET_TOPIC_CONFIG, new Map([['topic', topic]]));
+  return r.code;
+}
+
+describe('lib/broker topic creation durability: SIGKILL after the answer, then a clean restart', function () {
+  this.timeout(120_000);
+
+  it(`${TOPICS} topics created one by one all survive SIGKILL and a restart, and are routed`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-topics-durable-'));
+    const conf = path.join(dir, 'broker.conf');
+    fs.writeFileSync(conf, 'mappedFileSizeCommitLog=4194304\n');
+    const nsPort = await freePort();
+    const brokerPort = await freeBrokerPort();
+    const brokerAddr = `127.0.0.1:${brokerPort}`;
+    let proc = start(dir, nsPort, brokerPort, conf);
+    let client = new RocketClient({ namesrvAddr: `127.0.0.1:${nsPort}`, logger: silentLogger(), timeoutMs: 5000 });
+    const ext = (topic: string): Map<string, string> =>
+      new Map([
+        ['topic', topic],
+        ['defaultTopic', 'TBW102'],
+        ['readQueueNums', '4'],
+        ['writeQueueNums', '4'],
+        ['perm', '6'],
+        ['topicFilterType', 'SINGLE_TAG'],
+        ['topicSysFlag', '0'],
+        ['order', 'false'],
+      ]);
+    try {
+      await waitReady(client);
+      for (let i = 0; i < TOPICS; i++) {
+        const r = await client.call(brokerAddr, RequestCode.UPDATE_AND_CREATE_TOPIC, ext(`Durable${i}`));
+        assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? '');
+      }
+      // SIGKILL at once after the last answer: no background write of topics.json had to happen.
+      proc.kill('SIGKILL');
+      await exited(proc);
+      client.close();
+
+      for (const how of ['after SIGKILL', 'after a clean restart']) {
+        proc = start(dir, nsPort, brokerPort, conf);
+        client = new RocketClient({ namesrvAddr: `127.0.0.1:${nsPort}`, logger: silentLogger(), timeoutMs: 5000 });
+        await waitReady(client);
+        for (let i = 0; i < TOPICS; i++) assert.equal(await topicConfig(client, brokerAddr, `Durable${i}`), ResponseCode.SUCCESS, `Durable${i} ${how}`);
+        const route = await client.routeOf(`Durable${TOPICS - 1}`, 0);
+        assert.ok(route !== undefined && route.queueDatas.length === 1, `routed ${how}`);
+        client.close();
+        proc.kill('SIGTERM');
+        await exited(proc);
+      }
+      // The clean shutdown folded the journal into topics.json (Java's file, readable by a Java broker).
+      const file = fs.readFileSync(path.join(dir, 'data', 'store', 'config', 'topics.json'), 'utf8');
+      assert.ok(file.includes(`"Durable${TOPICS - 1}"`));
+      assert.equal(fs.readFileSync(path.join(dir, 'data', 'store', 'config', 'topics.json.changes'), 'utf8'), '');
+    } finally {
+      client.close();
+      proc.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

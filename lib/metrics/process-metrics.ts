@@ -1,0 +1,60 @@
+/**
+ * Apogee's own process gauges (no Java counterpart), under the names prom-client uses so Node.js dashboards work:
+ * process_resident_memory_bytes, nodejs_heap_size_total_bytes, nodejs_heap_size_used_bytes,
+ * nodejs_external_memory_bytes, nodejs_eventloop_lag_p99_seconds, nodejs_eventloop_lag_max_seconds (event-loop
+ * delay measured by node:perf_hooks monitorEventLoopDelay; the window restarts at each scrape) and
+ * nodejs_gc_duration_seconds (histogram by kind, from a PerformanceObserver on 'gc' entries).
+ * Nothing here runs per message: the GC observer fires per collection; everything else is read at scrape time.
+ */
+import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import type { MetricsRegistry } from './registry';
+
+/** prom-client's GC buckets (seconds). */
+const GC_BUCKETS_S = [0.001, 0.01, 0.1, 1, 2, 5] as const;
+/** Resolution of the event-loop delay sampler, ms. */
+const LOOP_RESOLUTION_MS = 20;
+
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+
+export interface ProcessMetrics {
+  stop(): void;
+}
+
+export function registerProcessMetrics(r: MetricsRegistry): ProcessMetrics {
+  const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  loop.enable();
+  const gc = r.histogram('nodejs_gc_duration_seconds', 'Garbage collection duration by kind', ['kind'], GC_BUCKETS_S);
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      gc.record([GC_KINDS[kind ?? -1] ?? 'unknown'], e.duration / 1000);
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  r.gauge('process_resident_memory_bytes', 'Resident memory size in bytes', [], (emit) => emit([], process.memoryUsage.rss()));
+  r.gauge('nodejs_heap_size_total_bytes', 'V8 heap size (total) in bytes', [], (emit) => emit([], process.memoryUsage().heapTotal));
+  r.gauge('nodejs_heap_size_used_bytes', 'V8 heap size (used) in bytes', [], (emit) => emit([], process.memoryUsage().heapUsed));
+  r.gauge('nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript objects (incl. Buffers) in bytes', [], (emit) => emit([], process.memoryUsage().external));
+  // p99 and max are read together by the first of the two gauges rendered (families render in name order:
+  // ..._max_ before ..._p99_); the second emits its half and restarts the window.
+  let p99 = 0;
+  r.gauge('nodejs_eventloop_lag_max_seconds', 'Event-loop delay, maximum since the previous scrape', [], (emit) => {
+    p99 = loop.count > 0 ? loop.percentile(99) : 0;
+    emit([], (loop.count > 0 ? loop.max : 0) / 1e9);
+  });
+  r.gauge('nodejs_eventloop_lag_p99_seconds', 'Event-loop delay, 99th percentile since the previous scrape', [], (emit) => {
+    emit([], p99 / 1e9);
+    loop.reset();
+  });
+  return {
+    stop: () => {
+      loop.disable();
+      obs.disconnect();
+    },
+  };
+}
