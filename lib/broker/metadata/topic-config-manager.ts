@@ -171,6 +171,11 @@ export class TopicConfigManager {
     return this.journal.sync();
   }
 
+  /** Resolves once topics.json itself has been rewritten with every change so far (a slave's copy of its master). */
+  writeNow(): Promise<void> {
+    return this.writer.flush();
+  }
+
   /** Shutdown: writes topics.json synchronously and empties the journal. */
   async close(): Promise<void> {
     await this.journal.sync().catch(() => undefined);

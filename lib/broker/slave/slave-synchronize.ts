@@ -118,7 +118,8 @@ export class SlaveSynchronize {
       const h = decodeHeader(GetAllTopicConfigResponseHeader, r.extFields);
       return { table: w.value.topicConfigTable as Map<string, TopicConfig>, dataVersion: w.value.dataVersion, total: h.ok ? h.value.totalTopicNum : undefined };
     });
-    this.o.topics.replaceFromMaster(got.table, version(got.dataVersion)!);
+    // Java persists the copy before the round ends (TopicConfigManager#persist in SlaveSynchronize#syncTopicConfig).
+    if (this.o.topics.replaceFromMaster(got.table, version(got.dataVersion)!)) await this.o.topics.writeNow();
   }
 
   private async syncSubscriptionGroupConfig(master: string): Promise<void> {
@@ -128,7 +129,7 @@ export class SlaveSynchronize {
       const h = decodeHeader(GetAllSubscriptionGroupResponseHeader, r.extFields);
       return { table: w.value.subscriptionGroupTable, dataVersion: w.value.dataVersion, total: h.ok ? h.value.totalGroupNum : undefined };
     });
-    this.o.groups.replaceFromMaster(got.table as Map<string, SubscriptionGroupConfig>, version(got.dataVersion)!);
+    if (this.o.groups.replaceFromMaster(got.table as Map<string, SubscriptionGroupConfig>, version(got.dataVersion)!)) await this.o.groups.flush();
   }
 
   /** BrokerOuterAPI#getAllTopicConfig / #getAllSubscriptionGroupConfig's page loop. */
@@ -168,6 +169,7 @@ export class SlaveSynchronize {
     const w = ConsumerOffsetSerializeWrapper.decode(r.body ?? Buffer.alloc(0));
     if (!w.ok) throw new Error(`GET_ALL_CONSUMER_OFFSET body: ${w.error}`);
     this.o.offsets.putAllFromMaster(w.value.offsetTable, version(w.value.dataVersion));
+    await this.o.offsets.flush();
   }
 
   private async syncDelayOffset(master: string): Promise<void> {
