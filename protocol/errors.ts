@@ -6,6 +6,7 @@ export type ProtocolErrorKind =
   | 'FRAME_TOO_LARGE' // a frame's declared length exceeds frameSizeMax
   | 'FRAME_TOO_SMALL' // a frame shorter than its 4-byte header-length word
   | 'HEADER_LENGTH' // header length word points past the end of the frame
+  | 'HEADER_TOO_LARGE' // header longer than headerBytesMax, or more extFields than headerFieldsMax
   | 'SERIALIZE_TYPE' // unknown serialize type byte (neither JSON nor ROCKETMQ)
   | 'JSON_HEADER' // JSON header that does not parse or has the wrong shape
   | 'BINARY_HEADER' // ROCKETMQ header that is truncated or inconsistent

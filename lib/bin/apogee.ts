@@ -1,8 +1,10 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node
+// glibc: a fixed mmap threshold (no dynamic growth) hands freed network buffers back to the OS (remoting/budget).
 import * as path from 'node:path';
-import { APOGEE_VERSION, createLogger, SERVER_VERSION_NAME } from '../common';
+import { APOGEE_VERSION, createLogger, ensureWritableDir, SERVER_VERSION_NAME } from '../common';
 import { Broker } from '../broker';
 import { NameServer } from '../nameserver';
+import { checkPortFree, MemoryBudget } from '../remoting';
 import { loadBrokerConfig, localAddress } from './broker-config';
 import { apogeeHelp, START_SPECS, unknownCommand } from './apogee-help';
 import { parseArgs, UsageError } from './cli';
@@ -58,6 +60,7 @@ async function start(argv: string[]): Promise<void> {
   };
   const dataDir = path.resolve(opt('dataDir') ?? 'data');
   const host = opt('host') ?? '127.0.0.1';
+  ensureWritableDir(dataDir, '--dataDir'); // names the real cause: a file, EROFS, EACCES
   const overrides = new Map<string, string>([
     ['bindAddress', host],
     ['listenPort', opt('namesrvPort') ?? '9876'],
@@ -66,17 +69,21 @@ async function start(argv: string[]): Promise<void> {
   const loaded = loadNamesrvConfig({ ...(nsFile !== undefined ? { file: nsFile } : {}), overrides, dataDir: path.join(dataDir, 'namesrv') });
   const logger = createLogger({ level: logLevelFromEnv(), name: 'apogee', pretty: prettyLogsFromEnv() });
   reportWarnings(logger, loaded.warnings);
-  const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras });
-  await ns.start();
-  let broker: Broker | undefined;
+  // Validate everything before opening anything: both configs, then the ports, then the store; only then does the
+  // NameServer listen (and say "boot success").
+  const nsPort = loaded.config.listenPort;
+  if (nsPort === 0 && !args.options.has('noBroker')) throw new UsageError('--namesrvPort 0 needs --noBroker (the broker must be told the NameServer port)');
+  await checkPortFree(loaded.config.bindAddress, nsPort, 'namesrvPort / listenPort of the NameServer');
+  const nsHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  let bl: ReturnType<typeof loadBrokerConfig> | undefined;
   if (!args.options.has('noBroker')) {
     const brokerFile = opt('brokerConfig');
-    const bl = loadBrokerConfig({
+    bl = loadBrokerConfig({
       ...(brokerFile !== undefined ? { file: brokerFile } : {}),
       defaultsOverride: new Map([
         // Listening on every interface, advertise the machine's address (Java NetworkUtil#getLocalAddress).
         ['brokerIP1', host === '0.0.0.0' || host === '::' ? localAddress() : host],
-        ['namesrvAddr', `${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${ns.port}`],
+        ['namesrvAddr', `${nsHost}:${nsPort}`],
         ['storePathRootDir', path.join(dataDir, 'store')],
         ['bindAddress', host],
       ]),
@@ -85,8 +92,18 @@ async function start(argv: string[]): Promise<void> {
     for (const w of bl.warnings) logger.warn(w);
     // As mqbroker: the keys given that Java knows but Apogee does not act on.
     if (bl.inert.length > 0) logger.info({ keys: bl.inert }, 'config keys accepted for Java compatibility without effect in Apogee');
-    broker = await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras });
-    await broker.start();
+  }
+  // One budget per process, shared by both servers: the smaller of namesrv.conf's and broker.conf's settings.
+  const budget = new MemoryBudget(Math.min(loaded.config.remotingBufferedBytesMax, bl?.remoting.remotingBufferedBytesMax ?? Number.POSITIVE_INFINITY));
+  const broker = bl !== undefined ? await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras, budget }) : undefined;
+  const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras, budget });
+  try {
+    await ns.start();
+    await broker?.start();
+  } catch (e) {
+    await broker?.shutdown();
+    await ns.close();
+    throw e;
   }
   console.log(startLine({ host, nsPort: ns.port, dataDir, nsFile: opt('namesrvConfig'), brokerFile: opt('brokerConfig'), broker }));
   installShutdown(logger, async () => {

@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-import { createLogger } from '../common';
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node
+import { createLogger, ensureWritableDir } from '../common';
 import { Broker } from '../broker';
 import { loadBrokerConfig, printConfigLines } from './broker-config';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: logLevelFromEnv(), name: 'mqbroker', pretty: prettyLogsFromEnv() });
   for (const w of loaded.warnings) logger.warn(w);
   if (loaded.inert.length > 0) logger.info({ keys: loaded.inert }, 'config keys accepted for Java compatibility without effect in Apogee');
+  ensureWritableDir(loaded.store.storePathRootDir, 'storePathRootDir'); // names the real cause: a file, EROFS, EACCES
   const broker = await Broker.create({ config: loaded.config, remotingConfig: loaded.remoting, storeConfig: loaded.store, logger, extraProperties: loaded.extras });
   await broker.start();
   console.log(`The broker[${loaded.config.brokerName}, ${broker.brokerAddr}] boot success. serializeType=JSON and name server is ${loaded.config.namesrvAddr}`);

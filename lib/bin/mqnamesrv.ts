@@ -1,5 +1,6 @@
-#!/usr/bin/env node
-import { configEntries, createLogger } from '../common';
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node
+import * as path from 'node:path';
+import { configEntries, createLogger, ensureWritableDir } from '../common';
 import { NameServer, NamesrvSchema } from '../nameserver';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 import { loadNamesrvConfig, reportWarnings } from './namesrv-config';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: logLevelFromEnv(), name: 'mqnamesrv', pretty: prettyLogsFromEnv() });
   reportWarnings(logger, loaded.warnings);
+  ensureWritableDir(path.dirname(loaded.config.kvConfigPath), 'the kvConfigPath directory'); // a file, EROFS, EACCES
   const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras });
   await ns.start();
   console.log(`The Name Server boot success. serializeType=JSON, address ${loaded.config.bindAddress}:${ns.port}`);

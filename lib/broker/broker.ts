@@ -3,7 +3,7 @@ import { ResponseCode } from '../../protocol/codes';
 import type { TopicConfig } from '../../protocol/bodies';
 import { DelayLevelTable, parseIp, UniqIdGenerator } from '../../protocol/message';
 import { applyProperties, configEntries, SERVER_VERSION, sharedLoopDelay, type Logger } from '../common';
-import { RemotingClient, RemotingServer, type Connection } from '../remoting';
+import { checkPortFree, MemoryBudget, RemotingClient, RemotingServer, type Connection } from '../remoting';
 import { BrokerMetrics, PrometheusServer, registerProcessMetrics, type ProcessMetrics } from '../metrics';
 import { MessageStore, storeConfigSchema, type StoreConfig } from '../store';
 import { TimerMessageStore } from '../timer';
@@ -40,6 +40,13 @@ export interface BrokerOptions {
   clock?: () => number;
   /** Properties of the config file that no schema knows; kept and shown by GET_BROKER_CONFIG as Java does. */
   extraProperties?: Map<string, string>;
+  /** Process-wide budget of held bytes to share with a NameServer in the same process (remotingBufferedBytesMax). */
+  budget?: MemoryBudget;
+}
+
+/** The ports a broker listens on, with the setting each comes from: listenPort and the VIP port listenPort - 2. */
+function brokerPorts(listenPort: number): [number, string][] {
+  return listenPort > 2 ? [[listenPort, 'listenPort'], [listenPort - 2, 'listenPort - 2, the VIP channel']] : [[listenPort, 'listenPort']];
 }
 
 /** Java: client channels not heard from for 120 s are dropped (ClientHousekeepingService). */
@@ -89,15 +96,38 @@ export class Broker {
     if (config.brokerIP2 === '') config.brokerIP2 = config.brokerIP1;
     const storeConfig = { ...o.storeConfig };
     checkHaRole(config, storeConfig, logger);
+    const ip = parseIp(config.brokerIP1);
+    if (ip === undefined) throw new Error(`brokerIP1=${config.brokerIP1} is not an IP address; set brokerIP1 to the address clients reach`);
+    // Validate everything before opening anything: the ports first, so that a port in use costs no recovery.
+    for (const [port, setting] of brokerPorts(config.listenPort)) await checkPortFree(o.remotingConfig.bindAddress, port, setting);
+    if (storeConfig.brokerRole !== 'SLAVE' && config.listenPort > 0) {
+      const haPort = storeConfig.haListenPort > 0 ? storeConfig.haListenPort : config.listenPort + 1;
+      await checkPortFree(o.remotingConfig.bindAddress, haPort, 'haListenPort (default listenPort + 1), where slaves connect');
+    }
     const store = await MessageStore.open(storeConfig, { logger: o.logger.child({ ns: 'store' }), clock: { now } });
+    // A failure from here on must not leave the store marked as crashed: shut it down cleanly (removes the abort file).
+    let timer: TimerMessageStore | undefined;
+    try {
+      // Java BrokerController#initializeMessageStore: the timer store exists only with timerWheelEnable.
+      timer = storeConfig.timerWheelEnable ? await TimerMessageStore.open({ store, config: storeConfig, logger: o.logger.child({ ns: 'timer' }), now }) : undefined;
+      return await Broker.assemble(o, { config, storeConfig, logger, now, ip, store, timer });
+    } catch (e) {
+      await timer?.shutdown().catch(() => undefined);
+      await store.shutdown().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** The rest of create(), once the store (and timer store) are open. */
+  private static async assemble(
+    o: BrokerOptions,
+    a: { config: BrokerConfig; storeConfig: StoreConfig; logger: Logger; now: () => number; ip: Buffer; store: MessageStore; timer: TimerMessageStore | undefined },
+  ): Promise<Broker> {
+    const { config, storeConfig, logger, now, ip, store, timer } = a;
     const ha = new BrokerHa(store, storeConfig, logger);
-    // Java BrokerController#initializeMessageStore: the timer store exists only with timerWheelEnable.
-    const timer = storeConfig.timerWheelEnable ? await TimerMessageStore.open({ store, config: storeConfig, logger: o.logger.child({ ns: 'timer' }), now }) : undefined;
     const extras = new Map(o.extraProperties ?? []);
     const root = storeConfig.storePathRootDir;
     let ctxRef: BrokerContext | undefined;
-    const ip = parseIp(config.brokerIP1);
-    if (ip === undefined) throw new Error(`brokerIP1=${config.brokerIP1} is not an IP address; set brokerIP1 to the address clients reach`);
     // Filled in once the registrar exists; topic changes before that need no re-registration.
     const hooks = {
       registerSoon: (): void => undefined,
@@ -254,16 +284,26 @@ export class Broker {
     return this.ctx.brokerAddr;
   }
 
+  /** Binds the ports and starts the services; on failure (port in use, ...) shuts down cleanly and rethrows. */
   async start(): Promise<void> {
+    try {
+      await this.startServices();
+    } catch (e) {
+      await this.shutdown().catch((err: unknown) => this.ctx.logger.error({ err }, 'shutdown after a failed start failed'));
+      throw e;
+    }
+  }
+
+  private async startServices(): Promise<void> {
     const ctx = this.ctx;
     // The event-loop delay is measured from here on (GET_BROKER_RUNTIME_INFO eventLoopDelay*).
     sharedLoopDelay();
     const registry = brokerRegistry(ctx, this.tx);
-    const limits = { idleTimeoutMs: this.o.remotingConfig.serverChannelMaxIdleTimeSeconds * 1000 };
-    const host = this.o.remotingConfig.bindAddress;
-    const ports = [ctx.config.listenPort];
-    if (ctx.config.listenPort > 2) ports.push(ctx.config.listenPort - 2);
-    for (const [i, port] of ports.entries()) {
+    const rc = this.o.remotingConfig;
+    const limits = { idleTimeoutMs: rc.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: rc.connectionBufferedBytesMax };
+    const budget = this.o.budget ?? new MemoryBudget(rc.remotingBufferedBytesMax);
+    const host = rc.bindAddress;
+    for (const [i, [port]] of brokerPorts(ctx.config.listenPort).entries()) {
       const s = new RemotingServer({
         host,
         port,
@@ -271,6 +311,8 @@ export class Broker {
         logger: this.o.logger,
         version: SERVER_VERSION,
         limits,
+        budget,
+        connectionsMax: rc.connectionsMax,
         name: i === 0 ? 'broker' : 'broker-vip',
         ...(ctx.metrics !== undefined ? { onResponded: rpcObserver(ctx) } : {}),
       });

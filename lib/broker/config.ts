@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { NettyInertSchema, p, type ConfigOf } from '../common';
+import { NettyInertSchema, p, RemotingLimitsSchema, type ConfigOf } from '../common';
 import { BrokerJavaOnlySchema, RemotingJavaOnlySchema } from './config-java-only';
 
 /**
@@ -242,6 +242,7 @@ export const BrokerRemotingSchema = {
   ...RemotingJavaOnlySchema,
   serverChannelMaxIdleTimeSeconds: p.int(120, 'close client connections idle this long'),
   bindAddress: p.string('0.0.0.0', 'address to listen on'),
+  ...RemotingLimitsSchema,
   ...NettyInertSchema,
 } as const;
 

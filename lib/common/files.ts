@@ -63,7 +63,7 @@ export function readFileWithBackup<T>(file: string, parse: (text: string) => T):
       text = fs.readFileSync(f, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      errors.push(`${f}: ${(e as Error).message}`);
+      errors.push(`${f}: ${errnoText(e)}`);
       continue;
     }
     if (text.length === 0) continue;
@@ -77,4 +77,55 @@ export function readFileWithBackup<T>(file: string, parse: (text: string) => T):
     throw new Error(`cannot load ${file} (nor its .bak): ${errors.join('; ')}; fix or remove the file`);
   }
   return undefined;
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOSPC: 'no space left on device',
+  ENOTDIR: 'a path component is not a directory',
+};
+
+function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === undefined ? (e as Error).message : `${code}${ERRNO_TEXT[code] !== undefined ? ` (${ERRNO_TEXT[code]})` : ''}`;
+}
+
+/**
+ * Makes sure `dir` is a directory this process can write, creating it (and missing parents) one level at a time so
+ * that the real cause surfaces: a file where a directory should be, EROFS, EACCES (a recursive mkdir reports a
+ * read-only parent as ENOENT). Throws an Error naming `what` (e.g. "--dataDir"), the path and the cause.
+ */
+export function ensureWritableDir(dir: string, what: string): void {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  for (;;) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(d);
+    } catch (e) {
+      const up = path.dirname(d);
+      const code = (e as NodeJS.ErrnoException).code;
+      // ENOTDIR: a file further up; walking up finds and names it.
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || up === d) throw new Error(`${what} ${dir}: cannot examine ${d}: ${errnoText(e)}`);
+      missing.unshift(d);
+      d = up;
+      continue;
+    }
+    if (!st.isDirectory()) throw new Error(`${what} ${dir}: ${d} is a file, not a directory`);
+    break;
+  }
+  for (const m of missing) {
+    try {
+      fs.mkdirSync(m);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${what} ${dir}: cannot create ${m}: ${errnoText(e)}`);
+    }
+  }
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (e) {
+    throw new Error(`${what} ${dir} is not writable: ${errnoText(e)}`);
+  }
 }

@@ -38,3 +38,19 @@ export const NettyInertSchema = {
   disableCallbackExecutor: p.inertBoolean(false),
   disableNettyWorkerGroup: p.inertBoolean(false),
 } as const;
+
+/**
+ * Apogee's transport limits, the same keys for namesrv.conf and broker.conf (Java has no equivalent; Java ignores
+ * unknown keys, so files carrying them still load in Java). Defaults: lib/remoting/limits.ts.
+ */
+export const RemotingLimitsSchema = {
+  connectionsMax: p.int(10_000, 'Apogee: client connections served at once; a further one gets SYSTEM_BUSY naming this setting, then is closed', {
+    check: (v) => (v >= 1 ? undefined : 'expected >= 1'),
+  }),
+  remotingBufferedBytesMax: p.long(512 * 1024 * 1024, 'Apogee: bytes of unsent responses and unprocessed requests held for all connections of the process; above it reading stops on the connections holding the most', {
+    check: (v) => (v >= 1024 * 1024 ? undefined : 'expected >= 1048576'),
+  }),
+  connectionBufferedBytesMax: p.long(64 * 1024 * 1024, 'Apogee: bytes one connection may hold (unsent responses, unprocessed requests) before it is closed with a log line naming it', {
+    check: (v) => (v > 32 * 1024 * 1024 ? undefined : 'expected > 33554432 (32 MiB: twice the largest frame, 16 MiB)'),
+  }),
+} as const;

@@ -1,4 +1,4 @@
-import { NettyInertSchema, p, type ConfigOf } from '../common';
+import { NettyInertSchema, p, RemotingLimitsSchema, type ConfigOf } from '../common';
 
 /**
  * NameServer configuration: the property names of Java's NamesrvConfig and NettyServerConfig, so an existing
@@ -24,6 +24,7 @@ export const NamesrvSchema = {
   serverChannelMaxIdleTimeSeconds: p.int(120, 'close connections idle this long'),
   routeTopicsMax: p.int(500_000, 'Apogee: topics kept in the route table; registrations beyond it are refused'),
   routeBrokersMax: p.int(4096, 'Apogee: broker names kept in the route table'),
+  ...RemotingLimitsSchema,
   rocketmqHome: p.inertString(''),
   productEnvName: p.inertString('center'),
   clusterTest: p.inertBoolean(false),

@@ -1,7 +1,7 @@
 import { ResponseCode } from '../../protocol/codes';
 import { formatJavaProperties } from '../../protocol/codec';
 import { applyProperties, configEntries, SERVER_VERSION, writeFileDurably, type Logger } from '../common';
-import { RemotingServer, type Connection } from '../remoting';
+import { MemoryBudget, RemotingServer, type Connection } from '../remoting';
 import { NamesrvSchema, type NamesrvConfig } from './config';
 import type { NamesrvContext } from './context';
 import { KvConfigManager } from './kv-config';
@@ -14,6 +14,8 @@ export interface NameServerOptions {
   clock?: () => number;
   /** Properties from the config file that are not NameServer settings; kept and shown as Java does. */
   extraProperties?: Map<string, string>;
+  /** Process-wide budget of held bytes to share with a broker in the same process (remotingBufferedBytesMax). */
+  budget?: MemoryBudget;
 }
 
 /**
@@ -64,7 +66,9 @@ export class NameServer {
       logger: opts.logger,
       version: SERVER_VERSION,
       name: 'namesrv',
-      limits: { idleTimeoutMs: this.config.serverChannelMaxIdleTimeSeconds * 1000 },
+      limits: { idleTimeoutMs: this.config.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: this.config.connectionBufferedBytesMax },
+      connectionsMax: this.config.connectionsMax,
+      budget: opts.budget ?? new MemoryBudget(this.config.remotingBufferedBytesMax),
     });
     this.server.onConnectionClose((conn: Connection) => this.routes.onChannelDestroy(conn));
   }

@@ -14,6 +14,7 @@ import { isProtocolError } from '../../protocol/errors';
 import { ResponseCode } from '../../protocol/codes';
 import type { Logger } from '../common';
 import { RemotingError } from './errors';
+import { BUDGET_PAUSE_BYTES, type BudgetMember, type MemoryBudget } from './budget';
 import type { ConnectionLimits } from './limits';
 import { notSupportedRemark, SUSPENDED, type ProcessorLookup, type ProcessorResult, type RequestContextOf } from './processor-contract';
 
@@ -24,6 +25,8 @@ export interface ConnectionHost {
   readonly logger: Logger;
   /** MQVersion ordinal written on responses this side creates. */
   readonly version: number;
+  /** Process-wide budget of held bytes (servers); a client side has none. */
+  readonly budget?: MemoryBudget;
   nextOpaque(): number;
   onClose(conn: Connection, reason: string): void;
   /** Told of every answered request (metrics: Java NettyRemotingAbstract#writeResponse records rpc latency). */
@@ -59,9 +62,12 @@ export function formatAddress(host: string | undefined, port: number | undefined
 /**
  * One TCP connection speaking RemotingCommand frames in both directions: requests from the peer go to the
  * host's processor registry; responses to our own requests are matched by opaque. Back-pressure: reading from
- * the peer pauses while too many of its requests are in flight or too many bytes wait to be written to it.
+ * the peer pauses while too many of its requests are in flight, too many bytes wait to be written to it, or the
+ * process-wide budget says so; frames already read when it pauses wait in a backlog (at most one socket chunk)
+ * instead of being processed. What it holds (heldBytes) is reported to the budget; over its own share
+ * (connectionBufferedBytesMax) the connection is closed with a log line naming the peer and the bytes.
  */
-export class Connection {
+export class Connection implements BudgetMember {
   readonly id = nextConnectionId++;
   readonly remoteAddress: string;
   readonly localAddress: string;
@@ -76,6 +82,14 @@ export class Connection {
   private inFlight = 0;
   private pausedForWrite = false;
   private pausedForInFlight = false;
+  private pausedForBudget = false;
+  private readonly backlog: Buffer[] = [];
+  private backlogBytes = 0;
+  private heldCheckQueued = false;
+  private readonly heldCheck = (): void => {
+    this.heldCheckQueued = false;
+    this.reportHeld();
+  };
   private corked = false;
   private closing: string | null = null;
   private readonly closeListeners: ((reason: string) => void)[] = [];
@@ -100,6 +114,7 @@ export class Connection {
         this.pausedForWrite = false;
         this.updateFlow();
       }
+      this.reportHeld();
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
       this.host.logger.debug({ remote: this.remoteAddress, err: e.code ?? e.message }, 'connection error');
@@ -127,24 +142,91 @@ export class Connection {
     else this.closeListeners.push(listener);
   }
 
+  /** Bytes this connection holds for its peer: unsent responses, a partial request frame, unprocessed frames. */
+  get heldBytes(): number {
+    return this.socket.writableLength + this.decoder.pendingBytes + this.backlogBytes;
+  }
+
+  private get paused(): boolean {
+    return this.pausedForWrite || this.pausedForInFlight || this.pausedForBudget;
+  }
+
+  /** BudgetMember: the process-wide budget pauses or resumes reading. */
+  setBudgetPaused(paused: boolean): void {
+    if (this.pausedForBudget === paused) return;
+    this.pausedForBudget = paused;
+    this.updateFlow();
+  }
+
+  /** Tells the budget what this connection holds; closes it if it holds more than its share. */
+  private reportHeld(): void {
+    const budget = this.host.budget;
+    if (this.closing !== null || budget === undefined) return; // a client side holds what its own caller queued
+    const held = this.heldBytes;
+    const max = this.host.limits.connectionBufferedBytesMax;
+    if (held > max) {
+      this.host.logger.warn(
+        { remote: this.remoteAddress, heldBytes: held, connectionBufferedBytesMax: max },
+        `closing connection ${this.remoteAddress}: it holds ${held} bytes (unsent responses and unread requests), over connectionBufferedBytesMax ${max}`,
+      );
+      this.close(`holds ${held} bytes, over connectionBufferedBytesMax ${max}`);
+      return;
+    }
+    budget.update(this, held);
+  }
+
+  /** Re-reads what is held once the writes of this tick have reached the kernel (or not). */
+  private queueHeldCheck(): void {
+    if (this.heldCheckQueued) return;
+    this.heldCheckQueued = true;
+    setImmediate(this.heldCheck);
+  }
+
   private onData(chunk: Buffer): void {
     this.lastReadAt = Date.now();
     try {
-      this.decoder.push(chunk, (payload) => this.onFrame(payload));
+      this.decoder.push(chunk, (payload) => this.onFrameOrQueue(payload));
+      this.reportHeld();
     } catch (e) {
-      if (isProtocolError(e)) {
-        this.host.logger.warn({ remote: this.remoteAddress, kind: e.kind }, `closing connection: ${e.message}`);
-        this.close(`protocol error ${e.kind}`);
-      } else {
-        this.host.logger.error({ remote: this.remoteAddress, err: e }, 'closing connection after an internal error');
-        this.close('internal error');
+      this.onDecodeError(e);
+    }
+  }
+
+  private onFrameOrQueue(payload: Buffer): void {
+    if (this.paused || this.backlog.length > 0) {
+      this.backlog.push(payload);
+      this.backlogBytes += payload.length;
+      return;
+    }
+    this.onFrame(payload);
+  }
+
+  /** Processes frames read before a pause, while not paused again. */
+  private drainBacklog(): void {
+    try {
+      while (this.backlog.length > 0 && !this.paused && this.closing === null) {
+        const payload = this.backlog.shift()!;
+        this.backlogBytes -= payload.length;
+        this.onFrame(payload);
       }
+    } catch (e) {
+      this.onDecodeError(e);
+    }
+  }
+
+  private onDecodeError(e: unknown): void {
+    if (isProtocolError(e)) {
+      this.host.logger.warn({ remote: this.remoteAddress, kind: e.kind }, `closing connection: ${e.message}`);
+      this.close(`protocol error ${e.kind}`);
+    } else {
+      this.host.logger.error({ remote: this.remoteAddress, err: e }, 'closing connection after an internal error');
+      this.close('internal error');
     }
   }
 
   private onFrame(payload: Buffer): void {
     if (this.closing !== null) return;
-    const cmd = decodeCommand(payload);
+    const cmd = decodeCommand(payload, this.host.limits);
     if (isResponse(cmd)) {
       const p = this.pending.get(cmd.opaque);
       if (p === undefined) {
@@ -190,15 +272,16 @@ export class Connection {
 
   private finish(request: RemotingCommand, result: ProcessorResult, startedAt: number): void {
     this.inFlight--;
+    // Answer first, then read on: frames waiting in the backlog are processed after this answer is written.
+    if (result === SUSPENDED) {
+      if (this.host.onResponded !== undefined) (this.suspendedAt ??= new WeakMap()).set(request, startedAt);
+    } else {
+      this.respond(request, result, startedAt);
+    }
     if (this.pausedForInFlight && this.inFlight < this.host.limits.inFlightRequestsMax) {
       this.pausedForInFlight = false;
       this.updateFlow();
     }
-    if (result === SUSPENDED) {
-      if (this.host.onResponded !== undefined) (this.suspendedAt ??= new WeakMap()).set(request, startedAt);
-      return;
-    }
-    this.respond(request, result, startedAt);
   }
 
   private internalError(request: RemotingCommand, e: unknown): RemotingCommand {
@@ -251,6 +334,7 @@ export class Connection {
       process.nextTick(() => {
         this.corked = false;
         s.uncork();
+        if (this.host.budget !== undefined) this.queueHeldCheck();
       });
     }
     s.write(parts[0]);
@@ -259,13 +343,18 @@ export class Connection {
       this.pausedForWrite = true;
       this.updateFlow();
     }
+    if (s.writableLength >= BUDGET_PAUSE_BYTES) this.reportHeld(); // smaller amounts: at the check after uncork
     return true;
   }
 
   private updateFlow(): void {
     if (this.closing !== null) return;
-    if (this.pausedForWrite || this.pausedForInFlight) this.socket.pause();
-    else this.socket.resume();
+    if (this.paused) {
+      this.socket.pause();
+      return;
+    }
+    this.drainBacklog();
+    if (!this.paused && this.closing === null) this.socket.resume();
   }
 
   /** Sends a request and resolves with the peer's response (whatever its code). */
@@ -320,7 +409,10 @@ export class Connection {
       p.reject(err);
     }
     this.pending.clear();
+    this.backlog.length = 0;
+    this.backlogBytes = 0;
     this.socket.destroy();
+    this.host.budget?.remove(this);
     this.host.onClose(this, reason);
     for (const l of this.closeListeners.splice(0)) {
       try {

@@ -10,5 +10,7 @@ export type { HeaderOrReply } from './reply';
 export type { Processor, ProcessorResult, RequestContext } from './processor';
 export { RemotingError } from './errors';
 export type { RemotingErrorKind } from './errors';
-export { DEFAULT_CONNECTION_LIMITS } from './limits';
+export { DEFAULT_CONNECTION_LIMITS, CONNECTIONS_MAX_DEFAULT, REMOTING_BUFFERED_BYTES_MAX_DEFAULT } from './limits';
+export { MemoryBudget } from './budget';
 export type { ConnectionLimits } from './limits';
+export { checkPortFree } from './port-check';

@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
-import * as net from 'node:net';
-import { createRequest, createResponse, decodeCommand, encodeCommand, SerializeType, type RemotingCommand } from '../../protocol/command';
+import { createRequest, createResponse, encodeCommand, SerializeType } from '../../protocol/command';
 import { ResponseCode } from '../../protocol/codes';
-import { FrameDecoder } from '../../protocol/frame';
 import { silentLogger } from '../common';
 import { RemotingClient } from './client';
 import { RemotingError } from './errors';
 import { ProcessorRegistry, SUSPENDED, type RequestContext } from './processor';
 import { RemotingServer } from './server';
+import { RawPeer } from './testing/raw-peer';
 import type { ConnectionLimits } from './limits';
 
 const VERSION = 513;
@@ -18,46 +17,6 @@ async function startServer(registry: ProcessorRegistry, limits: Partial<Connecti
   return s;
 }
 
-/** A raw socket peer: writes bytes, collects decoded frames. Independent of Connection. */
-class RawPeer {
-  readonly frames: RemotingCommand[] = [];
-  private readonly dec = new FrameDecoder();
-  private waiters: (() => void)[] = [];
-  closed = false;
-  constructor(readonly socket: net.Socket) {
-    socket.on('data', (c: Buffer) => {
-      this.dec.push(c, (p) => this.frames.push(decodeCommand(Buffer.from(p))));
-      for (const w of this.waiters.splice(0)) w();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      for (const w of this.waiters.splice(0)) w();
-    });
-    socket.on('error', () => undefined);
-  }
-  static connect(port: number): Promise<RawPeer> {
-    return new Promise((resolve, reject) => {
-      const s = net.connect({ host: '127.0.0.1', port }, () => resolve(new RawPeer(s)));
-      s.once('error', reject);
-    });
-  }
-  async waitFor(pred: () => boolean, ms = 3000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!pred()) {
-      if (Date.now() > deadline) throw new Error('timed out waiting');
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, 50);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          r();
-        });
-      });
-    }
-  }
-  end(): void {
-    this.socket.destroy();
-  }
-}
 
 function echoRegistry(): ProcessorRegistry {
   return new ProcessorRegistry().register(105, (ctx: RequestContext) => {
@@ -219,16 +178,17 @@ describe('lib/remoting over real sockets', () => {
     const frames = [];
     for (let i = 0; i < 10; i++) frames.push(encodeCommand(createRequest({ code: 11, opaque: i, version: 1 })));
     peer.socket.write(Buffer.concat(frames));
-    await new Promise((r) => setTimeout(r, 100));
-    // Frames already read in one chunk are dispatched, but no new chunk is read while paused. Send more later.
-    const before = held.length;
+    await peer.waitFor(() => held.length === 3);
+    // Frames already read in the same chunk wait in the backlog: never more than 3 requests in processing.
     peer.socket.write(encodeCommand(createRequest({ code: 11, opaque: 100, version: 1 })));
     await new Promise((r) => setTimeout(r, 100));
-    assert.equal(held.length, before, 'no further request is read while paused');
-    for (const r of resolvers.splice(0)) r();
-    await peer.waitFor(() => held.length === before + 1);
-    for (const r of resolvers.splice(0)) r();
-    await peer.waitFor(() => peer.frames.length === 11);
+    assert.equal(held.length, 3, 'no further request is processed while paused');
+    while (peer.frames.length < 11) {
+      assert.ok(resolvers.length <= 3, `${resolvers.length} requests in processing`);
+      for (const r of resolvers.splice(0)) r();
+      await peer.waitFor(() => resolvers.length > 0 || peer.frames.length === 11);
+    }
+    assert.deepEqual(peer.frames.map((f) => f.opaque), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100]);
     peer.end();
   });
 
@@ -239,12 +199,20 @@ describe('lib/remoting over real sockets', () => {
     assert.equal(server.connections.size, 0);
   });
 
-  it('rule connectionsMax: connections beyond the limit are closed on accept', async () => {
+  it('rule connectionsMax: a connection beyond the limit gets its first request answered SYSTEM_BUSY naming the setting, then is closed', async () => {
     server = await startServer(echoRegistry(), {}, 1);
     const a = await RawPeer.connect(server.port);
     const b = await RawPeer.connect(server.port);
-    await b.waitFor(() => b.closed, 2000);
+    b.socket.write(encodeCommand(createRequest({ code: 11, opaque: 7, version: 1 })));
+    await b.waitFor(() => b.closed, 4000);
+    assert.equal(b.frames.length, 1);
+    assert.equal(b.frames[0]!.code, ResponseCode.SYSTEM_BUSY);
+    assert.equal(b.frames[0]!.opaque, 7);
+    assert.match(b.frames[0]!.remark ?? '', /connectionsMax/);
+    a.socket.write(encodeCommand(createRequest({ code: 11, opaque: 8, version: 1 })));
+    await a.waitFor(() => a.frames.length === 1);
     assert.equal(a.closed, false);
+    assert.equal(server.refuser.refusedTotal, 1);
     a.end();
   });
 

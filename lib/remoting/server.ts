@@ -1,7 +1,9 @@
 import * as net from 'node:net';
 import type { Logger } from '../common';
 import { Connection, type ConnectionHost, type RespondedObserver } from './connection';
-import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './limits';
+import { MemoryBudget } from './budget';
+import { CONNECTIONS_MAX_DEFAULT, DEFAULT_CONNECTION_LIMITS, REMOTING_BUFFERED_BYTES_MAX_DEFAULT, type ConnectionLimits } from './limits';
+import { ConnectionRefuser } from './refuse';
 import type { ProcessorRegistry } from './processor';
 
 export interface RemotingServerOptions {
@@ -13,8 +15,10 @@ export interface RemotingServerOptions {
   /** MQVersion ordinal written on the responses this server creates. */
   version: number;
   limits?: Partial<ConnectionLimits>;
-  /** Connections accepted at once; further ones are closed on accept. */
+  /** Connections served at once; further ones get their first request answered with SYSTEM_BUSY, then closed. */
   connectionsMax?: number;
+  /** Process-wide budget of held bytes, shared by every server of the process; one of its own if absent. */
+  budget?: MemoryBudget;
   /** Human name for logs ('namesrv', 'broker', 'broker-vip'). */
   name?: string;
   /** Told of every answered request (rpc latency metrics). */
@@ -31,6 +35,8 @@ export class RemotingServer implements ConnectionHost {
   readonly logger: Logger;
   readonly version: number;
   readonly connectionsMax: number;
+  readonly budget: MemoryBudget;
+  readonly refuser: ConnectionRefuser;
   readonly onResponded: RespondedObserver | undefined;
   private readonly server: net.Server;
   private readonly conns = new Set<Connection>();
@@ -44,7 +50,9 @@ export class RemotingServer implements ConnectionHost {
     this.limits = { ...DEFAULT_CONNECTION_LIMITS, ...opts.limits };
     this.logger = opts.logger.child({ ns: opts.name ?? 'remoting' });
     this.version = opts.version;
-    this.connectionsMax = opts.connectionsMax ?? 10_000;
+    this.connectionsMax = opts.connectionsMax ?? CONNECTIONS_MAX_DEFAULT;
+    this.budget = opts.budget ?? new MemoryBudget(REMOTING_BUFFERED_BYTES_MAX_DEFAULT);
+    this.refuser = new ConnectionRefuser(this.logger, 'connectionsMax', this.version, this.limits);
     this.onResponded = opts.onResponded;
     this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
     this.server.on('error', (e) => this.logger.error({ err: e }, 'server error'));
@@ -87,8 +95,7 @@ export class RemotingServer implements ConnectionHost {
 
   private accept(socket: net.Socket): void {
     if (this.conns.size >= this.connectionsMax) {
-      this.logger.warn({ remote: socket.remoteAddress, connectionsMax: this.connectionsMax }, 'connection refused: connectionsMax reached');
-      socket.destroy();
+      this.refuser.refuse(socket, this.connectionsMax);
       return;
     }
     const conn = new Connection(socket, this);

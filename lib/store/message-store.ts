@@ -14,9 +14,11 @@ import { ReplicaLog, awaitReplicas, type ReplicaWait } from './replica';
 import { ConsumeQueueTable } from './queue-table';
 import * as reads from './reads';
 import { recover, type RecoveryInfo, type RecoveryTarget } from './recovery';
+import { DiskFullWatch } from './disk-watch';
 import { MAX_MANUAL_DELETE_FILE_TIMES, checkDiskSpace, runRetention, type RetentionState, type RetentionTarget } from './retention';
 import { StoreServices, type StoreServicesParts } from './services';
 import { StoreError, type BoundaryType } from './status';
+import { acquireStoreLock, type StoreLock } from './store-lock';
 import { isSystemTopic } from './system-topics';
 import { LatencyStats } from './latency-stats';
 import type { GetMessageResult, MessageArrivingListener, MessageFilter, MessageStoreDeps } from './types';
@@ -62,7 +64,12 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
   /** A write or fsync failed in a way that leaves durability unknown: writes are refused until a restart. */
   fatal: string | undefined;
   commitLogDiskRatio = -1;
+  commitLogAvailableBytes = -1;
+  diskCheckedAt = 0;
+  enospcSeen = false;
   consumeQueueDiskRatio = -1;
+  /** Re-measures the disk at once on ENOSPC and on refusals, and every 500 ms while full (disk-watch.ts). */
+  readonly diskWatch = new DiskFullWatch(this);
   readonly retention: RetentionState = { lastPhysicalMinOffset: 0, manualDeleteFileSeveralTimes: 0 };
 
   readonly counters = {
@@ -79,6 +86,8 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
   readonly latency: LatencyStats; // put/get latencies for GET_BROKER_RUNTIME_INFO (Java StoreStatsService)
   private readonly services: StoreServices;
   private readonly scan: RecordScan = newRecordScan();
+  /** One process per store (store-lock.ts); taken only on the real file system (no injected io). */
+  private lock: StoreLock | undefined;
 
   private constructor(config: StoreConfig, deps: MessageStoreDeps) {
     this.config = config;
@@ -148,8 +157,14 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     if (config.enableConsumeQueueExt) throw new StoreError('enableConsumeQueueExt=true is not supported');
     const store = new MessageStore(config, deps);
     await store.io.mkdirp(store.paths.root);
-    store.recovery = await recover(store);
-    await createAbortFile(store.io, store.paths);
+    store.lock = deps.io === undefined ? acquireStoreLock(store.paths.root) : undefined;
+    try {
+      store.recovery = await recover(store);
+      await createAbortFile(store.io, store.paths);
+    } catch (e) {
+      store.lock?.release();
+      throw e;
+    }
     store.state = 'running';
     store.services.start();
     return store;
@@ -180,7 +195,9 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     this.queues.rollBack(failed);
     if (errnoOf(error) === 'ENOSPC') {
       this.diskFull = true;
+      this.enospcSeen = true;
       this.logger.error('commit log write hit ENOSPC: disk full, puts are refused until space is freed');
+      this.diskWatch.onEnospc();
     } else {
       this.fatal = `commit log write failed: ${(error as Error).message}`;
     }
@@ -348,6 +365,11 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     return checkDiskSpace(this);
   }
 
+  /** PutTarget: a put was refused as disk-full; measure again (rate-limited). */
+  onDiskFullRefused(): void {
+    this.diskWatch.onRefused();
+  }
+
   /** Makes everything appended so far durable: commit log, consume queues, index, checkpoint (Java: #flush). */
   async flush(): Promise<void> {
     await this.commitLog.whenWritten();
@@ -365,6 +387,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
     this.services.stop();
+    this.diskWatch.stop();
     await this.commitLog.whenWritten();
     await this.commitLog.flushWritten();
     try {
@@ -386,6 +409,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     } else {
       this.logger.warn({ reason: this.fatal }, 'the store may be inconsistent: shutting down abnormally, keeping the abort file');
     }
+    this.lock?.release();
     this.state = 'stopped';
   }
 
@@ -395,7 +419,9 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
    */
   closeAbruptly(): void {
     this.services.stop();
+    this.diskWatch.stop();
     this.commitLog.halt();
+    this.lock?.release();
     this.state = 'stopped';
   }
 }

@@ -45,7 +45,12 @@ export interface PutTarget {
   readonly fatal: string | undefined;
   readonly diskFull: boolean;
   readonly commitLogDiskRatio: number;
+  readonly commitLogAvailableBytes: number;
+  readonly diskCheckedAt: number;
+  readonly enospcSeen: boolean;
   lastStoreTimestamp: number;
+  /** A put was refused as disk-full: the store measures the disk again (rate-limited). */
+  onDiskFullRefused(): void;
   /** Put latencies for GET_BROKER_RUNTIME_INFO (Java StoreStatsService). */
   readonly latency: { recordPut(ms: number): void };
 }
@@ -143,7 +148,10 @@ function validate(config: StoreConfig, s: RecordScan, rec: Buffer): string | und
 function checkWritable(t: PutTarget): { status: PutMessageStatus; remark: string } | undefined {
   if (t.state !== 'running') return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'message store has shut down' };
   if (t.fatal !== undefined) return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: `message store is not writable: ${t.fatal}` };
-  if (t.diskFull) return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: refusalRemark(t, PutMessageStatus.SERVICE_NOT_AVAILABLE) };
+  if (t.diskFull) {
+    t.onDiskFullRefused();
+    return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: refusalRemark(t, PutMessageStatus.SERVICE_NOT_AVAILABLE) };
+  }
   // Java: HookUtils#checkBeforePutMessage.
   if (t.config.brokerRole === 'SLAVE') return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'message store is in slave mode, so putMessage is forbidden ' };
   return undefined;
@@ -151,8 +159,11 @@ function checkWritable(t: PutTarget): { status: PutMessageStatus; remark: string
 
 function refusalRemark(t: PutTarget, status: PutMessageStatus): string {
   if (status === PutMessageStatus.SERVICE_NOT_AVAILABLE) {
-    const ratio = t.commitLogDiskRatio >= 0 ? ` [${Math.round(t.commitLogDiskRatio * 100)}% used]` : '';
-    return t.diskFull ? `the broker's disk is full${ratio}` : t.fatal ?? 'message store is not available';
+    const avail = t.commitLogAvailableBytes >= 0 ? `, ${Math.floor(t.commitLogAvailableBytes / 1048576)} MiB available` : '';
+    const age = Math.max(0, t.now() - t.diskCheckedAt);
+    const ratio = t.commitLogDiskRatio >= 0 ? ` [${(t.commitLogDiskRatio * 100).toFixed(1)}% used${avail}, measured ${age} ms ago]` : '';
+    const cause = t.enospcSeen ? ' (a commit log write failed with ENOSPC, no space left on device)' : '';
+    return t.diskFull ? `the broker's disk is full${cause}${ratio}` : t.fatal ?? 'message store is not available';
   }
   if (status === PutMessageStatus.FLUSH_DISK_TIMEOUT) return `not flushed within syncFlushTimeout ${t.config.syncFlushTimeout} ms`;
   return status;

@@ -1,5 +1,6 @@
 import type { Logger } from '../common';
 import type { CommitLog } from './commit-log';
+import { DISK_AVAILABLE_BYTES_MIN_AFTER_ENOSPC } from './disk-watch';
 import { diskSpaceCleanForciblyLevel, diskSpaceWarningLevel, isItTimeToDo, type StoreConfig, type StorePaths } from './config';
 import type { IndexService } from './index-service';
 import { diskUsedRatio, type StoreIO } from './io';
@@ -38,7 +39,13 @@ export interface RetentionTarget {
   readonly queues: ConsumeQueueTable;
   readonly retention: RetentionState;
   diskFull: boolean;
+  /** A write hit ENOSPC since the disk was last found with room (cleared by markDiskFull). */
+  enospcSeen: boolean;
   commitLogDiskRatio: number;
+  /** Bytes available to the store on the commit log's file system at the last measurement (-1 unknown). */
+  commitLogAvailableBytes: number;
+  /** When the disk was last measured (ms, store clock). */
+  diskCheckedAt: number;
   consumeQueueDiskRatio: number;
 }
 
@@ -47,15 +54,23 @@ export interface RetentionState {
   manualDeleteFileSeveralTimes: number;
 }
 
-async function ratioOf(store: RetentionTarget, dir: string): Promise<number> {
+async function ratioOf(store: RetentionTarget, dir: string, available?: (bytes: number) => void): Promise<number> {
   try {
-    return diskUsedRatio(await store.io.diskSpace(dir));
+    const space = await store.io.diskSpace(dir);
+    available?.(space.availableBytes);
+    return diskUsedRatio(space);
   } catch {
+    available?.(-1);
     return -1;
   }
 }
 
 function markDiskFull(store: RetentionTarget, full: boolean, what: string, ratio: number): void {
+  if (!full && store.enospcSeen) {
+    // A write failed with ENOSPC: the ratio alone may look fine (reserved blocks, quotas, another file system).
+    if (store.commitLogAvailableBytes >= 0 && store.commitLogAvailableBytes < DISK_AVAILABLE_BYTES_MIN_AFTER_ENOSPC) return;
+    store.enospcSeen = false;
+  }
   if (full && !store.diskFull) store.logger.error({ ratio, what }, 'disk maybe full soon: puts are refused');
   if (!full && store.diskFull) store.logger.info({ ratio, what }, 'disk space OK again: puts accepted');
   store.diskFull = full;
@@ -66,8 +81,9 @@ export async function isSpaceToDelete(store: RetentionTarget): Promise<{ delete:
   const c = store.config;
   const warning = diskSpaceWarningLevel(c);
   const forcibly = diskSpaceCleanForciblyLevel(c);
-  const physic = await ratioOf(store, store.paths.commitLog);
+  const physic = await ratioOf(store, store.paths.commitLog, (b) => (store.commitLogAvailableBytes = b));
   store.commitLogDiskRatio = physic;
+  store.diskCheckedAt = store.now();
   if (physic > warning) {
     markDiskFull(store, true, 'commitlog', physic);
     return { delete: true, cleanImmediately: true };

@@ -126,7 +126,7 @@ function readShortValue(r: ByteReader, len: number): string {
   }
 }
 
-export function decodeBinaryHeader(buf: Buffer, start: number, end: number): RemotingCommand {
+export function decodeBinaryHeader(buf: Buffer, start: number, end: number, fieldsMax = Number.MAX_SAFE_INTEGER): RemotingCommand {
   const headerLen = end - start;
   const r = new ByteReader(buf, start, end, 'BINARY_HEADER');
   const code = r.int16('code');
@@ -151,7 +151,9 @@ export function decodeBinaryHeader(buf: Buffer, start: number, end: number): Rem
     extFields = new Map();
     const extEnd = r.pos + extLen;
     const er = new ByteReader(buf, r.pos, extEnd, 'BINARY_HEADER');
+    let fields = 0;
     while (er.pos < extEnd) {
+      if (++fields > fieldsMax) throw new ProtocolError('HEADER_TOO_LARGE', `header has more than headerFieldsMax ${fieldsMax} extFields`);
       const kLen = er.int16('ext key length');
       if (kLen < 0) throw new ProtocolError('BINARY_HEADER', `negative ext key length ${kLen}`);
       const k = readExtKey(er, kLen);

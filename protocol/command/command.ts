@@ -55,10 +55,25 @@ export function encodeCommand(cmd: RemotingCommand, dialect: JsonDialect = 'fast
 }
 
 /**
+ * Bounds on one header, checked before (bytes) and while (fields) it is parsed, so that a hostile frame costs
+ * the event loop at most a few ms. Java has neither (RemotingCommand#decode only checks that the header fits the
+ * frame; RocketMQSerializable#mapDeserialize reads fields until the header ends): these are Apogee's own.
+ */
+export interface HeaderLimits {
+  /** Largest header accepted, in bytes (the legitimate ones are a few KiB: message properties are < 32 KiB). */
+  headerBytesMax: number;
+  /** Most extFields entries in one header (the largest Java request header has a few dozen fields). */
+  headerFieldsMax: number;
+}
+
+export const DEFAULT_HEADER_LIMITS: HeaderLimits = { headerBytesMax: 1024 * 1024, headerFieldsMax: 1024 };
+const UNBOUNDED: HeaderLimits = { headerBytesMax: HEADER_LENGTH_MAX, headerFieldsMax: Number.MAX_SAFE_INTEGER };
+
+/**
  * Decodes one frame given WITHOUT its 4-byte totalLength prefix (what FrameDecoder yields): the header length
  * word, the header and the body. The body is a subarray of `payload` (no copy).
  */
-export function decodeCommand(payload: Buffer): RemotingCommand {
+export function decodeCommand(payload: Buffer, limits: HeaderLimits = UNBOUNDED): RemotingCommand {
   if (payload.length < FRAME_HEADER_WORD_SIZE) {
     throw new ProtocolError('FRAME_TOO_SMALL', `frame of ${payload.length} bytes has no header length word`);
   }
@@ -72,9 +87,12 @@ export function decodeCommand(payload: Buffer): RemotingCommand {
       `header length ${headerLen} exceeds the frame (${payload.length - FRAME_HEADER_WORD_SIZE} bytes after the length word)`,
     );
   }
+  if (headerLen > limits.headerBytesMax) {
+    throw new ProtocolError('HEADER_TOO_LARGE', `header of ${headerLen} bytes exceeds headerBytesMax ${limits.headerBytesMax}`);
+  }
   let cmd: RemotingCommand;
-  if (type === SerializeType.JSON) cmd = decodeJsonHeader(payload, FRAME_HEADER_WORD_SIZE, headerEnd);
-  else if (type === SerializeType.ROCKETMQ) cmd = decodeBinaryHeader(payload, FRAME_HEADER_WORD_SIZE, headerEnd);
+  if (type === SerializeType.JSON) cmd = decodeJsonHeader(payload, FRAME_HEADER_WORD_SIZE, headerEnd, limits.headerFieldsMax);
+  else if (type === SerializeType.ROCKETMQ) cmd = decodeBinaryHeader(payload, FRAME_HEADER_WORD_SIZE, headerEnd, limits.headerFieldsMax);
   else throw new ProtocolError('SERIALIZE_TYPE', `unknown serialize type ${type} (expected 0 JSON or 1 ROCKETMQ)`);
   if (headerEnd < payload.length) cmd.body = payload.subarray(headerEnd);
   return cmd;

@@ -10,7 +10,8 @@ export {
   FRAME_PREFIX_SIZE,
   FRAME_LENGTH_SIZE,
   HEADER_LENGTH_MAX,
+  DEFAULT_HEADER_LIMITS,
 } from './command';
-export type { RequestInit } from './command';
+export type { RequestInit, HeaderLimits } from './command';
 export { jsonQuote } from './json-string';
 export type { JsonDialect } from './json-string';

@@ -52,7 +52,7 @@ function intField(obj: Record<string, unknown>, key: string, min: number, max: n
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
-export function decodeJsonHeader(buf: Buffer, start: number, end: number): RemotingCommand {
+export function decodeJsonHeader(buf: Buffer, start: number, end: number, fieldsMax = Number.MAX_SAFE_INTEGER): RemotingCommand {
   let parsed: unknown;
   try {
     parsed = JSON.parse(buf.toString('utf8', start, end));
@@ -83,7 +83,10 @@ export function decodeJsonHeader(buf: Buffer, start: number, end: number): Remot
       throw new ProtocolError('JSON_HEADER', 'JSON header field "extFields" is not an object');
     }
     extFields = new Map();
-    for (const [k, v] of Object.entries(ext as Record<string, unknown>)) {
+    let fields = 0;
+    for (const k in ext as Record<string, unknown>) {
+      if (++fields > fieldsMax) throw new ProtocolError('HEADER_TOO_LARGE', `header has more than headerFieldsMax ${fieldsMax} extFields`);
+      const v = (ext as Record<string, unknown>)[k];
       if (v === null || v === undefined) continue;
       if (typeof v === 'string') extFields.set(k, v);
       else if (typeof v === 'number' || typeof v === 'boolean') extFields.set(k, String(v));
