@@ -1,60 +1,24 @@
-import { formatJavaProperties } from '../../protocol/codec';
-import { ResponseCode } from '../../protocol/codes';
-import type { TopicConfig } from '../../protocol/bodies';
-import { DelayLevelTable, parseIp, UniqIdGenerator } from '../../protocol/message';
-import { applyProperties, configEntries, SERVER_VERSION, sharedLoopDelay, type Logger } from '../common';
-import { checkPortFree, MemoryBudget, RemotingClient, RemotingServer, type Connection } from '../remoting';
-import { BrokerMetrics, PrometheusServer, registerProcessMetrics, type ProcessMetrics } from '../metrics';
-import { MessageStore, storeConfigSchema, type StoreConfig } from '../store';
+/**
+ * Contract: owns the Broker object — create (start-up checks, store and timer store opened, then assembled by
+ * broker-assemble.ts), start (the remoting servers on listenPort and the VIP port, HA, the role's services, periodic
+ * tasks, metrics, registration) and shutdown, and the getters lib/bin and tests use. Java: BrokerController.
+ */
+import { SERVER_VERSION, sharedLoopDelay } from '../common';
+import { MemoryBudget, RemotingServer, type Connection, type RemotingClient } from '../remoting';
+import { PrometheusServer, registerProcessMetrics, type BrokerMetrics, type ProcessMetrics } from '../metrics';
+import { MessageStore } from '../store';
 import { TimerMessageStore } from '../timer';
-import { Broker2Client } from './client/broker2client';
-import { ConsumerManager } from './client/consumer-manager';
-import { ProducerManager } from './client/producer-manager';
-import { RebalanceLockManager } from './client/rebalance-lock-manager';
-import { BrokerRemotingSchema, BrokerSchema, type BrokerConfig, type BrokerRemotingConfig } from './config';
-import { ConsumerFilterManager } from './consumer-filter';
-import { applyDelayLevel } from './message-build';
-import { BrokerHa, checkHaRole } from './ha-wiring';
+import { assembleBroker, brokerPorts, checkBrokerStartup, type BrokerOptions, type BrokerParts } from './broker-assemble';
 import type { BrokerContext } from './context';
-import { PullRequestHoldService } from './longpolling/pull-request-hold-service';
-import { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
-import { SubscriptionGroupManager } from './metadata/subscription-group-manager';
-import { TopicConfigManager } from './metadata/topic-config-manager';
-import { processPull } from './processors/pull';
-import { Registrar } from './registrar';
 import { brokerRegistry } from './registration';
-import { ScheduleMessageService } from './schedule/schedule-message-service';
-import { javaProcessorNames, metricsSources, registerConnectionGauges, rpcObserver } from './metrics';
-import { MasterAddress } from './slave/master-address';
+import { registerConnectionGauges, rpcObserver } from './metrics';
+import type { Registrar } from './registrar';
+import type { ScheduleMessageService } from './schedule/schedule-message-service';
 import { SlaveSynchronize, SYNC_CHECK_INTERVAL_MS, SYNC_INITIAL_DELAY_MS } from './slave/slave-synchronize';
-import { BrokerStats } from './stats';
 import { TOPIC_PUT_NUMS } from './stats-items';
-import { handleTimerMessage } from './timer-hook';
-import { TransactionService } from './transaction/transaction-service';
+import type { TransactionService } from './transaction/transaction-service';
 
-export interface BrokerOptions {
-  config: BrokerConfig;
-  remotingConfig: BrokerRemotingConfig;
-  storeConfig: StoreConfig;
-  logger: Logger;
-  clock?: () => number;
-  /** Properties of the config file that no schema knows; kept and shown by GET_BROKER_CONFIG as Java does. */
-  extraProperties?: Map<string, string>;
-  /** Process-wide budget of held bytes to share with a NameServer in the same process (remotingBufferedBytesMax). */
-  budget?: MemoryBudget;
-}
-
-/** The ports a broker listens on, with the setting each comes from: listenPort and the VIP port listenPort - 2. */
-function brokerPorts(listenPort: number): [number, string][] {
-  return listenPort > 2 ? [[listenPort, 'listenPort'], [listenPort - 2, 'listenPort - 2, the VIP channel']] : [[listenPort, 'listenPort']];
-}
-
-/** Java: client channels not heard from for 120 s are dropped (ClientHousekeepingService). */
-const CHANNEL_EXPIRED_MS = 120_000;
-/** Compiled SQL92 subscriptions kept, (group, topic) pairs. */
-const CONSUMER_FILTER_ENTRIES_MAX = 65_536;
-/** Distinct expressions kept compiled (Java: SelectorParser's PARSE_CACHE, 100). */
-const FILTER_COMPILE_CACHE_ENTRIES_MAX = 100;
+export type { BrokerOptions } from './broker-assemble';
 
 /**
  * The broker: one process-level object wiring the store, the metadata managers, the client managers, the
@@ -79,7 +43,7 @@ export class Broker {
     private readonly o: BrokerOptions,
     readonly store: MessageStore,
     ctx: BrokerContext,
-    parts: { registrar: Registrar; schedule: ScheduleMessageService; tx: TransactionService; nsClient: RemotingClient },
+    parts: BrokerParts,
   ) {
     this.ctx = ctx;
     this.registrar = parts.registrar;
@@ -89,191 +53,21 @@ export class Broker {
   }
 
   static async create(o: BrokerOptions): Promise<Broker> {
-    const now = o.clock ?? Date.now;
-    const config = { ...o.config };
-    const logger = o.logger.child({ ns: 'broker' });
-    if (config.brokerIP1 === '') config.brokerIP1 = '127.0.0.1';
-    if (config.brokerIP2 === '') config.brokerIP2 = config.brokerIP1;
-    const storeConfig = { ...o.storeConfig };
-    checkHaRole(config, storeConfig, logger);
-    const ip = parseIp(config.brokerIP1);
-    if (ip === undefined) throw new Error(`brokerIP1=${config.brokerIP1} is not an IP address; set brokerIP1 to the address clients reach`);
-    // Validate everything before opening anything: the ports first, so that a port in use costs no recovery.
-    for (const [port, setting] of brokerPorts(config.listenPort)) await checkPortFree(o.remotingConfig.bindAddress, port, setting);
-    if (storeConfig.brokerRole !== 'SLAVE' && config.listenPort > 0) {
-      const haPort = storeConfig.haListenPort > 0 ? storeConfig.haListenPort : config.listenPort + 1;
-      await checkPortFree(o.remotingConfig.bindAddress, haPort, 'haListenPort (default listenPort + 1), where slaves connect');
-    }
+    const s = await checkBrokerStartup(o);
+    const { storeConfig, now } = s;
     const store = await MessageStore.open(storeConfig, { logger: o.logger.child({ ns: 'store' }), clock: { now } });
     // A failure from here on must not leave the store marked as crashed: shut it down cleanly (removes the abort file).
     let timer: TimerMessageStore | undefined;
     try {
       // Java BrokerController#initializeMessageStore: the timer store exists only with timerWheelEnable.
       timer = storeConfig.timerWheelEnable ? await TimerMessageStore.open({ store, config: storeConfig, logger: o.logger.child({ ns: 'timer' }), now }) : undefined;
-      return await Broker.assemble(o, { config, storeConfig, logger, now, ip, store, timer });
+      const { ctx, parts } = await assembleBroker(o, { ...s, store, timer });
+      return new Broker(o, store, ctx, parts);
     } catch (e) {
       await timer?.shutdown().catch(() => undefined);
       await store.shutdown().catch(() => undefined);
       throw e;
     }
-  }
-
-  /** The rest of create(), once the store (and timer store) are open. */
-  private static async assemble(
-    o: BrokerOptions,
-    a: { config: BrokerConfig; storeConfig: StoreConfig; logger: Logger; now: () => number; ip: Buffer; store: MessageStore; timer: TimerMessageStore | undefined },
-  ): Promise<Broker> {
-    const { config, storeConfig, logger, now, ip, store, timer } = a;
-    const ha = new BrokerHa(store, storeConfig, logger);
-    const extras = new Map(o.extraProperties ?? []);
-    const root = storeConfig.storePathRootDir;
-    let ctxRef: BrokerContext | undefined;
-    // Filled in once the registrar exists; topic changes before that need no re-registration.
-    const hooks = {
-      registerSoon: (): void => undefined,
-      registerNow: (): Promise<void> => Promise.resolve(),
-      topicsChanged: (_tcs: readonly TopicConfig[]): void => undefined,
-    };
-    {
-      const topics = new TopicConfigManager({
-        storePathRootDir: root,
-        brokerClusterName: config.brokerClusterName,
-        brokerName: config.brokerName,
-        autoCreateTopicEnable: config.autoCreateTopicEnable,
-        defaultTopicQueueNums: config.defaultTopicQueueNums,
-        clusterTopicEnable: config.clusterTopicEnable,
-        brokerTopicEnable: config.brokerTopicEnable,
-        traceTopicEnable: config.traceTopicEnable,
-        msgTraceTopicName: config.msgTraceTopicName,
-        timerWheelEnable: storeConfig.timerWheelEnable,
-        topicsMax: config.topicsMax,
-        logger,
-        now,
-        onChange: (tcs) => hooks.topicsChanged(tcs),
-      });
-      const groups = new SubscriptionGroupManager({ storePathRootDir: root, autoCreateSubscriptionGroup: config.autoCreateSubscriptionGroup, groupsMax: config.groupsMax, logger, now });
-      const offsets = new ConsumerOffsetManager(root, logger, now);
-      const toClient = new Broker2Client(logger);
-      const consumers = new ConsumerManager({
-        logger,
-        now,
-        channelExpiredMs: CHANNEL_EXPIRED_MS,
-        clientChannelsMax: config.clientChannelsMax,
-        onMembersChanged: (group, info) => {
-          for (const c of info.channels.values()) toClient.notifyConsumerIdsChanged(c.connection, group);
-        },
-      });
-      const producers = new ProducerManager(logger, now, CHANNEL_EXPIRED_MS, config.clientChannelsMax);
-      const locks = new RebalanceLockManager(now);
-      const stats = new BrokerStats(now, config.topicsMax);
-      let wake: (h: Parameters<PullRequestHoldService['suspend']>[0]) => void = () => undefined;
-      const holds = new PullRequestHoldService({
-        logger,
-        now,
-        pullHoldRequestsMax: config.pullHoldRequestsMax,
-        pullHoldMsMax: config.pullHoldMsMax,
-        maxOffset: (t, q) => store.getMaxOffsetInQueue(t, q),
-        wake: (h) => wake(h),
-      });
-      const port = o.config.listenPort;
-      const delayLevels = new DelayLevelTable(storeConfig.messageDelayLevel);
-      const schedule = new ScheduleMessageService({ store, levels: delayLevels, storePathRootDir: root, logger, now });
-      const ctx: BrokerContext = {
-        config,
-        remotingConfig: o.remotingConfig,
-        storeConfig,
-        store,
-        topics,
-        groups,
-        offsets,
-        consumers,
-        filters: new ConsumerFilterManager({ logger, consumerFilterEntriesMax: CONSUMER_FILTER_ENTRIES_MAX, compileCacheEntriesMax: FILTER_COMPILE_CACHE_ENTRIES_MAX }),
-        producers,
-        locks,
-        holds,
-        toClient,
-        stats,
-        metrics: undefined,
-        delayLevels,
-        schedule,
-        timer,
-        ha,
-        uniqIds: new UniqIdGenerator({ ip, pid: process.pid, clock: now }),
-        logger,
-        masterAddress: new MasterAddress(storeConfig.brokerRole === 'SLAVE', logger),
-        brokerAddr: `${config.brokerIP1}:${port}`,
-        storeHost: { ip, port },
-        bootTimestamp: now(),
-        now,
-        registerSoon: () => hooks.registerSoon(),
-        registerNow: () => hooks.registerNow(),
-        updateConfig: (props) => updateConfig(ctx, props, extras),
-        configText: () => configText(ctx, extras),
-      };
-      wake = (h) => {
-        if (h.connection.closed) return;
-        void Promise.resolve(processPull(ctx, { connection: h.connection, request: h.request, receivedAt: now() }, false)).then(
-          (r) => {
-            if (typeof r !== 'symbol') h.connection.respond(h.request, r);
-          },
-          (e: unknown) => logger.error({ err: e }, 'held pull failed on wake-up'),
-        );
-      };
-      if (config.metricsExporterType === 'PROM' || config.metricsExporterType === '2') {
-        ctx.metrics = new BrokerMetrics({
-          cluster: config.brokerClusterName,
-          brokerName: config.brokerName,
-          metricsLabel: config.metricsLabel,
-          inDelta: config.metricsInDelta,
-          seriesMax: config.metricsOtelCardinalityLimit,
-          sources: metricsSources(ctx, javaProcessorNames),
-        });
-      } else if (!['DISABLE', '0'].includes(config.metricsExporterType)) {
-        logger.warn({ metricsExporterType: config.metricsExporterType }, 'metricsExporterType: Apogee exports PROM only (OTLP_GRPC and LOG are not supported); metrics disabled');
-      }
-      ctxRef = ctx;
-    }
-    const ctx = ctxRef!;
-    ctx.topics.load();
-    ctx.groups.load();
-    ctx.offsets.load();
-    const nsClient = new RemotingClient({ logger: o.logger, version: SERVER_VERSION });
-    const registrar = new Registrar({
-      config,
-      brokerAddr: () => ctx.brokerAddr,
-      haServerAddr: () => `${config.brokerIP2}:${ctx.ha.port > 0 ? ctx.ha.port : ctx.storeHost.port + 1}`,
-      topics: ctx.topics,
-      client: nsClient,
-      logger,
-      onRegistered: (results) => ctx.masterAddress.handleRegisterResults(results),
-    });
-    hooks.registerSoon = () => registrar.registerSoon();
-    // Topic changes register only the changed topics (Java registerIncrementBrokerData).
-    hooks.registerNow = () => registrar.registerIncrement();
-    hooks.topicsChanged = (tcs) => registrar.topicsChanged(tcs);
-    const schedule = ctx.schedule;
-    schedule.load();
-    const tx = new TransactionService({
-      store,
-      offsets: ctx.offsets,
-      producers: ctx.producers,
-      toClient: ctx.toClient,
-      storeHost: ctx.storeHost,
-      brokerName: config.brokerName,
-      logger,
-      now,
-      transactionTimeOutMs: config.transactionTimeOut,
-      transactionCheckMax: config.transactionCheckMax,
-      transactionCheckIntervalMs: config.transactionCheckInterval,
-      // Java HookUtils#handleScheduleMessage on the committed put: timer first, then DELAY levels.
-      beforeCommitPut: (m) => {
-        const refused = handleTimerMessage(ctx, m);
-        if (refused === undefined) applyDelayLevel(m, ctx.delayLevels);
-        return refused;
-      },
-    });
-    await tx.load();
-    return new Broker(o, store, ctx, { registrar, schedule, tx, nsClient });
   }
 
   get port(): number {
@@ -441,33 +235,4 @@ export class Broker {
     await this.store.shutdown();
     this.ctx.logger.info('broker stopped');
   }
-}
-
-/** GET_BROKER_CONFIG body: every broker, remoting and store property as Java's Configuration prints them. */
-function configText(ctx: BrokerContext, extras: Map<string, string>): string {
-  return formatJavaProperties([
-    ...configEntries(BrokerSchema, ctx.config),
-    ...configEntries(BrokerRemotingSchema, ctx.remotingConfig),
-    ...configEntries(storeConfigSchema, ctx.storeConfig),
-    ...extras,
-  ]);
-}
-
-/** UPDATE_BROKER_CONFIG: known keys are validated and applied; Java's black list refuses a few. */
-function updateConfig(ctx: BrokerContext, props: Map<string, string>, extras: Map<string, string>): { code: number; remark: string | null } {
-  const black = ['brokerConfigPath', 'rocketmqHome', 'configBlackList', 'brokerName', 'brokerClusterName', 'brokerId', 'listenPort', 'storePathRootDir', 'storePathCommitLog'];
-  for (const k of props.keys()) if (black.includes(k)) return { code: ResponseCode.NO_PERMISSION, remark: `Can not update config in black list: ${k}` };
-  const b = applyProperties(BrokerSchema, ctx.config, props, [BrokerRemotingSchema, storeConfigSchema]);
-  const r = applyProperties(BrokerRemotingSchema, ctx.remotingConfig, props, [BrokerSchema, storeConfigSchema]);
-  const s = applyProperties(storeConfigSchema, ctx.storeConfig, props, [BrokerSchema, BrokerRemotingSchema]);
-  const errors = [...b.errors, ...r.errors, ...s.errors];
-  if (errors.length > 0) return { code: ResponseCode.SYSTEM_ERROR, remark: `invalid config: ${errors.join('; ')}` };
-  const permChanged = b.config.brokerPermission !== ctx.config.brokerPermission;
-  Object.assign(ctx.config, b.config);
-  Object.assign(ctx.remotingConfig, r.config);
-  Object.assign(ctx.storeConfig, s.config);
-  for (const k of b.unknown) if (r.unknown.includes(k) && s.unknown.includes(k)) extras.set(k, props.get(k)!);
-  ctx.logger.info({ keys: [...props.keys()] }, 'broker config updated');
-  if (permChanged) ctx.registerSoon();
-  return { code: ResponseCode.SUCCESS, remark: null };
 }

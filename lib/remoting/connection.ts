@@ -1,3 +1,8 @@
+/**
+ * Contract. Owns: one TCP connection speaking RemotingCommand frames both ways — decoding, dispatching the peer's
+ * requests to the host's registry and answering them, writing frames (corked per tick), our own requests matched
+ * by opaque with their timeouts, and closing. Read back-pressure and the budget report live in flow-control.ts.
+ */
 import type * as net from 'node:net';
 import {
   createResponse,
@@ -14,7 +19,8 @@ import { isProtocolError } from '../../protocol/errors';
 import { ResponseCode } from '../../protocol/codes';
 import type { Logger } from '../common';
 import { RemotingError } from './errors';
-import { BUDGET_PAUSE_BYTES, type BudgetMember, type MemoryBudget } from './budget';
+import type { BudgetMember, MemoryBudget } from './budget';
+import { ReadFlow } from './flow-control';
 import type { ConnectionLimits } from './limits';
 import { notSupportedRemark, SUSPENDED, type ProcessorLookup, type ProcessorResult, type RequestContextOf } from './processor-contract';
 
@@ -79,17 +85,8 @@ export class Connection implements BudgetMember {
   private readonly pending = new Map<number, Pending>();
   /** Dispatch time of requests held by their processor (only with an onResponded observer). */
   private suspendedAt: WeakMap<RemotingCommand, number> | undefined;
-  private inFlight = 0;
-  private pausedForWrite = false;
-  private pausedForInFlight = false;
-  private pausedForBudget = false;
-  private readonly backlog: Buffer[] = [];
-  private backlogBytes = 0;
-  private heldCheckQueued = false;
-  private readonly heldCheck = (): void => {
-    this.heldCheckQueued = false;
-    this.reportHeld();
-  };
+  /** Read pauses, the backlog and the budget report (flow-control.ts). */
+  private readonly flow: ReadFlow;
   private corked = false;
   private closing: string | null = null;
   private readonly closeListeners: ((reason: string) => void)[] = [];
@@ -104,18 +101,21 @@ export class Connection implements BudgetMember {
     this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
     this.localAddress = formatAddress(socket.localAddress, socket.localPort);
     this.decoder = new FrameDecoder(host.limits.frameSizeMax);
+    this.flow = new ReadFlow({
+      owner: this,
+      socket,
+      limits: host.limits,
+      logger: host.logger,
+      budget: host.budget,
+      onFrame: (payload) => this.onFrame(payload),
+      onDecodeError: (e) => this.onDecodeError(e),
+    });
     socket.setNoDelay(true);
     if (host.limits.idleTimeoutMs > 0) {
       socket.setTimeout(host.limits.idleTimeoutMs, () => this.close(`idle for ${host.limits.idleTimeoutMs} ms`));
     }
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => {
-      if (this.pausedForWrite) {
-        this.pausedForWrite = false;
-        this.updateFlow();
-      }
-      this.reportHeld();
-    });
+    socket.on('drain', () => this.flow.onDrain());
     socket.on('error', (e: NodeJS.ErrnoException) => {
       this.host.logger.debug({ remote: this.remoteAddress, err: e.code ?? e.message }, 'connection error');
       this.close(`socket error ${e.code ?? e.message}`);
@@ -144,71 +144,19 @@ export class Connection implements BudgetMember {
 
   /** Bytes this connection holds for its peer: unsent responses, a partial request frame, unprocessed frames. */
   get heldBytes(): number {
-    return this.socket.writableLength + this.decoder.pendingBytes + this.backlogBytes;
-  }
-
-  private get paused(): boolean {
-    return this.pausedForWrite || this.pausedForInFlight || this.pausedForBudget;
+    return this.socket.writableLength + this.decoder.pendingBytes + this.flow.backlogBytes;
   }
 
   /** BudgetMember: the process-wide budget pauses or resumes reading. */
   setBudgetPaused(paused: boolean): void {
-    if (this.pausedForBudget === paused) return;
-    this.pausedForBudget = paused;
-    this.updateFlow();
-  }
-
-  /** Tells the budget what this connection holds; closes it if it holds more than its share. */
-  private reportHeld(): void {
-    const budget = this.host.budget;
-    if (this.closing !== null || budget === undefined) return; // a client side holds what its own caller queued
-    const held = this.heldBytes;
-    const max = this.host.limits.connectionBufferedBytesMax;
-    if (held > max) {
-      this.host.logger.warn(
-        { remote: this.remoteAddress, heldBytes: held, connectionBufferedBytesMax: max },
-        `closing connection ${this.remoteAddress}: it holds ${held} bytes (unsent responses and unread requests), over connectionBufferedBytesMax ${max}`,
-      );
-      this.close(`holds ${held} bytes, over connectionBufferedBytesMax ${max}`);
-      return;
-    }
-    budget.update(this, held);
-  }
-
-  /** Re-reads what is held once the writes of this tick have reached the kernel (or not). */
-  private queueHeldCheck(): void {
-    if (this.heldCheckQueued) return;
-    this.heldCheckQueued = true;
-    setImmediate(this.heldCheck);
+    this.flow.setBudgetPaused(paused);
   }
 
   private onData(chunk: Buffer): void {
     this.lastReadAt = Date.now();
     try {
-      this.decoder.push(chunk, (payload) => this.onFrameOrQueue(payload));
-      this.reportHeld();
-    } catch (e) {
-      this.onDecodeError(e);
-    }
-  }
-
-  private onFrameOrQueue(payload: Buffer): void {
-    if (this.paused || this.backlog.length > 0) {
-      this.backlog.push(payload);
-      this.backlogBytes += payload.length;
-      return;
-    }
-    this.onFrame(payload);
-  }
-
-  /** Processes frames read before a pause, while not paused again. */
-  private drainBacklog(): void {
-    try {
-      while (this.backlog.length > 0 && !this.paused && this.closing === null) {
-        const payload = this.backlog.shift()!;
-        this.backlogBytes -= payload.length;
-        this.onFrame(payload);
-      }
+      this.decoder.push(chunk, (payload) => this.flow.onFrameOrQueue(payload));
+      this.flow.reportHeld();
     } catch (e) {
       this.onDecodeError(e);
     }
@@ -248,11 +196,7 @@ export class Connection implements BudgetMember {
       return;
     }
     const ctx: RequestContextOf<Connection> = { connection: this, request, receivedAt: Date.now() };
-    this.inFlight++;
-    if (this.inFlight >= this.host.limits.inFlightRequestsMax && !this.pausedForInFlight) {
-      this.pausedForInFlight = true;
-      this.updateFlow();
-    }
+    this.flow.requestStarted();
     let result: ProcessorResult | Promise<ProcessorResult>;
     try {
       result = processor(ctx);
@@ -271,17 +215,14 @@ export class Connection implements BudgetMember {
   }
 
   private finish(request: RemotingCommand, result: ProcessorResult, startedAt: number): void {
-    this.inFlight--;
+    this.flow.inFlight--;
     // Answer first, then read on: frames waiting in the backlog are processed after this answer is written.
     if (result === SUSPENDED) {
       if (this.host.onResponded !== undefined) (this.suspendedAt ??= new WeakMap()).set(request, startedAt);
     } else {
       this.respond(request, result, startedAt);
     }
-    if (this.pausedForInFlight && this.inFlight < this.host.limits.inFlightRequestsMax) {
-      this.pausedForInFlight = false;
-      this.updateFlow();
-    }
+    this.flow.resumeIfInFlightBelowMax();
   }
 
   private internalError(request: RemotingCommand, e: unknown): RemotingCommand {
@@ -334,27 +275,13 @@ export class Connection implements BudgetMember {
       process.nextTick(() => {
         this.corked = false;
         s.uncork();
-        if (this.host.budget !== undefined) this.queueHeldCheck();
+        if (this.host.budget !== undefined) this.flow.queueHeldCheck();
       });
     }
     s.write(parts[0]);
     if (parts[1] !== null) s.write(parts[1]);
-    if (!this.pausedForWrite && s.writableLength > this.host.limits.writeBufferHighBytes) {
-      this.pausedForWrite = true;
-      this.updateFlow();
-    }
-    if (s.writableLength >= BUDGET_PAUSE_BYTES) this.reportHeld(); // smaller amounts: at the check after uncork
+    this.flow.afterWrite(s.writableLength);
     return true;
-  }
-
-  private updateFlow(): void {
-    if (this.closing !== null) return;
-    if (this.paused) {
-      this.socket.pause();
-      return;
-    }
-    this.drainBacklog();
-    if (!this.paused && this.closing === null) this.socket.resume();
   }
 
   /** Sends a request and resolves with the peer's response (whatever its code). */
@@ -409,8 +336,7 @@ export class Connection implements BudgetMember {
       p.reject(err);
     }
     this.pending.clear();
-    this.backlog.length = 0;
-    this.backlogBytes = 0;
+    this.flow.clear();
     this.socket.destroy();
     this.host.budget?.remove(this);
     this.host.onClose(this, reason);

@@ -1,14 +1,14 @@
 import * as os from 'node:os';
 import { silentLogger, type Logger } from '../common';
 import { DelayLevelTable, newRecordScan, type RecordScan } from '../../protocol/message';
-import { createAbortFile, removeAbortFile } from './abort-file';
+import { createAbortFile } from './abort-file';
 import { StoreCheckpoint } from './checkpoint';
 import { CommitLog, type AppendEntry } from './commit-log';
 import { storePaths, type StoreConfig, type StorePaths } from './config';
 import type { ConsumeQueue } from './consume-queue';
 import { Dispatcher } from './dispatcher';
 import { IndexService } from './index-service';
-import { NodeStoreIO, errnoOf, type StoreIO } from './io';
+import { NodeStoreIO, type StoreIO } from './io';
 import { putMessages, type PutTarget } from './put';
 import { ReplicaLog, awaitReplicas, type ReplicaWait } from './replica';
 import { ConsumeQueueTable } from './queue-table';
@@ -19,6 +19,7 @@ import { MAX_MANUAL_DELETE_FILE_TIMES, checkDiskSpace, runRetention, type Retent
 import { StoreServices, type StoreServicesParts } from './services';
 import { StoreError, type BoundaryType } from './status';
 import { acquireStoreLock, type StoreLock } from './store-lock';
+import { onCommitLogWriteFailed, shutdownStore, storeRuntimeStats, type StoreStateTarget } from './store-state';
 import { isSystemTopic } from './system-topics';
 import { LatencyStats } from './latency-stats';
 import type { GetMessageResult, MessageArrivingListener, MessageFilter, MessageStoreDeps } from './types';
@@ -33,14 +34,14 @@ export { isSystemTopic } from './system-topics';
  * Contract. Owns: the parts' wiring (commit log, consume queue table, index, checkpoint, dispatcher, services),
  *   the life cycle (open -> recovering -> running -> stopping -> stopped; the abort file) and the store-wide
  *   state (disk-full, fatal, counters). It is the public face: each operation delegates to the file that owns
- *   it (put.ts, reads.ts, recovery.ts, retention.ts, queue-table.ts, services.ts). Those files never import this
- *   one: each declares the narrow interface it needs (PutTarget, ReadSource, RecoveryTarget, RetentionTarget),
- *   which this class implements.
+ *   it (put.ts, reads.ts, recovery.ts, retention.ts, queue-table.ts, services.ts, store-state.ts). Those files
+ *   never import this one: each declares the narrow interface it needs (PutTarget, ReadSource, RecoveryTarget,
+ *   RetentionTarget, StoreStateTarget), which this class implements.
  * Invariants: puts are accepted only while running, not fatal and not disk-full; `fatal` is never cleared (a
  *   failed fsync or write needs a restart); maintenance tasks (logics flushes, retention, topic deletion) run one
  *   at a time; a clean shutdown removes the abort file only when everything written is flushed and dispatched.
  */
-export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget, RetentionTarget, StoreServicesParts {
+export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget, RetentionTarget, StoreServicesParts, StoreStateTarget {
   readonly config: StoreConfig;
   readonly paths: StorePaths;
   readonly io: StoreIO;
@@ -192,15 +193,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
 
 
   private onWriteFailed(failed: readonly AppendEntry[], error: unknown): void {
-    this.queues.rollBack(failed);
-    if (errnoOf(error) === 'ENOSPC') {
-      this.diskFull = true;
-      this.enospcSeen = true;
-      this.logger.error('commit log write hit ENOSPC: disk full, puts are refused until space is freed');
-      this.diskWatch.onEnospc();
-    } else {
-      this.fatal = `commit log write failed: ${(error as Error).message}`;
-    }
+    onCommitLogWriteFailed(this, failed, error); // store-state.ts
   }
 
   // ================================================================ dispatch, consume queues
@@ -295,23 +288,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
   }
 
   stats(): StoreRuntimeStats {
-    const cl = this.commitLog;
-    return {
-      commitLogMinOffset: cl.minOffset,
-      commitLogMaxOffset: cl.maxOffset,
-      dispatchBehindBytes: this.dispatchBehindBytes(),
-      flushBehindBytes: cl.writtenOffset - cl.flushedOffset,
-      writePendingBytes: cl.pendingBytes,
-      ...this.counters,
-      commitLogWrites: cl.stats.writes,
-      commitLogFsyncs: cl.stats.fsyncs,
-      syncFlushedPuts: cl.stats.flushedPuts,
-      tailCacheBytes: cl.tail.bytes,
-      commitLogDiskRatio: this.commitLogDiskRatio,
-      consumeQueueDiskRatio: this.consumeQueueDiskRatio,
-      diskFull: this.diskFull,
-      writable: this.state === 'running' && this.fatal === undefined && !this.diskFull,
-    };
+    return storeRuntimeStats(this); // store-state.ts
   }
 
   // ================================================================ topics, retention, flushes (services.ts)
@@ -383,34 +360,8 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
    * Clean shutdown (Java: DefaultMessageStore#shutdown): refuses new puts, writes and fsyncs everything, writes the
    * checkpoint and removes the abort file, so the next open recovers normally.
    */
-  async shutdown(): Promise<void> {
-    if (this.state === 'stopped' || this.state === 'stopping') return;
-    this.state = 'stopping';
-    this.services.stop();
-    this.diskWatch.stop();
-    await this.commitLog.whenWritten();
-    await this.commitLog.flushWritten();
-    try {
-      await this.flushLogics(true);
-    } catch (err) {
-      this.fatal = this.fatal ?? `final flush failed: ${(err as Error).message}`;
-    }
-    this.checkpoint.physicMsgTimestamp = Math.max(this.checkpoint.physicMsgTimestamp, this.commitLog.flushedStoreTimestamp);
-    await this.checkpoint.flush().catch((err) => {
-      this.fatal = this.fatal ?? `checkpoint flush failed: ${(err as Error).message}`;
-    });
-    const clean = this.fatal === undefined && this.dispatchBehindBytes() === 0 && this.commitLog.flushedOffset >= this.commitLog.writtenOffset;
-    await this.commitLog.close();
-    for (const cq of this.queues.all()) await cq.close();
-    await this.index.close();
-    await this.checkpoint.close();
-    if (clean) {
-      await removeAbortFile(this.io, this.paths);
-    } else {
-      this.logger.warn({ reason: this.fatal }, 'the store may be inconsistent: shutting down abnormally, keeping the abort file');
-    }
-    this.lock?.release();
-    this.state = 'stopped';
+  shutdown(): Promise<void> {
+    return shutdownStore(this, this.services, this.lock); // store-state.ts
   }
 
   /**

@@ -324,3 +324,36 @@ export class TimerLog {
     this.files = [];
   }
 }
+
+/**
+ * The units of one wheel slot, walked from its last unit back through prevPos (Java: TimerMessageStore#dequeue),
+ * reading the log in windows of `windowBytes` (units of one slot are usually close together): the units in
+ * chain order oldest first, the delete markers (not rolled) apart. `missingPos`: a unit that could not be read,
+ * where the walk stopped (the rest of the slot is lost).
+ */
+export async function readSlotChain(
+  log: TimerLog,
+  lastPos: number,
+  windowBytes: number,
+): Promise<{ normal: TimerUnit[]; deletes: TimerUnit[]; missingPos: number | undefined }> {
+  const normal: TimerUnit[] = [];
+  const deletes: TimerUnit[] = [];
+  let missingPos: number | undefined;
+  let pos = lastPos;
+  const seen = new Set<number>();
+  let win: { from: number; buf: Buffer } | undefined;
+  while (pos !== -1 && !seen.has(pos)) {
+    seen.add(pos);
+    if (win === undefined || pos < win.from || pos + UNIT_SIZE > win.from + win.buf.length) win = await log.readWindowEndingAt(pos, windowBytes);
+    const u = win === undefined ? undefined : decodeUnit(win.buf, pos - win.from);
+    if (u === undefined) {
+      missingPos = pos;
+      break;
+    }
+    if ((u.magic & MAGIC_DELETE) !== 0 && (u.magic & MAGIC_ROLL) === 0) deletes.push(u);
+    else normal.push(u); // the chain runs newest to oldest; reversed once below (unshift is O(n) per unit)
+    pos = u.prevPos;
+  }
+  normal.reverse();
+  return { normal, deletes, missingPos };
+}

@@ -4,7 +4,7 @@ import { GetMessageStatus, NodeStoreIO, PutMessageStatus } from '../store';
 import { CHAIN_READ_BYTES, DELIVER_IN_FLIGHT_MAX, DEQUEUE_SLOTS_PER_TURN_MAX, ENQUEUE_BATCH_MAX, PUT_ATTEMPTS_MAX, ENQUEUE_NEVER, TIMER_BLANK_SLOTS, TIMER_TOPIC, normalizePrecisionMs, type TimerDeps, type TimerStats } from './timer-config';
 import { deliveryOf } from './timer-deliver';
 import { checkpointFileName, TimerCheckpoint } from './timer-checkpoint';
-import { TimerLog, timerLogDir, decodeUnit, encodeUnit, MAGIC_DEFAULT, MAGIC_DELETE, MAGIC_ROLL, UNIT_SIZE, type TimerUnit } from './timer-log';
+import { readSlotChain, TimerLog, timerLogDir, encodeUnit, MAGIC_DEFAULT, MAGIC_DELETE, MAGIC_ROLL, UNIT_SIZE, type TimerUnit } from './timer-log';
 import { metricsFileName, TimerMetrics } from './timer-metrics';
 import { IGNORE, SLOTS_TOTAL, TimerWheel, wheelFileName } from './timer-wheel';
 
@@ -285,25 +285,8 @@ export class TimerMessageStore {
   }
 
   private async deliverSlot(lastPos: number): Promise<void> {
-    const normal: TimerUnit[] = [];
-    const deletes: TimerUnit[] = [];
-    let pos = lastPos;
-    const seen = new Set<number>();
-    let win: { from: number; buf: Buffer } | undefined;
-    while (pos !== -1 && !seen.has(pos)) {
-      seen.add(pos);
-      // Units of one slot are usually close together: read the log in windows, not one unit at a time.
-      if (win === undefined || pos < win.from || pos + UNIT_SIZE > win.from + win.buf.length) win = await this.log.readWindowEndingAt(pos, CHAIN_READ_BYTES);
-      const u = win === undefined ? undefined : decodeUnit(win.buf, pos - win.from);
-      if (u === undefined) {
-        this.d.logger.warn({ pos }, 'timerlog unit missing in a slot chain; the rest of the slot is lost');
-        break;
-      }
-      if ((u.magic & MAGIC_DELETE) !== 0 && (u.magic & MAGIC_ROLL) === 0) deletes.push(u);
-      else normal.push(u); // the chain runs newest to oldest; reversed once below (unshift is O(n) per unit)
-      pos = u.prevPos;
-    }
-    normal.reverse();
+    const { normal, deletes, missingPos } = await readSlotChain(this.log, lastPos, CHAIN_READ_BYTES); // timer-log.ts
+    if (missingPos !== undefined) this.d.logger.warn({ pos: missingPos }, 'timerlog unit missing in a slot chain; the rest of the slot is lost');
     const deleted = new Set<string>();
     for (const u of deletes) {
       const m = await this.readMessage(u.offsetPy, u.sizePy);
