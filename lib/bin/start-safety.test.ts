@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Broker, BrokerRemotingSchema, BrokerSchema } from '../broker';
 import { defaults, silentLogger } from '../common';
 import { defaultStoreConfig } from '../store';
+import { freeBrokerPort } from '../remoting/testing/ports';
 
 /** Start-up safety of `apogee start` as a real process: validate everything before opening anything. */
 const APOGEE = path.join(__dirname, 'apogee.js');
@@ -19,17 +20,12 @@ function listen(port = 0): Promise<net.Server> {
   });
 }
 
+/** n distinct ports, each usable as a broker's listenPort (p-2 and p+1 free too). */
 async function freePorts(n: number): Promise<number[]> {
   const out: number[] = [];
   while (out.length < n) {
-    const s = await listen();
-    const p = (s.address() as net.AddressInfo).port;
-    await new Promise((r) => s.close(r));
-    // Broker ports need p - 2 free too (the VIP channel).
-    const vip = await listen(p - 2).catch(() => undefined);
-    if (vip === undefined) continue;
-    await new Promise((r) => vip.close(r));
-    out.push(p);
+    const p = await freeBrokerPort();
+    if (!out.includes(p)) out.push(p);
   }
   return out;
 }

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ResponseCode } from '../../protocol/codes';
 import { RocketClient } from '../client';
 import { silentLogger } from '../common';
+import { freeBrokerPort, freePort } from '../remoting/testing/ports';
 
 /**
  * Durability end to end: `apogee start` as a real process under a send load is killed with SIGKILL; after a
@@ -14,31 +14,6 @@ import { silentLogger } from '../common';
  * queue offset the acknowledgement named, and queue offsets are dense. Both flush modes.
  */
 const APOGEE = path.join(__dirname, '..', 'bin', 'apogee.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function freeBrokerPort(): Promise<number> {
-  for (;;) {
-    const p = await freePort();
-    if (p > 3) {
-      const ok = await new Promise<boolean>((resolve) => {
-        const s = net.createServer();
-        s.once('error', () => resolve(false));
-        s.listen(p - 2, '127.0.0.1', () => s.close(() => resolve(true)));
-      });
-      if (ok) return p;
-    }
-  }
-}
 
 function start(dir: string, nsPort: number, brokerPort: number, conf: string): ChildProcess {
   return spawn(process.execPath, [APOGEE, 'start', '--dataDir', path.join(dir, 'data'), '--namesrvPort', String(nsPort), '--brokerPort', String(brokerPort), '--brokerConfig', conf], {

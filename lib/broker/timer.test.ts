@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequest } from '../../protocol/command';
@@ -14,6 +13,7 @@ import { defaultStoreConfig } from '../store';
 import { TIMER_TOPIC } from '../timer';
 import { Broker } from './broker';
 import { BrokerRemotingSchema, BrokerSchema } from './config';
+import { freeBrokerPort, freePort } from '../remoting/testing/ports';
 
 /**
  * Timer messages end to end over real sockets (Java: HookUtils#transformTimerMessage, TimerMessageStore): the send
@@ -209,17 +209,6 @@ describe('lib/broker timer messages over real sockets', function () {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 describe('lib/broker timer messages: SIGKILL of the process', function () {
   this.timeout(90_000);
 
@@ -248,8 +237,7 @@ describe('lib/broker timer messages: SIGKILL of the process', function () {
     const conf = path.join(dir, 'broker.conf');
     fs.writeFileSync(conf, 'timerPrecisionMs=100\nmappedFileSizeCommitLog=4194304\n');
     const nsPort = await freePort();
-    let brokerPort = await freePort();
-    while (brokerPort < 4) brokerPort = await freePort();
+    const brokerPort = await freeBrokerPort();
     let proc = start(dir, nsPort, brokerPort, conf);
     let client = new RocketClient({ namesrvAddr: `127.0.0.1:${nsPort}`, logger: silentLogger(), timeoutMs: 5000 });
     const acked = new Map<string, number>();

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { RocketClient } from '../client';
 import { silentLogger } from '../common';
+import { freeBrokerPort, freePort } from '../remoting/testing/ports';
 
 /**
  * Topic creation durability end to end (issue 14), with `apogee start` as a real process: topics created one by
@@ -14,31 +14,6 @@ import { silentLogger } from '../common';
  * answer (Java persists topics.json before it answers) and after a clean restart; the NameServer routes them.
  */
 const APOGEE = path.join(__dirname, '..', 'bin', 'apogee.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function freeBrokerPort(): Promise<number> {
-  for (;;) {
-    const p = await freePort();
-    if (p > 3) {
-      const ok = await new Promise<boolean>((resolve) => {
-        const s = net.createServer();
-        s.once('error', () => resolve(false));
-        s.listen(p - 2, '127.0.0.1', () => s.close(() => resolve(true)));
-      });
-      if (ok) return p;
-    }
-  }
-}
 
 function start(dir: string, nsPort: number, brokerPort: number, conf: string): ChildProcess {
   return spawn(process.execPath, [APOGEE, 'start', '--dataDir', path.join(dir, 'data'), '--namesrvPort', String(nsPort), '--brokerPort', String(brokerPort), '--brokerConfig', conf], {

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { RocketClient } from '../client';
 import { silentLogger } from '../common';
+import { freeBrokerPort, freePort } from '../remoting/testing/ports';
 
 /**
  * Replication with real processes (slow: run by the compat mocha config): `apogee start` (NameServer + SYNC_MASTER
@@ -18,31 +18,6 @@ import { silentLogger } from '../common';
  */
 const BIN = path.join(__dirname, '..', 'bin');
 const FILE = 256 * 1024;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-/** A port p with p - 2 (VIP) and p + 1 (HA) free too. */
-async function freeBrokerPort(): Promise<number> {
-  for (;;) {
-    const p = await freePort();
-    if (p <= 3 || p >= 65534) continue;
-    const free = await Promise.all([p - 2, p + 1].map((q) => new Promise<boolean>((resolve) => {
-      const s = net.createServer();
-      s.once('error', () => resolve(false));
-      s.listen(q, '127.0.0.1', () => s.close(() => resolve(true)));
-    })));
-    if (free.every(Boolean)) return p;
-  }
-}
 
 function run(dir: string, args: string[], log: string): ChildProcess {
   const fd = fs.openSync(path.join(dir, log), 'a');

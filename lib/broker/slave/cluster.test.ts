@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClusterInfo, TopicRouteData } from '../../../protocol/bodies';
@@ -16,32 +15,7 @@ import { Broker } from '../broker';
 import { BrokerRemotingSchema, BrokerSchema } from '../config';
 import { REJECT_REQUEST_REMARK } from './role-gate';
 import { SlaveSynchronize } from './slave-synchronize';
-
-/**
- * A master (brokerId 0) and a slave (brokerId 1) of one brokerName registering with two live NameServers and one
- * dead address, over real sockets. Checks Java's cluster rules: every broker registers with every NameServer and a
- * dead one holds nobody up (BrokerOuterAPI#registerBrokerAll); the slave learns masterAddr/haServerAddr from the
- * register answer (RouteInfoManager#registerBroker, BrokerController#handleRegisterBrokerResult); routes and
- * clusterList carry {0: master, 1: slave}; the slave refuses sends and (slaveReadEnable=false) pulls as
- * SendMessageProcessor/PullMessageProcessor#rejectRequest; SlaveSynchronize copies the master's metadata.
- */
-async function freePort(): Promise<number> {
-  // The broker also listens on port - 2 (VIP channel): pick a port whose VIP twin is free too.
-  for (;;) {
-    const p = await new Promise<number>((resolve, reject) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const port = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(port));
-      });
-      s.on('error', reject);
-    });
-    const vipFree = await new Promise<boolean>((resolve) => {
-      const s = net.createServer().listen(p - 2, '127.0.0.1', () => s.close(() => resolve(true)));
-      s.on('error', () => resolve(false));
-    });
-    if (vipFree) return p;
-  }
-}
+import { freeBrokerPort, freePort } from '../../remoting/testing/ports';
 
 describe('lib/broker/slave master + slave behind two NameServers', function () {
   this.timeout(30_000);
@@ -54,7 +28,7 @@ describe('lib/broker/slave master + slave behind two NameServers', function () {
 
   async function broker(name: string, brokerId: number, role: string, namesrvAddr: string, extra: Record<string, unknown> = {}): Promise<Broker> {
     const b = await Broker.create({
-      config: { ...defaults(BrokerSchema), listenPort: await freePort(), brokerIP1: '127.0.0.1', brokerName: 'bk-a', brokerId, namesrvAddr, registerBrokerTimeoutMills: 3000, ...extra },
+      config: { ...defaults(BrokerSchema), listenPort: await freeBrokerPort(), brokerIP1: '127.0.0.1', brokerName: 'bk-a', brokerId, namesrvAddr, registerBrokerTimeoutMills: 3000, ...extra },
       remotingConfig: { ...defaults(BrokerRemotingSchema), bindAddress: '127.0.0.1' },
       storeConfig: defaultStoreConfig({ storePathRootDir: path.join(dir, name), mappedFileSizeCommitLog: 1024 * 1024, brokerRole: role }),
       logger,

@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import { freeBrokerPort, freePort as anyFreePort } from '../../../remoting/testing/ports';
 
 /**
  * Helpers for running the official Apache Java tools and client from mocha (mqadmin.compat.test.ts): tools
@@ -61,29 +61,9 @@ export function toolsClasspath(version: '5.5.0' | '4.9'): { cp: string; label: s
   return fs.existsSync(f) ? { cp: fs.readFileSync(f, 'utf8').trim(), label: version } : undefined;
 }
 
-/** A port p with p and p-2 (the broker's VIP port) free on 127.0.0.1. */
-export async function freePort(pairWithVip = false): Promise<number> {
-  const probe = (port: number): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(port, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
-  for (let i = 0; i < 50; i++) {
-    const p = await probe(0);
-    if (!pairWithVip) return p;
-    if (p < 1026) continue;
-    try {
-      await probe(p - 2);
-      return p;
-    } catch {
-      // taken: try another
-    }
-  }
-  throw new Error('no free port pair');
+/** A free port on 127.0.0.1; with `forBroker`, one whose p-2 (VIP) and p+1 (HA) are free too (remoting/testing/ports). */
+export function freePort(forBroker = false): Promise<number> {
+  return forBroker ? freeBrokerPort() : anyFreePort();
 }
 
 export interface Run {
