@@ -6,7 +6,7 @@ import { FaultIO, seededRandom } from '../store/testing/fault-io';
 import { makeRecord, testConfig } from '../store/testing/records';
 import { HA_APPEND_BYTES_MAX, HA_QUEUED_BYTES_MAX, HA_TRANSFER_BODY_BYTES_MAX, HaClient } from './client';
 import { pino } from 'pino';
-import { HA_CONNECTIONS_MAX, HaMasterService } from './master';
+import { HA_CONNECTIONS_MAX, HA_READ_AHEAD_BYTES, HaMasterService } from './master';
 import { encodeReport, encodeTransferHeader } from './protocol';
 import type { HaConfig } from './types';
 
@@ -86,6 +86,28 @@ describe('lib/ha master + slave over loopback', function () {
     assert.ok((await logBytes(slave, start)).equals(await logBytes(master, start)));
     await until(() => svc.connections[0]?.slaveAckOffset === master.getMaxPhyOffset(), 'ack');
     assert.equal(svc.runtimeInfo(master.getMaxPhyOffset()).inSyncSlaveNums, 1);
+  });
+
+  it(`HA_READ_AHEAD_BYTES (${HA_READ_AHEAD_BYTES} bytes): one store read serves many haTransferBatchSize transfers, byte-identical`, async () => {
+    const small = new HaMasterService(master, { ...cfg, haTransferBatchSize: 1024 }, silentLogger());
+    const smallPort = await small.start(0, '127.0.0.1');
+    const c = new HaClient({ store: slave, config: cfg, logger: silentLogger(), reconnectDelayMs: 50 });
+    try {
+      for (let seed = 7; master.getMaxPhyOffset() % FILE < 16 * 1024; seed++) await fill(master, 1, seed);
+      const max0 = master.getMaxPhyOffset();
+      const start = max0 - (max0 % FILE);
+      assert.ok(max0 - start > 10 * 1024, 'the last file holds more than ten transfers');
+      c.updateHaMasterAddress(`127.0.0.1:${smallPort}`);
+      c.start();
+      await until(() => slave.getMaxPhyOffset() === max0, 'catch-up');
+      assert.ok((await logBytes(slave, start)).equals(await logBytes(master, start)));
+      const conn = small.connections[0]!;
+      assert.ok(conn.transferredBytes >= max0 - start);
+      assert.ok(conn.storeReads <= 2, `${conn.storeReads} store reads for ${Math.ceil((max0 - start) / 1024)} transfers`);
+    } finally {
+      c.stop();
+      await small.stop();
+    }
   });
 
   it('SYNC_MASTER wait: true once a slave acked the offset, false at the deadline without slaves', async () => {
