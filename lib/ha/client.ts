@@ -9,7 +9,8 @@ import type { HaConfig, HaStore } from './types';
  *
  * Contract. Owns: the one connection to the master, its decoder and the queue of transfers waiting to be appended.
  *   May call: the store's replica appends (HaStore), node:net, the logger. Invariants: transfers are appended one
- *   at a time, in order; a transfer whose offset is not the slave's max offset (unless the slave's log is empty,
+ *   at a time, in order (contiguous queued ones joined into one append of at most HA_APPEND_BYTES_MAX plus one
+ *   transfer); a transfer whose offset is not the slave's max offset (unless the slave's log is empty,
  *   as Java) or that the store refuses closes the connection with a log line and the client reconnects from its
  *   own max offset; bytes buffered per connection stay under bodyBytesMax + queuedBytesMax (the socket is paused
  *   above it); nothing read for haHousekeepingInterval closes the connection; after a close the client waits
@@ -20,6 +21,8 @@ import type { HaConfig, HaStore } from './types';
 export const HA_TRANSFER_BODY_BYTES_MAX = 4 * 1024 * 1024;
 /** Received transfers waiting for the store, in bytes, above which the socket is paused. */
 export const HA_QUEUED_BYTES_MAX = 8 * 1024 * 1024;
+/** Queued contiguous transfers joined into one store append stop growing at this size, in bytes. */
+export const HA_APPEND_BYTES_MAX = 1024 * 1024;
 /** Wait after a failed connection or a closed one before connecting again, in ms (Java: 5 s). */
 export const HA_RECONNECT_DELAY_MS = 5000;
 const TICK_MS = 200;
@@ -46,6 +49,8 @@ export class HaClient {
   private connecting = false;
   lastReadTimestamp = 0;
   lastWriteTimestamp = 0;
+  /** Store appends made (each may join several queued transfers, see HA_APPEND_BYTES_MAX). */
+  appendCalls = 0;
   private readonly now: () => number;
   private readonly o: HaClientOptions;
 
@@ -173,7 +178,18 @@ export class HaClient {
           break;
         }
         if (t.body.length > 0) {
-          const r = await this.o.store.replica.append(t.phyOffset, t.body);
+          // Transfers already queued right after this one go to the store in the same append (one write instead
+          // of one per haTransferBatchSize): the store parses the bytes as one stream, across files.
+          const parts = [t.body];
+          let bytes = t.body.length;
+          while (bytes < HA_APPEND_BYTES_MAX && this.queue.length > 0 && this.queue[0]!.body.length > 0 && this.queue[0]!.phyOffset === t.phyOffset + bytes) {
+            const next = this.queue.shift()!;
+            this.queuedBytes -= next.body.length;
+            parts.push(next.body);
+            bytes += next.body.length;
+          }
+          this.appendCalls++;
+          const r = await this.o.store.replica.append(t.phyOffset, parts.length === 1 ? t.body : Buffer.concat(parts, bytes));
           if (!r.ok) {
             this.close(`append refused: ${r.reason}`);
             break;

@@ -4,9 +4,9 @@ import { silentLogger } from '../common';
 import { MessageStore } from '../store';
 import { FaultIO, seededRandom } from '../store/testing/fault-io';
 import { makeRecord, testConfig } from '../store/testing/records';
-import { HA_QUEUED_BYTES_MAX, HA_TRANSFER_BODY_BYTES_MAX, HaClient } from './client';
+import { HA_APPEND_BYTES_MAX, HA_QUEUED_BYTES_MAX, HA_TRANSFER_BODY_BYTES_MAX, HaClient } from './client';
 import { pino } from 'pino';
-import { HA_CONNECTIONS_MAX, HaMasterService } from './master';
+import { HA_CONNECTIONS_MAX, HA_READ_AHEAD_BYTES, HaMasterService } from './master';
 import { encodeReport, encodeTransferHeader } from './protocol';
 import type { HaConfig } from './types';
 
@@ -86,6 +86,28 @@ describe('lib/ha master + slave over loopback', function () {
     assert.ok((await logBytes(slave, start)).equals(await logBytes(master, start)));
     await until(() => svc.connections[0]?.slaveAckOffset === master.getMaxPhyOffset(), 'ack');
     assert.equal(svc.runtimeInfo(master.getMaxPhyOffset()).inSyncSlaveNums, 1);
+  });
+
+  it(`HA_READ_AHEAD_BYTES (${HA_READ_AHEAD_BYTES} bytes): one store read serves many haTransferBatchSize transfers, byte-identical`, async () => {
+    const small = new HaMasterService(master, { ...cfg, haTransferBatchSize: 1024 }, silentLogger());
+    const smallPort = await small.start(0, '127.0.0.1');
+    const c = new HaClient({ store: slave, config: cfg, logger: silentLogger(), reconnectDelayMs: 50 });
+    try {
+      for (let seed = 7; master.getMaxPhyOffset() % FILE < 16 * 1024; seed++) await fill(master, 1, seed);
+      const max0 = master.getMaxPhyOffset();
+      const start = max0 - (max0 % FILE);
+      assert.ok(max0 - start > 10 * 1024, 'the last file holds more than ten transfers');
+      c.updateHaMasterAddress(`127.0.0.1:${smallPort}`);
+      c.start();
+      await until(() => slave.getMaxPhyOffset() === max0, 'catch-up');
+      assert.ok((await logBytes(slave, start)).equals(await logBytes(master, start)));
+      const conn = small.connections[0]!;
+      assert.ok(conn.transferredBytes >= max0 - start);
+      assert.ok(conn.storeReads <= 2, `${conn.storeReads} store reads for ${Math.ceil((max0 - start) / 1024)} transfers`);
+    } finally {
+      c.stop();
+      await small.stop();
+    }
   });
 
   it('SYNC_MASTER wait: true once a slave acked the offset, false at the deadline without slaves', async () => {
@@ -216,6 +238,56 @@ describe('lib/ha master + slave over loopback', function () {
       await new Promise((r) => setTimeout(r, 300));
       assert.ok(c.queuedBytesNow <= HA_QUEUED_BYTES_MAX + HA_TRANSFER_BODY_BYTES_MAX, `${c.queuedBytesNow} queued`);
       assert.ok(written < 64 * 1024 * 1024, 'the master was held back by TCP');
+    } finally {
+      c.stop();
+      flood.close();
+    }
+  });
+  it(`HA_APPEND_BYTES_MAX (${HA_APPEND_BYTES_MAX} bytes): contiguous transfers queued behind a slow append go to the store joined, in order, up to the limit`, async () => {
+    const CHUNK = 64 * 1024;
+    const N = 41;
+    const frame = (i: number): Buffer => Buffer.concat([encodeTransferHeader(i * CHUNK, CHUNK), Buffer.alloc(CHUNK, i)]);
+    let rest: () => void = () => undefined;
+    const flood = net.createServer((s) => {
+      s.on('error', () => undefined);
+      s.write(frame(0)); // appended alone; the others arrive while that append is held
+      rest = () => void s.write(Buffer.concat(Array.from({ length: N - 1 }, (_, i) => frame(i + 1))));
+    });
+    await new Promise<void>((r) => flood.listen(0, '127.0.0.1', () => r()));
+    const calls: { phy: number; data: Buffer }[] = [];
+    let end = 0;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const store = {
+      getMaxPhyOffset: () => end,
+      replica: {
+        read: async () => undefined,
+        append: async (phy: number, data: Buffer) => {
+          calls.push({ phy, data: Buffer.from(data) });
+          if (calls.length === 1) await held;
+          end = phy + data.length;
+          return { ok: true as const };
+        },
+      },
+    };
+    const c = new HaClient({ store, config: cfg, logger: silentLogger(), reconnectDelayMs: 50 });
+    try {
+      c.updateHaMasterAddress(`127.0.0.1:${(flood.address() as net.AddressInfo).port}`);
+      c.start();
+      await until(() => calls.length === 1, 'the first append');
+      rest();
+      await until(() => c.queuedBytesNow === (N - 1) * CHUNK, 'every transfer queued behind the first append');
+      release();
+      await until(() => end === N * CHUNK, 'everything appended');
+      const per = HA_APPEND_BYTES_MAX / CHUNK;
+      assert.deepEqual(calls.map((x) => x.data.length / CHUNK), [1, per, per, N - 1 - 2 * per]);
+      let at = 0;
+      for (const x of calls) {
+        assert.equal(x.phy, at, 'each append starts where the previous ended');
+        for (let k = 0; k < x.data.length / CHUNK; k++) assert.equal(x.data[k * CHUNK], (at / CHUNK + k) % 256, 'transfers joined in order');
+        at += x.data.length;
+      }
+      assert.equal(c.appendCalls, calls.length);
     } finally {
       c.stop();
       flood.close();

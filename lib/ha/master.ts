@@ -12,7 +12,8 @@ import type { HaConfig, HaStore } from './types';
  *   acked offsets and the pending SYNC_MASTER waits. May call: the store's replica reads (HaStore), node:net, the
  *   logger. Invariants: a connection sends nothing until its slave's first report, then starts where Java does
  *   (reported offset; a slave reporting 0 gets the start of the master's last commit log file); bytes are pushed
- *   in order, at most haTransferBatchSize per transfer and never across a file, and at most one transfer sits in
+ *   in order, at most haTransferBatchSize per transfer and never across a file (read from the store up to
+ *   HA_READ_AHEAD_BYTES at a time, written bytes only), and at most one transfer sits in
  *   the socket's buffer (writeBufferedBytesMax); bad input (a report out of range) or nothing read for
  *   haHousekeepingInterval closes that connection with a log line, never the service; every wait is answered
  *   exactly once (true when enough replicas acked, false at its deadline or on stop).
@@ -20,6 +21,8 @@ import type { HaConfig, HaStore } from './types';
 
 /** Slaves connected at once; more are refused (closed) with a log line. */
 export const HA_CONNECTIONS_MAX = 64;
+/** Bytes one store read fetches ahead for a slave's next transfers (each still at most haTransferBatchSize). */
+export const HA_READ_AHEAD_BYTES = 1024 * 1024;
 /** The longest a pusher sleeps without new data before looking again (Java: allWaitForRunning(100)), in ms. */
 const IDLE_WAIT_MS = 100;
 
@@ -37,7 +40,10 @@ export class HaConnection {
   lastReadAt: number;
   lastWriteAt: number;
   transferredBytes = 0;
+  /** Store reads made for this slave (each covers up to HA_READ_AHEAD_BYTES of transfers). */
+  storeReads = 0;
   closed = false;
+  private ahead: { at: number; buf: Buffer } | undefined;
   private readonly reports = new ReportDecoder();
   private wake: (() => void) | undefined;
 
@@ -113,6 +119,26 @@ export class HaConnection {
     });
   }
 
+  /**
+   * The next at most `batch` bytes from nextTransferFromWhere. One store read fetches up to HA_READ_AHEAD_BYTES (never
+   * across a file, only written bytes, which never change) and the following transfers are cut from it, so a slave
+   * catching up costs one read per HA_READ_AHEAD_BYTES instead of one per haTransferBatchSize.
+   */
+  private async nextData(batch: number): Promise<Buffer | undefined> {
+    const from = this.nextTransferFromWhere;
+    let a = this.ahead;
+    if (a === undefined || from < a.at || from >= a.at + a.buf.length) {
+      this.ahead = undefined;
+      const buf = await this.svc.store.replica.read(from, Math.max(batch, HA_READ_AHEAD_BYTES));
+      if (buf === undefined || buf.length === 0) return undefined;
+      a = { at: from, buf };
+      this.ahead = a;
+      this.storeReads++;
+    }
+    const rel = from - a.at;
+    return a.buf.subarray(rel, Math.min(a.buf.length, rel + batch));
+  }
+
   /** Java: WriteSocketService#run. */
   private async pushLoop(): Promise<void> {
     const c = this.svc.config;
@@ -135,7 +161,7 @@ export class HaConnection {
           this.nextTransferFromWhere = from;
           this.svc.logger.info({ slave: this.addr, from, slaveRequest: this.slaveRequestOffset }, 'master transfers data to the slave');
         }
-        const data = await this.svc.store.replica.read(this.nextTransferFromWhere, c.haTransferBatchSize);
+        const data = await this.nextData(c.haTransferBatchSize);
         if (this.closed) break;
         if (data !== undefined && data.length > 0) {
           const at = this.nextTransferFromWhere;
