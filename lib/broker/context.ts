@@ -8,6 +8,7 @@ import type { ProducerManager } from './client/producer-manager';
 import type { RebalanceLockManager } from './client/rebalance-lock-manager';
 import type { BrokerConfig, BrokerRemotingConfig } from './config';
 import type { ConsumerFilterManager } from './consumer-filter';
+import type { FaultInjector } from './faults/injector';
 import type { PullRequestHoldService } from './longpolling/pull-request-hold-service';
 import type { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
 import type { SubscriptionGroupManager } from './metadata/subscription-group-manager';
@@ -37,6 +38,8 @@ export interface BrokerContext {
   readonly holds: PullRequestHoldService;
   readonly toClient: Broker2Client;
   readonly stats: BrokerStats;
+  /** Opt-in fault injection (apogeeFaults* keys), re-configured by UPDATE_BROKER_CONFIG. */
+  readonly faults: FaultInjector;
   /** Java-named metrics; undefined unless metricsExporterType=PROM. */
   metrics: BrokerMetrics | undefined;
   readonly delayLevels: DelayLevelTable;
