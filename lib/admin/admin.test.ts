@@ -93,6 +93,21 @@ describe('lib/admin mqadmin commands', function () {
     assert.ok(out.some((l) => /^orderMessageEnable\s+=  true$/.test(l)), out.join('\n'));
   });
 
+  it('faults (Apogee): sets the fault keys through UPDATE_BROKER_CONFIG and shows the counts; bad rules are refused', async () => {
+    const b = `127.0.0.1:${broker.port}`;
+    const shown = await run('faults', { brokerAddr: b, enable: 'true', rules: 'code=SEND_MESSAGE|SEND_MESSAGE_V2,topic=FaultAdminT,action=error:SYSTEM_BUSY,times=1', seed: '7' });
+    assert.equal(shown[0], `fault injection updated on ${b}`);
+    assert.ok(shown.includes('apogeeFaultsEnable            : true'), shown.join('\n'));
+    // The first send is refused (times=1); whatever our sendMessage does with it (retry or report), it is counted.
+    await run('sendMessage', { topic: 'FaultAdminT', body: 'x' }).catch(() => []);
+    const counts = await run('faults', { brokerAddr: b });
+    assert.ok(counts.includes('apogeeFaultInjectedError      : 1'), counts.join('\n'));
+    await assert.rejects(run('faults', { brokerAddr: b, rules: 'action=boom' }), /apogeeFaultRules rule #1 "action=boom": unknown action/);
+    await assert.rejects(run('faults', { brokerAddr: b, enable: 'yes' }), /--enable must be true or false/);
+    await run('faults', { brokerAddr: b, enable: 'false' });
+    assert.equal(broker.ctx.faults.enabled, false);
+  });
+
   it('errors name the thing and what to do', async () => {
     await assert.rejects(run('topicRoute', { topic: 'NoSuch' }), /No topic route info in name server for the topic: NoSuch/);
     await assert.rejects(run('updateTopic', { topic: 'X' }), /give a broker \(-b host:port\) or a cluster \(-c name\)/);

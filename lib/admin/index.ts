@@ -2,6 +2,7 @@ import { RocketClient } from '../client';
 import type { Logger } from '../common';
 import type { CommandContext, SubCommand } from './command';
 import { addWritePerm, deleteKvConfig, getNamesrvConfig, updateKvConfig, updateNamesrvConfig, wipeWritePerm } from './commands/namesrv';
+import { faults } from './commands/faults';
 import { queryMsgById, sendMessage } from './commands/message';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
@@ -27,6 +28,7 @@ export const COMMANDS: readonly SubCommand[] = [
   sendMessage,
   queryMsgById,
   orderTopics,
+  faults,
 ];
 
 export async function runCommand(cmd: SubCommand, namesrvAddr: string, opts: CommandContext['opts'], logger: Logger, out: (l: string) => void): Promise<void> {

@@ -27,6 +27,7 @@ import { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
 import { SubscriptionGroupManager } from './metadata/subscription-group-manager';
 import { TopicConfigManager } from './metadata/topic-config-manager';
 import { processPull } from './processors/pull';
+import { FaultInjector } from './faults/injector';
 import { Registrar } from './registrar';
 import { ScheduleMessageService } from './schedule/schedule-message-service';
 import { javaProcessorNames, metricsSources } from './metrics';
@@ -174,6 +175,7 @@ export async function assembleBroker(
       holds,
       toClient,
       stats,
+      faults: faultInjector(config),
       metrics: undefined,
       delayLevels,
       schedule,
@@ -277,6 +279,14 @@ function updateConfig(ctx: BrokerContext, props: Map<string, string>, extras: Ma
   const errors = [...b.errors, ...r.errors, ...s.errors];
   if (errors.length > 0) return { code: ResponseCode.SYSTEM_ERROR, remark: `invalid config: ${errors.join('; ')}` };
   const permChanged = b.config.brokerPermission !== ctx.config.brokerPermission;
+  if ([...props.keys()].some((k) => k.startsWith('apogeeFault'))) {
+    try {
+      ctx.faults.configure(b.config.apogeeFaultsEnable, b.config.apogeeFaultRules, b.config.apogeeFaultSeed);
+    } catch (e) {
+      return { code: ResponseCode.SYSTEM_ERROR, remark: `invalid config: ${(e as Error).message}` };
+    }
+    ctx.logger.info({ enabled: ctx.faults.enabled, rules: b.config.apogeeFaultRules, seed: b.config.apogeeFaultSeed }, 'fault injection configured');
+  }
   Object.assign(ctx.config, b.config);
   Object.assign(ctx.remotingConfig, r.config);
   Object.assign(ctx.storeConfig, s.config);
@@ -284,4 +294,11 @@ function updateConfig(ctx: BrokerContext, props: Map<string, string>, extras: Ma
   ctx.logger.info({ keys: [...props.keys()] }, 'broker config updated');
   if (permChanged) ctx.registerSoon();
   return { code: ResponseCode.SUCCESS, remark: null };
+}
+
+/** The fault injector of broker.conf's apogeeFault* keys; bad rule text fails the start with the rule named. */
+function faultInjector(config: BrokerConfig): FaultInjector {
+  const f = new FaultInjector();
+  f.configure(config.apogeeFaultsEnable, config.apogeeFaultRules, config.apogeeFaultSeed);
+  return f;
 }

@@ -233,6 +233,9 @@ export const BrokerSchema = {
   clientChannelsMax: p.int(100_000, 'Apogee: client channels (producer and consumer registrations) kept'),
   groupsMax: p.int(100_000, 'Apogee: subscription groups kept'),
   topicsMax: p.int(100_000, 'Apogee: topics kept'),
+  apogeeFaultsEnable: p.boolean(false, 'Apogee: fault injection on (apogeeFaultRules); off = one boolean check per request'),
+  apogeeFaultRules: p.string('', 'Apogee: fault rules, e.g. "code=SEND_MESSAGE_V2,action=error:SYSTEM_BUSY,p=0.5;code=11,action=delay:200" (README)'),
+  apogeeFaultSeed: p.long(1, 'Apogee: seed of the fault-injection PRNG (same seed + rules + requests = same faults)'),
 } as const;
 
 export type BrokerConfig = ConfigOf<typeof BrokerSchema>;

@@ -9,6 +9,7 @@ import type { RebalanceLockManager } from './client/rebalance-lock-manager';
 import type { BrokerConfig, BrokerRemotingConfig } from './config';
 import type { BrokerHa } from './ha-wiring';
 import type { ConsumerFilterManager } from './consumer-filter';
+import type { FaultInjector } from './faults/injector';
 import type { PullRequestHoldService } from './longpolling/pull-request-hold-service';
 import type { ConsumerOffsetManager } from './metadata/consumer-offset-manager';
 import type { SubscriptionGroupManager } from './metadata/subscription-group-manager';
@@ -38,6 +39,8 @@ export interface BrokerContext {
   readonly holds: PullRequestHoldService;
   readonly toClient: Broker2Client;
   readonly stats: BrokerStats;
+  /** Opt-in fault injection (apogeeFaults* keys), re-configured by UPDATE_BROKER_CONFIG. */
+  readonly faults: FaultInjector;
   /** Java-named metrics; undefined unless metricsExporterType=PROM. */
   metrics: BrokerMetrics | undefined;
   readonly delayLevels: DelayLevelTable;

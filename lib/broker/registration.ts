@@ -13,10 +13,14 @@ import { replyProcessors } from './processors/reply';
 import { sendProcessors } from './processors/send';
 import { sendBackProcessors } from './processors/send-back';
 import { unsupportedProcessors } from './processors/unsupported';
+import { faultGate } from './faults/gate';
 import { roleGate } from './slave/role-gate';
 import type { TransactionService } from './transaction/transaction-service';
 
-/** The broker's one registration table: request code -> processor, one family per file, read as data. */
+/**
+ * The broker's one registration table: request code -> processor, one family per file, read as data. Every
+ * processor is wrapped by the fault-injection gate (faults/gate.ts; one boolean check when off) around the role gate.
+ */
 export function brokerRegistry(bc: BrokerContext, tx: TransactionService): ProcessorRegistry {
   const registry = new ProcessorRegistry();
   const families: [number, Processor][][] = [
@@ -34,6 +38,6 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService): Proce
     haProcessors(() => bc.ha),
     unsupportedProcessors(),
   ];
-  for (const family of families) for (const [code, p] of family) registry.register(code, roleGate(bc, code, p));
+  for (const family of families) for (const [code, p] of family) registry.register(code, faultGate(bc.faults, bc.logger, code, roleGate(bc, code, p)));
   return registry;
 }

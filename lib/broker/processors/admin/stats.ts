@@ -135,6 +135,8 @@ async function runtimeInfo(bc: BrokerContext, ctx: RequestContext) {
   t.set('pageCacheLockTimeMills', '0');
   t.set('earliestMessageTimeStamp', String(await bc.store.getEarliestMessageTimeOfStore()));
   t.set('startAcceptSendRequestTimeStamp', String(bc.config.startAcceptSendRequestTimeStamp));
+  // Apogee fault injection (faults/injector.ts): whether on, and injections per action.
+  for (const [k, v] of bc.faults.runtimeInfo()) t.set(k, v);
   // Java AdminBrokerProcessor#prepareRuntimeInfo: the timer's progress when timerWheelEnable, else zeros.
   const ts = bc.timer?.stats();
   t.set('timerReadBehind', String(ts?.readBehindSec ?? 0));
