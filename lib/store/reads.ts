@@ -29,9 +29,6 @@ export interface ReadSource {
   findConsumeQueue(topic: string, queueId: number): ConsumeQueue | undefined;
 }
 
-/** Records a pull reads ahead at most in one go (commit log filter: most are filtered out). */
-const CANDIDATES_PER_READ_MAX = 256;
-
 /** Java: DefaultMessageStore.MAX_PULL_MSG_SIZE. */
 export const MAX_PULL_MSG_SIZE = 128 * 1024 * 1024;
 
@@ -109,12 +106,33 @@ export async function getMessage(
   const minOffsetPy = store.commitLog.minOffset;
   const result = emptyResult(GetMessageStatus.NO_MATCHED_MESSAGE, offset, minOffset, maxOffset);
   let maxPhyOffsetPulling = 0;
-  const clFilter = filter?.isMatchedByCommitLog?.bind(filter);
-  let candidatesRead = 0;
+  // Records chosen but not yet read (and, with a commit log filter, not yet matched).
+  let pending: { phy: number; size: number; queueOffset: number }[] = [];
+  let pendingBytes = 0;
+  const readPending = async (): Promise<void> => {
+    const bufs = await store.commitLog.readMany(pending);
+    for (let i = 0; i < pending.length; i++) {
+      const b = bufs[i];
+      if (b === undefined) {
+        if (result.bufferTotalSize === 0) result.status = GetMessageStatus.MESSAGE_WAS_REMOVING;
+        continue;
+      }
+      if (filter?.isMatchedByCommitLog !== undefined && !filter.isMatchedByCommitLog(b)) {
+        result.filterMessageCount++;
+        if (result.bufferTotalSize === 0) result.status = GetMessageStatus.NO_MATCHED_MESSAGE;
+        continue;
+      }
+      result.messages.push(b);
+      result.messageQueueOffsets.push(pending[i]!.queueOffset);
+      result.bufferTotalSize += b.length;
+      result.status = GetMessageStatus.FOUND;
+    }
+    pending = [];
+    pendingBytes = 0;
+  };
   let nextBeginOffset = offset;
   let cqFileNum = 0;
-  let done = false;
-  while (!done && result.bufferTotalSize <= 0 && nextBeginOffset < maxOffset && cqFileNum++ < c.travelCqFileNumWhenGetMessage) {
+  while (result.bufferTotalSize <= 0 && nextBeginOffset < maxOffset && cqFileNum++ < c.travelCqFileNumWhenGetMessage) {
     const wantUnits = Math.max(1, Math.ceil(maxFilterMessageSize / CQ_STORE_UNIT_SIZE) - (nextBeginOffset - offset));
     const units = await cq.readUnits(nextBeginOffset, wantUnits);
     if (units === undefined) {
@@ -125,74 +143,40 @@ export async function getMessage(
     const base = nextBeginOffset;
     let nextPhyFileStartOffset = -Infinity;
     let at = 0;
-    while (!done) {
-      // 1. Look ahead: the next records Java would read (consume queue filter passed, record not deleted), as
-      //    many as are likely needed (from the match rate so far), read together.
-      const needed = Math.max(1, Math.min(maxMsgNums, c.maxTransferCountOnMessageInMemory) - result.messages.length);
-      const ratio = clFilter === undefined ? 1 : (candidatesRead + 1) / (result.messages.length + 1);
-      const want = Math.min(Math.max(needed, Math.ceil(needed * ratio)), CANDIDATES_PER_READ_MAX);
-      const cands: { phy: number; size: number; queueOffset: number }[] = [];
-      let skipBefore = nextPhyFileStartOffset;
-      let scanEnd = at;
-      for (let p = at; p + CQ_STORE_UNIT_SIZE <= units.length && cands.length < want; p += CQ_STORE_UNIT_SIZE) {
-        const queueOffset = base + p / CQ_STORE_UNIT_SIZE;
-        if (queueOffset >= maxOffset || (queueOffset - offset) * CQ_STORE_UNIT_SIZE >= maxFilterMessageSize) break;
-        scanEnd = p + CQ_STORE_UNIT_SIZE;
-        const phy = readCqPhy(units, p);
-        const size = readCqSize(units, p);
-        if (phy < skipBefore) continue;
-        if (filter !== undefined && !filter.isMatchedByConsumeQueue(readCqTagsCode(units, p))) continue;
-        if (phy < minOffsetPy || phy + size > maxOffsetPy || size <= 0) {
-          skipBefore = store.commitLog.rollNextFile(phy);
-          continue;
-        }
-        cands.push({ phy, size, queueOffset });
+    while (at + CQ_STORE_UNIT_SIZE <= units.length && nextBeginOffset < maxOffset) {
+      const queueOffset = base + at / CQ_STORE_UNIT_SIZE;
+      const phy = readCqPhy(units, at);
+      const size = readCqSize(units, at);
+      const isInMem = maxOffsetPy - phy <= store.memoryInMemBytes;
+      if ((queueOffset - offset) * CQ_STORE_UNIT_SIZE >= maxFilterMessageSize) break;
+      // Java counts only matched messages towards the batch (each record is read and filtered before the next
+      // unit is considered). Here the chosen records are read together: the check counts them as if they all
+      // matched, and when that says "full" they are read and filtered, then this unit is looked at again.
+      const total = result.bufferTotalSize + pendingBytes;
+      const count = result.messages.length + pending.length;
+      if (isTheBatchFull(store, size, maxMsgNums, maxPullSize, total, count, isInMem) || total >= maxPullSize) {
+        if (pending.length === 0) break;
+        await readPending();
+        continue;
       }
-      if (scanEnd === at) break;
-      const bufs = cands.length > 0 ? await store.commitLog.readMany(cands) : [];
-      candidatesRead += cands.length;
-      // 2. Java's loop over the same units, unit by unit, with the records' answers known: only matching
-      //    records count towards the batch, so it stops exactly where Java would (read-ahead past it is dropped).
-      let ci = 0;
-      for (; at < scanEnd; at += CQ_STORE_UNIT_SIZE) {
-        const queueOffset = base + at / CQ_STORE_UNIT_SIZE;
-        const phy = readCqPhy(units, at);
-        const size = readCqSize(units, at);
-        const isInMem = maxOffsetPy - phy <= store.memoryInMemBytes;
-        const total = result.bufferTotalSize;
-        if (isTheBatchFull(store, size, maxMsgNums, maxPullSize, total, result.messages.length, isInMem) || total >= maxPullSize) {
-          done = true;
-          break;
-        }
-        maxPhyOffsetPulling = phy;
-        nextBeginOffset = queueOffset + 1;
-        if (phy < nextPhyFileStartOffset) continue;
-        if (filter !== undefined && !filter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) {
-          if (total === 0) result.status = GetMessageStatus.NO_MATCHED_MESSAGE;
-          continue;
-        }
-        if (phy < minOffsetPy || phy + size > maxOffsetPy || size <= 0) {
-          // Java: commitLog.getMessage returns null (the file was deleted): skip to the next commit log file.
-          if (total === 0) result.status = GetMessageStatus.MESSAGE_WAS_REMOVING;
-          nextPhyFileStartOffset = store.commitLog.rollNextFile(phy);
-          continue;
-        }
-        const rec = bufs[ci++];
-        if (rec === undefined) {
-          if (total === 0) result.status = GetMessageStatus.MESSAGE_WAS_REMOVING;
-          continue;
-        }
-        if (clFilter !== undefined && !clFilter(rec)) {
-          result.filterMessageCount++;
-          if (total === 0) result.status = GetMessageStatus.NO_MATCHED_MESSAGE;
-          continue;
-        }
-        result.messages.push(rec);
-        result.messageQueueOffsets.push(queueOffset);
-        result.bufferTotalSize += rec.length;
-        result.status = GetMessageStatus.FOUND;
+      maxPhyOffsetPulling = phy;
+      nextBeginOffset = queueOffset + 1;
+      at += CQ_STORE_UNIT_SIZE;
+      if (phy < nextPhyFileStartOffset) continue;
+      if (filter !== undefined && !filter.isMatchedByConsumeQueue(readCqTagsCode(units, at - CQ_STORE_UNIT_SIZE))) {
+        if (result.bufferTotalSize === 0 && pending.length === 0) result.status = GetMessageStatus.NO_MATCHED_MESSAGE;
+        continue;
       }
+      if (phy < minOffsetPy || phy + size > maxOffsetPy || size <= 0) {
+        // Java: commitLog.getMessage returns null (the file was deleted): skip to the next commit log file.
+        if (result.bufferTotalSize === 0 && pending.length === 0) result.status = GetMessageStatus.MESSAGE_WAS_REMOVING;
+        nextPhyFileStartOffset = store.commitLog.rollNextFile(phy);
+        continue;
+      }
+      pending.push({ phy, size, queueOffset });
+      pendingBytes += size;
     }
+    if (pending.length > 0) await readPending();
   }
 
   result.nextBeginOffset = nextBeginOffset;
