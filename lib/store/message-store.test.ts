@@ -253,19 +253,6 @@ describe('MessageStore: getMessage (Java: DefaultMessageStore#getMessage)', () =
     await store.shutdown();
   });
 
-  it('commit log (SQL92) filter: only matching records count towards maxMsgNums (Java: DefaultMessageStore#getMessage)', async () => {
-    const { store } = await open();
-    for (let i = 0; i < 20; i++) await store.putMessage(makeRecord({ topic: 'Q', body: i % 2 === 0 ? 'A' : 'B' }));
-    const onlyB = { isMatchedByConsumeQueue: () => true, isMatchedByCommitLog: (r: Buffer) => decode(r).body.toString() === 'B' };
-    let g = await store.getMessage('Q', 0, 0, 3, undefined, onlyB);
-    assert.deepEqual([g!.status, g!.messageCount, g!.filterMessageCount, g!.nextBeginOffset], ['FOUND', 3, 3, 6]);
-    assert.deepEqual(g!.messageQueueOffsets, [1, 3, 5]);
-    const none = { isMatchedByConsumeQueue: () => true, isMatchedByCommitLog: () => false };
-    g = await store.getMessage('Q', 0, 0, 3, undefined, none);
-    assert.deepEqual([g!.status, g!.messageCount, g!.filterMessageCount, g!.nextBeginOffset], ['NO_MATCHED_MESSAGE', 0, 20, 20]);
-    await store.shutdown();
-  });
-
   it('transfer limits: maxMsgNums, maxTotalMsgSize, and Java\'s in-memory (32 msgs / 256 KiB) vs on-disk (8 msgs / 64 KiB) caps', async () => {
     const { store } = await open(undefined, { mappedFileSizeCommitLog: 1024 * 1024 });
     for (let i = 0; i < 50; i++) await store.putMessage(makeRecord({ topic: 'L', body: Buffer.alloc(1000) }));

@@ -67,11 +67,9 @@ function emptyResult(status: GetMessageStatus, nextBeginOffset: number, minOffse
 }
 
 /**
- * Java: DefaultMessageStore#getMessage. The consume queue is walked (sizes, tags and the transfer limits decide
- * which units are taken, exactly as Java's loop); the chosen records are fetched together (tail cache or coalesced
- * reads) and then pass the optional commit log filter. As in Java, only records that pass count towards the batch
- * (maxMsgNums, transfer limits): a SQL92 pull scans on until it has maxMsgNums matches or maxFilterMessageSize of
- * consume queue, rather than stopping after maxMsgNums candidates.
+ * Java: DefaultMessageStore#getMessage. The consume queue is walked first (sizes, tags and the transfer limits
+ * decide which units are taken, exactly as Java's loop), then the chosen records are fetched in one go (tail
+ * cache or coalesced reads), then the optional commit log filter runs.
  */
 export async function getMessage(
   store: ReadSource,
@@ -104,84 +102,73 @@ export async function getMessage(
   const maxPullSize = Math.min(Math.max(maxTotalMsgSize, 100), MAX_PULL_MSG_SIZE);
   const maxOffsetPy = store.commitLog.maxOffset;
   const minOffsetPy = store.commitLog.minOffset;
-  const result = emptyResult(GetMessageStatus.NO_MATCHED_MESSAGE, offset, minOffset, maxOffset);
-  let maxPhyOffsetPulling = 0;
-  // Records chosen but not yet read (and, with a commit log filter, not yet matched).
-  let pending: { phy: number; size: number; queueOffset: number }[] = [];
-  let pendingBytes = 0;
-  const readPending = async (): Promise<void> => {
-    const bufs = await store.commitLog.readMany(pending);
-    for (let i = 0; i < pending.length; i++) {
-      const b = bufs[i];
-      if (b === undefined) {
-        if (result.bufferTotalSize === 0) result.status = GetMessageStatus.MESSAGE_WAS_REMOVING;
-        continue;
-      }
-      if (filter?.isMatchedByCommitLog !== undefined && !filter.isMatchedByCommitLog(b)) {
-        result.filterMessageCount++;
-        if (result.bufferTotalSize === 0) result.status = GetMessageStatus.NO_MATCHED_MESSAGE;
-        continue;
-      }
-      result.messages.push(b);
-      result.messageQueueOffsets.push(pending[i]!.queueOffset);
-      result.bufferTotalSize += b.length;
-      result.status = GetMessageStatus.FOUND;
-    }
-    pending = [];
-    pendingBytes = 0;
-  };
+  let status: GetMessageStatus = GetMessageStatus.NO_MATCHED_MESSAGE;
   let nextBeginOffset = offset;
+  let maxPhyOffsetPulling = 0;
+  let bufferTotal = 0;
+  const picked: { phy: number; size: number; queueOffset: number }[] = [];
   let cqFileNum = 0;
-  while (result.bufferTotalSize <= 0 && nextBeginOffset < maxOffset && cqFileNum++ < c.travelCqFileNumWhenGetMessage) {
+  while (bufferTotal <= 0 && nextBeginOffset < maxOffset && cqFileNum++ < c.travelCqFileNumWhenGetMessage) {
     const wantUnits = Math.max(1, Math.ceil(maxFilterMessageSize / CQ_STORE_UNIT_SIZE) - (nextBeginOffset - offset));
     const units = await cq.readUnits(nextBeginOffset, wantUnits);
     if (units === undefined) {
-      if (result.bufferTotalSize === 0) result.status = GetMessageStatus.OFFSET_FOUND_NULL;
+      status = GetMessageStatus.OFFSET_FOUND_NULL;
       nextBeginOffset = nextOffsetCorrection(store, nextBeginOffset, cq.rollNextFile(nextBeginOffset));
       break;
     }
     const base = nextBeginOffset;
     let nextPhyFileStartOffset = -Infinity;
-    let at = 0;
-    while (at + CQ_STORE_UNIT_SIZE <= units.length && nextBeginOffset < maxOffset) {
+    for (let at = 0; at + CQ_STORE_UNIT_SIZE <= units.length && nextBeginOffset < maxOffset; at += CQ_STORE_UNIT_SIZE) {
       const queueOffset = base + at / CQ_STORE_UNIT_SIZE;
       const phy = readCqPhy(units, at);
       const size = readCqSize(units, at);
       const isInMem = maxOffsetPy - phy <= store.memoryInMemBytes;
       if ((queueOffset - offset) * CQ_STORE_UNIT_SIZE >= maxFilterMessageSize) break;
-      // Java counts only matched messages towards the batch (each record is read and filtered before the next
-      // unit is considered). Here the chosen records are read together: the check counts them as if they all
-      // matched, and when that says "full" they are read and filtered, then this unit is looked at again.
-      const total = result.bufferTotalSize + pendingBytes;
-      const count = result.messages.length + pending.length;
-      if (isTheBatchFull(store, size, maxMsgNums, maxPullSize, total, count, isInMem) || total >= maxPullSize) {
-        if (pending.length === 0) break;
-        await readPending();
-        continue;
-      }
+      if (isTheBatchFull(store, size, maxMsgNums, maxPullSize, bufferTotal, picked.length, isInMem)) break;
+      if (bufferTotal >= maxPullSize) break;
       maxPhyOffsetPulling = phy;
       nextBeginOffset = queueOffset + 1;
-      at += CQ_STORE_UNIT_SIZE;
       if (phy < nextPhyFileStartOffset) continue;
-      if (filter !== undefined && !filter.isMatchedByConsumeQueue(readCqTagsCode(units, at - CQ_STORE_UNIT_SIZE))) {
-        if (result.bufferTotalSize === 0 && pending.length === 0) result.status = GetMessageStatus.NO_MATCHED_MESSAGE;
+      if (filter !== undefined && !filter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) {
+        if (bufferTotal === 0) status = GetMessageStatus.NO_MATCHED_MESSAGE;
         continue;
       }
       if (phy < minOffsetPy || phy + size > maxOffsetPy || size <= 0) {
         // Java: commitLog.getMessage returns null (the file was deleted): skip to the next commit log file.
-        if (result.bufferTotalSize === 0 && pending.length === 0) result.status = GetMessageStatus.MESSAGE_WAS_REMOVING;
+        if (bufferTotal === 0) status = GetMessageStatus.MESSAGE_WAS_REMOVING;
         nextPhyFileStartOffset = store.commitLog.rollNextFile(phy);
         continue;
       }
-      pending.push({ phy, size, queueOffset });
-      pendingBytes += size;
+      picked.push({ phy, size, queueOffset });
+      bufferTotal += size;
+      status = GetMessageStatus.FOUND;
     }
-    if (pending.length > 0) await readPending();
   }
 
-  result.nextBeginOffset = nextBeginOffset;
-  result.messageCount = result.messages.length;
-  store.counters.getMessageTransferredMsgCount += result.messageCount;
+  const result = emptyResult(status, nextBeginOffset, minOffset, maxOffset);
+  if (picked.length > 0) {
+    const bufs = await store.commitLog.readMany(picked);
+    let removed = 0;
+    for (let i = 0; i < picked.length; i++) {
+      const b = bufs[i];
+      if (b === undefined) {
+        removed++;
+        continue;
+      }
+      if (filter?.isMatchedByCommitLog !== undefined && !filter.isMatchedByCommitLog(b)) {
+        result.filterMessageCount++;
+        continue;
+      }
+      result.messages.push(b);
+      result.messageQueueOffsets.push(picked[i]!.queueOffset);
+      result.bufferTotalSize += b.length;
+    }
+    result.messageCount = result.messages.length;
+    if (result.messageCount === 0) {
+      result.status = removed > 0 ? GetMessageStatus.MESSAGE_WAS_REMOVING : GetMessageStatus.NO_MATCHED_MESSAGE;
+    }
+    store.counters.getMessageTransferredMsgCount += result.messageCount;
+  }
   result.suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > store.memoryInMemBytes;
   return miss(result);
 }
