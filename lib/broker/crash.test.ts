@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,34 +6,13 @@ import { ResponseCode } from '../../protocol/codes';
 import { RocketClient } from '../client';
 import { silentLogger } from '../common';
 import { freeBrokerPort, freePort } from '../remoting/testing/ports';
+import { startApogee as start, waitApogeeReady as waitReady } from './processors/testing/apogee-process';
 
 /**
  * Durability end to end: `apogee start` as a real process under a send load is killed with SIGKILL; after a
  * restart on the same data directory, every message the broker acknowledged is there, with its body, at the
  * queue offset the acknowledgement named, and queue offsets are dense. Both flush modes.
  */
-const APOGEE = path.join(__dirname, '..', 'bin', 'apogee.js');
-
-function start(dir: string, nsPort: number, brokerPort: number, conf: string): ChildProcess {
-  return spawn(process.execPath, [APOGEE, 'start', '--dataDir', path.join(dir, 'data'), '--namesrvPort', String(nsPort), '--brokerPort', String(brokerPort), '--brokerConfig', conf], {
-    stdio: ['ignore', fs.openSync(path.join(dir, 'apogee.log'), 'a'), fs.openSync(path.join(dir, 'apogee.log'), 'a')],
-    env: { ...process.env, APOGEE_LOG_LEVEL: 'warn' },
-  });
-}
-
-async function waitReady(client: RocketClient): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      await client.routeOf('TBW102', 0);
-      if ((await client.routeOf('TBW102', 0)) !== undefined) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('apogee did not become ready');
-}
-
 for (const flush of ['ASYNC_FLUSH', 'SYNC_FLUSH']) {
   describe(`lib/broker durability: SIGKILL under load (${flush})`, function () {
     this.timeout(90_000);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,35 +7,13 @@ import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { RocketClient } from '../client';
 import { silentLogger } from '../common';
 import { freeBrokerPort, freePort } from '../remoting/testing/ports';
+import { startApogee as start, waitApogeeReady as waitReady } from './processors/testing/apogee-process';
 
 /**
  * Topic creation durability end to end (issue 14), with `apogee start` as a real process: topics created one by
  * one with UPDATE_AND_CREATE_TOPIC (mqadmin updateTopic's request) are all there after SIGKILL right after the last
  * answer (Java persists topics.json before it answers) and after a clean restart; the NameServer routes them.
  */
-const APOGEE = path.join(__dirname, '..', 'bin', 'apogee.js');
-
-function start(dir: string, nsPort: number, brokerPort: number, conf: string): ChildProcess {
-  return spawn(process.execPath, [APOGEE, 'start', '--dataDir', path.join(dir, 'data'), '--namesrvPort', String(nsPort), '--brokerPort', String(brokerPort), '--brokerConfig', conf], {
-    stdio: ['ignore', fs.openSync(path.join(dir, 'apogee.log'), 'a'), fs.openSync(path.join(dir, 'apogee.log'), 'a')],
-    env: { ...process.env, APOGEE_LOG_LEVEL: 'warn' },
-  });
-}
-
-async function waitReady(client: RocketClient): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      await client.routeOf('TBW102', 0);
-      if ((await client.routeOf('TBW102', 0)) !== undefined) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('apogee did not become ready');
-}
-
-
 const TOPICS = 300;
 
 function exited(proc: ChildProcess): Promise<void> {

@@ -37,7 +37,8 @@ function writeAndSync(file: string, content: string | Buffer): void {
   }
 }
 
-function syncDir(dir: string): void {
+/** fsync of a directory (a rename in it made durable); a platform that cannot is tolerated. */
+export function syncDir(dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');
     try {

@@ -7,6 +7,7 @@ import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { RocketClient } from '../client';
 import { silentLogger } from '../common';
 import { freeBrokerPort, freePort } from '../remoting/testing/ports';
+import { stopChild as stop } from '../common/testing/child';
 
 /**
  * Replication with real processes (slow: run by the compat mocha config): `apogee start` (NameServer + SYNC_MASTER
@@ -22,15 +23,6 @@ const FILE = 256 * 1024;
 function run(dir: string, args: string[], log: string): ChildProcess {
   const fd = fs.openSync(path.join(dir, log), 'a');
   return spawn(process.execPath, args, { stdio: ['ignore', fd, fd], env: { ...process.env, APOGEE_LOG_LEVEL: 'info' } });
-}
-
-async function stop(p: ChildProcess | undefined): Promise<void> {
-  if (p === undefined || p.exitCode !== null || p.signalCode !== null) return;
-  const gone = new Promise<void>((r) => p.once('exit', () => r()));
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(t);
 }
 
 async function until(cond: () => Promise<boolean> | boolean, what: string, ms = 30_000): Promise<void> {

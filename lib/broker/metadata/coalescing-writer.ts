@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Logger } from '../../common';
+import { syncDir as syncDirSync, type Logger } from '../../common';
 
 /**
  * One metadata file written off the hot path, with group commit (issue 14: topic creation must not rewrite
@@ -220,19 +220,6 @@ async function syncDir(dir: string): Promise<void> {
     // some platforms cannot fsync a directory
   } finally {
     await h?.close();
-  }
-}
-
-function syncDirSync(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // some platforms cannot fsync a directory
   }
 }
 
