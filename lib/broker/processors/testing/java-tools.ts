@@ -178,3 +178,36 @@ export function failed(r: Run): boolean {
   return /Exception|command failed|Error:/.test(r.out);
 }
 
+
+/**
+ * The official Java client, one synchronous send for the fault-injection proof (faults/java-client.compat.test.ts).
+ * Args: namesrv topic producerGroup retryTimesWhenSendFailed sendMsgTimeoutMs. Prints `SEND_OK <status> <queueId>
+ * <queueOffset>` or `SEND_FAIL` followed by one `CAUSE <class>: <message>` line per exception in the cause chain.
+ */
+export const FAULT_CLIENT_SOURCE = `
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.common.message.Message;
+
+public class FaultClient {
+    public static void main(String[] args) throws Exception {
+        DefaultMQProducer p = new DefaultMQProducer(args[2]);
+        p.setNamesrvAddr(args[0]);
+        p.setRetryTimesWhenSendFailed(Integer.parseInt(args[3]));
+        p.setSendMsgTimeout(Integer.parseInt(args[4]));
+        p.start();
+        try {
+            SendResult r = p.send(new Message(args[1], "TagF", "fault-key", "fault body".getBytes("UTF-8")));
+            System.out.println("SEND_OK " + r.getSendStatus() + " " + r.getMessageQueue().getQueueId() + " " + r.getQueueOffset());
+        } catch (Throwable t) {
+            System.out.println("SEND_FAIL");
+            for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                System.out.println("CAUSE " + c.getClass().getName() + ": " + c.getMessage());
+            }
+        }
+        System.out.flush();
+        p.shutdown();
+        System.exit(0);
+    }
+}
+`;
