@@ -30,13 +30,8 @@ import { benchClient, bareRemoting, serverLoopDelay, type ServerLoopDelay } from
 import { UsageWindow, type WindowUsage } from './harness/proc';
 import { Samples, sleep, type LatencySummary } from './harness/stats';
 import { modeSqlPull } from './sqlpull';
+import { arg } from './harness/args';
 
-function arg(name: string, def?: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1]!;
-  if (def === undefined) throw new Error(`--${name} is required`);
-  return def;
-}
 const num = (name: string, def?: number): number => Number(arg(name, def === undefined ? undefined : String(def)));
 
 function pids(): number[] {

@@ -17,14 +17,10 @@ import { performance } from 'node:perf_hooks';
 import { RequestCode, ResponseCode } from '../protocol/codes';
 import { createLogger } from '../lib/common';
 import { ApogeeProcess, RunContext } from '../compat-tests/runner';
-import { benchClient, sendDirect, serverLoopDelay } from './harness/ops';
+import { benchClient, createTopicFields, sendDirect, serverLoopDelay } from './harness/ops';
 import { memInfo } from './harness/proc';
 import { Samples, sleep, type LatencySummary } from './harness/stats';
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : def;
-}
+import { arg } from './harness/args';
 
 async function main(): Promise<void> {
   const topics = Number(arg('topics', '5000'));
@@ -43,17 +39,7 @@ async function main(): Promise<void> {
   const admin = benchClient(server.namesrvAddr, 30_000);
   const other = benchClient(server.namesrvAddr, 30_000);
   try {
-    const ext = (topic: string): Map<string, string> =>
-      new Map([
-        ['topic', topic],
-        ['defaultTopic', 'TBW102'],
-        ['readQueueNums', String(queues)],
-        ['writeQueueNums', String(queues)],
-        ['perm', '6'],
-        ['topicFilterType', 'SINGLE_TAG'],
-        ['topicSysFlag', '0'],
-        ['order', 'false'],
-      ]);
+    const ext = (topic: string): Map<string, string> => createTopicFields(topic, queues);
     const probeTopic = 'bench_topics_probe';
     const r0 = await admin.call(server.brokerAddr, RequestCode.UPDATE_AND_CREATE_TOPIC, ext(probeTopic));
     if (r0.code !== ResponseCode.SUCCESS) throw new Error(`create ${probeTopic}: ${r0.remark ?? r0.code}`);

@@ -32,14 +32,10 @@ import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { benchClient, createTopic } from '../harness/ops';
 import { fmtInt, fmtNum, median, sleep } from '../harness/stats';
 import { runLoadgen } from '../harness/workloads';
+import { arg } from '../harness/args';
 
 type Sys = 'apogee' | 'java';
 type Role = 'SYNC_MASTER' | 'ASYNC_MASTER' | 'SLAVE';
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : def;
-}
 
 /** Concurrent lib/client senders of the sync and lag phases. */
 const CALLERS = 16;

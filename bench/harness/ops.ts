@@ -17,9 +17,9 @@ export function benchClient(namesrvAddr: string, timeoutMs = 5000, serializeType
   return new RocketClient({ namesrvAddr, logger: silentLogger(), timeoutMs, serializeType, producerGroup: 'apogee_bench_producer' });
 }
 
-/** UPDATE_AND_CREATE_TOPIC on one broker (as mqadmin updateTopic -b), then waits until the NameServer routes it. */
-export async function createTopic(client: RocketClient, brokerAddr: string, topic: string, queues = 8, timeoutMs = 30_000): Promise<void> {
-  const ext = new Map([
+/** The header fields of UPDATE_AND_CREATE_TOPIC as mqadmin updateTopic sends them (read/write queues, perm RW). */
+export function createTopicFields(topic: string, queues: number): Map<string, string> {
+  return new Map([
     ['topic', topic],
     ['defaultTopic', 'TBW102'],
     ['readQueueNums', String(queues)],
@@ -29,6 +29,11 @@ export async function createTopic(client: RocketClient, brokerAddr: string, topi
     ['topicSysFlag', '0'],
     ['order', 'false'],
   ]);
+}
+
+/** UPDATE_AND_CREATE_TOPIC on one broker (as mqadmin updateTopic -b), then waits until the NameServer routes it. */
+export async function createTopic(client: RocketClient, brokerAddr: string, topic: string, queues = 8, timeoutMs = 30_000): Promise<void> {
+  const ext = createTopicFields(topic, queues);
   const r = await client.call(brokerAddr, RequestCode.UPDATE_AND_CREATE_TOPIC, ext);
   if (r.code !== ResponseCode.SUCCESS) throw new Error(`create topic ${topic} on ${brokerAddr}: ${r.code} ${r.remark ?? ''}`);
   const deadline = Date.now() + timeoutMs;

@@ -16,11 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeStoredMessage, stringifyProperties } from '../../protocol/message';
 import { MessageStore, defaultStoreConfig, type StoreConfig, type PutMessageResult } from '../../lib/store';
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : def;
-}
+import { arg } from '../harness/args';
 
 const baseDir = arg('dir', fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-bench-store-')));
 const mib = Number(arg('mib', '1024'));

@@ -24,11 +24,7 @@ import { ResponseCode } from '../../protocol/codes';
 import { benchClient, createTopic, storedInTopic } from '../harness/ops';
 import { fmtInt, fmtNum, median, sleep } from '../harness/stats';
 import { startSystem, systemDefs, type RunningSystem, type SystemName } from '../harness/systems';
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : def;
-}
+import { arg } from '../harness/args';
 
 /** Concurrent senders (lib/client callers). */
 const CALLERS = 16;
