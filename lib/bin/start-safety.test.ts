@@ -8,6 +8,7 @@ import { Broker, BrokerRemotingSchema, BrokerSchema } from '../broker';
 import { defaults, silentLogger } from '../common';
 import { defaultStoreConfig } from '../store';
 import { freeBrokerPort } from '../remoting/testing/ports';
+import { skipBecause } from '../common/testing/skip';
 
 /** Start-up safety of `apogee start` as a real process: validate everything before opening anything. */
 const APOGEE = path.join(__dirname, 'apogee.js');
@@ -134,13 +135,13 @@ describe('start-up safety (apogee start, real processes)', function () {
 
   it('a read-only data directory is reported as EROFS (not ENOENT)', async function () {
     // Needs root on Linux to mount a read-only tmpfs.
-    if (process.platform !== 'linux' || process.getuid?.() !== 0) return this.skip();
+    if (process.platform !== 'linux' || process.getuid?.() !== 0) skipBecause(this, 'needs root on Linux to mount a read-only tmpfs');
     const ro = path.join(dir, 'ro');
     fs.mkdirSync(ro);
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', ro], { stdio: 'ignore' });
     } catch {
-      return this.skip(); // mount not permitted here
+      skipBecause(this, 'mount -t tmpfs is not permitted here (a container without CAP_SYS_ADMIN)');
     }
     try {
       const [nsPort, brokerPort] = await freePorts(2);

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageStore } from './message-store';
 import { makeRecord, testConfig } from './testing/records';
+import { skipBecause } from '../common/testing/skip';
 
 /** Mounts a small tmpfs (root on Linux only); undefined when that is not possible here. */
 function mountTmpfs(sizeBytes: number): string | undefined {
@@ -27,7 +28,7 @@ function unmount(dir: string): void {
 describe('disk full on a real file system (a 24 MiB tmpfs, real ENOSPC)', () => {
   it('puts are refused with the real usage, and accepted again within the re-check interval after space is freed', async function () {
     const dir = mountTmpfs(24 * 1024 * 1024);
-    if (dir === undefined) return this.skip(); // needs root on Linux to mount a tmpfs
+    if (dir === undefined) skipBecause(this, 'needs root on Linux and permission to mount a tmpfs');
     const store = await MessageStore.open(testConfig(dir, { mappedFileSizeCommitLog: 1024 * 1024, diskSpaceWarningLevelRatio: 100, diskMaxUsedSpaceRatio: 100, diskSpaceCleanForciblyRatio: 100 }));
     try {
       const filler = path.join(dir, 'filler');

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { MessageStore } from './message-store';
 import { APOGEE_LOCK_FILE, lockHolders, STORE_LOCK_FILE } from './store-lock';
 import { testConfig } from './testing/records';
+import { skipBecause } from '../common/testing/skip';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-lock-'));
@@ -68,7 +69,7 @@ describe('one process per store: <root>/lock (Java FileLock) and <root>/lock.apo
   });
 
   it('a POSIX lock on <root>/lock held by another process (what Java FileLock takes) refuses the open, naming it', async function () {
-    if (!linux || spawnSync('python3', ['-c', 'import fcntl']).status !== 0) return this.skip(); // needs Linux /proc/locks and python3 to hold an fcntl lock
+    if (!linux || spawnSync('python3', ['-c', 'import fcntl']).status !== 0) skipBecause(this, 'needs Linux /proc/locks and python3 to hold an fcntl lock');
     const root = tmp();
     let holder: ChildProcess | undefined;
     try {
@@ -91,7 +92,7 @@ describe('one process per store: <root>/lock (Java FileLock) and <root>/lock.apo
   it('a running Apache RocketMQ 5.5.0 broker on the store makes Apogee refuse (set APOGEE_JAVA_LOCK_TEST=1; starts one JVM)', async function () {
     const cpFile = path.join(__dirname, '../../../compat-tests/java/apache-dist/target/classpath/server-5.5.0.txt');
     // Opt-in: a JVM broker takes ~10 s and 0.5 GB; the python fcntl test above covers the same lock in every run.
-    if (process.env.APOGEE_JAVA_LOCK_TEST !== '1' || !linux || !fs.existsSync(cpFile)) return this.skip();
+    if (process.env.APOGEE_JAVA_LOCK_TEST !== '1' || !linux || !fs.existsSync(cpFile)) skipBecause(this, 'opt-in (APOGEE_JAVA_LOCK_TEST=1, Linux, compat-tests/setup.sh classpath): starts a JVM broker; the python fcntl test covers the same lock in every run');
     this.timeout(90_000);
     const dir = tmp();
     const root = path.join(dir, 'store');
