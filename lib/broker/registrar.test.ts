@@ -7,7 +7,8 @@ import { createRequest, type RemotingCommand } from '../../protocol/command';
 import { RequestCode } from '../../protocol/codes';
 import { defaults, silentLogger } from '../common';
 import { BrokerSchema } from './config';
-import { newTopicConfig, TopicConfigManager } from './metadata/topic-config-manager';
+import { newTopicConfig } from './metadata/topic-config-manager';
+import { testTopicManager } from './metadata/testing/topic-manager';
 import { Registrar } from './registrar';
 
 /**
@@ -27,21 +28,7 @@ describe('lib/broker/registrar registerAll', () => {
         return new Promise((resolve) => pending.push(() => resolve(createRequest({ code: 0, opaque: req.opaque, version: 0 }))));
       },
     };
-    const topics = new TopicConfigManager({
-      storePathRootDir: dir,
-      brokerClusterName: 'C',
-      brokerName: 'b',
-      autoCreateTopicEnable: true,
-      defaultTopicQueueNums: 4,
-      clusterTopicEnable: true,
-      brokerTopicEnable: true,
-      traceTopicEnable: false,
-      msgTraceTopicName: 'RMQ_SYS_TRACE_TOPIC',
-      topicsMax: 100,
-      logger: silentLogger(),
-      now: Date.now,
-      onChange: () => undefined,
-    });
+    const topics = testTopicManager(dir, { topicsMax: 100 });
     const r = new Registrar({ config: { ...defaults(BrokerSchema), namesrvAddr: '127.0.0.1:1' }, brokerAddr: () => '127.0.0.1:2', haServerAddr: () => '127.0.0.1:3', topics, client: client as never, logger: silentLogger() });
     try {
       let firstDone = false;
@@ -91,21 +78,7 @@ describe('lib/broker/registrar registerIncrement', () => {
       },
     };
     let r: Registrar | undefined;
-    const topics = new TopicConfigManager({
-      storePathRootDir: dir,
-      brokerClusterName: 'C',
-      brokerName: 'b',
-      autoCreateTopicEnable: true,
-      defaultTopicQueueNums: 4,
-      clusterTopicEnable: true,
-      brokerTopicEnable: true,
-      traceTopicEnable: false,
-      msgTraceTopicName: 'RMQ_SYS_TRACE_TOPIC',
-      topicsMax: 100,
-      logger: silentLogger(),
-      now: Date.now,
-      onChange: (tcs) => r?.topicsChanged(tcs),
-    });
+    const topics = testTopicManager(dir, { topicsMax: 100, onChange: (tcs) => r?.topicsChanged(tcs) });
     r = new Registrar({ config: { ...defaults(BrokerSchema), namesrvAddr: '127.0.0.1:1' }, brokerAddr: () => '127.0.0.1:2', haServerAddr: () => '127.0.0.1:3', topics, client: client as never, logger: silentLogger() });
     try {
       await r.registerAll();

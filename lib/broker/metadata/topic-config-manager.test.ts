@@ -3,28 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TopicConfig } from '../../../protocol/bodies';
-import { silentLogger } from '../../common';
 import { persistedOrRemark } from '../processors/admin/common';
 import type { MetadataIo } from './coalescing-writer';
 import { newTopicConfig, TopicConfigManager } from './topic-config-manager';
+import { testTopicManager } from './testing/topic-manager';
 
 function manager(dir: string, onChange: (tcs: TopicConfig[]) => void = () => undefined, io?: MetadataIo): TopicConfigManager {
-  return new TopicConfigManager({
-    storePathRootDir: dir,
-    brokerClusterName: 'C',
-    brokerName: 'b',
-    autoCreateTopicEnable: true,
-    defaultTopicQueueNums: 4,
-    clusterTopicEnable: true,
-    brokerTopicEnable: true,
-    traceTopicEnable: false,
-    msgTraceTopicName: 'RMQ_SYS_TRACE_TOPIC',
-    topicsMax: 10_000,
-    logger: silentLogger(),
-    now: Date.now,
-    onChange,
-    ...(io !== undefined ? { io } : {}),
-  });
+  return testTopicManager(dir, { onChange, ...(io !== undefined ? { io } : {}) });
 }
 
 /**
