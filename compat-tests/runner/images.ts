@@ -163,7 +163,7 @@ export class ImageBuilder {
       const context = path.join(work, 'context');
       fs.mkdirSync(context);
       // GNU tar: names relative to /, -h stores what symlinks point to (the JDK links its conf into /etc)
-      await tar(this.ctx, ['-C', '/', '--null', '-T', list, '-h', '-cf', path.join(context, 'files.tar')], name);
+      await tar(this.ctx, ['-C', '/', '--null', '-T', list, '-h', '--hard-dereference', '-cf', path.join(context, 'files.tar')], name);
       fs.writeFileSync(path.join(context, 'Dockerfile'), [`FROM ${from}`, 'ADD files.tar /', ...extra, ''].join('\n'));
       await this.build(context, tag);
     } finally {
@@ -281,7 +281,10 @@ export function apogeeFiles(): FileEntry[] {
     files.push(...walkFiles(dir, (p) => !/\.test\.js(\.map)?$/.test(p)));
   }
   for (const pkg of productionPackages(root)) files.push(...walkFiles(pkg));
-  return files;
+  // a package's walk includes its nested node_modules, which are also packages of their own: listed twice, tar
+  // would store the second as a hard link to itself and the image build fails ("link X X: no such file")
+  const seen = new Set<string>();
+  return files.filter((f) => !seen.has(f.rel) && seen.add(f.rel) !== undefined);
 }
 
 /** Directories of the packages `dependencies` pull in (recursively), resolved as Node resolves them. */
