@@ -4,7 +4,7 @@
  * scenario by scenario, as a matrix.
  *
  *   npm run compat -- [options]          (builds first)
- *   npx apogee-compat [options]          (dist/compat-tests/runner/compat.js)
+ *   node dist/compat-tests/runner/compat.js [options]
  *
  * See usage() below and compat-tests/README.md.
  */

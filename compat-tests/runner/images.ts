@@ -66,6 +66,11 @@ export class ImageBuilder {
     return (await this.once(kind, () => this.apache(version))).tag;
   }
 
+  /** The Debian minbase image every other image starts from (no Node in it: see lib/dev/image.ts --node-from-host). */
+  async ensureBase(): Promise<string> {
+    return (await this.base()).tag;
+  }
+
   private once(key: string, make: () => Promise<ImageInfo>): Promise<ImageInfo> {
     let p = this.memo.get(key);
     if (p === undefined) {

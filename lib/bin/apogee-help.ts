@@ -1,4 +1,5 @@
 import { usage, type OptionSpec } from './cli';
+import { HEALTH_SPECS } from './health';
 
 /**
  * `apogee --help`: every sub-command and every flag of `apogee start` with its default, the environment and the
@@ -18,6 +19,7 @@ export const START_SPECS: OptionSpec[] = [
 
 export const COMMANDS: [name: string, help: string][] = [
   ['start', 'run the NameServer and the broker in one process (flags below)'],
+  ['health', 'exit 0 when the NameServer and broker answer and the broker is registered (container health check)'],
   ['version', 'print the version (also --version)'],
   ['help', 'print this help (also -h, --help)'],
 ];
@@ -31,6 +33,8 @@ export function apogeeHelp(): string {
     ...COMMANDS.map(([n, h]) => `  ${n.padEnd(10)} ${h}`),
     '',
     usage('apogee start', START_SPECS),
+    '',
+    usage('apogee health', HEALTH_SPECS),
     '',
     'environment:',
     '  APOGEE_LOG_LEVEL   fatal|error|warn|info|debug|trace|silent (default info)',

@@ -7,13 +7,15 @@ import { NameServer } from '../nameserver';
 import { checkPortFree, MemoryBudget } from '../remoting';
 import { loadBrokerConfig, localAddress } from './broker-config';
 import { apogeeHelp, START_SPECS, unknownCommand } from './apogee-help';
-import { parseArgs, UsageError } from './cli';
+import { parseArgs, usage, UsageError } from './cli';
+import { checkHealth, HEALTH_SPECS } from './health';
 import { loadNamesrvConfig, reportWarnings } from './namesrv-config';
 import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
 
 /**
  * apogee: one process, one command.
  *   apogee start     NameServer (127.0.0.1:9876) and broker (127.0.0.1:10911) in one process, data under ./data
+ *   apogee health    exit 0 when the NameServer and the broker answer and the broker is registered (health checks)
  *   apogee version
  */
 function brokerOverrides(brokerPort: string | undefined, metricsPort: string | undefined): Map<string, string> {
@@ -112,11 +114,32 @@ async function start(argv: string[]): Promise<void> {
   });
 }
 
+async function health(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, HEALTH_SPECS);
+  if (args.options.has('help')) {
+    console.log(usage('apogee health', HEALTH_SPECS));
+    return;
+  }
+  const get = (k: string, d: string): string => {
+    const v = args.options.get(k);
+    return typeof v === 'string' ? v : d;
+  };
+  const timeoutMs = Number(get('timeout', '3000'));
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout ${get('timeout', '')}: a positive number of milliseconds`);
+  const namesrv = get('namesrv', process.env['APOGEE_HEALTH_NAMESRV'] ?? '127.0.0.1:9876');
+  const broker = args.options.has('noBroker') ? undefined : get('broker', process.env['APOGEE_HEALTH_BROKER'] ?? '127.0.0.1:10911');
+  const r = await checkHealth({ namesrv, broker, timeoutMs });
+  (r.healthy ? console.log : console.error)(r.line);
+  process.exitCode = r.healthy ? 0 : 1;
+}
+
 async function main(): Promise<void> {
   const [cmd, ...rest] = process.argv.slice(2);
   switch (cmd) {
     case 'start':
       return start(rest);
+    case 'health':
+      return health(rest);
     case 'version':
     case '--version':
       console.log(`apogee ${APOGEE_VERSION} (RocketMQ ${SERVER_VERSION_NAME} protocol)`);

@@ -55,7 +55,7 @@ export class Broker {
   static async create(o: BrokerOptions): Promise<Broker> {
     const s = await checkBrokerStartup(o);
     const { storeConfig, now } = s;
-    const store = await MessageStore.open(storeConfig, { logger: o.logger.child({ ns: 'store' }), clock: { now } });
+    const store = await MessageStore.open(storeConfig, { logger: o.logger, clock: { now } });
     // A failure from here on must not leave the store marked as crashed: shut it down cleanly (removes the abort file).
     let timer: TimerMessageStore | undefined;
     try {
