@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --expose-gc
 import { createLogger, ensureWritableDir } from '../common';
 import { Broker } from '../broker';
 import { loadBrokerConfig, printConfigLines } from './broker-config';

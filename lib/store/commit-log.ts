@@ -42,7 +42,7 @@ export class CommitLog {
   constructor(o: CommitLogOptions) {
     this.o = o;
     this.files = new SegmentQueue(o.io, o.dir, o.fileSize);
-    this.tail = new TailCache(o.tailCacheBytesMax);
+    this.tail = new TailCache(o.tailCacheBytesMax, o.now);
     this.flusher = new GroupCommit(this.s, this.files, o);
     this.writer = new CommitLogWriter(this.s, this.files, this.tail, this.flusher, o);
   }

@@ -121,6 +121,7 @@ export const storeConfigSchema = {
 
   // ---- Apogee-only bounds ----
   commitLogTailCacheBytesMax: p.int(64 * 1024 * 1024, 'Apogee: bytes of recently written commit log kept in memory to serve tail pulls', { check: atLeast(0) }),
+  commitLogTailCacheIdleReleaseMs: p.int(30_000, 'Apogee: the tail cache is released after this long without a write (0 = never): at rest the memory goes back', { check: atLeast(0) }),
   commitLogWriteBatchBytesMax: p.int(4 * 1024 * 1024, 'Apogee: the most bytes one write(2) of the commit log carries', { check: atLeast(64 * 1024) }),
   consumeQueueTailUnitsMax: p.int(1024, 'Apogee: recent consume queue units kept in memory per queue (20 bytes each)', { check: atLeast(0) }),
   readCoalesceBytesMax: p.int(1024 * 1024, 'Apogee: a pull from disk reads one span instead of several when it is at most this big', { check: atLeast(0) }),

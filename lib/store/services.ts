@@ -81,6 +81,13 @@ export class StoreServices {
     }
     // Java: FlushConsumeQueueService (+ the 1 s checkpoint flush).
     this.every(c.flushIntervalConsumeQueue, () => {
+      const freed = this.p.commitLog.tail.releaseIfIdle(c.commitLogTailCacheIdleReleaseMs);
+      if (freed > 0) {
+        // At rest nothing allocates, so nothing would collect the dropped segments: one full GC hands them back
+        // (node started with --expose-gc, as the bins and npm start do; without it they go at the next GC).
+        (globalThis as { gc?: () => void }).gc?.();
+        this.p.logger.debug({ bytes: freed, idleMs: c.commitLogTailCacheIdleReleaseMs }, 'commit log tail cache released (no writes)');
+      }
       if (this.logicsFlushRunning) return;
       const thorough = this.p.now() >= this.lastThoroughLogicsFlush + c.flushConsumeQueueThoroughInterval;
       if (thorough) this.lastThoroughLogicsFlush = this.p.now();

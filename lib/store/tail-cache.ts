@@ -1,15 +1,37 @@
 /**
  * The most recently written commit log records, kept in memory so that tail pulls (consumers that keep up) are
- * served without a read per message. The records are the very buffers that were written (zero copy: the writer
- * hands them to writev(2) and then here). One chunk per write, chunks in offset order; the oldest chunks are
- * dropped when the total exceeds `bytesMax` (the newest chunk stays even if larger). Lookups return the record
- * buffer (or a prefix of it), never a copy.
+ * served without a read per message. One chunk per write, chunks in offset order; the oldest chunks are dropped
+ * when the memory held exceeds `bytesMax` (the newest chunk stays even if larger). Lookups return a view (the
+ * record, or a prefix of it), never a copy.
+ *
+ * Memory is what `bytes` says. Writes are copied back to back into segments of SEGMENT_BYTES (1 MiB, smaller when
+ * bytesMax is small; a bigger write gets a segment of its own), and `bytes` counts whole segments. Keeping the written record buffers
+ * themselves looked free but was not: small records are slices of Node's shared 8 KiB pool slabs, so a cached
+ * record pinned its whole slab, and 64 MiB of cached records held ~96 MiB (measured after 1M sends of 128-byte
+ * bodies); many small allocations also stayed in malloc's heap after release. Segments are allocations above
+ * glibc's mmap threshold (the bins start node with MALLOC_MMAP_THRESHOLD_=131072), so a dropped segment goes back
+ * to the OS once collected. With `releaseIfIdle`, a cache that no write has touched for a while is dropped: at
+ * rest the consumers have caught up and a pull of older data reads the page cache, as Java's does.
  */
+export const SEGMENT_BYTES = 1024 * 1024;
+/** Segments are smaller under a small bytesMax (an eighth of it, at least 4 KiB), so that it still bounds memory. */
+export function segmentBytesFor(bytesMax: number): number {
+  return Math.max(4096, Math.min(SEGMENT_BYTES, Math.floor(bytesMax / 8)));
+}
+
+interface Segment {
+  buf: Buffer;
+  /** Chunks still referring to it. */
+  chunks: number;
+}
+
 interface Chunk {
   start: number;
   end: number;
-  bufs: Buffer[];
-  /** Offset of each buffer relative to `start`. */
+  seg: Segment;
+  /** Where the chunk starts in its segment. */
+  at: number;
+  /** Offset of each record relative to `start` (record i spans rel[i] .. rel[i+1], the last one to `bytes`). */
   rel: number[];
   bytes: number;
 }
@@ -17,9 +39,19 @@ interface Chunk {
 export class TailCache {
   private chunks: Chunk[] = [];
   private head = 0;
+  /** Bytes of the segments held. */
   private total = 0;
+  private current: Segment | undefined;
+  private used = 0;
+  private lastAddMs = 0;
+  readonly segmentBytes: number;
 
-  constructor(readonly bytesMax: number) {}
+  constructor(
+    readonly bytesMax: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.segmentBytes = segmentBytesFor(bytesMax);
+  }
 
   get bytes(): number {
     return this.total;
@@ -29,13 +61,31 @@ export class TailCache {
   add(start: number, bufs: readonly Buffer[]): void {
     if (this.bytesMax <= 0 || bufs.length === 0) return;
     const rel: number[] = new Array(bufs.length);
-    let at = 0;
+    let size = 0;
     for (let i = 0; i < bufs.length; i++) {
-      rel[i] = at;
-      at += bufs[i]!.length;
+      rel[i] = size;
+      size += bufs[i]!.length;
     }
-    this.chunks.push({ start, end: start + at, bufs: bufs.slice(), rel, bytes: at });
-    this.total += at;
+    let seg: Segment;
+    let at = 0;
+    if (size > this.segmentBytes) {
+      seg = { buf: Buffer.allocUnsafeSlow(size), chunks: 0 };
+      this.total += size;
+    } else {
+      if (this.current === undefined || this.segmentBytes - this.used < size) {
+        if (this.current !== undefined && this.current.chunks === 0) this.total -= this.current.buf.length;
+        this.current = { buf: Buffer.allocUnsafeSlow(this.segmentBytes), chunks: 0 };
+        this.used = 0;
+        this.total += this.segmentBytes;
+      }
+      seg = this.current;
+      at = this.used;
+      this.used += size;
+    }
+    for (let i = 0; i < bufs.length; i++) bufs[i]!.copy(seg.buf, at + rel[i]!);
+    seg.chunks++;
+    this.lastAddMs = this.now();
+    this.chunks.push({ start, end: start + size, seg, at, rel, bytes: size });
     while (this.total > this.bytesMax && this.chunks.length - this.head > 1) this.dropFirst();
     this.compact();
   }
@@ -56,9 +106,9 @@ export class TailCache {
       else hi = mid - 1;
     }
     if (c.rel[lo] !== r) return undefined;
-    const b = c.bufs[lo]!;
-    if (size > b.length) return undefined;
-    return size === b.length ? b : b.subarray(0, size);
+    const len = (lo + 1 < c.rel.length ? c.rel[lo + 1]! : c.bytes) - r;
+    if (size > len) return undefined;
+    return c.seg.buf.subarray(c.at + r, c.at + r + size);
   }
 
   private chunkOf(offset: number): Chunk | undefined {
@@ -80,15 +130,14 @@ export class TailCache {
       const c = this.chunks[this.chunks.length - 1]!;
       if (c.start >= offset) {
         this.chunks.pop();
-        this.total -= c.bytes;
+        this.release(c);
         continue;
       }
       if (c.end > offset) {
-        let n = c.bufs.length;
+        let n = c.rel.length;
         while (n > 0 && c.start + c.rel[n - 1]! >= offset) n--;
-        const keep = n === 0 ? 0 : c.rel[n - 1]! + c.bufs[n - 1]!.length;
-        this.total -= c.bytes - keep;
-        c.bufs.length = n;
+        // records [0, n) start before the cut and stay whole: they end where record n starts (or at the chunk end)
+        const keep = n === 0 ? 0 : n === c.rel.length ? c.bytes : c.rel[n]!;
         c.rel.length = n;
         c.bytes = keep;
         c.end = c.start + keep;
@@ -103,17 +152,33 @@ export class TailCache {
     this.compact();
   }
 
+  /** Drops everything when no write came for `idleMs` (0 = never); the bytes released. */
+  releaseIfIdle(idleMs: number): number {
+    if (idleMs <= 0 || this.total === 0 || this.now() - this.lastAddMs < idleMs) return 0;
+    const freed = this.total;
+    this.clear();
+    return freed;
+  }
+
   clear(): void {
     this.chunks = [];
     this.head = 0;
     this.total = 0;
+    this.current = undefined;
+    this.used = 0;
   }
 
   private dropFirst(): void {
     const c = this.chunks[this.head]!;
-    this.total -= c.bytes;
+    this.release(c);
     this.chunks[this.head] = undefined as unknown as Chunk;
     this.head++;
+  }
+
+  /** A chunk is gone: its segment goes with its last chunk (the current segment stays, to be filled on). */
+  private release(c: Chunk): void {
+    if (--c.seg.chunks > 0 || c.seg === this.current) return;
+    this.total -= c.seg.buf.length;
   }
 
   private compact(): void {

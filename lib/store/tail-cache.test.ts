@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import { SEGMENT_BYTES, TailCache } from './tail-cache';
+
+/** Records of the given sizes, each a slice of one shared slab (as Node's 8 KiB pool hands out small buffers). */
+function pooled(sizes: number[], fill = 1): Buffer[] {
+  const slab = Buffer.alloc(8192);
+  const out: Buffer[] = [];
+  let at = 0;
+  for (const n of sizes) {
+    const b = slab.subarray(at, at + n);
+    b.fill(fill++);
+    out.push(b);
+    at += n;
+  }
+  return out;
+}
+
+describe('store/tail-cache: the last written records in memory', () => {
+  it('holds what `bytes` says: records (slices of shared slabs) are copied into whole segments it counts', () => {
+    const t = new TailCache(8 * SEGMENT_BYTES);
+    t.add(1000, pooled([100, 50, 70]));
+    assert.equal(t.bytes, SEGMENT_BYTES, 'one segment');
+    const r = t.get(1100, 50)!;
+    assert.equal(r.length, 50);
+    assert.ok(r.every((x) => x === 2));
+    assert.equal(r.buffer.byteLength, SEGMENT_BYTES, 'a view of the segment, not of the 8 KiB slab');
+    t.add(1220, pooled([300]));
+    assert.equal(t.get(1220, 300)!.buffer, r.buffer, 'writes fill the same segment');
+    assert.equal(t.bytes, SEGMENT_BYTES);
+  });
+
+  it('a write bigger than a segment gets a segment of its own; memory stays within bytesMax', () => {
+    const t = new TailCache(3 * SEGMENT_BYTES);
+    let at = 0;
+    for (let i = 0; i < 20; i++) {
+      const b = Buffer.alloc(i % 5 === 0 ? SEGMENT_BYTES + 10 : 400_000, i);
+      t.add(at, [b]);
+      at += b.length;
+      assert.ok(t.bytes <= 3 * SEGMENT_BYTES + SEGMENT_BYTES + 10, `held ${t.bytes}`);
+    }
+    assert.equal(t.get(at - 400_000, 400_000)![0], 19);
+  });
+
+  it('answers only record starts, and a size no longer than the record (a prefix is a view)', () => {
+    const t = new TailCache(1 << 20);
+    t.add(0, pooled([100, 50]));
+    assert.equal(t.get(0, 100)!.length, 100);
+    assert.equal(t.get(0, 10)!.length, 10);
+    assert.equal(t.get(0, 101), undefined, 'past the record');
+    assert.equal(t.get(100, 51), undefined, 'past the last record');
+    assert.equal(t.get(1, 10), undefined, 'not a record start');
+    assert.equal(t.get(150, 1), undefined, 'not cached');
+  });
+
+  it('drops the oldest chunks beyond bytesMax (whole segments), the newest stays even if larger', () => {
+    const half = SEGMENT_BYTES / 2;
+    const t = new TailCache(16 * SEGMENT_BYTES);
+    assert.equal(t.segmentBytes, SEGMENT_BYTES);
+    for (let i = 0; i < 32; i++) t.add(i * half, [Buffer.alloc(half, i)]);
+    assert.equal(t.bytes, 16 * SEGMENT_BYTES);
+    assert.ok(t.get(0, half) !== undefined);
+    t.add(32 * half, [Buffer.alloc(half, 32)]); // a 17th segment: the first one (both its chunks) goes
+    assert.equal(t.bytes, 16 * SEGMENT_BYTES);
+    assert.equal(t.get(0, half), undefined);
+    assert.equal(t.get(half, half), undefined);
+    assert.equal(t.get(2 * half, half)![0], 2);
+    assert.equal(new TailCache(8 * 1024).segmentBytes, 4096, 'a small bytesMax gets small segments');
+    const tiny = new TailCache(250);
+    tiny.add(0, pooled([100]));
+    tiny.add(100, pooled([100]));
+    assert.equal(tiny.get(0, 100), undefined, 'over bytesMax: only the newest chunk stays');
+    assert.ok(tiny.get(100, 100) !== undefined);
+  });
+
+  it('truncateFrom cuts whole records: inside a record keeps it, at a record start drops it and what follows', () => {
+    const t = new TailCache(1 << 20);
+    t.add(0, pooled([100, 50, 70]));
+    t.truncateFrom(160); // inside the last record: it stays
+    assert.equal(t.get(150, 70)!.length, 70);
+    t.truncateFrom(150);
+    assert.equal(t.get(150, 70), undefined);
+    assert.equal(t.get(100, 50)!.length, 50);
+    t.truncateFrom(0);
+    assert.equal(t.get(0, 100), undefined);
+    t.add(0, pooled([10]));
+    assert.equal(t.get(0, 10)!.length, 10, 'written again after the cut');
+  });
+
+  it('releaseIfIdle drops everything only after idleMs without a write; 0 means never', () => {
+    let now = 1000;
+    const t = new TailCache(1 << 20, () => now);
+    t.add(0, pooled([100]));
+    now += 29_999;
+    assert.equal(t.releaseIfIdle(30_000), 0);
+    assert.equal(t.releaseIfIdle(0), 0);
+    now += 1;
+    assert.equal(t.releaseIfIdle(30_000), t.segmentBytes);
+    assert.equal(t.bytes, 0);
+    assert.equal(t.get(0, 100), undefined);
+    t.add(100, pooled([10]));
+    assert.equal(t.releaseIfIdle(30_000), 0, 'a new write restarts the idle time');
+  });
+});
