@@ -62,9 +62,9 @@ export const PAGE_HTML = `<!doctype html>
       <input name="topic" id="lookup-topic" placeholder="topic">
       <input name="key" id="lookup-key" placeholder="key">
       <input name="id" id="lookup-id" placeholder="or message id" size="34">
-      <select name="charset" id="lookup-charset">
-        <option>UTF-8</option><option>GBK</option><option>GB18030</option><option>Big5</option><option>Shift_JIS</option>
-        <option>EUC-KR</option><option>ISO-8859-1</option><option>UTF-16LE</option></select>
+      <input name="charset" id="lookup-charset" list="charsets" value="UTF-8" size="10" title="charset of the body (WHATWG label)">
+      <datalist id="charsets"><option>UTF-8</option><option>GBK</option><option>GB18030</option><option>Big5</option><option>Shift_JIS</option>
+        <option>EUC-KR</option><option>ISO-8859-1</option><option>UTF-16LE</option></datalist>
       <button type="submit" id="lookup-button">Look up</button></form>
     <div id="message-results"></div></section>
   <section><h2>Send a test message</h2>
