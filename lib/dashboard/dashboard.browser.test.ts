@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConsumeStats, SubscriptionGroupConfig } from '../../protocol/bodies';
+import { ConsumeStats, HeartbeatData, SubscriptionGroupConfig } from '../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { runCommand, COMMANDS } from '../admin';
 import { RocketClient } from '../client';
@@ -26,6 +26,7 @@ const GROUP = 'DashGroup';
 const GBK_BODY = Buffer.from('c4e3bac3cac0bde7', 'hex');
 const GBK_TEXT = '你好世界';
 const QUEUES = 4;
+const CLIENT_ID = '127.0.0.1@dashboard-test';
 
 async function mqadmin(ns: string, name: string, opts: [string, string][] = []): Promise<string[]> {
   const cmd = COMMANDS.find((c) => c.name === name)!;
@@ -100,6 +101,24 @@ describe('dashboard in headless Chromium (real apogee process)', function () {
       const u: { code: number; remark: string | null } = await client.call(broker, RequestCode.UPDATE_CONSUMER_OFFSET, new Map([['consumerGroup', GROUP], ['topic', TOPIC], ['queueId', String(q)], ['commitOffset', q === 0 ? '1' : '0']]));
       assert.equal(u.code, ResponseCode.SUCCESS, u.remark ?? '');
     }
+    // One consumer of the group online (a heartbeat over this client's connection), as a push consumer sends it.
+    const hb = HeartbeatData.encode(
+      HeartbeatData.make({
+        clientID: CLIENT_ID,
+        consumerDataSet: [
+          {
+            groupName: GROUP,
+            consumeType: 'CONSUME_PASSIVELY',
+            messageModel: 'CLUSTERING',
+            consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
+            unitMode: false,
+            subscriptionDataSet: [{ topic: TOPIC, subString: '*', classFilterMode: false, codeSet: [], expressionType: 'TAG', subVersion: 1n, tagsSet: [] }],
+          },
+        ],
+      }),
+    );
+    const h: { code: number; remark: string | null } = await client.call(broker, RequestCode.HEART_BEAT, null, hb);
+    assert.equal(h.code, ResponseCode.SUCCESS, h.remark ?? '');
     browser = await Chromium.launch(chromiumBin!);
     await browser.navigate(url);
   });
@@ -139,6 +158,11 @@ describe('dashboard in headless Chromium (real apogee process)', function () {
     assert.deepEqual(new Map(shown.map(([q, l]) => [Number(q), Number(l)])), expected);
   });
 
+  it('the group\'s online client shows under connections (GET_CONSUMER_CONNECTION_LIST)', async () => {
+    const shown = await browser!.waitFor<string>(cell(`#connections tr[data-group="${GROUP}"][data-client="${CLIENT_ID}"]`), 'the connection row');
+    assert.match(shown, /dashboard-test/);
+  });
+
   it('a lookup by key shows the body decoded with the chosen charset (GBK), and not when UTF-8 is chosen', async () => {
     const look = async (charset: string): Promise<string> => {
       await browser!.eval(`(() => { document.querySelector('#message-results').replaceChildren();
@@ -157,7 +181,7 @@ describe('dashboard in headless Chromium (real apogee process)', function () {
     assert.match(err, /unknown charset 'no-such-charset'/);
   });
 
-  it('send a test message through the page: the broker has it (topicStatus grows, lookup by its key finds it)', async () => {
+  it('send a test message through the page: the broker has it (topicStatus grows, lookup by its key and by its id finds it)', async () => {
     await browser!.navigate(url);
     const before = await topicMessages(ns, TOPIC);
     await browser!.eval(`(() => { document.querySelector('#send-topic').value = ${JSON.stringify(TOPIC)}; document.querySelector('#send-keys').value = 'sent-from-page';
@@ -167,6 +191,19 @@ describe('dashboard in headless Chromium (real apogee process)', function () {
     assert.equal(await topicMessages(ns, TOPIC), before + 1);
     await browser!.navigate(`${url}?topic=${TOPIC}&key=sent-from-page`);
     assert.equal(await browser!.waitFor<string>(cell('#message-results .msg .body'), 'the sent message'), 'hello from the page');
+    // And by its id (the client UNIQ_KEY the page reported), as mqadmin queryMsgById -t does.
+    const id = /msgId ([0-9A-F]{32})/.exec(res)![1]!;
+    await browser!.navigate(`${url}?topic=${TOPIC}&id=${id}`);
+    assert.equal(await browser!.waitFor<string>(cell(`#message-results .msg[data-msgid="${id}"] .body`), 'the message by id'), 'hello from the page');
+  });
+
+  it('each topic row carries a rate (msg/s, derived between two refreshes) and the chart has points', async () => {
+    const rate = await browser!.waitFor<string>(
+      `(() => { const t = ${cell(`#topics tr[data-topic="${TOPIC}"] .rate`)}; return t && t !== '–' ? t : null; })()`,
+      'a second refresh with a rate',
+    );
+    assert.ok(Number.isFinite(Number(rate)) && Number(rate) >= 0, rate);
+    assert.notEqual(await browser!.eval<string>(`document.querySelector('#rate-chart polyline').getAttribute('points')`), '');
   });
 
   it('reset offset through the page: lag 0 on every queue (GET_CONSUME_STATS), and the page shows it', async () => {
