@@ -53,6 +53,7 @@ async function main(): Promise<void> {
   // apogeeDashboardPort > 0: the web dashboard, a client of the NameServers this broker registers with.
   const c = loaded.config;
   const dashboard = c.apogeeDashboardPort > 0 && c.namesrvAddr !== '' ? new Dashboard({ port: c.apogeeDashboardPort, host: c.apogeeDashboardHost, namesrvAddr: c.namesrvAddr, logger }) : undefined;
+  if (c.apogeeDashboardPort > 0 && c.namesrvAddr === '') logger.warn('apogeeDashboardPort is set but namesrvAddr is empty: the dashboard reads the cluster through a NameServer; not started');
   try {
     await dashboard?.start();
   } catch (e) {

@@ -71,6 +71,22 @@ describe('lib/dashboard HTTP server (edge rules)', () => {
     }
   });
 
+  it('on loopback, a request naming another Host is 403 (DNS rebinding); localhost and 127.0.0.1 are served', async () => {
+    const http = await import('node:http');
+    const status = (host: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const r = http.request({ host: '127.0.0.1', port: d.port, path: '/', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        r.on('error', reject);
+        r.end();
+      });
+    assert.equal(await status(`evil.example:${d.port}`), 403);
+    assert.equal(await status(`localhost:${d.port}`), 200);
+    assert.equal(await status(`127.0.0.1:${d.port}`), 200);
+  });
+
   it('a wrong method is 405, an unknown path 404', async () => {
     assert.equal((await fetch(base + '/api/send')).status, 405);
     assert.equal((await post('/api/topics', '{}')).status, 405);

@@ -18,7 +18,8 @@ import { PAGE_HTML } from './page';
  * Every answer is JSON; an error is {error: "what went wrong and what to do"} with 400 (bad input), 404 (no such
  * topic/group), 405, 413 (body over dashboardRequestBytesMax), 415 (a POST that is not application/json) or 502
  * (the cluster did not answer as expected). POSTs must be application/json and, when the browser sends an Origin,
- * come from this page's own origin: a page elsewhere cannot make the browser reset offsets (CSRF).
+ * come from this page's own origin: a page elsewhere cannot make the browser reset offsets (CSRF). Listening on
+ * loopback, requests naming another Host are 403 (DNS rebinding).
  * Data comes only through a RocketClient against the NameServer (see api.ts).
  */
 export interface DashboardOptions {
@@ -91,6 +92,9 @@ export class Dashboard {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!this.hostAllowed(req.headers.host)) {
+      return this.send(res, 403, { error: `Host ${req.headers.host ?? '(none)'} refused: the dashboard listens on ${this.o.host}; open it as ${this.url}` });
+    }
     const url = new URL(req.url ?? '/', 'http://dashboard');
     const q = (k: string): string | undefined => url.searchParams.get(k) ?? undefined;
     const c = this.client;
@@ -140,6 +144,18 @@ export class Dashboard {
       default:
         return this.send(res, 404, { error: `no such page: ${url.pathname} (the dashboard is at /)` });
     }
+  }
+
+  /**
+   * On a loopback address only loopback names are served (localhost, 127.0.0.1, [::1]): a page elsewhere whose
+   * name an attacker points at 127.0.0.1 (DNS rebinding) cannot read the dashboard. On any other listen address
+   * (the operator opened it) every Host is served.
+   */
+  private hostAllowed(host: string | undefined): boolean {
+    if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(this.o.host)) return true;
+    if (host === undefined) return false;
+    const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
+    return /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(name);
   }
 
   /** A POST's JSON object body: 405 unless POST, 415 unless application/json, 403 cross-origin, 413 over the limit. */
