@@ -4,6 +4,7 @@ import {
   ConsumeStats,
   ConsumerConnection,
   KVTable,
+  ProducerConnection,
   ResetOffsetBody,
   SubscriptionGroupWrapper,
   TopicStatsTable,
@@ -222,6 +223,30 @@ export async function groups(c: RocketClient): Promise<{ groups: GroupRow[]; tru
   const out: GroupRow[] = [];
   for (const n of names.slice(0, GROUPS_MAX)) out.push(await group(c, n));
   return { groups: out, truncated: names.length > GROUPS_MAX };
+}
+
+export interface ConnectionRow {
+  clientId: string;
+  clientAddr: string;
+  language: string;
+  version: number;
+}
+
+/**
+ * mqadmin producerConnection -g: the producers of a group connected to each master (GET_PRODUCER_CONNECTION_LIST).
+ * Producer groups are not listed anywhere on the wire, so the group is asked for (as Java's dashboard does).
+ */
+export async function producers(c: RocketClient, groupName: string): Promise<{ connections: ConnectionRow[] }> {
+  const { masters: ms } = await masters(c);
+  const out: ConnectionRow[] = [];
+  for (const m of ms) {
+    const r = await c.call(m.addr, RequestCode.GET_PRODUCER_CONNECTION_LIST, new Map([['producerGroup', groupName]]));
+    if (r.code !== ResponseCode.SUCCESS || r.body === null) continue; // no producer of the group on that broker
+    for (const x of decoded(ProducerConnection.decode(r.body), 'ProducerConnection').connectionSet) {
+      if (!out.some((y) => y.clientId === x.clientId)) out.push({ clientId: x.clientId, clientAddr: x.clientAddr, language: x.language ?? '', version: x.version });
+    }
+  }
+  return { connections: out };
 }
 
 export interface MessageRow {

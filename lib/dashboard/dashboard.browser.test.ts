@@ -27,6 +27,7 @@ const GBK_BODY = Buffer.from('c4e3bac3cac0bde7', 'hex');
 const GBK_TEXT = '你好世界';
 const QUEUES = 4;
 const CLIENT_ID = '127.0.0.1@dashboard-test';
+const PRODUCER_GROUP = 'DashProducerGroup';
 
 async function mqadmin(ns: string, name: string, opts: [string, string][] = []): Promise<string[]> {
   const cmd = COMMANDS.find((c) => c.name === name)!;
@@ -105,6 +106,7 @@ describe('dashboard in headless Chromium (real apogee process)', function () {
     const hb = HeartbeatData.encode(
       HeartbeatData.make({
         clientID: CLIENT_ID,
+        producerDataSet: [{ groupName: PRODUCER_GROUP }],
         consumerDataSet: [
           {
             groupName: GROUP,
@@ -160,6 +162,12 @@ describe('dashboard in headless Chromium (real apogee process)', function () {
 
   it('the group\'s online client shows under connections (GET_CONSUMER_CONNECTION_LIST)', async () => {
     const shown = await browser!.waitFor<string>(cell(`#connections tr[data-group="${GROUP}"][data-client="${CLIENT_ID}"]`), 'the connection row');
+    assert.match(shown, /dashboard-test/);
+  });
+
+  it('producer connections of a group asked for (GET_PRODUCER_CONNECTION_LIST)', async () => {
+    await browser!.eval(`(() => { document.querySelector('#producers-group').value = ${JSON.stringify(PRODUCER_GROUP)}; document.querySelector('#producers-button').click(); })()`);
+    const shown = await browser!.waitFor<string>(cell(`#producers tr[data-client="${CLIENT_ID}"]`), 'the producer row');
     assert.match(shown, /dashboard-test/);
   });
 

@@ -185,7 +185,24 @@ async function resetOffset(ev) {
   }
 }
 
+async function showProducers(ev) {
+  ev.preventDefault();
+  var out = $('producers-result');
+  out.textContent = '';
+  try {
+    var r = await getJson('/api/producers?group=' + encodeURIComponent($('producers-group').value.trim()));
+    fill($('producers'), r.connections.map(function (c) {
+      return row([el('td', c.clientId), el('td', c.clientAddr), el('td', c.language), num(c.version)], { 'data-client': c.clientId });
+    }));
+    if (r.connections.length === 0) { out.textContent = 'no producer of this group is connected'; out.className = 'err'; }
+  } catch (e) {
+    out.textContent = e.message;
+    out.className = 'err';
+  }
+}
+
 $('lookup-form').addEventListener('submit', lookup);
+$('producers-form').addEventListener('submit', showProducers);
 $('send-form').addEventListener('submit', sendTest);
 $('reset-form').addEventListener('submit', resetOffset);
 $('show-system').addEventListener('change', function () { prev = null; refresh(); });

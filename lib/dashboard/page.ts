@@ -6,6 +6,7 @@ import { PAGE_SCRIPT } from './page-script';
  *   #brokers tr[data-broker]                      one row per broker address
  *   #topics tr[data-topic] > .messages / .rate    message count and rate (msg/s, derived between two refreshes)
  *   #groups tr[data-group][data-topic][data-queue] > .lag   lag per queue; #connections tr[data-client]
+ *   #producers tr[data-client]                    producer connections of the group asked for
  *   #message-results .msg > .body                 a looked-up message's body in the chosen charset
  *   #send-result, #reset-result                   the outcome of the two actions (class ok or err)
  *   #rate-chart                                   SVG line of messages/s over the last refreshes
@@ -57,6 +58,11 @@ export const PAGE_HTML = `<!doctype html>
       <th class="num">Consumer offset</th><th class="num">Lag</th></tr></thead><tbody></tbody></table>
     <h2 style="margin-top:10px">Connections</h2>
     <table id="connections"><thead><tr><th>Group</th><th>Client id</th><th>Address</th><th>Language</th><th class="num">Version</th></tr></thead><tbody></tbody></table></section>
+  <section class="wide"><h2>Producer connections</h2>
+    <form id="producers-form"><input name="group" id="producers-group" placeholder="producer group" required>
+      <button type="submit" id="producers-button">Show</button></form>
+    <table id="producers"><thead><tr><th>Client id</th><th>Address</th><th>Language</th><th class="num">Version</th></tr></thead><tbody></tbody></table>
+    <div id="producers-result"></div></section>
   <section class="wide"><h2>Message lookup</h2>
     <form id="lookup-form">
       <input name="topic" id="lookup-topic" placeholder="topic">

@@ -28,7 +28,7 @@ describe('lib/dashboard HTTP server (edge rules)', () => {
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type') ?? '', /text\/html/);
     const html = await r.text();
-    for (const id of ['brokers', 'topics', 'groups', 'connections', 'rate-chart', 'lookup-form', 'send-form', 'reset-form']) assert.ok(html.includes(`id="${id}"`), id);
+    for (const id of ['brokers', 'topics', 'groups', 'connections', 'producers', 'rate-chart', 'lookup-form', 'send-form', 'reset-form']) assert.ok(html.includes(`id="${id}"`), id);
     assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//);
     assert.doesNotMatch(html, /innerHTML/); // data is rendered with textContent only
   });

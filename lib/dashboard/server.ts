@@ -11,6 +11,7 @@ import { PAGE_HTML } from './page';
  *   GET  /api/topics                       topics with queue count and message count (topicList + topicStatus)
  *   GET  /api/topic?topic=T                each queue's min/max offset (topicStatus)
  *   GET  /api/groups                       consumer groups with lag per queue and connections (consumerProgress)
+ *   GET  /api/producers?group=G            producer connections of a group (producerConnection)
  *   GET  /api/message?topic=T&key=K&charset=C     messages by key (queryMsgByKey), body decoded with charset C
  *   GET  /api/message?id=I[&topic=T]&charset=C    a message by offset msgId or client id (queryMsgById)
  *   POST /api/reset-offset {group, topic, timestamp}     resetOffsetByTime (timestamp ms; -1 = the newest)
@@ -116,6 +117,9 @@ export class Dashboard {
       case '/api/groups':
         if (!get) return this.send(res, 405, { error: 'GET only' });
         return this.send(res, 200, { ...(await api.groups(c)) });
+      case '/api/producers':
+        if (!get) return this.send(res, 405, { error: 'GET only' });
+        return this.send(res, 200, { ...(await api.producers(c, need(q('group'), 'group'))) });
       case '/api/message': {
         if (!get) return this.send(res, 405, { error: 'GET only' });
         const charset = q('charset') ?? 'UTF-8';
