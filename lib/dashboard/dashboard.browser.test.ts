@@ -150,6 +150,17 @@ describe('dashboard in headless Chromium (real apogee process)', function () {
     assert.equal(Number(await browser!.eval(cell(`#topics tr[data-topic="${TOPIC}"] .queues`))), QUEUES);
   });
 
+  it('clicking a topic shows each queue\'s min and max offset as mqadmin topicStatus prints them', async () => {
+    const expected = (await mqadmin(ns, 'topicStatus', [['topic', TOPIC]])).slice(1).map((l) => l.trim().split(/\s+/).slice(1, 4).map(Number));
+    await browser!.eval(`document.querySelector('#topics tr[data-topic="${TOPIC}"] td.name').click()`);
+    const shown = await browser!.waitFor<number[][]>(
+      `(() => { const r = [...document.querySelectorAll('#queues tr[data-queue]')].map(t => [Number(t.getAttribute('data-queue')), Number(t.querySelector('.min').textContent), Number(t.querySelector('.max').textContent)]); return r.length ? r : null; })()`,
+      'the queue rows',
+    );
+    assert.equal(expected.length, QUEUES);
+    assert.deepEqual(shown, expected);
+  });
+
   it('consumer lag per queue matches GET_CONSUME_STATS (mqadmin consumerProgress)', async () => {
     const expected = await lagPerQueue(client!, broker, GROUP);
     assert.deepEqual([...expected].sort((a, b) => a[0] - b[0]), [[0, 2], [1, 4], [2, 2], [3, 2]]);

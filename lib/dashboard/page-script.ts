@@ -74,10 +74,22 @@ function renderTopics(t) {
   var list = t.topics.filter(function (x) { return showSystem() || !x.system; });
   fill($('topics'), list.map(function (x) {
     var r = rates[x.topic];
-    return row([el('td', x.topic), num(x.queues, 'queues'), num(x.messages, 'messages'),
+    return row([el('td', x.topic, 'name'), num(x.queues, 'queues'), num(x.messages, 'messages'),
       num(r === undefined ? '–' : r.toFixed(1), 'rate')], { 'data-topic': x.topic, 'class': x.system ? 'system' : '' });
   }));
   $('topics-note').textContent = t.truncated ? 'only the first topics are shown' : '';
+}
+
+async function showQueues(topic) {
+  $('queues-title').textContent = 'Queues of ' + topic;
+  try {
+    var r = await getJson('/api/topic?topic=' + encodeURIComponent(topic));
+    fill($('queues'), r.queues.map(function (q) {
+      return row([el('td', q.brokerName), num(q.queueId), num(q.minOffset, 'min'), num(q.maxOffset, 'max')], { 'data-broker': q.brokerName, 'data-queue': String(q.queueId) });
+    }));
+  } catch (e) {
+    fill($('queues'), [row([el('td', e.message, 'err')])]);
+  }
 }
 
 function drawChart() {
@@ -201,6 +213,10 @@ async function showProducers(ev) {
   }
 }
 
+$('topics').addEventListener('click', function (ev) {
+  var tr = ev.target.closest('tr[data-topic]');
+  if (tr) showQueues(tr.getAttribute('data-topic'));
+});
 $('lookup-form').addEventListener('submit', lookup);
 $('producers-form').addEventListener('submit', showProducers);
 $('send-form').addEventListener('submit', sendTest);

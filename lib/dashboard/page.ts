@@ -6,6 +6,7 @@ import { PAGE_SCRIPT } from './page-script';
  *   #brokers tr[data-broker]                      one row per broker address
  *   #topics tr[data-topic] > .messages / .rate    message count and rate (msg/s, derived between two refreshes)
  *   #groups tr[data-group][data-topic][data-queue] > .lag   lag per queue; #connections tr[data-client]
+ *   #queues tr[data-broker][data-queue] > .min / .max   the queues of the topic clicked (topicStatus)
  *   #producers tr[data-client]                    producer connections of the group asked for
  *   #message-results .msg > .body                 a looked-up message's body in the chosen charset
  *   #send-result, #reset-result                   the outcome of the two actions (class ok or err)
@@ -28,6 +29,7 @@ export const PAGE_HTML = `<!doctype html>
   h2 { font-size: 15px; margin: 0 0 8px; }
   table { border-collapse: collapse; width: 100%; }
   th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid #eee; white-space: nowrap; }
+  #topics td.name { cursor: pointer; text-decoration: underline dotted; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   tr.system { color: #888; }
   .lagging { color: #b00020; font-weight: 600; }
@@ -52,7 +54,9 @@ export const PAGE_HTML = `<!doctype html>
       <text x="4" y="14" font-size="11" fill="#555" id="rate-max"></text></svg></section>
   <section><h2>Topics</h2>
     <table id="topics"><thead><tr><th>Topic</th><th class="num">Queues</th><th class="num">Messages</th><th class="num">msg/s</th></tr></thead><tbody></tbody></table>
-    <p id="topics-note"></p></section>
+    <p id="topics-note"></p>
+    <h2 id="queues-title">Queues (click a topic)</h2>
+    <table id="queues"><thead><tr><th>Broker</th><th class="num">Queue</th><th class="num">Min offset</th><th class="num">Max offset</th></tr></thead><tbody></tbody></table></section>
   <section><h2>Consumer groups</h2>
     <table id="groups"><thead><tr><th>Group</th><th>Topic</th><th>Broker</th><th class="num">Queue</th><th class="num">Broker offset</th>
       <th class="num">Consumer offset</th><th class="num">Lag</th></tr></thead><tbody></tbody></table>

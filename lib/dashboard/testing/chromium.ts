@@ -103,6 +103,8 @@ export class Chromium {
   async navigate(url: string): Promise<void> {
     const r = await this.send('Page.navigate', { url }, true);
     if (typeof r.errorText === 'string') throw new Error(`navigate ${url}: ${r.errorText}`);
+    // Page.navigate answers once the navigation commits; the new document may still be parsing.
+    await this.waitFor(`location.href === ${JSON.stringify(url)} && document.readyState === 'complete'`, `${url} loaded`);
   }
 
   /** Evaluates `expression` in the page (promises awaited) and returns its JSON value. */
