@@ -372,12 +372,18 @@ export async function resetOffset(c: RocketClient, groupName: string, topic: str
     }
     const qd = route.queueDatas.find((q) => q.brokerName === bd.brokerName);
     for (let q = 0; q < (qd?.readQueueNums ?? 0); q++) {
-      const s = await c.call(addr, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, new Map([['topic', topic], ['queueId', String(q)], ['timestamp', String(timestamp)]]));
-      const offset = timestamp < 0 ? await c.maxOffset(addr, topic, q) : Number(s.extFields?.get('offset') ?? 0);
+      const offset = timestamp < 0 ? await c.maxOffset(addr, topic, q) : await offsetAt(c, addr, topic, q, timestamp);
       const u = await c.call(addr, RequestCode.UPDATE_CONSUMER_OFFSET, new Map([['consumerGroup', groupName], ['topic', topic], ['queueId', String(q)], ['commitOffset', String(offset)]]));
       if (u.code !== ResponseCode.SUCCESS) throw new ApiError(502, `commit offset ${offset} of ${groupName} ${topic}#${q} at ${addr}: CODE ${u.code} ${u.remark ?? ''}`.trim());
       out.push({ brokerName: bd.brokerName, queueId: q, offset });
     }
   }
   return { queues: out.sort((a, b) => (a.brokerName === b.brokerName ? a.queueId - b.queueId : a.brokerName < b.brokerName ? -1 : 1)) };
+}
+
+/** SEARCH_OFFSET_BY_TIMESTAMP (29): the queue offset of the first message stored at or after `timestamp`. */
+async function offsetAt(c: RocketClient, addr: string, topic: string, queueId: number, timestamp: number): Promise<number> {
+  const r = await c.call(addr, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, new Map([['topic', topic], ['queueId', String(queueId)], ['timestamp', String(timestamp)]]));
+  if (r.code !== ResponseCode.SUCCESS) throw new ApiError(502, `search offset of ${topic}#${queueId} at ${timestamp} on ${addr}: CODE ${r.code} ${r.remark ?? ''}`.trim());
+  return Number(r.extFields?.get('offset') ?? 0);
 }
