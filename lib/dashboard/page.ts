@@ -23,6 +23,7 @@ export const PAGE_HTML = `<!doctype html>
   header { background: #1d3557; color: #fff; padding: 10px 20px; display: flex; gap: 20px; align-items: baseline; }
   header h1 { font-size: 18px; margin: 0; }
   header #status { font-size: 12px; opacity: .8; }
+  header label { color: #dde; }
   main { padding: 10px 20px; display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
   section { background: #fff; border: 1px solid #dde; border-radius: 6px; padding: 10px 14px; overflow: auto; }
   section.wide { grid-column: 1 / -1; }
@@ -50,8 +51,8 @@ export const PAGE_HTML = `<!doctype html>
     <table id="brokers"><thead><tr><th>Cluster</th><th>Broker</th><th class="num">BID</th><th>Address</th><th>Version</th>
       <th class="num">In TPS</th><th class="num">Out TPS</th></tr></thead><tbody></tbody></table></section>
   <section class="wide"><h2>Messages per second (all topics)</h2>
-    <svg id="rate-chart" viewBox="0 0 600 120" preserveAspectRatio="none"><polyline fill="none" stroke="#1d3557" stroke-width="2" points=""/>
-      <text x="4" y="14" font-size="11" fill="#555" id="rate-max"></text></svg></section>
+    <svg id="rate-chart" viewBox="0 0 600 120" preserveAspectRatio="none"><polyline fill="none" stroke="#1d3557" stroke-width="2" vector-effect="non-scaling-stroke" points=""/></svg>
+    <label id="rate-max"></label></section>
   <section><h2>Topics</h2>
     <table id="topics"><thead><tr><th>Topic</th><th class="num">Queues</th><th class="num">Messages</th><th class="num">msg/s</th></tr></thead><tbody></tbody></table>
     <p id="topics-note"></p>

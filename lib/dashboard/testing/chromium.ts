@@ -129,6 +129,7 @@ export class Chromium {
   async close(): Promise<void> {
     await this.send('Browser.close').catch(() => undefined);
     await stopChild(this.child);
-    fs.rmSync(this.profile, { recursive: true, force: true });
+    // Chromium's helper processes may still write into the profile for a moment after the browser exits.
+    fs.rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
