@@ -17,6 +17,13 @@ describe('lib/bin apogee --help', () => {
     for (const p of ['9876', '10911', '10909', '10912', '5557']) assert.ok(h.includes(p), p);
   });
 
+  it('names the opt-in dashboard: its config keys, its flags, that it is off by default and on 127.0.0.1', () => {
+    const h = apogeeHelp();
+    for (const k of ['apogeeDashboardPort', 'apogeeDashboardHost', '--dashboardPort', '--dashboardHost']) assert.ok(h.includes(k), k);
+    assert.match(h, /web dashboard off/);
+    assert.match(h, /--dashboardHost.*127\.0\.0\.1/);
+  });
+
   it('a wrong sub-command is named, with a suggestion when one is close', () => {
     assert.equal(unknownCommand('strat'), "unknown command 'strat'; did you mean 'start'? (apogee --help lists them)");
     assert.match(unknownCommand('versoin'), /did you mean 'version'/);

@@ -13,6 +13,8 @@ export const START_SPECS: OptionSpec[] = [
   { long: 'brokerPort', value: true, help: 'broker port (default 10911); the fast (VIP) port is brokerPort-2 (10909), HA brokerPort+1 (10912)' },
   { long: 'brokerConfig', value: true, help: 'broker.conf to load, Java property names (default: none, embedded defaults)' },
   { long: 'metricsPort', value: true, help: 'serve Prometheus metrics on this port (sets metricsExporterType=PROM; default: off, as Java; broker.conf may set it)' },
+  { long: 'dashboardPort', value: true, help: 'serve the web dashboard on this port (sets apogeeDashboardPort; default: off; broker.conf may set it)' },
+  { long: 'dashboardHost', value: true, help: 'address the dashboard listens on (apogeeDashboardHost; default 127.0.0.1 — it has no login)' },
   { long: 'noBroker', value: false, help: 'run the NameServer only (default: NameServer and broker)' },
   { short: 'h', long: 'help', value: false, help: 'print this help' },
 ];
@@ -41,7 +43,8 @@ export function apogeeHelp(): string {
     '  APOGEE_LOG_FORMAT  json|pretty (default: pretty on a terminal when pino-pretty is installed, JSON otherwise)',
     '',
     'ports: NameServer 9876, broker 10911, fast remoting 10909 (listenPort-2), HA 10912 (listenPort+1),',
-    '       Prometheus metrics 5557 (metricsPromExporterPort, with metricsExporterType=PROM)',
+    '       Prometheus metrics 5557 (metricsPromExporterPort, with metricsExporterType=PROM),',
+    '       web dashboard off (apogeeDashboardPort / --dashboardPort, on apogeeDashboardHost 127.0.0.1)',
   ].join('\n');
 }
 

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { APOGEE_VERSION, createLogger, ensureWritableDir, SERVER_VERSION_NAME } from '../common';
 import { Broker } from '../broker';
+import { Dashboard } from '../dashboard';
 import { NameServer } from '../nameserver';
 import { checkPortFree, MemoryBudget } from '../remoting';
 import { loadBrokerConfig, localAddress } from './broker-config';
@@ -18,9 +19,11 @@ import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
  *   apogee health    exit 0 when the NameServer and the broker answer and the broker is registered (health checks)
  *   apogee version
  */
-function brokerOverrides(brokerPort: string | undefined, metricsPort: string | undefined): Map<string, string> {
+function brokerOverrides(brokerPort: string | undefined, metricsPort: string | undefined, dashboardPort: string | undefined, dashboardHost: string | undefined): Map<string, string> {
   const m = new Map<string, string>();
   if (brokerPort !== undefined) m.set('listenPort', brokerPort);
+  if (dashboardPort !== undefined) m.set('apogeeDashboardPort', dashboardPort);
+  if (dashboardHost !== undefined) m.set('apogeeDashboardHost', dashboardHost);
   if (metricsPort !== undefined) {
     m.set('metricsExporterType', 'PROM');
     m.set('metricsPromExporterPort', metricsPort);
@@ -32,7 +35,7 @@ function brokerOverrides(brokerPort: string | undefined, metricsPort: string | u
  * The one line `apogee start` prints when it serves: addresses and ports, data dir, config files loaded, flush
  * mode, whether the last exit was clean and how long recovery took, the metrics URL.
  */
-function startLine(o: { host: string; nsPort: number; dataDir: string; nsFile: string | undefined; brokerFile: string | undefined; broker: Broker | undefined }): string {
+function startLine(o: { host: string; nsPort: number; dataDir: string; nsFile: string | undefined; brokerFile: string | undefined; broker: Broker | undefined; dashboard: Dashboard | undefined }): string {
   const files = [o.nsFile, o.brokerFile].filter((f): f is string => f !== undefined).map((f) => path.resolve(f));
   const parts = [`NameServer ${o.host}:${o.nsPort}`];
   const b = o.broker;
@@ -46,6 +49,7 @@ function startLine(o: { host: string; nsPort: number; dataDir: string; nsFile: s
     );
     if (b.metricsPort !== undefined) parts.push(`metrics http://${b.ctx.config.metricsPromExporterHost || b.ctx.config.brokerIP1}:${b.metricsPort}/metrics`);
   }
+  if (o.dashboard !== undefined) parts.push(`dashboard ${o.dashboard.url}`);
   parts.push(`data ${o.dataDir}`, `config ${files.length > 0 ? files.join(', ') : 'none (embedded defaults)'}`);
   return `Apogee ${APOGEE_VERSION} (RocketMQ ${SERVER_VERSION_NAME} protocol): ${parts.join(', ')}`;
 }
@@ -89,26 +93,35 @@ async function start(argv: string[]): Promise<void> {
         ['storePathRootDir', path.join(dataDir, 'store')],
         ['bindAddress', host],
       ]),
-      overrides: brokerOverrides(opt('brokerPort'), opt('metricsPort')),
+      overrides: brokerOverrides(opt('brokerPort'), opt('metricsPort'), opt('dashboardPort'), opt('dashboardHost')),
     });
     for (const w of bl.warnings) logger.warn(w);
     // As mqbroker: the keys given that Java knows but Apogee does not act on.
     if (bl.inert.length > 0) logger.info({ keys: bl.inert }, 'config keys accepted for Java compatibility without effect in Apogee');
   }
+  // The dashboard (opt-in): a client of this NameServer, as mqadmin is. Its port is checked before the store opens.
+  const dashPort = bl !== undefined ? bl.config.apogeeDashboardPort : Number(opt('dashboardPort') ?? '0');
+  const dashHost = bl !== undefined ? bl.config.apogeeDashboardHost : (opt('dashboardHost') ?? '127.0.0.1');
+  if (!Number.isInteger(dashPort) || dashPort < 0 || dashPort > 65535) throw new UsageError(`--dashboardPort / apogeeDashboardPort must be a port number (0 = off), got ${dashPort}`);
+  if (dashPort > 0) await checkPortFree(dashHost, dashPort, 'dashboardPort / apogeeDashboardPort');
   // One budget per process, shared by both servers: the smaller of namesrv.conf's and broker.conf's settings.
   const budget = new MemoryBudget(Math.min(loaded.config.remotingBufferedBytesMax, bl?.remoting.remotingBufferedBytesMax ?? Number.POSITIVE_INFINITY));
   const broker = bl !== undefined ? await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras, budget }) : undefined;
   const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras, budget });
+  const dashboard = dashPort > 0 ? new Dashboard({ port: dashPort, host: dashHost, namesrvAddr: `${nsHost}:${nsPort}`, logger }) : undefined;
   try {
     await ns.start();
     await broker?.start();
+    await dashboard?.start();
   } catch (e) {
+    await dashboard?.close().catch(() => undefined);
     await broker?.shutdown();
     await ns.close();
     throw e;
   }
-  console.log(startLine({ host, nsPort: ns.port, dataDir, nsFile: opt('namesrvConfig'), brokerFile: opt('brokerConfig'), broker }));
+  console.log(startLine({ host, nsPort: ns.port, dataDir, nsFile: opt('namesrvConfig'), brokerFile: opt('brokerConfig'), broker, dashboard }));
   installShutdown(logger, async () => {
+    await dashboard?.close();
     await broker?.shutdown();
     await ns.close();
   });

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --expose-gc
 import { createLogger, ensureWritableDir } from '../common';
 import { Broker } from '../broker';
+import { Dashboard } from '../dashboard';
 import { loadBrokerConfig, printConfigLines } from './broker-config';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
@@ -49,8 +50,22 @@ async function main(): Promise<void> {
   ensureWritableDir(loaded.store.storePathRootDir, 'storePathRootDir'); // names the real cause: a file, EROFS, EACCES
   const broker = await Broker.create({ config: loaded.config, remotingConfig: loaded.remoting, storeConfig: loaded.store, logger, extraProperties: loaded.extras });
   await broker.start();
+  // apogeeDashboardPort > 0: the web dashboard, a client of the NameServers this broker registers with.
+  const c = loaded.config;
+  const dashboard = c.apogeeDashboardPort > 0 && c.namesrvAddr !== '' ? new Dashboard({ port: c.apogeeDashboardPort, host: c.apogeeDashboardHost, namesrvAddr: c.namesrvAddr, logger }) : undefined;
+  if (c.apogeeDashboardPort > 0 && c.namesrvAddr === '') logger.warn('apogeeDashboardPort is set but namesrvAddr is empty: the dashboard reads the cluster through a NameServer; not started');
+  try {
+    await dashboard?.start();
+  } catch (e) {
+    await broker.shutdown();
+    throw new Error(`dashboard on ${c.apogeeDashboardHost}:${c.apogeeDashboardPort} (apogeeDashboardPort): ${(e as Error).message}`);
+  }
   console.log(`The broker[${loaded.config.brokerName}, ${broker.brokerAddr}] boot success. serializeType=JSON and name server is ${loaded.config.namesrvAddr}`);
-  installShutdown(logger, () => broker.shutdown());
+  if (dashboard !== undefined) console.log(`dashboard ${dashboard.url}`);
+  installShutdown(logger, async () => {
+    await dashboard?.close();
+    await broker.shutdown();
+  });
 }
 
 main().catch((e: unknown) => {

@@ -236,6 +236,8 @@ export const BrokerSchema = {
   apogeeFaultsEnable: p.boolean(false, 'Apogee: fault injection on (apogeeFaultRules); off = one boolean check per request'),
   apogeeFaultRules: p.string('', 'Apogee: fault rules, e.g. "code=SEND_MESSAGE_V2,action=error:SYSTEM_BUSY,p=0.5;code=11,action=delay:200" (README)'),
   apogeeFaultSeed: p.long(1, 'Apogee: seed of the fault-injection PRNG (same seed + rules + requests = same faults)'),
+  apogeeDashboardPort: p.int(0, 'Apogee: serve the web dashboard on this port (0 = off); lib/bin starts it next to the broker'),
+  apogeeDashboardHost: p.string('127.0.0.1', 'Apogee: address the dashboard listens on (127.0.0.1: this machine only; it has no login)'),
 } as const;
 
 export type BrokerConfig = ConfigOf<typeof BrokerSchema>;

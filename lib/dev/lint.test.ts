@@ -95,4 +95,16 @@ describe('lib/dev lint (architecture import rules)', () => {
     assert.match(v, /lib\/timer never imports the broker/);
     assert.match(v, /lib\/filter never imports lib\/broker/);
   });
+
+  it('lib/dashboard sees the cluster only through lib/client (no broker or nameserver internals)', () => {
+    const root = tree({
+      'lib/dashboard/index.ts': "import { b } from '../broker';\nimport { c } from '../client';\nimport { l } from '../common';\n",
+      'lib/broker/index.ts': '',
+      'lib/client/index.ts': '',
+      'lib/common/index.ts': '',
+    });
+    const v = lintTree(root).violations;
+    assert.equal(v.length, 1, v.join('\n'));
+    assert.match(v[0]!, /lib\/dashboard\/index.ts: import '..\/broker' — lib\/dashboard uses only lib\/client/);
+  });
 });

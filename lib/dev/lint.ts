@@ -5,6 +5,7 @@
  *   - lib/timer never imports broker, remoting, nameserver or client (the broker imports it)
  *   - lib/filter imports only itself (pure functions, no I/O); lib/metrics imports only lib/common
  *   - lib/nameserver and lib/broker never import each other; lib/admin uses only client, common and protocol
+ *   - lib/dashboard uses only client, common and protocol (it sees the cluster as mqadmin does, over remoting)
  *   - no deep imports across modules: another module is imported through its index
  *   - only lib/bin (and entry points in bench/, compat-tests/runner, lib/dev) read process.argv / process.env
  *   - lib/ha, lib/timer and lib/filter never import lib/broker (the broker imports them)
@@ -128,6 +129,9 @@ for (const file of files) {
       for (const a of ['lib/ha', 'lib/filter']) forbid(a, 'lib/broker', `${a} never imports lib/broker (the broker imports it)`);
       if (mod === 'lib/admin' && !test && !['lib/client', 'lib/common'].includes(tmod) && !tmod.startsWith('protocol')) {
         violations.push(`${where} — lib/admin uses only lib/client, lib/common and protocol`);
+      }
+      if (mod === 'lib/dashboard' && !test && !['lib/client', 'lib/common'].includes(tmod) && !tmod.startsWith('protocol')) {
+        violations.push(`${where} — lib/dashboard uses only lib/client, lib/common and protocol (data over remoting, as mqadmin)`);
       }
     }
   }
