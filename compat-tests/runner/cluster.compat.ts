@@ -5,7 +5,9 @@
  * killed, one master killed (producers move, nothing acknowledged lost), and consuming from a slave after its
  * master died (the slave holds the master's messages through lib/ha replication).
  *
- * The Apache run starts six JVMs; APOGEE_COMPAT_CLUSTER_TARGETS=apogee (or apache) limits the run to one target.
+ * The Apache reference run starts six JVMs (3-6 minutes here), so npm test (CI, bounded to 60 minutes) runs the
+ * Apogee cluster only and prints why; APOGEE_COMPAT_CLUSTER_TARGETS=apogee,apache (or apache) runs the reference too
+ * (its latest result: README "Clusters and slaves").
  */
 import * as assert from 'node:assert/strict';
 import { createLogger } from '../../lib/common';
@@ -14,7 +16,7 @@ import { runJavaSuite } from './java-suite';
 import { liveProcessNames } from './process';
 import { RunContext } from './run';
 
-const KINDS: ClusterKind[] = (process.env.APOGEE_COMPAT_CLUSTER_TARGETS ?? 'apogee,apache').split(',').filter((k): k is ClusterKind => k === 'apogee' || k === 'apache');
+const KINDS: ClusterKind[] = (process.env.APOGEE_COMPAT_CLUSTER_TARGETS ?? 'apogee').split(',').filter((k): k is ClusterKind => k === 'apogee' || k === 'apache');
 
 /** The scenarios of ClusterTest; every one must pass or be skipped for the reason given. */
 const SCENARIOS = [
@@ -36,6 +38,13 @@ describe('compat: cluster topology, 2 NameServers + 2 masters + 2 slaves (issue 
   after(() => {
     assert.deepEqual(liveProcessNames(), [], 'every process the harness started has exited');
   });
+
+  if (!KINDS.includes('apache')) {
+    it('apache: the same ClusterTest against six Apache RocketMQ 5.5.0 JVMs (the reference)', function () {
+      console.log('      skipped: the reference run takes 3-6 minutes and CI is bounded; APOGEE_COMPAT_CLUSTER_TARGETS=apogee,apache runs it (last: 5/5, README)');
+      this.skip();
+    });
+  }
 
   for (const kind of KINDS) {
     it(`${kind}: the official Java client 5.5.0 keeps working across NameServer and master failures`, async () => {
