@@ -72,6 +72,7 @@ describe('lib/broker/pop POP, ack, revive (in-process broker)', function () {
     const ck = bm[0]!.properties.get(MessageConst.PROPERTY_POP_CK)!;
     assert.match(ck, new RegExp(`^\\d+ \\d+ 60000 \\d+ 1 broker-a 0 \\d+$`), 'POP_CK names the retry topic (mark 1) and the message offset');
     assert.ok(bm[0]!.properties.get(MessageConst.PROPERTY_FIRST_POP_TIME) !== undefined);
+    assert.equal(bm[0]!.properties.get('ORIGIN_GROUP'), group, '5.5.0 reviveRetry sets ORIGIN_GROUP');
     assert.ok(h.broker.ctx.topics.get(`%RETRY%${group}_${topic}`) !== undefined, 'the POP retry topic was created');
   });
 
@@ -107,6 +108,27 @@ describe('lib/broker/pop POP, ack, revive (in-process broker)', function () {
     const r = await held;
     assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? '');
     assert.equal(decodeMessages(r.body!)[0]!.body.toString(), 'later');
+  });
+
+  it('BATCH_ACK_MESSAGE (a BitSet of offsets from startOffset, base64) acks them all: nothing comes back', async () => {
+    const topic = 'PopT5';
+    const group = 'PopG5';
+    for (let i = 0; i < 3; i++) assert.equal((await h.send(topic, `b${i}`, {}, 0)).code, ResponseCode.SUCCESS);
+    const r = await pop(topic, group, 32, 1500);
+    assert.equal(r.code, ResponseCode.SUCCESS);
+    const start = Number(r.extFields!.get('startOffsetInfo')!.split(' ')[2]);
+    const body = {
+      acks: [{ c: group, t: topic, r: '0', so: start, q: 0, rq: Number(r.extFields!.get('reviveQid')), pt: Number(r.extFields!.get('popTime')), it: 1500, b: Buffer.from([0b111]).toString('base64') }],
+      brokerName: 'broker-a',
+    };
+    const a = await h.call(RequestCode.BATCH_ACK_MESSAGE, {}, Buffer.from(JSON.stringify(body)));
+    assert.equal(a.code, ResponseCode.SUCCESS, a.remark ?? '');
+    // Beyond the invisible time and the revive margins (ackTimeInterval + 1 s, idle 3 s), nothing is revived.
+    await new Promise((res) => setTimeout(res, 7000));
+    const again = await pop(topic, group, 32, 60_000);
+    assert.equal(again.code, ResponseCode.POLLING_TIMEOUT, again.code === ResponseCode.SUCCESS ? decodeMessages(again.body!).map((m) => m.body.toString()).join(',') : '');
+    const empty = await h.call(RequestCode.BATCH_ACK_MESSAGE, {}, Buffer.from('{"acks":[]}'));
+    assert.equal(empty.code, ResponseCode.NO_MESSAGE);
   });
 
   it('bad input: a malformed extraInfo is SYSTEM_ERROR naming the field; an offset outside the queue is NO_MESSAGE', async () => {

@@ -26,7 +26,7 @@ describe('lib/broker/pop/records', () => {
   it('a checkpoint is fastjson JSON: keys sorted by JSON name, reviveTime = popTime + invisibleTime, no null rp', () => {
     assert.equal(
       checkPointJson(ck),
-      '{"bm":0,"bn":"broker-a","c":"G","d":[0,2],"it":60000,"n":2,"pt":1700000000000,"q":1,"reviveTime":1700000060000,"ro":0,"so":5,"t":"T"}',
+      '{"bm":0,"bn":"broker-a","c":"G","d":[0,2],"it":60000,"n":2,"pt":1700000000000,"q":1,"reviveTime":1700000060000,"ro":0,"so":5,"sp":false,"t":"T"}',
     );
     assert.deepEqual(parseCheckPoint(checkPointJson(ck)), ck);
   });
@@ -37,6 +37,28 @@ describe('lib/broker/pop/records', () => {
     assert.equal(ackJson({ ...a, ackOffset: -1, ackOffsetList: [5, 7] }), '{"ao":-1,"aol":[5,7],"bn":"broker-a","c":"G","pt":1700000000000,"q":1,"so":5,"t":"T"}');
     assert.deepEqual(parseAck('{"ackOffset":7,"startOffset":5,"consumerGroup":"G","topic":"T","queueId":1,"popTime":1700000000000,"brokerName":"broker-a"}'), a);
     assert.equal(parseAck('not json'), undefined);
+  });
+
+  // Captured from Apache RocketMQ 5.5.0 (broker + client 5.5.0, PopConsumeTest#reconsumeLaterComesBack, revive
+  // records read from its commit log: rmq_sys_wheel_timer with REAL_TOPIC=rmq_sys_REVIVE_LOG_DefaultCluster).
+  const JAVA_CK = '{"bm":0,"bn":"broker-a","c":"cg_pop_retry_5w5jz330_5","d":[0],"it":10000,"n":1,"pt":1796356341186,"q":1,"reviveTime":1796356351186,"ro":0,"so":0,"sp":false,"t":"pop_retry_5w5jz330_4"}';
+  const JAVA_CK_UNIQ = 'pop_retry_5w5jz330_4@1@0@cg_pop_retry_5w5jz330_5@1796356341186@broker-a@ck';
+  const JAVA_CK_DELIVER_MS = '1796356350186';
+  const JAVA_ACK = '{"ao":0,"bn":"broker-a","c":"cg_pop_retry_5w5jz330_5","pt":1796356353235,"q":0,"so":0,"t":"%RETRY%cg_pop_retry_5w5jz330_5_pop_retry_5w5jz330_4"}';
+  const JAVA_ACK_UNIQ = '%RETRY%cg_pop_retry_5w5jz330_5_pop_retry_5w5jz330_4@0@0@cg_pop_retry_5w5jz330_5@1796356353235@broker-a@ack';
+  const JAVA_ACK_DELIVER_MS = '1796356413235'; // its checkpoint's popTime + invisibleTime 60000
+
+  it('Java 5.5.0 records: parsed and written back byte for byte, with the same UNIQ_KEY and TIMER_DELIVER_MS', () => {
+    const c = parseCheckPoint(JAVA_CK)!;
+    assert.equal(checkPointJson(c), JAVA_CK);
+    const cm = ckMessage('rmq_sys_REVIVE_LOG_DefaultCluster', 0, c, host, 1).properties();
+    assert.equal(getProperty(cm, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX), JAVA_CK_UNIQ);
+    assert.equal(getProperty(cm, MessageConst.PROPERTY_TIMER_DELIVER_MS), JAVA_CK_DELIVER_MS);
+    const a = parseAck(JAVA_ACK)!;
+    assert.equal(ackJson(a), JAVA_ACK);
+    const am = ackMessage('rmq_sys_REVIVE_LOG_DefaultCluster', 2, a, 60000, host, 1).properties();
+    assert.equal(getProperty(am, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX), JAVA_ACK_UNIQ);
+    assert.equal(getProperty(am, MessageConst.PROPERTY_TIMER_DELIVER_MS), JAVA_ACK_DELIVER_MS);
   });
 
   it('indexOfAck uses the diff list (Java PopCheckPoint#indexOfAck)', () => {

@@ -8,7 +8,7 @@ import { InnerMessage } from '../message-build';
  * their JSON name, null fields left out, and PopCheckPoint's getReviveTime() serialized as "reviveTime". A Java
  * broker reading an Apogee store (and back) revives the same messages, so these are byte for byte Java's.
  *
- *   ck   {"bm":0,"bn":"b","c":"g","d":[0,1],"it":60000,"n":2,"pt":1,"q":0,"reviveTime":60001,"ro":0,"so":5,"t":"T"}
+ *   ck   {"bm":0,"bn":"b","c":"g","d":[0,1],"it":60000,"n":2,"pt":1,"q":0,"reviveTime":60001,"ro":0,"so":5,"sp":false,"t":"T"}
  *   ack  {"ao":6,"bn":"b","c":"g","pt":1,"q":0,"so":5,"t":"T"}
  *   bAck {"ao":-1,"aol":[5,6],"bn":"b","c":"g","pt":1,"q":0,"so":5,"t":"T"}
  *
@@ -37,6 +37,8 @@ export interface PopCheckPoint {
   queueOffsetDiff?: number[];
   brokerName?: string;
   rePutTimes?: string;
+  /** 5.5.0 PopCheckPoint#suspend ("sp", always written; ChangeInvisibleTime's suspend flag). */
+  suspend?: boolean;
 }
 
 export interface AckMsg {
@@ -77,7 +79,7 @@ export function checkPointJson(ck: PopCheckPoint): string {
   if (ck.queueOffsetDiff !== undefined) parts.push(`"d":[${ck.queueOffsetDiff.join(',')}]`);
   parts.push(`"it":${ck.invisibleTime}`, `"n":${ck.num}`, `"pt":${ck.popTime}`, `"q":${ck.queueId}`, `"reviveTime":${reviveTime(ck)}`, `"ro":${ck.reviveOffset}`);
   if (ck.rePutTimes !== undefined) parts.push(`"rp":${str(ck.rePutTimes)}`);
-  parts.push(`"so":${ck.startOffset}`, `"t":${str(ck.topic)}`);
+  parts.push(`"so":${ck.startOffset}`, `"sp":${ck.suspend === true}`, `"t":${str(ck.topic)}`);
   return `{${parts.join(',')}}`;
 }
 
@@ -127,6 +129,7 @@ export function parseCheckPoint(text: string): PopCheckPoint | undefined {
   if (bn !== undefined) ck.brokerName = bn;
   const rp = s(o['rp']);
   if (rp !== undefined) ck.rePutTimes = rp;
+  if (o['sp'] === true) ck.suspend = true;
   return ck;
 }
 

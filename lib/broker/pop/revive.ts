@@ -25,7 +25,7 @@ import {
  * setting their bits; endTime is the latest TIMER_DELIVER_MS seen (or now, when nothing new came for 3 s and the
  * timer is not behind). Checkpoints in revive-queue order whose revive time is more than ackTimeInterval + 1 s
  * before endTime are revived: every message not acked is put again in the POP retry topic %RETRY%<group>_<topic>
- * (queue 0, reconsumeTimes + 1, 1ST_POP_TIME kept or set), then the REVIVE_GROUP offset moves past that checkpoint.
+ * (queue 0, reconsumeTimes + 1, 1ST_POP_TIME kept or set, ORIGIN_GROUP), then the REVIVE_GROUP offset moves past that checkpoint.
  * All state is in the commit log and consumerOffset.json, so a restart (or a Java broker on the same store) resumes
  * where this one stopped; a message is never lost, at worst revived twice.
  *
@@ -38,6 +38,8 @@ export const REVIVE_SCAN_RECORDS_MAX = 16384;
 const READ_BATCH = 32;
 /** Java: nothing new for this long and the timer is current -> endTime = now (ms). */
 const IDLE_END_MS = 3000;
+/** MessageConst.PROPERTY_ORIGIN_GROUP (5.5.0). */
+const PROPERTY_ORIGIN_GROUP = 'ORIGIN_GROUP';
 /** Java PopAckConstants.retryQueueNum: queues of a POP retry topic. */
 export const POP_RETRY_QUEUE_NUM = 1;
 
@@ -174,6 +176,7 @@ export class ReviveService {
     this.addRetryTopicIfNotExist(retryTopic, ck.cid);
     const props = parseProperties(m.properties);
     if (m.reconsumeTimes === 0 || !props.has(MessageConst.PROPERTY_FIRST_POP_TIME)) props.set(MessageConst.PROPERTY_FIRST_POP_TIME, String(ck.popTime));
+    props.set(PROPERTY_ORIGIN_GROUP, ck.cid); // 5.5.0 reviveRetry (read from the jar; not in older sources)
     const inner = new InnerMessage(retryTopic, 0, m.flag, m.sysFlag, m.bornTimestamp, bc.storeHost, bc.storeHost, m.reconsumeTimes + 1, m.body, stringifyProperties(props));
     return this.ps.put(inner);
   }
