@@ -40,7 +40,8 @@ describe('lib/broker/pop/records', () => {
   });
 
   // Captured from Apache RocketMQ 5.5.0 (broker + client 5.5.0, PopConsumeTest#reconsumeLaterComesBack, revive
-  // records read from its commit log: rmq_sys_wheel_timer with REAL_TOPIC=rmq_sys_REVIVE_LOG_DefaultCluster).
+  // records read from its commit log: rmq_sys_wheel_timer with REAL_TOPIC=rmq_sys_REVIVE_LOG_DefaultCluster) by
+  // `node dist/compat-tests/runner/pop-capture.js` (compat-tests/runner/pop-capture.ts).
   const JAVA_CK = '{"bm":0,"bn":"broker-a","c":"cg_pop_retry_5w5jz330_5","d":[0],"it":10000,"n":1,"pt":1796356341186,"q":1,"reviveTime":1796356351186,"ro":0,"so":0,"sp":false,"t":"pop_retry_5w5jz330_4"}';
   const JAVA_CK_UNIQ = 'pop_retry_5w5jz330_4@1@0@cg_pop_retry_5w5jz330_5@1796356341186@broker-a@ck';
   const JAVA_CK_DELIVER_MS = '1796356350186';
