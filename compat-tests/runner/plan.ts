@@ -9,7 +9,7 @@ import { runMqadminSuite } from './mqadmin-suite';
 import { ensureClasspath, repoRoot, type ApacheServerVersion } from './paths';
 import type { RunContext } from './run';
 import { localLauncher, type Launcher } from './runtime';
-import { BENCHMARK_SCENARIOS, GO_SCENARIOS, JAVA_SCENARIOS, MQADMIN_BROKER_SCENARIOS, MQADMIN_SCENARIOS, TARGET_SCENARIOS } from './scenarios';
+import { BENCHMARK_SCENARIOS, GO_SCENARIOS, JAVA_5_SCENARIOS, JAVA_SCENARIOS, MQADMIN_BROKER_SCENARIOS, MQADMIN_SCENARIOS, TARGET_SCENARIOS } from './scenarios';
 import { discoverExternalTarget, startApacheTarget, startApogeeTarget } from './target';
 import { runTargetSuite } from './target-suite';
 
@@ -38,7 +38,7 @@ export function suitePlans(names: readonly string[], o: SuiteOptions = {}): Suit
     'java-5': {
       name: 'java-5',
       suite: 'java-5.5.0',
-      expected: JAVA_SCENARIOS,
+      expected: JAVA_5_SCENARIOS,
       timeoutMs: 25 * MIN * scale,
       run: (ctx, target, timeoutMs) => runJavaSuite(ctx, { clientVersion: '5.5.0', target, timeoutMs }),
     },

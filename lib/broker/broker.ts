@@ -10,6 +10,7 @@ import { MessageStore } from '../store';
 import { TimerMessageStore } from '../timer';
 import { assembleBroker, brokerPorts, checkBrokerStartup, type BrokerOptions, type BrokerParts } from './broker-assemble';
 import type { BrokerContext } from './context';
+import { Pop } from './pop';
 import { brokerRegistry } from './registration';
 import { registerConnectionGauges, rpcObserver } from './metrics';
 import type { Registrar } from './registrar';
@@ -38,6 +39,8 @@ export class Broker {
   private metricsBoundPort: number | undefined;
   private closed = false;
   private slaveSyncStart: NodeJS.Timeout | null = null;
+  /** POP consumption (pop/index.ts), created with the registry in startServices. */
+  private pop: Pop | undefined;
 
   private constructor(
     private readonly o: BrokerOptions,
@@ -92,7 +95,8 @@ export class Broker {
     const ctx = this.ctx;
     // The event-loop delay is measured from here on (GET_BROKER_RUNTIME_INFO eventLoopDelay*).
     sharedLoopDelay();
-    const registry = brokerRegistry(ctx, this.tx);
+    this.pop = new Pop(ctx);
+    const registry = brokerRegistry(ctx, this.tx, this.pop);
     const rc = this.o.remotingConfig;
     const limits = { idleTimeoutMs: rc.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: rc.connectionBufferedBytesMax };
     const budget = this.o.budget ?? new MemoryBudget(rc.remotingBufferedBytesMax);
@@ -120,9 +124,11 @@ export class Broker {
     ctx.storeHost = { ip: ctx.storeHost.ip, port: bound };
     ctx.store.onMessageArriving((a) => {
       ctx.holds.notifyMessageArriving(a.topic, a.queueId, a.logicOffset, a.tagsCode);
+      this.pop?.onMessageArriving(a.topic);
       ctx.stats.items.add(TOPIC_PUT_NUMS, a.topic, 1); // Java BrokerStatsManager#incTopicPutNums
     });
     ctx.holds.start(1000);
+    this.pop.start(!ctx.ha.isSlave);
     await ctx.ha.start(ctx.config.listenPort, host); // listenPort 0 (tests): an ephemeral HA port too
     if (ctx.ha.isSlave) {
       // Java BrokerController#start -> changeSpecialServiceStatus(brokerId == MASTER_ID): a slave runs no delayed
@@ -219,6 +225,7 @@ export class Broker {
     for (const t of this.timers) clearInterval(t);
     await this.registrar.shutdown();
     this.ctx.holds.stop();
+    this.pop?.stop();
     for (const s of this.servers) await s.close();
     this.schedule.stop();
     await this.ctx.timer?.shutdown();

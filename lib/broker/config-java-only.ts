@@ -37,7 +37,6 @@ export const BrokerJavaOnlySchema = {
   liteTtlCheckInterval: p.inertLong(120000),
   maxLiteSubscriptionCount: p.inertLong(100000),
   minLiteTTl: p.inertLong(900000),
-  defaultMessageRequestMode: p.inertString('PULL'),
   isBrokerContainer: p.inertBoolean(false),
   isInBrokerContainer: p.inertBoolean(false),
 } as const;

@@ -14,6 +14,7 @@ import { sendProcessors } from './processors/send';
 import { sendBackProcessors } from './processors/send-back';
 import { unsupportedProcessors } from './processors/unsupported';
 import { faultGate } from './faults/gate';
+import type { Pop } from './pop';
 import { roleGate } from './slave/role-gate';
 import type { TransactionService } from './transaction/transaction-service';
 
@@ -21,7 +22,7 @@ import type { TransactionService } from './transaction/transaction-service';
  * The broker's one registration table: request code -> processor, one family per file, read as data. Every
  * processor is wrapped by the fault-injection gate (faults/gate.ts; one boolean check when off) around the role gate.
  */
-export function brokerRegistry(bc: BrokerContext, tx: TransactionService): ProcessorRegistry {
+export function brokerRegistry(bc: BrokerContext, tx: TransactionService, pop: Pop): ProcessorRegistry {
   const registry = new ProcessorRegistry();
   const families: [number, Processor][][] = [
     sendProcessors(bc),
@@ -36,6 +37,7 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService): Proce
     lockProcessors(bc),
     adminProcessors(bc),
     haProcessors(() => bc.ha),
+    pop.processors(),
     unsupportedProcessors(),
   ];
   for (const family of families) for (const [code, p] of family) registry.register(code, faultGate(bc.faults, bc.logger, code, roleGate(bc, code, p)));

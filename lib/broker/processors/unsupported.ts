@@ -8,18 +8,18 @@ import { reply, type Processor } from '../../remoting';
  * and what to do instead, so neither mqadmin nor a client fails with a bare code. A feature that gets implemented
  * registers its processor in its own family and leaves this table.
  *
- * Client side: a push consumer with setClientRebalance(false) asks QUERY_ASSIGNMENT in each rebalance; the 5.5.0
- * client (RebalanceImpl#getRebalanceResultFromBroker, read from the 5.5.0 jar) catches the MQBrokerException and
- * logs it at ERROR ("allocate message queue exception. strategy name: ..., ex: ..." with this remark) in
- * rocketmq_client.log, every rebalance (20 s), and consumes nothing.
+ * POP itself (POP_MESSAGE, ACK, CHANGE_INVISIBLETIME, QUERY_ASSIGNMENT, ...) is served by ../pop; the POP requests
+ * below are the ones it does not serve yet.
  */
-const POP = 'POP consumption / server-side rebalance (a consumer with setClientRebalance(false) or the 5.x gRPC SimpleConsumer) is not supported by Apogee; use client-side rebalance (the default, setClientRebalance(true))';
+const PEEK = 'PEEK_MESSAGE (reading POP messages without popping them) is not supported by Apogee yet; use POP_MESSAGE or a pull';
+const NOTIFY = 'POP NOTIFICATION / POLLING_INFO (the 5.x proxy\'s long-poll probes) are not supported by Apogee yet; POP_MESSAGE itself long-polls';
 const LITE = 'LITE topics (message.type=LITE, lite subscriptions and LMQ dispatch) are not supported by Apogee';
 const STATIC = 'static topics (logic queue mapping, mqadmin updateStaticTopic / remappingStaticTopic) are not supported by Apogee; create an ordinary topic with updateTopic';
 
 export const UNSUPPORTED_FEATURES: readonly (readonly [code: number, feature: string])[] = [
-  [RequestCode.QUERY_ASSIGNMENT, POP],
-  [RequestCode.SET_MESSAGE_REQUEST_MODE, POP],
+  [RequestCode.PEEK_MESSAGE, PEEK],
+  [RequestCode.NOTIFICATION, NOTIFY],
+  [RequestCode.POLLING_INFO, NOTIFY],
   [RequestCode.UPDATE_AND_CREATE_STATIC_TOPIC, STATIC],
   [RequestCode.POP_LITE_MESSAGE, LITE],
   [RequestCode.LITE_SUBSCRIPTION_CTL, LITE],
