@@ -17,9 +17,7 @@ import { createRequest, createResponse, type RemotingCommand } from '../../proto
 import { RequestCode } from '../../protocol/codes';
 import { silentLogger } from '../../lib/common';
 import type { Processor, RequestContext } from '../../lib/remoting';
-import { FaultInjector } from '../../lib/broker/faults/injector';
-import { faultGate } from '../../lib/broker/faults/gate';
-import { slowRead } from '../../lib/broker/faults/slow-reads';
+import { FaultInjector, faultGate, slowRead } from '../../lib/broker';
 import { arg } from '../harness/args';
 import { median } from '../harness/stats';
 
