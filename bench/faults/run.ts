@@ -65,11 +65,12 @@ function dispatchCases(): [string, () => void][] {
 function readCases(): [string, () => void][] {
   const off = new FaultInjector();
   const read = Promise.resolve(1);
-  let p: Promise<number> = read;
+  // Bound once: a re-export through lib/broker/index is a getter, which the processors (direct imports) do not pay.
+  const through = slowRead;
   return [
-    ['store read promise, as is (baseline)', () => void (p = read)],
-    ['store read promise through slowRead, off', () => void (p = slowRead(off, request, read))],
-  ].map(([n, f]) => [n as string, () => ((f as () => void)(), void (sink += p === read ? 1 : 0))]);
+    ['store read promise, as is (baseline)', () => void (sink += (read as Promise<number>) === read ? 1 : 0)],
+    ['store read promise through slowRead, off', () => void (sink += through(off, request, read) === read ? 1 : 0)],
+  ];
 }
 
 function run(cases: [string, () => void][]): [string, number][] {
