@@ -6,7 +6,7 @@ import { checkPortFree } from './port-check';
 import { ProcessorRegistry } from './processor';
 import { RemotingServer } from './server';
 
-/** Resolves once `sock` is closed; `sock` sends its FIN first when `closeFirst` (it then holds TIME-WAIT). */
+/** Resolves once `sock` is closed (the side that closed first holds the TIME-WAIT). */
 function closed(sock: net.Socket): Promise<void> {
   return new Promise((resolve) => sock.once('close', () => resolve()));
 }
