@@ -2,3 +2,7 @@ export { Broker } from './broker';
 export type { BrokerOptions } from './broker';
 export { BrokerSchema, BrokerRemotingSchema } from './config';
 export type { BrokerConfig, BrokerRemotingConfig } from './config';
+// Fault injection's request-path pieces, for bench/faults (its cost when off).
+export { FaultInjector } from './faults/injector';
+export { faultGate } from './faults/gate';
+export { slowRead } from './faults/slow-reads';

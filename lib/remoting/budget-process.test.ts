@@ -8,8 +8,8 @@ import { RawPeer } from './testing/raw-peer';
 
 const MiB = 1024 * 1024;
 const BUDGET_BYTES = 64 * MiB;
-const SLOW_READERS = 200;
-const REQUESTS_PER_READER = 40;
+const SLOW_READERS = 1000;
+const REQUESTS_PER_READER = 8;
 const RESPONSE_BYTES = 256 * 1024;
 
 function rssBytes(pid: number): number {

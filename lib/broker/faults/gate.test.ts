@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { KVTable } from '../../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
 import { BrokerHarness } from '../processors/testing/harness';
+import { PullSysFlag } from '../../../protocol/message';
 import { FAULT_REMARK_PREFIX } from './gate';
 
 /**
@@ -80,6 +81,22 @@ describe('lib/broker/faults/gate over a real broker', () => {
     await assert.rejects(h.call(RequestCode.GET_BROKER_CONFIG), /closed/i);
   });
 
+  it('slowread: a matched pull is answered (the processor ran, the message found) but late; others are not held', async () => {
+    const pull = (topic: string, timeoutMs: number) =>
+      h.call(
+        RequestCode.PULL_MESSAGE,
+        { consumerGroup: 'CG_F', topic, queueId: 0, queueOffset: 0, maxMsgNums: 1, sysFlag: PullSysFlag.FLAG_SUBSCRIPTION, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '*', subVersion: 0, expressionType: 'TAG' },
+        null,
+        { timeoutMs },
+      );
+    assert.equal((await setConfig(`apogeeFaultRules=code=PULL_MESSAGE,topic=${TOPIC},action=slowread:1000\n`)).code, ResponseCode.SUCCESS);
+    await assert.rejects(pull(TOPIC, shortTimeoutMs), /no answer .* within 300 ms/, 'the store read completes 1000 ms late');
+    assert.equal((await pull('OtherT', 5000)).code, ResponseCode.SUCCESS, 'another topic reads at once');
+    assert.equal((await setConfig(`apogeeFaultRules=code=PULL_MESSAGE,topic=${TOPIC},action=slowread:50\n`)).code, ResponseCode.SUCCESS);
+    assert.equal((await pull(TOPIC, 5000)).code, ResponseCode.SUCCESS, 'a slow read still returns the messages');
+    assert.equal((await runtimeInfo()).get('apogeeFaultInjectedSlowRead'), '2');
+  });
+
   it('bad rule text is refused naming the rule; the previous rules stay; counts are in runtime info', async () => {
     const r = await setConfig('apogeeFaultRules=action=drop;code=SEND_MESSAGE,action=error:NOPE\n');
     assert.equal(r.code, ResponseCode.SYSTEM_ERROR);
@@ -92,5 +109,14 @@ describe('lib/broker/faults/gate over a real broker', () => {
     assert.equal(info.get('apogeeFaultInjectedClose'), '1');
     assert.equal((await setConfig('apogeeFaultsEnable=false\n')).code, ResponseCode.SUCCESS);
     assert.equal((await runtimeInfo()).get('apogeeFaultsEnable'), 'false');
+  });
+
+  it('runtime info reports the apogeeFaultsEnable setting even with no rule in force', async () => {
+    assert.equal((await setConfig('apogeeFaultsEnable=true\napogeeFaultRules=\n')).code, ResponseCode.SUCCESS);
+    const info = await runtimeInfo();
+    assert.equal(info.get('apogeeFaultsEnable'), 'true');
+    assert.equal(info.get('apogeeFaultRulesInForce'), '0');
+    assert.equal((await h.send(TOPIC, 'f')).code, ResponseCode.SUCCESS);
+    assert.equal((await setConfig('apogeeFaultsEnable=false\n')).code, ResponseCode.SUCCESS);
   });
 });

@@ -1,6 +1,7 @@
 import { reply, SUSPENDED, type Processor, type ProcessorResult, type RequestContext } from '../../remoting';
 import type { Logger } from '../../common';
 import { requestTopic, type FaultInjector } from './injector';
+import { markSlowReads } from './slow-reads';
 
 /**
  * The one hook of fault injection in the request path: wraps every registered processor (registration.ts). When
@@ -10,6 +11,7 @@ import { requestTopic, type FaultInjector } from './injector';
  * - drop: runs the processor and sends no answer (a send is stored: the client sees a lost ack / timeout). A
  *   processor that itself holds the request (long-polled pull) answers later as usual: drop does not reach it;
  * - close: closes the connection; the processor does not run.
+ * - slowread: runs the processor with the request marked: its reads from the store complete late (slow-reads.ts).
  * Every injection is logged at debug level and counted by the injector.
  */
 export const FAULT_REMARK_PREFIX = '[APOGEE-FAULT]';
@@ -34,5 +36,8 @@ function inject(faults: FaultInjector, logger: Logger, code: number, p: Processo
     case 'close':
       ctx.connection.close(`${FAULT_REMARK_PREFIX} connection closed by fault rule #${rule.index}`);
       return SUSPENDED;
+    case 'slowread':
+      markSlowReads(ctx.request, action.delayMs);
+      return p(ctx);
   }
 }

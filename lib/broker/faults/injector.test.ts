@@ -14,7 +14,9 @@ describe('lib/broker/faults/injector FaultInjector', () => {
     f.configure(false, 'action=drop', 1);
     assert.equal(f.enabled, false);
     f.configure(true, '', 1);
-    assert.equal(f.enabled, false);
+    assert.equal(f.enabled, false, 'no rule: the request path skips injection');
+    assert.equal(new Map(f.runtimeInfo()).get('apogeeFaultsEnable'), 'true', 'runtime info reports the setting');
+    assert.equal(new Map(f.runtimeInfo()).get('apogeeFaultRulesInForce'), '0');
     f.configure(true, 'action=drop', 1);
     assert.equal(f.enabled, true);
   });
@@ -45,6 +47,17 @@ describe('lib/broker/faults/injector FaultInjector', () => {
     assert.equal(info.get('apogeeFaultInjectedError'), '2');
     assert.equal(info.get('apogeeFaultInjectedDelay'), '1');
     assert.equal(info.get('apogeeFaultsEnable'), 'true');
+    assert.equal(info.get('apogeeFaultRulesInForce'), '2');
+  });
+
+  it('slowread hits are decided like the others and counted apart', () => {
+    const f = new FaultInjector();
+    f.configure(true, 'code=PULL_MESSAGE,topic=T,action=slowread:40', 1);
+    assert.equal(f.decide(RequestCode.SEND_MESSAGE, 'T'), null);
+    assert.deepEqual(f.decide(RequestCode.PULL_MESSAGE, 'T')?.action, { kind: 'slowread', delayMs: 40 });
+    const info = new Map(f.runtimeInfo());
+    assert.equal(info.get('apogeeFaultInjectedSlowRead'), '1');
+    assert.equal(info.get('apogeeFaultInjectedTotal'), '1');
   });
 
   it('bad rule text throws naming the rule and leaves the previous rules in force', () => {

@@ -22,12 +22,14 @@ export function requestTopic(code: number, extFields: ReadonlyMap<string, string
 }
 
 export class FaultInjector {
-  /** The single check the request path makes when fault injection is off. */
+  /** The single check the request path makes: on (apogeeFaultsEnable) and at least one rule. */
   enabled = false;
+  /** apogeeFaultsEnable as set, rules or not (what runtime info reports). */
+  private setting = false;
   private rules: FaultRule[] = [];
   private used: number[] = [];
   private state = 0;
-  private readonly counts = { delay: 0, error: 0, drop: 0, close: 0 };
+  private readonly counts = { delay: 0, error: 0, drop: 0, close: 0, slowread: 0 };
 
   /** Applies the three config keys; throws (message naming the rule) on bad rule text, changing nothing. */
   configure(enable: boolean, rulesText: string, seed: number): void {
@@ -36,6 +38,7 @@ export class FaultInjector {
     this.rules = parsed.rules;
     this.used = parsed.rules.map(() => 0);
     this.state = seed >>> 0;
+    this.setting = enable;
     this.enabled = enable && parsed.rules.length > 0;
   }
 
@@ -54,16 +57,21 @@ export class FaultInjector {
     return null;
   }
 
-  /** Runtime-info keys: apogeeFaultsEnable, apogeeFaultInjected{Total,Delay,Error,Drop,Close}. */
+  /**
+   * Runtime-info keys: apogeeFaultsEnable (the setting, true even before any rule is given), apogeeFaultRulesInForce (the
+   * number of rules in force), apogeeFaultInjected{Total,Delay,Error,Drop,Close,SlowRead}.
+   */
   runtimeInfo(): [string, string][] {
     const c = this.counts;
     return [
-      ['apogeeFaultsEnable', String(this.enabled)],
-      ['apogeeFaultInjectedTotal', String(c.delay + c.error + c.drop + c.close)],
+      ['apogeeFaultsEnable', String(this.setting)],
+      ['apogeeFaultRulesInForce', String(this.rules.length)],
+      ['apogeeFaultInjectedTotal', String(c.delay + c.error + c.drop + c.close + c.slowread)],
       ['apogeeFaultInjectedDelay', String(c.delay)],
       ['apogeeFaultInjectedError', String(c.error)],
       ['apogeeFaultInjectedDrop', String(c.drop)],
       ['apogeeFaultInjectedClose', String(c.close)],
+      ['apogeeFaultInjectedSlowRead', String(c.slowread)],
     ];
   }
 

@@ -21,6 +21,9 @@ describe('lib/broker/faults/rules parseFaultRules', () => {
     assert.deepEqual(c!.action, { kind: 'drop' });
     assert.deepEqual(d!.action, { kind: 'close' });
     assert.equal(d!.index, 4);
+    const s = parseFaultRules('code=PULL_MESSAGE,action=slowread:300');
+    assert.ok(s.ok);
+    assert.deepEqual(s.rules[0]!.action, { kind: 'slowread', delayMs: 300 });
   });
 
   it('empty text is no rules; an error code by number keeps its name', () => {
@@ -36,6 +39,8 @@ describe('lib/broker/faults/rules parseFaultRules', () => {
     ['action=error:SYSTEM_BUZY', /rule #1 .*unknown ResponseCode "SYSTEM_BUZY"/],
     ['action=explode', /unknown action "explode"/],
     ['action=delay:fast', /delay needs whole milliseconds/],
+    ['action=slowread', /slowread needs whole milliseconds/],
+    [`action=slowread:${FAULT_DELAY_MS_MAX + 1}`, /slowread needs whole milliseconds in 0\.\.600000/],
     [`action=delay:${FAULT_DELAY_MS_MAX + 1}`, /delay needs whole milliseconds in 0\.\.600000/],
     ['action=drop,p=1.5', /p=1\.5 is not a probability/],
     ['action=drop,p=', /p= is not a probability/],

@@ -11,6 +11,9 @@ import { RequestCode, ResponseCode } from '../../../protocol/codes';
  *   action=error:SYSTEM_BUSY answer that ResponseCode (by name or number) without running the processor
  *   action=drop              run the processor, send no answer (a send IS stored: a lost ack)
  *   action=close             close the client's connection without running the processor
+ *   action=slowread:300      run the processor; each read from the store made for this request (PULL_MESSAGE, a
+ *                            long-polled pull's re-read on wake-up, QUERY_MESSAGE, VIEW_MESSAGE_BY_ID) completes
+ *                            300 ms late, as on a slow disk (slow-reads.ts)
  *   p=0.5                    probability in [0, 1] (default 1)
  *   times=3                  injections by this rule at most (default unlimited)
  * Example: `code=SEND_MESSAGE|SEND_MESSAGE_V2,topic=T1,action=error:SYSTEM_BUSY,p=0.5;code=11,action=delay:200`
@@ -19,7 +22,8 @@ export type FaultAction =
   | { kind: 'delay'; delayMs: number }
   | { kind: 'error'; code: number; name: string }
   | { kind: 'drop' }
-  | { kind: 'close' };
+  | { kind: 'close' }
+  | { kind: 'slowread'; delayMs: number };
 
 export interface FaultRule {
   /** 1-based position in the rule text, for logs and remarks. */
@@ -67,7 +71,7 @@ function parseRule(text: string, index: number): FaultRule | string {
     fields.set(key, f.slice(eq + 1).trim());
   }
   const actionText = fields.get('action');
-  if (actionText === undefined) return 'no action (action=delay:MS | error:RESPONSE_CODE | drop | close)';
+  if (actionText === undefined) return 'no action (action=delay:MS | error:RESPONSE_CODE | drop | close | slowread:MS)';
   const action = parseAction(actionText);
   if (typeof action === 'string') return action;
   let codes: Set<number> | null = null;
@@ -102,10 +106,11 @@ function parseAction(text: string): FaultAction | string {
   const kind = colon < 0 ? text : text.slice(0, colon);
   const arg = colon < 0 ? '' : text.slice(colon + 1);
   switch (kind) {
-    case 'delay': {
+    case 'delay':
+    case 'slowread': {
       const delayMs = Number(arg);
-      if (!/^\d+$/.test(arg) || delayMs > FAULT_DELAY_MS_MAX) return `action=${text}: delay needs whole milliseconds in 0..${FAULT_DELAY_MS_MAX} (delay:200)`;
-      return { kind: 'delay', delayMs };
+      if (!/^\d+$/.test(arg) || delayMs > FAULT_DELAY_MS_MAX) return `action=${text}: ${kind} needs whole milliseconds in 0..${FAULT_DELAY_MS_MAX} (${kind}:200)`;
+      return { kind, delayMs };
     }
     case 'error': {
       const code = codeOf(arg, ResponseCode);
@@ -118,7 +123,7 @@ function parseAction(text: string): FaultAction | string {
       if (arg !== '') return `action=${text}: ${kind} takes no argument`;
       return { kind };
     default:
-      return `unknown action "${text}" (delay:MS | error:RESPONSE_CODE | drop | close)`;
+      return `unknown action "${text}" (delay:MS | error:RESPONSE_CODE | drop | close | slowread:MS)`;
   }
 }
 

@@ -12,6 +12,7 @@ import { pullSuggestion } from '../slave/pull-suggest';
 import type { BrokerContext } from '../context';
 import { buildSubscription } from '../subscription';
 import { recordOut } from '../metrics';
+import { slowRead } from '../faults/slow-reads';
 
 /**
  * PULL_MESSAGE (11) and LITE_PULL_MESSAGE (361). Java: broker/.../processor/PullMessageProcessor.java and
@@ -211,7 +212,7 @@ export function processPull(bc: BrokerContext, ctx: RequestContext, allowSuspend
   }
   const maxBytes = header.maxMsgBytes !== undefined && header.maxMsgBytes > 0 ? header.maxMsgBytes : undefined;
   const read = st.sql ? readFiltered(bc, header, maxBytes, st.filter) : bc.store.getMessage(header.topic, header.queueId, header.queueOffset, header.maxMsgNums, maxBytes, st.filter);
-  return read.then((r) => {
+  return slowRead(bc.faults, ctx.request, read).then((r) => {
     if (r === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, 'store getMessage return null');
     return handle(bc, ctx, st, r, allowSuspend);
   });

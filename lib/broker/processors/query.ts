@@ -2,6 +2,7 @@ import { RequestCode, ResponseCode } from '../../../protocol/codes';
 import { encodeHeader, QueryMessageRequestHeader, QueryMessageResponseHeader, ViewMessageRequestHeader } from '../../../protocol/headers';
 import { reply, requestHeader, type Processor, type RequestContext } from '../../remoting';
 import type { BrokerContext } from '../context';
+import { slowRead } from '../faults/slow-reads';
 
 /**
  * QUERY_MESSAGE (12) and VIEW_MESSAGE_BY_ID (33). Java: rmq5 broker/src/main/java/org/apache/rocketmq/broker/processor/QueryMessageProcessor.java.
@@ -30,7 +31,7 @@ async function queryMessage(bc: BrokerContext, ctx: RequestContext) {
   let maxNum = h.value.maxNum;
   // Java: a unique-key lookup ignores the client's maxNum and uses the store's defaultQueryMaxNum.
   if (ctx.request.extFields?.get(UNIQUE_MSG_QUERY_FLAG) === 'true') maxNum = bc.storeConfig.defaultQueryMaxNum;
-  const r = await bc.store.queryMessage(topic, key, maxNum, beginTimestamp, endTimestamp);
+  const r = await slowRead(bc.faults, ctx.request, bc.store.queryMessage(topic, key, maxNum, beginTimestamp, endTimestamp));
   const ext = encodeHeader(QueryMessageResponseHeader, {
     indexLastUpdateTimestamp: r.indexLastUpdateTimestamp,
     indexLastUpdatePhyoffset: r.indexLastUpdatePhyoffset,
@@ -53,7 +54,7 @@ async function viewMessage(bc: BrokerContext, ctx: RequestContext) {
   const h = requestHeader(ctx, ViewMessageRequestHeader);
   if (!h.ok) return h.response;
   const offset = h.value.offset;
-  const rec = offset >= 0 && Number.isSafeInteger(offset) ? await bc.store.lookMessageByOffset(offset) : undefined;
+  const rec = offset >= 0 && Number.isSafeInteger(offset) ? await slowRead(bc.faults, ctx.request, bc.store.lookMessageByOffset(offset)) : undefined;
   if (rec === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, `can not find message by the offset, ${offset}`);
   return reply(ctx, ResponseCode.SUCCESS, null, null, rec);
 }

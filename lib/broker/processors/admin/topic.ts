@@ -2,7 +2,6 @@ import {
   CreateTopicListRequestBody,
   DataVersion,
   GroupList,
-  TopicConfigAndMappingSerializeWrapper,
   TopicConfigAndQueueMapping,
   TopicFilterTypes,
   TopicList,
@@ -27,6 +26,7 @@ import {
 import { SYSTEM_TOPICS, validateTopic } from '../../../../protocol/naming';
 import { ok, reply, requestHeader, type Processor, type RequestContext } from '../../../remoting';
 import type { BrokerContext } from '../../context';
+import { AllTopicsBodyEncoder } from '../../register-body';
 import {
   alterAttributes,
   isBrokerSystemTopic,
@@ -225,6 +225,8 @@ async function deleteTopic(bc: BrokerContext, ctx: RequestContext) {
  * topics sorted by name, restarting at 0 when the caller's dataVersion is not the current one. totalTopicNum tells
  * 5.x callers when to stop.
  */
+const allTopicsBody = new AllTopicsBodyEncoder();
+
 function allTopicConfig(bc: BrokerContext, ctx: RequestContext) {
   const ext = ctx.request.extFields;
   const paged = ext !== null && ['topicSeq', 'dataVersion', 'maxTopicNum'].some((k) => ext.has(k));
@@ -245,14 +247,9 @@ function allTopicConfig(bc: BrokerContext, ctx: RequestContext) {
     const names = bc.topics.names().sort();
     table = new Map(names.slice(begin, begin + num).map((n) => [n, bc.topics.get(n)!]));
   }
-  const dv = bc.topics.dataVersion;
-  const body = TopicConfigAndMappingSerializeWrapper.encode({
-    dataVersion: dv,
-    topicConfigTable: table,
-    mappingDataVersion: { counter: 0, stateVersion: 0, timestamp: dv.timestamp },
-    topicQueueMappingDetailMap: new Map(),
-  });
-  return reply(ctx, ResponseCode.SUCCESS, null, encodeHeader(GetAllTopicConfigResponseHeader, { totalTopicNum: bc.topics.size }), body);
+  // Rendered in slices from per-topic cached texts, yielding to the loop (a 10k-topic stringify held it ~200 ms).
+  const totalTopicNum = bc.topics.size;
+  return allTopicsBody.encode(table, bc.topics.dataVersion).then((body) => reply(ctx, ResponseCode.SUCCESS, null, encodeHeader(GetAllTopicConfigResponseHeader, { totalTopicNum }), body));
 }
 
 /** GET_TOPIC_CONFIG (351). Unknown -> TOPIC_NOT_EXIST: 5.x mqadmin tolerates 17 and aborts on any other error (P13). */
