@@ -1,5 +1,6 @@
 import * as net from 'node:net';
 import type { Logger } from '../common';
+import { FlowMonitor } from './flow-monitor';
 import { HaProtocolError, TransferDecoder, encodeReport, type Transfer } from './protocol';
 import type { HaConfig, HaStore } from './types';
 
@@ -53,10 +54,13 @@ export class HaClient {
   appendCalls = 0;
   private readonly now: () => number;
   private readonly o: HaClientOptions;
+  /** Bytes read from the master per second, every byte read counted (Java: DefaultHAClient's FlowMonitor). */
+  private readonly flow: FlowMonitor;
 
   constructor(o: HaClientOptions) {
     this.o = o;
     this.now = o.now ?? Date.now;
+    this.flow = new FlowMonitor(this.now);
   }
 
   get connected(): boolean {
@@ -149,6 +153,7 @@ export class HaClient {
   private onData(socket: net.Socket, chunk: Buffer): void {
     if (socket !== this.socket) return;
     this.lastReadTimestamp = this.now();
+    this.flow.add(chunk.length);
     let transfers: Transfer[];
     try {
       transfers = this.decoder.push(chunk);
@@ -230,7 +235,7 @@ export class HaClient {
       haConnectionInfo: [],
       haClientRuntimeInfo: {
         masterAddr: this.masterHaAddress ?? '',
-        transferredByteInSecond: 0,
+        transferredByteInSecond: this.flow.transferredByteInSecond,
         maxOffset: this.o.store.getMaxPhyOffset(),
         lastReadTimestamp: this.lastReadTimestamp,
         lastWriteTimestamp: this.lastWriteTimestamp,
