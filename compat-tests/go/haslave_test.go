@@ -8,7 +8,12 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/apache/rocketmq-client-go/v2/consumer"
 )
+
+// HaSlavePullBatch is the consumer's pull batch size, in messages (the orchestrators use the same number).
+const HaSlavePullBatch = 4
 
 // Issue 13: the official Go push consumer keeps reading, from the SLAVE, after its master died. Built only with
 // `-tags haslave` (lib/ha/slave-read.compat.test.ts builds and drives it): the orchestrator sends messages
@@ -39,7 +44,9 @@ func TestHaSlaveConsume(t *testing.T) {
 	if *haSlaveTopic == "" || *haSlaveFirst <= 0 || *haSlaveCount <= *haSlaveFirst || *haSlaveReady == "" {
 		t.Fatal("-haslave-topic, -haslave-first, -haslave-count and -haslave-ready are required (run by lib/ha/slave-read.compat.test.ts)")
 	}
-	col := startCollector(t, "slave-reader", unique("gha"), *haSlaveTopic, nil)
+	// Small pulls (4 messages): a pull the master answers into this stopped process's socket before it dies holds
+	// few messages, so the orchestrator can tell that the rest came from the slave.
+	col := startCollector(t, "slave-reader", unique("gha"), *haSlaveTopic, nil, consumer.WithPullBatchSize(HaSlavePullBatch))
 	got := newSet()
 	consumed := func(want []string) func() bool {
 		return func() bool {
