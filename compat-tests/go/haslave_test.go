@@ -67,3 +67,21 @@ func TestHaSlaveConsume(t *testing.T) {
 	waitFor(t, "every message consumed, the last ones from the slave", 3*time.Minute, consumed(all),
 		func() string { return fmt.Sprintf("missing %d of %d", len(got.missing(all)), len(all)) })
 }
+
+// TestHaSlaveReadWhenLagging: -haslave-count messages are already on the master when this consumer starts; with
+// slaveReadEnable and a lagging consumer the master's pull answers suggest the slave (whichBrokerWhenConsumeSlowly)
+// and the client pulls there (the orchestrator checks the slave's pull statistics). Every body must be consumed.
+func TestHaSlaveReadWhenLagging(t *testing.T) {
+	if *haSlaveTopic == "" || *haSlaveCount <= 0 {
+		t.Fatal("-haslave-topic and -haslave-count are required (run by lib/ha/slave-read.compat.test.ts)")
+	}
+	col := startCollector(t, "lagging-reader", unique("ghl"), *haSlaveTopic, nil, consumer.WithPullBatchSize(HaSlavePullBatch))
+	got := newSet()
+	all := bodies(0, *haSlaveCount)
+	waitFor(t, "every message consumed", 2*time.Minute, func() bool {
+		for _, d := range col.deliveries() {
+			got.add(string(d.msg.Body))
+		}
+		return got.containsAll(all)
+	}, func() string { return fmt.Sprintf("missing %d of %d", len(got.missing(all)), len(all)) })
+}
