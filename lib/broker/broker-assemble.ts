@@ -293,6 +293,7 @@ function updateConfig(ctx: BrokerContext, props: Map<string, string>, extras: Ma
   for (const k of b.unknown) if (r.unknown.includes(k) && s.unknown.includes(k)) extras.set(k, props.get(k)!);
   ctx.logger.info({ keys: [...props.keys()] }, 'broker config updated');
   if (permChanged) ctx.registerSoon();
+  if (props.has('haMasterAddress')) ctx.ha.applyConfiguredHaMasterAddress();
   return { code: ResponseCode.SUCCESS, remark: null };
 }
 

@@ -24,6 +24,8 @@ export class BrokerHa {
   readonly client: HaClient | undefined;
   /** The port the master's HA service listens on (0 on a slave, or before start). */
   port = 0;
+  /** The last haServerAddr a register answer gave (used again when a configured haMasterAddress is cleared). */
+  private learnt: string | undefined;
 
   constructor(
     private readonly store: MessageStore,
@@ -75,12 +77,29 @@ export class BrokerHa {
   /**
    * The registrar's hook (Java BrokerController#registerBrokerAll: `updateMasterHAServerAddrPeriodically &&
    * haServerAddr != null`): the register answer's haServerAddr is taken only when haMasterAddress is not configured
-   * (Java: a configured address of at least 6 characters wins for good). Ignored on a master or for an empty address.
+   * (Java: a configured address of at least 6 characters wins). Ignored on a master or for an empty address; the
+   * last one is remembered for applyConfiguredHaMasterAddress.
    */
   learnHaMasterAddress(haServerAddr: string | undefined): void {
-    if (this.storeConfig.haMasterAddress.length >= HA_ADDRESS_MIN_LENGTH) return;
     if (haServerAddr === undefined || haServerAddr === '') return;
+    this.learnt = haServerAddr;
+    if (this.storeConfig.haMasterAddress.length >= HA_ADDRESS_MIN_LENGTH) return;
     this.updateHaMasterAddress(haServerAddr);
+  }
+
+  /**
+   * UPDATE_BROKER_CONFIG carried haMasterAddress (already stored in storeConfig): a slave applies it at once —
+   * its HA client closes the connection and connects to the new address — and stops following the register
+   * answers, as a configured address does at start (Java BrokerController#initialize). An address shorter than
+   * HA_ADDRESS_MIN_LENGTH hands the choice back to the register answers (the last one learnt is used now).
+   * Java 5.5.0's AdminBrokerProcessor#updateBrokerConfig only stores the key (it takes effect at the next start);
+   * applying it without a restart is Apogee's addition, asked for by issue 13.
+   */
+  applyConfiguredHaMasterAddress(): void {
+    if (this.client === undefined) return;
+    const configured = this.storeConfig.haMasterAddress;
+    if (configured.length >= HA_ADDRESS_MIN_LENGTH) this.updateHaMasterAddress(configured);
+    else if (this.learnt !== undefined) this.updateHaMasterAddress(this.learnt);
   }
 
   /** Java: DefaultHAService#getRuntimeInfo as HARuntimeInfo's JSON (fastjson: bean properties, sorted). */

@@ -1,5 +1,6 @@
 import * as net from 'node:net';
 import type { Logger } from '../common';
+import { FlowMonitor } from './flow-monitor';
 import { HaProtocolError, TransferDecoder, encodeReport, type Transfer } from './protocol';
 import type { HaConfig, HaStore } from './types';
 
@@ -14,7 +15,9 @@ import type { HaConfig, HaStore } from './types';
  *   as Java) or that the store refuses closes the connection with a log line and the client reconnects from its
  *   own max offset; bytes buffered per connection stay under bodyBytesMax + queuedBytesMax (the socket is paused
  *   above it); nothing read for haHousekeepingInterval closes the connection; after a close the client waits
- *   reconnectDelayMs before connecting again (Java: closeMasterAndWait, 5 s).
+ *   reconnectDelayMs before connecting again (Java: closeMasterAndWait, 5 s); a store that stopped taking replicated
+ *   bytes (a failed write, e.g. disk full) ends replication for this process with one error line (Java ignores
+ *   appendToCommitLog's result; Apogee stops instead of leaving a hole).
  */
 
 /** The largest transfer body accepted, in bytes (Java: DefaultHAClient READ_MAX_BUFFER_SIZE). */
@@ -47,16 +50,21 @@ export class HaClient {
   private tick: NodeJS.Timeout | undefined;
   private nextConnectAt = 0;
   private connecting = false;
+  /** The store stopped taking replicated bytes (a failed write): no more connections until the slave restarts. */
+  private storeStopped: string | undefined;
   lastReadTimestamp = 0;
   lastWriteTimestamp = 0;
   /** Store appends made (each may join several queued transfers, see HA_APPEND_BYTES_MAX). */
   appendCalls = 0;
   private readonly now: () => number;
   private readonly o: HaClientOptions;
+  /** Bytes read from the master per second, every byte read counted (Java: DefaultHAClient's FlowMonitor). */
+  private readonly flow: FlowMonitor;
 
   constructor(o: HaClientOptions) {
     this.o = o;
     this.now = o.now ?? Date.now;
+    this.flow = new FlowMonitor(this.now);
   }
 
   get connected(): boolean {
@@ -66,6 +74,11 @@ export class HaClient {
   /** Bytes of received transfers waiting for the store (bounded by HA_QUEUED_BYTES_MAX plus one read). */
   get queuedBytesNow(): number {
     return this.queuedBytes;
+  }
+
+  /** Why replication stopped for good in this process (a failed replicated write), or undefined. */
+  get stoppedReason(): string | undefined {
+    return this.storeStopped;
   }
 
   get haMasterAddress(): string | undefined {
@@ -100,6 +113,7 @@ export class HaClient {
     if (this.stopped) return;
     const c = this.o.config;
     if (this.socket === undefined) {
+      if (this.storeStopped !== undefined) return;
       if (this.masterHaAddress !== undefined && this.now() >= this.nextConnectAt) this.connect(this.masterHaAddress);
       return;
     }
@@ -149,6 +163,7 @@ export class HaClient {
   private onData(socket: net.Socket, chunk: Buffer): void {
     if (socket !== this.socket) return;
     this.lastReadTimestamp = this.now();
+    this.flow.add(chunk.length);
     let transfers: Transfer[];
     try {
       transfers = this.decoder.push(chunk);
@@ -191,7 +206,11 @@ export class HaClient {
           this.appendCalls++;
           const r = await this.o.store.replica.append(t.phyOffset, parts.length === 1 ? t.body : Buffer.concat(parts, bytes));
           if (!r.ok) {
-            this.close(`append refused: ${r.reason}`);
+            if (r.stopped === true && this.storeStopped === undefined) {
+              this.storeStopped = r.reason;
+              this.o.logger.error({ master: this.masterHaAddress, offset: t.phyOffset, reason: r.reason }, 'HAClient: a replicated write failed; replication stops until the slave restarts (the log keeps only whole records; check the disk)');
+            }
+            this.close(`append refused: ${r.reason}`, 'error');
             break;
           }
         }
@@ -208,7 +227,7 @@ export class HaClient {
     if (this.queue.length > 0 && socket === this.socket) void this.drain(socket);
   }
 
-  private close(why: string): void {
+  private close(why: string, level: 'info' | 'error' = 'info'): void {
     const s = this.socket;
     if (s === undefined) return;
     this.socket = undefined;
@@ -218,7 +237,7 @@ export class HaClient {
     this.queue = [];
     this.queuedBytes = 0;
     this.nextConnectAt = this.now() + (this.o.reconnectDelayMs ?? HA_RECONNECT_DELAY_MS);
-    this.o.logger.info({ master: this.masterHaAddress, why }, 'HAClient close connection with master');
+    this.o.logger[level]({ master: this.masterHaAddress, why }, 'HAClient close connection with master');
   }
 
   /** Java: DefaultHAService#getRuntimeInfo (slave part) / HARuntimeInfo.HAClientRuntimeInfo. */
@@ -230,7 +249,7 @@ export class HaClient {
       haConnectionInfo: [],
       haClientRuntimeInfo: {
         masterAddr: this.masterHaAddress ?? '',
-        transferredByteInSecond: 0,
+        transferredByteInSecond: this.flow.transferredByteInSecond,
         maxOffset: this.o.store.getMaxPhyOffset(),
         lastReadTimestamp: this.lastReadTimestamp,
         lastWriteTimestamp: this.lastWriteTimestamp,

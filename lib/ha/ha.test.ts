@@ -293,4 +293,34 @@ describe('lib/ha master + slave over loopback', function () {
       flood.close();
     }
   });
+
+  it('rule (Java FlowMonitor): transferredByteInSecond is the bytes moved in the last complete second, master and slave alike', async () => {
+    await fill(master, 40, 5);
+    let t = 1_000_000;
+    const now = (): number => t;
+    const m = new HaMasterService(master, cfg, silentLogger(), now);
+    const mport = await m.start(0, '127.0.0.1');
+    const c = new HaClient({ store: slave, config: cfg, logger: silentLogger(), now, reconnectDelayMs: 50 });
+    try {
+      c.updateHaMasterAddress(`127.0.0.1:${mport}`);
+      c.start();
+      await until(() => slave.getMaxPhyOffset() === master.getMaxPhyOffset(), 'slave caught up');
+      const conn = m.connections[0]!;
+      assert.equal(m.runtimeInfo(master.getMaxPhyOffset()).haConnectionInfo[0]!.transferredByteInSecond, 0, 'the first second has not ended');
+      assert.equal(c.runtimeInfo().haClientRuntimeInfo.transferredByteInSecond, 0);
+      t += 1000;
+      const sent = m.runtimeInfo(master.getMaxPhyOffset()).haConnectionInfo[0]!.transferredByteInSecond;
+      const max = master.getMaxPhyOffset();
+      const body = max - (max - (max % FILE));
+      assert.ok(body > 0);
+      assert.equal(sent, conn.transferredBytes, 'the master counts header and body of every transfer written in that second');
+      assert.ok(sent >= body && (sent - body) % 12 === 0, 'body bytes plus 12-byte headers');
+      assert.equal(c.runtimeInfo().haClientRuntimeInfo.transferredByteInSecond, sent, 'the slave counts every byte it read: the same bytes');
+      t += 1000;
+      assert.equal(c.runtimeInfo().haClientRuntimeInfo.transferredByteInSecond, 0, 'an idle second reads 0');
+    } finally {
+      c.stop();
+      await m.stop();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import * as net from 'node:net';
 import type { Logger } from '../common';
+import { FlowMonitor } from './flow-monitor';
 import { HaProtocolError, ReportDecoder, encodeTransferHeader } from './protocol';
 import type { HaConfig, HaStore } from './types';
 
@@ -40,6 +41,12 @@ export class HaConnection {
   lastReadAt: number;
   lastWriteAt: number;
   transferredBytes = 0;
+  /**
+   * Bytes written to this slave per second (Java: DefaultHAConnection's FlowMonitor). Java 5.5.0 adds only the
+   * 12-byte header writes to it (WriteSocketService#transferData's body loop adds nothing); Apogee counts header
+   * and body, so haStatus shows the real rate.
+   */
+  readonly flow: FlowMonitor;
   /** Store reads made for this slave (each covers up to HA_READ_AHEAD_BYTES of transfers). */
   storeReads = 0;
   closed = false;
@@ -54,6 +61,7 @@ export class HaConnection {
   ) {
     this.lastReadAt = svc.now();
     this.lastWriteAt = svc.now();
+    this.flow = new FlowMonitor(svc.now);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => svc.logger.info({ slave: addr, err: err.message }, 'HA connection error'));
@@ -107,6 +115,7 @@ export class HaConnection {
   private write(buf: Buffer): Promise<void> {
     this.lastWriteAt = this.svc.now();
     this.transferredBytes += buf.length;
+    this.flow.add(buf.length);
     if (this.socket.write(buf)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
@@ -289,7 +298,7 @@ export class HaMasterService {
   runtimeInfo(masterPutWhere: number): MasterRuntimeInfo {
     const conns = this.connections.map((c) => {
       const diff = masterPutWhere - c.slaveAckOffset;
-      return { addr: c.addr, slaveAckOffset: c.slaveAckOffset, diff, inSync: c.slaveAckOffset >= 0 && diff < this.config.haMaxGapNotInSync, transferredByteInSecond: 0, transferFromWhere: c.nextTransferFromWhere };
+      return { addr: c.addr, slaveAckOffset: c.slaveAckOffset, diff, inSync: c.slaveAckOffset >= 0 && diff < this.config.haMaxGapNotInSync, transferredByteInSecond: c.flow.transferredByteInSecond, transferFromWhere: c.nextTransferFromWhere };
     });
     return { master: true, masterCommitLogMaxOffset: masterPutWhere, inSyncSlaveNums: conns.filter((c) => c.inSync).length, haConnectionInfo: conns };
   }

@@ -20,7 +20,8 @@ import { PutMessageStatus } from './status';
  *   whole, nothing of it written.
  */
 
-export type ReplicaAppendResult = { ok: true } | { ok: false; reason: string };
+/** `stopped`: the store takes no more replicated bytes until it is reopened (a write failed, e.g. ENOSPC). */
+export type ReplicaAppendResult = { ok: true } | { ok: false; reason: string; stopped?: true };
 
 export interface ReplicaOptions {
   commitLog: CommitLog;
@@ -68,7 +69,7 @@ export class ReplicaLog {
   async append(phy: number, data: Buffer): Promise<ReplicaAppendResult> {
     const cl = this.o.commitLog;
     const fileSize = cl.fileSize;
-    if (this.broken !== undefined) return { ok: false, reason: this.broken };
+    if (this.broken !== undefined) return { ok: false, reason: this.broken, stopped: true };
     if (data.length === 0) return { ok: true };
     if (cl.files.segments.length === 0 && cl.appendOffset === cl.writtenOffset && phy !== cl.appendOffset) {
       if (phy % fileSize !== 0) return { ok: false, reason: `an empty commit log can only start at a file start, not at ${phy}` };
@@ -137,7 +138,7 @@ export class ReplicaLog {
     });
     if (status !== PutMessageStatus.PUT_OK) {
       this.broken = `a replicated write failed (${status}); restart the slave`;
-      return { ok: false, reason: `commit log write failed: ${status}` };
+      return { ok: false, reason: `commit log write failed (${status}): replicated appends stop until the slave restarts`, stopped: true };
     }
     return { ok: true };
   }
