@@ -3,7 +3,12 @@ import type { Logger } from '../common';
 import type { CommandContext, SubCommand } from './command';
 import { addWritePerm, deleteKvConfig, getNamesrvConfig, updateKvConfig, updateNamesrvConfig, wipeWritePerm } from './commands/namesrv';
 import { faults } from './commands/faults';
-import { queryMsgById, sendMessage } from './commands/message';
+import { queryMsgById, queryMsgByKey, queryMsgByOffset, queryMsgByUniqueKey, sendMessage } from './commands/message';
+import { cleanExpiredCQ, cleanUnusedTopic, deleteExpiredCommitLog, topicClusterList, updateBrokerConfig, updateOrderConf, updateTopicPerm } from './commands/broker';
+import { brokerConsumeStats, consumerConnection, consumerProgress, producerConnection } from './commands/consumer';
+import { deleteSubGroup, getConsumerConfig, updateSubGroup } from './commands/group';
+import { cloneGroupOffset, resetOffsetByTime, skipAccumulatedMessage } from './commands/offset';
+import { printMsg, printMsgByQueue } from './commands/print';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
 export type { SubCommand, CommandContext, OptionDef } from './command';
@@ -11,22 +16,46 @@ export { jfmt, NAMESRV_OPTION } from './command';
 
 /** Every sub-command of Apogee's mqadmin, by the name Java's mqadmin uses. */
 export const COMMANDS: readonly SubCommand[] = [
-  clusterList,
-  brokerStatus,
-  topicList,
-  topicRoute,
-  topicStatus,
+  // In the order of Java's MQAdminStartup#initCommand.
   updateTopic,
   deleteTopic,
-  getBrokerConfig,
-  getNamesrvConfig,
-  updateNamesrvConfig,
+  updateSubGroup,
+  deleteSubGroup,
+  updateBrokerConfig,
+  updateTopicPerm,
+  topicRoute,
+  topicStatus,
+  topicClusterList,
+  brokerStatus,
+  queryMsgById,
+  queryMsgByKey,
+  queryMsgByUniqueKey,
+  queryMsgByOffset,
+  printMsg,
+  printMsgByQueue,
+  brokerConsumeStats,
+  producerConnection,
+  consumerConnection,
+  consumerProgress,
+  cloneGroupOffset,
+  clusterList,
+  topicList,
   updateKvConfig,
   deleteKvConfig,
   wipeWritePerm,
   addWritePerm,
+  resetOffsetByTime,
+  skipAccumulatedMessage,
+  updateOrderConf,
+  cleanExpiredCQ,
+  deleteExpiredCommitLog,
+  cleanUnusedTopic,
+  getNamesrvConfig,
+  updateNamesrvConfig,
+  getBrokerConfig,
+  getConsumerConfig,
   sendMessage,
-  queryMsgById,
+  // Apogee's own.
   orderTopics,
   faults,
 ];

@@ -1,8 +1,14 @@
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
-import { decodeMessages, decodeOffsetMsgId, formatHost } from '../../../protocol/message';
-import { jfmt, need, optional, type SubCommand } from '../command';
+import { decodeMessages, decodeOffsetMsgId, formatHost, type MessageView } from '../../../protocol/message';
+import { jfmt, need, optional, type CommandContext, type SubCommand } from '../command';
+import { charsetOf, printMsg } from '../message-print';
+import { intOpt, selectBrokerAddr } from '../util';
 
-/** Message commands: sendMessage, queryMsgById (offset msgId). */
+/**
+ * Message commands: sendMessage, queryMsgById, queryMsgByKey, queryMsgByUniqueKey, queryMsgByOffset. Java:
+ * tools/.../command/message/{SendMessageCommand,QueryMsgByIdSubCommand,QueryMsgByKeySubCommand,
+ * QueryMsgByUniqueKeySubCommand,QueryMsgByOffsetSubCommand}.java; lookups as MQAdminImpl#queryMessage does them.
+ */
 export const sendMessage: SubCommand = {
   name: 'sendMessage',
   description: 'Send a message.',
@@ -11,7 +17,8 @@ export const sendMessage: SubCommand = {
     { short: 'p', long: 'body', value: true, required: true, help: 'UTF-8 string format of the message body' },
     { short: 'k', long: 'key', value: true, help: 'Message keys' },
     { short: 'c', long: 'tags', value: true, help: 'Message tags' },
-    { short: 'i', long: 'qid', value: true, help: 'Send message to which queue id' },
+    { short: 'b', long: 'broker', value: true, help: 'Send message to target broker' },
+    { short: 'i', long: 'qid', value: true, help: 'Send message to target queue' },
   ],
   async execute(ctx) {
     const qid = optional(ctx, 'qid');
@@ -28,34 +35,112 @@ export const sendMessage: SubCommand = {
   },
 };
 
+/** QUERY_MESSAGE on every broker of the topic's route (MQAdminImpl#queryMessage), keeping what matches `key`. */
+async function queryMessages(ctx: CommandContext, topic: string, key: string, maxNum: number, begin: number, end: number, unique: boolean): Promise<MessageView[]> {
+  const route = await ctx.client.routeOf(topic, 0);
+  if (route === undefined) throw new Error(`No topic route info in name server for the topic: ${topic}`);
+  const out: MessageView[] = [];
+  for (const bd of route.brokerDatas) {
+    const addr = selectBrokerAddr(bd.brokerAddrs);
+    if (addr === undefined) continue;
+    const ext = new Map([['topic', topic], ['key', key], ['maxNum', String(maxNum)], ['beginTimestamp', String(begin)], ['endTimestamp', String(end)], ...(unique ? [['_UNIQUE_KEY_QUERY', 'true'] as [string, string]] : [])]);
+    const r = await ctx.client.call(addr, RequestCode.QUERY_MESSAGE, ext);
+    if (r.code === ResponseCode.QUERY_NOT_FOUND) continue;
+    if (r.code !== ResponseCode.SUCCESS) throw new Error(`QUERY_MESSAGE on ${addr}: CODE: ${r.code} DESC: ${r.remark ?? ''}`);
+    for (const m of decodeMessages(r.body ?? Buffer.alloc(0))) {
+      if (unique ? m.msgId === key : (m.keys ?? '').split(' ').includes(key)) out.push(m);
+    }
+  }
+  if (out.length === 0) throw new Error(`query message by key finished, but no message. (topic ${topic}, key ${key}; check -t, -k and the time range)`);
+  return out;
+}
+
 export const queryMsgById: SubCommand = {
   name: 'queryMsgById',
-  description: 'Query Message by Id (offset msgId).',
-  options: [{ short: 'i', long: 'msgId', value: true, required: true, help: 'Message Id' }],
+  description: 'Query Message by Id.',
+  options: [
+    { short: 'i', long: 'msgId', value: true, required: true, help: 'Message Id' },
+    { short: 'f', long: 'bodyFormat', value: true, help: 'print message body by the specified format' },
+  ],
   async execute(ctx) {
-    const id = decodeOffsetMsgId(need(ctx, 'msgId'));
-    const addr = formatHost(id.host);
-    const r = await ctx.client.call(addr, RequestCode.VIEW_MESSAGE_BY_ID, new Map([['offset', String(id.offset)]]));
-    if (r.code !== ResponseCode.SUCCESS || r.body === null) throw new Error(`VIEW_MESSAGE_BY_ID on ${addr}: CODE ${r.code} ${r.remark ?? ''}`);
-    const [m] = decodeMessages(r.body);
-    if (m === undefined) throw new Error('the broker returned no message');
-    const rows: [string, string][] = [
-      ['OffsetID:', m.offsetMsgId],
-      ['Topic:', m.topic],
-      ['Tags:', `[${m.tags ?? ''}]`],
-      ['Keys:', `[${m.keys ?? ''}]`],
-      ['Queue ID:', String(m.queueId)],
-      ['Queue Offset:', String(m.queueOffset)],
-      ['CommitLog Offset:', String(m.commitLogOffset)],
-      ['Reconsume Times:', String(m.reconsumeTimes)],
-      ['Born Timestamp:', new Date(m.bornTimestamp).toISOString()],
-      ['Store Timestamp:', new Date(m.storeTimestamp).toISOString()],
-      ['Born Host:', m.bornHost],
-      ['Store Host:', m.storeHost],
-      ['System Flag:', String(m.sysFlag)],
-      ['Properties:', `{${[...m.properties].map(([k, v]) => `${k}=${v}`).join(', ')}}`],
-      ['Message Body:', m.body.toString('utf8')],
-    ];
-    for (const [k, v] of rows) ctx.out(jfmt('%-20s %s', k, v));
+    const charset = charsetOf(optional(ctx, 'bodyFormat'));
+    for (const one of need(ctx, 'msgId').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+      const id = decodeOffsetMsgId(one);
+      const addr = formatHost(id.host);
+      const r = await ctx.client.call(addr, RequestCode.VIEW_MESSAGE_BY_ID, new Map([['offset', String(id.offset)]]));
+      if (r.code !== ResponseCode.SUCCESS || r.body === null) throw new Error(`VIEW_MESSAGE_BY_ID on ${addr}: CODE: ${r.code} DESC: ${r.remark ?? ''} (is ${one} an offset msgId? for a client msgId use queryMsgByUniqueKey)`);
+      const [m] = decodeMessages(r.body);
+      if (m === undefined) throw new Error(`VIEW_MESSAGE_BY_ID on ${addr}: the broker returned no message`);
+      await printMsg(ctx, { ...m, msgId: m.offsetMsgId }, charset, false);
+    }
+  },
+};
+
+export const queryMsgByKey: SubCommand = {
+  name: 'queryMsgByKey',
+  description: 'Query Message by Key.',
+  options: [
+    { short: 't', long: 'topic', value: true, required: true, help: 'Topic name' },
+    { short: 'k', long: 'msgKey', value: true, required: true, help: 'Message Key' },
+    { short: 'b', long: 'beginTimestamp', value: true, help: 'Begin timestamp(ms). default:0, eg:1676730526212' },
+    { short: 'e', long: 'endTimestamp', value: true, help: 'End timestamp(ms). default:Long.MAX_VALUE, eg:1676730526212' },
+    { short: 'm', long: 'maxNum', value: true, help: 'The maximum number of messages returned by the query, default:64' },
+    { short: 'c', long: 'cluster', value: true, help: 'Cluster name or lmq parent topic, lmq is used to find the route.' },
+  ],
+  async execute(ctx) {
+    const end = optional(ctx, 'endTimestamp') ?? '9223372036854775807';
+    const list = await queryMessages(ctx, need(ctx, 'topic'), need(ctx, 'msgKey'), intOpt(ctx, 'maxNum', 64), intOpt(ctx, 'beginTimestamp', 0), Number(end), false);
+    ctx.out(jfmt('%-50s %4s %40s', '#Message ID', '#QID', '#Offset'));
+    for (const m of list) ctx.out(jfmt('%-50s %4d %40d', m.msgId, m.queueId, m.queueOffset));
+  },
+};
+
+export const queryMsgByUniqueKey: SubCommand = {
+  name: 'queryMsgByUniqueKey',
+  description: 'Query Message by Unique key.',
+  options: [
+    { short: 'i', long: 'msgId', value: true, required: true, help: 'Message Id' },
+    { short: 'g', long: 'consumerGroup', value: true, help: 'consumer group name' },
+    { short: 'd', long: 'clientId', value: true, help: "The consumer's client id" },
+    { short: 't', long: 'topic', value: true, required: true, help: 'The topic of msg' },
+    { short: 'a', long: 'showAll', value: false, help: 'Print all message, the limit is 32' },
+    { short: 'c', long: 'cluster', value: true, help: 'Cluster name or lmq parent topic, lmq is used to find the route.' },
+  ],
+  async execute(ctx) {
+    if (optional(ctx, 'consumerGroup') !== undefined && optional(ctx, 'clientId') !== undefined) {
+      throw new Error('-g/-d (push the message to one consumer, CONSUME_MESSAGE_DIRECTLY) is not served by Apogee\'s mqadmin yet; drop -g and -d to print the message');
+    }
+    const list = (await queryMessages(ctx, need(ctx, 'topic'), need(ctx, 'msgId'), 32, 0, Number.MAX_SAFE_INTEGER, true)).sort((a, b) => a.storeTimestamp - b.storeTimestamp);
+    const all = ctx.opts.has('showAll');
+    for (let i = 0; i < (all ? list.length : 1); i++) await printMsg(ctx, { ...list[i]!, msgId: i === 0 ? list[i]!.msgId : `${list[i]!.msgId}-${i}` }, undefined, true);
+  },
+};
+
+/** A pulled message as Java's PullAPIWrapper#processPullResult leaves it: MIN_OFFSET and MAX_OFFSET properties added. */
+export function withPullOffsets(m: MessageView, min: number, max: number): MessageView {
+  return { ...m, properties: new Map([...m.properties, ['MIN_OFFSET', String(min)], ['MAX_OFFSET', String(max)]]) };
+}
+
+export const queryMsgByOffset: SubCommand = {
+  name: 'queryMsgByOffset',
+  description: 'Query Message by offset.',
+  options: [
+    { short: 't', long: 'topic', value: true, required: true, help: 'topic name' },
+    { short: 'b', long: 'brokerName', value: true, required: true, help: 'Broker Name' },
+    { short: 'i', long: 'queueId', value: true, required: true, help: 'Queue Id' },
+    { short: 'o', long: 'offset', value: true, required: true, help: 'Queue Offset' },
+    { short: 'f', long: 'bodyFormat', value: true, help: 'print message body by the specified format' },
+  ],
+  async execute(ctx) {
+    const topic = need(ctx, 'topic');
+    const brokerName = need(ctx, 'brokerName');
+    const route = await ctx.client.routeOf(topic, 0);
+    const bd = route?.brokerDatas.find((b) => b.brokerName === brokerName);
+    const addr = bd === undefined ? undefined : selectBrokerAddr(bd.brokerAddrs);
+    if (addr === undefined) throw new Error(`The broker[${brokerName}] not exist (not in the route of ${topic}; check -b against clusterList)`);
+    const r = await ctx.client.pull(addr, 'TOOLS_CONSUMER', topic, intOpt(ctx, 'queueId', 0), intOpt(ctx, 'offset', 0), { maxMsgNums: 1 });
+    const m = r.messages[0];
+    // Java prints nothing when the pull finds no message (NO_NEW_MSG, OFFSET_ILLEGAL, ...).
+    if (m !== undefined) await printMsg(ctx, withPullOffsets(m, r.minOffset, r.maxOffset), charsetOf(optional(ctx, 'bodyFormat')), false);
   },
 };

@@ -3,20 +3,9 @@ import { KVTable, TopicRouteData, TopicStatsTable } from '../../../protocol/bodi
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
 import { MASTER_ID, NAMESPACE_ORDER_TOPIC_CONFIG } from '../../../protocol/naming';
 import { jfmt, need, optional, type CommandContext, type SubCommand } from '../command';
+import { mastersOf } from '../util';
 
 /** Topic and cluster commands: clusterList, topicList, topicRoute, updateTopic, deleteTopic, topicStatus, brokerStatus. */
-
-async function mastersOf(ctx: CommandContext, cluster: string): Promise<{ name: string; addr: string }[]> {
-  const ci = await ctx.client.clusterInfo();
-  const names = ci.clusterAddrTable.get(cluster);
-  if (names === undefined) throw new Error(`cluster ${cluster} not found; check -c against clusterList`);
-  const out: { name: string; addr: string }[] = [];
-  for (const n of names) {
-    const a = ci.brokerAddrTable.get(n)?.brokerAddrs.get(MASTER_ID);
-    if (a !== undefined) out.push({ name: n, addr: a });
-  }
-  return out;
-}
 
 async function runtimeInfo(ctx: CommandContext, addr: string): Promise<Map<string, string>> {
   const r = await ctx.client.call(addr, RequestCode.GET_BROKER_RUNTIME_INFO);
