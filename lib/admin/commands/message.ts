@@ -35,15 +35,18 @@ export const sendMessage: SubCommand = {
   },
 };
 
+/** Java Long.MAX_VALUE: the default end of a query's time range (as text: a JS number cannot hold it). */
+const JAVA_LONG_MAX = '9223372036854775807';
+
 /** QUERY_MESSAGE on every broker of the topic's route (MQAdminImpl#queryMessage), keeping what matches `key`. */
-async function queryMessages(ctx: CommandContext, topic: string, key: string, maxNum: number, begin: number, end: number, unique: boolean): Promise<MessageView[]> {
+async function queryMessages(ctx: CommandContext, topic: string, key: string, maxNum: number, begin: string, end: string, unique: boolean): Promise<MessageView[]> {
   const route = await ctx.client.routeOf(topic, 0);
   if (route === undefined) throw new Error(`No topic route info in name server for the topic: ${topic}`);
   const out: MessageView[] = [];
   for (const bd of route.brokerDatas) {
     const addr = selectBrokerAddr(bd.brokerAddrs);
     if (addr === undefined) continue;
-    const ext = new Map([['topic', topic], ['key', key], ['maxNum', String(maxNum)], ['beginTimestamp', String(begin)], ['endTimestamp', String(end)], ...(unique ? [['_UNIQUE_KEY_QUERY', 'true'] as [string, string]] : [])]);
+    const ext = new Map([['topic', topic], ['key', key], ['maxNum', String(maxNum)], ['beginTimestamp', begin], ['endTimestamp', end], ...(unique ? [['_UNIQUE_KEY_QUERY', 'true'] as [string, string]] : [])]);
     const r = await ctx.client.call(addr, RequestCode.QUERY_MESSAGE, ext);
     if (r.code === ResponseCode.QUERY_NOT_FOUND) continue;
     if (r.code !== ResponseCode.SUCCESS) throw new Error(`QUERY_MESSAGE on ${addr}: CODE: ${r.code} DESC: ${r.remark ?? ''}`);
@@ -88,8 +91,9 @@ export const queryMsgByKey: SubCommand = {
     { short: 'c', long: 'cluster', value: true, help: 'Cluster name or lmq parent topic, lmq is used to find the route.' },
   ],
   async execute(ctx) {
-    const end = optional(ctx, 'endTimestamp') ?? '9223372036854775807';
-    const list = await queryMessages(ctx, need(ctx, 'topic'), need(ctx, 'msgKey'), intOpt(ctx, 'maxNum', 64), intOpt(ctx, 'beginTimestamp', 0), Number(end), false);
+    const end = optional(ctx, 'endTimestamp') ?? JAVA_LONG_MAX;
+    if (!/^-?\d+$/.test(end)) throw new Error(`--endTimestamp must be epoch milliseconds, not "${end}"`);
+    const list = await queryMessages(ctx, need(ctx, 'topic'), need(ctx, 'msgKey'), intOpt(ctx, 'maxNum', 64), String(intOpt(ctx, 'beginTimestamp', 0)), end, false);
     ctx.out(jfmt('%-50s %4s %40s', '#Message ID', '#QID', '#Offset'));
     for (const m of list) ctx.out(jfmt('%-50s %4d %40d', m.msgId, m.queueId, m.queueOffset));
   },
@@ -110,7 +114,7 @@ export const queryMsgByUniqueKey: SubCommand = {
     if (optional(ctx, 'consumerGroup') !== undefined && optional(ctx, 'clientId') !== undefined) {
       throw new Error('-g/-d (push the message to one consumer, CONSUME_MESSAGE_DIRECTLY) is not served by Apogee\'s mqadmin yet; drop -g and -d to print the message');
     }
-    const list = (await queryMessages(ctx, need(ctx, 'topic'), need(ctx, 'msgId'), 32, 0, Number.MAX_SAFE_INTEGER, true)).sort((a, b) => a.storeTimestamp - b.storeTimestamp);
+    const list = (await queryMessages(ctx, need(ctx, 'topic'), need(ctx, 'msgId'), 32, '0', JAVA_LONG_MAX, true)).sort((a, b) => a.storeTimestamp - b.storeTimestamp);
     const all = ctx.opts.has('showAll');
     for (let i = 0; i < (all ? list.length : 1); i++) await printMsg(ctx, { ...list[i]!, msgId: i === 0 ? list[i]!.msgId : `${list[i]!.msgId}-${i}` }, undefined, true);
   },
