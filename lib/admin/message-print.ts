@@ -41,11 +41,11 @@ function bytesString(b: Buffer): string {
   return `[${[...b].map((x) => (x > 127 ? x - 256 : x)).join(', ')}]`;
 }
 
-/** Java MessageExt#toString as PrintMessageSubCommand prints it (hosts as InetSocketAddress: "/ip:port"). */
+/** Java MessageExt#toString as PrintMessageSubCommand prints it (hosts as InetSocketAddress: "/ip:port"; msgId= is the offset id field). */
 export function messageExtString(m: MessageView, brokerName: string | null, properties = m.properties): string {
   return (
     `MessageExt [brokerName=${brokerName ?? 'null'}, queueId=${m.queueId}, storeSize=${m.storeSize}, queueOffset=${m.queueOffset}, sysFlag=${m.sysFlag}, ` +
-    `bornTimestamp=${m.bornTimestamp}, bornHost=/${m.bornHost}, storeTimestamp=${m.storeTimestamp}, storeHost=/${m.storeHost}, msgId=${m.msgId}, ` +
+    `bornTimestamp=${m.bornTimestamp}, bornHost=/${m.bornHost}, storeTimestamp=${m.storeTimestamp}, storeHost=/${m.storeHost}, msgId=${m.offsetMsgId}, ` +
     `commitLogOffset=${m.commitLogOffset}, bodyCRC=${m.bodyCrc}, reconsumeTimes=${m.reconsumeTimes}, preparedTransactionOffset=${m.preparedTransactionOffset}, ` +
     `toString()=Message{topic='${m.topic}', flag=${m.flag}, properties=${javaHashMapString(properties)}, body=${bytesString(m.body)}, transactionId='null'}]`
   );

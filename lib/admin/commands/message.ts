@@ -38,20 +38,23 @@ export const sendMessage: SubCommand = {
 /** Java Long.MAX_VALUE: the default end of a query's time range (as text: a JS number cannot hold it). */
 const JAVA_LONG_MAX = '9223372036854775807';
 
+/** Java MixAll.dealTimeToHourStamps: a store time truncated to the hour, ms. */
+const HOUR_MS = 3_600_000;
+
 /** QUERY_MESSAGE on every broker of the topic's route (MQAdminImpl#queryMessage), keeping what matches `key`. */
-async function queryMessages(ctx: CommandContext, topic: string, key: string, maxNum: number, begin: string, end: string, unique: boolean): Promise<MessageView[]> {
+async function queryMessages(ctx: CommandContext, topic: string, key: string, maxNum: number, begin: string, end: string, unique: boolean, keyType = 'K', lastKey?: string): Promise<MessageView[]> {
   const route = await ctx.client.routeOf(topic, 0);
   if (route === undefined) throw new Error(`No topic route info in name server for the topic: ${topic}`);
   const out: MessageView[] = [];
   for (const bd of route.brokerDatas) {
     const addr = selectBrokerAddr(bd.brokerAddrs);
     if (addr === undefined) continue;
-    const ext = new Map([['topic', topic], ['key', key], ['maxNum', String(maxNum)], ['beginTimestamp', begin], ['endTimestamp', end], ...(unique ? [['_UNIQUE_KEY_QUERY', 'true'] as [string, string]] : [])]);
+    const ext = new Map([['topic', topic], ['key', key], ['maxNum', String(maxNum)], ['beginTimestamp', begin], ['endTimestamp', end], ...(unique ? [['_UNIQUE_KEY_QUERY', 'true'] as [string, string]] : [['indexType', keyType] as [string, string]]), ...(lastKey !== undefined ? [['lastKey', lastKey] as [string, string]] : [])]);
     const r = await ctx.client.call(addr, RequestCode.QUERY_MESSAGE, ext);
     if (r.code === ResponseCode.QUERY_NOT_FOUND) continue;
     if (r.code !== ResponseCode.SUCCESS) throw new Error(`QUERY_MESSAGE on ${addr}: CODE: ${r.code} DESC: ${r.remark ?? ''}`);
     for (const m of decodeMessages(r.body ?? Buffer.alloc(0))) {
-      if (unique ? m.msgId === key : (m.keys ?? '').split(' ').includes(key)) out.push(m);
+      if (unique ? m.msgId === key : keyType === 'T' ? m.tags === key : (m.keys ?? '').split(' ').includes(key)) out.push(m);
     }
   }
   if (out.length === 0) throw new Error(`query message by key finished, but no message. (topic ${topic}, key ${key}; check -t, -k and the time range)`);
@@ -89,13 +92,22 @@ export const queryMsgByKey: SubCommand = {
     { short: 'e', long: 'endTimestamp', value: true, help: 'End timestamp(ms). default:Long.MAX_VALUE, eg:1676730526212' },
     { short: 'm', long: 'maxNum', value: true, help: 'The maximum number of messages returned by the query, default:64' },
     { short: 'c', long: 'cluster', value: true, help: 'Cluster name or lmq parent topic, lmq is used to find the route.' },
+    { short: 'p', long: 'keyType', value: true, help: 'Index key type, default index key type is K, you can use K for keys OR T for tags' },
+    { short: 'l', long: 'lastKey', value: true, help: 'Last Key' },
   ],
   async execute(ctx) {
+    const topic = need(ctx, 'topic');
+    const key = need(ctx, 'msgKey');
+    const keyType = optional(ctx, 'keyType') ?? 'K';
     const end = optional(ctx, 'endTimestamp') ?? JAVA_LONG_MAX;
     if (!/^-?\d+$/.test(end)) throw new Error(`--endTimestamp must be epoch milliseconds, not "${end}"`);
-    const list = await queryMessages(ctx, need(ctx, 'topic'), need(ctx, 'msgKey'), intOpt(ctx, 'maxNum', 64), String(intOpt(ctx, 'beginTimestamp', 0)), end, false);
-    ctx.out(jfmt('%-50s %4s %40s', '#Message ID', '#QID', '#Offset'));
-    for (const m of list) ctx.out(jfmt('%-50s %4d %40d', m.msgId, m.queueId, m.queueOffset));
+    const list = await queryMessages(ctx, topic, key, intOpt(ctx, 'maxNum', 64), String(intOpt(ctx, 'beginTimestamp', 0)), end, false, keyType, optional(ctx, 'lastKey'));
+    // 5.5.0 adds the index key (hour of the store time @ topic @ type @ key @ msgId @ commit-log offset) for paging.
+    ctx.out(jfmt('%-50s %4s %40s %-200s', '#Message ID', '#QID', '#Offset', '#IndexKey'));
+    for (const m of list) {
+      const indexKey = `${m.storeTimestamp - (m.storeTimestamp % HOUR_MS)}@${topic}@${keyType}@${key}@${m.msgId}@${m.commitLogOffset}`;
+      ctx.out(jfmt('%-50s %4d %40d %-200s', m.msgId, m.queueId, m.queueOffset, indexKey));
+    }
   },
 };
 
