@@ -88,7 +88,8 @@ describe('lib/admin mqadmin commands against an apogee process', function () {
 
   it('queryMsgByKey, queryMsgByUniqueKey and queryMsgByOffset find the sent messages and write the body file', async () => {
     const k = await run('queryMsgByKey', { topic: 'AdmT', msgKey: 'K1' });
-    assert.match(k[0]!, /^#Message ID\s+#QID\s+#Offset$/);
+    assert.match(k[0]!, /^#Message ID\s+#QID\s+#Offset #IndexKey\s*$/);
+    assert.match(k[1]!, /^[0-9A-F]{32}\s+0\s+\d\s+\d+@AdmT@K@K1@[0-9A-F]{32}@\d+\s*$/);
     assert.deepEqual(k.slice(1).map((l) => l.split(/\s+/)[0]).sort(), [...sent].sort());
     const u = await run('queryMsgByUniqueKey', { topic: 'AdmT', msgId: sent[1]! });
     assert.ok(u.includes(`${'Topic:'.padEnd(20)} AdmT`), u.join('\n'));
