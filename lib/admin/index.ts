@@ -9,6 +9,7 @@ import { brokerConsumeStats, consumerConnection, consumerProgress, producerConne
 import { deleteSubGroup, getConsumerConfig, updateSubGroup } from './commands/group';
 import { cloneGroupOffset, resetOffsetByTime, skipAccumulatedMessage } from './commands/offset';
 import { printMsg, printMsgByQueue } from './commands/print';
+import { checkMsgSendRT, setConsumeMode } from './commands/misc';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
 export type { SubCommand, CommandContext, OptionDef } from './command';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly SubCommand[] = [
   updateTopic,
   deleteTopic,
   updateSubGroup,
+  setConsumeMode,
   deleteSubGroup,
   updateBrokerConfig,
   updateTopicPerm,
@@ -50,6 +52,7 @@ export const COMMANDS: readonly SubCommand[] = [
   cleanExpiredCQ,
   deleteExpiredCommitLog,
   cleanUnusedTopic,
+  checkMsgSendRT,
   getNamesrvConfig,
   updateNamesrvConfig,
   getBrokerConfig,

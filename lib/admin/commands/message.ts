@@ -19,15 +19,20 @@ export const sendMessage: SubCommand = {
     { short: 'c', long: 'tags', value: true, help: 'Message tags' },
     { short: 'b', long: 'broker', value: true, help: 'Send message to target broker' },
     { short: 'i', long: 'qid', value: true, help: 'Send message to target queue' },
+    { short: 'm', long: 'msgTraceEnable', value: true, help: 'Message Trace Enable, Default: false' },
   ],
   async execute(ctx) {
     const qid = optional(ctx, 'qid');
+    // Java uses -b only together with -i (and refuses -i without -b); Apogee also accepts -i alone (first broker).
+    const broker = qid !== undefined ? optional(ctx, 'broker') : undefined;
+    if (optional(ctx, 'msgTraceEnable') === 'true') throw new Error('-m true (message trace) is not served by Apogee\'s mqadmin yet; drop -m');
     const keys = optional(ctx, 'key');
     const tags = optional(ctx, 'tags');
     const r = await ctx.client.send(need(ctx, 'topic'), Buffer.from(need(ctx, 'body'), 'utf8'), {
       ...(keys !== undefined ? { keys } : {}),
       ...(tags !== undefined ? { tags } : {}),
       ...(qid !== undefined ? { queueId: Number(qid) } : {}),
+      ...(broker !== undefined ? { brokerName: broker } : {}),
     });
     if (r.code !== ResponseCode.SUCCESS) throw new Error(`send failed: CODE ${r.code} ${r.remark ?? ''}`);
     ctx.out(jfmt('%-32s  %-4s  %-20s    %s', '#Broker Name', '#QID', '#Send Result', '#MsgId'));
