@@ -49,7 +49,7 @@ describe('lib/admin mqadmin commands', function () {
   it('clusterList shows the broker with its version', async () => {
     const out = await run('clusterList');
     assert.match(out[0]!, /^#Cluster Name/);
-    assert.match(out[1]!, /^DefaultCluster\s+broker-a\s+0\s+127\.0\.0\.1:\d+\s+V5_5_0/);
+    assert.match(out[1]!, /^DefaultCluster\s+broker-a\s+0\s+127\.0\.0\.1:\d+\s+V5_5_0\s+0\.00\(\d+,\d+ms\)\s+0\.00\(\d+,\d+ms\|[^)]*\)\s+\d+-\d+\(0\.0w, 0\.0, 0\.0\)\s+\d+\s+\d+\.\d\d\s+\d\.\d{4}\s+true$/);
   });
 
   it('sendMessage, topicStatus, topicRoute and queryMsgById agree', async () => {

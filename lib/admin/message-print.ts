@@ -6,6 +6,7 @@ import { MASTER_ID } from '../../protocol/naming';
 import type { MessageView } from '../../protocol/message';
 import { jfmt, type CommandContext } from './command';
 import { examineConsumeStats, examineConsumerConnection } from './commands/consumer';
+import { hashMapOrder } from './java-order';
 import { javaHumanTime } from './util';
 
 /**
@@ -19,21 +20,9 @@ export const BODY_DIR = '/tmp/rocketmq/msgbodys';
 /** java.util.HashMap capacity of a decoded message's properties (MessageDecoder#string2messageProperties). */
 const PROPERTIES_CAPACITY = 128;
 
-function javaStringHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
-  return h;
-}
-
-/** A java.util.HashMap<String,String>#toString: bucket order for `capacity`, insertion order within a bucket. */
+/** A java.util.HashMap<String,String>#toString (fixed capacity: a message's properties never reach a resize). */
 export function javaHashMapString(m: Map<string, string>, capacity = PROPERTIES_CAPACITY): string {
-  const bucket = (k: string): number => {
-    const h = javaStringHash(k);
-    return (h ^ (h >>> 16)) & (capacity - 1);
-  };
-  const entries = [...m].map(([k, v], i) => ({ k, v, b: bucket(k), i }));
-  entries.sort((a, b) => a.b - b.b || a.i - b.i);
-  return `{${entries.map((e) => `${e.k}=${e.v}`).join(', ')}}`;
+  return `{${hashMapOrder([...m.keys()], capacity).map((k) => `${k}=${m.get(k)}`).join(', ')}}`;
 }
 
 /** Java Arrays.toString(byte[]) (signed bytes). */

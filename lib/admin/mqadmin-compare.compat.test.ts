@@ -108,6 +108,11 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
     { name: 'consumerProgress', args: [], opts: {} },
     { name: 'resetOffsetByTime', args: ['-g', 'CmpCG', '-t', 'CmpT', '-s', '0'], opts: { group: 'CmpCG', topic: 'CmpT', timestamp: '0' } },
     { name: 'skipAccumulatedMessage', args: ['-g', 'CmpCG', '-t', 'CmpT'], opts: { group: 'CmpCG', topic: 'CmpT' } },
+    { name: 'clusterList', args: [], opts: {}, mask: [[/(true|false)?\s+\d+\.\d\d(\s+\d\.\d{4}\s+)(true|false)$/gm, ' <hour>$2$3']] },
+    { name: 'topicStatus', args: ['-t', 'CmpT'], opts: { topic: 'CmpT' } },
+    { name: 'topicRoute', args: ['-t', 'CmpT'], opts: { topic: 'CmpT' } },
+    { name: 'getNamesrvConfig', args: [], opts: {} },
+    { name: 'getBrokerConfig', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
     { name: 'updateOrderConf', args: ['-t', 'CmpT', '-m', 'put', '-v', 'broker-a:2'], opts: { topic: 'CmpT', method: 'put', orderConf: 'broker-a:2' } },
     { name: 'cleanExpiredCQ', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
   ];
