@@ -181,4 +181,20 @@ describe('lib/admin mqadmin commands against an apogee process', function () {
     await assert.rejects(run('setConsumeMode', { brokerAddr, topicName: 'AdmT', groupName: 'AdmCG', mode: 'POP' }), /SET_MESSAGE_REQUEST_MODE on .*not supported/);
     await assert.rejects(run('setConsumeMode', { brokerAddr, topicName: 'AdmT', groupName: 'AdmCG', mode: 'PUSH' }), /-m PUSH: use PULL or POP/);
   });
+
+  it('updateTopicList / updateSubGroupList read a JSON array file; queryCq lists consume-queue units', async () => {
+    const tf = path.join(dir, 'topics.json');
+    fs.writeFileSync(tf, '[{"topicName":"AdmList1","readQueueNums":3,"writeQueueNums":3,"perm":6}]');
+    assert.deepEqual(await run('updateTopicList', { brokerAddr, filename: tf }), [`submit batch of topic config to ${brokerAddr} success, please check the result later.`]);
+    const gf = path.join(dir, 'groups.json');
+    fs.writeFileSync(gf, '[{"groupName":"AdmListG","retryMaxTimes":4}]');
+    assert.deepEqual(await run('updateSubGroupList', { clusterName: 'DefaultCluster', filename: gf }), [`submit batch of subscription group config to ${brokerAddr} success, please check the result later.`]);
+    assert.ok((await run('getConsumerConfig', { groupName: 'AdmListG' })).includes(`${'retryMaxTimes'.padEnd(40)}=  4`));
+    assert.deepEqual(await run('updateTopicList', { brokerAddr, filename: path.join(dir, 'missing.json') }), [`the file path ${path.join(dir, 'missing.json')} does not exists`]);
+    const q = await run('queryCq', { topic: 'AdmT', queue: '0', index: '1', count: '1' });
+    // 3 messages sent in before() and 2 by checkMsgSendRT (sends 1 and 3 of its round) are in queue 0.
+    assert.deepEqual(q.slice(0, 3), ['Queue data: ', 'max: 5, min: 0', '======================================']);
+    assert.equal(q[3], 'idx: 1');
+    assert.match(q[4]!, /^ConsumeQueueData\{physicOffset=\d+, physicSize=\d+, tagsCode=-?\d+, extendDataJson='null', bitMap='null', eval=false, msg='null'\}$/);
+  });
 });

@@ -10,6 +10,7 @@ import { deleteSubGroup, getConsumerConfig, updateSubGroup } from './commands/gr
 import { cloneGroupOffset, resetOffsetByTime, skipAccumulatedMessage } from './commands/offset';
 import { printMsg, printMsgByQueue } from './commands/print';
 import { checkMsgSendRT, setConsumeMode } from './commands/misc';
+import { queryCq, updateSubGroupList, updateTopicList } from './commands/batch';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
 export type { SubCommand, CommandContext, OptionDef } from './command';
@@ -19,8 +20,10 @@ export { jfmt, NAMESRV_OPTION } from './command';
 export const COMMANDS: readonly SubCommand[] = [
   // In the order of Java's MQAdminStartup#initCommand.
   updateTopic,
+  updateTopicList,
   deleteTopic,
   updateSubGroup,
+  updateSubGroupList,
   setConsumeMode,
   deleteSubGroup,
   updateBrokerConfig,
@@ -57,6 +60,7 @@ export const COMMANDS: readonly SubCommand[] = [
   updateNamesrvConfig,
   getBrokerConfig,
   getConsumerConfig,
+  queryCq,
   sendMessage,
   // Apogee's own.
   orderTopics,

@@ -51,6 +51,8 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
     client = new RocketClient({ namesrvAddr: nsAddr, logger: silentLogger() });
     await waitApogeeReady(client);
     jvm = javaLayout(path.join(dir, 'tools'));
+    fs.writeFileSync(path.join(dir, 'topics.json'), '[{"topicName":"CmpList1","readQueueNums":2,"writeQueueNums":2,"perm":6}]');
+    fs.writeFileSync(path.join(dir, 'groups.json'), '[{"groupName":"CmpListG1"},{"groupName":"CmpListG2","retryMaxTimes":3}]');
     await ours('updateTopic', { topic: 'CmpT', brokerAddr, readQueueNums: '2', writeQueueNums: '2' });
     for (let i = 0; i < 3; i++) sent.push((await ours('sendMessage', { topic: 'CmpT', body: `body-${i}`, key: 'K1', tags: 'TagA', qid: '0' })).trim().split(/\s+/).pop()!);
     member = new RemotingClient({ logger: silentLogger(), version: 513 });
@@ -113,13 +115,17 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
     { name: 'topicRoute', args: ['-t', 'CmpT'], opts: { topic: 'CmpT' } },
     { name: 'getNamesrvConfig', args: [], opts: {} },
     { name: 'getBrokerConfig', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
+    { name: 'queryCq', args: ['-t', 'CmpT', '-q', '0', '-i', '0', '-c', '5'], opts: { topic: 'CmpT', queue: '0', index: '0', count: '5' } },
+    { name: 'updateTopicList', args: ['-b', '$BROKER', '-f', '$DIR/topics.json'], opts: { brokerAddr: '$BROKER', filename: '$DIR/topics.json' } },
+    // With -c Java also prints its usage text after the result lines (it falls through to printCommandLineHelp); Apogee does not.
+    { name: 'updateSubGroupList', args: ['-b', '$BROKER', '-f', '$DIR/groups.json'], opts: { brokerAddr: '$BROKER', filename: '$DIR/groups.json' } },
     { name: 'updateOrderConf', args: ['-t', 'CmpT', '-m', 'put', '-v', 'broker-a:2'], opts: { topic: 'CmpT', method: 'put', orderConf: 'broker-a:2' } },
     { name: 'cleanExpiredCQ', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
   ];
 
   for (const c of cases) {
     it(`${c.name} ${c.args.join(' ')}: same output`, async () => {
-      const sub = (v: string): string => v.replace('$BROKER', brokerAddr).replace('$MSG', sent[1] ?? '');
+      const sub = (v: string): string => v.replace('$BROKER', brokerAddr).replace('$MSG', sent[1] ?? '').replace('$DIR', dir);
       const opts = Object.fromEntries(Object.entries(c.opts).map(([k, v]) => [k, typeof v === 'string' ? sub(v) : v]));
       const mine = normalize(await ours(c.name, opts), c.mask);
       const theirs = normalize(await official([c.name, ...c.args.map(sub)]), c.mask);
