@@ -197,4 +197,12 @@ describe('lib/admin mqadmin commands against an apogee process', function () {
     assert.equal(q[3], 'idx: 1');
     assert.match(q[4]!, /^ConsumeQueueData\{physicOffset=\d+, physicSize=\d+, tagsCode=-?\d+, extendDataJson='null', bitMap='null', eval=false, msg='null'\}$/);
   });
+
+  it('producer lists the heartbeat producer; allocateMQ splits the readable queues as AllocateMessageQueueAveragely', async () => {
+    const p = await run('producer', { broker: brokerAddr });
+    assert.ok(p.some((l) => /^producer group \(AdmPG\) instance : clientId=127\.0\.0\.1@adm-member,remoteIP=127\.0\.0\.1:\d+, language=JAVA, version=\d+, lastUpdateTimestamp=\d+$/.test(l)), p.join('\n'));
+    const a = JSON.parse((await run('allocateMQ', { topic: 'AdmT', ipList: 'x,y,z' })).join('')) as { result: Record<string, { queueId: number }[]> };
+    assert.deepEqual(Object.keys(a.result).sort(), ['x', 'y', 'z']);
+    assert.deepEqual(Object.values(a.result).map((l) => l.length).sort(), [0, 1, 1], 'two queues over three consumers');
+  });
 });

@@ -9,7 +9,7 @@ import { brokerConsumeStats, consumerConnection, consumerProgress, producerConne
 import { deleteSubGroup, getConsumerConfig, updateSubGroup } from './commands/group';
 import { cloneGroupOffset, resetOffsetByTime, skipAccumulatedMessage } from './commands/offset';
 import { printMsg, printMsgByQueue } from './commands/print';
-import { checkMsgSendRT, setConsumeMode } from './commands/misc';
+import { allocateMQ, checkMsgSendRT, producer, setConsumeMode } from './commands/misc';
 import { queryCq, updateSubGroupList, updateTopicList } from './commands/batch';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
@@ -43,6 +43,7 @@ export const COMMANDS: readonly SubCommand[] = [
   consumerConnection,
   consumerProgress,
   cloneGroupOffset,
+  producer,
   clusterList,
   topicList,
   updateKvConfig,
@@ -55,6 +56,7 @@ export const COMMANDS: readonly SubCommand[] = [
   cleanExpiredCQ,
   deleteExpiredCommitLog,
   cleanUnusedTopic,
+  allocateMQ,
   checkMsgSendRT,
   getNamesrvConfig,
   updateNamesrvConfig,

@@ -22,6 +22,36 @@ export function hashMapOrder(keys: readonly string[], capacity: number): string[
   return e.sort((a, b) => a.b - b.b || a.i - b.i).map((x) => x.k);
 }
 
+/** Java HashMap hash of an entry whose key hashes to `h` (no resize): bucket in a table of `capacity`. */
+const bucketOf = (h: number, capacity: number): number => ((h ^ (h >>> 16)) & 0x7fffffff) & (capacity - 1);
+
+/** Capacity of a default `new HashMap<>()` / `new HashSet<>()` after `n` insertions (16, doubled past 3/4 load). */
+export function grownCapacity(n: number): number {
+  let cap = 16;
+  while (n > cap * 0.75) cap *= 2;
+  return cap;
+}
+
+/**
+ * Items of a default java.util.HashMap/HashSet in iteration order, given each item's Java hashCode, inserted in
+ * `items` order: HashMap#resize keeps the relative order within a bin, so the order is (bucket, insertion).
+ */
+export function hashOrderBy<T>(items: readonly T[], hashCode: (t: T) => number): T[] {
+  const cap = grownCapacity(items.length);
+  return items
+    .map((t, i) => ({ t, b: bucketOf(hashCode(t), cap), i }))
+    .sort((a, b) => a.b - b.b || a.i - b.i)
+    .map((x) => x.t);
+}
+
+/** Java MessageQueue#hashCode. */
+export function messageQueueHash(q: { topic: string; brokerName: string; queueId: number }): number {
+  let r = 1;
+  r = (Math.imul(31, r) + javaStringHash(q.brokerName)) | 0;
+  r = (Math.imul(31, r) + q.queueId) | 0;
+  return (Math.imul(31, r) + javaStringHash(q.topic)) | 0;
+}
+
 /** Initial table of `new Properties()` on Java 17: ConcurrentHashMap(8) sizes its table to 16. */
 const PROPERTIES_TABLE = 16;
 

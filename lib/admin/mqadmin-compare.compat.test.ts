@@ -119,6 +119,9 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
     { name: 'updateTopicList', args: ['-b', '$BROKER', '-f', '$DIR/topics.json'], opts: { brokerAddr: '$BROKER', filename: '$DIR/topics.json' } },
     // With -c Java also prints its usage text after the result lines (it falls through to printCommandLineHelp); Apogee does not.
     { name: 'updateSubGroupList', args: ['-b', '$BROKER', '-f', '$DIR/groups.json'], opts: { brokerAddr: '$BROKER', filename: '$DIR/groups.json' } },
+    { name: 'allocateMQ', args: ['-t', 'CmpT', '-i', '10.0.0.1,10.0.0.2,10.0.0.3'], opts: { topic: 'CmpT', ipList: '10.0.0.1,10.0.0.2,10.0.0.3' } },
+    { name: 'allocateMQ', args: ['-t', 'TBW102', '-i', 'a,b'], opts: { topic: 'TBW102', ipList: 'a,b' } },
+    { name: 'producer', args: ['-b', '$BROKER'], opts: { broker: '$BROKER' }, mask: [[/lastUpdateTimestamp=\d+/g, 'lastUpdateTimestamp=<ms>']] },
     { name: 'updateOrderConf', args: ['-t', 'CmpT', '-m', 'put', '-v', 'broker-a:2'], opts: { topic: 'CmpT', method: 'put', orderConf: 'broker-a:2' } },
     { name: 'cleanExpiredCQ', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
   ];

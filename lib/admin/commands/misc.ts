@@ -1,10 +1,12 @@
+import { isJsonObject, parseJson, type MessageQueue } from '../../../protocol/bodies';
 import { RequestCode } from '../../../protocol/codes';
 import { jfmt, need, type SubCommand } from '../command';
+import { hashOrderBy, javaStringHash, messageQueueHash } from '../java-order';
 import { callOk, intOpt, targetBrokers } from '../util';
 
 /**
- * setConsumeMode and checkMsgSendRT. Java: tools/.../command/consumer/SetConsumeModeSubCommand.java,
- * message/CheckMsgSendRTCommand.java.
+ * setConsumeMode, checkMsgSendRT, allocateMQ, producer. Java: tools/.../command/consumer/SetConsumeModeSubCommand
+ * .java, message/CheckMsgSendRTCommand.java, topic/AllocateMQSubCommand.java, producer/ProducerSubCommand.java.
  */
 
 const MODES = ['PULL', 'POP'] as const;
@@ -65,5 +67,66 @@ export const checkMsgSendRT: SubCommand = {
       ctx.out(jfmt('%-32s  %-4s  %-20s    %s', q.brokerName, q.queueId, ok, rt));
     }
     ctx.out(`Avg RT: ${(elapsed / (amount - 1)).toFixed(2)}`);
+  },
+};
+
+/** Java AllocateMessageQueueAveragely#allocate for one consumer id. */
+export function allocateAveragely<T>(all: readonly T[], cids: readonly string[], cid: string): T[] {
+  const index = cids.indexOf(cid);
+  if (index < 0 || all.length === 0) return [];
+  const mod = all.length % cids.length;
+  const avg = all.length <= cids.length ? 1 : mod > 0 && index < mod ? Math.floor(all.length / cids.length) + 1 : Math.floor(all.length / cids.length);
+  const start = mod > 0 && index < mod ? index * avg : index * avg + mod;
+  const range = Math.min(avg, all.length - start);
+  return range > 0 ? all.slice(start, start + range) : [];
+}
+
+const mqJson = (q: MessageQueue): string => `{"brokerName":${JSON.stringify(q.brokerName)},"queueId":${q.queueId},"topic":${JSON.stringify(q.topic)}}`;
+
+export const allocateMQ: SubCommand = {
+  name: 'allocateMQ',
+  description: 'Allocate MQ.',
+  options: [
+    { short: 't', long: 'topic', value: true, required: true, help: 'topic name' },
+    { short: 'i', long: 'ipList', value: true, required: true, help: 'ipList' },
+  ],
+  async execute(ctx) {
+    const topic = need(ctx, 'topic');
+    const ips = need(ctx, 'ipList').split(',');
+    const route = await ctx.client.routeOf(topic, 0);
+    if (route === undefined) throw new Error(`No topic route info in name server for the topic: ${topic}`);
+    // Java MQClientInstance#topicRouteData2TopicSubscribeInfo: the readable queues, in a HashSet.
+    const mqs: MessageQueue[] = [];
+    for (const qd of route.queueDatas) if (qd.perm & 4) for (let i = 0; i < qd.readQueueNums; i++) mqs.push({ topic, brokerName: qd.brokerName, queueId: i });
+    const all = hashOrderBy(mqs, messageQueueHash);
+    const result = new Map<string, MessageQueue[]>();
+    for (const ip of ips) result.set(ip, allocateAveragely(all, ips, ip));
+    const keys = hashOrderBy([...result.keys()], javaStringHash);
+    ctx.out(`{"result":{${keys.map((k) => `${JSON.stringify(k)}:[${result.get(k)!.map(mqJson).join(',')}]`).join(',')}}}`);
+  },
+};
+
+export const producer: SubCommand = {
+  name: 'producer',
+  description: "Query producer's instances, connection, status, etc.",
+  options: [{ short: 'b', long: 'broker', value: true, required: true, help: 'broker address' }],
+  async execute(ctx) {
+    const addr = need(ctx, 'broker');
+    const r = await callOk(ctx, addr, RequestCode.GET_ALL_PRODUCER_INFO, 'GET_ALL_PRODUCER_INFO');
+    const tree = parseJson(r.body ?? '{}');
+    const data = isJsonObject(tree) ? tree.get('data') : undefined;
+    if (!isJsonObject(data)) return;
+    const groups = hashOrderBy(data.entries.map(([k]) => String(k)), javaStringHash);
+    for (const group of groups) {
+      const list = data.get(group);
+      if (!Array.isArray(list) || list.length === 0) {
+        ctx.out(`producer group (${group}) instances are empty`);
+        continue;
+      }
+      for (const p of list) {
+        const f = (k: string): string => (isJsonObject(p) ? String(p.get(k) ?? 'null') : 'null');
+        ctx.out(`producer group (${group}) instance : clientId=${f('clientId')},remoteIP=${f('remoteIP')}, language=${f('language')}, version=${f('version')}, lastUpdateTimestamp=${f('lastUpdateTimestamp')}`);
+      }
+    }
   },
 };
