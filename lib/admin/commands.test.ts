@@ -205,4 +205,13 @@ describe('lib/admin mqadmin commands against an apogee process', function () {
     assert.deepEqual(Object.keys(a.result).sort(), ['x', 'y', 'z']);
     assert.deepEqual(Object.values(a.result).map((l) => l.length).sort(), [0, 1, 1], 'two queues over three consumers');
   });
+
+  it('statsAll prints one line per topic and consuming group (accumulation from consume stats)', async () => {
+    const s = await run('statsAll', { topic: 'AdmT' });
+    assert.match(s[0]!, /^#Topic\s+#Consumer Group\s+#Accumulation\s+#InTPS\s+#OutTPS\s+#InMsg24Hour\s+#OutMsg24Hour$/);
+    assert.ok(s.some((l) => /^AdmT\s+AdmCG\s+\d+\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\s+\d+$/.test(l)), s.join('\n'));
+    const all = await run('statsAll');
+    assert.ok(all.some((l) => /^TBW102\s+0\s+\d+\.\d\d\s+\d+\s+NO_CONSUMER$/.test(l)), all.join('\n'));
+    assert.ok(!all.some((l) => l.startsWith('%RETRY%')), 'retry and DLQ topics are skipped');
+  });
 });

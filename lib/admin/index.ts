@@ -11,6 +11,7 @@ import { cloneGroupOffset, resetOffsetByTime, skipAccumulatedMessage } from './c
 import { printMsg, printMsgByQueue } from './commands/print';
 import { allocateMQ, checkMsgSendRT, producer, setConsumeMode } from './commands/misc';
 import { queryCq, updateSubGroupList, updateTopicList } from './commands/batch';
+import { statsAll } from './commands/stats';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
 export type { SubCommand, CommandContext, OptionDef } from './command';
@@ -56,6 +57,7 @@ export const COMMANDS: readonly SubCommand[] = [
   cleanExpiredCQ,
   deleteExpiredCommitLog,
   cleanUnusedTopic,
+  statsAll,
   allocateMQ,
   checkMsgSendRT,
   getNamesrvConfig,

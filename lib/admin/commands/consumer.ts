@@ -2,6 +2,7 @@ import { ConsumeStats, ConsumerConnection, isJsonObject, parseJson, ProducerConn
 import { mqVersionDesc, RequestCode, ResponseCode } from '../../../protocol/codes';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../../../protocol/naming';
 import { jfmt, need, optional, type CommandContext, type SubCommand } from '../command';
+import { hashOrderBy, javaStringHash } from '../java-order';
 import { callBody, callOk, compareQueues, front, intOpt, javaBool, javaDateTime, selectBrokerAddr } from '../util';
 
 /**
@@ -131,7 +132,7 @@ export const consumerProgress: SubCommand = {
 /** consumerProgress without -g: one line per group that has a %RETRY% topic. */
 async function allGroups(ctx: CommandContext): Promise<void> {
   ctx.out(jfmt('%-64s  %-6s  %-24s %-5s  %-14s  %-7s  %s', '#Group', '#Count', '#Version', '#Type', '#Model', '#TPS', '#Diff Total'));
-  for (const topic of await ctx.client.topicList()) {
+  for (const topic of hashOrderBy(await ctx.client.topicList(), javaStringHash)) {
     if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) continue;
     const group = topic.slice(RETRY_GROUP_TOPIC_PREFIX.length);
     const stats = await examineConsumeStats(ctx, group).catch(() => undefined);
