@@ -214,4 +214,11 @@ describe('lib/admin mqadmin commands against an apogee process', function () {
     assert.ok(all.some((l) => /^TBW102\s+0\s+\d+\.\d\d\s+\d+\s+NO_CONSUMER$/.test(l)), all.join('\n'));
     assert.ok(!all.some((l) => l.startsWith('%RETRY%')), 'retry and DLQ topics are skipped');
   });
+
+  it('haStatus on a master without slaves: its commit-log max offset and an empty slave table', async () => {
+    const h = await run('haStatus', { brokerAddr });
+    assert.deepEqual(h.slice(0, 5), ['', `#MasterAddr\t${brokerAddr}`, h[2], '#SlaveNum\t0', '#InSyncSlaveNum\t0']);
+    assert.match(h[2]!, /^#MasterCommitLogMaxOffset\t[1-9]\d*$/);
+    assert.match(h[5]!, /^#SlaveAddr\s+#SlaveAckOffset\s+#Diff\s+#TransferSpeed\(KB\/s\)\s+#Status\s+#TransferFromWhere$/);
+  });
 });

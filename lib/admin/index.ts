@@ -12,6 +12,7 @@ import { printMsg, printMsgByQueue } from './commands/print';
 import { allocateMQ, checkMsgSendRT, producer, setConsumeMode } from './commands/misc';
 import { queryCq, updateSubGroupList, updateTopicList } from './commands/batch';
 import { statsAll } from './commands/stats';
+import { haStatus } from './commands/ha';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
 export type { SubCommand, CommandContext, OptionDef } from './command';
@@ -66,6 +67,7 @@ export const COMMANDS: readonly SubCommand[] = [
   getConsumerConfig,
   queryCq,
   sendMessage,
+  haStatus,
   // Apogee's own.
   orderTopics,
   faults,

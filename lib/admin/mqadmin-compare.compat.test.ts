@@ -125,6 +125,7 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
     // The brokers' minute stats are sampled on a timer: the two runs may see different TPS and counts.
     { name: 'statsAll', args: ['-t', 'CmpT'], opts: { topic: 'CmpT' }, mask: [[/ +\d+\.\d\d +\d+\.\d\d +\d+ +\d+$/gm, ' <tps and counts>']] },
     { name: 'statsAll', args: [], opts: {}, mask: [[/ +\d+\.\d\d( +\d+\.\d\d)? +\d+ +(\d+|NO_CONSUMER)$/gm, ' <tps and counts> $2']] },
+    { name: 'haStatus', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
     { name: 'updateOrderConf', args: ['-t', 'CmpT', '-m', 'put', '-v', 'broker-a:2'], opts: { topic: 'CmpT', method: 'put', orderConf: 'broker-a:2' } },
     { name: 'cleanExpiredCQ', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
   ];
