@@ -221,4 +221,10 @@ describe('lib/admin mqadmin commands against an apogee process', function () {
     assert.match(h[2]!, /^#MasterCommitLogMaxOffset\t[1-9]\d*$/);
     assert.match(h[5]!, /^#SlaveAddr\s+#SlaveAckOffset\s+#Diff\s+#TransferSpeed\(KB\/s\)\s+#Status\s+#TransferFromWhere$/);
   });
+
+  it('sendMsgStatus sends -c messages to the broker-name topic, one SendResult line each', async () => {
+    const s = await run('sendMsgStatus', { brokerName: 'broker-a', count: '2', messageSize: '22' });
+    assert.equal(s.length, 2);
+    for (const l of s) assert.match(l, /^rt=\d+ms, SendResult=SendResult \[sendStatus=SEND_OK, msgId=[0-9A-F]{32}, offsetMsgId=[0-9A-F]{32}, messageQueue=MessageQueue \[topic=broker-a, brokerName=broker-a, queueId=\d+\], queueOffset=\d+, recallHandle=null\]$/);
+  });
 });

@@ -9,7 +9,7 @@ import { brokerConsumeStats, consumerConnection, consumerProgress, producerConne
 import { deleteSubGroup, getConsumerConfig, updateSubGroup } from './commands/group';
 import { cloneGroupOffset, resetOffsetByTime, skipAccumulatedMessage } from './commands/offset';
 import { printMsg, printMsgByQueue } from './commands/print';
-import { allocateMQ, checkMsgSendRT, producer, setConsumeMode } from './commands/misc';
+import { allocateMQ, checkMsgSendRT, producer, sendMsgStatus, setConsumeMode } from './commands/misc';
 import { queryCq, updateSubGroupList, updateTopicList } from './commands/batch';
 import { statsAll } from './commands/stats';
 import { haStatus } from './commands/ha';
@@ -40,6 +40,7 @@ export const COMMANDS: readonly SubCommand[] = [
   queryMsgByOffset,
   printMsg,
   printMsgByQueue,
+  sendMsgStatus,
   brokerConsumeStats,
   producerConnection,
   consumerConnection,

@@ -126,6 +126,7 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
     { name: 'statsAll', args: ['-t', 'CmpT'], opts: { topic: 'CmpT' }, mask: [[/ +\d+\.\d\d +\d+\.\d\d +\d+ +\d+$/gm, ' <tps and counts>']] },
     { name: 'statsAll', args: [], opts: {}, mask: [[/ +\d+\.\d\d( +\d+\.\d\d)? +\d+ +(\d+|NO_CONSUMER)$/gm, ' <tps and counts> $2']] },
     { name: 'haStatus', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
+    { name: 'sendMsgStatus', args: ['-b', 'broker-a', '-c', '3', '-s', '30'], opts: { brokerName: 'broker-a', count: '3', messageSize: '30' }, mask: [[/rt=\d+ms/g, 'rt=<ms>'], [/msgId=[0-9A-F]+, offsetMsgId=[0-9A-F]{32}/g, '<ids (the Java client id may hold an IPv6 address)>'], [/queueId=\d+\], queueOffset=\d+/g, '<queue>']] },
     { name: 'updateOrderConf', args: ['-t', 'CmpT', '-m', 'put', '-v', 'broker-a:2'], opts: { topic: 'CmpT', method: 'put', orderConf: 'broker-a:2' } },
     { name: 'cleanExpiredCQ', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
   ];

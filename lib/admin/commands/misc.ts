@@ -5,8 +5,8 @@ import { hashOrderBy, javaStringHash, messageQueueHash } from '../java-order';
 import { callOk, intOpt, targetBrokers } from '../util';
 
 /**
- * setConsumeMode, checkMsgSendRT, allocateMQ, producer. Java: tools/.../command/consumer/SetConsumeModeSubCommand
- * .java, message/CheckMsgSendRTCommand.java, topic/AllocateMQSubCommand.java, producer/ProducerSubCommand.java.
+ * setConsumeMode, checkMsgSendRT, sendMsgStatus, allocateMQ, producer. Java: tools/.../command/consumer/SetConsumeModeSubCommand
+ * .java, message/CheckMsgSendRTCommand.java, broker/SendMsgStatusCommand.java, topic/AllocateMQSubCommand.java, producer/ProducerSubCommand.java.
  */
 
 const MODES = ['PULL', 'POP'] as const;
@@ -127,6 +127,36 @@ export const producer: SubCommand = {
         const f = (k: string): string => (isJsonObject(p) ? String(p.get(k) ?? 'null') : 'null');
         ctx.out(`producer group (${group}) instance : clientId=${f('clientId')},remoteIP=${f('remoteIP')}, language=${f('language')}, version=${f('version')}, lastUpdateTimestamp=${f('lastUpdateTimestamp')}`);
       }
+    }
+  },
+};
+
+/** Java SendMsgStatusCommand#buildMessage: "hello jodie" repeated once per 11 bytes asked for. */
+function jodie(size: number): Buffer {
+  return Buffer.from('hello jodie'.repeat(Math.ceil(size / 11)), 'utf8');
+}
+
+export const sendMsgStatus: SubCommand = {
+  name: 'sendMsgStatus',
+  description: 'Send msg to broker.',
+  options: [
+    { short: 'b', long: 'brokerName', value: true, required: true, help: 'Broker Name e.g. clusterName_brokerName as DefaultCluster_broker-a' },
+    { short: 's', long: 'messageSize', value: true, help: 'Message Size, Default: 128' },
+    { short: 'c', long: 'count', value: true, help: 'send message count, Default: 50' },
+  ],
+  async execute(ctx) {
+    // The topic is the broker's name (each broker serves a topic named after itself), as in Java.
+    const topic = need(ctx, 'brokerName');
+    const size = intOpt(ctx, 'messageSize', 128);
+    const count = intOpt(ctx, 'count', 50);
+    const warm = await ctx.client.send(topic, jodie(16));
+    if (warm.code !== 0) throw new Error(`send to topic ${topic}: CODE: ${warm.code} DESC: ${warm.remark ?? ''} (is -b a broker name? see clusterList)`);
+    // One line per send is the progress report.
+    for (let i = 0; i < count; i++) {
+      const begin = Date.now();
+      const r = await ctx.client.send(topic, jodie(size));
+      if (r.code !== 0) throw new Error(`send to topic ${topic}: CODE: ${r.code} DESC: ${r.remark ?? ''}`);
+      ctx.out(`rt=${Date.now() - begin}ms, SendResult=SendResult [sendStatus=SEND_OK, msgId=${r.msgId}, offsetMsgId=${r.offsetMsgId}, messageQueue=MessageQueue [topic=${topic}, brokerName=${r.brokerName}, queueId=${r.queueId}], queueOffset=${r.queueOffset}, recallHandle=null]`);
     }
   },
 };
