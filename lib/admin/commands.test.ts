@@ -227,4 +227,13 @@ describe('lib/admin mqadmin commands against an apogee process', function () {
     assert.equal(s.length, 2);
     for (const l of s) assert.match(l, /^rt=\d+ms, SendResult=SendResult \[sendStatus=SEND_OK, msgId=[0-9A-F]{32}, offsetMsgId=[0-9A-F]{32}, messageQueue=MessageQueue \[topic=broker-a, brokerName=broker-a, queueId=\d+\], queueOffset=\d+, recallHandle=null\]$/);
   });
+
+  it('exportConfigs writes <dir>/configs.json with the cluster scale and the master\'s main settings', async () => {
+    const out = path.join(dir, 'export');
+    assert.deepEqual(await run('exportConfigs', { clusterName: 'DefaultCluster', filePath: out }), [`export ${path.join(out, 'configs.json')} success`]);
+    const j = JSON.parse(fs.readFileSync(path.join(out, 'configs.json'), 'utf8')) as { clusterScale: Record<string, number>; brokerConfigs: Record<string, Record<string, string>> };
+    assert.deepEqual(j.clusterScale, { namesrvSize: 1, masterBrokerSize: 1, slaveBrokerSize: 0 });
+    assert.equal(j.brokerConfigs['broker-a']!['brokerClusterName'], 'DefaultCluster');
+    await assert.rejects(run('exportConfigs', { clusterName: 'NoSuchCluster', filePath: out }), /cluster NoSuchCluster not found; check -c against clusterList/);
+  });
 });

@@ -13,6 +13,7 @@ import { allocateMQ, checkMsgSendRT, producer, sendMsgStatus, setConsumeMode } f
 import { queryCq, updateSubGroupList, updateTopicList } from './commands/batch';
 import { statsAll } from './commands/stats';
 import { haStatus } from './commands/ha';
+import { exportConfigs } from './commands/export';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
 export type { SubCommand, CommandContext, OptionDef } from './command';
@@ -68,6 +69,7 @@ export const COMMANDS: readonly SubCommand[] = [
   getConsumerConfig,
   queryCq,
   sendMessage,
+  exportConfigs,
   haStatus,
   // Apogee's own.
   orderTopics,

@@ -140,4 +140,12 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
       assert.deepEqual(mine, theirs, `ours:\n${mine.join('\n')}\n\nofficial:\n${theirs.join('\n')}`);
     });
   }
+
+  it('exportConfigs writes the same configs.json as the official tool', async () => {
+    const mine = normalize(await ours('exportConfigs', { clusterName: 'DefaultCluster', filePath: path.join(dir, 'export-ours') }));
+    const theirs = normalize(await official(['exportConfigs', '-c', 'DefaultCluster', '-f', path.join(dir, 'export-java')]));
+    assert.deepEqual(mine, [`export ${path.join(dir, 'export-ours', 'configs.json')} success`]);
+    assert.deepEqual(theirs, [`export ${path.join(dir, 'export-java', 'configs.json')} success`]);
+    assert.equal(fs.readFileSync(path.join(dir, 'export-ours', 'configs.json'), 'utf8'), fs.readFileSync(path.join(dir, 'export-java', 'configs.json'), 'utf8'));
+  });
 });
