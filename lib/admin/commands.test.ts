@@ -236,4 +236,12 @@ describe('lib/admin mqadmin commands against an apogee process', function () {
     assert.equal(j.brokerConfigs['broker-a']!['brokerClusterName'], 'DefaultCluster');
     await assert.rejects(run('exportConfigs', { clusterName: 'NoSuchCluster', filePath: out }), /cluster NoSuchCluster not found; check -c against clusterList/);
   });
+
+  it('setCommitLogReadAheadMode and switchTimerEngine print the broker\'s answer; refused values are named', async () => {
+    assert.deepEqual(await run('setCommitLogReadAheadMode', { brokerAddr, commitLogReadAheadMode: '0' }), [`============${brokerAddr}============`, 'commitLog set readAhead mode rstStrset commitlog readahead mode success, mode: 0']);
+    assert.deepEqual(await run('setCommitLogReadAheadMode', { brokerAddr, commitLogReadAheadMode: '7' }), ['set the read mode error; 0 is default, 1 random read']);
+    await assert.rejects(run('setCommitLogReadAheadMode', { brokerAddr, commitLogReadAheadMode: '1' }), /random read mode \(1, MADV_RANDOM\) is not supported/);
+    assert.deepEqual(await run('switchTimerEngine', { brokerAddr, engineType: 'F' }), [`switchTimerEngine to FILE_TIME_WHEEL success, ${brokerAddr}`]);
+    await assert.rejects(run('switchTimerEngine', { brokerAddr, engineType: 'R' }), /timerRocksDBEnable must be configured true when broker start/);
+  });
 });

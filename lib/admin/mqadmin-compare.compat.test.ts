@@ -127,6 +127,9 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
     { name: 'statsAll', args: [], opts: {}, mask: [[/ +\d+\.\d\d( +\d+\.\d\d)? +\d+ +(\d+|NO_CONSUMER)$/gm, ' <tps and counts> $2']] },
     { name: 'haStatus', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
     { name: 'sendMsgStatus', args: ['-b', 'broker-a', '-c', '3', '-s', '30'], opts: { brokerName: 'broker-a', count: '3', messageSize: '30' }, mask: [[/rt=\d+ms/g, 'rt=<ms>'], [/msgId=[0-9A-F]+, offsetMsgId=[0-9A-F]{32}/g, '<ids (the Java client id may hold an IPv6 address)>'], [/queueId=\d+\], queueOffset=\d+/g, '<queue>']] },
+    { name: 'setCommitLogReadAheadMode', args: ['-b', '$BROKER', '-m', '0'], opts: { brokerAddr: '$BROKER', commitLogReadAheadMode: '0' } },
+    { name: 'setCommitLogReadAheadMode', args: ['-c', 'DefaultCluster', '-m', '0'], opts: { clusterName: 'DefaultCluster', commitLogReadAheadMode: '0' } },
+    { name: 'switchTimerEngine', args: ['-b', '$BROKER', '-e', 'F'], opts: { brokerAddr: '$BROKER', engineType: 'F' } },
     { name: 'updateOrderConf', args: ['-t', 'CmpT', '-m', 'put', '-v', 'broker-a:2'], opts: { topic: 'CmpT', method: 'put', orderConf: 'broker-a:2' } },
     { name: 'cleanExpiredCQ', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
   ];

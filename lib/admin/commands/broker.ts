@@ -5,9 +5,10 @@ import { callOk, intOpt, mastersOf, targetBrokers } from '../util';
 
 /**
  * Broker and topic maintenance: topicClusterList, updateTopicPerm, updateBrokerConfig, updateOrderConf,
- * cleanExpiredCQ, cleanUnusedTopic, deleteExpiredCommitLog. Java: tools/.../command/topic/{TopicClusterSubCommand,
+ * cleanExpiredCQ, cleanUnusedTopic, deleteExpiredCommitLog, setCommitLogReadAheadMode, switchTimerEngine. Java: tools/.../command/topic/{TopicClusterSubCommand,
  * UpdateTopicPermSubCommand,UpdateOrderConfCommand}.java, broker/{UpdateBrokerConfigSubCommand,CleanExpiredCQSubCommand,
- * CleanUnusedTopicCommand,DeleteExpiredCommitLogSubCommand}.java.
+ * CleanUnusedTopicCommand,DeleteExpiredCommitLogSubCommand,CommitLogSetReadAheadSubCommand,SwitchTimerEngineSubCommand}
+ * .java (the last from the 5.5.0 jar's bytecode: the source mirror predates it).
  */
 
 /** Java PermName.perm2String: "RWX" with '-' for a missing bit. */
@@ -158,3 +159,64 @@ function cleanCommand(name: string, description: string, code: number, codeName:
 export const cleanExpiredCQ = cleanCommand('cleanExpiredCQ', 'Clean expired ConsumeQueue on broker.', RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE, 'CLEAN_EXPIRED_CONSUMEQUEUE');
 export const cleanUnusedTopic = cleanCommand('cleanUnusedTopic', 'Clean unused topic on broker.', RequestCode.CLEAN_UNUSED_TOPIC, 'CLEAN_UNUSED_TOPIC');
 export const deleteExpiredCommitLog = cleanCommand('deleteExpiredCommitLog', 'Delete expired CommitLog files.', RequestCode.DELETE_EXPIRED_COMMITLOG, 'DELETE_EXPIRED_COMMITLOG');
+
+/** The remark of a request that must succeed (Java's admin methods return it or throw). */
+async function remarkOf(ctx: CommandContext, addr: string, code: number, name: string, ext: Map<string, string>): Promise<string> {
+  return (await callOk(ctx, addr, code, name, ext)).remark ?? 'null';
+}
+
+export const setCommitLogReadAheadMode: SubCommand = {
+  name: 'setCommitLogReadAheadMode',
+  description: 'Set read ahead mode for all commitlog files.',
+  options: [
+    { short: 'b', long: 'brokerAddr', value: true, help: 'set which broker' },
+    { short: 'c', long: 'clusterName', value: true, help: 'set which cluster' },
+    { short: 'm', long: 'commitLogReadAheadMode', value: true, required: true, help: 'set the CommitLog read ahead mode; 0 is default, 1 random read' },
+  ],
+  async execute(ctx) {
+    const mode = need(ctx, 'commitLogReadAheadMode');
+    if (mode !== '0' && mode !== '1') return ctx.out('set the read mode error; 0 is default, 1 random read');
+    const set = async (addr: string): Promise<void> => ctx.out(`commitLog set readAhead mode rstStr${await remarkOf(ctx, addr, RequestCode.SET_COMMITLOG_READ_MODE, 'SET_COMMITLOG_READ_MODE', new Map([['READ_AHEAD_MODE', mode]]))}`);
+    const b = optional(ctx, 'brokerAddr');
+    if (b !== undefined) {
+      ctx.out(`============${b}============`);
+      return set(b);
+    }
+    const c = optional(ctx, 'clusterName');
+    if (c === undefined) throw new Error('give a broker (-b host:port) or a cluster (-c name)');
+    const ci = await ctx.client.clusterInfo();
+    const names = ci.clusterAddrTable.get(c);
+    if (names === undefined) throw new Error(`cluster ${c} not found; check -c against clusterList`);
+    for (const n of names) {
+      const addrs = ci.brokerAddrTable.get(n)?.brokerAddrs;
+      const master = addrs?.get(0);
+      if (addrs === undefined || master === undefined) continue;
+      ctx.out(`============Master: ${master}============`);
+      await set(master);
+      for (const [id, slave] of addrs) {
+        if (id === 0) continue;
+        ctx.out(`============My Master: ${master}=====Slave: ${slave}============`);
+        await set(slave);
+      }
+    }
+  },
+};
+
+export const switchTimerEngine: SubCommand = {
+  name: 'switchTimerEngine',
+  description: 'switch the engine of timer message in broker',
+  options: [
+    { short: 'b', long: 'brokerAddr', value: true, help: 'update which broker' },
+    { short: 'c', long: 'clusterName', value: true, help: 'update which cluster' },
+    { short: 'e', long: 'engineType', value: true, required: true, help: 'R/F, R for rocksdb timeline engine, F for file time wheel engine' },
+  ],
+  async execute(ctx) {
+    const engine = need(ctx, 'engineType');
+    if (engine !== 'R' && engine !== 'F') return ctx.out('switchTimerEngine engineType must be R or F');
+    const name = engine === 'R' ? 'ROCKSDB_TIMELINE' : 'FILE_TIME_WHEEL';
+    for (const t of await targetBrokers(ctx)) {
+      await callOk(ctx, t.addr, RequestCode.SWITCH_TIMER_ENGINE, 'SWITCH_TIMER_ENGINE', new Map([['E_T', engine]]));
+      ctx.out(`switchTimerEngine to ${name} success, ${t.addr}`);
+    }
+  },
+};
