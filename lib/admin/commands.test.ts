@@ -244,4 +244,13 @@ describe('lib/admin mqadmin commands against an apogee process', function () {
     assert.deepEqual(await run('switchTimerEngine', { brokerAddr, engineType: 'F' }), [`switchTimerEngine to FILE_TIME_WHEEL success, ${brokerAddr}`]);
     await assert.rejects(run('switchTimerEngine', { brokerAddr, engineType: 'R' }), /timerRocksDBEnable must be configured true when broker start/);
   });
+
+  it('updateColdDataFlowCtrGroupConfig / removeColdDataFlowCtrGroupConfig change the broker\'s cold-read thresholds', async () => {
+    assert.deepEqual(await run('updateColdDataFlowCtrGroupConfig', { brokerAddr, consumerGroup: 'AdmCG', threshold: '2048' }), [`updateColdDataFlowCtrGroupConfig success, ${brokerAddr}`]);
+    const info = await client!.call(brokerAddr, RequestCode.GET_COLD_DATA_FLOW_CTR_INFO);
+    assert.match((info.body ?? Buffer.alloc(0)).toString(), /"AdmCG":2048/);
+    assert.deepEqual(await run('removeColdDataFlowCtrGroupConfig', { clusterName: 'DefaultCluster', consumerGroup: 'AdmCG' }), [`remove broker cold read threshold success, ${brokerAddr}`]);
+    const after = await client!.call(brokerAddr, RequestCode.GET_COLD_DATA_FLOW_CTR_INFO);
+    assert.doesNotMatch((after.body ?? Buffer.alloc(0)).toString(), /"AdmCG"/);
+  });
 });

@@ -4,7 +4,7 @@ import type { CommandContext, SubCommand } from './command';
 import { addWritePerm, deleteKvConfig, getNamesrvConfig, updateKvConfig, updateNamesrvConfig, wipeWritePerm } from './commands/namesrv';
 import { faults } from './commands/faults';
 import { queryMsgById, queryMsgByKey, queryMsgByOffset, queryMsgByUniqueKey, sendMessage } from './commands/message';
-import { cleanExpiredCQ, cleanUnusedTopic, deleteExpiredCommitLog, setCommitLogReadAheadMode, switchTimerEngine, topicClusterList, updateBrokerConfig, updateOrderConf, updateTopicPerm } from './commands/broker';
+import { cleanExpiredCQ, cleanUnusedTopic, deleteExpiredCommitLog, removeColdDataFlowCtrGroupConfig, setCommitLogReadAheadMode, switchTimerEngine, topicClusterList, updateBrokerConfig, updateColdDataFlowCtrGroupConfig, updateOrderConf, updateTopicPerm } from './commands/broker';
 import { brokerConsumeStats, consumerConnection, consumerProgress, producerConnection } from './commands/consumer';
 import { deleteSubGroup, getConsumerConfig, updateSubGroup } from './commands/group';
 import { cloneGroupOffset, resetOffsetByTime, skipAccumulatedMessage } from './commands/offset';
@@ -71,6 +71,8 @@ export const COMMANDS: readonly SubCommand[] = [
   sendMessage,
   exportConfigs,
   haStatus,
+  updateColdDataFlowCtrGroupConfig,
+  removeColdDataFlowCtrGroupConfig,
   setCommitLogReadAheadMode,
   switchTimerEngine,
   // Apogee's own.

@@ -130,6 +130,8 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
     { name: 'setCommitLogReadAheadMode', args: ['-b', '$BROKER', '-m', '0'], opts: { brokerAddr: '$BROKER', commitLogReadAheadMode: '0' } },
     { name: 'setCommitLogReadAheadMode', args: ['-c', 'DefaultCluster', '-m', '0'], opts: { clusterName: 'DefaultCluster', commitLogReadAheadMode: '0' } },
     { name: 'switchTimerEngine', args: ['-b', '$BROKER', '-e', 'F'], opts: { brokerAddr: '$BROKER', engineType: 'F' } },
+    { name: 'updateColdDataFlowCtrGroupConfig', args: ['-b', '$BROKER', '-g', 'CmpCG', '-v', '1024'], opts: { brokerAddr: '$BROKER', consumerGroup: 'CmpCG', threshold: '1024' } },
+    { name: 'removeColdDataFlowCtrGroupConfig', args: ['-c', 'DefaultCluster', '-g', 'CmpCG'], opts: { clusterName: 'DefaultCluster', consumerGroup: 'CmpCG' } },
     { name: 'updateOrderConf', args: ['-t', 'CmpT', '-m', 'put', '-v', 'broker-a:2'], opts: { topic: 'CmpT', method: 'put', orderConf: 'broker-a:2' } },
     { name: 'cleanExpiredCQ', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
   ];

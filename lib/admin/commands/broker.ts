@@ -5,10 +5,11 @@ import { callOk, intOpt, mastersOf, targetBrokers } from '../util';
 
 /**
  * Broker and topic maintenance: topicClusterList, updateTopicPerm, updateBrokerConfig, updateOrderConf,
- * cleanExpiredCQ, cleanUnusedTopic, deleteExpiredCommitLog, setCommitLogReadAheadMode, switchTimerEngine. Java: tools/.../command/topic/{TopicClusterSubCommand,
+ * cleanExpiredCQ, cleanUnusedTopic, deleteExpiredCommitLog, setCommitLogReadAheadMode, switchTimerEngine,
+ * update/removeColdDataFlowCtrGroupConfig. Java: tools/.../command/topic/{TopicClusterSubCommand,
  * UpdateTopicPermSubCommand,UpdateOrderConfCommand}.java, broker/{UpdateBrokerConfigSubCommand,CleanExpiredCQSubCommand,
- * CleanUnusedTopicCommand,DeleteExpiredCommitLogSubCommand,CommitLogSetReadAheadSubCommand,SwitchTimerEngineSubCommand}
- * .java (the last from the 5.5.0 jar's bytecode: the source mirror predates it).
+ * CleanUnusedTopicCommand,DeleteExpiredCommitLogSubCommand,CommitLogSetReadAheadSubCommand,SwitchTimerEngineSubCommand,
+ * Update/RemoveColdDataFlowCtrGroupConfigSubCommand}.java (these from the 5.5.0 jar's bytecode: the source mirror predates it).
  */
 
 /** Java PermName.perm2String: "RWX" with '-' for a missing bit. */
@@ -217,6 +218,41 @@ export const switchTimerEngine: SubCommand = {
     for (const t of await targetBrokers(ctx)) {
       await callOk(ctx, t.addr, RequestCode.SWITCH_TIMER_ENGINE, 'SWITCH_TIMER_ENGINE', new Map([['E_T', engine]]));
       ctx.out(`switchTimerEngine to ${name} success, ${t.addr}`);
+    }
+  },
+};
+
+export const updateColdDataFlowCtrGroupConfig: SubCommand = {
+  name: 'updateColdDataFlowCtrGroupConfig',
+  description: 'Add or update cold data flow ctr group config.',
+  options: [
+    { short: 'b', long: 'brokerAddr', value: true, help: 'update which broker' },
+    { short: 'c', long: 'clusterName', value: true, help: 'update which cluster' },
+    { short: 'g', long: 'consumerGroup', value: true, required: true, help: 'specific consumerGroup' },
+    { short: 'v', long: 'threshold', value: true, required: true, help: 'cold read threshold value' },
+  ],
+  async execute(ctx) {
+    const body = Buffer.from(`${need(ctx, 'consumerGroup')}=${need(ctx, 'threshold')}\n`, 'utf8');
+    for (const t of await targetBrokers(ctx)) {
+      await callOk(ctx, t.addr, RequestCode.UPDATE_COLD_DATA_FLOW_CTR_CONFIG, 'UPDATE_COLD_DATA_FLOW_CTR_CONFIG', null, body);
+      ctx.out(`updateColdDataFlowCtrGroupConfig success, ${t.addr}`);
+    }
+  },
+};
+
+export const removeColdDataFlowCtrGroupConfig: SubCommand = {
+  name: 'removeColdDataFlowCtrGroupConfig',
+  description: 'Remove consumer from cold ctr config.',
+  options: [
+    { short: 'b', long: 'brokerAddr', value: true, help: 'update which broker' },
+    { short: 'c', long: 'clusterName', value: true, help: 'update which cluster' },
+    { short: 'g', long: 'consumerGroup', value: true, required: true, help: 'the consumer group will remove from the config' },
+  ],
+  async execute(ctx) {
+    const body = Buffer.from(need(ctx, 'consumerGroup'), 'utf8');
+    for (const t of await targetBrokers(ctx)) {
+      await callOk(ctx, t.addr, RequestCode.REMOVE_COLD_DATA_FLOW_CTR_CONFIG, 'REMOVE_COLD_DATA_FLOW_CTR_CONFIG', null, body);
+      ctx.out(`remove broker cold read threshold success, ${t.addr}`);
     }
   },
 };
