@@ -12,6 +12,7 @@ import { RemotingClient } from '../remoting';
 import { HeartbeatData } from '../../protocol/bodies';
 import { RequestCode } from '../../protocol/codes';
 import { createRequest } from '../../protocol/command';
+import { spawnSync } from 'node:child_process';
 import { COMMANDS, runCommand } from './index';
 
 /**
@@ -252,5 +253,17 @@ describe('lib/admin mqadmin commands against an apogee process', function () {
     assert.deepEqual(await run('removeColdDataFlowCtrGroupConfig', { clusterName: 'DefaultCluster', consumerGroup: 'AdmCG' }), [`remove broker cold read threshold success, ${brokerAddr}`]);
     const after = await client!.call(brokerAddr, RequestCode.GET_COLD_DATA_FLOW_CTR_INFO);
     assert.doesNotMatch((after.body ?? Buffer.alloc(0)).toString(), /"AdmCG"/);
+  });
+
+  it('the mqadmin binary parses the short options of the new commands (-g, -t, flag -a) as Java\'s commons-cli does', () => {
+    const bin = path.join(__dirname, '..', 'bin', 'mqadmin.js');
+    const r = spawnSync(process.execPath, [bin, 'queryMsgByUniqueKey', '-t', 'AdmT', '-i', sent[0]!, '-a', '-n', nsAddr], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Topic:\s+AdmT$/m);
+    const bad = spawnSync(process.execPath, [bin, 'consumerConnection', '-g', 'NoSuchCG', '-n', nsAddr], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /^mqadmin: No topic route info in name server for the topic: %RETRY%NoSuchCG/);
+    const help = spawnSync(process.execPath, [bin, 'help', 'updateSubGroup'], { encoding: 'utf8', timeout: 30_000 });
+    assert.match(help.stdout, /--attributes <value>/);
   });
 });
