@@ -49,7 +49,7 @@ describe('lib/admin mqadmin commands', function () {
   it('clusterList shows the broker with its version', async () => {
     const out = await run('clusterList');
     assert.match(out[0]!, /^#Cluster Name/);
-    assert.match(out[1]!, /^DefaultCluster\s+broker-a\s+0\s+127\.0\.0\.1:\d+\s+V5_5_0/);
+    assert.match(out[1]!, /^DefaultCluster\s+broker-a\s+0\s+127\.0\.0\.1:\d+\s+V5_5_0\s+0\.00\(\d+,\d+ms\)\s+0\.00\(\d+,\d+ms\|[^)]*\)\s+\d+-\d+\(0\.0w, 0\.0, 0\.0\)\s+\d+\s+\d+\.\d\d\s+\d\.\d{4}\s+true$/);
   });
 
   it('sendMessage, topicStatus, topicRoute and queryMsgById agree', async () => {
@@ -64,7 +64,7 @@ describe('lib/admin mqadmin commands', function () {
     const r = await broker.ctx.store.getMessage('AdminT', 2, 0, 1);
     const { createOffsetMsgId } = await import('../../protocol/message');
     const offsetId = createOffsetMsgId(broker.ctx.storeHost, Number(r!.messages[0]!.readBigInt64BE(28)));
-    const shown = await run('queryMsgById', { msgId: offsetId });
+    const shown = await run('queryMsgById', { msgId: offsetId, bodyFormat: 'UTF-8' });
     assert.ok(shown.some((l) => /^Message Body:\s+hi$/.test(l)), shown.join('\n'));
     assert.ok(shown.some((l) => /^Tags:\s+\[T1\]$/.test(l)));
   });

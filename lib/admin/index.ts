@@ -3,7 +3,17 @@ import type { Logger } from '../common';
 import type { CommandContext, SubCommand } from './command';
 import { addWritePerm, deleteKvConfig, getNamesrvConfig, updateKvConfig, updateNamesrvConfig, wipeWritePerm } from './commands/namesrv';
 import { faults } from './commands/faults';
-import { queryMsgById, sendMessage } from './commands/message';
+import { queryMsgById, queryMsgByKey, queryMsgByOffset, queryMsgByUniqueKey, sendMessage } from './commands/message';
+import { cleanExpiredCQ, cleanUnusedTopic, deleteExpiredCommitLog, removeColdDataFlowCtrGroupConfig, setCommitLogReadAheadMode, switchTimerEngine, topicClusterList, updateBrokerConfig, updateColdDataFlowCtrGroupConfig, updateOrderConf, updateTopicPerm } from './commands/broker';
+import { brokerConsumeStats, consumerConnection, consumerProgress, producerConnection } from './commands/consumer';
+import { deleteSubGroup, getConsumerConfig, updateSubGroup } from './commands/group';
+import { cloneGroupOffset, resetOffsetByTime, skipAccumulatedMessage } from './commands/offset';
+import { printMsg, printMsgByQueue } from './commands/print';
+import { allocateMQ, checkMsgSendRT, producer, sendMsgStatus, setConsumeMode } from './commands/misc';
+import { queryCq, updateSubGroupList, updateTopicList } from './commands/batch';
+import { statsAll } from './commands/stats';
+import { haStatus } from './commands/ha';
+import { exportConfigs } from './commands/export';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
 export type { SubCommand, CommandContext, OptionDef } from './command';
@@ -11,22 +21,61 @@ export { jfmt, NAMESRV_OPTION } from './command';
 
 /** Every sub-command of Apogee's mqadmin, by the name Java's mqadmin uses. */
 export const COMMANDS: readonly SubCommand[] = [
-  clusterList,
-  brokerStatus,
-  topicList,
+  // In the order of Java's MQAdminStartup#initCommand.
+  updateTopic,
+  updateTopicList,
+  deleteTopic,
+  updateSubGroup,
+  updateSubGroupList,
+  setConsumeMode,
+  deleteSubGroup,
+  updateBrokerConfig,
+  updateTopicPerm,
   topicRoute,
   topicStatus,
-  updateTopic,
-  deleteTopic,
-  getBrokerConfig,
-  getNamesrvConfig,
-  updateNamesrvConfig,
+  topicClusterList,
+  brokerStatus,
+  queryMsgById,
+  queryMsgByKey,
+  queryMsgByUniqueKey,
+  queryMsgByOffset,
+  printMsg,
+  printMsgByQueue,
+  sendMsgStatus,
+  brokerConsumeStats,
+  producerConnection,
+  consumerConnection,
+  consumerProgress,
+  cloneGroupOffset,
+  producer,
+  clusterList,
+  topicList,
   updateKvConfig,
   deleteKvConfig,
   wipeWritePerm,
   addWritePerm,
+  resetOffsetByTime,
+  skipAccumulatedMessage,
+  updateOrderConf,
+  cleanExpiredCQ,
+  deleteExpiredCommitLog,
+  cleanUnusedTopic,
+  statsAll,
+  allocateMQ,
+  checkMsgSendRT,
+  getNamesrvConfig,
+  updateNamesrvConfig,
+  getBrokerConfig,
+  getConsumerConfig,
+  queryCq,
   sendMessage,
-  queryMsgById,
+  exportConfigs,
+  haStatus,
+  updateColdDataFlowCtrGroupConfig,
+  removeColdDataFlowCtrGroupConfig,
+  setCommitLogReadAheadMode,
+  switchTimerEngine,
+  // Apogee's own.
   orderTopics,
   faults,
 ];

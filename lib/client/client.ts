@@ -36,6 +36,8 @@ export interface SendOptions {
   properties?: Record<string, string>;
   /** Force a queue; default round-robin over the writable queues. */
   queueId?: number;
+  /** With queueId: the queue of this broker (default: the first broker's). */
+  brokerName?: string;
   delayLevel?: number;
   flag?: number;
 }
@@ -160,7 +162,8 @@ export class RocketClient {
   private async pickQueue(topic: string, o: SendOptions): Promise<PublishQueue> {
     const qs = await this.publishQueues(topic);
     if (o.queueId !== undefined) {
-      const q = qs.find((x) => x.queueId === o.queueId) ?? qs[0]!;
+      const q = qs.find((x) => x.queueId === o.queueId && (o.brokerName === undefined || x.brokerName === o.brokerName)) ?? qs.find((x) => o.brokerName === undefined || x.brokerName === o.brokerName);
+      if (q === undefined) throw new Error(`broker ${o.brokerName} serves no writable queue of ${topic}`);
       return { ...q, queueId: o.queueId };
     }
     const i = (this.rr.get(topic) ?? 0) % qs.length;

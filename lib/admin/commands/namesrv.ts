@@ -1,6 +1,7 @@
 import { ResponseCode, RequestCode } from '../../../protocol/codes';
 import { parseJavaProperties } from '../../../protocol/codec';
 import { jfmt, need, type SubCommand } from '../command';
+import { propertiesOrder } from '../java-order';
 
 /** NameServer commands: getNamesrvConfig, updateNamesrvConfig, updateKvConfig, deleteKvConfig, wipeWritePerm, addWritePerm. */
 export const getNamesrvConfig: SubCommand = {
@@ -13,7 +14,7 @@ export const getNamesrvConfig: SubCommand = {
       if (r.code !== ResponseCode.SUCCESS) throw new Error(`GET_NAMESRV_CONFIG from ${addr}: ${r.code} ${r.remark ?? ''}`);
       ctx.out(jfmt('============%s============', addr));
       const props = parseJavaProperties((r.body ?? Buffer.alloc(0)).toString('latin1'));
-      for (const [k, v] of [...props].sort(([a], [b]) => (a < b ? -1 : 1))) ctx.out(jfmt('%-50s=  %s', k, v));
+      for (const k of propertiesOrder([...props.keys()])) ctx.out(jfmt('%-50s=  %s', k, props.get(k)));
     }
   },
 };

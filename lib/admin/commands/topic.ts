@@ -1,22 +1,13 @@
 import { GetBrokerConfigResponseHeader } from '../../../protocol/headers';
-import { KVTable, TopicRouteData, TopicStatsTable } from '../../../protocol/bodies';
+import { KVTable, TopicRouteData, TopicStatsTable, type MessageQueue, type TopicOffset } from '../../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
 import { MASTER_ID, NAMESPACE_ORDER_TOPIC_CONFIG } from '../../../protocol/naming';
 import { jfmt, need, optional, type CommandContext, type SubCommand } from '../command';
+import { compareQueues, front, javaHumanTime, mastersOf } from '../util';
+import { javaDoubleToString, parseJavaProperties } from '../../../protocol/codec';
+import { propertiesOrder } from '../java-order';
 
 /** Topic and cluster commands: clusterList, topicList, topicRoute, updateTopic, deleteTopic, topicStatus, brokerStatus. */
-
-async function mastersOf(ctx: CommandContext, cluster: string): Promise<{ name: string; addr: string }[]> {
-  const ci = await ctx.client.clusterInfo();
-  const names = ci.clusterAddrTable.get(cluster);
-  if (names === undefined) throw new Error(`cluster ${cluster} not found; check -c against clusterList`);
-  const out: { name: string; addr: string }[] = [];
-  for (const n of names) {
-    const a = ci.brokerAddrTable.get(n)?.brokerAddrs.get(MASTER_ID);
-    if (a !== undefined) out.push({ name: n, addr: a });
-  }
-  return out;
-}
 
 async function runtimeInfo(ctx: CommandContext, addr: string): Promise<Map<string, string>> {
   const r = await ctx.client.call(addr, RequestCode.GET_BROKER_RUNTIME_INFO);
@@ -26,6 +17,31 @@ async function runtimeInfo(ctx: CommandContext, addr: string): Promise<Map<strin
   return d.value.table;
 }
 
+/** A float as java.util.Formatter's %.Nf, right-aligned to `width`. */
+const fixed = (v: number, digits: number, width = 0): string => v.toFixed(digits).padStart(width);
+
+/** One clusterList row from a broker's runtime info (Java ClusterListSubCommand#printClusterBaseInfo). */
+function clusterRow(t: Map<string, string>, now: number): string[] {
+  const g = (k: string): string => t.get(k) ?? 'null';
+  const num = (k: string): number => {
+    const v = Number((t.get(k) ?? '').split(' ')[0]);
+    return Number.isFinite(v) ? v : 0;
+  };
+  const earliest = t.get('earliestMessageTimeStamp');
+  const hour = earliest !== undefined && earliest !== '' ? (now - Number(earliest)) / 1000 / 60 / 60 : 0;
+  const ratio = t.get('commitLogDiskRatio');
+  return [
+    t.get('brokerVersionDesc') ?? '',
+    `${fixed(num('putTps'), 2, 9)}(${g('sendThreadPoolQueueSize')},${g('sendThreadPoolQueueHeadWaitTimeMills')}ms)`,
+    `${fixed(num('getTransferredTps'), 2, 9)}(${g('pullThreadPoolQueueSize')},${g('pullThreadPoolQueueHeadWaitTimeMills')}ms|${t.get('ackThreadPoolQueueSize') ?? 'N'},${t.get('ackThreadPoolQueueHeadWaitTimeMills') ?? 'N'}ms)`,
+    `${num('timerReadBehind')}-${num('timerOffsetBehind')}(${fixed(num('timerCongestNum') / 10000, 1)}w, ${fixed(num('timerEnqueueTps'), 1)}, ${fixed(num('timerDequeueTps'), 1)})`,
+    g('pageCacheLockTimeMills'),
+    fixed(hour, 2, 2),
+    fixed(ratio !== undefined && ratio !== '' ? Number(ratio) : 0, 4),
+    String(t.get('brokerActive') === 'true'),
+  ];
+}
+
 export const clusterList: SubCommand = {
   name: 'clusterList',
   description: 'List cluster infos.',
@@ -33,24 +49,21 @@ export const clusterList: SubCommand = {
   async execute(ctx) {
     const ci = await ctx.client.clusterInfo();
     const only = optional(ctx, 'clusterName');
-    ctx.out(jfmt('%-22s  %-22s  %-4s  %-22s %-16s  %16s  %16s', '#Cluster Name', '#Broker Name', '#BID', '#Addr', '#Version', '#InTPS', '#OutTPS'));
+    const head = '%-22s  %-22s  %-4s  %-22s %-16s  %16s  %30s  %-22s  %-11s  %-12s  %-8s  %-10s';
+    const row = '%-22s  %-22s  %-4s  %-22s %-16s  %16s  %30s  %-22s  %11s  %-12s  %-8s  %10s';
+    ctx.out(jfmt(head, '#Cluster Name', '#Broker Name', '#BID', '#Addr', '#Version', '#InTPS(LOAD)', '#OutTPS(LOAD)', '#Timer(Progress)', '#PCWait(ms)', '#Hour', '#SPACE', '#ACTIVATED'));
     for (const cluster of [...ci.clusterAddrTable.keys()].sort()) {
       if (only !== undefined && only !== cluster) continue;
       for (const name of [...(ci.clusterAddrTable.get(cluster) ?? [])].sort()) {
         const bd = ci.brokerAddrTable.get(name);
         for (const [id, addr] of [...(bd?.brokerAddrs ?? new Map<number, string>())].sort((a, b) => a[0] - b[0])) {
-          let version = '';
-          let inTps = '';
-          let outTps = '';
+          let cols: string[];
           try {
-            const t = await runtimeInfo(ctx, addr);
-            version = t.get('brokerVersionDesc') ?? '';
-            inTps = Number((t.get('putTps') ?? '0').split(' ')[0]).toFixed(2);
-            outTps = Number((t.get('getTransferredTps') ?? '0').split(' ')[0]).toFixed(2);
+            cols = clusterRow(await runtimeInfo(ctx, addr), Date.now());
           } catch (e) {
-            version = `(${(e as Error).message})`;
+            cols = [`(${(e as Error).message})`, '', '', '', '', '', '', 'false'];
           }
-          ctx.out(jfmt('%-22s  %-22s  %-4s  %-22s %-16s  %16s  %16s', cluster, name, id, addr, version, inTps, outTps));
+          ctx.out(jfmt(row, cluster, name, id, addr, ...cols));
         }
       }
     }
@@ -74,7 +87,7 @@ export const topicRoute: SubCommand = {
     const topic = need(ctx, 'topic');
     const route = await ctx.client.routeOf(topic, 0);
     if (route === undefined) throw new Error(`No topic route info in name server for the topic: ${topic}`);
-    ctx.out(TopicRouteData.toJson(route, { pretty: true }));
+    ctx.out(TopicRouteData.toJson(route, { pretty: true, numericKeys: 'java' }));
   },
 };
 
@@ -141,12 +154,17 @@ export const deleteTopic: SubCommand = {
 export const topicStatus: SubCommand = {
   name: 'topicStatus',
   description: 'Examine topic Status info.',
-  options: [{ short: 't', long: 'topic', value: true, required: true, help: 'topic name' }],
+  options: [
+    { short: 't', long: 'topic', value: true, required: true, help: 'topic name' },
+    { short: 'c', long: 'cluster', value: true, help: 'cluster name or lmq parent topic, lmq is used to find the route.' },
+  ],
   async execute(ctx) {
     const topic = need(ctx, 'topic');
-    const route = await ctx.client.routeOf(topic, 0);
-    if (route === undefined) throw new Error(`No topic route info in name server for the topic: ${topic}`);
-    ctx.out(jfmt('%-32s  %-4s  %-20s  %-20s    %s', '#Broker Name', '#QID', '#Min Offset', '#Max Offset', '#Last Updated'));
+    const routeTopic = optional(ctx, 'cluster') ?? topic;
+    const route = await ctx.client.routeOf(routeTopic, 0);
+    if (route === undefined) throw new Error(`No topic route info in name server for the topic: ${routeTopic}`);
+    const rows: [MessageQueue, TopicOffset][] = [];
+    let tps = 0;
     for (const bd of route.brokerDatas) {
       const addr = bd.brokerAddrs.get(MASTER_ID) ?? [...bd.brokerAddrs.values()][0];
       if (addr === undefined) continue;
@@ -154,12 +172,16 @@ export const topicStatus: SubCommand = {
       if (r.code !== ResponseCode.SUCCESS || r.body === null) throw new Error(`GET_TOPIC_STATS_INFO from ${addr}: ${r.code} ${r.remark ?? ''}`);
       const d = TopicStatsTable.decode(r.body);
       if (!d.ok) throw new Error(d.error);
-      const rows = [...d.value.offsetTable].sort((a, b) => a[0].queueId - b[0].queueId);
-      for (const [mq, off] of rows) {
-        const last = off.lastUpdateTimestamp > 0 ? new Date(off.lastUpdateTimestamp).toISOString() : '';
-        ctx.out(jfmt('%-32s  %-4d  %-20d  %-20d    %s', mq.brokerName, mq.queueId, off.minOffset, off.maxOffset, last));
-      }
+      rows.push(...d.value.offsetTable);
+      tps += d.value.topicPutTps ?? 0;
     }
+    ctx.out(jfmt('%-32s  %-4s  %-20s  %-20s    %s', '#Broker Name', '#QID', '#Min Offset', '#Max Offset', '#Last Updated'));
+    for (const [mq, off] of rows.sort((a, b) => compareQueues(a[0], b[0]))) {
+      const last = off.lastUpdateTimestamp > 0 ? javaHumanTime(off.lastUpdateTimestamp) : '';
+      ctx.out(jfmt('%-32s  %-4d  %-20d  %-20d    %s', front(mq.brokerName, 32), mq.queueId, off.minOffset, off.maxOffset, last));
+    }
+    ctx.out('');
+    ctx.out(`Topic Put TPS: ${javaDoubleToString(tps)}`);
   },
 };
 
@@ -192,10 +214,9 @@ export const getBrokerConfig: SubCommand = {
     if (r.code !== ResponseCode.SUCCESS) throw new Error(`GET_BROKER_CONFIG from ${addr}: ${r.code} ${r.remark ?? ''}`);
     void GetBrokerConfigResponseHeader;
     ctx.out(jfmt('============%s============', addr));
-    for (const line of (r.body ?? Buffer.alloc(0)).toString('utf8').split('\n')) {
-      const i = line.indexOf('=');
-      if (i > 0) ctx.out(jfmt('%-50s=  %s', line.slice(0, i), line.slice(i + 1)));
-    }
+    // Java: MixAll.string2Properties (the UTF-8 text loaded as ISO-8859-1), printed in java.util.Properties order.
+    const props = parseJavaProperties((r.body ?? Buffer.alloc(0)).toString('latin1'));
+    for (const k of propertiesOrder([...props.keys()])) ctx.out(jfmt('%-50s=  %s', k, props.get(k)));
   },
 };
 
