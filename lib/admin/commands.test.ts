@@ -170,7 +170,7 @@ describe('lib/admin mqadmin commands against an apogee process', function () {
     assert.deepEqual(await run('cleanExpiredCQ'), ['false']);
   });
 
-  it('checkMsgSendRT sends -a messages of -s bytes round the queues; sendMessage -b -i; setConsumeMode reports the broker refusal', async () => {
+  it('checkMsgSendRT sends -a messages of -s bytes round the queues; sendMessage -b -i; setConsumeMode stores the mode on the broker', async () => {
     const r = await run('checkMsgSendRT', { topic: 'AdmT', amount: '3', size: '16' });
     assert.match(r[0]!, /^#Broker Name\s+#QID\s+#Send Result\s+#RT$/);
     assert.deepEqual(r.slice(1, 4).map((l) => l.split(/\s+/).slice(0, 3).join(' ')), ['broker-a 0 true', 'broker-a 1 true', 'broker-a 0 true']);
@@ -178,8 +178,13 @@ describe('lib/admin mqadmin commands against an apogee process', function () {
     const s = await run('sendMessage', { topic: 'AdmT', body: 'x', broker: 'broker-a', qid: '1' });
     assert.match(s[1]!, /^broker-a\s+1\s+SEND_OK\s+[0-9A-F]{32}$/);
     await assert.rejects(run('sendMessage', { topic: 'AdmT', body: 'x', broker: 'broker-zz', qid: '1' }), /broker broker-zz serves no writable queue of AdmT/);
-    // POP (server-side request modes) is not served by this broker yet: the command names the broker's answer.
-    await assert.rejects(run('setConsumeMode', { brokerAddr, topicName: 'AdmT', groupName: 'AdmCG', mode: 'POP' }), /SET_MESSAGE_REQUEST_MODE on .*not supported/);
+    // SET_MESSAGE_REQUEST_MODE (401): the broker stores the group's mode (Java: QueryAssignmentProcessor)
+    assert.deepEqual(await run('setConsumeMode', { brokerAddr, topicName: 'AdmT', groupName: 'AdmCG', mode: 'POP' }), [
+      `set consume mode to ${brokerAddr} success.`,
+      'topic[AdmT] group[AdmCG] consume mode[POP] popShareQueueNum[0]',
+    ]);
+    const modes = JSON.parse(fs.readFileSync(path.join(dir, 'data', 'store', 'config', 'messageRequestMode.json'), 'utf8')) as { messageRequestModeMap: Record<string, Record<string, { mode: string }>> };
+    assert.equal(modes.messageRequestModeMap['AdmT']?.['AdmCG']?.mode, 'POP');
     await assert.rejects(run('setConsumeMode', { brokerAddr, topicName: 'AdmT', groupName: 'AdmCG', mode: 'PUSH' }), /-m PUSH: use PULL or POP/);
   });
 
