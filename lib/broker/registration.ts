@@ -13,15 +13,17 @@ import { replyProcessors } from './processors/reply';
 import { sendProcessors } from './processors/send';
 import { sendBackProcessors } from './processors/send-back';
 import { unsupportedProcessors } from './processors/unsupported';
+import { authGate, type Authenticator } from './acl';
 import { faultGate } from './faults/gate';
 import { roleGate } from './slave/role-gate';
 import type { TransactionService } from './transaction/transaction-service';
 
 /**
  * The broker's one registration table: request code -> processor, one family per file, read as data. Every
- * processor is wrapped by the fault-injection gate (faults/gate.ts; one boolean check when off) around the role gate.
+ * processor is wrapped by the fault-injection gate (faults/gate.ts; one boolean check when off) around the role gate,
+ * and, when authentication is on, by the authentication gate outermost (acl/gate.ts; Java runs it before the processor).
  */
-export function brokerRegistry(bc: BrokerContext, tx: TransactionService): ProcessorRegistry {
+export function brokerRegistry(bc: BrokerContext, tx: TransactionService, auth?: Authenticator): ProcessorRegistry {
   const registry = new ProcessorRegistry();
   const families: [number, Processor][][] = [
     sendProcessors(bc),
@@ -38,6 +40,11 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService): Proce
     haProcessors(() => bc.ha),
     unsupportedProcessors(),
   ];
-  for (const family of families) for (const [code, p] of family) registry.register(code, faultGate(bc.faults, bc.logger, code, roleGate(bc, code, p)));
+  for (const family of families) {
+    for (const [code, p] of family) {
+      const gated = faultGate(bc.faults, bc.logger, code, roleGate(bc, code, p));
+      registry.register(code, auth === undefined ? gated : authGate(auth, gated));
+    }
+  }
   return registry;
 }

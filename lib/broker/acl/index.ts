@@ -1,0 +1,7 @@
+export { Authenticator, AUTH_FAILURE_WINDOW_MS } from './authentication';
+export type { AuthenticationOptions } from './authentication';
+export { authGate } from './gate';
+export { UserStore, USERS_MAX } from './users';
+export type { User, UserType, UserStatus } from './users';
+export { calSignature, signedContent, ACCESS_KEY, SIGNATURE, SECURITY_TOKEN } from './signature';
+export { authenticatorFromConfig } from './setup';

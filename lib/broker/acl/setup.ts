@@ -1,0 +1,41 @@
+import * as path from 'node:path';
+import type { Logger } from '../../common';
+import type { BrokerConfig } from '../config';
+import { Authenticator } from './authentication';
+import { UserStore } from './users';
+
+/**
+ * Contract: builds the broker's Authenticator from its config (undefined when authenticationEnabled=false, the Java
+ * default) and refuses, with an error naming the key, the ACL settings Apogee does not implement yet rather than
+ * running without the protection they ask for. Users live in `<storePathRootDir>/config/users.json` (Java: RocksDB
+ * under authConfigPath = storePathRootDir/config).
+ */
+export function authenticatorFromConfig(config: BrokerConfig, storePathRootDir: string, logger: Logger, now: () => number): Authenticator | undefined {
+  if (config.authorizationEnabled) {
+    throw new Error('authorizationEnabled=true: ACL 2.0 authorization is not implemented in Apogee yet; remove the key (authentication alone is supported)');
+  }
+  if (config.migrateAuthFromV1Enabled) {
+    throw new Error('migrateAuthFromV1Enabled=true: migrating plain_acl.yml is not implemented in Apogee yet; create the users with initAuthenticationUser instead');
+  }
+  if (!config.authenticationEnabled) return undefined;
+  const whitelist = new Set<number>();
+  for (const part of config.authenticationWhitelist.split(',')) {
+    const t = part.trim();
+    if (t === '') continue;
+    if (!/^-?\d+$/.test(t)) throw new Error(`authenticationWhitelist: "${t}" is not a request code (a number)`);
+    whitelist.add(Number(t));
+  }
+  const users = new UserStore(path.join(storePathRootDir, 'config'));
+  users.initFromConfig(config.initAuthenticationUser, config.innerClientAuthenticationCredentials);
+  const log = logger.child({ ns: 'auth' });
+  log.info({ users: users.list().length, whitelist: [...whitelist] }, 'authentication enabled');
+  return new Authenticator({
+    metadataProviderConfigured: config.authenticationMetadataProvider.trim() !== '',
+    whitelist,
+    users,
+    failuresPerMinuteMax: config.authFailuresPerMinuteMax,
+    failureHostsMax: config.authFailureHostsMax,
+    logger: log,
+    now,
+  });
+}
