@@ -5,3 +5,4 @@ export { UserStore, USERS_MAX } from './users';
 export type { User, UserType, UserStatus } from './users';
 export { calSignature, signedContent, ACCESS_KEY, SIGNATURE, SECURITY_TOKEN } from './signature';
 export { authenticatorFromConfig } from './setup';
+export { AUTH_CONFIG_KEYS } from './setup';

@@ -10,6 +10,17 @@ import { UserStore } from './users';
  * running without the protection they ask for. Users live in `<storePathRootDir>/config/users.json` (Java: RocksDB
  * under authConfigPath = storePathRootDir/config).
  */
+/** The broker.conf keys of Java's AuthConfig (plus Apogee's authFailure* limits): not shown by GET_BROKER_CONFIG. */
+export const AUTH_CONFIG_KEYS: ReadonlySet<string> = new Set([
+  'authenticationEnabled', 'authenticationProvider', 'authenticationMetadataProvider', 'authenticationStrategy',
+  'authenticationWhitelist', 'initAuthenticationUser', 'innerClientAuthenticationCredentials', 'authorizationEnabled',
+  'authorizationProvider', 'authorizationMetadataProvider', 'authorizationStrategy', 'authorizationWhitelist',
+  'migrateAuthFromV1Enabled', 'userCacheMaxNum', 'userCacheExpiredSecond', 'userCacheRefreshSecond', 'aclCacheMaxNum',
+  'aclCacheExpiredSecond', 'aclCacheRefreshSecond', 'statefulAuthenticationCacheMaxNum',
+  'statefulAuthenticationCacheExpiredSecond', 'statefulAuthorizationCacheMaxNum', 'statefulAuthorizationCacheExpiredSecond',
+  'authFailuresPerMinuteMax', 'authFailureHostsMax',
+]);
+
 export function authenticatorFromConfig(config: BrokerConfig, storePathRootDir: string, logger: Logger, now: () => number): Authenticator | undefined {
   if (config.authorizationEnabled) {
     throw new Error('authorizationEnabled=true: ACL 2.0 authorization is not implemented in Apogee yet; remove the key (authentication alone is supported)');
