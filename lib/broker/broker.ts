@@ -10,7 +10,7 @@ import { MessageStore } from '../store';
 import { TimerMessageStore } from '../timer';
 import { assembleBroker, brokerPorts, checkBrokerStartup, type BrokerOptions, type BrokerParts } from './broker-assemble';
 import type { BrokerContext } from './context';
-import { authenticatorFromConfig } from './acl';
+import { aclFromConfig } from './acl';
 import { brokerRegistry } from './registration';
 import { registerConnectionGauges, rpcObserver } from './metrics';
 import type { Registrar } from './registrar';
@@ -93,8 +93,8 @@ export class Broker {
     const ctx = this.ctx;
     // The event-loop delay is measured from here on (GET_BROKER_RUNTIME_INFO eventLoopDelay*).
     sharedLoopDelay();
-    const auth = authenticatorFromConfig(ctx.config, ctx.storeConfig.storePathRootDir, ctx.logger, () => ctx.now());
-    const registry = brokerRegistry(ctx, this.tx, auth);
+    const acl = aclFromConfig(ctx.config, ctx.storeConfig.storePathRootDir, ctx.logger, () => ctx.now());
+    const registry = brokerRegistry(ctx, this.tx, acl);
     const rc = this.o.remotingConfig;
     const limits = { idleTimeoutMs: rc.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: rc.connectionBufferedBytesMax };
     const budget = this.o.budget ?? new MemoryBudget(rc.remotingBufferedBytesMax);

@@ -163,7 +163,7 @@ export const BrokerSchema = {
   innerClientAuthenticationCredentials: p.string('', 'JSON {"accessKey","secretKey"}: a Super user created at start-up when absent'),
   authorizationEnabled: p.boolean(false, 'authorization of ACL 2.0 rules: not implemented in Apogee; true refuses to start'),
   authorizationProvider: p.inertString(''),
-  authorizationMetadataProvider: p.inertString(''),
+  authorizationMetadataProvider: p.string('', 'Java class of the ACL store; only its presence matters to Apogee (deleteUser answers SYSTEM_ERROR without it, as Java)'),
   authorizationStrategy: p.inertString(''),
   authorizationWhitelist: p.inertString(''),
   migrateAuthFromV1Enabled: p.boolean(false, 'migrate plain_acl.yml into ACL 2.0: not implemented in Apogee; true refuses to start'),

@@ -13,7 +13,7 @@ import { replyProcessors } from './processors/reply';
 import { sendProcessors } from './processors/send';
 import { sendBackProcessors } from './processors/send-back';
 import { unsupportedProcessors } from './processors/unsupported';
-import { authGate, type Authenticator } from './acl';
+import { authGate, type BrokerAcl } from './acl';
 import { faultGate } from './faults/gate';
 import { roleGate } from './slave/role-gate';
 import type { TransactionService } from './transaction/transaction-service';
@@ -23,7 +23,8 @@ import type { TransactionService } from './transaction/transaction-service';
  * processor is wrapped by the fault-injection gate (faults/gate.ts; one boolean check when off) around the role gate,
  * and, when authentication is on, by the authentication gate outermost (acl/gate.ts; Java runs it before the processor).
  */
-export function brokerRegistry(bc: BrokerContext, tx: TransactionService, auth?: Authenticator): ProcessorRegistry {
+export function brokerRegistry(bc: BrokerContext, tx: TransactionService, acl?: BrokerAcl): ProcessorRegistry {
+  const auth = acl?.authenticator;
   const registry = new ProcessorRegistry();
   const families: [number, Processor][][] = [
     sendProcessors(bc),
@@ -38,6 +39,7 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService, auth?:
     lockProcessors(bc),
     adminProcessors(bc),
     haProcessors(() => bc.ha),
+    acl?.processors ?? [],
     unsupportedProcessors(),
   ];
   for (const family of families) {

@@ -21,7 +21,8 @@ export interface AuthenticationOptions {
   readonly metadataProviderConfigured: boolean;
   /** Java `authenticationWhitelist`: request codes that skip authentication. */
   readonly whitelist: ReadonlySet<number>;
-  readonly users: UserStore;
+  /** undefined when no metadata provider is configured (then every request is refused, as Java). */
+  readonly users: UserStore | undefined;
   /** Failed authentications per host per window before the host is refused; 0 = no limit. */
   readonly failuresPerMinuteMax: number;
   /** Hosts tracked at once; beyond it the window's oldest host is forgotten. */
@@ -74,7 +75,7 @@ export class Authenticator {
     const fields = request.extFields;
     // No AccessKey field: the context has no username -> "username cannot be null." (after the provider check).
     const username = fields?.get(ACCESS_KEY);
-    if (!this.o.metadataProviderConfigured) return REMARK_NO_PROVIDER;
+    if (!this.o.metadataProviderConfigured || this.o.users === undefined) return REMARK_NO_PROVIDER;
     if (username === undefined || username === '') return REMARK_NO_USERNAME;
     const user = this.o.users.get(username);
     if (user === undefined) return userNotFound(username);

@@ -4,5 +4,6 @@ export { authGate } from './gate';
 export { UserStore, USERS_MAX } from './users';
 export type { User, UserType, UserStatus } from './users';
 export { calSignature, signedContent, ACCESS_KEY, SIGNATURE, SECURITY_TOKEN } from './signature';
-export { authenticatorFromConfig } from './setup';
+export { aclFromConfig } from './setup';
+export type { BrokerAcl } from './setup';
 export { AUTH_CONFIG_KEYS } from './setup';

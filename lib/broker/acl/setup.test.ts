@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaults, silentLogger } from '../../common';
 import { BrokerSchema } from '../config';
-import { AUTH_CONFIG_KEYS, authenticatorFromConfig } from './setup';
+import { AUTH_CONFIG_KEYS, aclFromConfig } from './setup';
 
 describe('lib/broker/acl/setup: the authenticator from broker.conf (Java AuthConfig keys)', () => {
   let dir = '';
@@ -17,19 +17,19 @@ describe('lib/broker/acl/setup: the authenticator from broker.conf (Java AuthCon
   });
 
   it('off by default, as Java (authenticationEnabled=false): no authenticator, no users file', () => {
-    assert.equal(authenticatorFromConfig(conf({}), dir, silentLogger(), Date.now), undefined);
+    assert.equal(aclFromConfig(conf({}), dir, silentLogger(), Date.now).authenticator, undefined);
     assert.equal(fs.existsSync(path.join(dir, 'config', 'users.json')), false);
   });
 
   it('on: the start-up user is stored under storePathRootDir/config', () => {
-    const a = authenticatorFromConfig(conf({ authenticationEnabled: true, initAuthenticationUser: '{"username":"u","password":"p"}' }), dir, silentLogger(), Date.now);
+    const a = aclFromConfig(conf({ authenticationEnabled: true, authenticationMetadataProvider: 'x', initAuthenticationUser: '{"username":"u","password":"p"}' }), dir, silentLogger(), Date.now).authenticator;
     assert.ok(a !== undefined);
     assert.match(fs.readFileSync(path.join(dir, 'config', 'users.json'), 'utf8'), /"username": "u"/);
   });
 
   it('settings Apogee does not implement refuse to start, naming the key; a bad whitelist names the entry', () => {
-    assert.throws(() => authenticatorFromConfig(conf({ authorizationEnabled: true }), dir, silentLogger(), Date.now), /authorizationEnabled=true/);
-    assert.throws(() => authenticatorFromConfig(conf({ migrateAuthFromV1Enabled: true }), dir, silentLogger(), Date.now), /migrateAuthFromV1Enabled=true/);
-    assert.throws(() => authenticatorFromConfig(conf({ authenticationEnabled: true, authenticationWhitelist: '34, x' }), dir, silentLogger(), Date.now), /authenticationWhitelist: "x"/);
+    assert.throws(() => aclFromConfig(conf({ authorizationEnabled: true }), dir, silentLogger(), Date.now), /authorizationEnabled=true/);
+    assert.throws(() => aclFromConfig(conf({ migrateAuthFromV1Enabled: true }), dir, silentLogger(), Date.now), /migrateAuthFromV1Enabled=true/);
+    assert.throws(() => aclFromConfig(conf({ authenticationEnabled: true, authenticationWhitelist: '34, x' }), dir, silentLogger(), Date.now), /authenticationWhitelist: "x"/);
   });
 });

@@ -2,11 +2,13 @@ import * as path from 'node:path';
 import type { Logger } from '../../common';
 import type { BrokerConfig } from '../config';
 import { Authenticator } from './authentication';
+import type { Processor } from '../../remoting';
+import { userAdminProcessors } from './user-admin';
 import { UserStore } from './users';
 
 /**
- * Contract: builds the broker's Authenticator from its config (undefined when authenticationEnabled=false, the Java
- * default) and refuses, with an error naming the key, the ACL settings Apogee does not implement yet rather than
+ * Contract: builds the broker's access control from its config — the Authenticator (undefined when
+ * authenticationEnabled=false, the Java default), the user store and the user admin processors — and refuses, with an error naming the key, the ACL settings Apogee does not implement yet rather than
  * running without the protection they ask for. Users live in `<storePathRootDir>/config/users.json` (Java: RocksDB
  * under authConfigPath = storePathRootDir/config).
  */
@@ -21,14 +23,21 @@ export const AUTH_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'authFailuresPerMinuteMax', 'authFailureHostsMax',
 ]);
 
-export function authenticatorFromConfig(config: BrokerConfig, storePathRootDir: string, logger: Logger, now: () => number): Authenticator | undefined {
+export interface BrokerAcl {
+  /** undefined when authenticationEnabled=false (the Java default). */
+  readonly authenticator: Authenticator | undefined;
+  /** The user store: present when authenticationMetadataProvider is set (Java builds its manager from it alone). */
+  readonly users: UserStore | undefined;
+  readonly processors: [number, Processor][];
+}
+
+export function aclFromConfig(config: BrokerConfig, storePathRootDir: string, logger: Logger, now: () => number): BrokerAcl {
   if (config.authorizationEnabled) {
     throw new Error('authorizationEnabled=true: ACL 2.0 authorization is not implemented in Apogee yet; remove the key (authentication alone is supported)');
   }
   if (config.migrateAuthFromV1Enabled) {
     throw new Error('migrateAuthFromV1Enabled=true: migrating plain_acl.yml is not implemented in Apogee yet; create the users with initAuthenticationUser instead');
   }
-  if (!config.authenticationEnabled) return undefined;
   const whitelist = new Set<number>();
   for (const part of config.authenticationWhitelist.split(',')) {
     const t = part.trim();
@@ -36,12 +45,18 @@ export function authenticatorFromConfig(config: BrokerConfig, storePathRootDir: 
     if (!/^-?\d+$/.test(t)) throw new Error(`authenticationWhitelist: "${t}" is not a request code (a number)`);
     whitelist.add(Number(t));
   }
-  const users = new UserStore(path.join(storePathRootDir, 'config'));
-  users.initFromConfig(config.initAuthenticationUser, config.innerClientAuthenticationCredentials);
   const log = logger.child({ ns: 'auth' });
-  log.info({ users: users.list().length, whitelist: [...whitelist] }, 'authentication enabled');
-  return new Authenticator({
-    metadataProviderConfigured: config.authenticationMetadataProvider.trim() !== '',
+  const configured = config.authenticationMetadataProvider.trim() !== '';
+  let users: UserStore | undefined;
+  if (configured) {
+    users = new UserStore(path.join(storePathRootDir, 'config'));
+    users.initFromConfig(config.initAuthenticationUser, config.innerClientAuthenticationCredentials);
+  }
+  const processors = userAdminProcessors({ users, authzConfigured: config.authorizationMetadataProvider.trim() !== '', logger: log });
+  if (!config.authenticationEnabled) return { authenticator: undefined, users, processors };
+  log.info({ users: users?.list().length ?? 0, whitelist: [...whitelist] }, 'authentication enabled');
+  const authenticator = new Authenticator({
+    metadataProviderConfigured: configured,
     whitelist,
     users,
     failuresPerMinuteMax: config.authFailuresPerMinuteMax,
@@ -49,4 +64,5 @@ export function authenticatorFromConfig(config: BrokerConfig, storePathRootDir: 
     logger: log,
     now,
   });
+  return { authenticator, users, processors };
 }
