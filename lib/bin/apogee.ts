@@ -6,6 +6,7 @@ import { Broker } from '../broker';
 import { NameServer } from '../nameserver';
 import { checkPortFree, MemoryBudget } from '../remoting';
 import { loadBrokerConfig, localAddress } from './broker-config';
+import { plainAclFiles } from './plain-acl-files';
 import { apogeeHelp, START_SPECS, unknownCommand } from './apogee-help';
 import { parseArgs, UsageError } from './cli';
 import { loadNamesrvConfig, reportWarnings } from './namesrv-config';
@@ -95,7 +96,7 @@ async function start(argv: string[]): Promise<void> {
   }
   // One budget per process, shared by both servers: the smaller of namesrv.conf's and broker.conf's settings.
   const budget = new MemoryBudget(Math.min(loaded.config.remotingBufferedBytesMax, bl?.remoting.remotingBufferedBytesMax ?? Number.POSITIVE_INFINITY));
-  const broker = bl !== undefined ? await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras, budget }) : undefined;
+  const broker = bl !== undefined ? await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras, budget, plainAclFiles: plainAclFiles(bl.config) }) : undefined;
   const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras, budget });
   try {
     await ns.start();

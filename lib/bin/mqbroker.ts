@@ -2,6 +2,7 @@
 import { createLogger, ensureWritableDir } from '../common';
 import { Broker } from '../broker';
 import { loadBrokerConfig, printConfigLines } from './broker-config';
+import { plainAclFiles } from './plain-acl-files';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
 
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   for (const w of loaded.warnings) logger.warn(w);
   if (loaded.inert.length > 0) logger.info({ keys: loaded.inert }, 'config keys accepted for Java compatibility without effect in Apogee');
   ensureWritableDir(loaded.store.storePathRootDir, 'storePathRootDir'); // names the real cause: a file, EROFS, EACCES
-  const broker = await Broker.create({ config: loaded.config, remotingConfig: loaded.remoting, storeConfig: loaded.store, logger, extraProperties: loaded.extras });
+  const broker = await Broker.create({ config: loaded.config, remotingConfig: loaded.remoting, storeConfig: loaded.store, logger, extraProperties: loaded.extras, plainAclFiles: plainAclFiles(loaded.config) });
   await broker.start();
   console.log(`The broker[${loaded.config.brokerName}, ${broker.brokerAddr}] boot success. serializeType=JSON and name server is ${loaded.config.namesrvAddr}`);
   installShutdown(logger, () => broker.shutdown());

@@ -47,6 +47,8 @@ export interface BrokerOptions {
   extraProperties?: Map<string, string>;
   /** Process-wide budget of held bytes to share with a NameServer in the same process (remotingBufferedBytesMax). */
   budget?: MemoryBudget;
+  /** ACL 1.0 files (plain_acl.yml) read by lib/bin when migrateAuthFromV1Enabled=true; imported as users at start. */
+  plainAclFiles?: readonly { path: string; text: string }[];
 }
 
 /** The ports a broker listens on, with the setting each comes from: listenPort and the VIP port listenPort - 2. */

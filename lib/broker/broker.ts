@@ -93,7 +93,7 @@ export class Broker {
     const ctx = this.ctx;
     // The event-loop delay is measured from here on (GET_BROKER_RUNTIME_INFO eventLoopDelay*).
     sharedLoopDelay();
-    const acl = aclFromConfig(ctx.config, ctx.storeConfig.storePathRootDir, ctx.logger, () => ctx.now());
+    const acl = aclFromConfig(ctx.config, ctx.storeConfig.storePathRootDir, ctx.logger, () => ctx.now(), this.o.plainAclFiles ?? []);
     const registry = brokerRegistry(ctx, this.tx, acl);
     const rc = this.o.remotingConfig;
     const limits = { idleTimeoutMs: rc.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: rc.connectionBufferedBytesMax };

@@ -27,9 +27,17 @@ describe('lib/broker/acl/setup: the authenticator from broker.conf (Java AuthCon
     assert.match(fs.readFileSync(path.join(dir, 'config', 'users.json'), 'utf8'), /"username": "u"/);
   });
 
+  it('migrateAuthFromV1Enabled imports plain_acl.yml accounts after the start-up user; a malformed file fails the start naming it', () => {
+    const c = conf({ authenticationMetadataProvider: 'x', migrateAuthFromV1Enabled: true, initAuthenticationUser: '{"username":"u","password":"p"}' });
+    const files = [{ path: 'conf/plain_acl.yml', text: 'accounts:\n  - accessKey: ak1\n    secretKey: sk1\n    admin: true\n' }];
+    const users = aclFromConfig(c, dir, silentLogger(), Date.now, files).users!;
+    assert.deepEqual(users.list().map((u) => [u.username, u.userType]), [['u', 'Super'], ['ak1', 'Super']]);
+    assert.throws(() => aclFromConfig(c, dir, silentLogger(), Date.now, [{ path: 'conf/plain_acl.yml', text: 'accounts:\n\t- x' }]), /conf\/plain_acl\.yml: line 2/);
+  });
+
   it('settings Apogee does not implement refuse to start, naming the key; a bad whitelist names the entry', () => {
     assert.throws(() => aclFromConfig(conf({ authorizationEnabled: true }), dir, silentLogger(), Date.now), /authorizationEnabled=true/);
-    assert.throws(() => aclFromConfig(conf({ migrateAuthFromV1Enabled: true }), dir, silentLogger(), Date.now), /migrateAuthFromV1Enabled=true/);
+    assert.throws(() => aclFromConfig(conf({ migrateAuthFromV1Enabled: true, authorizationMetadataProvider: 'x' }), dir, silentLogger(), Date.now), /migrateAuthFromV1Enabled=true with authorizationMetadataProvider/);
     assert.throws(() => aclFromConfig(conf({ authenticationEnabled: true, authenticationWhitelist: '34, x' }), dir, silentLogger(), Date.now), /authenticationWhitelist: "x"/);
   });
 });

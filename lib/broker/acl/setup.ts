@@ -3,6 +3,7 @@ import type { Logger } from '../../common';
 import type { BrokerConfig } from '../config';
 import { Authenticator } from './authentication';
 import type { Processor } from '../../remoting';
+import { migratePlainAcl } from './plain-acl';
 import { userAdminProcessors } from './user-admin';
 import { UserStore } from './users';
 
@@ -31,12 +32,19 @@ export interface BrokerAcl {
   readonly processors: [number, Processor][];
 }
 
-export function aclFromConfig(config: BrokerConfig, storePathRootDir: string, logger: Logger, now: () => number): BrokerAcl {
+export function aclFromConfig(
+  config: BrokerConfig,
+  storePathRootDir: string,
+  logger: Logger,
+  now: () => number,
+  plainAclFiles: readonly { path: string; text: string }[] = [],
+): BrokerAcl {
   if (config.authorizationEnabled) {
     throw new Error('authorizationEnabled=true: ACL 2.0 authorization is not implemented in Apogee yet; remove the key (authentication alone is supported)');
   }
-  if (config.migrateAuthFromV1Enabled) {
-    throw new Error('migrateAuthFromV1Enabled=true: migrating plain_acl.yml is not implemented in Apogee yet; create the users with initAuthenticationUser instead');
+  const authzConfigured = config.authorizationMetadataProvider.trim() !== '';
+  if (config.migrateAuthFromV1Enabled && authzConfigured) {
+    throw new Error('migrateAuthFromV1Enabled=true with authorizationMetadataProvider: migrating plain_acl.yml permissions into ACL rules is not implemented in Apogee; remove authorizationMetadataProvider to migrate the accounts as users only (what Java does without it)');
   }
   const whitelist = new Set<number>();
   for (const part of config.authenticationWhitelist.split(',')) {
@@ -52,7 +60,12 @@ export function aclFromConfig(config: BrokerConfig, storePathRootDir: string, lo
     users = new UserStore(path.join(storePathRootDir, 'config'));
     users.initFromConfig(config.initAuthenticationUser, config.innerClientAuthenticationCredentials);
   }
-  const processors = userAdminProcessors({ users, authzConfigured: config.authorizationMetadataProvider.trim() !== '', logger: log });
+  if (config.migrateAuthFromV1Enabled) {
+    // Java: BrokerController's constructor runs AuthMigrator#migrate after the manager's initUser.
+    if (users === undefined) log.error('migrateAuthFromV1Enabled=true without authenticationMetadataProvider: no account migrated');
+    else log.info({ files: plainAclFiles.map((f) => f.path), created: migratePlainAcl(plainAclFiles, users, log) }, 'plain_acl.yml accounts migrated');
+  }
+  const processors = userAdminProcessors({ users, authzConfigured, logger: log });
   if (!config.authenticationEnabled) return { authenticator: undefined, users, processors };
   log.info({ users: users?.list().length ?? 0, whitelist: [...whitelist] }, 'authentication enabled');
   const authenticator = new Authenticator({
