@@ -10,7 +10,7 @@ import { stopChild } from '../../common/testing/child';
 import { freeBrokerPort, freePort } from '../../remoting/testing/ports';
 import { startApogee, waitApogeeReady } from '../processors/testing/apogee-process';
 import { APOGEE, CP_DIR, hasJava, javaLayout, runJava, toolsClasspath } from '../processors/testing/java-tools';
-import { ACL_CLIENT_SOURCE } from './testing/acl-java-client';
+import { ACL_CLIENT_JAVA_5_5_0 as JAVA_5_5_0, ACL_CLIENT_SOURCE } from './testing/acl-java-client';
 
 /**
  * Issue 16 (ACL part) with the OFFICIAL Java client 5.5.0 and its AclClientRPCHook(new SessionCredentials(ak, sk)):
@@ -30,15 +30,6 @@ const BROKER_CONF =
   'authenticationEnabled=true\n' +
   'authenticationMetadataProvider=org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider\n' +
   `initAuthenticationUser={"username":"${AK}","password":"${SK}"}\n`;
-/** What AclClient printed against Apache RocketMQ 5.5.0 (BrokerStartup) with BROKER_CONF. */
-const JAVA_5_5_0 = [
-  'ok-send SEND_OK',
-  'ok-consume acl-ok',
-  'wrong-secret ERR 16 check signature failed.',
-  'unknown-key ERR 16 User:nobody is not found.',
-  'no-signature ERR 16 username cannot be null.',
-  'denied-stored -1',
-];
 
 describe('lib/broker/acl: the official Java client 5.5.0 with AclClientRPCHook against authenticationEnabled=true (compat)', function () {
   this.timeout(180_000);

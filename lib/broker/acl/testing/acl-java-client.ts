@@ -90,3 +90,13 @@ public class AclClient {
     }
 }
 `;
+
+/** What AclClient printed against Apache RocketMQ 5.5.0 (BrokerStartup) with the suite's broker.conf (recorded 2026-12-04). */
+export const ACL_CLIENT_JAVA_5_5_0 = [
+  'ok-send SEND_OK',
+  'ok-consume acl-ok',
+  'wrong-secret ERR 16 check signature failed.',
+  'unknown-key ERR 16 User:nobody is not found.',
+  'no-signature ERR 16 username cannot be null.',
+  'denied-stored -1',
+];
