@@ -18,7 +18,7 @@ export const BrokerSchema = {
   brokerClusterName: p.string('DefaultCluster', 'cluster name'),
   brokerId: p.long(0, '0 = master'),
   brokerConfigPath: p.inertString(''),
-  rocketmqHome: p.inertString(''),
+  rocketmqHome: p.string('', 'ROCKETMQ_HOME: where migrateAuthFromV1Enabled finds conf/plain_acl.yml (blank = the ROCKETMQ_HOME environment variable)'),
   namesrvAddr: p.string('', "NameServer addresses, ';'-separated"),
   listenPort: p.int(10911, 'broker port (Java BrokerStartup default 10911); the VIP port is listenPort-2'),
   brokerIP1: p.string('', 'address advertised in routes, STOREHOST and msgIds'),
