@@ -3,6 +3,7 @@ import { createLogger, ensureWritableDir } from '../common';
 import { Broker } from '../broker';
 import { Dashboard } from '../dashboard';
 import { loadBrokerConfig, printConfigLines } from './broker-config';
+import { plainAclFiles } from './plain-acl-files';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
 
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   for (const w of loaded.warnings) logger.warn(w);
   if (loaded.inert.length > 0) logger.info({ keys: loaded.inert }, 'config keys accepted for Java compatibility without effect in Apogee');
   ensureWritableDir(loaded.store.storePathRootDir, 'storePathRootDir'); // names the real cause: a file, EROFS, EACCES
-  const broker = await Broker.create({ config: loaded.config, remotingConfig: loaded.remoting, storeConfig: loaded.store, logger, extraProperties: loaded.extras });
+  const broker = await Broker.create({ config: loaded.config, remotingConfig: loaded.remoting, storeConfig: loaded.store, logger, extraProperties: loaded.extras, plainAclFiles: plainAclFiles(loaded.config) });
   await broker.start();
   // apogeeDashboardPort > 0: the web dashboard, a client of the NameServers this broker registers with.
   const c = loaded.config;

@@ -17,6 +17,7 @@ import { Broker2Client } from './client/broker2client';
 import { ConsumerManager } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
 import { RebalanceLockManager } from './client/rebalance-lock-manager';
+import { AUTH_CONFIG_KEYS } from './acl';
 import { BrokerRemotingSchema, BrokerSchema, type BrokerConfig, type BrokerRemotingConfig } from './config';
 import { ConsumerFilterManager } from './consumer-filter';
 import { applyDelayLevel } from './message-build';
@@ -46,6 +47,8 @@ export interface BrokerOptions {
   extraProperties?: Map<string, string>;
   /** Process-wide budget of held bytes to share with a NameServer in the same process (remotingBufferedBytesMax). */
   budget?: MemoryBudget;
+  /** ACL 1.0 files (plain_acl.yml) read by lib/bin when migrateAuthFromV1Enabled=true; imported as users at start. */
+  plainAclFiles?: readonly { path: string; text: string }[];
 }
 
 /** The ports a broker listens on, with the setting each comes from: listenPort and the VIP port listenPort - 2. */
@@ -262,7 +265,8 @@ export async function assembleBroker(
 /** GET_BROKER_CONFIG body: every broker, remoting and store property as Java's Configuration prints them. */
 function configText(ctx: BrokerContext, extras: Map<string, string>): string {
   return formatJavaProperties([
-    ...configEntries(BrokerSchema, ctx.config),
+    // Java's Configuration holds no AuthConfig: the auth keys (initAuthenticationUser carries a password) are not shown.
+    ...configEntries(BrokerSchema, ctx.config).filter(([k]) => !AUTH_CONFIG_KEYS.has(k)),
     ...configEntries(BrokerRemotingSchema, ctx.remotingConfig),
     ...configEntries(storeConfigSchema, ctx.storeConfig),
     ...extras,
@@ -273,6 +277,8 @@ function configText(ctx: BrokerContext, extras: Map<string, string>): string {
 function updateConfig(ctx: BrokerContext, props: Map<string, string>, extras: Map<string, string>): { code: number; remark: string | null } {
   const black = ['brokerConfigPath', 'rocketmqHome', 'configBlackList', 'brokerName', 'brokerClusterName', 'brokerId', 'listenPort', 'storePathRootDir', 'storePathCommitLog'];
   for (const k of props.keys()) if (black.includes(k)) return { code: ResponseCode.NO_PERMISSION, remark: `Can not update config in black list: ${k}` };
+  // AuthConfig is read once at start-up (Java: not part of the broker's Configuration): its keys are not updated.
+  props = new Map([...props].filter(([k]) => !AUTH_CONFIG_KEYS.has(k)));
   const b = applyProperties(BrokerSchema, ctx.config, props, [BrokerRemotingSchema, storeConfigSchema]);
   const r = applyProperties(BrokerRemotingSchema, ctx.remotingConfig, props, [BrokerSchema, storeConfigSchema]);
   const s = applyProperties(storeConfigSchema, ctx.storeConfig, props, [BrokerSchema, BrokerRemotingSchema]);

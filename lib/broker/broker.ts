@@ -11,6 +11,7 @@ import { TimerMessageStore } from '../timer';
 import { assembleBroker, brokerPorts, checkBrokerStartup, type BrokerOptions, type BrokerParts } from './broker-assemble';
 import type { BrokerContext } from './context';
 import { Pop } from './pop';
+import { aclFromConfig } from './acl';
 import { brokerRegistry } from './registration';
 import { registerConnectionGauges, rpcObserver } from './metrics';
 import type { Registrar } from './registrar';
@@ -96,7 +97,8 @@ export class Broker {
     // The event-loop delay is measured from here on (GET_BROKER_RUNTIME_INFO eventLoopDelay*).
     sharedLoopDelay();
     this.pop = new Pop(ctx);
-    const registry = brokerRegistry(ctx, this.tx, this.pop);
+    const acl = aclFromConfig(ctx.config, ctx.storeConfig.storePathRootDir, ctx.logger, () => ctx.now(), this.o.plainAclFiles ?? []);
+    const registry = brokerRegistry(ctx, this.tx, this.pop, acl);
     const rc = this.o.remotingConfig;
     const limits = { idleTimeoutMs: rc.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: rc.connectionBufferedBytesMax };
     const budget = this.o.budget ?? new MemoryBudget(rc.remotingBufferedBytesMax);

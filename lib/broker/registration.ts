@@ -13,6 +13,7 @@ import { replyProcessors } from './processors/reply';
 import { sendProcessors } from './processors/send';
 import { sendBackProcessors } from './processors/send-back';
 import { unsupportedProcessors } from './processors/unsupported';
+import { authGate, type BrokerAcl } from './acl';
 import { faultGate } from './faults/gate';
 import type { Pop } from './pop';
 import { roleGate } from './slave/role-gate';
@@ -20,9 +21,11 @@ import type { TransactionService } from './transaction/transaction-service';
 
 /**
  * The broker's one registration table: request code -> processor, one family per file, read as data. Every
- * processor is wrapped by the fault-injection gate (faults/gate.ts; one boolean check when off) around the role gate.
+ * processor is wrapped by the fault-injection gate (faults/gate.ts; one boolean check when off) around the role gate,
+ * and, when authentication is on, by the authentication gate outermost (acl/gate.ts; Java runs it before the processor).
  */
-export function brokerRegistry(bc: BrokerContext, tx: TransactionService, pop: Pop): ProcessorRegistry {
+export function brokerRegistry(bc: BrokerContext, tx: TransactionService, pop: Pop, acl?: BrokerAcl): ProcessorRegistry {
+  const auth = acl?.authenticator;
   const registry = new ProcessorRegistry();
   const families: [number, Processor][][] = [
     sendProcessors(bc),
@@ -38,8 +41,14 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService, pop: P
     adminProcessors(bc),
     haProcessors(() => bc.ha),
     pop.processors(),
+    acl?.processors ?? [],
     unsupportedProcessors(),
   ];
-  for (const family of families) for (const [code, p] of family) registry.register(code, faultGate(bc.faults, bc.logger, code, roleGate(bc, code, p)));
+  for (const family of families) {
+    for (const [code, p] of family) {
+      const gated = faultGate(bc.faults, bc.logger, code, roleGate(bc, code, p));
+      registry.register(code, auth === undefined ? gated : authGate(auth, gated));
+    }
+  }
   return registry;
 }
