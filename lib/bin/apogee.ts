@@ -10,6 +10,7 @@ import { apogeeHelp, START_SPECS, unknownCommand } from './apogee-help';
 import { parseArgs, UsageError } from './cli';
 import { loadNamesrvConfig, reportWarnings } from './namesrv-config';
 import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
+import { tlsFromEnvironment } from './tls-config';
 
 /**
  * apogee: one process, one command.
@@ -95,8 +96,11 @@ async function start(argv: string[]): Promise<void> {
   }
   // One budget per process, shared by both servers: the smaller of namesrv.conf's and broker.conf's settings.
   const budget = new MemoryBudget(Math.min(loaded.config.remotingBufferedBytesMax, bl?.remoting.remotingBufferedBytesMax ?? Number.POSITIVE_INFINITY));
-  const broker = bl !== undefined ? await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras, budget }) : undefined;
-  const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras, budget });
+  const t = tlsFromEnvironment(process.env, (m) => logger.warn(m));
+  logger.info({ tlsMode: t.settings.mode, tlsTestMode: t.settings.testMode, tlsClient: t.client !== undefined }, `servers run in TLS ${t.settings.mode} mode`);
+  const tlsOpts = { ...(t.server !== undefined ? { tls: t.server } : {}), ...(t.client !== undefined ? { tlsClient: t.client } : {}) };
+  const broker = bl !== undefined ? await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras, budget, ...tlsOpts }) : undefined;
+  const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras, budget, ...(t.server !== undefined ? { tls: t.server } : {}) });
   try {
     await ns.start();
     await broker?.start();

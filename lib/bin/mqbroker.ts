@@ -4,6 +4,7 @@ import { Broker } from '../broker';
 import { loadBrokerConfig, printConfigLines } from './broker-config';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
+import { tlsFromEnvironment } from './tls-config';
 
 /**
  * mqbroker: the broker alone, with Java's flags (BrokerStartup): -c <broker.conf>, -n <namesrvAddr>, -p prints
@@ -47,7 +48,12 @@ async function main(): Promise<void> {
   for (const w of loaded.warnings) logger.warn(w);
   if (loaded.inert.length > 0) logger.info({ keys: loaded.inert }, 'config keys accepted for Java compatibility without effect in Apogee');
   ensureWritableDir(loaded.store.storePathRootDir, 'storePathRootDir'); // names the real cause: a file, EROFS, EACCES
-  const broker = await Broker.create({ config: loaded.config, remotingConfig: loaded.remoting, storeConfig: loaded.store, logger, extraProperties: loaded.extras });
+  const t = tlsFromEnvironment(process.env, (m) => logger.warn(m)); // JAVA_OPT -Dtls.* and tls.config.file
+  logger.info({ tlsMode: t.settings.mode, tlsTestMode: t.settings.testMode, tlsClient: t.client !== undefined }, `broker runs in TLS ${t.settings.mode} mode`);
+  const broker = await Broker.create({
+    config: loaded.config, remotingConfig: loaded.remoting, storeConfig: loaded.store, logger, extraProperties: loaded.extras,
+    ...(t.server !== undefined ? { tls: t.server } : {}), ...(t.client !== undefined ? { tlsClient: t.client } : {}),
+  });
   await broker.start();
   console.log(`The broker[${loaded.config.brokerName}, ${broker.brokerAddr}] boot success. serializeType=JSON and name server is ${loaded.config.namesrvAddr}`);
   installShutdown(logger, () => broker.shutdown());

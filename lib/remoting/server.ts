@@ -5,6 +5,7 @@ import { MemoryBudget } from './budget';
 import { CONNECTIONS_MAX_DEFAULT, DEFAULT_CONNECTION_LIMITS, REMOTING_BUFFERED_BYTES_MAX_DEFAULT, type ConnectionLimits } from './limits';
 import { ConnectionRefuser } from './refuse';
 import type { ProcessorRegistry } from './processor';
+import { admitTls, type TlsServerOptions } from './tls-gate';
 
 export interface RemotingServerOptions {
   host: string;
@@ -23,6 +24,8 @@ export interface RemotingServerOptions {
   name?: string;
   /** Told of every answered request (rpc latency metrics). */
   onResponded?: RespondedObserver;
+  /** TLS on this port (tls.server.mode); absent or mode 'disabled': plaintext only, no first-byte peek. */
+  tls?: TlsServerOptions;
 }
 
 /**
@@ -44,6 +47,8 @@ export class RemotingServer implements ConnectionHost {
   private readonly closeListeners: ((c: Connection, reason: string) => void)[] = [];
   private opaque = 0;
   private boundPort = 0;
+  /** Sockets accepted but still in the TLS gate (first byte or handshake); they count toward connectionsMax. */
+  private admitting = 0;
 
   constructor(private readonly opts: RemotingServerOptions) {
     this.registry = opts.registry;
@@ -94,10 +99,30 @@ export class RemotingServer implements ConnectionHost {
   }
 
   private accept(socket: net.Socket): void {
-    if (this.conns.size >= this.connectionsMax) {
+    if (this.conns.size + this.admitting >= this.connectionsMax) {
       this.refuser.refuse(socket, this.connectionsMax);
       return;
     }
+    const tlsOpts = this.opts.tls;
+    if (tlsOpts !== undefined && tlsOpts.mode !== 'disabled') {
+      this.admitting++;
+      let counted = true;
+      const uncount = (): void => {
+        if (counted) this.admitting--;
+        counted = false;
+      };
+      socket.once('close', uncount);
+      const serve = (s: net.Socket): void => {
+        uncount();
+        this.serve(s);
+      };
+      admitTls(socket, tlsOpts, { logger: this.logger, firstByteTimeoutMs: this.limits.idleTimeoutMs, serve });
+      return;
+    }
+    this.serve(socket);
+  }
+
+  private serve(socket: net.Socket): void {
     const conn = new Connection(socket, this);
     this.conns.add(conn);
     this.logger.debug({ remote: conn.remoteAddress, id: conn.id }, 'connection accepted');
