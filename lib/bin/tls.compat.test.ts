@@ -1,0 +1,216 @@
+import { strict as assert } from 'node:assert';
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RequestCode, ResponseCode } from '../../protocol/codes';
+import { RocketClient } from '../client';
+import { silentLogger } from '../common';
+import { stopChild } from '../common/testing/child';
+import { freeBrokerPort, freePort } from '../remoting/testing/ports';
+import { makeTestPki, type TestPki } from '../remoting/testing/tls-certs';
+import { startApogee, waitApogeeReady } from '../broker/processors/testing/apogee-process';
+import { APOGEE, CP_DIR, hasJava, javaLayout, runJava, toolsClasspath, type Run } from '../broker/processors/testing/java-tools';
+
+/**
+ * Issue 16's TLS proof with the OFFICIAL Java client 5.5.0 (a single-file program on compat-tests' classpath) against
+ * `apogee start` as a real process, TLS configured as mqbroker users do it: JAVA_OPT="-Dtls.server.mode=... 
+ * -Dtls.config.file=...". Both the NameServer and the broker port run the mode; in enforcing mode the broker
+ * registers with the NameServer over TLS (Java NettyClientConfig: useTLS defaults to mode == enforcing).
+ *  - enforcing, Java's test mode (self-signed certificate made at start): the Java client with setUseTLS(true)
+ *    (test mode: trusts any server) sends and consumes; the same client with TLS off gets no route and sends nothing.
+ *  - enforcing, certificate files (tls.properties: tls.test.mode.enable=false, tls.server.certPath/keyPath with an
+ *    encrypted PKCS#8 key and tls.server.keyPassword): the Java client verifies the server against the test CA
+ *    (tls.client.authServer=true, tls.client.trustCertPath) and sends and consumes.
+ *  - permissive (Java's default): the TLS and the plaintext client both send and consume.
+ * Missing prerequisites skip the suite with the reason printed. Only 127.0.0.1; one Java process at a time.
+ */
+
+const MESSAGES = 3;
+const TOPIC_QUEUES = 2;
+const ROUTE_WAIT_MS = 15_000;
+
+const TLS_CLIENT_SOURCE = `
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.Message;
+
+// args: namesrv topic group count useTLS
+public class TlsClient {
+    public static void main(String[] args) throws Exception {
+        boolean tls = Boolean.parseBoolean(args[4]);
+        int n = Integer.parseInt(args[3]);
+        DefaultMQProducer p = new DefaultMQProducer(args[2] + "_P");
+        p.setNamesrvAddr(args[0]);
+        p.setUseTLS(tls);
+        p.setSendMsgTimeout(3000);
+        p.setRetryTimesWhenSendFailed(0);
+        p.start();
+        int sent = 0;
+        try {
+            for (int i = 0; i < n; i++) {
+                SendResult r = p.send(new Message(args[1], "TagT", "tls-" + i, ("tls body " + i).getBytes("UTF-8")));
+                System.out.println("SEND_OK " + r.getSendStatus());
+                sent++;
+            }
+        } catch (Throwable t) {
+            System.out.println("SEND_FAIL " + t.getClass().getName() + ": " + t.getMessage().split("\\\\n")[0]);
+        }
+        p.shutdown();
+        System.out.println("SENT " + sent);
+        if (sent == n) {
+            CountDownLatch latch = new CountDownLatch(n);
+            AtomicInteger got = new AtomicInteger();
+            DefaultMQPushConsumer c = new DefaultMQPushConsumer(args[2] + "_C");
+            c.setNamesrvAddr(args[0]);
+            c.setUseTLS(tls);
+            c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+            c.subscribe(args[1], "*");
+            c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+                for (int i = 0; i < msgs.size(); i++) { got.incrementAndGet(); latch.countDown(); }
+                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+            c.start();
+            latch.await(60, TimeUnit.SECONDS);
+            c.shutdown();
+            System.out.println("CONSUMED " + got.get());
+        }
+        System.out.flush();
+        System.exit(0);
+    }
+}
+`;
+
+describe('TLS: the official Java client 5.5.0 against apogee start over TLS (compat)', function () {
+  this.timeout(300_000);
+  let dir = '';
+  let pki: TestPki | undefined;
+  let cp = '';
+  let apogee: ChildProcess | undefined;
+  let client: RocketClient | undefined;
+  let nsPort = 0;
+  let brokerAddr = '';
+  const skipReason = !fs.existsSync(APOGEE)
+    ? `${APOGEE} missing: run npm run build first`
+    : !hasJava()
+      ? 'java is not on PATH'
+      : toolsClasspath('5.5.0') === undefined
+        ? `no 5.5.0 classpath in ${CP_DIR} (compat-tests writes it)`
+        : undefined;
+
+  before(async function () {
+    if (skipReason !== undefined) {
+      console.log(`      skipped: ${skipReason}`);
+      this.skip();
+    }
+    cp = toolsClasspath('5.5.0')!.cp;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-tls-java-'));
+    fs.writeFileSync(path.join(dir, 'TlsClient.java'), TLS_CLIENT_SOURCE);
+    pki = await makeTestPki();
+  });
+
+  afterEach(async () => {
+    client?.close();
+    client = undefined;
+    await stopChild(apogee);
+    apogee = undefined;
+  });
+
+  after(() => {
+    pki?.remove();
+    if (dir !== '') fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Starts apogee with JAVA_OPT, waits until the broker has registered (seen through a TLS-capable client). */
+  async function start(name: string, javaOpt: string): Promise<void> {
+    const d = path.join(dir, name);
+    fs.mkdirSync(d);
+    const conf = path.join(d, 'broker.conf');
+    fs.writeFileSync(conf, '');
+    nsPort = await freePort();
+    const brokerPort = await freeBrokerPort();
+    brokerAddr = `127.0.0.1:${brokerPort}`;
+    apogee = startApogee(d, nsPort, brokerPort, conf, 'info', { JAVA_OPT: javaOpt });
+    const tlsOn = !javaOpt.includes('tls.server.mode=permissive');
+    client = new RocketClient({
+      namesrvAddr: `127.0.0.1:${nsPort}`, logger: silentLogger(), timeoutMs: 5000,
+      ...(tlsOn ? { tls: { rejectUnauthorized: false, checkServerIdentity: () => undefined } } : {}),
+    });
+    await waitApogeeReady(client);
+  }
+
+  async function createTopic(topic: string): Promise<void> {
+    const q = String(TOPIC_QUEUES);
+    const ext = new Map(Object.entries({ topic, defaultTopic: 'TBW102', readQueueNums: q, writeQueueNums: q, perm: '6', topicFilterType: 'SINGLE_TAG', topicSysFlag: '0', order: 'false' }));
+    const r = await client!.call(brokerAddr, RequestCode.UPDATE_AND_CREATE_TOPIC, ext);
+    assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? '');
+    const until = Date.now() + ROUTE_WAIT_MS;
+    while ((await client!.routeOf(topic, 0).catch(() => undefined)) === undefined) {
+      if (Date.now() > until) throw new Error(`${topic} not routed within ${ROUTE_WAIT_MS} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  function java(topic: string, useTls: boolean, props: string[] = []): Promise<Run> {
+    const args = [...javaLayout(path.join(dir, `java-${topic}`)), ...props, '-cp', cp, path.join(dir, 'TlsClient.java')];
+    return runJava([...args, `127.0.0.1:${nsPort}`, topic, `G_${topic}`, String(MESSAGES), String(useTls)], dir);
+  }
+
+  async function stored(topic: string): Promise<number> {
+    let n = 0;
+    for (let q = 0; q < TOPIC_QUEUES; q++) n += await client!.maxOffset(brokerAddr, topic, q);
+    return n;
+  }
+
+  function assertSentAndConsumed(r: Run): void {
+    assert.match(r.out, new RegExp(`^SENT ${MESSAGES}$`, 'm'), r.out);
+    assert.match(r.out, new RegExp(`^CONSUMED ${MESSAGES}$`, 'm'), r.out);
+  }
+
+  it('enforcing, test mode (self-signed, Java default): setUseTLS(true) sends and consumes; a plaintext client is refused', async () => {
+    await start('enforcing-test', '-Xmx1g -Dtls.server.mode=enforcing -Dtls.config.file=/nonexistent/tls.properties');
+    await createTopic('TlsEnf');
+    assertSentAndConsumed(await java('TlsEnf', true));
+    const plain = await java('TlsEnf', false);
+    assert.match(plain.out, /^SENT 0$/m, plain.out);
+    assert.match(plain.out, /SEND_FAIL/, plain.out);
+    assert.equal(await stored('TlsEnf'), MESSAGES, 'nothing stored by the plaintext client');
+    const log = fs.readFileSync(path.join(dir, 'enforcing-test', 'apogee.log'), 'utf8');
+    assert.match(log, /plaintext client refused/);
+  });
+
+  it('enforcing, certificate files from tls.config.file (encrypted key): the Java client verifies the server (authServer) and sends and consumes', async () => {
+    const props = path.join(dir, 'tls.properties');
+    fs.writeFileSync(props, [
+      'tls.test.mode.enable=false',
+      `tls.server.certPath=${pki!.serverCert}`,
+      `tls.server.keyPath=${pki!.serverKeyEncrypted}`,
+      `tls.server.keyPassword=${pki!.serverKeyPassword}`,
+      'tls.server.need.client.auth=none',
+      '',
+    ].join('\n'));
+    await start('enforcing-files', `-Dtls.server.mode=enforcing -Dtls.config.file=${props}`);
+    await createTopic('TlsFiles');
+    const verify = ['-Dtls.test.mode.enable=false', '-Dtls.client.authServer=true', `-Dtls.client.trustCertPath=${pki!.caCert}`];
+    assertSentAndConsumed(await java('TlsFiles', true, verify));
+    // The same verifying client, trusting another CA, cannot connect: the server really presents the files' certificate.
+    const wrongCa = ['-Dtls.test.mode.enable=false', '-Dtls.client.authServer=true', `-Dtls.client.trustCertPath=${pki!.strangerCert}`];
+    const refused = await java('TlsFiles', true, wrongCa);
+    assert.match(refused.out, /^SENT 0$/m, refused.out);
+  });
+
+  it('permissive (Java default mode): the TLS client and the plaintext client both send and consume', async () => {
+    await start('permissive', '-Dtls.server.mode=permissive -Dtls.config.file=/nonexistent/tls.properties');
+    await createTopic('TlsPerm');
+    assertSentAndConsumed(await java('TlsPerm', true));
+    assertSentAndConsumed(await java('TlsPerm', false));
+    assert.equal(await stored('TlsPerm'), 2 * MESSAGES);
+  });
+});
