@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,7 +10,7 @@ import { stopChild } from '../common/testing/child';
 import { freeBrokerPort, freePort } from '../remoting/testing/ports';
 import { makeTestPki, type TestPki } from '../remoting/testing/tls-certs';
 import { startApogee, waitApogeeReady } from '../broker/processors/testing/apogee-process';
-import { APOGEE, CP_DIR, hasJava, javaLayout, runJava, toolsClasspath, type Run } from '../broker/processors/testing/java-tools';
+import { APOGEE, CP_DIR, ROOT, hasJava, javaLayout, runJava, toolsClasspath, type Run } from '../broker/processors/testing/java-tools';
 
 /**
  * Issue 16's TLS proof with the OFFICIAL Java client 5.5.0 (a single-file program on compat-tests' classpath) against
@@ -29,6 +29,8 @@ import { APOGEE, CP_DIR, hasJava, javaLayout, runJava, toolsClasspath, type Run 
 const MESSAGES = 3;
 const TOPIC_QUEUES = 2;
 const ROUTE_WAIT_MS = 15_000;
+/** Bound on `go test` (compiling the suite with -tags tls included), ms. */
+const GO_RUN_MS = 280_000;
 
 const TLS_CLIENT_SOURCE = `
 import java.util.concurrent.CountDownLatch;
@@ -163,6 +165,20 @@ describe('TLS: the official Java client 5.5.0 against apogee start over TLS (com
     return runJava([...args, `127.0.0.1:${nsPort}`, topic, `G_${topic}`, String(MESSAGES), String(useTls)], dir);
   }
 
+  function runGo(args: string[], env: Record<string, string>): Promise<Run> {
+    return new Promise((resolve) => {
+      const p = spawn('go', args, { cwd: path.join(ROOT, 'compat-tests', 'go'), env: { ...process.env, GOFLAGS: '-mod=mod', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const timer = setTimeout(() => p.kill('SIGKILL'), GO_RUN_MS);
+      p.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ out, code });
+      });
+    });
+  }
+
   async function stored(topic: string): Promise<number> {
     let n = 0;
     for (let q = 0; q < TOPIC_QUEUES; q++) n += await client!.maxOffset(brokerAddr, topic, q);
@@ -204,6 +220,19 @@ describe('TLS: the official Java client 5.5.0 against apogee start over TLS (com
     const wrongCa = ['-Dtls.test.mode.enable=false', '-Dtls.client.authServer=true', `-Dtls.client.trustCertPath=${pki!.strangerCert}`];
     const refused = await java('TlsFiles', true, wrongCa);
     assert.match(refused.out, /^SENT 0$/m, refused.out);
+  });
+
+  it('enforcing: the Go client (rocketmq-client-go/v2 WithTls(true), producer and push consumer) sends and consumes', async function () {
+    if (spawnSync('go', ['version']).status !== 0) {
+      console.log('      skipped: go is not on PATH');
+      this.skip();
+    }
+    await start('enforcing-go', '-Dtls.server.mode=enforcing -Dtls.config.file=/nonexistent/tls.properties');
+    await createTopic('TlsGo');
+    const r = await runGo(['test', '-tags', 'tls', '-count=1', '-timeout=240s', '-run', '^TestTlsSendConsume$', '-v', '.', '-args', '-namesrv', `127.0.0.1:${nsPort}`, '-workdir', path.join(dir, 'go')], { COMPAT_TLS_TOPIC: 'TlsGo' });
+    assert.match(r.out, /GO_TLS_OK sent=3 consumed=3/, r.out);
+    assert.match(r.out, /--- PASS: TestTlsSendConsume/, r.out);
+    assert.equal(await stored('TlsGo'), 3);
   });
 
   it('permissive (Java default mode): the TLS client and the plaintext client both send and consume', async () => {
