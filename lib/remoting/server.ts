@@ -47,8 +47,8 @@ export class RemotingServer implements ConnectionHost {
   private readonly closeListeners: ((c: Connection, reason: string) => void)[] = [];
   private opaque = 0;
   private boundPort = 0;
-  /** Sockets accepted but still in the TLS gate (first byte or handshake); they count toward connectionsMax. */
-  private admitting = 0;
+  /** Sockets accepted but still in the TLS gate (first byte or handshake), with their abort; they count toward connectionsMax. */
+  private readonly admitting = new Map<net.Socket, () => void>();
 
   constructor(private readonly opts: RemotingServerOptions) {
     this.registry = opts.registry;
@@ -65,6 +65,11 @@ export class RemotingServer implements ConnectionHost {
 
   get port(): number {
     return this.boundPort;
+  }
+
+  /** Sockets still in the TLS gate. */
+  get admittingCount(): number {
+    return this.admitting.size;
   }
 
   get connections(): ReadonlySet<Connection> {
@@ -99,24 +104,19 @@ export class RemotingServer implements ConnectionHost {
   }
 
   private accept(socket: net.Socket): void {
-    if (this.conns.size + this.admitting >= this.connectionsMax) {
+    if (this.conns.size + this.admitting.size >= this.connectionsMax) {
       this.refuser.refuse(socket, this.connectionsMax);
       return;
     }
     const tlsOpts = this.opts.tls;
     if (tlsOpts !== undefined && tlsOpts.mode !== 'disabled') {
-      this.admitting++;
-      let counted = true;
-      const uncount = (): void => {
-        if (counted) this.admitting--;
-        counted = false;
-      };
-      socket.once('close', uncount);
+      const leave = (): boolean => this.admitting.delete(socket);
+      socket.once('close', leave);
       const serve = (s: net.Socket): void => {
-        uncount();
+        leave();
         this.serve(s);
       };
-      admitTls(socket, tlsOpts, { logger: this.logger, firstByteTimeoutMs: this.limits.idleTimeoutMs, serve });
+      this.admitting.set(socket, admitTls(socket, tlsOpts, { logger: this.logger, firstByteTimeoutMs: this.limits.idleTimeoutMs, serve }));
       return;
     }
     this.serve(socket);
@@ -145,6 +145,8 @@ export class RemotingServer implements ConnectionHost {
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.server.close(() => resolve());
+      for (const abort of [...this.admitting.values()]) abort();
+      this.admitting.clear();
       for (const c of [...this.conns]) c.close('server shutting down');
     });
   }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as tls from 'node:tls';
 import pino from 'pino';
 import { createRequest, createResponse, encodeCommand } from '../../protocol/command';
@@ -168,5 +169,37 @@ describe('TLS on a remoting port (tls-gate; Java: NettyRemotingServer.TlsModeHan
     await p.waitFor(() => p.frames.length > 0 || p.closed, 10_000);
     assert.equal(p.frames[0]?.code, ResponseCode.SUCCESS);
     p.end();
+  });
+
+  it('rule: TLS clients that reset their connection (RST) during and after the handshake leave the server serving', async () => {
+    const s = await server(opts('enforcing'));
+    const rawTo = (): Promise<net.Socket> => new Promise((r) => {
+      const raw = net.connect({ host: '127.0.0.1', port: s.port }, () => r(raw));
+      raw.on('error', () => undefined);
+    });
+    for (let i = 0; i < 3; i++) {
+      const raw1 = await rawTo();
+      const mid = tls.connect({ socket: raw1, ...trustAll });
+      mid.on('error', () => undefined);
+      raw1.resetAndDestroy(); // the ClientHello is on its way, the handshake not through
+      const raw2 = await rawTo();
+      const after = tls.connect({ socket: raw2, ...trustAll });
+      after.on('error', () => undefined);
+      await new Promise<void>((r) => after.once('secureConnect', () => r()));
+      raw2.resetAndDestroy();
+    }
+    assert.equal(await tlsAnswer(s.port), ResponseCode.SUCCESS);
+  });
+
+  it('rule: close() ends sockets still in the gate (waiting for a first byte or in a handshake)', async () => {
+    const s = await server(opts('enforcing', { handshakeTimeoutMs: 600_000 }));
+    const silent = await RawPeer.connect(s.port);
+    const stalled = await RawPeer.connect(s.port);
+    stalled.socket.write(Buffer.from([0x16, 0x03, 0x01]));
+    await stalled.waitFor(() => s.admittingCount === 2);
+    await s.close();
+    servers.splice(servers.indexOf(s), 1);
+    await silent.waitFor(() => silent.closed, 10_000);
+    await stalled.waitFor(() => stalled.closed, 10_000);
   });
 });

@@ -65,8 +65,11 @@ export function decideByFirstByte(mode: TlsMode, firstByte: number): 'tls' | 'pl
   return mode === 'enforcing' ? 'close' : 'plain';
 }
 
-/** Peeks the first byte of `socket` and serves it as plaintext or TLS, or closes it, per `opts.mode`. */
-export function admitTls(socket: net.Socket, opts: TlsServerOptions, hooks: TlsGateHooks): void {
+/**
+ * Peeks the first byte of `socket` and serves it as plaintext or TLS, or closes it, per `opts.mode`. Returns an
+ * abort function that closes the connection while it is still in the gate (server shutdown).
+ */
+export function admitTls(socket: net.Socket, opts: TlsServerOptions, hooks: TlsGateHooks): () => void {
   const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
   const log = hooks.logger;
   let timer: NodeJS.Timeout | undefined;
@@ -97,8 +100,12 @@ export function admitTls(socket: net.Socket, opts: TlsServerOptions, hooks: TlsG
         : 'TLS client refused: this server runs in TLS disabled mode (tls.server.mode=disabled)');
       socket.destroy();
     } else {
-      startTls(socket, remote, opts, hooks);
+      abort = startTls(socket, remote, opts, hooks);
     }
+  };
+  let abort = (): void => {
+    stopTimer();
+    socket.destroy();
   };
   if (hooks.firstByteTimeoutMs > 0) {
     timer = setTimeout(() => {
@@ -109,9 +116,11 @@ export function admitTls(socket: net.Socket, opts: TlsServerOptions, hooks: TlsG
   socket.on('data', onData);
   socket.on('error', onEarlyError);
   socket.on('close', onEarlyClose);
+  return () => abort();
 }
 
-function startTls(socket: net.Socket, remote: string, opts: TlsServerOptions, hooks: TlsGateHooks): void {
+/** Starts the TLS session; returns its abort (destroys whichever socket is live). */
+function startTls(socket: net.Socket, remote: string, opts: TlsServerOptions, hooks: TlsGateHooks): () => void {
   const log = hooks.logger;
   let done = false;
   // Once the TLSSocket exists it owns the raw socket's handle: only it may be destroyed (destroying the raw
@@ -140,6 +149,8 @@ function startTls(socket: net.Socket, remote: string, opts: TlsServerOptions, ho
     (secureContext) => {
       socket.off('error', onRawError);
       socket.off('close', onRawClose);
+      // The TLSSocket reports the connection's errors; one left on the raw socket must not become an uncaught one.
+      socket.on('error', () => undefined);
       if (done) return;
       const requestCert = opts.clientAuth !== 'none';
       // 'require' with authClient: OpenSSL refuses a handshake without a client certificate.
@@ -166,6 +177,7 @@ function startTls(socket: net.Socket, remote: string, opts: TlsServerOptions, ho
     },
     (e: unknown) => fail('TLS connection closed: no server certificate (see the start-up log)', e),
   );
+  return () => fail('server shutting down');
 }
 
 /** Why the client certificate is not acceptable under tls.server.need.client.auth / tls.server.authClient. */
