@@ -9,6 +9,7 @@ import { silentLogger } from '../common';
 import { stopChild } from '../common/testing/child';
 import { freeBrokerPort, freePort } from '../remoting/testing/ports';
 import { APOGEE, CP_DIR, hasJava, javaLayout, runJava, type Run } from '../broker/processors/testing/java-tools';
+import { noOpensslReason } from '../remoting/testing/tls-certs';
 import { TLS_CLIENT_SOURCE } from './testing/tls-java-client';
 
 /**
@@ -42,7 +43,7 @@ describe('TLS: Apache RocketMQ 5.5.0 broker in enforcing mode, the same Java cli
       ? 'java is not on PATH'
       : !fs.existsSync(serverCp)
         ? `no ${serverCp} (compat-tests writes it)`
-        : undefined;
+        : noOpensslReason(); // the Apogee NameServer's self-signed certificate
 
   before(async function () {
     if (skipReason !== undefined) {

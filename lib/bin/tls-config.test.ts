@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeTestPki, type TestPki } from '../remoting/testing/tls-certs';
+import { skipBecause } from '../common/testing/skip';
+import { makeTestPki, noOpensslReason, type TestPki } from '../remoting/testing/tls-certs';
 import { loadTlsSettings, systemPropertiesFromJavaOpt, tlsClientOptions, tlsFromEnvironment, tlsServerOptions } from './tls-config';
 
 const NO_FILE = '/nonexistent/apogee/tls.properties';
@@ -10,7 +11,9 @@ const NO_FILE = '/nonexistent/apogee/tls.properties';
 describe('TLS settings (Java: TlsSystemConfig, TlsHelper#buildSslContext)', function () {
   this.timeout(60_000);
   let pki: TestPki;
-  before(async () => {
+  before(async function () {
+    const why = noOpensslReason();
+    if (why !== undefined) skipBecause(this, why);
     pki = await makeTestPki();
   });
   after(() => pki?.remove());

@@ -8,7 +8,7 @@ import { RocketClient } from '../client';
 import { silentLogger } from '../common';
 import { stopChild } from '../common/testing/child';
 import { freeBrokerPort, freePort } from '../remoting/testing/ports';
-import { makeTestPki, type TestPki } from '../remoting/testing/tls-certs';
+import { makeTestPki, noOpensslReason, type TestPki } from '../remoting/testing/tls-certs';
 import { TLS_CLIENT_SOURCE } from './testing/tls-java-client';
 import { startApogee, waitApogeeReady } from '../broker/processors/testing/apogee-process';
 import { APOGEE, CP_DIR, ROOT, hasJava, javaLayout, runJava, toolsClasspath, type Run } from '../broker/processors/testing/java-tools';
@@ -49,7 +49,7 @@ describe('TLS: the official Java client 5.5.0 against apogee start over TLS (com
       ? 'java is not on PATH'
       : toolsClasspath('5.5.0') === undefined
         ? `no 5.5.0 classpath in ${CP_DIR} (compat-tests writes it)`
-        : undefined;
+        : noOpensslReason();
 
   before(async function () {
     if (skipReason !== undefined) {

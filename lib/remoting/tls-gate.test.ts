@@ -10,7 +10,8 @@ import { RemotingClient } from './client';
 import { ProcessorRegistry } from './processor';
 import { RemotingServer } from './server';
 import { RawPeer } from './testing/raw-peer';
-import { makeTestPki, type TestPki } from './testing/tls-certs';
+import { skipBecause } from '../common/testing/skip';
+import { makeTestPki, noOpensslReason, type TestPki } from './testing/tls-certs';
 import { decideByFirstByte, TLS_HANDSHAKE_RECORD_BYTE, type TlsMode, type TlsServerOptions } from './tls-gate';
 
 const CODE = 105;
@@ -24,7 +25,9 @@ describe('TLS on a remoting port (tls-gate; Java: NettyRemotingServer.TlsModeHan
   const lines: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (s: string) => void lines.push(s) });
 
-  before(async () => {
+  before(async function () {
+    const why = noOpensslReason();
+    if (why !== undefined) skipBecause(this, why);
     pki = await makeTestPki();
     context = tls.createSecureContext({ cert: fs.readFileSync(pki.serverCert), key: fs.readFileSync(pki.serverKey), ca: fs.readFileSync(pki.caCert) });
   });

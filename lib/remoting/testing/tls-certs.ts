@@ -2,7 +2,7 @@
  * Test helper: a throw-away PKI made with the openssl command (async, into a temp dir): a CA, a server certificate
  * (CN=localhost, IP 127.0.0.1) and a client certificate signed by it, plus a second CA nobody trusts, as PEM files.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -63,4 +63,9 @@ export async function makeTestPki(): Promise<TestPki> {
     strangerKey: p('stranger.key'),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** Why the PKI cannot be made here (no openssl command), or undefined when it can. */
+export function noOpensslReason(): string | undefined {
+  return spawnSync('openssl', ['version']).status === 0 ? undefined : 'the openssl command is not on PATH (it makes the test certificates)';
 }
