@@ -13,8 +13,10 @@ import { sleep } from './stats';
  * wait for its route, send one message straight to a broker (no route), read counters (stored messages per topic,
  * the broker's put/get totals). The same calls for Apogee and Apache RocketMQ.
  */
-export function benchClient(namesrvAddr: string, timeoutMs = 5000, serializeType: SerializeType = SerializeType.ROCKETMQ): RocketClient {
-  return new RocketClient({ namesrvAddr, logger: silentLogger(), timeoutMs, serializeType, producerGroup: 'apogee_bench_producer' });
+export function benchClient(namesrvAddr: string, timeoutMs = 5000, serializeType: SerializeType = SerializeType.ROCKETMQ, tls = false): RocketClient {
+  // tls: as the Java client in its default test mode (any server certificate, no host check).
+  const t = tls ? { tls: { rejectUnauthorized: false, checkServerIdentity: () => undefined } } : {};
+  return new RocketClient({ namesrvAddr, logger: silentLogger(), timeoutMs, serializeType, producerGroup: 'apogee_bench_producer', ...t });
 }
 
 /** The header fields of UPDATE_AND_CREATE_TOPIC as mqadmin updateTopic sends them (read/write queues, perm RW). */

@@ -41,6 +41,8 @@ export function apogeeHelp(): string {
     'environment:',
     '  APOGEE_LOG_LEVEL   fatal|error|warn|info|debug|trace|silent (default info)',
     '  APOGEE_LOG_FORMAT  json|pretty (default: pretty on a terminal when pino-pretty is installed, JSON otherwise)',
+    '  JAVA_OPT           Java system properties read as -Dkey=value: TLS (tls.server.mode disabled|permissive|enforcing,',
+    '                     default permissive; tls.config.file, default /etc/rocketmq/tls.properties; see README "TLS")',
     '',
     'ports: NameServer 9876, broker 10911, fast remoting 10909 (listenPort-2), HA 10912 (listenPort+1),',
     '       Prometheus metrics 5557 (metricsPromExporterPort, with metricsExporterType=PROM),',

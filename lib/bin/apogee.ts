@@ -13,6 +13,7 @@ import { parseArgs, usage, UsageError } from './cli';
 import { checkHealth, HEALTH_SPECS } from './health';
 import { loadNamesrvConfig, reportWarnings } from './namesrv-config';
 import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
+import { tlsFromEnvironment } from './tls-config';
 
 /**
  * apogee: one process, one command.
@@ -107,8 +108,11 @@ async function start(argv: string[]): Promise<void> {
   if (dashPort > 0) await checkPortFree(dashHost, dashPort, 'dashboardPort / apogeeDashboardPort');
   // One budget per process, shared by both servers: the smaller of namesrv.conf's and broker.conf's settings.
   const budget = new MemoryBudget(Math.min(loaded.config.remotingBufferedBytesMax, bl?.remoting.remotingBufferedBytesMax ?? Number.POSITIVE_INFINITY));
-  const broker = bl !== undefined ? await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras, budget, plainAclFiles: plainAclFiles(bl.config) }) : undefined;
-  const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras, budget });
+  const t = tlsFromEnvironment(process.env, (m) => logger.warn(m));
+  logger.info({ tlsMode: t.settings.mode, tlsTestMode: t.settings.testMode, tlsClient: t.client !== undefined }, `servers run in TLS ${t.settings.mode} mode`);
+  const tlsOpts = { ...(t.server !== undefined ? { tls: t.server } : {}), ...(t.client !== undefined ? { tlsClient: t.client } : {}) };
+  const broker = bl !== undefined ? await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras, budget, plainAclFiles: plainAclFiles(bl.config), ...tlsOpts }) : undefined;
+  const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras, budget, ...(t.server !== undefined ? { tls: t.server } : {}) });
   const dashboard = dashPort > 0 ? new Dashboard({ port: dashPort, host: dashHost, namesrvAddr: `${nsHost}:${nsPort}`, logger }) : undefined;
   try {
     await ns.start();

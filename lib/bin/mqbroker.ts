@@ -6,6 +6,7 @@ import { loadBrokerConfig, printConfigLines } from './broker-config';
 import { plainAclFiles } from './plain-acl-files';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
+import { tlsFromEnvironment } from './tls-config';
 
 /**
  * mqbroker: the broker alone, with Java's flags (BrokerStartup): -c <broker.conf>, -n <namesrvAddr>, -p prints
@@ -49,7 +50,13 @@ async function main(): Promise<void> {
   for (const w of loaded.warnings) logger.warn(w);
   if (loaded.inert.length > 0) logger.info({ keys: loaded.inert }, 'config keys accepted for Java compatibility without effect in Apogee');
   ensureWritableDir(loaded.store.storePathRootDir, 'storePathRootDir'); // names the real cause: a file, EROFS, EACCES
-  const broker = await Broker.create({ config: loaded.config, remotingConfig: loaded.remoting, storeConfig: loaded.store, logger, extraProperties: loaded.extras, plainAclFiles: plainAclFiles(loaded.config) });
+  const t = tlsFromEnvironment(process.env, (m) => logger.warn(m)); // JAVA_OPT -Dtls.* and tls.config.file
+  logger.info({ tlsMode: t.settings.mode, tlsTestMode: t.settings.testMode, tlsClient: t.client !== undefined }, `broker runs in TLS ${t.settings.mode} mode`);
+  const broker = await Broker.create({
+    config: loaded.config, remotingConfig: loaded.remoting, storeConfig: loaded.store, logger, extraProperties: loaded.extras,
+    plainAclFiles: plainAclFiles(loaded.config),
+    ...(t.server !== undefined ? { tls: t.server } : {}), ...(t.client !== undefined ? { tlsClient: t.client } : {}),
+  });
   await broker.start();
   // apogeeDashboardPort > 0: the web dashboard, a client of the NameServers this broker registers with.
   const c = loaded.config;

@@ -5,6 +5,7 @@ import { NameServer, NamesrvSchema } from '../nameserver';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 import { loadNamesrvConfig, reportWarnings } from './namesrv-config';
 import { installShutdown, logLevelFromEnv, prettyLogsFromEnv } from './process';
+import { tlsFromEnvironment } from './tls-config';
 
 /**
  * mqnamesrv: the NameServer alone, with Java's flags (NamesrvStartup): -c <namesrv.conf>, -p prints the
@@ -45,7 +46,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: logLevelFromEnv(), name: 'mqnamesrv', pretty: prettyLogsFromEnv() });
   reportWarnings(logger, loaded.warnings);
   ensureWritableDir(path.dirname(loaded.config.kvConfigPath), 'the kvConfigPath directory'); // a file, EROFS, EACCES
-  const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras });
+  const t = tlsFromEnvironment(process.env, (m) => logger.warn(m)); // JAVA_OPT -Dtls.* and tls.config.file
+  logger.info({ tlsMode: t.settings.mode, tlsTestMode: t.settings.testMode }, `NameServer runs in TLS ${t.settings.mode} mode`);
+  const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras, ...(t.server !== undefined ? { tls: t.server } : {}) });
   await ns.start();
   console.log(`The Name Server boot success. serializeType=JSON, address ${loaded.config.bindAddress}:${ns.port}`);
   installShutdown(logger, async () => ns.close());

@@ -9,7 +9,8 @@ import { ResponseCode } from '../../protocol/codes';
 import type { TopicConfig } from '../../protocol/bodies';
 import { DelayLevelTable, parseIp, UniqIdGenerator } from '../../protocol/message';
 import { applyProperties, configEntries, SERVER_VERSION, type Logger } from '../common';
-import { checkPortFree, RemotingClient, type MemoryBudget } from '../remoting';
+import { checkPortFree, RemotingClient, type MemoryBudget, type TlsServerOptions } from '../remoting';
+import type { ConnectionOptions } from 'node:tls';
 import { BrokerMetrics } from '../metrics';
 import { storeConfigSchema, type MessageStore, type StoreConfig } from '../store';
 import type { TimerMessageStore } from '../timer';
@@ -49,6 +50,10 @@ export interface BrokerOptions {
   budget?: MemoryBudget;
   /** ACL 1.0 files (plain_acl.yml) read by lib/bin when migrateAuthFromV1Enabled=true; imported as users at start. */
   plainAclFiles?: readonly { path: string; text: string }[];
+  /** TLS on the broker ports (tls.server.mode); absent: plaintext only. */
+  tls?: TlsServerOptions;
+  /** TLS for the broker's own calls (NameServers, slave -> master), Java tls.enable; absent: plaintext. */
+  tlsClient?: ConnectionOptions;
 }
 
 /** The ports a broker listens on, with the setting each comes from: listenPort and the VIP port listenPort - 2. */
@@ -223,7 +228,7 @@ export async function assembleBroker(
   ctx.topics.load();
   ctx.groups.load();
   ctx.offsets.load();
-  const nsClient = new RemotingClient({ logger: o.logger, version: SERVER_VERSION });
+  const nsClient = new RemotingClient({ logger: o.logger, version: SERVER_VERSION, ...(o.tlsClient !== undefined ? { tls: o.tlsClient } : {}) });
   const registrar = new Registrar({
     config,
     brokerAddr: () => ctx.brokerAddr,

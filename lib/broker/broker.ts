@@ -114,6 +114,7 @@ export class Broker {
         budget,
         connectionsMax: rc.connectionsMax,
         name: i === 0 ? 'broker' : 'broker-vip',
+        ...(this.o.tls !== undefined ? { tls: this.o.tls } : {}),
         ...(ctx.metrics !== undefined ? { onResponded: rpcObserver(ctx) } : {}),
       });
       s.onConnectionClose((c: Connection) => this.onConnectionGone(c));

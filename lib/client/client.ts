@@ -1,4 +1,5 @@
 import { ClusterInfo, KVTable, TopicList, TopicRouteData, type QueueData } from '../../protocol/bodies';
+import type { ConnectionOptions } from 'node:tls';
 import { createRequest, type RemotingCommand, SerializeType } from '../../protocol/command';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import {
@@ -28,6 +29,8 @@ export interface ClientOptions {
   timeoutMs?: number;
   serializeType?: SerializeType;
   producerGroup?: string;
+  /** Connect over TLS with these node:tls options (Java ClientConfig.useTLS); absent: plaintext. */
+  tls?: ConnectionOptions;
 }
 
 export interface SendOptions {
@@ -71,7 +74,7 @@ export class RocketClient {
   constructor(private readonly o: ClientOptions) {
     this.namesrvs = o.namesrvAddr.split(';').map((s) => s.trim()).filter((s) => s !== '');
     if (this.namesrvs.length === 0) throw new Error('no NameServer address: pass -n host:port');
-    this.remoting = new RemotingClient({ logger: o.logger, version: SERVER_VERSION });
+    this.remoting = new RemotingClient({ logger: o.logger, version: SERVER_VERSION, ...(o.tls !== undefined ? { tls: o.tls } : {}) });
     this.timeoutMs = o.timeoutMs ?? 5000;
     this.type = o.serializeType ?? SerializeType.JSON;
     this.uniq = new UniqIdGenerator({ ip: new Uint8Array([127, 0, 0, 1]), pid: process.pid });

@@ -1,7 +1,7 @@
 import { ResponseCode } from '../../protocol/codes';
 import { formatJavaProperties } from '../../protocol/codec';
 import { applyProperties, configEntries, SERVER_VERSION, writeFileDurably, type Logger } from '../common';
-import { MemoryBudget, RemotingServer, type Connection } from '../remoting';
+import { MemoryBudget, RemotingServer, type Connection, type TlsServerOptions } from '../remoting';
 import { NamesrvSchema, type NamesrvConfig } from './config';
 import type { NamesrvContext } from './context';
 import { KvConfigManager } from './kv-config';
@@ -16,6 +16,8 @@ export interface NameServerOptions {
   extraProperties?: Map<string, string>;
   /** Process-wide budget of held bytes to share with a broker in the same process (remotingBufferedBytesMax). */
   budget?: MemoryBudget;
+  /** TLS on the NameServer port (tls.server.mode); absent: plaintext only. */
+  tls?: TlsServerOptions;
 }
 
 /**
@@ -69,6 +71,7 @@ export class NameServer {
       limits: { idleTimeoutMs: this.config.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: this.config.connectionBufferedBytesMax },
       connectionsMax: this.config.connectionsMax,
       budget: opts.budget ?? new MemoryBudget(this.config.remotingBufferedBytesMax),
+      ...(opts.tls !== undefined ? { tls: opts.tls } : {}),
     });
     this.server.onConnectionClose((conn: Connection) => this.routes.onChannelDestroy(conn));
   }

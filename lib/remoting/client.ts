@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { RemotingCommand } from '../../protocol/command';
 import type { Logger } from '../common';
 import { Connection, type ConnectionHost } from './connection';
@@ -14,6 +15,11 @@ export interface RemotingClientOptions {
   registry?: ProcessorRegistry;
   limits?: Partial<ConnectionLimits>;
   connectTimeoutMs?: number;
+  /**
+   * Connect over TLS with these options (Java: NettyClientConfig.useTLS; TlsHelper#buildSslContext(true)). The
+   * connect timeout then also bounds the handshake.
+   */
+  tls?: tls.ConnectionOptions;
 }
 
 /**
@@ -67,7 +73,8 @@ export class RemotingClient implements ConnectionHost {
     }
     const timeoutMs = this.opts.connectTimeoutMs ?? 3000;
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port, noDelay: true });
+      const useTls = this.opts.tls !== undefined;
+      const socket: net.Socket = useTls ? tls.connect({ ...this.opts.tls, host, port }) : net.connect({ host, port, noDelay: true });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new RemotingError('CONNECT', `connect to ${addr} timed out after ${timeoutMs} ms`));
@@ -76,7 +83,7 @@ export class RemotingClient implements ConnectionHost {
         clearTimeout(timer);
         reject(new RemotingError('CONNECT', `cannot connect to ${addr}: ${e.code ?? e.message}`));
       });
-      socket.once('connect', () => {
+      socket.once(useTls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         const conn = new Connection(socket, this);

@@ -14,3 +14,5 @@ export { DEFAULT_CONNECTION_LIMITS, CONNECTIONS_MAX_DEFAULT, REMOTING_BUFFERED_B
 export { MemoryBudget } from './budget';
 export type { ConnectionLimits } from './limits';
 export { checkPortFree } from './port-check';
+export { admitTls, decideByFirstByte, TLS_MODES, TLS_HANDSHAKE_RECORD_BYTE, TLS_HANDSHAKE_TIMEOUT_MS_DEFAULT } from './tls-gate';
+export type { TlsMode, TlsClientAuth, TlsServerOptions } from './tls-gate';

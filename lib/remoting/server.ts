@@ -5,6 +5,7 @@ import { MemoryBudget } from './budget';
 import { CONNECTIONS_MAX_DEFAULT, DEFAULT_CONNECTION_LIMITS, REMOTING_BUFFERED_BYTES_MAX_DEFAULT, type ConnectionLimits } from './limits';
 import { ConnectionRefuser } from './refuse';
 import type { ProcessorRegistry } from './processor';
+import { admitTls, type TlsServerOptions } from './tls-gate';
 
 export interface RemotingServerOptions {
   host: string;
@@ -23,6 +24,8 @@ export interface RemotingServerOptions {
   name?: string;
   /** Told of every answered request (rpc latency metrics). */
   onResponded?: RespondedObserver;
+  /** TLS on this port (tls.server.mode); absent or mode 'disabled': plaintext only, no first-byte peek. */
+  tls?: TlsServerOptions;
 }
 
 /**
@@ -44,6 +47,8 @@ export class RemotingServer implements ConnectionHost {
   private readonly closeListeners: ((c: Connection, reason: string) => void)[] = [];
   private opaque = 0;
   private boundPort = 0;
+  /** Sockets accepted but still in the TLS gate (first byte or handshake), with their abort; they count toward connectionsMax. */
+  private readonly admitting = new Map<net.Socket, () => void>();
 
   constructor(private readonly opts: RemotingServerOptions) {
     this.registry = opts.registry;
@@ -60,6 +65,11 @@ export class RemotingServer implements ConnectionHost {
 
   get port(): number {
     return this.boundPort;
+  }
+
+  /** Sockets still in the TLS gate. */
+  get admittingCount(): number {
+    return this.admitting.size;
   }
 
   get connections(): ReadonlySet<Connection> {
@@ -94,10 +104,25 @@ export class RemotingServer implements ConnectionHost {
   }
 
   private accept(socket: net.Socket): void {
-    if (this.conns.size >= this.connectionsMax) {
+    if (this.conns.size + this.admitting.size >= this.connectionsMax) {
       this.refuser.refuse(socket, this.connectionsMax);
       return;
     }
+    const tlsOpts = this.opts.tls;
+    if (tlsOpts !== undefined && tlsOpts.mode !== 'disabled') {
+      const leave = (): boolean => this.admitting.delete(socket);
+      socket.once('close', leave);
+      const serve = (s: net.Socket): void => {
+        leave();
+        this.serve(s);
+      };
+      this.admitting.set(socket, admitTls(socket, tlsOpts, { logger: this.logger, firstByteTimeoutMs: this.limits.idleTimeoutMs, serve }));
+      return;
+    }
+    this.serve(socket);
+  }
+
+  private serve(socket: net.Socket): void {
     const conn = new Connection(socket, this);
     this.conns.add(conn);
     this.logger.debug({ remote: conn.remoteAddress, id: conn.id }, 'connection accepted');
@@ -120,6 +145,8 @@ export class RemotingServer implements ConnectionHost {
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.server.close(() => resolve());
+      for (const abort of [...this.admitting.values()]) abort();
+      this.admitting.clear();
       for (const c of [...this.conns]) c.close('server shutting down');
     });
   }

@@ -13,12 +13,15 @@ const APOGEE = path.join(__dirname, '..', '..', '..', 'bin', 'apogee.js');
 export const APOGEE_READY_WAIT_MS = 60_000;
 const READY_POLL_MS = 50;
 
-/** Starts `apogee start` with `conf` as its broker.conf (and `extraArgs` after); stdout and stderr go to dir/apogee.log. */
-export function startApogee(dir: string, nsPort: number, brokerPort: number, conf: string, logLevel = 'warn', extraArgs: readonly string[] = []): ChildProcess {
+/**
+ * Starts `apogee start` with `conf` as its broker.conf (and `extraArgs` after); stdout and stderr go to dir/apogee.log;
+ * `env` adds variables (JAVA_OPT).
+ */
+export function startApogee(dir: string, nsPort: number, brokerPort: number, conf: string, logLevel = 'warn', extraArgs: readonly string[] = [], env: Record<string, string> = {}): ChildProcess {
   const log = fs.openSync(path.join(dir, 'apogee.log'), 'a');
   return spawn(process.execPath, [APOGEE, 'start', '--dataDir', path.join(dir, 'data'), '--namesrvPort', String(nsPort), '--brokerPort', String(brokerPort), '--brokerConfig', conf, ...extraArgs], {
     stdio: ['ignore', log, log],
-    env: { ...process.env, APOGEE_LOG_LEVEL: logLevel },
+    env: { ...process.env, APOGEE_LOG_LEVEL: logLevel, ...env },
   });
 }
 
