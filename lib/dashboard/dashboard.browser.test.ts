@@ -36,10 +36,15 @@ async function mqadmin(ns: string, name: string, opts: [string, string][] = []):
   return lines;
 }
 
+/** The queue rows of mqadmin topicStatus (Java's layout: a header, one row per queue, a blank line, `Topic Put TPS`). */
+async function topicStatusRows(ns: string, topic: string): Promise<string[]> {
+  return (await mqadmin(ns, 'topicStatus', [['topic', topic]])).slice(1).filter((l) => /^\S+\s+\d+\s+\d+\s+\d+/.test(l.trim()));
+}
+
 /** mqadmin topicStatus -t: messages held = sum over queues of max - min. */
 async function topicMessages(ns: string, topic: string): Promise<number> {
   let n = 0;
-  for (const l of (await mqadmin(ns, 'topicStatus', [['topic', topic]])).slice(1)) {
+  for (const l of await topicStatusRows(ns, topic)) {
     const [, , min, max] = l.trim().split(/\s+/);
     n += Number(max) - Number(min);
   }
@@ -151,7 +156,7 @@ describe('dashboard in headless Chromium (real apogee process)', function () {
   });
 
   it('clicking a topic shows each queue\'s min and max offset as mqadmin topicStatus prints them', async () => {
-    const expected = (await mqadmin(ns, 'topicStatus', [['topic', TOPIC]])).slice(1).map((l) => l.trim().split(/\s+/).slice(1, 4).map(Number));
+    const expected = (await topicStatusRows(ns, TOPIC)).map((l) => l.trim().split(/\s+/).slice(1, 4).map(Number));
     await browser!.eval(`document.querySelector('#topics tr[data-topic="${TOPIC}"] td.name').click()`);
     const shown = await browser!.waitFor<number[][]>(
       `(() => { const r = [...document.querySelectorAll('#queues tr[data-queue]')].map(t => [Number(t.getAttribute('data-queue')), Number(t.querySelector('.min').textContent), Number(t.querySelector('.max').textContent)]); return r.length ? r : null; })()`,
