@@ -1,15 +1,10 @@
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
 import { RocketClient } from '../../client';
-import { silentLogger } from '../../common';
-import { stopChild } from '../../common/testing/child';
-import { freeBrokerPort, freePort } from '../../remoting/testing/ports';
-import { startApogee, waitApogeeReady } from '../processors/testing/apogee-process';
-import { APOGEE, CP_DIR, hasJava, javaLayout, runJava, toolsClasspath } from '../processors/testing/java-tools';
+import { javaToolsSkipReason, startApogeeUnderTest, type ApogeeUnderTest } from '../processors/testing/java-fixture';
+import { javaLayout, runJava, toolsClasspath } from '../processors/testing/java-tools';
 import { ACL_CLIENT_JAVA_5_5_0 as JAVA_5_5_0, ACL_CLIENT_SOURCE } from './testing/acl-java-client';
 
 /**
@@ -36,37 +31,22 @@ describe('lib/broker/acl: the official Java client 5.5.0 with AclClientRPCHook a
   let dir = '';
   let nsPort = 0;
   let brokerAddr = '';
-  let apogee: ChildProcess | undefined;
+  let apogee: ApogeeUnderTest | undefined;
   let client: RocketClient | undefined;
-  const skipReason = !fs.existsSync(APOGEE)
-    ? `${APOGEE} missing: run npm run build first`
-    : !hasJava()
-      ? 'java is not on PATH'
-      : toolsClasspath('5.5.0') === undefined
-        ? `no 5.5.0 classpath in ${CP_DIR} (compat-tests writes it)`
-        : undefined;
+  const skipReason = javaToolsSkipReason();
 
   before(async function () {
     if (skipReason !== undefined) {
       console.log(`      skipped: ${skipReason}`);
       this.skip();
     }
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-acl-java-'));
-    fs.writeFileSync(path.join(dir, 'AclClient.java'), ACL_CLIENT_SOURCE);
-    const conf = path.join(dir, 'broker.conf');
-    fs.writeFileSync(conf, BROKER_CONF);
-    nsPort = await freePort();
-    const brokerPort = await freeBrokerPort();
-    brokerAddr = `127.0.0.1:${brokerPort}`;
-    apogee = startApogee(dir, nsPort, brokerPort, conf, 'info');
-    client = new RocketClient({ namesrvAddr: `127.0.0.1:${nsPort}`, logger: silentLogger(), timeoutMs: 5000 });
-    await waitApogeeReady(client); // the NameServer does not authenticate (as Java's)
+    // the NameServer does not authenticate (as Java's), so readiness is asked unsigned
+    apogee = await startApogeeUnderTest('apogee-acl-java-', BROKER_CONF, { logLevel: 'info', prepare: (d: string) => (fs.writeFileSync(path.join(d, 'AclClient.java'), ACL_CLIENT_SOURCE), '') });
+    ({ dir, nsPort, brokerAddr, client } = apogee);
   });
 
   after(async () => {
-    client?.close();
-    await stopChild(apogee);
-    if (dir !== '') fs.rmSync(dir, { recursive: true, force: true });
+    await apogee?.stop();
   });
 
   it('allowed send and consume work; wrong secret, unknown key and missing signature are refused exactly as Java 5.5.0 refuses them, nothing stored', async () => {

@@ -1,14 +1,8 @@
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { RocketClient } from '../../client';
-import { silentLogger } from '../../common';
-import { stopChild } from '../../common/testing/child';
-import { freeBrokerPort, freePort } from '../../remoting/testing/ports';
-import { startApogee, waitApogeeReady } from '../processors/testing/apogee-process';
-import { APOGEE, CP_DIR, hasJava, javaLayout, MQADMIN_MAIN, runJava, toolsClasspath } from '../processors/testing/java-tools';
+import { javaToolsSkipReason, startApogeeUnderTest, type ApogeeUnderTest } from '../processors/testing/java-fixture';
+import { javaLayout, MQADMIN_MAIN, runJava, toolsClasspath } from '../processors/testing/java-tools';
 import { ACL_CLIENT_JAVA_5_5_0, ACL_CLIENT_SOURCE } from './testing/acl-java-client';
 
 /**
@@ -54,42 +48,28 @@ describe('lib/broker/acl: plain_acl.yml migrated into ACL 2.0 users (migrateAuth
   let dir = '';
   let nsPort = 0;
   let brokerAddr = '';
-  let apogee: ChildProcess | undefined;
-  const skipReason = !fs.existsSync(APOGEE)
-    ? `${APOGEE} missing: run npm run build first`
-    : !hasJava()
-      ? 'java is not on PATH'
-      : toolsClasspath('5.5.0') === undefined
-        ? `no 5.5.0 classpath in ${CP_DIR} (compat-tests writes it)`
-        : undefined;
+  let apogee: ApogeeUnderTest | undefined;
+  const skipReason = javaToolsSkipReason();
 
   before(async function () {
     if (skipReason !== undefined) {
       console.log(`      skipped: ${skipReason}`);
       this.skip();
     }
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-acl-migrate-'));
-    const home = path.join(dir, 'rmqhome-broker');
-    fs.mkdirSync(path.join(home, 'conf'), { recursive: true });
-    fs.writeFileSync(path.join(home, 'conf', 'plain_acl.yml'), PLAIN_ACL);
-    fs.writeFileSync(path.join(dir, 'AclClient.java'), ACL_CLIENT_SOURCE);
-    const conf = path.join(dir, 'broker.conf');
-    fs.writeFileSync(conf, CONF + `rocketmqHome=${home}\n`);
-    nsPort = await freePort();
-    const brokerPort = await freeBrokerPort();
-    brokerAddr = `127.0.0.1:${brokerPort}`;
-    apogee = startApogee(dir, nsPort, brokerPort, conf);
-    const client = new RocketClient({ namesrvAddr: `127.0.0.1:${nsPort}`, logger: silentLogger(), timeoutMs: 5000 });
-    try {
-      await waitApogeeReady(client);
-    } finally {
-      client.close();
-    }
+    apogee = await startApogeeUnderTest('apogee-acl-migrate-', CONF, {
+      prepare: (d: string) => {
+        const home = path.join(d, 'rmqhome-broker');
+        fs.mkdirSync(path.join(home, 'conf'), { recursive: true });
+        fs.writeFileSync(path.join(home, 'conf', 'plain_acl.yml'), PLAIN_ACL);
+        fs.writeFileSync(path.join(d, 'AclClient.java'), ACL_CLIENT_SOURCE);
+        return `rocketmqHome=${home}\n`;
+      },
+    });
+    ({ dir, nsPort, brokerAddr } = apogee);
   });
 
   after(async () => {
-    await stopChild(apogee);
-    if (dir !== '') fs.rmSync(dir, { recursive: true, force: true });
+    await apogee?.stop();
   });
 
   it('mqadmin listUser shows the migrated accounts as Java 5.5.0 does', async () => {

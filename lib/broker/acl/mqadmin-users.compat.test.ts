@@ -1,14 +1,8 @@
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { RocketClient } from '../../client';
-import { silentLogger } from '../../common';
-import { stopChild } from '../../common/testing/child';
-import { freeBrokerPort, freePort } from '../../remoting/testing/ports';
-import { startApogee, waitApogeeReady } from '../processors/testing/apogee-process';
-import { APOGEE, CP_DIR, hasJava, javaLayout, MQADMIN_MAIN, runJava, toolsClasspath } from '../processors/testing/java-tools';
+import { javaToolsSkipReason, startApogeeUnderTest, type ApogeeUnderTest } from '../processors/testing/java-fixture';
+import { javaLayout, MQADMIN_MAIN, runJava, toolsClasspath } from '../processors/testing/java-tools';
 
 /**
  * Issue 16 (ACL 2.0 users) with the OFFICIAL mqadmin 5.5.0, signing with the Super user of conf/tools.yml (Java:
@@ -57,38 +51,20 @@ describe('lib/broker/acl: mqadmin 5.5.0 user commands against an authenticating 
   let dir = '';
   let nsPort = 0;
   let brokerAddr = '';
-  let apogee: ChildProcess | undefined;
-  const skipReason = !fs.existsSync(APOGEE)
-    ? `${APOGEE} missing: run npm run build first`
-    : !hasJava()
-      ? 'java is not on PATH'
-      : toolsClasspath('5.5.0') === undefined
-        ? `no 5.5.0 classpath in ${CP_DIR} (compat-tests writes it)`
-        : undefined;
+  let apogee: ApogeeUnderTest | undefined;
+  const skipReason = javaToolsSkipReason();
 
   before(async function () {
     if (skipReason !== undefined) {
       console.log(`      skipped: ${skipReason}`);
       this.skip();
     }
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-acl-mqadmin-'));
-    const conf = path.join(dir, 'broker.conf');
-    fs.writeFileSync(conf, CONF);
-    nsPort = await freePort();
-    const brokerPort = await freeBrokerPort();
-    brokerAddr = `127.0.0.1:${brokerPort}`;
-    apogee = startApogee(dir, nsPort, brokerPort, conf);
-    const client = new RocketClient({ namesrvAddr: `127.0.0.1:${nsPort}`, logger: silentLogger(), timeoutMs: 5000 });
-    try {
-      await waitApogeeReady(client);
-    } finally {
-      client.close();
-    }
+    apogee = await startApogeeUnderTest('apogee-acl-mqadmin-', CONF);
+    ({ dir, nsPort, brokerAddr } = apogee);
   });
 
   after(async () => {
-    await stopChild(apogee);
-    if (dir !== '') fs.rmSync(dir, { recursive: true, force: true });
+    await apogee?.stop();
   });
 
   it('createUser/getUser/listUser/updateUser/deleteUser print what they print against Apache 5.5.0', async () => {

@@ -1,16 +1,11 @@
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { KVTable } from '../../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
 import { RocketClient } from '../../client';
-import { silentLogger } from '../../common';
-import { stopChild } from '../../common/testing/child';
-import { freeBrokerPort, freePort } from '../../remoting/testing/ports';
-import { startApogee, waitApogeeReady } from '../processors/testing/apogee-process';
-import { APOGEE, CP_DIR, FAULT_CLIENT_SOURCE, hasJava, javaLayout, runJava, toolsClasspath, type Run } from '../processors/testing/java-tools';
+import { javaToolsSkipReason, startApogeeUnderTest, type ApogeeUnderTest } from '../processors/testing/java-fixture';
+import { FAULT_CLIENT_SOURCE, javaLayout, runJava, toolsClasspath, type Run } from '../processors/testing/java-tools';
 
 /**
  * Issue 14's proof with the OFFICIAL Java client (rocketmq-client 5.5.0, a single-file program run against
@@ -43,16 +38,10 @@ describe('lib/broker/faults: the official Java client 5.5.0 under injected fault
   let dir = '';
   let nsPort = 0;
   let brokerAddr = '';
-  let apogee: ChildProcess | undefined;
+  let apogee: ApogeeUnderTest | undefined;
   let client: RocketClient | undefined;
   let cp = '';
-  const skipReason = !fs.existsSync(APOGEE)
-    ? `${APOGEE} missing: run npm run build first`
-    : !hasJava()
-      ? 'java is not on PATH'
-      : toolsClasspath('5.5.0') === undefined
-        ? `no 5.5.0 classpath in ${CP_DIR} (compat-tests writes it)`
-        : undefined;
+  const skipReason = javaToolsSkipReason();
 
   before(async function () {
     if (skipReason !== undefined) {
@@ -60,25 +49,17 @@ describe('lib/broker/faults: the official Java client 5.5.0 under injected fault
       this.skip();
     }
     cp = toolsClasspath('5.5.0')!.cp;
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-faults-java-'));
-    fs.writeFileSync(path.join(dir, 'FaultClient.java'), FAULT_CLIENT_SOURCE);
-    const conf = path.join(dir, 'broker.conf');
     // Scenario 1's rule comes from broker.conf (the start-up path); the others are set at runtime.
-    fs.writeFileSync(conf, `apogeeFaultsEnable=true\napogeeFaultSeed=7\napogeeFaultRules=${ERROR_RULE}\n`);
-    nsPort = await freePort();
-    const brokerPort = await freeBrokerPort();
-    brokerAddr = `127.0.0.1:${brokerPort}`;
-    apogee = startApogee(dir, nsPort, brokerPort, conf);
-    client = new RocketClient({ namesrvAddr: `127.0.0.1:${nsPort}`, logger: silentLogger(), timeoutMs: 5000 });
-    await waitApogeeReady(client);
+    apogee = await startApogeeUnderTest('apogee-faults-java-', `apogeeFaultsEnable=true\napogeeFaultSeed=7\napogeeFaultRules=${ERROR_RULE}\n`, {
+      prepare: (d: string) => (fs.writeFileSync(path.join(d, 'FaultClient.java'), FAULT_CLIENT_SOURCE), ''),
+    });
+    ({ dir, nsPort, brokerAddr, client } = apogee);
     // Runtime info reports the effective state: enabled and rules present.
     assert.equal((await runtimeInfo()).get('apogeeFaultsEnable'), 'true', "broker.conf's fault keys are in force");
   });
 
   after(async () => {
-    client?.close();
-    await stopChild(apogee);
-    if (dir !== '') fs.rmSync(dir, { recursive: true, force: true });
+    await apogee?.stop();
   });
 
   async function runtimeInfo(): Promise<ReadonlyMap<string, string>> {
