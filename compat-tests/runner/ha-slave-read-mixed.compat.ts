@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { RocketClient } from '../../lib/client';
 import { createLogger, silentLogger } from '../../lib/common';
+import { fullRunOnly } from '../../lib/common/testing/skip';
 import { ApacheBroker } from './apache';
 import { ApogeeProcess } from './apogee';
 import { goSuitesDir, repoRoot } from './paths';
@@ -156,7 +157,8 @@ describe('compat: the official Go consumer reads from the slave of a mixed pair 
     }
   });
 
-  it('Apogee master -> Java 5.5.0 slave: every message consumed, the last ones from the Java slave', async () => {
+  it('Apogee master -> Java 5.5.0 slave: every message consumed, the last ones from the Java slave', async function () {
+    fullRunOnly(this, 'the Java master -> Apogee slave case above, and ha-mixed.compat (Apogee master -> Java slave, byte-identical logs)');
     const dir = ctx.subdir('ha-read-apogee-master');
     const ns = await ApogeeProcess.start(ctx, { dir: path.join(dir, 'ns'), name: 'apogee-ns/ha-read-2', namesrvOnly: true });
     let java: ApacheBroker | undefined;

@@ -7,7 +7,7 @@ import { RequestCode } from '../../protocol/codes';
 import { RocketClient } from '../client';
 import { silentLogger } from '../common';
 import { stopChild as stop } from '../common/testing/child';
-import { skipBecause } from '../common/testing/skip';
+import { fullRunOnly, skipBecause } from '../common/testing/skip';
 import { freeBrokerPort, freePort } from '../remoting/testing/ports';
 
 /**
@@ -186,7 +186,8 @@ describe('lib/ha read from the slave with the official Go consumer (Apogee maste
     passed = true;
   });
 
-  it('slaveReadEnable, master alive: a lagging Go consumer is sent to the slave (suggestWhichBrokerId) and reads there', async () => {
+  it('slaveReadEnable, master alive: a lagging Go consumer is sent to the slave (suggestWhichBrokerId) and reads there', async function () {
+    fullRunOnly(this, 'the lagging Java consumer of ha-slave-read-java.compat takes the same suggestWhichBrokerId path');
     const p = (pair = await startPair(dir, procs, ['accessMessageInMemoryMaxRatio=0']));
     const topic = `HaLag${Date.now() % 100000}`;
     await p.sendRange(topic, 0, N);
