@@ -17,16 +17,23 @@ const ORDERLY = 'orderly POP (reviveQid 999, a POP consumer with MessageListener
 /** Stored acks per BATCH_ACK_MESSAGE request body. */
 export const BATCH_ACK_ENTRIES_MAX = 1024;
 
+/** The topic exists and the queue is one of its read queues (Java: AckMessageProcessor / ChangeInvisibleTimeProcessor). */
+function checkQueue(ps: PopService, ctx: RequestContext, topic: string, queueId: number): ProcessorResult | undefined {
+  const tc = ps.bc.topics.get(topic);
+  if (tc === undefined) return reply(ctx, ResponseCode.TOPIC_NOT_EXIST, `topic[${topic}] not exist, apply first please! ${FAQ}`);
+  if (queueId >= tc.readQueueNums || queueId < 0) {
+    return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `queueId[${queueId}] is illegal, topic:[${topic}] topicConfig.readQueueNums:[${tc.readQueueNums}] consumer:[${ctx.connection.remoteAddress}]`);
+  }
+  return undefined;
+}
+
 export async function processAck(ps: PopService, ctx: RequestContext): Promise<ProcessorResult> {
   const bc = ps.bc;
   const hr = requestHeader(ctx, AckMessageRequestHeader);
   if (!hr.ok) return hr.response;
   const h = hr.value;
-  const tc = bc.topics.get(h.topic);
-  if (tc === undefined) return reply(ctx, ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please! ${FAQ}`);
-  if (h.queueId >= tc.readQueueNums || h.queueId < 0) {
-    return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `queueId[${h.queueId}] is illegal, topic:[${h.topic}] topicConfig.readQueueNums:[${tc.readQueueNums}] consumer:[${ctx.connection.remoteAddress}]`);
-  }
+  const bad = checkQueue(ps, ctx, h.topic, h.queueId);
+  if (bad !== undefined) return bad;
   const min = bc.store.getMinOffsetInQueue(h.topic, h.queueId);
   const max = bc.store.getMaxOffsetInQueue(h.topic, h.queueId);
   if (h.offset < min || h.offset > max) {
@@ -126,11 +133,8 @@ export async function processChangeInvisibleTime(ps: PopService, ctx: RequestCon
   const hr = requestHeader(ctx, ChangeInvisibleTimeRequestHeader);
   if (!hr.ok) return hr.response;
   const h = hr.value;
-  const tc = bc.topics.get(h.topic);
-  if (tc === undefined) return reply(ctx, ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please! ${FAQ}`);
-  if (h.queueId >= tc.readQueueNums || h.queueId < 0) {
-    return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `queueId[${h.queueId}] is illegal, topic:[${h.topic}] topicConfig.readQueueNums:[${tc.readQueueNums}] consumer:[${ctx.connection.remoteAddress}]`);
-  }
+  const bad = checkQueue(ps, ctx, h.topic, h.queueId);
+  if (bad !== undefined) return bad;
   const min = bc.store.getMinOffsetInQueue(h.topic, h.queueId);
   const max = bc.store.getMaxOffsetInQueue(h.topic, h.queueId);
   if (h.offset < min || h.offset >= max) return reply(ctx, ResponseCode.NO_MESSAGE, null);
