@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { RocketClient } from '../../lib/client';
 import { createLogger, silentLogger } from '../../lib/common';
+import { stopChild } from '../../lib/common/testing/child';
 import { ApacheBroker } from './apache';
 import { ApogeeProcess } from './apogee';
 import { Mqadmin } from './mqadmin';
@@ -78,15 +79,6 @@ async function sendMixed(namesrvAddr: string, topic: string): Promise<number> {
     client.close();
   }
   return bytes;
-}
-
-async function stopChild(p: ChildProcess | undefined): Promise<void> {
-  if (p === undefined || p.exitCode !== null || p.signalCode !== null) return;
-  const gone = new Promise<void>((r) => p.once('exit', () => r()));
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(t);
 }
 
 describe('compat: HA replication between Apogee and Java 5.5.0, both ways', function () {

@@ -11,22 +11,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLogger } from '../../lib/common';
+import { stopChild } from '../../lib/common/testing/child';
 import { ApogeeProcess } from './apogee';
 import { runJavaSuite } from './java-suite';
 import { repoRoot } from './paths';
 import { freeBrokerPorts } from './ports';
 import { RunContext } from './run';
 import type { Target } from './target';
-
-/** SIGTERM, SIGKILL after 10 s; resolves once exited. */
-async function stopChild(p: ChildProcess | undefined): Promise<void> {
-  if (p === undefined || p.exitCode !== null || p.signalCode !== null) return;
-  const gone = new Promise<void>((r) => p.once('exit', () => r()));
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(t);
-}
 
 describe('compat: the official Java consumer 5.5.0 reads from an Apogee slave when it lags (slaveReadEnable)', function () {
   this.timeout(15 * 60_000);

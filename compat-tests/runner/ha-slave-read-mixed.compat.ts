@@ -15,6 +15,7 @@ import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { RocketClient } from '../../lib/client';
 import { createLogger, silentLogger } from '../../lib/common';
 import { fullRunOnly } from '../../lib/common/testing/skip';
+import { stopChild } from '../../lib/common/testing/child';
 import { ApacheBroker } from './apache';
 import { ApogeeProcess } from './apogee';
 import { goSuitesDir, repoRoot } from './paths';
@@ -33,16 +34,6 @@ async function until(cond: () => Promise<boolean> | boolean, what: string, ms = 
     if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-/** SIGTERM, SIGKILL after 10 s; resolves once exited (as ha-mixed.compat.ts's). */
-async function stopChild(p: ChildProcess | undefined): Promise<void> {
-  if (p === undefined || p.exitCode !== null || p.signalCode !== null) return;
-  const gone = new Promise<void>((r) => p.once('exit', () => r()));
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(t);
 }
 
 function spawnLogged(cmd: string, args: string[], log: string, cwd?: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
