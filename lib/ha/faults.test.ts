@@ -3,8 +3,9 @@ import * as net from 'node:net';
 import { pino } from 'pino';
 import type { Logger } from '../common';
 import { MessageStore } from '../store';
-import { FaultIO, seededRandom } from '../store/testing/fault-io';
-import { makeRecord, testConfig } from '../store/testing/records';
+import { FaultIO } from '../store/testing/fault-io';
+import { testConfig } from '../store/testing/records';
+import { fill, logBytes, until } from './testing/ha-store';
 import { HaClient } from './client';
 import { HaMasterService } from './master';
 import type { HaConfig } from './types';
@@ -18,32 +19,8 @@ const FILE = 64 * 1024;
 const cfg: HaConfig = { mappedFileSizeCommitLog: FILE, haSendHeartbeatInterval: 200, haHousekeepingInterval: 5000, haTransferBatchSize: 32 * 1024, haMaxGapNotInSync: 256 * 1024 * 1024 };
 const HEADER = 12;
 
-async function until(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
-async function fill(store: MessageStore, n: number, seed: number): Promise<void> {
-  const rnd = seededRandom(seed);
-  for (let i = 0; i < n; i++) {
-    const r = await store.putMessage(makeRecord({ topic: `T${i % 2}`, body: Buffer.alloc(1 + Math.floor(rnd() * 7000), 1 + (i % 250)) }));
-    assert.equal(r.status, 'PUT_OK');
-  }
-}
 
-async function logBytes(store: MessageStore, from: number, to = Number.MAX_SAFE_INTEGER): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for (let at = from; at < to; ) {
-    const d = await store.replica.read(at, Math.min(1 << 20, to - at));
-    if (d === undefined) break;
-    parts.push(d);
-    at += d.length;
-  }
-  return Buffer.concat(parts);
-}
 
 function capture(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
@@ -61,7 +38,7 @@ describe('lib/ha fault scenarios (cut mid-frame, disk full on the slave, master 
   async function masterWith(n: number, seed: number, root = '/m'): Promise<{ store: MessageStore; svc: HaMasterService; port: number; lines: string[] }> {
     const store = await MessageStore.open(testConfig(root), { io: new FaultIO() });
     closers.push(() => store.shutdown());
-    await fill(store, n, seed);
+    await fill(store, n, seed, 1);
     const { logger, lines } = capture();
     const svc = new HaMasterService(store, cfg, logger);
     const port = await svc.start(0, '127.0.0.1');
@@ -81,7 +58,7 @@ describe('lib/ha fault scenarios (cut mid-frame, disk full on the slave, master 
   it('the connection cut in the middle of a frame: the slave appends nothing partial, reconnects from a frame end and ends byte-identical', async () => {
     const m = await masterWith(60, 1);
     // The master's last file holds more than one transfer (the slave reports 0: the transfer starts there).
-    for (let seed = 10; m.store.getMaxPhyOffset() % FILE < cfg.haTransferBatchSize + 1000; seed++) await fill(m.store, 1, seed);
+    for (let seed = 10; m.store.getMaxPhyOffset() % FILE < cfg.haTransferBatchSize + 1000; seed++) await fill(m.store, 1, seed, 1);
     // A proxy between slave and master: the first connection is cut 100 bytes into the second transfer's body.
     const cutAt = 2 * HEADER + cfg.haTransferBatchSize + 100;
     const frameEnds: number[] = [];
@@ -131,12 +108,12 @@ describe('lib/ha fault scenarios (cut mid-frame, disk full on the slave, master 
     const slave = await MessageStore.open(testConfig('/s', { brokerRole: 'SLAVE' }), { io: new FaultIO() });
     closers.push(() => slave.shutdown());
     const { c, lines } = client(slave, (proxy.address() as net.AddressInfo).port);
-    await until(() => conns >= 2 && firstReports.length >= 2, 'the slave reconnected after the cut');
+    await until(() => conns >= 2 && firstReports.length >= 2, 'the slave reconnected after the cut', 15_000);
     const start = m.store.getMaxPhyOffset() - (m.store.getMaxPhyOffset() % FILE);
     assert.deepEqual(frameEnds, [start + cfg.haTransferBatchSize], 'one whole transfer went through before the cut');
     assert.ok([start, ...frameEnds].includes(firstReports[1]!), `the slave's offset after the cut (${firstReports[1]}) is a whole transfer's end, never inside the cut one: ${[start, ...frameEnds].join(',')}`);
     assert.ok(lines.some((l) => l.includes('HAClient close connection with master')));
-    await until(() => slave.getMaxPhyOffset() === m.store.getMaxPhyOffset(), 'caught up through the new connection');
+    await until(() => slave.getMaxPhyOffset() === m.store.getMaxPhyOffset(), 'caught up through the new connection', 15_000);
     assert.ok((await logBytes(slave, start)).equals(await logBytes(m.store, start)), 'byte-identical');
     assert.equal(c.stoppedReason, undefined);
   });
@@ -151,15 +128,15 @@ describe('lib/ha fault scenarios (cut mid-frame, disk full on the slave, master 
       if (slaveOpen) await slave.shutdown();
     });
     const first = client(slave, m.port);
-    await until(() => slave.getMaxPhyOffset() === m.store.getMaxPhyOffset(), 'first catch-up');
+    await until(() => slave.getMaxPhyOffset() === m.store.getMaxPhyOffset(), 'first catch-up', 15_000);
     const before = slave.getMaxPhyOffset();
     io.failNext({ op: 'write', code: 'ENOSPC', pathIncludes: 'commitlog' });
-    await fill(m.store, 20, 3);
-    await until(() => first.c.stoppedReason !== undefined, 'replication stopped');
+    await fill(m.store, 20, 3, 1);
+    await until(() => first.c.stoppedReason !== undefined, 'replication stopped', 15_000);
     assert.match(first.c.stoppedReason!, /commit log write failed.*until the slave restarts/);
     const errors = first.lines.filter((l) => l.includes('"level":50') && l.includes('a replicated write failed'));
     assert.equal(errors.length, 1, 'one clear error line');
-    await until(() => m.svc.connections.length === 0, 'the master sees the slave gone');
+    await until(() => m.svc.connections.length === 0, 'the master sees the slave gone', 15_000);
     const accepted = m.lines.filter((l) => l.includes('accepts a new connection')).length;
     await new Promise((r) => setTimeout(r, 20 * 50)); // twenty reconnect delays
     assert.equal(m.lines.filter((l) => l.includes('accepts a new connection')).length, accepted, 'no reconnect while stopped');
@@ -176,7 +153,7 @@ describe('lib/ha fault scenarios (cut mid-frame, disk full on the slave, master 
     slave = await MessageStore.open(testConfig('/s', { brokerRole: 'SLAVE' }), { io });
     slaveOpen = true;
     const second = client(slave, m.port);
-    await until(() => slave.getMaxPhyOffset() === m.store.getMaxPhyOffset(), 'catch-up after the restart');
+    await until(() => slave.getMaxPhyOffset() === m.store.getMaxPhyOffset(), 'catch-up after the restart', 15_000);
     assert.ok((await logBytes(slave, start)).equals(await logBytes(m.store, start)), 'byte-identical after restart');
     assert.equal(second.c.stoppedReason, undefined);
   });
@@ -187,17 +164,17 @@ describe('lib/ha fault scenarios (cut mid-frame, disk full on the slave, master 
     closers.push(() => slave.shutdown());
     const start = m1.store.getMaxPhyOffset() - (m1.store.getMaxPhyOffset() % FILE);
     const { c, lines } = client(slave, m1.port);
-    await until(() => slave.getMaxPhyOffset() === m1.store.getMaxPhyOffset(), 'caught up with the first master');
+    await until(() => slave.getMaxPhyOffset() === m1.store.getMaxPhyOffset(), 'caught up with the first master', 15_000);
     const slaveMax = slave.getMaxPhyOffset();
     const kept = await logBytes(slave, start);
     // The "restarted" master: a log that ends before the slave's (its tail lost), then it takes new messages.
     const m2 = await masterWith(25, 5, '/m2');
     assert.ok(m2.store.getMaxPhyOffset() < slaveMax);
     c.updateHaMasterAddress(`127.0.0.1:${m2.port}`);
-    await until(() => m2.lines.some((l) => l.includes('slave commit log is ahead of the master')), 'the master logs the slave ahead');
-    await fill(m2.store, 15, 6);
+    await until(() => m2.lines.some((l) => l.includes('slave commit log is ahead of the master')), 'the master logs the slave ahead', 15_000);
+    await fill(m2.store, 15, 6, 1);
     assert.ok(m2.store.getMaxPhyOffset() > slaveMax);
-    await until(() => lines.some((l) => l.includes('append refused') && l.includes('no record at')), 'the slave refuses bytes from the middle of a record');
+    await until(() => lines.some((l) => l.includes('append refused') && l.includes('no record at')), 'the slave refuses bytes from the middle of a record', 15_000);
     assert.equal(slave.getMaxPhyOffset(), slaveMax, 'nothing appended');
     assert.ok((await logBytes(slave, start)).equals(kept), 'the slave\'s log is unchanged');
     assert.equal(c.stoppedReason, undefined, 'the store itself is fine: the client keeps trying');

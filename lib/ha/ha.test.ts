@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { silentLogger } from '../common';
 import { MessageStore } from '../store';
-import { FaultIO, seededRandom } from '../store/testing/fault-io';
-import { makeRecord, testConfig } from '../store/testing/records';
+import { FaultIO } from '../store/testing/fault-io';
+import { testConfig } from '../store/testing/records';
+import { fill, logBytes, until } from './testing/ha-store';
 import { HA_APPEND_BYTES_MAX, HA_QUEUED_BYTES_MAX, HA_TRANSFER_BODY_BYTES_MAX, HaClient } from './client';
 import { pino } from 'pino';
 import { HA_CONNECTIONS_MAX, HA_READ_AHEAD_BYTES, HaMasterService } from './master';
@@ -15,32 +16,8 @@ import type { HaConfig } from './types';
 const FILE = 64 * 1024;
 const cfg: HaConfig = { mappedFileSizeCommitLog: FILE, haSendHeartbeatInterval: 200, haHousekeepingInterval: 2000, haTransferBatchSize: 32 * 1024, haMaxGapNotInSync: 256 * 1024 * 1024 };
 
-async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
-async function fill(store: MessageStore, n: number, seed: number): Promise<void> {
-  const rnd = seededRandom(seed);
-  for (let i = 0; i < n; i++) {
-    const r = await store.putMessage(makeRecord({ topic: `T${i % 2}`, body: Buffer.alloc(1 + Math.floor(rnd() * 7000), i % 250) }));
-    assert.equal(r.status, 'PUT_OK');
-  }
-}
 
-async function logBytes(store: MessageStore, from: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for (let at = from; ; ) {
-    const d = await store.replica.read(at, 1 << 20);
-    if (d === undefined) break;
-    parts.push(d);
-    at += d.length;
-  }
-  return Buffer.concat(parts);
-}
 
 describe('lib/ha master + slave over loopback', function () {
   this.timeout(30_000);
