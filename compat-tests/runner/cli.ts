@@ -9,7 +9,8 @@
  *       prints one line per scenario and writes <run dir>/results.json; exit 1 if a scenario failed
  *
  * Environment: COMPAT_DIR (run root, default $TMPDIR/apogee-compat); COMPAT_JAVA_TEST (surefire -Dtest selector
- * for the Java suites, e.g. `MessageTraceTest,PushRetryTest#defaultDelayLevel`: run only those scenarios).
+ * for the Java suites, e.g. `MessageTraceTest,PushRetryTest#defaultDelayLevel`: run only those scenarios);
+ * APOGEE_COMPAT_FULL=1 (the Java suites run their full-run-only scenarios: -Dcompat.full=true).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -56,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
       const [suite, one] = s.split(':') as [string, string | undefined];
       const env = process.env['COMPAT_JAVA_TEST'];
       const test = one ?? (env !== undefined && env !== '' ? env : undefined);
-      if (suite === 'java-5.5.0' || suite === 'java-4.9.8') runs.push(await runJavaSuite(ctx, { clientVersion: suite === 'java-5.5.0' ? '5.5.0' : '4.9.8', target, ...(test !== undefined ? { test } : {}) }));
+      if (suite === 'java-5.5.0' || suite === 'java-4.9.8') runs.push(await runJavaSuite(ctx, { clientVersion: suite === 'java-5.5.0' ? '5.5.0' : '4.9.8', target, props: { 'compat.full': String(process.env['APOGEE_COMPAT_FULL'] === '1') }, ...(test !== undefined ? { test } : {}) }));
       else if (suite === 'go') runs.push(await runGoSuite(ctx, { target, ...(one !== undefined ? { run: one } : {}) }));
       else if (s === 'benchmark') {
         const b = await runBenchmark(ctx, { target, seconds: 15 });

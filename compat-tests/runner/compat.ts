@@ -26,6 +26,8 @@ export interface CliOptions {
   strict: boolean;
   benchmarkSeconds: number;
   timeoutScale: number;
+  /** Every suite and every full-run-only scenario (--full, --suites all, or APOGEE_COMPAT_FULL=1). */
+  full: boolean;
   verbose: boolean;
   help: boolean;
 }
@@ -49,7 +51,8 @@ prints the matrix scenario x target; writes matrix.json, matrix.xml (JUnit), mat
                        apache-5           Apache RocketMQ 5.5.0 NameServer + broker (the reference)
                        apache-4           Apache RocketMQ 4.9.7 NameServer + broker
                        external:HOST:PORT a running cluster (its NameServer); nothing is started or stopped
-  --full             every suite (the default is the CI slice: ${SLICE_SUITES.join(', ')})
+  --full             every suite, and the Java scenarios too slow for CI (the default is the CI slice:
+                     ${SLICE_SUITES.join(', ')}; APOGEE_COMPAT_FULL=1 runs those scenarios too)
   --suites LIST      comma-separated, or "all": ${SUITE_NAMES.join(', ')}
                        target     the harness's checks of the target (ready, freeze/resume, kill/restart)
                        mqadmin    official mqadmin (rocketmq-tools 5.5.0) commands, output checked
@@ -71,7 +74,7 @@ usage or no runtime; 3 the reference could not run some scenarios, so they were 
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { targets: [...DEFAULT_TARGETS], suites: [...SLICE_SUITES], runtime: 'auto', strict: false, benchmarkSeconds: 30, timeoutScale: 1, verbose: false, help: false };
+  const o: CliOptions = { targets: [...DEFAULT_TARGETS], suites: [...SLICE_SUITES], runtime: 'auto', strict: false, benchmarkSeconds: 30, timeoutScale: 1, full: process.env['APOGEE_COMPAT_FULL'] === '1', verbose: false, help: false };
   const list = (v: string): string[] => v.split(',').map((x) => x.trim()).filter((x) => x !== '');
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -86,6 +89,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     switch (flag) {
       case '--full':
         o.suites = [...SUITE_NAMES];
+        o.full = true;
         break;
       case '--targets':
       case '--target':
@@ -95,6 +99,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--suite': {
         const v = list(value());
         o.suites = v.length === 1 && v[0] === 'all' ? [...SUITE_NAMES] : v;
+        if (v.length === 1 && v[0] === 'all') o.full = true;
         break;
       }
       case '--runtime': {
@@ -175,7 +180,7 @@ export async function main(argv: readonly string[], print: (s: string) => void =
     return 2;
   }
   const reference = o.reference ?? (specs.some((s) => s.name === 'apache-5') ? 'apache-5' : undefined);
-  const command = `npm run compat -- ${[`--targets ${o.targets.join(',')}`, `--suites ${o.suites.join(',')}`, `--runtime ${rt.info.kind}`, ...(o.reference !== undefined ? [`--reference ${o.reference}`] : []), ...(o.benchmarkSeconds !== 30 ? [`--benchmark-seconds ${o.benchmarkSeconds}`] : []), ...(o.strict ? ['--strict'] : [])].join(' ')}`;
+  const command = `${o.full ? 'APOGEE_COMPAT_FULL=1 ' : ''}npm run compat -- ${[`--targets ${o.targets.join(',')}`, `--suites ${o.suites.join(',')}`, `--runtime ${rt.info.kind}`, ...(o.reference !== undefined ? [`--reference ${o.reference}`] : []), ...(o.benchmarkSeconds !== 30 ? [`--benchmark-seconds ${o.benchmarkSeconds}`] : []), ...(o.strict ? ['--strict'] : [])].join(' ')}`;
   say(`apogee-compat: runtime ${rt.info.kind} (${rt.info.reason}); targets ${specs.map((s) => s.name).join(', ')}; suites ${o.suites.join(', ')}`);
   say(`run directory ${ctx.dir}`);
   const left = SUITE_NAMES.filter((s) => !o.suites.includes(s));
@@ -185,7 +190,7 @@ export async function main(argv: readonly string[], print: (s: string) => void =
   try {
     m = await runMatrix(ctx, {
       targets: specs.map((s) => targetPlan(s, rt.launcher)),
-      suites: suitePlans(o.suites, { benchmarkSeconds: o.benchmarkSeconds, timeoutScale: o.timeoutScale }),
+      suites: suitePlans(o.suites, { benchmarkSeconds: o.benchmarkSeconds, timeoutScale: o.timeoutScale, full: o.full }),
       ...(reference !== undefined ? { reference } : {}),
       ...(specs.some((s) => s.name === 'apogee') ? { subject: 'apogee' } : {}),
       runtime: rt.info,

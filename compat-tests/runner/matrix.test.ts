@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { silentLogger } from '../../lib/common';
 import { parseArgs, DEFAULT_TARGETS } from './compat';
 import { judge, runMatrix, type Matrix, type MatrixOptions, type SuitePlan, type TargetPlan } from './matrix';
-import { parseTarget, SUITE_NAMES, UsageError } from './plan';
+import { parseTarget, SUITE_NAMES, suitePlans, UsageError } from './plan';
+import { FULL_RUN_ONLY, JAVA_FULL_RUN_ONLY } from './scenarios';
 import { liveProcessCount, ManagedProcess, ProcessScope } from './process';
 import type { SuiteRun } from './results';
 import { closingLine, renderJunit, renderMarkdown, renderTable, writeReport } from './report';
@@ -314,6 +315,26 @@ describe('compat matrix: verdicts, exit codes and reports', () => {
     assert.match(judge(bad, true).problems[0]!, /unexpected skip: s:lite on apache-4 \(needs the harness\)/);
   });
 
+  it('a full-run-only scenario skipped outside a full run is an expected skip on every target (the suite plan allows it); another reason is not', async () => {
+    const ctx = RunContext.create({ rootDir: tmp(), logger: silentLogger() });
+    const skipping = (reason: string): SuitePlan['run'] => async (_c, target) => ({
+      suite: 's',
+      target: target.name,
+      results: [{ suite: 's', id: 'slow', status: 'skipped', durationMs: 0, reason }],
+      durationMs: 1,
+      exitCode: 0,
+      logDir: '/x',
+    });
+    const targets = [plan('apogee', async () => fakeTarget('apogee')), plan('apache-5', async () => fakeTarget('apache-5'))];
+    const withAllowance = (reason: string): SuitePlan => ({ ...suite('s', ['slow'], skipping(reason)), allowedSkips: { slow: FULL_RUN_ONLY } });
+    const ok = await runMatrix(ctx, options(targets, [withAllowance('full run only (-Dcompat.full=true ...): keeps CI short')], { reference: 'apache-5', subject: 'apogee' }));
+    assert.equal(ok.rows[0]!.cells['apogee']!.expectedSkip, true);
+    assert.equal(ok.rows[0]!.cells['apache-5']!.expectedSkip, true);
+    assert.equal(judge(ok, true).exitCode, 0);
+    const bad = await runMatrix(ctx, options(targets, [withAllowance('needs the harness')], { reference: 'apache-5', subject: 'apogee' }));
+    assert.equal(judge(bad, true).exitCode, 1);
+  });
+
   it('renders the table, Markdown, JUnit XML and the closing count line', async () => {
     const m = await verdicts(
       matrixOf([
@@ -348,8 +369,20 @@ describe('compat runner: command line', () => {
     assert.deepEqual(o.suites, [...SUITE_NAMES].filter((s) => s !== 'java-4.9'));
     assert.deepEqual(parseArgs(['--full']).suites, [...SUITE_NAMES]);
     assert.deepEqual(parseArgs(['--suites', 'all']).suites, [...SUITE_NAMES]);
+    assert.equal(o.full, process.env['APOGEE_COMPAT_FULL'] === '1');
+    assert.equal(parseArgs(['--full']).full, true);
+    assert.equal(parseArgs(['--suites', 'all']).full, true);
     assert.equal(o.runtime, 'auto');
     assert.equal(o.strict, false);
+  });
+
+  it('full run only: outside a full run the Java suites allow the full-run-only skips and pass -Dcompat.full=false; a full run allows none', () => {
+    for (const p of suitePlans(['java-5', 'java-4.9'])) {
+      assert.deepEqual(Object.keys(p.allowedSkips ?? {}), [...JAVA_FULL_RUN_ONLY]);
+      for (const id of JAVA_FULL_RUN_ONLY) assert.ok(p.expected.includes(id), `${p.suite} expects ${id}`);
+    }
+    for (const p of suitePlans(['java-5', 'java-4.9'], { full: true })) assert.equal(p.allowedSkips, undefined);
+    assert.equal(suitePlans(['go'])[0]!.allowedSkips, undefined);
   });
 
   it('parses lists, runtime, out, strict; rejects unknown names and bad values', () => {

@@ -41,6 +41,8 @@ export interface SuitePlan {
   /** Bound of one run; the runner gives the suite a little less for its own bounds (innerTimeoutMs). */
   timeoutMs: number;
   run(ctx: RunContext, target: Target, innerTimeoutMs: number): Promise<SuiteRun>;
+  /** Skips expected on every target: scenario id -> pattern of the reason (full-run-only scenarios outside a full run). */
+  allowedSkips?: Readonly<Record<string, RegExp>>;
 }
 
 export interface TargetPlan {
@@ -280,7 +282,7 @@ export async function runMatrix(ctx: RunContext, opts: MatrixOptions): Promise<M
       for (const t of opts.targets) {
         const c = cells.get(t.name)?.get(`${s.suite}:${id}`);
         if (c === undefined) continue;
-        const allowed = t.allowedSkips?.[`${s.suite}:${id}`];
+        const allowed = t.allowedSkips?.[`${s.suite}:${id}`] ?? s.allowedSkips?.[id];
         if (c.status === 'skipped' && allowed !== undefined && allowed.test(c.detail ?? '')) c.expectedSkip = true;
         row.cells[t.name] = c;
       }

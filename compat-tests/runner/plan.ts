@@ -9,7 +9,7 @@ import { runMqadminSuite } from './mqadmin-suite';
 import { ensureClasspath, repoRoot, type ApacheServerVersion } from './paths';
 import type { RunContext } from './run';
 import { localLauncher, type Launcher } from './runtime';
-import { BENCHMARK_SCENARIOS, GO_SCENARIOS, JAVA_5_SCENARIOS, JAVA_SCENARIOS, MQADMIN_BROKER_SCENARIOS, MQADMIN_SCENARIOS, TARGET_SCENARIOS } from './scenarios';
+import { BENCHMARK_SCENARIOS, FULL_RUN_ONLY, GO_SCENARIOS, JAVA_5_SCENARIOS, JAVA_FULL_RUN_ONLY, JAVA_SCENARIOS, MQADMIN_BROKER_SCENARIOS, MQADMIN_SCENARIOS, TARGET_SCENARIOS } from './scenarios';
 import { discoverExternalTarget, startApacheTarget, startApogeeTarget } from './target';
 import { runTargetSuite } from './target-suite';
 
@@ -25,6 +25,8 @@ export interface SuiteOptions {
   benchmarkSeconds?: number;
   /** Multiplies every suite bound (slow machines). */
   timeoutScale?: number;
+  /** A full run: the Java suites run their full-run-only scenarios (-Dcompat.full=true) instead of skipping them. */
+  full?: boolean;
 }
 
 const MIN = 60_000;
@@ -32,6 +34,9 @@ const MIN = 60_000;
 export function suitePlans(names: readonly string[], o: SuiteOptions = {}): SuitePlan[] {
   const scale = o.timeoutScale ?? 1;
   const seconds = o.benchmarkSeconds ?? 30;
+  const full = o.full ?? false;
+  const javaProps = { 'compat.full': String(full) };
+  const javaSkips = full ? {} : { allowedSkips: Object.fromEntries(JAVA_FULL_RUN_ONLY.map((id) => [id, FULL_RUN_ONLY])) };
   const all: Record<SuiteName, SuitePlan> = {
     target: { name: 'target', suite: 'target', expected: TARGET_SCENARIOS, timeoutMs: 5 * MIN * scale, run: (ctx, target) => runTargetSuite(ctx, { target }) },
     mqadmin: { name: 'mqadmin', suite: 'mqadmin', expected: [...MQADMIN_SCENARIOS, ...MQADMIN_BROKER_SCENARIOS], timeoutMs: 10 * MIN * scale, run: (ctx, target) => runMqadminSuite(ctx, { target }) },
@@ -40,14 +45,16 @@ export function suitePlans(names: readonly string[], o: SuiteOptions = {}): Suit
       suite: 'java-5.5.0',
       expected: JAVA_5_SCENARIOS,
       timeoutMs: 25 * MIN * scale,
-      run: (ctx, target, timeoutMs) => runJavaSuite(ctx, { clientVersion: '5.5.0', target, timeoutMs }),
+      run: (ctx, target, timeoutMs) => runJavaSuite(ctx, { clientVersion: '5.5.0', target, timeoutMs, props: javaProps }),
+      ...javaSkips,
     },
     'java-4.9': {
       name: 'java-4.9',
       suite: 'java-4.9.8',
       expected: JAVA_SCENARIOS,
       timeoutMs: 20 * MIN * scale,
-      run: (ctx, target, timeoutMs) => runJavaSuite(ctx, { clientVersion: '4.9.8', target, timeoutMs }),
+      run: (ctx, target, timeoutMs) => runJavaSuite(ctx, { clientVersion: '4.9.8', target, timeoutMs, props: javaProps }),
+      ...javaSkips,
     },
     go: { name: 'go', suite: 'go', expected: GO_SCENARIOS, timeoutMs: 15 * MIN * scale, run: (ctx, target, timeoutMs) => runGoSuite(ctx, { target, timeoutMs }) },
     benchmark: {

@@ -129,6 +129,29 @@ describe('lib/broker timer messages over real sockets', function () {
     assert.equal(ok.code, ResponseCode.SUCCESS, 'just under the max delay is accepted');
   });
 
+  it('GET_TIMER_METRICS (61): a timer just under the max delay counts as pending under its real topic, as Java answers it (TimerMetrics#encode)', async () => {
+    const metrics = async (): Promise<{ timingCount: Record<string, { count: number; timeStamp: number }>; dataVersion: { counter: number } }> => {
+      const r = await client.remoting.invoke(addr, createRequest({ code: RequestCode.GET_TIMER_METRICS, opaque: 0, version: 513 }), 5000);
+      assert.equal(r.code, ResponseCode.SUCCESS);
+      return JSON.parse(r.body!.toString('utf8'));
+    };
+    assert.equal((await metrics()).timingCount['TimerFar'], undefined);
+    const r = await client.send('TimerFar', Buffer.from('far'), { queueId: 0, properties: { TIMER_DELAY_SEC: String(3 * 24 * 3600 - 5) } });
+    assert.equal(r.code, ResponseCode.SUCCESS);
+    while (broker.ctx.timer!.progress().queueOffset < broker.store.getMaxOffsetInQueue(TIMER_TOPIC, 0)) await new Promise((res) => setTimeout(res, 20));
+    const m = await metrics();
+    assert.equal(m.timingCount['TimerFar']!.count, 1);
+    assert.deepEqual(Object.keys(m), ['dataVersion', 'timingCount'], 'fastjson field order');
+    assert.equal(broker.store.getMaxOffsetInQueue('TimerFar', 0), 0, 'parked, not delivered');
+  });
+
+  it('GET_TIMER_METRICS (61) without a timer store (timerWheelEnable=false): SYSTEM_ERROR with Java\'s remark', async () => {
+    await restart({ timerWheelEnable: false });
+    const r = await client.remoting.invoke(addr, createRequest({ code: RequestCode.GET_TIMER_METRICS, opaque: 0, version: 513 }), 5000);
+    assert.equal(r.code, ResponseCode.SYSTEM_ERROR);
+    assert.equal(r.remark, 'The timer message store is null');
+  });
+
   it('bound timerCongestNumEachSlot: beyond twice the timers a slot may hold, sends to it are refused with Java\'s flow-control remark', async () => {
     await restart({ timerCongestNumEachSlot: 1 });
     const due = String(Math.floor(Date.now() / 1000) * 1000 + 60_500);

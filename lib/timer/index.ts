@@ -9,4 +9,4 @@ export type { TimerConfig, TimerDeps, TimerStats } from './timer-config';
 export { TimerWheel, SLOTS_TOTAL, SLOT_SIZE, wheelFileName } from './timer-wheel';
 export { TimerLog, timerLogDir, UNIT_SIZE, MIN_BLANK_LEN, BLANK_MAGIC_CODE } from './timer-log';
 export { TimerCheckpoint, checkpointFileName } from './timer-checkpoint';
-export { TimerMetrics, metricsFileName } from './timer-metrics';
+export { TimerMetrics, metricsFileName, encodeMetrics } from './timer-metrics';

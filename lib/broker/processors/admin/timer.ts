@@ -1,5 +1,6 @@
 import { RequestCode, ResponseCode } from '../../../../protocol/codes';
-import { reply, type Processor, type RequestContext } from '../../../remoting';
+import { encodeMetrics } from '../../../timer';
+import { ok, reply, type Processor, type RequestContext } from '../../../remoting';
 import type { BrokerContext } from '../../context';
 
 /**
@@ -8,9 +9,22 @@ import type { BrokerContext } from '../../context';
  * engine) or "F" (file timer engine: timerwheel + timerlog). Apogee has only the file engine, as a Java broker
  * started without timerRocksDBEnable: "R" is refused as Java refuses it then; "F" restarts the enqueue side
  * (timerStopEnqueue=false, Java TimerMessageStore#restart) and answers success.
+ *
+ * GET_TIMER_METRICS (61; a Java slave's SlaveSynchronize#syncTimerMetrics, and the compat timer scenarios):
+ * the timers pending per real topic, the body being TimerMetrics#encode — the same JSON as config/timermetrics
+ * (Java: AdminBrokerProcessor#getTimerMetrics; SYSTEM_ERROR "The timer message store is null" without a timer).
  */
 export function timerAdminProcessors(bc: BrokerContext): [number, Processor][] {
-  return [[RequestCode.SWITCH_TIMER_ENGINE, (ctx) => switchTimerEngine(bc, ctx)]];
+  return [
+    [RequestCode.SWITCH_TIMER_ENGINE, (ctx) => switchTimerEngine(bc, ctx)],
+    [RequestCode.GET_TIMER_METRICS, (ctx) => getTimerMetrics(bc, ctx)],
+  ];
+}
+
+function getTimerMetrics(bc: BrokerContext, ctx: RequestContext) {
+  if (bc.timer === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, 'The timer message store is null');
+  const m = bc.timer.metrics;
+  return ok(ctx, null, Buffer.from(encodeMetrics(m.dataVersion, m.timingCount), 'utf8'));
 }
 
 function switchTimerEngine(bc: BrokerContext, ctx: RequestContext) {

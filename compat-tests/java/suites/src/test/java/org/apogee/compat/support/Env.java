@@ -30,6 +30,19 @@ public final class Env {
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(Paths.get(v.trim()));
     }
 
+    /**
+     * -Dcompat.full=true: a full run (the runner's --full / --suites all, or APOGEE_COMPAT_FULL=1), which runs the
+     * scenarios too slow for the CI slice; without it they skip saying so (the runner expects that skip).
+     */
+    public static boolean fullRun() {
+        return Boolean.getBoolean("compat.full");
+    }
+
+    /** The skip reason of a full-run-only scenario; the runner's FULL_RUN_ONLY pattern matches its start. */
+    public static String fullRunOnlyReason(String coveredInCiBy) {
+        return "full run only (-Dcompat.full=true: compat --full, or APOGEE_COMPAT_FULL=1): keeps CI short; in CI " + coveredInCiBy;
+    }
+
     /** The official client version on the classpath (from the Maven profile). */
     public static String clientVersion() {
         return System.getProperty("compat.clientVersion", "unknown");
