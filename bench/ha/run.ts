@@ -18,9 +18,10 @@
  *
  * Results are observations, nothing is asserted.
  *
- *   npm run build && node dist/bench/ha/run.js [--rounds 2] [--mib 256 | --gib1] [--seconds 10] [--out FILE.md]
+ *   npm run build && node dist/bench/ha/run.js [--rounds 2] [--mib 256 | --gib1 (880 MiB of bodies: about 1 GiB of log)] [--seconds 10] [--out FILE.md]
  *       [--cpuProf DIR]   (Apogee brokers run with node --cpu-prof, profiles written into DIR)
  *       [--systems apogee,java]   (one of them only: for profiling; the report then has no ratios)
+ *       [--phases sync,catchup,lag]   (a subset; lag needs catchup; the summary leaves out skipped phases' rows)
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -165,7 +166,22 @@ async function sendLoad(env: Env, tag: string, topic: string, seconds: number, s
   return (await runLoadgen(env.ctx, tag, args, (seconds + 2) * 1000 + 120_000)) as unknown as SendResult;
 }
 
-async function oneSystem(env: Env, sys: Sys, round: number, mib: number, seconds: number, sampleMs: number): Promise<Result> {
+/** SYNC_MASTER + one slave, both inSyncReplicas=2: sends acknowledged per second and their p99. */
+async function syncPhase(env: Env, sys: Sys, round: number, base: string, client: RocketClient, seconds: number, started: Broker[]): Promise<SendResult> {
+  const syncName = `ha-sync-${sys}-${round}`;
+  const sm = await startBroker({ ...env, syncSlave: true }, sys, path.join(base, 'sync-master'), syncName, 'SYNC_MASTER');
+  started.push(sm);
+  const ss = await startBroker({ ...env, syncSlave: true }, sys, path.join(base, 'sync-slave'), syncName, 'SLAVE', sm);
+  started.push(ss);
+  await waitFor('the sync slave in sync', async () => (await haView(client, sm.addr)).inSync >= 1, 200);
+  const syncTopic = `HaSync_${round}_${sys}`;
+  await createTopic(client, sm.addr, syncTopic, 8);
+  return sendLoad(env, `${sys}-r${round}-sync`, syncTopic, seconds, [sm.pid(), ss.pid()]);
+}
+
+type Phase = 'sync' | 'catchup' | 'lag';
+
+async function oneSystem(env: Env, sys: Sys, round: number, mib: number, seconds: number, sampleMs: number, phases: readonly Phase[]): Promise<Result> {
   const base = env.ctx.suiteDir(`${sys}-round${round}`);
   const client = benchClient(env.namesrvAddr, 10_000);
   const started: Broker[] = [];
@@ -174,16 +190,12 @@ async function oneSystem(env: Env, sys: Sys, round: number, mib: number, seconds
   };
   try {
     // --- sync: SYNC_MASTER + slave, both inSyncReplicas=2
-    const syncName = `ha-sync-${sys}-${round}`;
-    const sm = await startBroker({ ...env, syncSlave: true }, sys, path.join(base, 'sync-master'), syncName, 'SYNC_MASTER');
-    started.push(sm);
-    const ss = await startBroker({ ...env, syncSlave: true }, sys, path.join(base, 'sync-slave'), syncName, 'SLAVE', sm);
-    started.push(ss);
-    await waitFor('the sync slave in sync', async () => (await haView(client, sm.addr)).inSync >= 1, 200);
-    const syncTopic = `HaSync_${round}_${sys}`;
-    await createTopic(client, sm.addr, syncTopic, 8);
-    const sync = await sendLoad(env, `${sys}-r${round}-sync`, syncTopic, seconds, [sm.pid(), ss.pid()]);
+    const skipped: SendResult = { msgsPerSec: NaN, errors: NaN, latency: { p99Ms: NaN } };
+    const sync = phases.includes('sync') ? await syncPhase(env, sys, round, base, client, seconds, started) : skipped;
     await stopAll();
+    if (!phases.includes('catchup')) {
+      return { sys, round, syncMsgs: sync.msgsPerSec, syncP99: sync.latency.p99Ms, syncErrors: sync.errors, fillMs: NaN, catchupBytes: NaN, spawnToCaughtUpMs: NaN, connectToCaughtUpMs: NaN, lagMsgs: NaN, lagMaxBytes: NaN, lagFinalBytes: NaN, drainMs: NaN, lagSamples: 0 };
+    }
 
     // --- catchup: ASYNC_MASTER pre-filled, then a fresh slave
     const asyncName = `ha-async-${sys}-${round}`;
@@ -210,6 +222,12 @@ async function oneSystem(env: Env, sys: Sys, round: number, mib: number, seconds
       }, 20);
     } finally {
       started.push(await slaveP);
+    }
+
+    const catchup = { fillMs: fill.ms, catchupBytes: target - fromOffset, spawnToCaughtUpMs: caughtAt - t0, connectToCaughtUpMs: caughtAt - connectedAt };
+    if (!phases.includes('lag')) {
+      await stopAll();
+      return { sys, round, syncMsgs: sync.msgsPerSec, syncP99: sync.latency.p99Ms, syncErrors: sync.errors, ...catchup, lagMsgs: NaN, lagMaxBytes: NaN, lagFinalBytes: NaN, drainMs: NaN, lagSamples: 0 };
     }
 
     // --- lag: full-speed ASYNC_MASTER sends with the slave connected
@@ -244,7 +262,7 @@ async function oneSystem(env: Env, sys: Sys, round: number, mib: number, seconds
     return {
       sys, round,
       syncMsgs: sync.msgsPerSec, syncP99: sync.latency.p99Ms, syncErrors: sync.errors,
-      fillMs: fill.ms, catchupBytes: target - fromOffset, spawnToCaughtUpMs: caughtAt - t0, connectToCaughtUpMs: caughtAt - connectedAt,
+      ...catchup,
       lagMsgs: lag.msgsPerSec, lagMaxBytes: maxLag, lagFinalBytes: lastLag, drainMs, lagSamples: samples,
     };
   } finally {
@@ -254,8 +272,15 @@ async function oneSystem(env: Env, sys: Sys, round: number, mib: number, seconds
 }
 
 const MIB = 2 ** 20;
+/**
+ * --gib1: MiB of 1 KiB bodies whose commit log (about 1.155 bytes of log per body byte: record header, topic,
+ * properties) stays just under one 1 GiB commit log file, about 1,016 MiB. A fresh slave reports offset 0 and the
+ * master starts it at its last file (Java DefaultHAService), so a log past 1 GiB would move only its last file.
+ */
+const GIB1_BODIES_MIB = 880;
 
-function report(rs: Result[], o: { command: string; started: string; load: string; mib: number; seconds: number; sampleMs: number }): string {
+function report(rs: Result[], o: { command: string; started: string; load: string; mib: number; seconds: number; sampleMs: number; phases: readonly Phase[] }): string {
+  const on = (ph: Phase, line: string): string[] => (o.phases.includes(ph) ? [line] : []);
   const of = (s: Sys, f: (r: Result) => number): number => median(rs.filter((r) => r.sys === s).map(f));
   const row = (label: string, f: (r: Result) => number, fmt: (x: number) => string, higherBetter: boolean): string => {
     const a = of('apogee', f);
@@ -276,21 +301,21 @@ function report(rs: Result[], o: { command: string; started: string; load: strin
     '',
     '| median of rounds | Apogee | Java | Apogee vs Java |',
     '|---|---|---|---|',
-    row('(a) SYNC_MASTER + 1 slave, acknowledged sends, msg/s', (r) => r.syncMsgs, fmtInt, true),
-    row('(a) SYNC_MASTER + 1 slave, send p99, ms', (r) => r.syncP99, (x) => fmtNum(x), false),
-    row('(b) ASYNC_MASTER full-speed sends during the lag phase, msg/s', (r) => r.lagMsgs, fmtInt, true),
-    row('(b) slave lag, max of the samples, MiB', (r) => r.lagMaxBytes, mibs, false),
-    row('(b) slave lag, last sample of the load, MiB', (r) => r.lagFinalBytes, mibs, false),
-    row('(b) end of load → slave level with the master, ms', (r) => r.drainMs, fmtInt, false),
-    row(`(c) fresh slave catch-up of ${o.mib} MiB pre-fill: HA connection → caught up, ms`, (r) => r.connectToCaughtUpMs, fmtInt, false),
-    row('(c) … slave process spawn → caught up, ms', (r) => r.spawnToCaughtUpMs, fmtInt, false),
-    row('(c) … replicated, MiB/s (connection → caught up)', (r) => (r.catchupBytes / MIB) / (r.connectToCaughtUpMs / 1000), fmtInt, true),
+    ...on('sync', row('(a) SYNC_MASTER + 1 slave, acknowledged sends, msg/s', (r) => r.syncMsgs, fmtInt, true)),
+    ...on('sync', row('(a) SYNC_MASTER + 1 slave, send p99, ms', (r) => r.syncP99, (x) => fmtNum(x), false)),
+    ...on('lag', row('(b) ASYNC_MASTER full-speed sends during the lag phase, msg/s', (r) => r.lagMsgs, fmtInt, true)),
+    ...on('lag', row('(b) slave lag, max of the samples, MiB', (r) => r.lagMaxBytes, mibs, false)),
+    ...on('lag', row('(b) slave lag, last sample of the load, MiB', (r) => r.lagFinalBytes, mibs, false)),
+    ...on('lag', row('(b) end of load → slave level with the master, ms', (r) => r.drainMs, fmtInt, false)),
+    ...on('catchup', row(`(c) fresh slave catch-up of ${o.mib} MiB of bodies (${mibs(median(rs.map((r) => r.catchupBytes)))} MiB of log): HA connection → caught up, ms`, (r) => r.connectToCaughtUpMs, fmtInt, false)),
+    ...on('catchup', row('(c) … slave process spawn → caught up, ms', (r) => r.spawnToCaughtUpMs, fmtInt, false)),
+    ...on('catchup', row('(c) … replicated, MiB/s (connection → caught up)', (r) => (r.catchupBytes / MIB) / (r.connectToCaughtUpMs / 1000), fmtInt, true)),
     '',
     'For throughput above 1 is Apogee ahead; for times, lag and latency the ratio is Java ÷ Apogee, so above 1 is Apogee ahead too.',
     '',
     '| round | system | sync msg/s | sync p99 ms | sync errors | fill ms | catch-up MiB | spawn→caught up ms | connect→caught up ms | lag-phase msg/s | lag max MiB | lag last MiB | drain ms | lag samples |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rs.map((r) => `| ${r.round} | ${r.sys} | ${fmtInt(r.syncMsgs)} | ${fmtNum(r.syncP99)} | ${r.syncErrors} | ${fmtInt(r.fillMs)} | ${mibs(r.catchupBytes)} | ${fmtInt(r.spawnToCaughtUpMs)} | ${fmtInt(r.connectToCaughtUpMs)} | ${fmtInt(r.lagMsgs)} | ${mibs(r.lagMaxBytes)} | ${mibs(r.lagFinalBytes)} | ${fmtInt(r.drainMs)} | ${r.lagSamples} |`),
+    ...rs.map((r) => `| ${r.round} | ${r.sys} | ${fmtInt(r.syncMsgs)} | ${fmtNum(r.syncP99)} | ${fmtInt(r.syncErrors)} | ${fmtInt(r.fillMs)} | ${mibs(r.catchupBytes)} | ${fmtInt(r.spawnToCaughtUpMs)} | ${fmtInt(r.connectToCaughtUpMs)} | ${fmtInt(r.lagMsgs)} | ${mibs(r.lagMaxBytes)} | ${mibs(r.lagFinalBytes)} | ${fmtInt(r.drainMs)} | ${r.lagSamples} |`),
     '',
   ];
   return L.join('\n');
@@ -298,12 +323,15 @@ function report(rs: Result[], o: { command: string; started: string; load: strin
 
 async function main(): Promise<void> {
   const rounds = Number(arg('rounds', '2'));
-  const mib = process.argv.includes('--gib1') ? 1024 : Number(arg('mib', '256'));
+  const mib = process.argv.includes('--gib1') ? GIB1_BODIES_MIB : Number(arg('mib', '256'));
   const seconds = Number(arg('seconds', '10'));
   const sampleMs = Number(arg('sampleMs', '50'));
   const out = arg('out', '');
   const cpuProf = arg('cpuProf', '');
   const systems = arg('systems', 'apogee,java').split(',');
+  const phases = arg('phases', 'sync,catchup,lag').split(',') as Phase[];
+  for (const p of phases) if (!['sync', 'catchup', 'lag'].includes(p)) throw new Error(`--phases: unknown phase ${p} (sync, catchup, lag)`);
+  if (phases.includes('lag') && !phases.includes('catchup')) throw new Error('--phases: lag runs on the caught-up slave of catchup, give both');
   if (!fs.existsSync(path.join(repoRoot(), 'dist', 'lib', 'bin', 'mqbroker.js'))) throw new Error('build first: npm run build');
   if (cpuProf !== '') fs.mkdirSync(cpuProf, { recursive: true });
   const ctx = RunContext.create({ keepRuns: 3, logger: createLogger({ name: 'bench-ha', fd: 2, level: 'warn' }) });
@@ -317,7 +345,7 @@ async function main(): Promise<void> {
     for (let r = 1; r <= rounds; r++) {
       const order: Sys[] = r % 2 === 1 ? ['apogee', 'java'] : ['java', 'apogee'];
       for (const s of order.filter((x) => systems.includes(x))) {
-        const x = await oneSystem(env, s, r, mib, seconds, sampleMs);
+        const x = await oneSystem(env, s, r, mib, seconds, sampleMs, phases);
         results.push(x);
         console.log(JSON.stringify(x));
       }
@@ -325,7 +353,7 @@ async function main(): Promise<void> {
   } finally {
     await ns.stop().catch(() => undefined);
   }
-  const md = report(results, { command: `npm run build && node dist/bench/ha/run.js ${process.argv.slice(2).join(' ')}`.trim(), started, load, mib, seconds, sampleMs });
+  const md = report(results, { command: `npm run build && node dist/bench/ha/run.js ${process.argv.slice(2).join(' ')}`.trim(), started, load, mib, seconds, sampleMs, phases });
   if (out !== '') fs.writeFileSync(out, md);
   console.log(md);
 }

@@ -1,39 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { MessageStore } from './message-store';
 import { makeRecord, testConfig } from './testing/records';
+import { fillUntilAvailable, mountTmpfs, tmpfsUnavailable, unmount } from './testing/tmpfs';
 import { skipBecause } from '../common/testing/skip';
-
-/** Mounts a small tmpfs (root on Linux only); undefined when that is not possible here. */
-function mountTmpfs(sizeBytes: number): string | undefined {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return undefined;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-enospc-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes}`, 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    fs.rmdirSync(dir);
-    return undefined;
-  }
-}
-
-function unmount(dir: string): void {
-  execFileSync('umount', [dir], { stdio: 'ignore' });
-  fs.rmdirSync(dir);
-}
 
 describe('disk full on a real file system (a 24 MiB tmpfs, real ENOSPC)', () => {
   it('puts are refused with the real usage, and accepted again within the re-check interval after space is freed', async function () {
     const dir = mountTmpfs(24 * 1024 * 1024);
-    if (dir === undefined) skipBecause(this, 'needs root on Linux and permission to mount a tmpfs');
+    if (dir === undefined) skipBecause(this, tmpfsUnavailable() ?? 'mount -t tmpfs failed (no permission to mount here)');
     const store = await MessageStore.open(testConfig(dir, { mappedFileSizeCommitLog: 1024 * 1024, diskSpaceWarningLevelRatio: 100, diskMaxUsedSpaceRatio: 100, diskSpaceCleanForciblyRatio: 100 }));
     try {
-      const filler = path.join(dir, 'filler');
-      const avail = fs.statfsSync(dir).bavail * fs.statfsSync(dir).bsize;
-      fs.writeFileSync(filler, Buffer.alloc(avail - 256 * 1024));
+      const filler = fillUntilAvailable(dir, 256 * 1024);
       let refused: Awaited<ReturnType<MessageStore['putMessage']>> | undefined;
       for (let i = 0; i < 200 && refused === undefined; i++) {
         const r = await store.putMessage(makeRecord({ topic: 'Tf', body: Buffer.alloc(32 * 1024) }));

@@ -138,7 +138,9 @@ export class ReplicaLog {
     });
     if (status !== PutMessageStatus.PUT_OK) {
       this.broken = `a replicated write failed (${status}); restart the slave`;
-      return { ok: false, reason: `commit log write failed (${status}): replicated appends stop until the slave restarts`, stopped: true };
+      // The commit log writer answers SERVICE_NOT_AVAILABLE for ENOSPC only (commit-log-writer.ts): say so.
+      const why = status === PutMessageStatus.SERVICE_NOT_AVAILABLE ? `${status}: no space left on the device` : status;
+      return { ok: false, reason: `commit log write failed (${why}): replicated appends stop until the slave restarts`, stopped: true };
     }
     return { ok: true };
   }

@@ -153,7 +153,7 @@ class ClusterTest extends ClientTest {
 
     @Test
     @DisplayName("cluster.master-killed-producers-move")
-    @Timeout(value = 400, unit = TimeUnit.SECONDS)
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
     void masterKilled() throws Exception {
         String topic = Clients.createTopic(admin, "cl_master", 4);
         Map<String, String> sent = new java.util.LinkedHashMap<>(sendAll(producer, topic, 20, "before"));
@@ -169,6 +169,14 @@ class ClusterTest extends ClientTest {
         for (String ns : namesrvs()) {
             awaitFullCluster(ns);
         }
+        // Producers return: once the client's route (refreshed every 30 s) has broker-a's restarted master again, its
+        // sends reach it; every one of them acknowledged and counted for the consumer below.
+        int[] batch = {0};
+        Await.until("sends reach broker-a's restarted master", Duration.ofSeconds(150), () -> {
+            Map<String, String> r = sendAll(producer, topic, 8, "after-restart-" + batch[0]++);
+            sent.putAll(r);
+            return r.containsValue("broker-a") ? Boolean.TRUE : null;
+        });
         collector = Collector.create("c1", Env.unique("cg_master"), topic, "*").start();
         collector.awaitIds("nothing acknowledged lost (broker-a's master back)", sent.keySet(), DELIVERY);
     }
