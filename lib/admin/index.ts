@@ -14,6 +14,8 @@ import { queryCq, updateSubGroupList, updateTopicList } from './commands/batch';
 import { statsAll } from './commands/stats';
 import { haStatus } from './commands/ha';
 import { exportConfigs } from './commands/export';
+import { exportMetadata } from './commands/export-metadata';
+import { getColdDataFlowCtrInfo, resetMasterFlushOffset } from './commands/broker-info';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
 export type { SubCommand, CommandContext, OptionDef } from './command';
@@ -34,6 +36,7 @@ export const COMMANDS: readonly SubCommand[] = [
   topicRoute,
   topicStatus,
   topicClusterList,
+  resetMasterFlushOffset,
   brokerStatus,
   queryMsgById,
   queryMsgByKey,
@@ -69,10 +72,12 @@ export const COMMANDS: readonly SubCommand[] = [
   getConsumerConfig,
   queryCq,
   sendMessage,
+  exportMetadata,
   exportConfigs,
   haStatus,
   updateColdDataFlowCtrGroupConfig,
   removeColdDataFlowCtrGroupConfig,
+  getColdDataFlowCtrInfo,
   setCommitLogReadAheadMode,
   switchTimerEngine,
   // Apogee's own.

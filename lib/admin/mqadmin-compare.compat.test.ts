@@ -134,6 +134,13 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
     { name: 'removeColdDataFlowCtrGroupConfig', args: ['-c', 'DefaultCluster', '-g', 'CmpCG'], opts: { clusterName: 'DefaultCluster', consumerGroup: 'CmpCG' } },
     { name: 'updateOrderConf', args: ['-t', 'CmpT', '-m', 'put', '-v', 'broker-a:2'], opts: { topic: 'CmpT', method: 'put', orderConf: 'broker-a:2' } },
     { name: 'cleanExpiredCQ', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
+    { name: 'getBrokerConfig', args: ['-c', 'DefaultCluster'], opts: { clusterName: 'DefaultCluster' } },
+    { name: 'topicList', args: [], opts: {} },
+    { name: 'topicList', args: ['-c'], opts: { clusterModel: true } },
+    { name: 'clusterList', args: ['-m'], opts: { moreStats: true }, mask: [[/ +\d+ +\d+ +\d+ +\d+$/gm, ' <totals>']] },
+    { name: 'getColdDataFlowCtrInfo', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
+    { name: 'getColdDataFlowCtrInfo', args: ['-c', 'DefaultCluster'], opts: { clusterName: 'DefaultCluster' } },
+    { name: 'resetMasterFlushOffset', args: ['-b', '$BROKER', '-o', '0'], opts: { brokerAddr: '$BROKER', offset: '0' } },
   ];
 
   for (const c of cases) {
@@ -143,6 +150,28 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
       const mine = normalize(await ours(c.name, opts), c.mask);
       const theirs = normalize(await official([c.name, ...c.args.map(sub)]), c.mask);
       assert.deepEqual(mine, theirs, `ours:\n${mine.join('\n')}\n\nofficial:\n${theirs.join('\n')}`);
+    });
+  }
+
+  for (const [flags, file] of [[['-b', '$BROKER', '-t'], 'topic.json'], [['-b', '$BROKER', '-g'], 'subscriptionGroup.json'], [['-b', '$BROKER', '-t', '-s'], 'topic.json'], [['-c', 'DefaultCluster'], 'metadata.json'], [['-c', 'DefaultCluster', '-g'], 'subscriptionGroup.json']] as const) {
+    it(`exportMetadata ${flags.join(' ')} writes the same ${file} as the official tool`, async () => {
+      const sub = (v: string): string => v.replace('$BROKER', brokerAddr);
+      const opts: Record<string, string | true> = {};
+      for (let i = 0; i < flags.length; i++) {
+        const f = flags[i]!;
+        if (f === '-b') opts.brokerAddr = sub(flags[++i]!);
+        else if (f === '-c') opts.clusterName = flags[++i]!;
+        else opts[({ '-t': 'topic', '-g': 'subscriptionGroup', '-s': 'specialTopic' } as Record<string, string>)[f]!] = true;
+      }
+      const mineDir = path.join(dir, `meta-ours-${flags.join('')}`);
+      const javaDir = path.join(dir, `meta-java-${flags.join('')}`);
+      const mine = normalize(await ours('exportMetadata', { ...opts, filePath: mineDir }));
+      const theirs = normalize(await official(['exportMetadata', ...flags.map(sub), '-f', javaDir]));
+      assert.deepEqual(mine, [`export ${path.join(mineDir, file)} success`]);
+      assert.deepEqual(theirs, [`export ${path.join(javaDir, file)} success`]);
+      // exportTime (-c) is the moment of the export.
+      const read = (d: string): string => fs.readFileSync(path.join(d, file), 'utf8').replace(/"exportTime":\d+/, '"exportTime":<ms>');
+      assert.equal(read(mineDir), read(javaDir));
     });
   }
 
