@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -174,6 +174,45 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
       assert.equal(read(mineDir), read(javaDir));
     });
   }
+
+  /** Runs a command that repeats until stopped (clusterRT): its output once `rows` lines matching `row` are printed, then it is killed. */
+  async function firstRound(cmd: string, args: string[], row: RegExp, rows: number): Promise<string> {
+    const p = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`${cmd} ${args.join(' ')} printed no ${rows} rows in 120 s: ${out}`)), 120_000);
+        p.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if ((out.match(row) ?? []).length >= rows) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+        p.once('exit', (code) => reject(new Error(`${cmd} exited with ${code} before its first round: ${out}`)));
+      });
+    } finally {
+      p.kill('SIGKILL');
+    }
+    return out;
+  }
+
+  it('clusterRT -a 5 (repeats until stopped): the same first round, RT masked', async () => {
+    const row = /^DefaultCluster +broker-a +\d+\.\d\d +5 +0 *$/gm;
+    const mine = await firstRound(process.execPath, [path.join(__dirname, '..', 'bin', 'mqadmin.js'), 'clusterRT', '-a', '5', '-i', '60', '-n', nsAddr], row, 1);
+    const theirs = await firstRound('java', [...jvm, '-cp', tools!.cp, MQADMIN_MAIN, 'clusterRT', '-a', '5', '-i', '60', '-n', nsAddr], row, 1);
+    const mask: [RegExp, string][] = [[/ \d+\.\d\d /g, ' <rt> ']];
+    assert.deepEqual(normalize(mine, mask), normalize(theirs, mask), `ours:\n${mine}\n\nofficial:\n${theirs}`);
+  });
+
+  it('exportMetrics writes the same metrics.json as the official tool (minute TPS masked)', async () => {
+    const mine = normalize(await ours('exportMetrics', { clusterName: 'DefaultCluster', filePath: path.join(dir, 'metrics-ours') }));
+    const theirs = normalize(await official(['exportMetrics', '-c', 'DefaultCluster', '-f', path.join(dir, 'metrics-java')]));
+    assert.deepEqual(mine, [`export ${path.join(dir, 'metrics-ours', 'metrics.json')} success`]);
+    assert.deepEqual(theirs, [`export ${path.join(dir, 'metrics-java', 'metrics.json')} success`]);
+    const read = (d: string): string => fs.readFileSync(path.join(d, 'metrics.json'), 'utf8').replace(/("\w*(Tps|TPS)":)[\d.E-]+/g, '$1<tps>');
+    assert.equal(read(path.join(dir, 'metrics-ours')), read(path.join(dir, 'metrics-java')));
+  });
 
   it('exportConfigs writes the same configs.json as the official tool', async () => {
     const mine = normalize(await ours('exportConfigs', { clusterName: 'DefaultCluster', filePath: path.join(dir, 'export-ours') }));

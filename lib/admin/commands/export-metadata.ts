@@ -27,7 +27,7 @@ const PREDEFINED_GROUPS: ReadonlySet<string> = new Set([
 const permValid = (perm: number): boolean => perm >= 0 && perm < 16;
 
 /** Java DefaultMQAdminExtImpl#getUserTopicConfig: the topic table in the order the client's ConcurrentHashMap iterates it. */
-async function userTopics(ctx: CommandContext, addr: string, special: boolean): Promise<TopicConfigSerializeWrapper> {
+export async function userTopics(ctx: CommandContext, addr: string, special: boolean): Promise<TopicConfigSerializeWrapper> {
   const all = await callBody(ctx, addr, RequestCode.GET_ALL_TOPIC_CONFIG, 'GET_ALL_TOPIC_CONFIG', TopicConfigSerializeWrapper);
   const system = new Set((await callBody(ctx, addr, RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, 'GET_SYSTEM_TOPIC_LIST_FROM_BROKER', TopicList)).topicList);
   const table = new Map<string, TopicConfig>();
@@ -42,7 +42,7 @@ async function userTopics(ctx: CommandContext, addr: string, special: boolean): 
 }
 
 /** Java DefaultMQAdminExtImpl#getUserSubscriptionGroup. */
-async function userGroups(ctx: CommandContext, addr: string): Promise<SubscriptionGroupWrapper> {
+export async function userGroups(ctx: CommandContext, addr: string): Promise<SubscriptionGroupWrapper> {
   const all = await callBody(ctx, addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, 'GET_ALL_SUBSCRIPTIONGROUP_CONFIG', SubscriptionGroupWrapper);
   const table = new Map<string, SubscriptionGroupConfig>();
   for (const k of propertiesOrder([...all.subscriptionGroupTable.keys()])) {
@@ -53,7 +53,7 @@ async function userGroups(ctx: CommandContext, addr: string): Promise<Subscripti
 }
 
 /** Java MixAll.string2FileNotSafe: the directory made, the text written; a failure names the file and -f. */
-function writeExport(file: string, text: string): void {
+export function writeExport(file: string, text: string): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
