@@ -20,6 +20,7 @@ import { consumeMessage } from './commands/consume-message';
 import { exportMetrics } from './commands/export-metrics';
 import { queryMsgTraceById } from './commands/trace';
 import { copyUser, createUser, deleteUser, getUser, listUser, updateUser } from './commands/auth-users';
+import { copyAcl, createAcl, deleteAcl, getAcl, listAcl, updateAcl } from './commands/auth-acls';
 import { getColdDataFlowCtrInfo, resetMasterFlushOffset } from './commands/broker-info';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
@@ -96,6 +97,12 @@ export const COMMANDS: readonly SubCommand[] = [
   getUser,
   listUser,
   copyUser,
+  createAcl,
+  updateAcl,
+  deleteAcl,
+  getAcl,
+  listAcl,
+  copyAcl,
   // Apogee's own.
   orderTopics,
   faults,

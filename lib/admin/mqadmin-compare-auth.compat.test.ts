@@ -7,8 +7,8 @@ import { javaLayout, MQADMIN_MAIN, runJava, toolsClasspath } from '../broker/pro
 import { COMMANDS, runCommand, toolsCredentials } from './index';
 
 /**
- * Apogee's mqadmin user commands (ACL 2.0) and the OFFICIAL mqadmin 5.5.0 against one `apogee start` with
- * authenticationEnabled=true, both signing with the Super user of $ROCKETMQ_HOME/conf/tools.yml. A command that
+ * Apogee's mqadmin user and ACL rule commands (ACL 2.0) and the OFFICIAL mqadmin 5.5.0 against one `apogee start`
+ * with authentication and authorization on, both signing with the Super user of $ROCKETMQ_HOME/conf/tools.yml. A command that
  * changes state runs once per tool on its own user (ours: U_OURS, the official: U_JAVA), and the outputs must match
  * with the user names swapped; read-only commands run on the same state. A refusal must carry the same code and
  * remark (Java prints a stack trace and exits 0, Apogee one line and exits 1: a README difference).
@@ -16,6 +16,9 @@ import { COMMANDS, runCommand, toolsCredentials } from './index';
 const CONF =
   'authenticationEnabled=true\n' +
   'authenticationMetadataProvider=org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider\n' +
+  'authorizationEnabled=true\n' +
+  'authorizationProvider=org.apache.rocketmq.auth.authorization.provider.DefaultAuthorizationProvider\n' +
+  'authorizationMetadataProvider=org.apache.rocketmq.auth.authorization.provider.LocalAuthorizationMetadataProvider\n' +
   'initAuthenticationUser={"username":"rocketmq","password":"12345678"}\n';
 
 describe('lib/admin: Apogee mqadmin user commands vs official mqadmin 5.5.0, authentication on (compat)', function () {
@@ -82,6 +85,20 @@ describe('lib/admin: Apogee mqadmin user commands vs official mqadmin 5.5.0, aut
     [`deleteUser -b ${B} -u U2`, true],
     [`getUser -b ${B} -u U2`, true],
     [`deleteUser -b ${B} -u ghost`, false],
+    [`createAcl -b ${B} -s User:U -r Topic:T1,Topic:T2 -a Pub,Sub -d Allow`, true],
+    [`createAcl -b ${B} -s User:U -r Topic:T3 -a Pub -i 10.0.0.0/8 -d Deny`, true],
+    [`getAcl -b ${B} -s User:U`, true],
+    [`updateAcl -b ${B} -s User:U -r Topic:T1 -a Pub -d Deny`, true],
+    [`getAcl -c DefaultCluster -s User:U`, true],
+    [`listAcl -b ${B}`, false],
+    [`listAcl -b ${B} -s User:U -r Topic:T1`, true],
+    [`deleteAcl -b ${B} -s User:U -r Topic:T2`, true],
+    [`getAcl -b ${B} -s User:U`, true],
+    [`copyAcl -f ${B} -t ${B} -s User:U`, true],
+    [`createAcl -b ${B} -s User:nobody -r Topic:T1 -a Pub -d Allow`, false],
+    [`createAcl -b ${B} -s User:U -r Topic:T1 -a Fly -d Allow`, true],
+    [`deleteAcl -c DefaultCluster -s User:U`, true],
+    [`getAcl -b ${B} -s User:U`, true],
   ];
 
   for (const [step, changes] of steps) {

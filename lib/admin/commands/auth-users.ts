@@ -50,13 +50,13 @@ async function masterAddrs(ctx: CommandContext, cluster: string, command: string
   return hashOrderBy(out, javaStringHash);
 }
 
-const target = (what: string): OptionDef[] => [
+export const target = (what: string): OptionDef[] => [
   { short: 'c', long: 'clusterName', value: true, help: `${what} which cluster` },
   { short: 'b', long: 'brokerAddr', value: true, help: `${what} which broker` },
 ];
 
 /** -b, else every address (or every master) of -c; neither is a usage error. */
-async function targets(ctx: CommandContext, all: boolean, command: string): Promise<string[]> {
+export async function targets(ctx: CommandContext, all: boolean, command: string): Promise<string[]> {
   const b = optional(ctx, 'brokerAddr');
   if (b !== undefined) return [b];
   const c = optional(ctx, 'clusterName');
