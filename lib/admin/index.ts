@@ -21,7 +21,7 @@ import { exportMetrics } from './commands/export-metrics';
 import { queryMsgTraceById } from './commands/trace';
 import { copyUser, createUser, deleteUser, getUser, listUser, updateUser } from './commands/auth-users';
 import { copyAcl, createAcl, deleteAcl, getAcl, listAcl, updateAcl } from './commands/auth-acls';
-import { getColdDataFlowCtrInfo, resetMasterFlushOffset } from './commands/broker-info';
+import { exportPopRecord, getColdDataFlowCtrInfo, resetMasterFlushOffset } from './commands/broker-info';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
 export type { SubCommand, CommandContext, OptionDef } from './command';
@@ -85,6 +85,7 @@ export const COMMANDS: readonly SubCommand[] = [
   exportMetadata,
   exportConfigs,
   exportMetrics,
+  exportPopRecord,
   haStatus,
   updateColdDataFlowCtrGroupConfig,
   removeColdDataFlowCtrGroupConfig,

@@ -141,6 +141,8 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
     { name: 'getColdDataFlowCtrInfo', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
     { name: 'getColdDataFlowCtrInfo', args: ['-c', 'DefaultCluster'], opts: { clusterName: 'DefaultCluster' } },
     { name: 'resetMasterFlushOffset', args: ['-b', '$BROKER', '-o', '0'], opts: { brokerAddr: '$BROKER', offset: '0' } },
+    { name: 'exportPopRecord', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
+    { name: 'exportPopRecord', args: ['-c', 'DefaultCluster', '-d', 'false'], opts: { clusterName: 'DefaultCluster', dryRun: 'false' } },
   ];
 
   for (const c of cases) {
@@ -205,12 +207,12 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
     assert.deepEqual(normalize(mine, mask), normalize(theirs, mask), `ours:\n${mine}\n\nofficial:\n${theirs}`);
   });
 
-  it('exportMetrics writes the same metrics.json as the official tool (minute TPS masked)', async () => {
+  it('exportMetrics writes the same metrics.json as the official tool (minute TPS and disk use masked)', async () => {
     const mine = normalize(await ours('exportMetrics', { clusterName: 'DefaultCluster', filePath: path.join(dir, 'metrics-ours') }));
     const theirs = normalize(await official(['exportMetrics', '-c', 'DefaultCluster', '-f', path.join(dir, 'metrics-java')]));
     assert.deepEqual(mine, [`export ${path.join(dir, 'metrics-ours', 'metrics.json')} success`]);
     assert.deepEqual(theirs, [`export ${path.join(dir, 'metrics-java', 'metrics.json')} success`]);
-    const read = (d: string): string => fs.readFileSync(path.join(d, 'metrics.json'), 'utf8').replace(/("\w*(Tps|TPS)":)[\d.E-]+/g, '$1<tps>');
+    const read = (d: string): string => fs.readFileSync(path.join(d, 'metrics.json'), 'utf8').replace(/("\w*(Tps|TPS)":)[\d.E-]+/g, '$1<tps>').replace(/("\w*DiskRatio":)"[\d.]+"/g, '$1<disk use of the machine>');
     assert.equal(read(path.join(dir, 'metrics-ours')), read(path.join(dir, 'metrics-java')));
   });
 

@@ -2,10 +2,13 @@ import { isJsonObject, JsonObject, outOf, parseJson, writeJson, type JsonValue }
 import { RequestCode } from '../../../protocol/codes';
 import { need, optional, type CommandContext, type SubCommand } from '../command';
 import { callOk, javaDateTime, mastersAndSlaves, NO_MASTER } from '../util';
+import { hashOrderBy, javaStringHash } from '../java-order';
+import { parseJavaProperties } from '../../../protocol/codec';
 
 /**
- * Broker read-outs and slave maintenance: getColdDataFlowCtrInfo and resetMasterFlushOffset. Java: tools/.../command/
- * broker/{GetColdDataFlowCtrInfoSubCommand,ResetMasterFlushOffsetSubCommand}.java.
+ * Broker read-outs and maintenance: getColdDataFlowCtrInfo, resetMasterFlushOffset and exportPopRecord (POP_ROLLBACK).
+ * Java: tools/.../command/broker/{GetColdDataFlowCtrInfoSubCommand,ResetMasterFlushOffsetSubCommand}.java,
+ * export/ExportPopRecordCommand.java.
  */
 
 /** A runtime entry's epoch-millisecond field replaced by Java's "yyyy-MM-dd HH:mm:ss" text, appended last as Java's put does. */
@@ -73,5 +76,41 @@ export const resetMasterFlushOffset: SubCommand = {
     const offset = BigInt(raw);
     await callOk(ctx, addr, RequestCode.RESET_MASTER_FLUSH_OFFSET, 'RESET_MASTER_FLUSH_OFFSET', new Map([['masterFlushOffset', offset.toString()]]));
     ctx.out(`reset master flush offset to ${offset} success`);
+  },
+};
+
+/** One broker's POP records exported (Java ExportPopRecordCommand#export): a refusal is printed, not thrown, as Java does. */
+async function exportPop(ctx: CommandContext, addr: string, brokerName: string, dryRun: boolean): Promise<void> {
+  const line = `brokerName=${brokerName}, brokerAddr=${addr}, dryRun=${dryRun}`;
+  if (dryRun) return ctx.out(`Export broker records, ${line}`);
+  const r = await ctx.client.call(addr, RequestCode.POP_ROLLBACK, null, null, 30_000).catch((e: Error) => e);
+  if (r instanceof Error) return ctx.out(`Export broker records error, ${line}\n${r.message}`);
+  if (r.code !== 0) return ctx.out(`Export broker records error, ${line}\nCODE: ${r.code}  DESC: ${r.remark ?? ''}`);
+  ctx.out(`Export broker records, ${line}`);
+}
+
+export const exportPopRecord: SubCommand = {
+  name: 'exportPopRecord',
+  description: 'Export pop consumption records',
+  options: [
+    { short: 'c', long: 'clusterName', value: true, help: 'choose one cluster to export' },
+    { short: 'b', long: 'brokerAddr', value: true, help: 'choose one broker to export' },
+    { short: 'd', long: 'dryRun', value: true, help: 'no actual changes will be made' },
+  ],
+  async execute(ctx) {
+    // Java: dryRun is true only when -d is given as "false" (ExportPopRecordCommand#execute); kept as Java has it.
+    const d = optional(ctx, 'dryRun');
+    const dryRun = d !== undefined && d.toLowerCase() === 'false';
+    const addr = optional(ctx, 'brokerAddr');
+    if (addr !== undefined) {
+      const props = parseJavaProperties(((await callOk(ctx, addr, RequestCode.GET_BROKER_CONFIG, 'GET_BROKER_CONFIG')).body ?? Buffer.alloc(0)).toString('latin1'));
+      return exportPop(ctx, addr, props.get('brokerName') ?? 'null', dryRun);
+    }
+    const cluster = optional(ctx, 'clusterName');
+    if (cluster === undefined) return;
+    const ci = await ctx.client.clusterInfo();
+    for (const name of hashOrderBy([...(ci.clusterAddrTable.get(cluster) ?? [])], javaStringHash)) {
+      for (const [, a] of [...(ci.brokerAddrTable.get(name)?.brokerAddrs ?? new Map<number, string>())].sort((x, y) => x[0] - y[0])) await exportPop(ctx, a, name, dryRun);
+    }
   },
 };

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { outMap, SubscriptionGroupConfig, SubscriptionGroupWrapper, TopicConfig, TopicConfigSerializeWrapper, TopicList, writeJson, type Out } from '../../../protocol/bodies';
+import { outMap, SubscriptionGroupConfig, type Body, SubscriptionGroupWrapper, TopicConfig, TopicConfigSerializeWrapper, TopicList, writeJson, type Out } from '../../../protocol/bodies';
 import { RequestCode } from '../../../protocol/codes';
 import { CID_RMQ_SYS_PREFIX, isSystemTopic } from '../../../protocol/naming';
 import { optional, type CommandContext, type SubCommand } from '../command';
-import { hashOrderBy, javaStringHash, propertiesOrder } from '../java-order';
-import { callBody, mastersOf } from '../util';
+import { decodedConcurrentMapOrder, hashOrderBy, javaStringHash, propertiesOrder } from '../java-order';
+import { callBody, callOk, mastersOf } from '../util';
 import { EXPORT_DIR } from './export';
 
 /**
@@ -26,12 +26,50 @@ const PREDEFINED_GROUPS: ReadonlySet<string> = new Set([
 /** Java PermName#isValid: perm < PERM_PRIORITY|PERM_READ|PERM_WRITE|PERM_INHERIT + 1 ... in effect 0..15. */
 const permValid = (perm: number): boolean => perm >= 0 && perm < 16;
 
-/** Java DefaultMQAdminExtImpl#getUserTopicConfig: the topic table in the order the client's ConcurrentHashMap iterates it. */
+/** Java ClientConfig#maxPageSizeInGetMetadata: entries per page of GET_ALL_TOPIC_CONFIG / GET_ALL_SUBSCRIPTIONGROUP_CONFIG. */
+const METADATA_PAGE_ENTRIES = 2000;
+
+/**
+ * The order client 5.5.0 ends up with (MQClientAPIImpl#getAllTopicConfig / #getAllSubscriptionGroup): it asks page
+ * by page (seq, max 2000, dataVersion), decodes each page into a ConcurrentHashMap (entries put one by one, resizes
+ * included: propertiesOrder) and putAll's it into a fresh ConcurrentHashMap (decodedConcurrentMapOrder). Asking the
+ * same pages matters: a paged broker answers in its own page order (Apogee: by name). Exact for one page; with more
+ * pages the pages' orders are concatenated first (an approximation).
+ */
+function clientMapOrder(pages: string[][]): string[] {
+  return decodedConcurrentMapOrder(pages.flatMap((p) => propertiesOrder(p)));
+}
+
+/** Every page of a paged metadata request, as Java's client asks for them. */
+async function pages<T>(ctx: CommandContext, addr: string, code: number, name: string, type: Body<T>, seqKey: string, maxKey: string, keysOf: (v: T) => string[], total: (h: Map<string, string> | null) => number | undefined): Promise<{ first: T; keys: string[][]; merged: T[] }> {
+  const keys: string[][] = [];
+  const merged: T[] = [];
+  let seq = 0;
+  for (;;) {
+    const r = await callOk(ctx, addr, code, name, new Map([[seqKey, String(seq)], [maxKey, String(METADATA_PAGE_ENTRIES)], ['dataVersion', '']]));
+    const d = type.decode(r.body ?? Buffer.alloc(0));
+    if (!d.ok) throw new Error(`${name} on ${addr}: unreadable body: ${d.error}`);
+    const k = keysOf(d.value);
+    keys.push(k);
+    merged.push(d.value);
+    seq += k.length;
+    const all = total(r.extFields);
+    if (all === undefined || k.length === 0 || seq >= all) return { first: merged[0]!, keys, merged };
+  }
+}
+
+const totalOf = (field: string) => (h: Map<string, string> | null): number | undefined => {
+  const v = h?.get(field);
+  return v === undefined || !/^\d+$/.test(v) ? undefined : Number(v);
+};
+
+/** Java DefaultMQAdminExtImpl#getUserTopicConfig: the topic table in the order the client's decoded ConcurrentHashMap iterates it. */
 export async function userTopics(ctx: CommandContext, addr: string, special: boolean): Promise<TopicConfigSerializeWrapper> {
-  const all = await callBody(ctx, addr, RequestCode.GET_ALL_TOPIC_CONFIG, 'GET_ALL_TOPIC_CONFIG', TopicConfigSerializeWrapper);
+  const got = await pages(ctx, addr, RequestCode.GET_ALL_TOPIC_CONFIG, 'GET_ALL_TOPIC_CONFIG', TopicConfigSerializeWrapper, 'topicSeq', 'maxTopicNum', (w) => [...w.topicConfigTable.keys()], totalOf('totalTopicNum'));
+  const all = { ...got.first, topicConfigTable: new Map(got.merged.flatMap((w) => [...w.topicConfigTable])) };
   const system = new Set((await callBody(ctx, addr, RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, 'GET_SYSTEM_TOPIC_LIST_FROM_BROKER', TopicList)).topicList);
   const table = new Map<string, TopicConfig>();
-  for (const k of propertiesOrder([...all.topicConfigTable.keys()])) {
+  for (const k of clientMapOrder(got.keys)) {
     const t = all.topicConfigTable.get(k)!;
     if (system.has(t.topicName) || isSystemTopic(t.topicName)) continue;
     if (!special && (t.topicName.startsWith('%RETRY%') || t.topicName.startsWith('%DLQ%'))) continue;
@@ -43,9 +81,10 @@ export async function userTopics(ctx: CommandContext, addr: string, special: boo
 
 /** Java DefaultMQAdminExtImpl#getUserSubscriptionGroup. */
 export async function userGroups(ctx: CommandContext, addr: string): Promise<SubscriptionGroupWrapper> {
-  const all = await callBody(ctx, addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, 'GET_ALL_SUBSCRIPTIONGROUP_CONFIG', SubscriptionGroupWrapper);
+  const got = await pages(ctx, addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, 'GET_ALL_SUBSCRIPTIONGROUP_CONFIG', SubscriptionGroupWrapper, 'groupSeq', 'maxGroupNum', (w) => [...w.subscriptionGroupTable.keys()], totalOf('totalGroupNum'));
+  const all = { ...got.first, subscriptionGroupTable: new Map(got.merged.flatMap((w) => [...w.subscriptionGroupTable])) };
   const table = new Map<string, SubscriptionGroupConfig>();
-  for (const k of propertiesOrder([...all.subscriptionGroupTable.keys()])) {
+  for (const k of clientMapOrder(got.keys)) {
     if (k.startsWith(CID_RMQ_SYS_PREFIX) || PREDEFINED_GROUPS.has(k)) continue;
     table.set(k, all.subscriptionGroupTable.get(k)!);
   }

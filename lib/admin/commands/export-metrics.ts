@@ -1,4 +1,4 @@
-import { KVTable, outDouble, outList, outMap, writeJson, type Out } from '../../../protocol/bodies';
+import { KVTable, outDouble, outMap, outSet, writeJson, type Out } from '../../../protocol/bodies';
 import { parseJavaProperties } from '../../../protocol/codec';
 import { mqVersionDesc, RequestCode } from '../../../protocol/codes';
 import { MASTER_ID, SCHEDULE_TOPIC, TRANS_HALF_TOPIC } from '../../../protocol/naming';
@@ -78,7 +78,7 @@ async function brokerReport(ctx: CommandContext, addr: string, totals: Totals): 
         ['groupSize', groups.subscriptionGroupTable.size],
       ]),
     ],
-    ['runtimeVersion', hashed([['rocketmqVersion', mqVersionDesc(SERVER_VERSION)], ['clientInfo', outList(hashOrderBy([...clients], javaStringHash))]])],
+    ['runtimeVersion', hashed([['rocketmqVersion', mqVersionDesc(SERVER_VERSION)], ['clientInfo', outSet(hashOrderBy([...clients], javaStringHash))]])],
   ]);
 }
 
