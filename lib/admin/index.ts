@@ -1,4 +1,4 @@
-import { RocketClient } from '../client';
+import { RocketClient, type Credentials } from '../client';
 import type { Logger } from '../common';
 import type { CommandContext, SubCommand } from './command';
 import { addWritePerm, deleteKvConfig, getNamesrvConfig, updateKvConfig, updateNamesrvConfig, wipeWritePerm } from './commands/namesrv';
@@ -9,11 +9,19 @@ import { brokerConsumeStats, consumerConnection, consumerProgress, producerConne
 import { deleteSubGroup, getConsumerConfig, updateSubGroup } from './commands/group';
 import { cloneGroupOffset, resetOffsetByTime, skipAccumulatedMessage } from './commands/offset';
 import { printMsg, printMsgByQueue } from './commands/print';
-import { allocateMQ, checkMsgSendRT, producer, sendMsgStatus, setConsumeMode } from './commands/misc';
+import { allocateMQ, checkMsgSendRT, clusterRT, producer, sendMsgStatus, setConsumeMode } from './commands/misc';
 import { queryCq, updateSubGroupList, updateTopicList } from './commands/batch';
 import { statsAll } from './commands/stats';
 import { haStatus } from './commands/ha';
 import { exportConfigs } from './commands/export';
+import { exportMetadata } from './commands/export-metadata';
+import { consumerStatus } from './commands/consumer-status';
+import { consumeMessage } from './commands/consume-message';
+import { exportMetrics } from './commands/export-metrics';
+import { queryMsgTraceById } from './commands/trace';
+import { copyUser, createUser, deleteUser, getUser, listUser, updateUser } from './commands/auth-users';
+import { copyAcl, createAcl, deleteAcl, getAcl, listAcl, updateAcl } from './commands/auth-acls';
+import { exportPopRecord, getColdDataFlowCtrInfo, resetMasterFlushOffset } from './commands/broker-info';
 import { brokerStatus, clusterList, deleteTopic, getBrokerConfig, orderTopics, topicList, topicRoute, topicStatus, updateTopic } from './commands/topic';
 
 export type { SubCommand, CommandContext, OptionDef } from './command';
@@ -34,11 +42,13 @@ export const COMMANDS: readonly SubCommand[] = [
   topicRoute,
   topicStatus,
   topicClusterList,
+  resetMasterFlushOffset,
   brokerStatus,
   queryMsgById,
   queryMsgByKey,
   queryMsgByUniqueKey,
   queryMsgByOffset,
+  queryMsgTraceById,
   printMsg,
   printMsgByQueue,
   sendMsgStatus,
@@ -46,6 +56,7 @@ export const COMMANDS: readonly SubCommand[] = [
   producerConnection,
   consumerConnection,
   consumerProgress,
+  consumerStatus,
   cloneGroupOffset,
   producer,
   clusterList,
@@ -63,25 +74,45 @@ export const COMMANDS: readonly SubCommand[] = [
   statsAll,
   allocateMQ,
   checkMsgSendRT,
+  clusterRT,
   getNamesrvConfig,
   updateNamesrvConfig,
   getBrokerConfig,
   getConsumerConfig,
   queryCq,
   sendMessage,
+  consumeMessage,
+  exportMetadata,
   exportConfigs,
+  exportMetrics,
+  exportPopRecord,
   haStatus,
   updateColdDataFlowCtrGroupConfig,
   removeColdDataFlowCtrGroupConfig,
+  getColdDataFlowCtrInfo,
   setCommitLogReadAheadMode,
   switchTimerEngine,
+  createUser,
+  updateUser,
+  deleteUser,
+  getUser,
+  listUser,
+  copyUser,
+  createAcl,
+  updateAcl,
+  deleteAcl,
+  getAcl,
+  listAcl,
+  copyAcl,
   // Apogee's own.
   orderTopics,
   faults,
 ];
 
-export async function runCommand(cmd: SubCommand, namesrvAddr: string, opts: CommandContext['opts'], logger: Logger, out: (l: string) => void): Promise<void> {
-  const client = new RocketClient({ namesrvAddr, logger });
+export { toolsCredentials } from './tools-credentials';
+
+export async function runCommand(cmd: SubCommand, namesrvAddr: string, opts: CommandContext['opts'], logger: Logger, out: (l: string) => void, credentials?: Credentials): Promise<void> {
+  const client = new RocketClient({ namesrvAddr, logger, ...(credentials !== undefined ? { credentials } : {}) });
   try {
     await cmd.execute({ client, opts, out });
   } finally {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { parseAttributes } from './commands/group';
 import { permString } from './commands/broker';
 import { parseTimestamp } from './commands/offset';
-import { hashMapOrder, javaStringHash, propertiesOrder } from './java-order';
+import { decodedConcurrentMapOrder, hashMapOrder, javaStringHash, propertiesOrder } from './java-order';
 
 /** Pure helpers of lib/admin: Java collection orders, option parsers. */
 describe('lib/admin java-order and option parsers', () => {
@@ -39,5 +39,12 @@ describe('lib/admin java-order and option parsers', () => {
 
   it('permString is Java PermName.perm2String', () => {
     assert.deepEqual([6, 4, 2, 7, 0].map(permString), ['RW-', 'R--', '-W-', 'RWX', '---']);
+  });
+
+  it('client 5.5.0 getAllSubscriptionGroup order: a page decoded entry by entry (propertiesOrder), then putAll into a fresh map', () => {
+    // The page as a paged Apogee sends it (by name), and the keySet DefaultMQAdminExt#getAllSubscriptionGroup printed for it.
+    const page = ['CID_ONS-HTTP-PROXY', 'CID_ONSAPI_OWNER', 'CID_ONSAPI_PERMISSION', 'CID_ONSAPI_PULL', 'CID_RMQ_SYS_TRANS', 'CmpCG', 'CmpListG1', 'CmpListG2', 'CmpSG', 'FILTERSRV_CONSUMER', 'SELF_TEST_C_GROUP', 'TOOLS_CONSUMER'];
+    const java = ['CID_ONSAPI_PULL', 'CID_ONSAPI_PERMISSION', 'FILTERSRV_CONSUMER', 'TOOLS_CONSUMER', 'CmpSG', 'CmpListG2', 'CmpListG1', 'CID_ONS-HTTP-PROXY', 'CID_ONSAPI_OWNER', 'CmpCG', 'CID_RMQ_SYS_TRANS', 'SELF_TEST_C_GROUP'];
+    assert.deepEqual(decodedConcurrentMapOrder(propertiesOrder(page)), java);
   });
 });

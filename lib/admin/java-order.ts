@@ -89,3 +89,19 @@ export function propertiesOrder(keys: readonly string[]): string[] {
   }
   return table.flat().map((x) => x.k);
 }
+
+/**
+ * Keys of a ConcurrentHashMap the Java client decodes from a JSON object (fastjson2 reads the object, then the map is
+ * filled with putAll): putAll's presize on an empty map allocates tableSizeFor(n + n/2 + 1) and, as
+ * ConcurrentHashMap#tryPresize does, doubles it once more before the entries go in; bins in table order, a bin in
+ * insertion (wire) order. Checked against client 5.5.0's getAllTopicConfig / getAllSubscriptionGroup.
+ */
+export function decodedConcurrentMapOrder(keys: readonly string[]): string[] {
+  let size = 1;
+  while (size < keys.length + (keys.length >>> 1) + 1) size *= 2;
+  const cap = 2 * size;
+  return keys
+    .map((k, i) => ({ k, b: spread(javaStringHash(k)) & (cap - 1), i }))
+    .sort((a, b) => a.b - b.b || a.i - b.i)
+    .map((x) => x.k);
+}

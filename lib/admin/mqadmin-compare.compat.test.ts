@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -134,6 +134,15 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
     { name: 'removeColdDataFlowCtrGroupConfig', args: ['-c', 'DefaultCluster', '-g', 'CmpCG'], opts: { clusterName: 'DefaultCluster', consumerGroup: 'CmpCG' } },
     { name: 'updateOrderConf', args: ['-t', 'CmpT', '-m', 'put', '-v', 'broker-a:2'], opts: { topic: 'CmpT', method: 'put', orderConf: 'broker-a:2' } },
     { name: 'cleanExpiredCQ', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
+    { name: 'getBrokerConfig', args: ['-c', 'DefaultCluster'], opts: { clusterName: 'DefaultCluster' } },
+    { name: 'topicList', args: [], opts: {} },
+    { name: 'topicList', args: ['-c'], opts: { clusterModel: true } },
+    { name: 'clusterList', args: ['-m'], opts: { moreStats: true }, mask: [[/ +\d+ +\d+ +\d+ +\d+$/gm, ' <totals>']] },
+    { name: 'getColdDataFlowCtrInfo', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
+    { name: 'getColdDataFlowCtrInfo', args: ['-c', 'DefaultCluster'], opts: { clusterName: 'DefaultCluster' } },
+    { name: 'resetMasterFlushOffset', args: ['-b', '$BROKER', '-o', '0'], opts: { brokerAddr: '$BROKER', offset: '0' } },
+    { name: 'exportPopRecord', args: ['-b', '$BROKER'], opts: { brokerAddr: '$BROKER' } },
+    { name: 'exportPopRecord', args: ['-c', 'DefaultCluster', '-d', 'false'], opts: { clusterName: 'DefaultCluster', dryRun: 'false' } },
   ];
 
   for (const c of cases) {
@@ -145,6 +154,67 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 (compat)', functio
       assert.deepEqual(mine, theirs, `ours:\n${mine.join('\n')}\n\nofficial:\n${theirs.join('\n')}`);
     });
   }
+
+  for (const [flags, file] of [[['-b', '$BROKER', '-t'], 'topic.json'], [['-b', '$BROKER', '-g'], 'subscriptionGroup.json'], [['-b', '$BROKER', '-t', '-s'], 'topic.json'], [['-c', 'DefaultCluster'], 'metadata.json'], [['-c', 'DefaultCluster', '-g'], 'subscriptionGroup.json']] as const) {
+    it(`exportMetadata ${flags.join(' ')} writes the same ${file} as the official tool`, async () => {
+      const sub = (v: string): string => v.replace('$BROKER', brokerAddr);
+      const opts: Record<string, string | true> = {};
+      for (let i = 0; i < flags.length; i++) {
+        const f = flags[i]!;
+        if (f === '-b') opts.brokerAddr = sub(flags[++i]!);
+        else if (f === '-c') opts.clusterName = flags[++i]!;
+        else opts[({ '-t': 'topic', '-g': 'subscriptionGroup', '-s': 'specialTopic' } as Record<string, string>)[f]!] = true;
+      }
+      const mineDir = path.join(dir, `meta-ours-${flags.join('')}`);
+      const javaDir = path.join(dir, `meta-java-${flags.join('')}`);
+      const mine = normalize(await ours('exportMetadata', { ...opts, filePath: mineDir }));
+      const theirs = normalize(await official(['exportMetadata', ...flags.map(sub), '-f', javaDir]));
+      assert.deepEqual(mine, [`export ${path.join(mineDir, file)} success`]);
+      assert.deepEqual(theirs, [`export ${path.join(javaDir, file)} success`]);
+      // exportTime (-c) is the moment of the export.
+      const read = (d: string): string => fs.readFileSync(path.join(d, file), 'utf8').replace(/"exportTime":\d+/, '"exportTime":<ms>');
+      assert.equal(read(mineDir), read(javaDir));
+    });
+  }
+
+  /** Runs a command that repeats until stopped (clusterRT): its output once `rows` lines matching `row` are printed, then it is killed. */
+  async function firstRound(cmd: string, args: string[], row: RegExp, rows: number): Promise<string> {
+    const p = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`${cmd} ${args.join(' ')} printed no ${rows} rows in 120 s: ${out}`)), 120_000);
+        p.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if ((out.match(row) ?? []).length >= rows) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+        p.once('exit', (code) => reject(new Error(`${cmd} exited with ${code} before its first round: ${out}`)));
+      });
+    } finally {
+      p.kill('SIGKILL');
+    }
+    return out;
+  }
+
+  it('clusterRT -a 5 (repeats until stopped): the same first round, RT masked', async () => {
+    const row = /^DefaultCluster +broker-a +\d+\.\d\d +5 +0 *$/gm;
+    const mine = await firstRound(process.execPath, [path.join(__dirname, '..', 'bin', 'mqadmin.js'), 'clusterRT', '-a', '5', '-i', '60', '-n', nsAddr], row, 1);
+    const theirs = await firstRound('java', [...jvm, '-cp', tools!.cp, MQADMIN_MAIN, 'clusterRT', '-a', '5', '-i', '60', '-n', nsAddr], row, 1);
+    const mask: [RegExp, string][] = [[/ \d+\.\d\d /g, ' <rt> ']];
+    assert.deepEqual(normalize(mine, mask), normalize(theirs, mask), `ours:\n${mine}\n\nofficial:\n${theirs}`);
+  });
+
+  it('exportMetrics writes the same metrics.json as the official tool (minute TPS and disk use masked)', async () => {
+    const mine = normalize(await ours('exportMetrics', { clusterName: 'DefaultCluster', filePath: path.join(dir, 'metrics-ours') }));
+    const theirs = normalize(await official(['exportMetrics', '-c', 'DefaultCluster', '-f', path.join(dir, 'metrics-java')]));
+    assert.deepEqual(mine, [`export ${path.join(dir, 'metrics-ours', 'metrics.json')} success`]);
+    assert.deepEqual(theirs, [`export ${path.join(dir, 'metrics-java', 'metrics.json')} success`]);
+    const read = (d: string): string => fs.readFileSync(path.join(d, 'metrics.json'), 'utf8').replace(/("\w*(Tps|TPS)":)[\d.E-]+/g, '$1<tps>').replace(/("\w*DiskRatio":)"[\d.]+"/g, '$1<disk use of the machine>');
+    assert.equal(read(path.join(dir, 'metrics-ours')), read(path.join(dir, 'metrics-java')));
+  });
 
   it('exportConfigs writes the same configs.json as the official tool', async () => {
     const mine = normalize(await ours('exportConfigs', { clusterName: 'DefaultCluster', filePath: path.join(dir, 'export-ours') }));

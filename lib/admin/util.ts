@@ -2,6 +2,7 @@ import type { Body, MessageQueue } from '../../protocol/bodies';
 import { ResponseCode } from '../../protocol/codes';
 import { MASTER_ID } from '../../protocol/naming';
 import type { CommandContext } from './command';
+import { hashMapOrder } from './java-order';
 
 /**
  * Helpers shared by the mqadmin sub-commands: a cluster's masters (Java CommandUtil.fetchMasterAddrByClusterName),
@@ -100,4 +101,31 @@ export function intOpt(ctx: CommandContext, long: string, dflt: number): number 
   const n = Number(v.trim());
   if (!Number.isFinite(n) || !/^-?\d+$/.test(v.trim())) throw new Error(`--${long} must be an integer, not "${v}"`);
   return n;
+}
+
+/** Java CommandUtil.NO_MASTER_PLACEHOLDER: the key of the slaves of a broker name that has no master. */
+export const NO_MASTER = 'NO_MASTER';
+
+/**
+ * Java CommandUtil.fetchMasterAndSlaveDistinguish: each master address with its slaves' addresses (a broker name
+ * without master: keyed NO_MASTER), in the iteration order of Java's `new HashMap<>(4)`; slaves by ascending id (the
+ * order of BrokerData's HashMap<Long, String> for small ids). An unknown cluster names the -c value to fix (Java prints
+ * "[error] Make sure the specified clusterName exists ..." and nothing else).
+ */
+export async function mastersAndSlaves(ctx: CommandContext, cluster: string): Promise<{ master: string; slaves: string[] }[]> {
+  const ci = await ctx.client.clusterInfo();
+  const names = ci.clusterAddrTable.get(cluster);
+  if (names === undefined) throw new Error(`cluster ${cluster} not found: make sure the specified clusterName exists or the name server connected to is correct (check -c against clusterList)`);
+  const table = new Map<string, string[]>();
+  for (const n of names) {
+    const addrs = ci.brokerAddrTable.get(n)?.brokerAddrs;
+    if (addrs === undefined) continue;
+    const master = addrs.get(MASTER_ID) ?? NO_MASTER;
+    const slaves = table.get(master) ?? [];
+    table.set(master, slaves);
+    for (const [id, a] of [...addrs].sort((x, y) => x[0] - y[0])) if (id !== MASTER_ID) slaves.push(a);
+  }
+  let capacity = 4;
+  while (table.size > capacity * 0.75) capacity *= 2;
+  return hashMapOrder([...table.keys()], capacity).map((m) => ({ master: m, slaves: table.get(m)! }));
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { COMMANDS, NAMESRV_OPTION, runCommand, type SubCommand } from '../admin';
+import { COMMANDS, NAMESRV_OPTION, runCommand, toolsCredentials, type SubCommand } from '../admin';
 import { silentLogger } from '../common';
 import { parseArgs, usage, UsageError, type OptionSpec } from './cli';
 
 /**
  * mqadmin: Apogee's operator CLI, with the sub-command names and options of Apache RocketMQ's mqadmin
- * (`mqadmin clusterList -n 127.0.0.1:9876`). -n defaults to $NAMESRV_ADDR as in Java.
+ * (`mqadmin clusterList -n 127.0.0.1:9876`). -n defaults to $NAMESRV_ADDR as in Java. With $ROCKETMQ_HOME/conf/tools.yml
+ * (accessKey, secretKey) every request is signed, as Java's tool signs it for brokers with authentication on.
  */
 function specsOf(cmd: SubCommand): OptionSpec[] {
   return [NAMESRV_OPTION, ...cmd.options, { short: 'h', long: 'help', value: false, help: 'print help' }].map((o) => ({ short: o.short, long: o.long, value: o.value, help: o.help }));
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   for (const o of cmd.options) if (o.required && !args.options.has(o.long)) throw new UsageError(`option -${o.short} (--${o.long}) is required for ${cmd.name}`);
   const n = args.options.get('namesrvAddr') ?? process.env.NAMESRV_ADDR;
   if (typeof n !== 'string') throw new UsageError('no NameServer: pass -n host:port or set NAMESRV_ADDR');
-  await runCommand(cmd, n, args.options, silentLogger(), (l) => console.log(l));
+  await runCommand(cmd, n, args.options, silentLogger(), (l) => console.log(l), toolsCredentials(process.env.ROCKETMQ_HOME));
 }
 
 main().catch((e: unknown) => {

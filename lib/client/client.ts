@@ -15,6 +15,7 @@ import { decodeMessages, encodeBatch, PullSysFlag, stringifyProperties, UniqIdGe
 import { AUTO_CREATE_TOPIC, isWriteable, MASTER_ID } from '../../protocol/naming';
 import { SERVER_VERSION, type Logger } from '../common';
 import { RemotingClient } from '../remoting';
+import { signedFields, type Credentials } from './acl-hook';
 
 /**
  * A small RocketMQ client over lib/remoting: route lookup (with the TBW102 fallback clients use for new topics),
@@ -31,6 +32,8 @@ export interface ClientOptions {
   producerGroup?: string;
   /** Connect over TLS with these node:tls options (Java ClientConfig.useTLS); absent: plaintext. */
   tls?: ConnectionOptions;
+  /** Sign every request as Java's AclClientRPCHook does (ACL authentication); absent: unsigned. */
+  credentials?: Credentials;
 }
 
 export interface SendOptions {
@@ -92,7 +95,8 @@ export class RocketClient {
     body: Buffer | null = null,
     timeoutMs = this.timeoutMs,
   ): Promise<RemotingCommand> {
-    const ext = header === undefined || header === null ? null : header instanceof Map ? header : encodeHeader(header.spec, header.value);
+    let ext = header === undefined || header === null ? null : header instanceof Map ? header : encodeHeader(header.spec, header.value);
+    if (this.o.credentials !== undefined) ext = signedFields(ext, body, this.o.credentials);
     return this.remoting.invoke(addr, createRequest({ code, opaque: 0, version: SERVER_VERSION, extFields: ext, body, serializeType: this.type }), timeoutMs);
   }
 

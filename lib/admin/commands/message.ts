@@ -41,13 +41,13 @@ export const sendMessage: SubCommand = {
 };
 
 /** Java Long.MAX_VALUE: the default end of a query's time range (as text: a JS number cannot hold it). */
-const JAVA_LONG_MAX = '9223372036854775807';
+export const JAVA_LONG_MAX = '9223372036854775807';
 
 /** Java MixAll.dealTimeToHourStamps: a store time truncated to the hour, ms. */
 const HOUR_MS = 3_600_000;
 
 /** QUERY_MESSAGE on every broker of the topic's route (MQAdminImpl#queryMessage), keeping what matches `key`. */
-async function queryMessages(ctx: CommandContext, topic: string, key: string, maxNum: number, begin: string, end: string, unique: boolean, keyType = 'K', lastKey?: string): Promise<MessageView[]> {
+export async function queryMessages(ctx: CommandContext, topic: string, key: string, maxNum: number, begin: string, end: string, unique: boolean, keyType = 'K', lastKey?: string): Promise<MessageView[]> {
   const route = await ctx.client.routeOf(topic, 0);
   if (route === undefined) throw new Error(`No topic route info in name server for the topic: ${topic}`);
   const out: MessageView[] = [];

@@ -1,8 +1,8 @@
 import { isJsonObject, parseJson, type MessageQueue } from '../../../protocol/bodies';
 import { RequestCode } from '../../../protocol/codes';
-import { jfmt, need, type SubCommand } from '../command';
+import { jfmt, need, optional, type SubCommand } from '../command';
 import { hashOrderBy, javaStringHash, messageQueueHash } from '../java-order';
-import { callOk, intOpt, targetBrokers } from '../util';
+import { callOk, intOpt, javaBool, targetBrokers } from '../util';
 
 /**
  * setConsumeMode, checkMsgSendRT, sendMsgStatus, allocateMQ, producer. Java: tools/.../command/consumer/SetConsumeModeSubCommand
@@ -67,6 +67,68 @@ export const checkMsgSendRT: SubCommand = {
       ctx.out(jfmt('%-32s  %-4s  %-20s    %s', q.brokerName, q.queueId, ok, rt));
     }
     ctx.out(`Avg RT: ${(elapsed / (amount - 1)).toFixed(2)}`);
+  },
+};
+
+/** Send statuses Java's producer returns as a SendResult (not an exception): SEND_OK, FLUSH_DISK_TIMEOUT, SLAVE_NOT_AVAILABLE, FLUSH_SLAVE_TIMEOUT. */
+const SENT_CODES: ReadonlySet<number> = new Set([0, 10, 11, 12]);
+
+/** Java CLusterSendMsgRTCommand#getCurTime: "yyyy-MM-dd HH:mm:ss" in GMT+8. */
+function chinaTime(ms: number): string {
+  const d = new Date(ms + 8 * 3_600_000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+}
+
+export const clusterRT: SubCommand = {
+  name: 'clusterRT',
+  description: 'List All clusters Message Send RT.',
+  options: [
+    { short: 'a', long: 'amount', value: true, help: 'message amount | default 100' },
+    { short: 's', long: 'size', value: true, help: 'message size | default 128 Byte' },
+    { short: 'c', long: 'cluster', value: true, help: 'cluster name | default display all cluster' },
+    { short: 'p', long: 'print log', value: true, help: 'print as tlog | default false' },
+    { short: 'm', long: 'machine room', value: true, help: 'machine room name | default noname' },
+    { short: 'i', long: 'interval', value: true, help: 'print interval | default 10 seconds' },
+  ],
+  async execute(ctx) {
+    const amount = intOpt(ctx, 'amount', 100);
+    const size = intOpt(ctx, 'size', 128);
+    const interval = intOpt(ctx, 'interval', 10);
+    if (amount < 2 || size < 0 || interval < 0) throw new Error('-a must be at least 2, -s and -i at least 0');
+    const tlog = javaBool(optional(ctx, 'print log'));
+    const room = optional(ctx, 'machine room') ?? 'noname';
+    const ci = await ctx.client.clusterInfo();
+    const only = optional(ctx, 'cluster');
+    const clusters = only !== undefined ? [only] : hashOrderBy([...ci.clusterAddrTable.keys()], javaStringHash);
+    if (!tlog) ctx.out(jfmt('%-24s  %-24s  %-4s  %-8s  %-8s', '#Cluster Name', '#Broker Name', '#RT', '#successCount', '#failCount'));
+    const body = Buffer.alloc(size, 'a');
+    // Java: one round every -i seconds until the tool is stopped; each round sends to the topic named after each broker.
+    for (;;) {
+      for (const cluster of clusters) {
+        const names = ci.clusterAddrTable.get(cluster);
+        if (names === undefined) {
+          ctx.out(`cluster [${cluster}] not exist`);
+          break;
+        }
+        for (const name of hashOrderBy([...names], javaStringHash)) {
+          let elapsed = 0;
+          let ok = 0;
+          let failed = 0;
+          for (let i = 0; i < amount; i++) {
+            const start = Date.now();
+            const sent = await ctx.client.send(name, body).then((r) => SENT_CODES.has(r.code), () => false);
+            if (sent) ok++;
+            else failed++;
+            if (i !== 0) elapsed += Date.now() - start;
+          }
+          const rt = elapsed / (amount - 1);
+          if (!tlog) ctx.out(jfmt('%-24s  %-24s  %-8s  %-16s  %-16s', cluster, name, rt.toFixed(2), ok, failed));
+          else ctx.out(`${chinaTime(Date.now())}|${room}|${cluster}|${name}|${Math.round(rt)}`);
+        }
+      }
+      await new Promise((res) => setTimeout(res, interval * 1000));
+    }
   },
 };
 

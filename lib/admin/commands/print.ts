@@ -15,16 +15,16 @@ import { parseTimestamp } from './offset';
 /** Messages per pull, as Java's tools ask. */
 const PULL_BATCH_MESSAGES = 32;
 
-interface Queue {
+export interface Queue {
   topic: string;
   brokerName: string;
   queueId: number;
   addr: string;
 }
 
-const mqString = (q: Queue): string => `MessageQueue [topic=${q.topic}, brokerName=${q.brokerName}, queueId=${q.queueId}]`;
+export const mqString = (q: Queue): string => `MessageQueue [topic=${q.topic}, brokerName=${q.brokerName}, queueId=${q.queueId}]`;
 
-async function queueOffset(ctx: CommandContext, q: Queue, code: number, name: string, timestamp?: number): Promise<number> {
+export async function queueOffset(ctx: CommandContext, q: Queue, code: number, name: string, timestamp?: number): Promise<number> {
   const ext = new Map([['topic', q.topic], ['queueId', String(q.queueId)], ...(timestamp !== undefined ? [['timestamp', String(timestamp)] as [string, string]] : [])]);
   const r = await ctx.client.call(q.addr, code, ext);
   if (r.code !== ResponseCode.SUCCESS) throw new Error(`${name} on ${q.addr} for ${mqString(q)}: CODE: ${r.code} DESC: ${r.remark ?? ''}`);
@@ -32,7 +32,7 @@ async function queueOffset(ctx: CommandContext, q: Queue, code: number, name: st
 }
 
 /** [min, max) of a queue, narrowed by -b/-e timestamps (SEARCH_OFFSET_BY_TIMESTAMP) as Java does. */
-async function range(ctx: CommandContext, q: Queue): Promise<[number, number]> {
+export async function range(ctx: CommandContext, q: Queue): Promise<[number, number]> {
   let min = await queueOffset(ctx, q, RequestCode.GET_MIN_OFFSET, 'GET_MIN_OFFSET');
   let max = await queueOffset(ctx, q, RequestCode.GET_MAX_OFFSET, 'GET_MAX_OFFSET');
   const b = optional(ctx, 'beginTimestamp');
@@ -42,9 +42,9 @@ async function range(ctx: CommandContext, q: Queue): Promise<[number, number]> {
   return [min, max];
 }
 
-type PullStatus = 'FOUND' | 'NO_MATCHED_MSG' | 'NO_NEW_MSG' | 'OFFSET_ILLEGAL';
+export type PullStatus = 'FOUND' | 'NO_MATCHED_MSG' | 'NO_NEW_MSG' | 'OFFSET_ILLEGAL';
 
-function statusOf(code: number): PullStatus {
+export function statusOf(code: number): PullStatus {
   if (code === ResponseCode.SUCCESS) return 'FOUND';
   if (code === ResponseCode.PULL_RETRY_IMMEDIATELY) return 'NO_MATCHED_MSG';
   if (code === ResponseCode.PULL_NOT_FOUND) return 'NO_NEW_MSG';
@@ -62,7 +62,7 @@ async function readQueue(ctx: CommandContext, q: Queue, from: number, to: number
   }
 }
 
-function lineOf(m: MessageView, q: Queue, charset: BufferEncoding, printBody: boolean): string {
+export function lineOf(m: MessageView, q: Queue, charset: BufferEncoding, printBody: boolean): string {
   return `MSGID: ${m.msgId} ${messageExtString(m, q.brokerName)} BODY: ${printBody ? m.body.toString(charset) : 'NOT PRINT BODY'}`;
 }
 

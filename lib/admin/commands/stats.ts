@@ -12,7 +12,7 @@ import { examineConsumeStats } from './consumer';
  * stats/StatsAllSubCommand.java. Unreadable stats count as zero, as in Java.
  */
 
-async function stats(ctx: CommandContext, addr: string, name: string, key: string): Promise<BrokerStatsData | undefined> {
+export async function stats(ctx: CommandContext, addr: string, name: string, key: string): Promise<BrokerStatsData | undefined> {
   const r = await ctx.client.call(addr, RequestCode.VIEW_BROKER_STATS_DATA, new Map([['statsName', name], ['statsKey', key]])).catch(() => undefined);
   if (r === undefined || r.code !== ResponseCode.SUCCESS || r.body === null) return undefined;
   const d = BrokerStatsData.decode(r.body);
@@ -20,7 +20,7 @@ async function stats(ctx: CommandContext, addr: string, name: string, key: strin
 }
 
 /** Java StatsAllSubCommand#compute24HourSum: the day's sum, else the hour's, else the minute's. */
-function sum24h(s: BrokerStatsData): number {
+export function sum24h(s: BrokerStatsData): number {
   for (const item of [s.statsDay, s.statsHour, s.statsMinute]) if ((item?.sum ?? 0) !== 0) return item!.sum;
   return 0;
 }

@@ -1,11 +1,10 @@
-import { GetBrokerConfigResponseHeader } from '../../../protocol/headers';
-import { KVTable, TopicRouteData, TopicStatsTable, type MessageQueue, type TopicOffset } from '../../../protocol/bodies';
+import { GroupList, KVTable, TopicRouteData, TopicStatsTable, type ClusterInfo, type MessageQueue, type TopicOffset } from '../../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
 import { MASTER_ID, NAMESPACE_ORDER_TOPIC_CONFIG } from '../../../protocol/naming';
 import { jfmt, need, optional, type CommandContext, type SubCommand } from '../command';
-import { compareQueues, front, javaHumanTime, mastersOf } from '../util';
+import { compareQueues, front, intOpt, javaHumanTime, mastersAndSlaves, mastersOf, NO_MASTER } from '../util';
 import { javaDoubleToString, parseJavaProperties } from '../../../protocol/codec';
-import { propertiesOrder } from '../java-order';
+import { hashOrderBy, javaStringHash, propertiesOrder } from '../java-order';
 
 /** Topic and cluster commands: clusterList, topicList, topicRoute, updateTopic, deleteTopic, topicStatus, brokerStatus. */
 
@@ -42,40 +41,128 @@ function clusterRow(t: Map<string, string>, now: number): string[] {
   ];
 }
 
+/** Java ClusterListSubCommand#printClusterBaseInfo. */
+async function printClusterBase(ctx: CommandContext, ci: ClusterInfo, clusters: string[]): Promise<void> {
+  const head = '%-22s  %-22s  %-4s  %-22s %-16s  %16s  %30s  %-22s  %-11s  %-12s  %-8s  %-10s';
+  const row = '%-22s  %-22s  %-4s  %-22s %-16s  %16s  %30s  %-22s  %11s  %-12s  %-8s  %10s';
+  ctx.out(jfmt(head, '#Cluster Name', '#Broker Name', '#BID', '#Addr', '#Version', '#InTPS(LOAD)', '#OutTPS(LOAD)', '#Timer(Progress)', '#PCWait(ms)', '#Hour', '#SPACE', '#ACTIVATED'));
+  for (const cluster of clusters) {
+    for (const name of [...(ci.clusterAddrTable.get(cluster) ?? [])].sort()) {
+      const bd = ci.brokerAddrTable.get(name);
+      for (const [id, addr] of [...(bd?.brokerAddrs ?? new Map<number, string>())].sort((a, b) => a[0] - b[0])) {
+        let cols: string[];
+        try {
+          cols = clusterRow(await runtimeInfo(ctx, addr), Date.now());
+        } catch (e) {
+          cols = [`(${(e as Error).message})`, '', '', '', '', '', '', 'false'];
+        }
+        ctx.out(jfmt(row, cluster, name, id, addr, ...cols));
+      }
+    }
+  }
+}
+
+/** Java ClusterListSubCommand#printClusterMoreStats: yesterday's and today's put/get totals per broker address. */
+async function printClusterMore(ctx: CommandContext, ci: ClusterInfo, clusters: string[]): Promise<void> {
+  ctx.out(jfmt('%-16s  %-32s %14s %14s %14s %14s', '#Cluster Name', '#Broker Name', '#InTotalYest', '#OutTotalYest', '#InTotalToday', '#OutTotalToday'));
+  for (const cluster of clusters) {
+    for (const name of [...(ci.clusterAddrTable.get(cluster) ?? [])].sort()) {
+      const bd = ci.brokerAddrTable.get(name);
+      if (bd === undefined) continue;
+      for (const addr of [...bd.brokerAddrs].sort((a, b) => a[0] - b[0]).map(([, a]) => a)) {
+        let totals = [0, 0, 0, 0];
+        try {
+          const t = await runtimeInfo(ctx, addr);
+          const n = (k: string): number => {
+            const v = t.get(k);
+            if (v === undefined || !/^-?\d+$/.test(v)) throw new Error(`no ${k}`);
+            return Number(v);
+          };
+          totals = [
+            n('msgPutTotalTodayMorning') - n('msgPutTotalYesterdayMorning'),
+            n('msgGetTotalTodayMorning') - n('msgGetTotalYesterdayMorning'),
+            n('msgPutTotalTodayNow') - n('msgPutTotalTodayMorning'),
+            n('msgGetTotalTodayNow') - n('msgGetTotalTodayMorning'),
+          ];
+        } catch {
+          // Java prints zeros for a broker that does not answer or lacks a counter.
+        }
+        ctx.out(jfmt('%-16s  %-32s %14d %14d %14d %14d', cluster, name, ...totals));
+      }
+    }
+  }
+}
+
 export const clusterList: SubCommand = {
   name: 'clusterList',
   description: 'List cluster infos.',
-  options: [{ short: 'c', long: 'clusterName', value: true, help: 'which cluster' }],
+  options: [
+    { short: 'm', long: 'moreStats', value: false, help: 'Print more stats' },
+    { short: 'i', long: 'interval', value: true, help: 'specify intervals numbers, it is in seconds' },
+    { short: 'c', long: 'clusterName', value: true, help: 'which cluster' },
+  ],
   async execute(ctx) {
-    const ci = await ctx.client.clusterInfo();
     const only = optional(ctx, 'clusterName');
-    const head = '%-22s  %-22s  %-4s  %-22s %-16s  %16s  %30s  %-22s  %-11s  %-12s  %-8s  %-10s';
-    const row = '%-22s  %-22s  %-4s  %-22s %-16s  %16s  %30s  %-22s  %11s  %-12s  %-8s  %10s';
-    ctx.out(jfmt(head, '#Cluster Name', '#Broker Name', '#BID', '#Addr', '#Version', '#InTPS(LOAD)', '#OutTPS(LOAD)', '#Timer(Progress)', '#PCWait(ms)', '#Hour', '#SPACE', '#ACTIVATED'));
-    for (const cluster of [...ci.clusterAddrTable.keys()].sort()) {
-      if (only !== undefined && only !== cluster) continue;
-      for (const name of [...(ci.clusterAddrTable.get(cluster) ?? [])].sort()) {
-        const bd = ci.brokerAddrTable.get(name);
-        for (const [id, addr] of [...(bd?.brokerAddrs ?? new Map<number, string>())].sort((a, b) => a[0] - b[0])) {
-          let cols: string[];
-          try {
-            cols = clusterRow(await runtimeInfo(ctx, addr), Date.now());
-          } catch (e) {
-            cols = [`(${(e as Error).message})`, '', '', '', '', '', '', 'false'];
-          }
-          ctx.out(jfmt(row, cluster, name, id, addr, ...cols));
-        }
-      }
+    const more = ctx.opts.get('moreStats') !== undefined;
+    const repeat = optional(ctx, 'interval') !== undefined;
+    const seconds = intOpt(ctx, 'interval', 1);
+    for (let round = 0; ; round++) {
+      // Java: with -i the listing repeats every N seconds until the tool is stopped.
+      if (round > 0) await new Promise((res) => setTimeout(res, seconds * 1000));
+      const ci = await ctx.client.clusterInfo();
+      const clusters = only !== undefined && only !== '' ? [only] : hashOrderBy([...ci.clusterAddrTable.keys()], javaStringHash);
+      await (more ? printClusterMore(ctx, ci, clusters) : printClusterBase(ctx, ci, clusters));
+      if (!repeat) return;
     }
   },
 };
 
+/** Java TopicListSubCommand#findTopicBelongToWhichCluster: the cluster holding the route's first broker name. */
+function clusterOfTopic(route: TopicRouteData | undefined, ci: ClusterInfo): string {
+  const name = route?.brokerDatas[0]?.brokerName;
+  if (name === undefined) return '';
+  for (const c of hashOrderBy([...ci.clusterAddrTable.keys()], javaStringHash)) if (ci.clusterAddrTable.get(c)?.includes(name) === true) return c;
+  return 'null';
+}
+
+/** Java DefaultMQAdminExtImpl#queryTopicConsumeByWho: asked of the first broker of the route, in HashSet order. */
+async function consumersOf(ctx: CommandContext, route: TopicRouteData | undefined, topic: string): Promise<string[]> {
+  const bd = route?.brokerDatas.find((b) => b.brokerAddrs.size > 0);
+  const addr = bd === undefined ? undefined : (bd.brokerAddrs.get(MASTER_ID) ?? [...bd.brokerAddrs.values()][0]);
+  if (addr === undefined) return [];
+  const r = await ctx.client.call(addr, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, new Map([['topic', topic]]));
+  if (r.code !== ResponseCode.SUCCESS || r.body === null) return [];
+  const d = GroupList.decode(r.body);
+  return d.ok ? hashOrderBy([...d.value.groupList], javaStringHash) : [];
+}
+
 export const topicList: SubCommand = {
   name: 'topicList',
   description: 'Fetch all topic list from name server.',
-  options: [],
+  options: [{ short: 'c', long: 'clusterModel', value: false, help: 'clusterModel' }],
   async execute(ctx) {
-    for (const t of await ctx.client.topicList()) ctx.out(t);
+    // Java decodes TopicList#topicList into a HashSet and prints it in that order.
+    const topics = hashOrderBy(await ctx.client.topicList(), javaStringHash);
+    if (ctx.opts.get('clusterModel') === undefined) {
+      for (const t of topics) ctx.out(t);
+      return;
+    }
+    const ci = await ctx.client.clusterInfo();
+    ctx.out(jfmt('%-20s  %-48s  %-48s', '#Cluster Name', '#Topic', '#Consumer Group'));
+    for (const topic of topics) {
+      if (topic.startsWith('%RETRY%') || topic.startsWith('%DLQ%')) continue;
+      let cluster = '';
+      let groups: string[] = [];
+      try {
+        // Java: a topic whose route or consumers cannot be read prints with an empty cluster and group.
+        const route = await ctx.client.routeOf(topic, 0);
+        cluster = clusterOfTopic(route, ci);
+        groups = await consumersOf(ctx, route, topic);
+      } catch {
+        cluster = '';
+      }
+      for (const g of groups.length === 0 ? [''] : groups) ctx.out(jfmt('%-20s  %-64s  %-64s', front(cluster, 20), front(topic, 64), front(g, 64)));
+    }
   },
 };
 
@@ -204,19 +291,35 @@ export const brokerStatus: SubCommand = {
   },
 };
 
+/** Java GetBrokerConfigCommand#getAndPrint: the banner, then the broker's properties in java.util.Properties order. */
+async function printBrokerConfig(ctx: CommandContext, banner: string, addr: string): Promise<void> {
+  ctx.out(banner);
+  if (addr === NO_MASTER) return;
+  const r = await ctx.client.call(addr, RequestCode.GET_BROKER_CONFIG);
+  if (r.code !== ResponseCode.SUCCESS) throw new Error(`GET_BROKER_CONFIG from ${addr}: ${r.code} ${r.remark ?? ''}`);
+  // Java: MixAll.string2Properties (the UTF-8 text loaded as ISO-8859-1), printed in java.util.Properties order.
+  const props = parseJavaProperties((r.body ?? Buffer.alloc(0)).toString('latin1'));
+  for (const k of propertiesOrder([...props.keys()])) ctx.out(jfmt('%-50s=  %s', k, props.get(k)));
+  ctx.out('');
+}
+
 export const getBrokerConfig: SubCommand = {
   name: 'getBrokerConfig',
   description: 'Get broker config by cluster or special broker.',
-  options: [{ short: 'b', long: 'brokerAddr', value: true, required: true, help: 'get which broker' }],
+  options: [
+    { short: 'b', long: 'brokerAddr', value: true, help: 'get which broker' },
+    { short: 'c', long: 'clusterName', value: true, help: 'get which cluster' },
+  ],
   async execute(ctx) {
-    const addr = need(ctx, 'brokerAddr');
-    const r = await ctx.client.call(addr, RequestCode.GET_BROKER_CONFIG);
-    if (r.code !== ResponseCode.SUCCESS) throw new Error(`GET_BROKER_CONFIG from ${addr}: ${r.code} ${r.remark ?? ''}`);
-    void GetBrokerConfigResponseHeader;
-    ctx.out(jfmt('============%s============', addr));
-    // Java: MixAll.string2Properties (the UTF-8 text loaded as ISO-8859-1), printed in java.util.Properties order.
-    const props = parseJavaProperties((r.body ?? Buffer.alloc(0)).toString('latin1'));
-    for (const k of propertiesOrder([...props.keys()])) ctx.out(jfmt('%-50s=  %s', k, props.get(k)));
+    const addr = optional(ctx, 'brokerAddr');
+    if (addr !== undefined) return printBrokerConfig(ctx, jfmt('============%s============', addr), addr);
+    const cluster = optional(ctx, 'clusterName');
+    if (cluster === undefined) throw new Error('give a broker (-b host:port) or a cluster (-c name)');
+    // Java: CommandUtil.fetchMasterAndSlaveDistinguish, masters in HashMap order, each followed by its slaves.
+    for (const { master, slaves } of await mastersAndSlaves(ctx, cluster)) {
+      await printBrokerConfig(ctx, jfmt('============Master: %s============', master), master);
+      for (const s of slaves) await printBrokerConfig(ctx, jfmt('============My Master: %s=====Slave: %s============', master, s), s);
+    }
   },
 };
 

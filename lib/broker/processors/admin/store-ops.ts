@@ -15,6 +15,8 @@ import type { BrokerContext } from '../../context';
  * never throttles (runtimeTable and globalAcc stay empty/0; coldDataFlowControlEnable is listed as inert).
  * Read-ahead: Apogee reads the commit log with pread and the kernel's default read-ahead, which is mode 0
  * (MADV_NORMAL); mode 1 (MADV_RANDOM) is refused, naming why, with Java's failure code and remark.
+ * RESET_MASTER_FLUSH_OFFSET (mqadmin resetMasterFlushOffset): on a slave, the checkpoint's masterFlushedOffset is set
+ * and made durable; a master ignores it; both answer SUCCESS (Java: AdminBrokerProcessor#resetMasterFlushOffset).
  */
 
 /** Bound on the per-group threshold table (Java has none; one entry per consumer group at most matters). */
@@ -30,6 +32,7 @@ export function storeOpsProcessors(bc: BrokerContext): [number, Processor][] {
     [RequestCode.REMOVE_COLD_DATA_FLOW_CTR_CONFIG, (ctx) => removeColdCtr(bc, ctx, groupThresholds)],
     [RequestCode.GET_COLD_DATA_FLOW_CTR_INFO, (ctx) => coldCtrInfo(bc, ctx, groupThresholds)],
     [RequestCode.SET_COMMITLOG_READ_MODE, (ctx) => setReadAheadMode(bc, ctx)],
+    [RequestCode.RESET_MASTER_FLUSH_OFFSET, (ctx) => resetMasterFlushOffset(bc, ctx)],
   ];
 }
 
@@ -79,4 +82,18 @@ function setReadAheadMode(bc: BrokerContext, ctx: RequestContext) {
   }
   bc.storeConfig.dataReadAheadEnable = true;
   return reply(ctx, ResponseCode.SUCCESS, `set commitlog readahead mode success, mode: ${mode}`);
+}
+
+/** Header masterFlushOffset (Long, optional). Java: DefaultMessageStore#setMasterFlushedOffset writes the checkpoint. */
+async function resetMasterFlushOffset(bc: BrokerContext, ctx: RequestContext) {
+  if (bc.config.brokerId === 0) return ok(ctx);
+  const raw = ctx.request.extFields?.get('masterFlushOffset');
+  if (raw === undefined) return ok(ctx);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(Number(raw.trim()))) {
+    return reply(ctx, ResponseCode.SYSTEM_ERROR, `masterFlushOffset must be a number of bytes, not "${raw}"`);
+  }
+  bc.store.checkpoint.masterFlushedOffset = Number(raw.trim());
+  await bc.store.checkpoint.flush();
+  bc.logger.info({ masterFlushedOffset: bc.store.checkpoint.masterFlushedOffset, remote: ctx.connection.remoteAddress }, 'resetMasterFlushOffset');
+  return ok(ctx);
 }
