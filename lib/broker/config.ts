@@ -128,7 +128,7 @@ export const BrokerSchema = {
   enablePopBatchAck: p.inertBoolean(false),
   popLongPollingForceNotifyInterval: p.inertLong(800),
   enableNotifyBeforePopCalculateLag: p.inertBoolean(true),
-  enableNotifyAfterPopOrderLockRelease: p.inertBoolean(true),
+  enableNotifyAfterPopOrderLockRelease: p.boolean(true, 'wake held POPs of an orderly queue when its in-flight batch becomes visible again'),
   initPopOffsetByCheckMsgInMem: p.boolean(true, 'a first POP (initMode MAX) of a queue that still starts at offset 0 consumes from 0'),
   retrieveMessageFromPopRetryTopicV1: p.inertBoolean(true),
   enableRetryTopicV2: p.boolean(false, 'POP retry topic %RETRY%<group>+<topic> (true) or %RETRY%<group>_<topic> (false, Java default)'),
