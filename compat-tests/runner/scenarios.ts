@@ -90,6 +90,7 @@ export const MQADMIN_BROKER_SCENARIOS: readonly string[] = [
   'mqadmin.cloneGroupOffset-unknown-group',
   'mqadmin.coldDataFlowCtr',
   'mqadmin.setCommitLogReadAheadMode',
+  'mqadmin.exportPopRecord',
   'mqadmin.getBrokerLiteInfo',
   'mqadmin.updateTopic-lite',
   'mqadmin.updateStaticTopic',

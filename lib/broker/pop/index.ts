@@ -1,5 +1,5 @@
-import { RequestCode } from '../../../protocol/codes';
-import type { Processor, RequestContext } from '../../remoting';
+import { RequestCode, ResponseCode } from '../../../protocol/codes';
+import { reply, type Processor, type RequestContext } from '../../remoting';
 import type { BrokerContext } from '../context';
 import { processAck, processBatchAck, processChangeInvisibleTime } from './ack';
 import { processQueryAssignment, processSetMessageRequestMode } from './assignment';
@@ -95,6 +95,9 @@ export class Pop {
       [RequestCode.PEEK_MESSAGE, (ctx) => processPeek(s, ctx)],
       [RequestCode.NOTIFICATION, (ctx) => processNotification(s, ctx, this.holdNotification)],
       [RequestCode.POLLING_INFO, (ctx) => processPollingInfo(s, ctx, (key) => this.polling.heldFor(key))],
+      // mqadmin exportPopRecord (Java AdminBrokerProcessor#transferPopToFsStore): moves the KV POP store's records to
+      // the revive topic; Apogee keeps POP records only in the revive topic (Java's default, no KV store): SUCCESS.
+      [RequestCode.POP_ROLLBACK, (ctx) => reply(ctx, ResponseCode.SUCCESS, null)],
     ];
   }
 

@@ -87,6 +87,12 @@ describe('lib/broker/pop PEEK_MESSAGE, NOTIFICATION, POLLING_INFO (in-process br
     assert.equal((await notification(topic, group, 0, 0, false)).extFields!.get('hasMsg'), 'true', 'a backlog without order');
   });
 
+  it('POP_ROLLBACK (200056, mqadmin exportPopRecord) is SUCCESS: there is no KV POP store to move (Java\'s default)', async () => {
+    const r = await h.call(RequestCode.POP_ROLLBACK, {});
+    assert.equal(r.code, ResponseCode.SUCCESS);
+    assert.equal(r.remark ?? null, null);
+  });
+
   it('POLLING_INFO counts the POPs held for (topic, group, queueId)', async () => {
     const topic = 'PollInfoT';
     const group = 'PollInfoG';
