@@ -29,6 +29,10 @@ import {
  * All state is in the commit log and consumerOffset.json, so a restart (or a Java broker on the same store) resumes
  * where this one stopped; a message is never lost, at worst revived twice.
  *
+ * No DLQ here, as in Java 5.5.0: reviveRetry has no maxReconsumeTimes check, so a message revived past its retries
+ * still goes to the POP retry topic (reconsumeTimes + 1). The DLQ is the consumer side's call (the 5.x proxy's
+ * CONSUMER_SEND_MSG_BACK with delayLevel -1, send-back.ts; pop-dlq.test.ts shows both).
+ *
  * Differences: Java re-puts a checkpoint whose messages could not be revived (rePutCK); Apogee stops the round at
  * that checkpoint and tries it again next round.
  */
