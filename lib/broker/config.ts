@@ -244,7 +244,7 @@ export const BrokerSchema = {
   printChannelGroupsMinNum: p.inertInt(5),
   splitRegistrationSize: p.inertInt(800),
   configBlackList: p.inertString('configBlackList;brokerConfigPath'),
-  skipWhenCKRePutReachMaxTimes: p.inertBoolean(false),
+  skipWhenCKRePutReachMaxTimes: p.boolean(false, 'POP revive drops a checkpoint re-put 17 times (CK_REWRITE_INTERVALS_SEC) instead of re-putting it again'),
   appendAckAsync: p.inertBoolean(false),
   appendCkAsync: p.inertBoolean(false),
   clearRetryTopicWhenDeleteTopic: p.inertBoolean(true),
