@@ -91,12 +91,21 @@ describe('lib/broker/pop/order-info ConsumerOrderInfoManager', () => {
     m.update('att', 'T', 'G', 1, now, 60_000, [5, 6], '');
     m.commitAndNext('T', 'G', 1, 6, now);
     m.updateNextVisibleTime('T', 'G', 1, 5, now, now + 5);
+    assert.equal(m.encode(), `{"orderInfoCount":1,"orderedConsumptionLevel":"QUEUE","table":{"T@G":{1:{"a":"att","cm":2,"i":60000,"l":${now},"o":[5,1],"ot":{5:${now + 5}},"popTime":${now}}}}}`);
+    // Java 5.5.0 QueueLevelConsumerManager#encode(true) of the same state, captured from the rocketmq-broker 5.5.0 jar
+    // (update("att2", ..., [5, 6, 7]) after the batch [5, 6]; lastConsumeTimestamp replaced).
+    m.update('att2', 'T', 'G', 1, 2000, 60_000, [5, 6, 7], '');
+    m.get('T', 'G', 1)!.lastConsumeTimestamp = 1796374731639;
+    const java = '{\n\t"orderInfoCount":1,\n\t"orderedConsumptionLevel":"QUEUE",\n\t"table":{\n\t\t"T@G":{\n\t\t\t1:{\n\t\t\t\t"a":"att2",\n\t\t\t\t"cm":0,\n\t\t\t\t"i":60000,\n\t\t\t\t"l":1796374731639,\n\t\t\t\t"o":[5,1,2],\n\t\t\t\t"oc":{\n\t\t\t\t\t5:1,\n\t\t\t\t\t6:1\n\t\t\t\t},\n\t\t\t\t"popTime":2000\n\t\t\t}\n\t\t}\n\t}\n}';
+    now = 1796374731639;
+    assert.equal(m.encode(true), java);
     m.persist();
-    const text = fs.readFileSync(path.join(dir, 'config', 'consumerOrderInfo.json'), 'utf8');
-    assert.equal(text, `{"table":{"T@G":{1:{"a":"att","cm":2,"i":60000,"l":${now},"o":[5,1],"ot":{5:${now + 5}},"popTime":${now}}}}}`);
+    assert.equal(fs.readFileSync(path.join(dir, 'config', 'consumerOrderInfo.json'), 'utf8'), java, 'persisted in PrettyFormat as Java\'s ConfigManager#persist');
+    freed.length = 0;
     const back = make();
     assert.deepEqual(back.get('T', 'G', 1), m.get('T', 'G', 1));
-    assert.equal(back.commitAndNext('T', 'G', 1, 5, now), 7, 'the restored entry knows offset 6 was acked');
+    assert.deepEqual(freed, [['T:1', now]], 'loading schedules the wake-ups (Java recover): this batch is visible again, so now');
+    assert.equal(back.commitAndNext('T', 'G', 1, 6, 2000), 5, 'the restored entry: offset 6 acked, 5 is next');
   });
 
   it('autoClean before a write drops gone topics, groups, queues and entries idle for CLEAN_SPAN_FROM_LAST_MS', () => {
@@ -110,7 +119,7 @@ describe('lib/broker/pop/order-info ConsumerOrderInfoManager', () => {
     const u = m.get('U', 'G', 0)!;
     u.lastConsumeTimestamp = now - CLEAN_SPAN_FROM_LAST_MS - 1;
     const json = m.encode();
-    assert.match(json, /^\{"table":\{"T@G":\{0:\{/);
+    assert.match(json, /^\{"orderInfoCount":2,"orderedConsumptionLevel":"QUEUE","table":\{"T@G":\{0:\{/);
     assert.equal(m.get('T', 'G', 3), undefined, 'queue 3 is beyond readQueueNums 2');
     assert.equal(m.get('Gone', 'G', 0), undefined);
     assert.equal(m.get('T', 'NoGroup', 0), undefined);

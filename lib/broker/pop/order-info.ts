@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../../../protocol/bodies';
+import { isJsonObject, JAVA_DISK_FORMAT, outBean, outMap, outPrim, parseJson, writeJson, type JsonObject, type JsonValue, type Out } from '../../../protocol/bodies';
 import { readFileWithBackup, writeFileDurably, type Logger } from '../../common';
 import { retryMark } from './extra-info';
 
@@ -12,9 +12,12 @@ import { retryMark } from './extra-info';
  * time took the same offsets again and counts one more delivery (the orderCountInfo header the client turns into
  * reconsumeTimes).
  *
- * Persisted where Java keeps it, <storePathRootDir>/config/consumerOrderInfo.json, in fastjson's form (keys sorted,
- * numeric map keys unquoted, nulls left out):
- *   {"table":{"T@G":{0:{"a":"id","cm":1,"i":60000,"l":1700000000000,"o":[5,1,2],"oc":{5:1},"ot":{6:1700000070000},"popTime":1700000000000}}}}
+ * Persisted where Java keeps it, <storePathRootDir>/config/consumerOrderInfo.json, as the 5.5.0 broker writes it
+ * (broker/.../pop/orderly/QueueLevelConsumerManager, ConfigManager#persist: fastjson2 PrettyFormat, keys sorted,
+ * numeric map keys unquoted, nulls left out, the offset list on one line), compact here:
+ *   {"orderInfoCount":1,"orderedConsumptionLevel":"QUEUE","table":{"T@G":{0:{"a":"id","cm":1,"i":60000,
+ *    "l":1700000000000,"o":[5,1,2],"oc":{5:1},"ot":{6:1700000070000},"popTime":1700000000000}}}}
+ * (orderInfoCount is the number of topic@group entries, Java's table.size()).
  * Written when changed, at most every flush interval (persistIfDirty) and at stop; entries of gone topics, groups
  * and queues and those idle for CLEAN_SPAN_FROM_LAST_MS are dropped before each write (Java autoClean). The table
  * is bounded by the topics x groups x queues the broker holds.
@@ -231,27 +234,32 @@ export class ConsumerOrderInfoManager {
     }
   }
 
-  /** fastjson's RemotingSerializable.toJson(manager). */
-  encode(): string {
+  /** The manager as 5.5.0's RemotingSerializable.toJson(manager, pretty) writes it (after autoClean, as Java). */
+  encode(pretty = false): string {
     this.autoClean();
-    const map = (m: Map<number, number>): string => `{${[...m].map(([k, v]) => `${k}:${v}`).join(',')}}`;
-    const tops: string[] = [];
-    for (const [key, qs] of this.table) {
-      const q: string[] = [];
-      for (const [qid, o] of qs) {
-        const f: string[] = [];
-        if (o.attemptId !== undefined) f.push(`"a":${JSON.stringify(o.attemptId)}`);
-        f.push(`"cm":${o.commitOffsetBit}`);
-        if (o.invisibleTime !== undefined) f.push(`"i":${o.invisibleTime}`);
-        f.push(`"l":${o.lastConsumeTimestamp}`, `"o":[${o.offsetList.join(',')}]`);
-        if (o.offsetConsumedCount !== undefined) f.push(`"oc":${map(o.offsetConsumedCount)}`);
-        if (o.offsetNextVisibleTime !== undefined) f.push(`"ot":${map(o.offsetNextVisibleTime)}`);
-        f.push(`"popTime":${o.popTime}`);
-        q.push(`${qid}:{${f.join(',')}}`);
-      }
-      tops.push(`${JSON.stringify(key)}:{${q.join(',')}}`);
-    }
-    return `{"table":{${tops.join(',')}}}`;
+    const nums = (m: Map<number, number> | undefined): Out | undefined => (m === undefined ? undefined : outMap(m));
+    const table = outMap(
+      [...this.table].map(([key, qs]) => [
+        key,
+        outMap(
+          [...qs].map(([qid, o]) => [
+            qid,
+            outBean({
+              a: o.attemptId,
+              cm: o.commitOffsetBit,
+              i: o.invisibleTime,
+              l: o.lastConsumeTimestamp,
+              o: outPrim(o.offsetList),
+              oc: nums(o.offsetConsumedCount),
+              ot: nums(o.offsetNextVisibleTime),
+              popTime: o.popTime,
+            }),
+          ]),
+        ),
+      ]),
+    );
+    const root = outBean({ orderInfoCount: this.table.size, orderedConsumptionLevel: 'QUEUE', table });
+    return writeJson(root, pretty ? JAVA_DISK_FORMAT : { numericKeys: 'java' });
   }
 
   persistIfDirty(): void {
@@ -261,7 +269,7 @@ export class ConsumerOrderInfoManager {
   persist(): void {
     this.dirty = false;
     try {
-      writeFileDurably(this.file, this.encode());
+      writeFileDurably(this.file, this.encode(true));
     } catch (err) {
       this.dirty = true;
       this.o.logger.error({ err, file: this.file }, 'consumerOrderInfo.json not written');
@@ -283,6 +291,11 @@ export class ConsumerOrderInfoManager {
       this.table.set(key, m);
     }
     this.o.logger.info({ file: this.file, keys: this.table.size }, 'loaded');
+    // Java ConsumerOrderInfoLockManager#recover: the wake-ups of queues still blocked.
+    for (const [key, qs] of this.table) {
+      const at = key.indexOf('@');
+      for (const [qid, info] of qs) this.lockFree(key.slice(0, at), key.slice(at + 1), qid, info);
+    }
   }
 }
 
