@@ -4,8 +4,8 @@ import { readFileWithBackup, writeFileDurably, type Logger } from '../../common'
 import { retryMark } from './extra-info';
 
 /**
- * Orderly POP state (Java: broker/.../offset/ConsumerOrderInfoManager.java and its OrderInfo, with
- * ConsumerOrderInfoLockManager). Per "topic@group" and queue: the batch in flight (its offsets, popTime, invisible
+ * Orderly POP state (Java 5.5.0: broker/.../pop/orderly/QueueLevelConsumerManager and its OrderInfo, with
+ * QueueLevelConsumerOrderInfoLockManager; before 5.5: broker/.../offset/ConsumerOrderInfoManager). Per "topic@group" and queue: the batch in flight (its offsets, popTime, invisible
  * time, per-offset next visible times set by CHANGE_MESSAGE_INVISIBLETIME, which ones are acked, how often each was
  * delivered). While any un-acked message of that batch is still invisible the queue is blocked for every other POP
  * (checkBlock); an ack commits the offset of the first un-acked message (commitAndNext); a POP after the invisible
