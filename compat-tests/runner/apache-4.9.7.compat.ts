@@ -90,6 +90,9 @@ describe('compat: Apache RocketMQ 4.9.7 broker registered with a 5.5.0 NameServe
       // POP (issue 15) is a 5.x broker feature: Versions.assumeBroker5 skips it on a 4.9.x broker.
       'pop.push-consume-once': /POP consumption is a 5\.x broker feature/,
       'pop.reconsume-later-back-after-invisible-time': /POP consumption is a 5\.x broker feature/,
+      'pop.orderly-one-batch-per-queue-in-order': /POP consumption is a 5\.x broker feature/,
+      'pop.peek-notification-polling-info': /POP consumption is a 5\.x broker feature/,
+      'pop.dlq-via-send-back-as-the-proxy': /POP consumption is a 5\.x broker feature/,
       'litepull.assign-seek-commit': /LITE_PULL_MESSAGE \(361\)/,
       ...SKIPS_ON_4X,
     });

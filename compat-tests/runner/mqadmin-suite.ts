@@ -20,7 +20,7 @@ import { JAVA_550_BROKER_CONFIG_KEYS } from './java55-broker-config-keys';
  * and the broker commands of issue 12 (official mqadmin 5.5.0, the same commands against both targets):
  *
  *   mqadmin.getBrokerConfig, mqadmin.brokerStatus, mqadmin.exportMetrics, mqadmin.cloneGroupOffset-unknown-group,
- *   mqadmin.coldDataFlowCtr, mqadmin.setCommitLogReadAheadMode, mqadmin.getBrokerLiteInfo, mqadmin.updateTopic-lite,
+ *   mqadmin.coldDataFlowCtr, mqadmin.setCommitLogReadAheadMode, mqadmin.exportPopRecord, mqadmin.getBrokerLiteInfo, mqadmin.updateTopic-lite,
  *   mqadmin.updateStaticTopic
  *
  * The last two are features Apogee does not have: Apache must succeed, Apogee must refuse naming the feature.
@@ -284,6 +284,12 @@ async function brokerScenarios(c: BrokerScenarioContext): Promise<void> {
 
   await scenario('mqadmin.setCommitLogReadAheadMode', 'setCommitLogReadAheadMode', ['-b', b, '-m', '0'], (r) => {
     expect(r.stdout.includes('set commitlog readahead mode success, mode: 0'), `unexpected output: ${r.stdout.trim()}`);
+  });
+
+  // exportPopRecord sends POP_ROLLBACK (200056); Java's AdminBrokerProcessor#transferPopToFsStore answers SUCCESS
+  // (a no-op without the KV POP store, popConsumerKVServiceInit false, the default) and mqadmin prints its line.
+  await scenario('mqadmin.exportPopRecord', 'exportPopRecord', ['-b', b], (r) => {
+    expect(/Export broker records, brokerName=\S+, brokerAddr=/.test(r.stdout) && !/Export broker records error/.test(r.stdout), `unexpected output: ${r.stdout.trim()}`);
   });
 
   await scenario('mqadmin.getBrokerLiteInfo', 'getBrokerLiteInfo', ['-b', b], (r) => {

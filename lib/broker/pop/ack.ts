@@ -1,18 +1,21 @@
 import { ResponseCode } from '../../../protocol/codes';
-import { AckMessageRequestHeader, ChangeInvisibleTimeRequestHeader, ChangeInvisibleTimeResponseHeader, encodeHeader } from '../../../protocol/headers';
+import { AckMessageRequestHeader, ChangeInvisibleTimeRequestHeader, ChangeInvisibleTimeResponseHeader, encodeHeader, type ValueOf } from '../../../protocol/headers';
 import { ok, reply, requestHeader, type ProcessorResult, type RequestContext } from '../../remoting';
 import { parseExtraInfo, POP_ORDER_REVIVE_QUEUE, realTopic } from './extra-info';
 import { FAQ, type PopService } from './pop-service';
 import { ackMessage, ckMessage, type AckMsg, type PopCheckPoint } from './records';
 
 /**
- * ACK_MESSAGE (200051), BATCH_ACK_MESSAGE (200151) and CHANGE_MESSAGE_INVISIBLETIME (200053), non-orderly.
+ * ACK_MESSAGE (200051), BATCH_ACK_MESSAGE (200151) and CHANGE_MESSAGE_INVISIBLETIME (200053).
  * Java: broker/.../processor/AckMessageProcessor#processRequest/appendAck and ChangeInvisibleTimeProcessor#
  * processRequestAsync/appendCheckPointThenAckOrigin/ackOrigin. An ack is an AckMsg ("ack", or "bAck" with the
  * offsets of a batch) in the revive queue of its checkpoint, due at popTime + invisibleTime; changing the invisible
  * time writes a new one-message checkpoint (popTime = now) and then acks the original.
+ * Orderly (reviveQid 999): an ack commits the consumer offset of the first un-acked message of the batch
+ * (AckMessageProcessor#ackOrderly, ConsumerOrderInfoManager#commitAndNext) and wakes held POPs when the queue
+ * unblocks; changing the invisible time sets that message's next visible time
+ * (ChangeInvisibleTimeProcessor#processChangeInvisibleTimeForOrder). No revive record is written for either.
  */
-const ORDERLY = 'orderly POP (reviveQid 999, a POP consumer with MessageListenerOrderly) is not supported by Apogee yet';
 
 /** Stored acks per BATCH_ACK_MESSAGE request body. */
 export const BATCH_ACK_ENTRIES_MAX = 1024;
@@ -42,11 +45,40 @@ export async function processAck(ps: PopService, ctx: RequestContext): Promise<P
   const x = parseExtraInfo(h.extraInfo);
   if (!x.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, x.error);
   const e = x.value;
-  if (e.reviveQid === POP_ORDER_REVIVE_QUEUE) return reply(ctx, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, ` request type ${ctx.request.code} not supported: ${ORDERLY}`);
+  if (e.reviveQid === POP_ORDER_REVIVE_QUEUE) {
+    const illegal = await ackOrderly(ps, h.topic, h.consumerGroup, h.queueId, h.offset, e.popTime, e.invisibleTime, ctx.connection.remoteAddress);
+    return illegal === undefined ? ok(ctx) : reply(ctx, ResponseCode.MESSAGE_ILLEGAL, illegal);
+  }
   const ack: AckMsg = { ackOffset: h.offset, startOffset: e.ckQueueOffset, consumerGroup: h.consumerGroup, topic: h.topic, queueId: h.queueId, popTime: e.popTime, brokerName: e.brokerName };
   // Java answers SUCCESS whatever the put returned (handlePutMessageResult only logs).
   await ps.put(ackMessage(ps.reviveTopic, e.reviveQid, ack, e.invisibleTime, bc.storeHost, bc.now()));
   return ok(ctx);
+}
+
+/**
+ * Java AckMessageProcessor#ackOrderly: undefined when done (or nothing to do), else the MESSAGE_ILLEGAL remark.
+ */
+export async function ackOrderly(ps: PopService, topic: string, group: string, queueId: number, ackOffset: number, popTime: number, invisibleTime: number, remote: string): Promise<string | undefined> {
+  const bc = ps.bc;
+  const lockKey = `${topic}@${group}@${queueId}`;
+  if (ackOffset < bc.offsets.queryOffset(group, topic, queueId)) return undefined;
+  await ps.lock(lockKey);
+  try {
+    const oldOffset = bc.offsets.queryOffset(group, topic, queueId);
+    if (ackOffset < oldOffset) return undefined;
+    const next = ps.orders.commitAndNext(topic, group, queueId, ackOffset, popTime);
+    if (next > -1) {
+      if (!bc.offsets.hasOffsetReset(topic, group, queueId)) bc.offsets.commitOffset(group, topic, queueId, next);
+      if (!ps.orders.checkBlock(undefined, topic, group, queueId, invisibleTime)) ps.onArrive(topic);
+    } else if (next === -1) {
+      const remark = `offset is illegal, key:${lockKey}, old:${oldOffset}, commit:${ackOffset}, next:${next}, ${remote}`;
+      bc.logger.warn({ topic, group, queueId, ackOffset }, remark);
+      return remark;
+    }
+    return undefined;
+  } finally {
+    ps.unlock(lockKey);
+  }
 }
 
 interface BatchAck {
@@ -112,20 +144,25 @@ export async function processBatchAck(ps: PopService, ctx: RequestContext): Prom
   if (body.acks.length > BATCH_ACK_ENTRIES_MAX) {
     return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `batch ack has ${body.acks.length} entries, more than BATCH_ACK_ENTRIES_MAX ${BATCH_ACK_ENTRIES_MAX}; split it`);
   }
+  let illegal: string | undefined;
   for (const b of body.acks) {
     const topic = realTopic(b.topic, b.consumerGroup, b.retry);
     if (topic === undefined) continue;
-    if (b.reviveQueueId === POP_ORDER_REVIVE_QUEUE) return reply(ctx, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, ` request type ${ctx.request.code} not supported: ${ORDERLY}`);
     const min = bc.store.getMinOffsetInQueue(topic, b.queueId);
     const max = bc.store.getMaxOffsetInQueue(topic, b.queueId);
     if (min === -1 || max === -1) continue;
     const offsets = b.bits.map((i) => b.startOffset + i).filter((o) => o >= min && o <= max);
+    if (b.reviveQueueId === POP_ORDER_REVIVE_QUEUE) {
+      // Java: each offset acked orderly; a MESSAGE_ILLEGAL one sets the response code and the others still go on.
+      for (const o of offsets) illegal = (await ackOrderly(ps, topic, b.consumerGroup, b.queueId, o, b.popTime, b.invisibleTime, ctx.connection.remoteAddress)) ?? illegal;
+      continue;
+    }
     if (offsets.length === 0) continue;
     const ack: AckMsg = { ackOffset: -1, startOffset: b.startOffset, consumerGroup: b.consumerGroup, topic, queueId: b.queueId, popTime: b.popTime, ackOffsetList: offsets };
     if (body.brokerName !== undefined) ack.brokerName = body.brokerName;
     await ps.put(ackMessage(ps.reviveTopic, b.reviveQueueId, ack, b.invisibleTime, bc.storeHost, bc.now()));
   }
-  return ok(ctx);
+  return illegal === undefined ? ok(ctx) : reply(ctx, ResponseCode.MESSAGE_ILLEGAL, illegal);
 }
 
 export async function processChangeInvisibleTime(ps: PopService, ctx: RequestContext): Promise<ProcessorResult> {
@@ -141,7 +178,7 @@ export async function processChangeInvisibleTime(ps: PopService, ctx: RequestCon
   const x = parseExtraInfo(h.extraInfo);
   if (!x.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, x.error);
   const e = x.value;
-  if (e.reviveQid === POP_ORDER_REVIVE_QUEUE) return reply(ctx, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, ` request type ${ctx.request.code} not supported: ${ORDERLY}`);
+  if (e.reviveQid === POP_ORDER_REVIVE_QUEUE) return changeInvisibleTimeOrderly(ps, ctx, h, e.popTime, e.reviveQid);
   const now = bc.now();
   const ck: PopCheckPoint = {
     startOffset: h.offset,
@@ -162,4 +199,23 @@ export async function processChangeInvisibleTime(ps: PopService, ctx: RequestCon
   await ps.put(ackMessage(ps.reviveTopic, e.reviveQid, ack, e.invisibleTime, bc.storeHost, bc.now()));
   const ext = encodeHeader(ChangeInvisibleTimeResponseHeader, { popTime: now, invisibleTime: h.invisibleTime, reviveQid: e.reviveQid });
   return reply(ctx, ResponseCode.SUCCESS, null, ext);
+}
+
+/** Java ChangeInvisibleTimeProcessor#processChangeInvisibleTimeForOrder. */
+async function changeInvisibleTimeOrderly(ps: PopService, ctx: RequestContext, h: ValueOf<typeof ChangeInvisibleTimeRequestHeader>, popTime: number, reviveQid: number): Promise<ProcessorResult> {
+  const bc = ps.bc;
+  const lockKey = `${h.topic}@${h.consumerGroup}@${h.queueId}`;
+  // Java: an offset already committed past answers SUCCESS with an empty header (zeros).
+  const past = encodeHeader(ChangeInvisibleTimeResponseHeader, { popTime: 0, invisibleTime: 0, reviveQid: 0 });
+  if (h.offset < bc.offsets.queryOffset(h.consumerGroup, h.topic, h.queueId)) return reply(ctx, ResponseCode.SUCCESS, null, past);
+  await ps.lock(lockKey);
+  try {
+    if (h.offset < bc.offsets.queryOffset(h.consumerGroup, h.topic, h.queueId)) return reply(ctx, ResponseCode.SUCCESS, null, past);
+    const nextVisibleTime = bc.now() + h.invisibleTime;
+    ps.orders.updateNextVisibleTime(h.topic, h.consumerGroup, h.queueId, h.offset, popTime, nextVisibleTime);
+    const ext = encodeHeader(ChangeInvisibleTimeResponseHeader, { popTime, invisibleTime: nextVisibleTime - popTime, reviveQid });
+    return reply(ctx, ResponseCode.SUCCESS, null, ext);
+  } finally {
+    ps.unlock(lockKey);
+  }
 }

@@ -8,12 +8,12 @@ import { isTagType } from '../../filter';
 import { sql92MessageFilter } from '../consumer-filter';
 import type { BrokerContext } from '../context';
 import { buildSubscription } from '../subscription';
-import { appendMsgOffsetInfo, appendStartOffsetInfo, buildExtraInfo, popRetryTopic } from './extra-info';
+import { appendMsgOffsetInfo, appendStartOffsetInfo, buildExtraInfo, POP_ORDER_REVIVE_QUEUE, popRetryTopic } from './extra-info';
 import { FAQ, type PopService } from './pop-service';
 import { ckMessage, type PopCheckPoint } from './records';
 
 /**
- * POP_MESSAGE (200050), non-orderly. Java: broker/.../processor/PopMessageProcessor#processRequest, popMsgFromQueue,
+ * POP_MESSAGE (200050). Java: broker/.../processor/PopMessageProcessor#processRequest, popMsgFromQueue,
  * getPopOffset, appendCheckPoint. The checks in Java's order; then, with probability popFromRetryProbability %, the
  * POP retry topic first; the topic's queues (all of them from a random start for queueId -1); the retry topic when
  * short. For each queue that yields messages one checkpoint goes to the revive topic (through the timer, due at
@@ -22,6 +22,12 @@ import { ckMessage, type PopCheckPoint } from './records';
  * topic is re-encoded with the request's topic and its POP_CK, as Java does (popResponseReturnActualRetryTopic false).
  * Nothing found: the request is held until a message arrives or bornTime + pollTime (pop-polling.ts), then
  * POLLING_TIMEOUT.
+ *
+ * Orderly (order=true, Java's FIFO POP): reviveQid 999, no retry topic, no checkpoint. A queue whose batch in flight
+ * still has an invisible un-acked message is skipped (ConsumerOrderInfoManager#checkBlock, order-info.ts); otherwise
+ * the batch read becomes the queue's order info and the consumer offset stays at its first message, so the batch
+ * comes again after its invisible time unless acked (ack.ts commits). orderCountInfo tells how often each was
+ * delivered before.
  */
 type PopHeader = ValueOf<typeof PopMessageRequestHeader>;
 
@@ -42,6 +48,8 @@ interface PopRound {
   restNum: number;
   startOffsetInfo: string;
   msgOffsetInfo: string;
+  /** Orderly POP only. */
+  orderCountInfo: string;
 }
 
 export type PopHold = (ctx: RequestContext, h: PopHeader) => 'held' | 'full' | 'timeout';
@@ -58,9 +66,6 @@ export async function processPop(ps: PopService, ctx: RequestContext, hold: PopH
   if (!bc.storeConfig.timerWheelEnable || bc.timer === undefined) {
     return reply(ctx, ResponseCode.SYSTEM_ERROR, `the broker[${ip}] pop message is forbidden because timerWheelEnable is false`);
   }
-  if (h.order) {
-    return reply(ctx, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, ` request type ${ctx.request.code} not supported: orderly POP (order=true, a POP consumer with MessageListenerOrderly) is not supported by Apogee yet; consume orderly with client-side rebalance (the default)`);
-  }
   const tc = bc.topics.get(h.topic);
   if (tc === undefined) return reply(ctx, ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please! ${FAQ}`);
   if (!isReadable(tc.perm)) return reply(ctx, ResponseCode.NO_PERMISSION, `the topic[${h.topic}] peeking message is forbidden`);
@@ -73,14 +78,16 @@ export async function processPop(ps: PopService, ctx: RequestContext, hold: PopH
   const filter = popFilter(bc, h);
   if (filter === undefined) return reply(ctx, ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");
 
-  const round: PopRound = { h, filter, reviveQid: ps.nextReviveQid(), popTime: bc.now(), messages: [], bytes: 0, restNum: 0, startOffsetInfo: '', msgOffsetInfo: '' };
+  const reviveQid = h.order ? POP_ORDER_REVIVE_QUEUE : ps.nextReviveQid();
+  const round: PopRound = { h, filter, reviveQid, popTime: bc.now(), messages: [], bytes: 0, restNum: 0, startOffsetInfo: '', msgOffsetInfo: '', orderCountInfo: '' };
   const randomQ = Math.floor(Math.random() * 100);
-  const needRetry = randomQ < bc.config.popFromRetryProbability;
+  // Java: an orderly POP never reads the POP retry topic.
+  const needRetry = randomQ < bc.config.popFromRetryProbability && !h.order;
   const retryTopic = popRetryTopic(h.topic, h.consumerGroup, bc.config.enableRetryTopicV2);
   if (needRetry) await popFromTopic(ps, round, retryTopic, true, randomQ);
   if (h.queueId < 0) await popFromTopic(ps, round, h.topic, false, randomQ);
   else await popFromQueue(ps, round, h.topic, false, h.queueId);
-  if (!needRetry && round.messages.length < h.maxMsgNums) await popFromTopic(ps, round, retryTopic, true, randomQ);
+  if (!needRetry && !h.order && round.messages.length < h.maxMsgNums) await popFromTopic(ps, round, retryTopic, true, randomQ);
 
   let code: number = ResponseCode.SUCCESS;
   let remark: string = GetMessageStatus.FOUND;
@@ -98,6 +105,7 @@ export async function processPop(ps: PopService, ctx: RequestContext, hold: PopH
     restNum: round.restNum,
     startOffsetInfo: round.startOffsetInfo,
     msgOffsetInfo: round.msgOffsetInfo,
+    ...(h.order ? { orderCountInfo: round.orderCountInfo } : {}),
   });
   if (code !== ResponseCode.SUCCESS) return reply(ctx, code, remark, ext);
   bc.stats.getMessageTransferredTotal += round.messages.length;
@@ -123,10 +131,12 @@ async function popFromTopic(ps: PopService, r: PopRound, topic: string, isRetry:
   for (let i = 0; i < tc.readQueueNums; i++) await popFromQueue(ps, r, topic, isRetry, (randomQ + i) % tc.readQueueNums);
 }
 
-/** Java PopMessageProcessor#getPopOffset / getInitOffset (init commits the offset it chose). */
-function popOffset(bc: BrokerContext, topic: string, group: string, queueId: number, initMode: number): number {
+/** Java PopMessageProcessor#getPopOffset / getInitOffset (init commits the offset it chose) / resetPopOffset. */
+function popOffset(ps: PopService, topic: string, group: string, queueId: number, initMode: number): number {
+  const bc = ps.bc;
   const reset = bc.offsets.takeResetOffset(topic, group, queueId);
   if (reset !== undefined) {
+    ps.orders.clearBlock(topic, group, queueId);
     bc.offsets.commitOffset(group, topic, queueId, reset);
     return reset;
   }
@@ -159,12 +169,15 @@ async function popFromQueue(ps: PopService, r: PopRound, topic: string, isRetry:
   const { h } = r;
   const lockKey = `${topic}@${h.consumerGroup}@${queueId}`;
   if (!ps.tryLock(lockKey)) {
+    if (h.order) return;
     const o = bc.offsets.queryOffset(h.consumerGroup, topic, queueId);
     r.restNum += Math.max(0, bc.store.getMaxOffsetInQueue(topic, queueId) - Math.max(0, o));
     return;
   }
   try {
-    let offset = popOffset(bc, topic, h.consumerGroup, queueId, h.initMode);
+    let offset = popOffset(ps, topic, h.consumerGroup, queueId, h.initMode);
+    // Java: a blocked orderly queue adds nothing to restNum (it would wake long polls for nothing).
+    if (h.order && ps.orders.checkBlock(h.attemptId, topic, h.consumerGroup, queueId, h.invisibleTime)) return;
     const want = h.maxMsgNums - r.messages.length;
     if (want <= 0) {
       r.restNum += bc.store.getMaxOffsetInQueue(topic, queueId) - offset;
@@ -181,7 +194,12 @@ async function popFromQueue(ps: PopService, r: PopRound, topic: string, isRetry:
       r.restNum += bc.store.getMaxOffsetInQueue(topic, queueId) - offset;
       return;
     }
-    if (got.messages.length > 0) {
+    if (got.messages.length > 0 && h.order) {
+      r.orderCountInfo = ps.orders.update(h.attemptId, topic, h.consumerGroup, queueId, r.popTime, h.invisibleTime, got.messageQueueOffsets, r.orderCountInfo);
+      bc.offsets.commitOffset(h.consumerGroup, topic, queueId, offset);
+      r.startOffsetInfo = appendStartOffsetInfo(r.startOffsetInfo, topic, queueId, offset);
+      r.msgOffsetInfo = appendMsgOffsetInfo(r.msgOffsetInfo, topic, queueId, got.messageQueueOffsets);
+    } else if (got.messages.length > 0) {
       const ck: PopCheckPoint = {
         startOffset: offset,
         popTime: r.popTime,
@@ -204,6 +222,7 @@ async function popFromQueue(ps: PopService, r: PopRound, topic: string, isRetry:
       r.startOffsetInfo = appendStartOffsetInfo(r.startOffsetInfo, topic, queueId, offset);
       r.msgOffsetInfo = appendMsgOffsetInfo(r.msgOffsetInfo, topic, queueId, got.messageQueueOffsets);
     } else if (SKIP_STATUSES.has(got.status) && got.nextBeginOffset > -1) {
+      // Orderly: Java commits nextBeginOffset directly; the non-orderly addCkMock ends the same way here.
       // Java addCkMock: nothing to revive, the offset moves past what the filter skipped.
       bc.offsets.commitOffset(h.consumerGroup, topic, queueId, got.nextBeginOffset);
     }

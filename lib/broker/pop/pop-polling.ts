@@ -42,6 +42,11 @@ export class PopPolling {
     return this.all.size;
   }
 
+  /** Requests held under one key (Java POLLING_INFO's pollingNum). */
+  heldFor(key: string): number {
+    return this.perKey.get(key) ?? 0;
+  }
+
   start(checkIntervalMs: number): void {
     this.timer = setInterval(() => this.expire(), checkIntervalMs);
     this.timer.unref();

@@ -3,6 +3,7 @@ import type { BrokerContext } from '../context';
 import type { InnerMessage } from '../message-build';
 import { reviveTopic } from '../metadata/topic-config-manager';
 import { handleTimerMessage } from '../timer-hook';
+import { ConsumerOrderInfoManager } from './order-info';
 import { MessageRequestModes } from './request-mode';
 
 /**
@@ -17,12 +18,49 @@ export class PopService {
   /** Java QueueLockManager: "topic@group@queueId" being popped right now (skipped by a concurrent POP). */
   private readonly locks = new Set<string>();
   readonly modes: MessageRequestModes;
-  /** Wakes held POPs when a message arrives (set by the long-polling part). */
+  /** Wakes held POPs when a message arrives or an orderly queue unblocks (set by the long-polling part). */
   onArrive: (topic: string) => void = () => undefined;
+  /** Orderly POP: the batch in flight per queue and group (consumerOrderInfo.json). */
+  readonly orders: ConsumerOrderInfoManager;
+  /** Java ConsumerOrderInfoLockManager: one wake-up per blocked queue, at the time it unblocks. */
+  private readonly lockFreeTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(readonly bc: BrokerContext) {
     this.reviveTopic = reviveTopic(bc.config.brokerClusterName);
     this.modes = new MessageRequestModes(bc.storeConfig.storePathRootDir, bc.logger);
+    this.orders = new ConsumerOrderInfoManager({
+      storePathRootDir: bc.storeConfig.storePathRootDir,
+      logger: bc.logger,
+      now: bc.now,
+      onLockFree: (topic, group, queueId, at) => this.scheduleLockFree(topic, group, queueId, at),
+      readQueueNums: (topic) => bc.topics.get(topic)?.readQueueNums,
+      groupExists: (group) => bc.groups.find(group) !== undefined,
+    });
+  }
+
+  private scheduleLockFree(topic: string, group: string, queueId: number, at: number): void {
+    if (!this.bc.config.enableNotifyAfterPopOrderLockRelease) return;
+    const key = `${topic}@${group}@${queueId}`;
+    const old = this.lockFreeTimers.get(key);
+    if (old !== undefined) clearTimeout(old);
+    const t = setTimeout(() => {
+      this.lockFreeTimers.delete(key);
+      this.onArrive(topic);
+    }, Math.max(0, at - this.bc.now()));
+    t.unref();
+    this.lockFreeTimers.set(key, t);
+  }
+
+  /** Stops the lock-free wake-ups and writes the order info. */
+  stop(): void {
+    for (const t of this.lockFreeTimers.values()) clearTimeout(t);
+    this.lockFreeTimers.clear();
+    this.orders.persist();
+  }
+
+  /** Java QueueLockManager#tryLock in a loop (AckMessageProcessor#ackOrderly): waits for a POP in progress. */
+  async lock(key: string): Promise<void> {
+    while (!this.tryLock(key)) await new Promise((r) => setImmediate(r));
   }
 
   /** Revive queues in use: the broker's reviveQueueNum, within the revive topic's queues. */

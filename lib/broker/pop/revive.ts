@@ -10,6 +10,7 @@ import {
   ackOffsetByIndex,
   BATCH_ACK_TAG,
   CK_TAG,
+  ckMessage,
   indexOfAck,
   mergeKey,
   parseAck,
@@ -29,8 +30,15 @@ import {
  * All state is in the commit log and consumerOffset.json, so a restart (or a Java broker on the same store) resumes
  * where this one stopped; a message is never lost, at worst revived twice.
  *
- * Differences: Java re-puts a checkpoint whose messages could not be revived (rePutCK); Apogee stops the round at
- * that checkpoint and tries it again next round.
+ * No DLQ here, as in Java 5.5.0: reviveRetry has no maxReconsumeTimes check, so a message revived past its retries
+ * still goes to the POP retry topic (reconsumeTimes + 1). The DLQ is the consumer side's call (the 5.x proxy's
+ * CONSUMER_SEND_MSG_BACK with delayLevel -1, send-back.ts; pop-dlq.test.ts shows both).
+ *
+ * A message that cannot be put in the retry topic gets a checkpoint of its own, re-put in the same revive queue
+ * (Java rePutCK): rePutTimes + 1 and, when the old one was already due, its invisible time extended by the next of
+ * CK_REWRITE_INTERVALS_SEC; the old checkpoint then counts as revived. With skipWhenCKRePutReachMaxTimes, one re-put
+ * that many times is dropped. Only when even the re-put fails does the round stop at that checkpoint (retried next
+ * round).
  */
 /** Revive records read per round and queue (Java: popReviveMaxReturnSizePerRead per read, reviveScanTime per round). */
 export const REVIVE_SCAN_RECORDS_MAX = 16384;
@@ -42,6 +50,34 @@ const IDLE_END_MS = 3000;
 const PROPERTY_ORIGIN_GROUP = 'ORIGIN_GROUP';
 /** Java PopAckConstants.retryQueueNum: queues of a POP retry topic. */
 export const POP_RETRY_QUEUE_NUM = 1;
+/** Java PopReviveService.ckRewriteIntervalsInSeconds: the invisible time added at each re-put of a due checkpoint (s). */
+export const CK_REWRITE_INTERVALS_SEC: readonly number[] = [10, 20, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200];
+
+/**
+ * Java PopReviveService#rePutCK: the one-message checkpoint that replaces `old` for the message at `msgOffset`, or
+ * undefined when it is dropped (re-put CK_REWRITE_INTERVALS_SEC.length times already and skipWhenMax).
+ */
+export function rePutCheckPoint(old: PopCheckPoint, msgOffset: number, now: number, skipWhenMax: boolean): PopCheckPoint | undefined {
+  const parsed = old.rePutTimes === undefined ? 0 : Number.parseInt(old.rePutTimes, 10);
+  const times = Number.isFinite(parsed) ? parsed : 0;
+  if (times >= CK_REWRITE_INTERVALS_SEC.length && skipWhenMax) return undefined;
+  const ck: PopCheckPoint = {
+    startOffset: msgOffset,
+    popTime: old.popTime,
+    invisibleTime: old.invisibleTime,
+    bitMap: 0,
+    num: 1,
+    queueId: old.queueId,
+    topic: old.topic,
+    cid: old.cid,
+    reviveOffset: 0,
+    queueOffsetDiff: [0],
+    rePutTimes: String(times + 1),
+  };
+  if (old.brokerName !== undefined) ck.brokerName = old.brokerName;
+  if (reviveTime(old) <= now) ck.invisibleTime = old.invisibleTime + CK_REWRITE_INTERVALS_SEC[Math.min(times, CK_REWRITE_INTERVALS_SEC.length - 1)]! * 1000;
+  return ck;
+}
 
 export class ReviveService {
   private readonly reviveOffsets = new Map<number, number>();
@@ -144,15 +180,15 @@ export class ReviveService {
         newOffset = ck.reviveOffset;
         continue;
       }
-      if (!(await this.reviveMsgFromCk(ck))) break;
+      if (!(await this.reviveMsgFromCk(ck, queueId))) break;
       newOffset = ck.reviveOffset;
     }
     if (newOffset > oldOffset && !this.stopped) bc.offsets.commitOffset(REVIVE_GROUP, this.ps.reviveTopic, queueId, newOffset);
     this.reviveOffsets.set(queueId, newOffset);
   }
 
-  /** False when a message could not be put again (the checkpoint is retried next round). */
-  private async reviveMsgFromCk(ck: PopCheckPoint): Promise<boolean> {
+  /** False when a message could be neither revived nor re-put (the checkpoint is retried next round). */
+  private async reviveMsgFromCk(ck: PopCheckPoint, queueId: number): Promise<boolean> {
     const bc = this.ps.bc;
     for (let j = 0; j < ck.num; j++) {
       if ((ck.bitMap & (1 << j)) !== 0) continue;
@@ -163,9 +199,20 @@ export class ReviveService {
         bc.logger.warn({ topic: ck.topic, queueId: ck.queueId, offset: msgOffset, group: ck.cid }, 'POP revive: message not found, skipped');
         continue;
       }
-      if (!(await this.reviveRetry(ck, raw))) return false;
+      if (!(await this.reviveRetry(ck, raw)) && !(await this.rePutCk(ck, msgOffset, queueId))) return false;
     }
     return true;
+  }
+
+  /** Java rePutCK; true when the new checkpoint is stored (or dropped on purpose). */
+  private async rePutCk(old: PopCheckPoint, msgOffset: number, queueId: number): Promise<boolean> {
+    const bc = this.ps.bc;
+    const ck = rePutCheckPoint(old, msgOffset, bc.now(), bc.config.skipWhenCKRePutReachMaxTimes);
+    if (ck === undefined) {
+      bc.logger.warn({ topic: old.topic, group: old.cid, queueId: old.queueId, offset: msgOffset, rePutTimes: old.rePutTimes }, 'rePut CK reach max times, drop it');
+      return true;
+    }
+    return this.ps.put(ckMessage(this.ps.reviveTopic, queueId, ck, bc.storeHost, bc.now()));
   }
 
   /** Java PopReviveService#reviveRetry. */

@@ -8,18 +8,13 @@ import { reply, type Processor } from '../../remoting';
  * and what to do instead, so neither mqadmin nor a client fails with a bare code. A feature that gets implemented
  * registers its processor in its own family and leaves this table.
  *
- * POP itself (POP_MESSAGE, ACK, CHANGE_INVISIBLETIME, QUERY_ASSIGNMENT, ...) is served by ../pop; the POP requests
- * below are the ones it does not serve yet.
+ * POP (POP_MESSAGE, ACK, CHANGE_INVISIBLETIME, PEEK, NOTIFICATION, POLLING_INFO, QUERY_ASSIGNMENT, ...) is served
+ * by ../pop.
  */
-const PEEK = 'PEEK_MESSAGE (reading POP messages without popping them) is not supported by Apogee yet; use POP_MESSAGE or a pull';
-const NOTIFY = 'POP NOTIFICATION / POLLING_INFO (the 5.x proxy\'s long-poll probes) are not supported by Apogee yet; POP_MESSAGE itself long-polls';
 const LITE = 'LITE topics (message.type=LITE, lite subscriptions and LMQ dispatch) are not supported by Apogee';
 const STATIC = 'static topics (logic queue mapping, mqadmin updateStaticTopic / remappingStaticTopic) are not supported by Apogee; create an ordinary topic with updateTopic';
 
 export const UNSUPPORTED_FEATURES: readonly (readonly [code: number, feature: string])[] = [
-  [RequestCode.PEEK_MESSAGE, PEEK],
-  [RequestCode.NOTIFICATION, NOTIFY],
-  [RequestCode.POLLING_INFO, NOTIFY],
   [RequestCode.UPDATE_AND_CREATE_STATIC_TOPIC, STATIC],
   [RequestCode.POP_LITE_MESSAGE, LITE],
   [RequestCode.LITE_SUBSCRIPTION_CTL, LITE],
