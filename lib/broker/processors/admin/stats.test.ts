@@ -129,7 +129,12 @@ describe('lib/broker/processors/admin stats family', () => {
   });
 
   it('VIEW_BROKER_STATS_DATA (315) TOPIC_PUT_NUMS of a topic sent to: minute/hour/day views (mqadmin exportMetrics, statsAll)', async () => {
-    h.broker.ctx.stats.sample(); // the broker samples every second; take one now
+    // The puts are counted at dispatch (asynchronous): sample (the broker samples every second) until all 3 are in.
+    for (let i = 0; i < 200; i++) {
+      h.broker.ctx.stats.sample();
+      if (h.broker.ctx.stats.items.get('TOPIC_PUT_NUMS', topic)?.minute.sum === 3) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const r = await h.call(RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'TOPIC_PUT_NUMS', statsKey: topic });
     assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? '');
     const d = BrokerStatsData.decode(r.body!);
