@@ -1,5 +1,6 @@
 import { ClusterInfo, KVTable, TopicList, TopicRouteData, type QueueData } from '../../protocol/bodies';
 import type { ConnectionOptions } from 'node:tls';
+import { signFields, type Credentials } from './acl-sign';
 import { createRequest, type RemotingCommand, SerializeType } from '../../protocol/command';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import {
@@ -31,6 +32,8 @@ export interface ClientOptions {
   producerGroup?: string;
   /** Connect over TLS with these node:tls options (Java ClientConfig.useTLS); absent: plaintext. */
   tls?: ConnectionOptions;
+  /** Sign every broker request with these (Java AclClientRPCHook); absent: unsigned. */
+  credentials?: Credentials;
 }
 
 export interface SendOptions {
@@ -92,7 +95,8 @@ export class RocketClient {
     body: Buffer | null = null,
     timeoutMs = this.timeoutMs,
   ): Promise<RemotingCommand> {
-    const ext = header === undefined || header === null ? null : header instanceof Map ? header : encodeHeader(header.spec, header.value);
+    let ext = header === undefined || header === null ? null : header instanceof Map ? header : encodeHeader(header.spec, header.value);
+    if (this.o.credentials !== undefined) ext = signFields(new Map(ext ?? []), body, this.o.credentials);
     return this.remoting.invoke(addr, createRequest({ code, opaque: 0, version: SERVER_VERSION, extFields: ext, body, serializeType: this.type }), timeoutMs);
   }
 

@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { decidingEntry, ipInRange, isValidIpOrCidr, ofGroup, parseResource, resourceKey, resourceMatches, type Acl, type PolicyEntry } from './acl-model';
-import { aclFromInfo, mergeAcl } from './acls';
+import { ACL_ENTRIES_PER_SUBJECT_MAX, AclStore, aclFromInfo, mergeAcl } from './acls';
 
 /** The ACL 2.0 model rules of Java 5.5.0 (Resource#of/#isMatch, IPAddressUtils, AclAuthorizationHandler ordering). */
 describe('lib/broker/acl/acl-model: resources, source IPs and the deciding entry (Java auth model)', () => {
@@ -67,5 +70,20 @@ describe('lib/broker/acl/acl-model: resources, source IPs and the deciding entry
     const b = aclFromInfo({ subject: 'User:u', policies: [{ entries: [{ resource: 'Topic:t', actions: ['Sub'], decision: 'Deny' }, { resource: 'Group:g', actions: ['Sub'], decision: 'Allow' }] }] }, undefined) as Acl;
     const m = mergeAcl(a, b);
     assert.deepEqual(m.policies[0]!.entries.map((x) => [resourceKey(x.resource), x.decision, x.actions.join()]), [['Topic:t', 'Deny', 'Sub'], ['Group:g', 'Allow', 'Sub']]);
+  });
+
+  it('bounds: aclsMax subjects per store (then an actionable error, nothing stored); ACL_ENTRIES_PER_SUBJECT_MAX entries per policy', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-acls-'));
+    try {
+      const store = new AclStore(dir, 1);
+      const a = (u: string) => aclFromInfo({ subject: `User:${u}`, policies: [{ entries: [{ resource: 'Topic:t', actions: ['Pub'], decision: 'Allow' }] }] }, undefined) as Acl;
+      assert.equal(store.put(a('u1')), undefined);
+      assert.match(store.put(a('u2')) ?? '', /ACL store full: 1 subjects/);
+      assert.deepEqual(new AclStore(dir).list(undefined, undefined).map((x) => x.subject), ['User:u1']); // persisted, reloaded
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const entries = Array.from({ length: ACL_ENTRIES_PER_SUBJECT_MAX + 1 }, (_, i) => ({ resource: `Topic:t${i}`, actions: ['Pub'], decision: 'Allow' }));
+    assert.match((aclFromInfo({ subject: 'User:u', policies: [{ entries }] }, undefined) as { remark: string }).remark, /at most 1000/);
   });
 });

@@ -149,7 +149,7 @@ export class AclStore {
   /** Creates or replaces a subject's rules and persists; an error text when the store is full. */
   put(acl: Acl): string | undefined {
     if (!this.acls.has(acl.subject) && this.acls.size >= this.aclsMax) {
-      return `ACL store full: ${this.acls.size} subjects (aclsMax=${ACLS_MAX}); delete unused ACLs first`;
+      return `ACL store full: ${this.acls.size} subjects (aclsMax=${this.aclsMax}); delete unused ACLs first`;
     }
     for (const p of acl.policies) {
       if (p.entries.length > ACL_ENTRIES_PER_SUBJECT_MAX) return `${acl.subject} would have ${p.entries.length} ${p.policyType} entries (entriesPerAclMax=${ACL_ENTRIES_PER_SUBJECT_MAX}); delete unused entries first`;

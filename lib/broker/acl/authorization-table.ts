@@ -6,8 +6,9 @@ import type { Action } from './acl-model';
  * "field:Type:splitter")]. Java: DefaultAuthorizationContextBuilder#buildContextByAnnotation over the headers of
  * remoting/.../protocol/header (RequestHeaderRegistry). Codes with an explicit case in the builder (send, pull,
  * heartbeat, offsets, lock, ...) are in authorization-context.ts, not here. A code in neither place is not authorized
- * (Java: no header class registered -> no context). Extracted from the apache/rocketmq sources with a script; a
- * field that is absent from the request names no resource.
+ * (Java: no header class registered -> no context). Extracted with a script from the apache/rocketmq sources (the
+ * develop branch after 5.5.0, remoting/.../protocol/header/*RequestHeader.java); a field absent from the request names
+ * no resource.
  */
 export type AnnotatedCode = readonly [code: string, cluster: boolean, actions: readonly Action[], fields: readonly string[]];
 

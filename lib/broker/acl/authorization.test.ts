@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequest, SerializeType, type RemotingCommand } from '../../../protocol/command';
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
+import { RocketClient } from '../../client';
+import { silentLogger } from '../../common';
 import { BrokerHarness, ext, type Fields } from '../processors/testing/harness';
 import { calSignature, signedContent } from './signature';
 
@@ -71,6 +73,17 @@ describe('lib/broker/acl/authorization: ACL 2.0 rules decide each request (Java 
     // a Normal user may not touch the cluster's admin codes without a Cluster rule; the Super user bypasses rules
     assert.deepEqual(noPerm(await app(RequestCode.AUTH_LIST_USER, {})), [ResponseCode.NO_PERMISSION, 'User:app1 has no permission to access Cluster:DefaultCluster from 127.0.0.1, no matched policies.']);
     assert.equal((await root(RequestCode.GET_MAX_OFFSET, { topic: 'Denied', queueId: 0 })).code === ResponseCode.NO_PERMISSION, false);
+  });
+
+  it("Apogee's own client with credentials signs as AclClientRPCHook: accepted, then authorized per rule", async () => {
+    const c = new RocketClient({ namesrvAddr: '127.0.0.1:1', logger: silentLogger(), timeoutMs: 5000, credentials: { accessKey: 'app1', secretKey: 'p1' } });
+    try {
+      assert.notEqual((await c.call(h.addr, RequestCode.GET_MAX_OFFSET, new Map([['topic', 'Open'], ['queueId', '0']]))).code, ResponseCode.NO_PERMISSION);
+      const r = await c.call(h.addr, RequestCode.GET_MAX_OFFSET, new Map([['topic', 'Denied'], ['queueId', '0']]));
+      assert.deepEqual(noPerm(r), [ResponseCode.NO_PERMISSION, 'User:app1 has no permission to access Topic:Denied from 127.0.0.1, the decision is deny.']);
+    } finally {
+      c.close();
+    }
   });
 
   it('source IPs: an entry limited to another network does not match; deleting the entry removes the rule', async () => {
