@@ -45,7 +45,7 @@ export interface Acl {
 
 /** Java's getByName helpers: case-insensitive name match, undefined when unknown. */
 function byName<T extends string>(names: readonly T[], n: string | null | undefined): T | undefined {
-  if (n === null || n === undefined) return undefined;
+  if (typeof n !== 'string') return undefined;
   const l = n.toLowerCase();
   return names.find((x) => x.toLowerCase() === l);
 }
@@ -66,7 +66,7 @@ export function ofGroup(name: string | undefined): Resource {
 
 /** Java Resource#of(String): "*", "Topic:*", "Topic:abc*" (prefixed), "Group:g"; undefined when blank or of no type. */
 export function parseResource(key: string | null | undefined): Resource | undefined {
-  if (key === null || key === undefined || key.trim() === '') return undefined;
+  if (typeof key !== 'string' || key.trim() === '') return undefined;
   if (key === '*') return { type: 'Any', name: null, pattern: 'ANY' };
   const colon = key.indexOf(':');
   const type = byName(RESOURCE_TYPES, colon < 0 ? key : key.slice(0, colon));

@@ -42,7 +42,7 @@ export const SYSTEM_ERROR: AclError = { system: true, remark: 'An system error o
 
 /** Java Subject#of: "User:<name>" is the only subject type; anything else is null. */
 export function subjectUser(key: string | undefined | null): string | undefined {
-  if (key === undefined || key === null) return undefined;
+  if (typeof key !== 'string') return undefined;
   const colon = key.indexOf(':');
   const type = colon < 0 ? key : key.slice(0, colon);
   if (type.toLowerCase() !== 'user') return undefined;
@@ -51,6 +51,7 @@ export function subjectUser(key: string | undefined | null): string | undefined 
 
 /** AclConverter#convertAcl(AclInfo) then initAcl + validate: the Acl or Java's refusal. */
 export function aclFromInfo(info: AclInfo, headerSubject: string | undefined): Acl | AclError {
+  if (info === null || typeof info !== 'object' || (info.policies !== undefined && !Array.isArray(info.policies))) return SYSTEM_ERROR;
   let user = subjectUser(info.subject);
   if (user === undefined) user = subjectUser(headerSubject);
   if (user === undefined) return SYSTEM_ERROR; // Java: NullPointerException in validate -> SYSTEM_ERROR

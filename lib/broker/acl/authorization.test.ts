@@ -59,6 +59,10 @@ describe('lib/broker/acl/authorization: ACL 2.0 rules decide each request (Java 
     r = await root(RequestCode.AUTH_LIST_ACL, { resourceFilter: 'Group' });
     assert.deepEqual((JSON.parse(r.body!.toString()) as typeof info[]).map((a) => a.policies[0]!.entries.map((e) => e.resource)), [['Group:G*']]);
     assert.match(fs.readFileSync(path.join(h.dir, 'store', 'config', 'acls.json'), 'utf8'), /"resource": "Topic:Denied"/);
+    // malformed bodies: answered, never a crash (Java: the converter's NullPointerException -> SYSTEM_ERROR)
+    for (const bad of [{ policies: 'x' }, { policies: [{ entries: [{ resource: 7, actions: ['Pub'], decision: 1 }] }] }, { policies: [{ entries: [{ resource: 'Topic:x' }] }] }, { policies: [] }]) {
+      assert.notEqual((await root(RequestCode.AUTH_CREATE_ACL, { subject: 'User:app1' }, bad)).code, ResponseCode.SUCCESS, JSON.stringify(bad));
+    }
     r = await root(RequestCode.AUTH_DELETE_ACL, { subject: 'User:nobody' });
     assert.deepEqual(noPerm(r), [ResponseCode.NO_PERMISSION, 'The subject is not exist.']);
   });
