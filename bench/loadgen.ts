@@ -5,6 +5,7 @@
  *
  *   node dist/bench/loadgen.js send    --namesrv A --topic T --size 1024 --concurrency 16 --warmup 2 --seconds 10
  *                                      [--batch 0] [--serverPids 1,2] [--serialize ROCKETMQ|JSON] [--tls true]
+ *                                      [--accessKey ak --secretKey sk] (send: every request signed, AclClientRPCHook)
  *   node dist/bench/loadgen.js fill    --namesrv A --topic T --size 1024 --mib 1024 [--batch 32] [--concurrency 8]
  *   node dist/bench/loadgen.js e2e     --namesrv A --topic T --rate 2000 --warmup 2 --seconds 10 [--size 128]
  *   node dist/bench/loadgen.js namesrv --namesrv A --brokers 10 --topics 100 --warmup 1 --seconds 5
@@ -100,7 +101,8 @@ async function modeSend(): Promise<void> {
   const seconds = num('seconds', 10) * 1000;
   const batch = num('batch', 0);
   const ser = arg('serialize', 'ROCKETMQ') === 'JSON' ? SerializeType.JSON : SerializeType.ROCKETMQ;
-  const client = benchClient(namesrv, 10_000, ser, arg('tls', 'false') === 'true');
+  const ak = arg('accessKey', '');
+  const client = benchClient(namesrv, 10_000, ser, arg('tls', 'false') === 'true', ak === '' ? undefined : { accessKey: ak, secretKey: arg('secretKey', '') });
   const b = body(size);
   const bodies = batch > 0 ? Array.from({ length: batch }, () => b) : [];
   await client.publishQueues(topic); // route cached before the clock starts

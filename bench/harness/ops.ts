@@ -13,10 +13,12 @@ import { sleep } from './stats';
  * wait for its route, send one message straight to a broker (no route), read counters (stored messages per topic,
  * the broker's put/get totals). The same calls for Apogee and Apache RocketMQ.
  */
-export function benchClient(namesrvAddr: string, timeoutMs = 5000, serializeType: SerializeType = SerializeType.ROCKETMQ, tls = false): RocketClient {
+export function benchClient(namesrvAddr: string, timeoutMs = 5000, serializeType: SerializeType = SerializeType.ROCKETMQ, tls = false, credentials?: { accessKey: string; secretKey: string }): RocketClient {
   // tls: as the Java client in its default test mode (any server certificate, no host check).
   const t = tls ? { tls: { rejectUnauthorized: false, checkServerIdentity: () => undefined } } : {};
-  return new RocketClient({ namesrvAddr, logger: silentLogger(), timeoutMs, serializeType, producerGroup: 'apogee_bench_producer', ...t });
+  // credentials: every request signed as Java's AclClientRPCHook signs it.
+  const c = credentials !== undefined ? { credentials } : {};
+  return new RocketClient({ namesrvAddr, logger: silentLogger(), timeoutMs, serializeType, producerGroup: 'apogee_bench_producer', ...t, ...c });
 }
 
 /** The header fields of UPDATE_AND_CREATE_TOPIC as mqadmin updateTopic sends them (read/write queues, perm RW). */

@@ -22,10 +22,11 @@ import type { TransactionService } from './transaction/transaction-service';
 /**
  * The broker's one registration table: request code -> processor, one family per file, read as data. Every
  * processor is wrapped by the fault-injection gate (faults/gate.ts; one boolean check when off) around the role gate,
- * and, when authentication is on, by the authentication gate outermost (acl/gate.ts; Java runs it before the processor).
+ * and, when authentication or authorization is on, by the auth gate outermost (acl/gate.ts; Java runs it before the processor).
  */
 export function brokerRegistry(bc: BrokerContext, tx: TransactionService, pop: Pop, acl?: BrokerAcl): ProcessorRegistry {
   const auth = acl?.authenticator;
+  const authz = acl?.authorizer;
   const registry = new ProcessorRegistry();
   const families: [number, Processor][][] = [
     sendProcessors(bc),
@@ -47,7 +48,7 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService, pop: P
   for (const family of families) {
     for (const [code, p] of family) {
       const gated = faultGate(bc.faults, bc.logger, code, roleGate(bc, code, p));
-      registry.register(code, auth === undefined ? gated : authGate(auth, gated));
+      registry.register(code, auth === undefined && authz === undefined ? gated : authGate(auth, authz, gated));
     }
   }
   return registry;

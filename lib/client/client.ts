@@ -1,5 +1,6 @@
 import { ClusterInfo, KVTable, TopicList, TopicRouteData, type QueueData } from '../../protocol/bodies';
 import type { ConnectionOptions } from 'node:tls';
+import { signFields, type Credentials } from './acl-sign';
 import { createRequest, type RemotingCommand, SerializeType } from '../../protocol/command';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import {
@@ -15,7 +16,6 @@ import { decodeMessages, encodeBatch, PullSysFlag, stringifyProperties, UniqIdGe
 import { AUTO_CREATE_TOPIC, isWriteable, MASTER_ID } from '../../protocol/naming';
 import { SERVER_VERSION, type Logger } from '../common';
 import { RemotingClient } from '../remoting';
-import { signedFields, type Credentials } from './acl-hook';
 
 /**
  * A small RocketMQ client over lib/remoting: route lookup (with the TBW102 fallback clients use for new topics),
@@ -96,7 +96,7 @@ export class RocketClient {
     timeoutMs = this.timeoutMs,
   ): Promise<RemotingCommand> {
     let ext = header === undefined || header === null ? null : header instanceof Map ? header : encodeHeader(header.spec, header.value);
-    if (this.o.credentials !== undefined) ext = signedFields(ext, body, this.o.credentials);
+    if (this.o.credentials !== undefined) ext = signFields(new Map(ext ?? []), body, this.o.credentials);
     return this.remoting.invoke(addr, createRequest({ code, opaque: 0, version: SERVER_VERSION, extFields: ext, body, serializeType: this.type }), timeoutMs);
   }
 

@@ -1,4 +1,4 @@
 export { RocketClient } from './client';
 export type { ClientOptions, SendOptions, SendResult, PublishQueue } from './client';
-export { signedFields } from './acl-hook';
-export type { Credentials } from './acl-hook';
+export { signFields } from './acl-sign';
+export type { Credentials } from './acl-sign';

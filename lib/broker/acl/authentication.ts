@@ -1,6 +1,6 @@
 import type { RemotingCommand } from '../../../protocol/command';
 import type { Logger } from '../../common';
-import { ACCESS_KEY, SIGNATURE, calSignature, signatureMatches, signedContent } from './signature';
+import { ACCESS_KEY, SIGNATURE, requestSignature, signatureMatches } from './signature';
 import type { UserStore } from './users';
 
 /**
@@ -80,7 +80,7 @@ export class Authenticator {
     const user = this.o.users.get(username);
     if (user === undefined) return userNotFound(username);
     if (user.userStatus === 'disable') return userDisabled(username);
-    const expected = calSignature(signedContent(request), user.password);
+    const expected = requestSignature(request, user.password);
     if (!signatureMatches(expected, fields!.get(SIGNATURE))) return REMARK_BAD_SIGNATURE;
     return undefined;
   }

@@ -7,3 +7,5 @@ export { calSignature, signedContent, ACCESS_KEY, SIGNATURE, SECURITY_TOKEN } fr
 export { aclFromConfig } from './setup';
 export type { BrokerAcl } from './setup';
 export { AUTH_CONFIG_KEYS } from './setup';
+export { Authorizer } from './authorization';
+export { AclStore, ACLS_MAX, ACL_ENTRIES_PER_SUBJECT_MAX } from './acls';

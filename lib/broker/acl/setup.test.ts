@@ -36,8 +36,14 @@ describe('lib/broker/acl/setup: the authenticator from broker.conf (Java AuthCon
   });
 
   it('settings Apogee does not implement refuse to start, naming the key; a bad whitelist names the entry', () => {
-    assert.throws(() => aclFromConfig(conf({ authorizationEnabled: true }), dir, silentLogger(), Date.now), /authorizationEnabled=true/);
     assert.throws(() => aclFromConfig(conf({ migrateAuthFromV1Enabled: true, authorizationMetadataProvider: 'x' }), dir, silentLogger(), Date.now), /migrateAuthFromV1Enabled=true with authorizationMetadataProvider/);
     assert.throws(() => aclFromConfig(conf({ authenticationEnabled: true, authenticationWhitelist: '34, x' }), dir, silentLogger(), Date.now), /authenticationWhitelist: "x"/);
+    assert.throws(() => aclFromConfig(conf({ authorizationEnabled: true, authorizationWhitelist: 'y' }), dir, silentLogger(), Date.now), /authorizationWhitelist: "y"/);
+  });
+
+  it('authorizationEnabled builds the Authorizer; authorizationMetadataProvider builds the ACL store (acls.json)', () => {
+    const a = aclFromConfig(conf({ authorizationEnabled: true, authenticationMetadataProvider: 'x', authorizationMetadataProvider: 'x' }), dir, silentLogger(), Date.now);
+    assert.ok(a.authorizer !== undefined && a.acls !== undefined && a.authenticator === undefined);
+    assert.equal(aclFromConfig(conf({}), dir, silentLogger(), Date.now).authorizer, undefined);
   });
 });

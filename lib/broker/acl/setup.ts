@@ -1,7 +1,10 @@
 import * as path from 'node:path';
 import type { Logger } from '../../common';
 import type { BrokerConfig } from '../config';
+import { aclAdminProcessors } from './acl-admin';
+import { AclStore } from './acls';
 import { Authenticator } from './authentication';
+import { Authorizer } from './authorization';
 import type { Processor } from '../../remoting';
 import { migratePlainAcl } from './plain-acl';
 import { userAdminProcessors } from './user-admin';
@@ -9,9 +12,11 @@ import { UserStore } from './users';
 
 /**
  * Contract: builds the broker's access control from its config — the Authenticator (undefined when
- * authenticationEnabled=false, the Java default), the user store and the user admin processors — and refuses, with an error naming the key, the ACL settings Apogee does not implement yet rather than
- * running without the protection they ask for. Users live in `<storePathRootDir>/config/users.json` (Java: RocksDB
- * under authConfigPath = storePathRootDir/config).
+ * authenticationEnabled=false, the Java default), the Authorizer (undefined when authorizationEnabled=false), the user
+ * and ACL stores and the user/ACL admin processors — and refuses, with an error naming the key, the ACL settings
+ * Apogee does not implement rather than running without the protection they ask for. Users live in
+ * `<storePathRootDir>/config/users.json`, ACL rules in `<storePathRootDir>/config/acls.json` (Java: RocksDB under
+ * authConfigPath = storePathRootDir/config, directories users and acls).
  */
 /** The broker.conf keys of Java's AuthConfig (plus Apogee's authFailure* limits): not shown by GET_BROKER_CONFIG. */
 export const AUTH_CONFIG_KEYS: ReadonlySet<string> = new Set([
@@ -27,8 +32,12 @@ export const AUTH_CONFIG_KEYS: ReadonlySet<string> = new Set([
 export interface BrokerAcl {
   /** undefined when authenticationEnabled=false (the Java default). */
   readonly authenticator: Authenticator | undefined;
+  /** undefined when authorizationEnabled=false (the Java default). */
+  readonly authorizer: Authorizer | undefined;
   /** The user store: present when authenticationMetadataProvider is set (Java builds its manager from it alone). */
   readonly users: UserStore | undefined;
+  /** The ACL store: present when authorizationMetadataProvider is set. */
+  readonly acls: AclStore | undefined;
   readonly processors: [number, Processor][];
 }
 
@@ -39,20 +48,11 @@ export function aclFromConfig(
   now: () => number,
   plainAclFiles: readonly { path: string; text: string }[] = [],
 ): BrokerAcl {
-  if (config.authorizationEnabled) {
-    throw new Error('authorizationEnabled=true: ACL 2.0 authorization is not implemented in Apogee yet; remove the key (authentication alone is supported)');
-  }
   const authzConfigured = config.authorizationMetadataProvider.trim() !== '';
   if (config.migrateAuthFromV1Enabled && authzConfigured) {
     throw new Error('migrateAuthFromV1Enabled=true with authorizationMetadataProvider: migrating plain_acl.yml permissions into ACL rules is not implemented in Apogee; remove authorizationMetadataProvider to migrate the accounts as users only (what Java does without it)');
   }
-  const whitelist = new Set<number>();
-  for (const part of config.authenticationWhitelist.split(',')) {
-    const t = part.trim();
-    if (t === '') continue;
-    if (!/^-?\d+$/.test(t)) throw new Error(`authenticationWhitelist: "${t}" is not a request code (a number)`);
-    whitelist.add(Number(t));
-  }
+  const whitelist = codeList('authenticationWhitelist', config.authenticationWhitelist);
   const log = logger.child({ ns: 'auth' });
   const configured = config.authenticationMetadataProvider.trim() !== '';
   let users: UserStore | undefined;
@@ -65,8 +65,14 @@ export function aclFromConfig(
     if (users === undefined) log.error('migrateAuthFromV1Enabled=true without authenticationMetadataProvider: no account migrated');
     else log.info({ files: plainAclFiles.map((f) => f.path), created: migratePlainAcl(plainAclFiles, users, log) }, 'plain_acl.yml accounts migrated');
   }
-  const processors = userAdminProcessors({ users, authzConfigured, logger: log });
-  if (!config.authenticationEnabled) return { authenticator: undefined, users, processors };
+  const acls = authzConfigured ? new AclStore(path.join(storePathRootDir, 'config')) : undefined;
+  const processors = [...userAdminProcessors({ users, acls, authzConfigured, logger: log }), ...aclAdminProcessors({ users, acls, logger: log })];
+  let authorizer: Authorizer | undefined;
+  if (config.authorizationEnabled) {
+    log.info({ acls: acls?.size() ?? 0 }, 'authorization enabled');
+    authorizer = new Authorizer({ whitelist: codeList('authorizationWhitelist', config.authorizationWhitelist), users, acls, clusterName: config.brokerClusterName, logger: log });
+  }
+  if (!config.authenticationEnabled) return { authenticator: undefined, authorizer, users, acls, processors };
   log.info({ users: users?.list().length ?? 0, whitelist: [...whitelist] }, 'authentication enabled');
   const authenticator = new Authenticator({
     metadataProviderConfigured: configured,
@@ -77,5 +83,17 @@ export function aclFromConfig(
     logger: log,
     now,
   });
-  return { authenticator, users, processors };
+  return { authenticator, authorizer, users, acls, processors };
+}
+
+/** A comma-separated list of request codes (Java's *Whitelist keys); an entry that is not a number is an error naming the key. */
+function codeList(key: string, text: string): Set<number> {
+  const codes = new Set<number>();
+  for (const part of text.split(',')) {
+    const t = part.trim();
+    if (t === '') continue;
+    if (!/^-?\d+$/.test(t)) throw new Error(`${key}: "${t}" is not a request code (a number)`);
+    codes.add(Number(t));
+  }
+  return codes;
 }

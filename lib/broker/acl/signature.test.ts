@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createRequest } from '../../../protocol/command';
 import { mqVersion } from '../../../protocol/codes';
-import { calSignature, signatureMatches, signedContent } from './signature';
+import { calSignature, requestSignature, signatureMatches, signedContent } from './signature';
 
 /**
  * Vectors computed with the official Java client 5.5.0 (org.apache.rocketmq.acl.common.AclClientRPCHook in
@@ -16,11 +16,13 @@ describe('lib/broker/acl/signature: the AclClientRPCHook signature (Java AclUtil
   it('matches Java: sorted values (non-ASCII key and value) + body, Signature excluded', () => {
     const r = req([['中', 'é'], ['AccessKey', 'rocketmq2'], ['a', '1'], ['b', '2'], ['topic', 'TopicA'], ['Signature', '3X5FmQy89M9eEeIJ12ZKrd4zG40=']], Buffer.from('hello'));
     assert.equal(calSignature(signedContent(r), '12345678'), '3X5FmQy89M9eEeIJ12ZKrd4zG40=');
+    assert.equal(requestSignature(r, '12345678'), '3X5FmQy89M9eEeIJ12ZKrd4zG40='); // the streamed per-request form
   });
 
   it('matches Java: no custom header and no body (only AccessKey is signed)', () => {
     const r = req([['AccessKey', 'rocketmq2'], ['Signature', 'x']], null);
     assert.equal(calSignature(signedContent(r), '12345678'), 'Ou1T58RIcyZWaTIwzkhJZWn/Zvs=');
+    assert.equal(requestSignature(r, '12345678'), 'Ou1T58RIcyZWaTIwzkhJZWn/Zvs=');
   });
 
   it('matches Java: SecurityToken is signed like any field; binary body bytes appended as is', () => {

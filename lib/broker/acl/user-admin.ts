@@ -2,6 +2,7 @@ import { RequestCode, ResponseCode } from '../../../protocol/codes';
 import type { Logger } from '../../common';
 import { ok, reply, type Processor, type RequestContext } from '../../remoting';
 import { ACCESS_KEY } from './signature';
+import type { AclStore } from './acls';
 import type { User, UserStore, UserStatus, UserType } from './users';
 
 /**
@@ -21,6 +22,8 @@ export interface UserAdminOptions {
   readonly users: UserStore | undefined;
   /** Java authorizationMetadataProvider non-blank. */
   readonly authzConfigured: boolean;
+  /** The ACL store (authorizationMetadataProvider set): deleteUser deletes the user's ACL too. */
+  readonly acls?: AclStore | undefined;
   readonly logger: Logger;
 }
 
@@ -95,6 +98,7 @@ export function userAdminProcessors(o: UserAdminOptions): [number, Processor][] 
     if (old === undefined) return ok(ctx);
     if (old.userType === 'Super' && notSuperLogin(ctx, o.users)) return noPerm(ctx, 'The super user can only be update by super user');
     o.users.delete(username);
+    o.acls?.delete(`User:${username}`);
     o.logger.info({ user: username }, 'user deleted');
     // Java deletes the user, then fails on the missing authorization provider (its ACLs are not deleted).
     return o.authzConfigured ? ok(ctx) : sysErr(ctx);
