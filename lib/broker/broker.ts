@@ -126,7 +126,7 @@ export class Broker {
     ctx.brokerAddr = `${ctx.config.brokerIP1}:${bound}`;
     ctx.storeHost = { ip: ctx.storeHost.ip, port: bound };
     ctx.store.onMessageArriving((a) => {
-      ctx.holds.notifyMessageArriving(a.topic, a.queueId, a.logicOffset, a.tagsCode);
+      ctx.holds.notifyMessageArriving(a.topic, a.queueId, a.logicOffset, a.tagsCode, a.record);
       this.pop?.onMessageArriving(a.topic);
       ctx.stats.items.add(TOPIC_PUT_NUMS, a.topic, 1); // Java BrokerStatsManager#incTopicPutNums
     });

@@ -1,5 +1,5 @@
 import type { SubscriptionData } from '../../protocol/bodies';
-import { getPropertyBytes, peekPropertiesLength, peekPropertiesPos } from '../../protocol/message';
+import { getPropertyBytesOfName, isPropertyNameBytes, peekPropertiesPos } from '../../protocol/message';
 import type { Logger } from '../common';
 import { compileSql92, isTagType, type CompileResult, type Sql92Filter } from '../filter';
 import type { MessageFilter } from '../store';
@@ -119,25 +119,26 @@ export class ConsumerFilterManager {
  */
 export function sql92MessageFilter(filter: Sql92Filter): MessageFilter {
   // Hot path: each property the expression asks for is looked up in the record's properties bytes (no map, no
-  // decoding of the other properties). Names are encoded once per filter.
-  const names = new Map<string, Uint8Array>();
+  // decoding of the other properties). Names are encoded (and checked) once per filter; null: never found.
+  const names = new Map<string, Uint8Array | null>();
   let record: Buffer = Buffer.alloc(0);
   let start = 0;
   let end = 0;
   const get = (name: string): string | undefined => {
     let n = names.get(name);
     if (n === undefined) {
-      n = Buffer.from(name, 'utf8');
+      const b = Buffer.from(name, 'utf8');
+      n = isPropertyNameBytes(b) ? b : null;
       if (names.size < PROPERTY_NAMES_CACHED_MAX) names.set(name, n);
     }
-    return getPropertyBytes(record, start, end, n);
+    return n === null ? undefined : getPropertyBytesOfName(record, start, end, n);
   };
   return {
     isMatchedByConsumeQueue: () => true,
     isMatchedByCommitLog(r: Buffer): boolean {
       record = r;
       start = peekPropertiesPos(r, 0);
-      end = start + peekPropertiesLength(r, 0);
+      end = start + r.readUInt16BE(start - 2); // PROPERTIESLENGTH is the 2 bytes before the properties
       return filter.matches(get);
     },
   };

@@ -3,6 +3,7 @@ import type { Logger } from '../common';
 import type { StoreIO } from './io';
 import { SegmentQueue } from './mapped-file';
 import { CQ_BLANK_SIZE, CQ_STORE_UNIT_SIZE, readCqPhy, readCqSize, readCqTagsCode, writeCqUnit, type CqUnit } from './consume-queue-unit';
+import { CQ_READ_BLOCK_BYTES, type CqReadCache } from './cq-read-cache';
 
 export * from './consume-queue-unit';
 
@@ -31,6 +32,8 @@ export interface ConsumeQueueOptions {
   queueId: number;
   fileSize: number;
   tailUnitsMax: number;
+  /** Blocks read from the files, shared by the store's queues (none: every read below the tail reads the file). */
+  readCache?: CqReadCache;
   logger: Logger;
 }
 
@@ -53,6 +56,8 @@ export class ConsumeQueue {
   private tailEnd = 0;
   private readonly o: ConsumeQueueOptions;
   private destroyed = false;
+  /** Bumped whenever written units may change (see dropReadCache). */
+  private generation = 0;
 
   constructor(o: ConsumeQueueOptions) {
     this.o = o;
@@ -215,9 +220,29 @@ export class ConsumeQueue {
     }
     const end = Math.min(this.writtenWhere, off + maxUnits * CQ_STORE_UNIT_SIZE, fileEnd);
     if (end <= off) return undefined;
-    const buf = await this.files.read(off, end - off);
-    if (buf === undefined) return undefined;
-    return buf.subarray(0, buf.length - (buf.length % CQ_STORE_UNIT_SIZE));
+    const cache = this.o.readCache;
+    if (cache === undefined) {
+      const buf = await this.files.read(off, end - off);
+      if (buf === undefined) return undefined;
+      return buf.subarray(0, buf.length - (buf.length % CQ_STORE_UNIT_SIZE));
+    }
+    const hit = cache.get(this, off, end);
+    if (hit !== undefined) return hit.buf.subarray(off - hit.start, end - hit.start);
+    // A miss reads the block from `off` on (readers walk forward), never past what is written nor the file's end.
+    const blockEnd = Math.min(this.writtenWhere, fileEnd, Math.max(end, off + CQ_READ_BLOCK_BYTES));
+    const generation = this.generation;
+    const read = await this.files.read(off, blockEnd - off);
+    if (read === undefined) return undefined;
+    const buf = read.subarray(0, read.length - (read.length % CQ_STORE_UNIT_SIZE));
+    // A truncation while reading makes the block stale: serve it to this read only.
+    if (generation === this.generation && !this.destroyed) cache.put(this, { start: off, buf });
+    return buf.subarray(0, Math.min(buf.length, end - off));
+  }
+
+  /** Forgets the cached block (its units may change): truncation, reload, destroy. */
+  private dropReadCache(): void {
+    this.generation++;
+    this.o.readCache?.drop(this);
   }
 
   async unitAt(index: number, ignoreMin = false): Promise<CqUnit | undefined> {
@@ -246,6 +271,7 @@ export class ConsumeQueue {
    * (offset >= 0, size > 0) ends the queue). Only the last file holding data is scanned.
    */
   async load(): Promise<void> {
+    this.dropReadCache();
     await this.files.load();
     const segs = this.files.segments;
     if (segs.length === 0) return;
@@ -313,12 +339,14 @@ export class ConsumeQueue {
   async truncateTo(index: number): Promise<void> {
     const end = index * CQ_STORE_UNIT_SIZE;
     this.o.logger.info({ topic: this.topic, queueId: this.queueId, from: this.maxOffsetInQueue, to: index }, 'consume queue truncated');
+    this.dropReadCache();
     for (const s of [...this.files.segments]) if (s.from >= end) await this.files.remove(s);
     if (this.files.find(end) !== undefined) await this.files.scrubFrom(end);
     if (end < this.tailStart) {
       this.tail = Buffer.alloc(0);
       this.tailStart = end;
     }
+    this.dropReadCache(); // again: a read that ran during the scrub must not keep its block
     this.tailEnd = end;
     if (this.writtenWhere > end) this.writtenWhere = end;
     if (this.flushedWhere > end) this.flushedWhere = end;
@@ -384,6 +412,7 @@ export class ConsumeQueue {
   /** Deletes every file and the queue directory (Java: ConsumeQueue#destroy). */
   async destroy(): Promise<void> {
     this.destroyed = true;
+    this.dropReadCache();
     for (const s of [...this.files.segments]) await this.files.remove(s);
     this.tail = Buffer.alloc(0);
     this.tailStart = this.tailEnd = this.writtenWhere = this.flushedWhere = 0;

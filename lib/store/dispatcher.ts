@@ -4,7 +4,7 @@ import type { StoreConfig } from './config';
 import type { IndexService } from './index-service';
 import type { ConsumeQueueTable } from './queue-table';
 import { isNotQueued, type DispatchRequest } from './record';
-import type { MessageArrivingListener } from './types';
+import type { MessageArrival, MessageArrivingListener } from './types';
 
 /**
  * Dispatch: making written records visible (Java: ReputMessageService, CommitLogDispatcherBuildConsumeQueue,
@@ -24,6 +24,8 @@ export interface DispatcherOptions {
   queues: ConsumeQueueTable;
   index: IndexService;
   logger: Logger;
+  /** The stored record at (offset, size) when it is in memory (the commit log's tail cache), for arrival listeners. */
+  recordInMemory?: (physicalOffset: number, size: number) => Buffer | undefined;
 }
 
 export class Dispatcher {
@@ -73,7 +75,15 @@ export class Dispatcher {
     if (this.o.config.messageIndexEnable) this.o.index.buildIndex(req);
     this.lastDispatchedTimestamp = req.storeTimestamp;
     if (queued && !recovering && this.listeners.length > 0) {
-      const arrival = { topic: req.topic, queueId: req.queueId, logicOffset: req.queueOffset + 1, tagsCode: req.tagsCode, storeTimestamp: req.storeTimestamp };
+      const inMemory = this.o.recordInMemory;
+      const arrival: MessageArrival = {
+        topic: req.topic,
+        queueId: req.queueId,
+        logicOffset: req.queueOffset + 1,
+        tagsCode: req.tagsCode,
+        storeTimestamp: req.storeTimestamp,
+        record: inMemory === undefined ? () => undefined : () => inMemory(req.physicalOffset, req.size),
+      };
       for (const l of this.listeners) {
         try {
           l(arrival);

@@ -6,6 +6,7 @@ import { StoreCheckpoint } from './checkpoint';
 import { CommitLog, type AppendEntry } from './commit-log';
 import { storePaths, type StoreConfig, type StorePaths } from './config';
 import type { ConsumeQueue } from './consume-queue';
+import { CqReadCache } from './cq-read-cache';
 import { Dispatcher } from './dispatcher';
 import { IndexService } from './index-service';
 import { NodeStoreIO, type StoreIO } from './io';
@@ -142,9 +143,11 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
       root: this.paths.consumeQueue,
       fileSize: config.mappedFileSizeConsumeQueue,
       tailUnitsMax: config.consumeQueueTailUnitsMax,
+      ...(config.consumeQueueReadCacheBytesMax > 0 ? { readCache: new CqReadCache(config.consumeQueueReadCacheBytesMax) } : {}),
       logger: this.logger,
     });
-    this.dispatcher = new Dispatcher({ config, queues: this.queues, index: this.index, logger: this.logger });
+    const tail = this.commitLog.tail;
+    this.dispatcher = new Dispatcher({ config, queues: this.queues, index: this.index, logger: this.logger, recordInMemory: (phy, size) => tail.get(phy, size) });
     this.services = new StoreServices(this);
     const onStartAt = (offset: number): void => void (this.dispatcher.dispatchedOffset = offset);
     this.replica = new ReplicaLog({ commitLog: this.commitLog, delays: this.delays, logger: this.logger, recordBytesMax: config.maxMessageSize + 64 * 1024, onStartAt });

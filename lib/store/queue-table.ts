@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { Logger } from '../common';
 import type { AppendEntry } from './commit-log-state';
 import { ConsumeQueue } from './consume-queue';
+import type { CqReadCache } from './cq-read-cache';
 import type { StoreIO } from './io';
 import { isNotQueued } from './record';
 
@@ -23,6 +24,8 @@ export interface ConsumeQueueTableOptions {
   root: string;
   fileSize: number;
   tailUnitsMax: number;
+  /** Shared by every queue of the table (consumeQueueReadCacheBytesMax). */
+  readCache?: CqReadCache;
   logger: Logger;
 }
 
@@ -55,6 +58,7 @@ export class ConsumeQueueTable {
         queueId,
         fileSize: this.o.fileSize,
         tailUnitsMax: this.o.tailUnitsMax,
+        ...(this.o.readCache !== undefined ? { readCache: this.o.readCache } : {}),
         logger: this.o.logger,
       });
       m.set(queueId, cq);

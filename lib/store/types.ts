@@ -80,6 +80,11 @@ export interface MessageArrival {
   logicOffset: number;
   tagsCode: number;
   storeTimestamp: number;
+  /**
+   * The stored record when it is still in memory, else undefined (Java passes the dispatched message's properties
+   * to NotifyMessageArrivingListener so that held SQL92 pulls are matched before they wake).
+   */
+  record(): Buffer | undefined;
 }
 
 export type MessageArrivingListener = (arrival: MessageArrival) => void;

@@ -20,8 +20,10 @@ export const ENQUEUE_BATCH_MAX = 32;
 export const DEQUEUE_SLOTS_PER_TURN_MAX = 4;
 /** Bytes of timerlog read at once while walking a slot's chain. */
 export const CHAIN_READ_BYTES = UNIT_SIZE * 1024;
-/** Messages of one slot read and put concurrently. */
+/** Messages of one slot read and put concurrently (a chunk; two chunks' puts are in flight at most). */
 export const DELIVER_IN_FLIGHT_MAX = 256;
+/** Shortest idle wait of the service loop, ms (its wait is otherwise cut short at the next tick). */
+export const IDLE_SLEEP_MIN_MS = 10;
 /** Java: put attempts of a due message before it is given up (without timerEnableRetryUntilSuccess). */
 export const PUT_ATTEMPTS_MAX = 3;
 

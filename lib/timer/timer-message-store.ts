@@ -1,7 +1,7 @@
 import { javaStringHashCode } from '../../protocol/codec';
 import { decodeStoredMessage, MessageConst, parseProperties, type StoredMessage } from '../../protocol/message';
 import { GetMessageStatus, NodeStoreIO, PutMessageStatus } from '../store';
-import { CHAIN_READ_BYTES, DELIVER_IN_FLIGHT_MAX, DEQUEUE_SLOTS_PER_TURN_MAX, ENQUEUE_BATCH_MAX, PUT_ATTEMPTS_MAX, ENQUEUE_NEVER, TIMER_BLANK_SLOTS, TIMER_TOPIC, normalizePrecisionMs, type TimerDeps, type TimerStats } from './timer-config';
+import { CHAIN_READ_BYTES, DELIVER_IN_FLIGHT_MAX, DEQUEUE_SLOTS_PER_TURN_MAX, ENQUEUE_BATCH_MAX, IDLE_SLEEP_MIN_MS, PUT_ATTEMPTS_MAX, ENQUEUE_NEVER, TIMER_BLANK_SLOTS, TIMER_TOPIC, normalizePrecisionMs, type TimerDeps, type TimerStats } from './timer-config';
 import { deliveryOf } from './timer-deliver';
 import { checkpointFileName, TimerCheckpoint } from './timer-checkpoint';
 import { readSlotChain, TimerLog, timerLogDir, encodeUnit, MAGIC_DEFAULT, MAGIC_DELETE, MAGIC_ROLL, UNIT_SIZE, type TimerUnit } from './timer-log';
@@ -165,8 +165,19 @@ export class TimerMessageStore {
         this.d.logger.error({ err: e }, 'timer step failed; retrying');
         busy = false;
       }
-      if (!busy && !this.stopped) await this.sleep(Math.max(10, (100 * this.precisionMs) / 1000));
+      if (!busy && !this.stopped) await this.sleep(this.idleSleepMs());
     }
+  }
+
+  /**
+   * Idle wait between steps: Java's 100 ms per second of precision, cut short at the next tick so that a slot that
+   * just fell due is delivered at once rather than up to one poll later (never earlier: the write time moves only
+   * once the clock has reached the tick).
+   */
+  private idleSleepMs(): number {
+    const now = this.now();
+    const toNextTick = this.formatTimeMs(now) + this.precisionMs - now;
+    return Math.max(IDLE_SLEEP_MIN_MS, Math.min((100 * this.precisionMs) / 1000, toNextTick + 1));
   }
 
   private sleep(ms: number): Promise<void> {
@@ -294,9 +305,12 @@ export class TimerMessageStore {
       if (key !== undefined) deleted.add(key);
     }
     // Up to DELIVER_IN_FLIGHT_MAX messages of a slot are read and put at once (Java: 3 get + 3 put threads), puts in the
-    // slot's order, the next chunk read meanwhile; the slot counts as delivered only when every put answered.
+    // slot's order (the store appends in call order), the next chunk read meanwhile. A chunk's puts are issued while
+    // the previous chunk's are still being written (two chunks in flight at most), so a slot is not one commit log
+    // write round trip per chunk; the slot counts as delivered only when every put answered.
     const read = (i: number): Promise<(StoredMessage | undefined)[]> => Promise.all(normal.slice(i, i + DELIVER_IN_FLIGHT_MAX).map((u) => this.readMessage(u.offsetPy, u.sizePy)));
     let next = normal.length > 0 ? read(0) : undefined;
+    let writing: Promise<unknown> | undefined;
     for (let i = 0; i < normal.length && !this.stopped; i += DELIVER_IN_FLIGHT_MAX) {
       const msgs = await next!;
       next = i + DELIVER_IN_FLIGHT_MAX < normal.length ? read(i + DELIVER_IN_FLIGHT_MAX) : undefined;
@@ -313,8 +327,11 @@ export class TimerMessageStore {
         if (uniq !== undefined && deleted.has(`${props.get(MessageConst.PROPERTY_REAL_TOPIC) ?? ''}+${uniq}`)) continue;
         puts.push(this.deliver(m, props, u.enqueueMs, (u.magic & MAGIC_ROLL) !== 0));
       }
-      await Promise.all(puts);
+      await writing;
+      writing = Promise.all(puts);
+      writing.catch(() => undefined); // handled here too: a failure surfaces at the next await, not as unhandled
     }
+    await writing;
   }
 
   private async readMessage(offsetPy: number, sizePy: number): Promise<StoredMessage | undefined> {

@@ -67,6 +67,8 @@ export {
   checkPropertiesSize,
   getProperty,
   getPropertyBytes,
+  getPropertyBytesOfName,
+  isPropertyNameBytes,
   javaHashMapOrder,
 } from './properties';
 export type { StringifyPropertiesOptions } from './properties';

@@ -87,6 +87,16 @@ describe('protocol/message properties', () => {
     assert.throws(() => P.checkPropertiesSize(32768), (e: unknown) => e instanceof ProtocolError && /propertiesBytesMax 32767/.test(e.message));
   });
 
+  it('javaHashMapOrder: the order kept for a list of names serves the next message with the same names, its own values', () => {
+    const a = P.javaHashMapOrder([['TAGS', 'a1'], ['KEYS', 'a2'], ['WAIT', 'a3'], ['UNIQ_KEY', 'a4']]);
+    const b = P.javaHashMapOrder(new Map([['TAGS', 'b1'], ['KEYS', 'b2'], ['WAIT', 'b3'], ['UNIQ_KEY', 'b4']]));
+    assert.deepEqual(a, [['KEYS', 'a2'], ['UNIQ_KEY', 'a4'], ['WAIT', 'a3'], ['TAGS', 'a1']]);
+    assert.deepEqual(b, [['KEYS', 'b2'], ['UNIQ_KEY', 'b4'], ['WAIT', 'b3'], ['TAGS', 'b1']]);
+    // Names that only join to the same text are other lists.
+    assert.deepEqual(P.javaHashMapOrder([['ab', '1'], ['c', '2']]).map(([k]) => k), P.javaHashMapOrder([['ab', '1'], ['c', '2']]).map(([k]) => k));
+    assert.notDeepEqual(P.javaHashMapOrder([['a', '1'], ['bc', '2']]), P.javaHashMapOrder([['ab', '1'], ['c', '2']]));
+  });
+
   it('javaHashMapOrder: iteration order of java.util.HashMap (default capacity 16 and new HashMap<>(128))', () => {
     // Expected orders printed by OpenJDK 17 for HashMap#keySet after put() in the given order.
     const cases: Array<[string[], number, string[]]> = [

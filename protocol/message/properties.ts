@@ -254,9 +254,17 @@ export function getProperty(s: string, name: string): string | undefined {
  * the same as splitting the decoded string. `name` is the UTF-8 encoded property name (encode it once).
  */
 export function getPropertyBytes(buf: Buffer, start: number, end: number, name: Uint8Array): string | undefined {
+  return isPropertyNameBytes(name) ? getPropertyBytesOfName(buf, start, end, name) : undefined;
+}
+
+/** A name that can be found at all: not empty and without a separator (Java splits such a name apart). */
+export function isPropertyNameBytes(name: Uint8Array): boolean {
+  return name.length > 0 && name.indexOf(NAME_VALUE_SEPARATOR_BYTE) < 0 && name.indexOf(PROPERTY_SEPARATOR_BYTE) < 0;
+}
+
+/** getPropertyBytes for a name already checked with isPropertyNameBytes (hot loops check it once). */
+export function getPropertyBytesOfName(buf: Buffer, start: number, end: number, name: Uint8Array): string | undefined {
   const nameLen = name.length;
-  // A name holding a separator can never match (Java splits it apart).
-  if (nameLen === 0 || name.indexOf(NAME_VALUE_SEPARATOR_BYTE) >= 0 || name.indexOf(PROPERTY_SEPARATOR_BYTE) >= 0) return undefined;
   const stop = end < buf.length ? end : buf.length;
   let valueStart = -1;
   let valueEnd = -1;
@@ -295,16 +303,39 @@ export function javaHashMapOrder<V>(
   entries: Iterable<readonly [string, V]>,
   initialCapacity = 16,
 ): Array<[string, V]> {
-  const map = new Map<string, V>();
-  for (const [k, v] of entries) map.set(k, v);
+  const map = entries instanceof Map ? (entries as Map<string, V>) : new Map<string, V>(entries as Iterable<[string, V]>);
+  const names = [...map.keys()];
+  const values = [...map.values()];
+  const order = hashMapOrderOf(names, initialCapacity);
+  const out: Array<[string, V]> = new Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = [names[order[i]!]!, values[order[i]!]!];
+  return out;
+}
+
+/**
+ * The iteration order depends only on the names in insertion order and the capacity, and messages of one producer
+ * share their names: the permutation is kept for the most recent name lists (a busy timer slot or retry topic
+ * redelivers thousands of messages with the same names).
+ */
+const HASH_MAP_ORDERS_CACHED_MAX = 256;
+const hashMapOrders = new Map<string, readonly number[]>();
+
+function hashMapOrderOf(names: readonly string[], initialCapacity: number): readonly number[] {
+  let key = String(initialCapacity);
+  for (const n of names) key += `\u0000${n.length}:${n}`;
+  const hit = hashMapOrders.get(key);
+  if (hit !== undefined) return hit;
   let tableSize = 1;
   while (tableSize < initialCapacity) tableSize *= 2;
-  while (map.size > tableSize * 0.75) tableSize *= 2;
+  while (names.length > tableSize * 0.75) tableSize *= 2;
   const mask = tableSize - 1;
-  const rows = [...map].map(([k, v], i) => {
+  const rows = names.map((k, i) => {
     const h = javaStringHashCode(k);
-    return { k, v, i, bucket: (h ^ (h >>> 16)) & mask };
+    return { i, bucket: (h ^ (h >>> 16)) & mask };
   });
   rows.sort((a, b) => a.bucket - b.bucket || a.i - b.i);
-  return rows.map((r) => [r.k, r.v]);
+  const order = rows.map((r) => r.i);
+  if (hashMapOrders.size >= HASH_MAP_ORDERS_CACHED_MAX) hashMapOrders.delete(hashMapOrders.keys().next().value!);
+  hashMapOrders.set(key, order);
+  return order;
 }

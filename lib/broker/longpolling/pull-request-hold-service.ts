@@ -6,7 +6,7 @@ import type { MessageFilter } from '../../store';
 /**
  * Long polling (Java: broker/.../longpolling/PullRequestHoldService.java). A pull that finds nothing and may
  * suspend is parked under (topic, queueId). It is re-executed — without the right to suspend again and without
- * committing its offset — when a message arrives in that queue whose tag matches, when the periodic check finds
+ * committing its offset — when a message arrives in that queue that its filter matches (tag or SQL92), when the periodic check finds
  * the queue grew, or when its hold time is up. Bounded by pullHoldRequestsMax: when full, the oldest held pull is
  * answered early to make room, so memory stays bounded and no client waits forever.
  */
@@ -34,6 +34,13 @@ export interface HoldServiceOptions {
 }
 
 const key = (topic: string, queueId: number): string => `${topic}@${queueId}`;
+
+function matches(filter: MessageFilter, tagsCode: number, record: (() => Buffer | undefined) | undefined): boolean {
+  if (!filter.isMatchedByConsumeQueue(tagsCode)) return false;
+  if (filter.isMatchedByCommitLog === undefined || record === undefined) return true;
+  const r = record();
+  return r === undefined || filter.isMatchedByCommitLog(r);
+}
 
 export class PullRequestHoldService {
   private readonly table = new Map<string, HeldPull[]>();
@@ -100,9 +107,12 @@ export class PullRequestHoldService {
 
   /**
    * Java notifyMessageArriving: wake the pulls of (topic, queueId) that can now see a message. `tagsCode` is the
-   * new message's, when known (arrival); undefined for the periodic check.
+   * new message's, when known (arrival); undefined for the periodic check. A held pull wakes on an arrival only
+   * when the message matches its filter: the tags code first, then (SQL92) the stored record's properties when
+   * `record` gives it (Java: isMatchedByConsumeQueue, then isMatchedByCommitLog on the dispatched properties; a
+   * record no longer in memory counts as a match, as Java's null properties do).
    */
-  notifyMessageArriving(topic: string, queueId: number, maxOffset: number, tagsCode?: number): void {
+  notifyMessageArriving(topic: string, queueId: number, maxOffset: number, tagsCode?: number, record?: () => Buffer | undefined): void {
     const k = key(topic, queueId);
     const list = this.table.get(k);
     if (list === undefined || list.length === 0) return;
@@ -113,7 +123,7 @@ export class PullRequestHoldService {
       if (h.connection.closed) continue;
       let newest = maxOffset;
       if (newest <= h.pullFromThisOffset) newest = this.o.maxOffset(topic, queueId);
-      if (newest > h.pullFromThisOffset && (tagsCode === undefined || h.filter.isMatchedByConsumeQueue(tagsCode))) {
+      if (newest > h.pullFromThisOffset && (tagsCode === undefined || matches(h.filter, tagsCode, record))) {
         wake.push(h);
       } else if (now >= h.suspendTimestamp + h.timeoutMs) {
         wake.push(h);
