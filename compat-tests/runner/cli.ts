@@ -5,7 +5,8 @@
  *   node dist/compat-tests/runner/cli.js up   [apache-5.5.0|apache-4.9.7|apache-4.9.7-ns5|apogee]
  *       start a target, print its addresses, keep it running until Ctrl-C
  *   node dist/compat-tests/runner/cli.js run  [target] [suite...]
- *       suites: java-5.5.0[:TestClass] java-4.9.8[:TestClass] go[:TestRegexp] benchmark (default: java-5.5.0 java-4.9.8 go)
+ *       suites: java-5.5.0[:TestClass] java-4.9.8[:TestClass] go[:TestRegexp] benchmark grpc-proxy[:TestClass]
+ *       (default: java-5.5.0 java-4.9.8 go); grpc-proxy starts the official proxy in front of the target
  *       prints one line per scenario and writes <run dir>/results.json; exit 1 if a scenario failed
  *
  * Environment: COMPAT_DIR (run root, default $TMPDIR/apogee-compat); COMPAT_JAVA_TEST (surefire -Dtest selector
@@ -15,6 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBenchmark } from './benchmark';
 import { runGoSuite } from './go-suite';
+import { runGrpcProxySuite } from './grpc-proxy';
 import { runJavaSuite } from './java-suite';
 import type { ApacheServerVersion } from './paths';
 import { formatResults, type SuiteRun } from './results';
@@ -57,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
       const env = process.env['COMPAT_JAVA_TEST'];
       const test = one ?? (env !== undefined && env !== '' ? env : undefined);
       if (suite === 'java-5.5.0' || suite === 'java-4.9.8') runs.push(await runJavaSuite(ctx, { clientVersion: suite === 'java-5.5.0' ? '5.5.0' : '4.9.8', target, ...(test !== undefined ? { test } : {}) }));
+      else if (suite === 'grpc-proxy') runs.push(await runGrpcProxySuite(ctx, { target, ...(one !== undefined ? { test: one } : {}) }));
       else if (suite === 'go') runs.push(await runGoSuite(ctx, { target, ...(one !== undefined ? { run: one } : {}) }));
       else if (s === 'benchmark') {
         const b = await runBenchmark(ctx, { target, seconds: 15 });
