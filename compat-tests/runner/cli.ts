@@ -10,7 +10,8 @@
  *       prints one line per scenario and writes <run dir>/results.json; exit 1 if a scenario failed
  *
  * Environment: COMPAT_DIR (run root, default $TMPDIR/apogee-compat); COMPAT_JAVA_TEST (surefire -Dtest selector
- * for the Java suites, e.g. `MessageTraceTest,PushRetryTest#defaultDelayLevel`: run only those scenarios).
+ * for the Java suites, e.g. `MessageTraceTest,PushRetryTest#defaultDelayLevel`: run only those scenarios);
+ * COMPAT_GRPC_CLIENT (rocketmq-client-java version of the grpc-proxy suite, e.g. 5.0.8; default the pom's 5.2.0).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -59,7 +60,10 @@ async function main(argv: string[]): Promise<number> {
       const env = process.env['COMPAT_JAVA_TEST'];
       const test = one ?? (env !== undefined && env !== '' ? env : undefined);
       if (suite === 'java-5.5.0' || suite === 'java-4.9.8') runs.push(await runJavaSuite(ctx, { clientVersion: suite === 'java-5.5.0' ? '5.5.0' : '4.9.8', target, ...(test !== undefined ? { test } : {}) }));
-      else if (suite === 'grpc-proxy') runs.push(await runGrpcProxySuite(ctx, { target, ...(one !== undefined ? { test: one } : {}) }));
+      else if (suite === 'grpc-proxy') {
+        const clientVersion = process.env['COMPAT_GRPC_CLIENT'];
+        runs.push(await runGrpcProxySuite(ctx, { target, ...(one !== undefined ? { test: one } : {}), ...(clientVersion !== undefined && clientVersion !== '' ? { clientVersion } : {}) }));
+      }
       else if (suite === 'go') runs.push(await runGoSuite(ctx, { target, ...(one !== undefined ? { run: one } : {}) }));
       else if (s === 'benchmark') {
         const b = await runBenchmark(ctx, { target, seconds: 15 });

@@ -140,6 +140,8 @@ export interface GrpcProxySuiteOptions {
   /** Whole-suite bound (default 10 min); the test JVM is killed past it. */
   timeoutMs?: number;
   mvn?: string;
+  /** rocketmq-client-java version (-Dgrpc.client.version; default the pom's, 5.2.0), e.g. '5.0.8'. */
+  clientVersion?: string;
 }
 
 export const GRPC_PROXY_SUITE = 'grpc-proxy';
@@ -180,6 +182,7 @@ export async function runGrpcProxySuite(ctx: RunContext, opts: GrpcProxySuiteOpt
       '-Dsurefire.failIfNoSpecifiedTests=false',
     ];
     if (opts.test !== undefined) args.push(`-Dtest=${opts.test}`);
+    if (opts.clientVersion !== undefined) args.push(`-Dgrpc.client.version=${opts.clientVersion}`);
     ctx.logger.info({ suite, target: opts.target.name, dir }, 'running gRPC suite through the official proxy');
     const p = ManagedProcess.start({ name: `mvn ${suite}`, command: opts.mvn ?? 'mvn', args, cwd: grpcSuitesDir(), logFile, pidFile: ctx.pidFile(`mvn-${suite}`), marker: ctx.dir });
     const exit = await p.waitExit(timeoutMs + 120_000);
