@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pre-fetches everything the compatibility harness needs, so that test runs do not download anything:
-#   - Apache RocketMQ jars (Maven Central): servers + tools 5.5.0 and 4.9.7, benchmark tools 5.5.0,
-#     written as classpath files under compat-tests/java/apache-dist/target/classpath/
+#   - Apache RocketMQ jars (Maven Central): servers + tools 5.5.0 and 4.9.7, benchmark tools 5.5.0, the official
+#     proxy 5.5.0 (rocketmq-proxy), written as classpath files under compat-tests/java/apache-dist/target/classpath/
+#   - the gRPC suite's dependencies (rocketmq-client-java 5.x, compat-tests/java/grpc-suites), compiled once
 #   - the JUnit suites' dependencies and plugins for both client versions (5.5.0, 4.9.8), compiled once each
 #   - the Go suite's modules (rocketmq-client-go/v2 at the pinned version), test binary compiled once
 # Then it proves the Maven side is complete by building the suites offline (mvn -o).
@@ -16,7 +17,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 stamp="$here/java/apache-dist/target/setup.stamp"
 inputs_hash() {
-  (cd "$here" && cat setup.sh java/apache-dist/pom.xml java/suites/pom.xml go/go.mod go/go.sum) | sha256sum | cut -d' ' -f1
+  (cd "$here" && cat setup.sh java/apache-dist/pom.xml java/suites/pom.xml java/grpc-suites/pom.xml go/go.mod go/go.sum) | sha256sum | cut -d' ' -f1
 }
 if [ "${1:-}" = "--if-needed" ]; then
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(inputs_hash)" ] && [ -d "$here/java/apache-dist/target/classpath" ]; then
@@ -54,6 +55,8 @@ for v in 5.5.0 4.9.7; do
 done
 step "Apache RocketMQ 5.5.0 benchmark tools: rocketmq-example -> classpath file"
 timed mvnq -f "$here/java/apache-dist/pom.xml" -P benchmark -Drocketmq.version=5.5.0 generate-resources
+step "Apache RocketMQ 5.5.0 proxy: rocketmq-proxy -> classpath file (the grpc-proxy suite starts it in cluster mode)"
+timed mvnq -f "$here/java/apache-dist/pom.xml" -P proxy -Drocketmq.version=5.5.0 generate-resources
 ls -1 "$here/java/apache-dist/target/classpath/"
 
 for v in 5.5.0 4.9.8; do
@@ -61,6 +64,9 @@ for v in 5.5.0 4.9.8; do
   # -Dtest=NoSuchTest makes surefire resolve its JUnit Platform provider without running anything.
   timed mvnq -f "$here/java/suites/pom.xml" -P "client-$v" test -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
 done
+
+step "gRPC suite (rocketmq-client-java 5.x through the official proxy): dependencies, compile, surefire JUnit provider"
+timed mvnq -f "$here/java/grpc-suites/pom.xml" test -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
 
 step "Go suite: modules (github.com/apache/rocketmq-client-go/v2) and test binary"
 (
@@ -79,6 +85,8 @@ for v in 5.5.0 4.9.7; do
   mvnq -o -f "$here/java/apache-dist/pom.xml" -P server "-Drocketmq.version=$v" generate-resources
 done
 mvnq -o -f "$here/java/apache-dist/pom.xml" -P benchmark -Drocketmq.version=5.5.0 generate-resources
+mvnq -o -f "$here/java/apache-dist/pom.xml" -P proxy -Drocketmq.version=5.5.0 generate-resources
+mvnq -o -f "$here/java/grpc-suites/pom.xml" test -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
 echo "   ok"
 inputs_hash >"$stamp"
 

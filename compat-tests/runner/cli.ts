@@ -5,17 +5,20 @@
  *   node dist/compat-tests/runner/cli.js up   [apache-5.5.0|apache-4.9.7|apache-4.9.7-ns5|apogee]
  *       start a target, print its addresses, keep it running until Ctrl-C
  *   node dist/compat-tests/runner/cli.js run  [target] [suite...]
- *       suites: java-5.5.0[:TestClass] java-4.9.8[:TestClass] go[:TestRegexp] benchmark (default: java-5.5.0 java-4.9.8 go)
+ *       suites: java-5.5.0[:TestClass] java-4.9.8[:TestClass] go[:TestRegexp] benchmark grpc-proxy[:TestClass]
+ *       (default: java-5.5.0 java-4.9.8 go); grpc-proxy starts the official proxy in front of the target
  *       prints one line per scenario and writes <run dir>/results.json; exit 1 if a scenario failed
  *
  * Environment: COMPAT_DIR (run root, default $TMPDIR/apogee-compat); COMPAT_JAVA_TEST (surefire -Dtest selector
  * for the Java suites, e.g. `MessageTraceTest,PushRetryTest#defaultDelayLevel`: run only those scenarios);
- * APOGEE_COMPAT_FULL=1 (the Java suites run their full-run-only scenarios: -Dcompat.full=true).
+ * APOGEE_COMPAT_FULL=1 (the Java suites run their full-run-only scenarios: -Dcompat.full=true);
+ * COMPAT_GRPC_CLIENT (rocketmq-client-java version of the grpc-proxy suite, e.g. 5.0.8; default the pom's 5.2.0).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBenchmark } from './benchmark';
 import { runGoSuite } from './go-suite';
+import { runGrpcProxySuite } from './grpc-proxy';
 import { runJavaSuite } from './java-suite';
 import type { ApacheServerVersion } from './paths';
 import { formatResults, type SuiteRun } from './results';
@@ -58,6 +61,10 @@ async function main(argv: string[]): Promise<number> {
       const env = process.env['COMPAT_JAVA_TEST'];
       const test = one ?? (env !== undefined && env !== '' ? env : undefined);
       if (suite === 'java-5.5.0' || suite === 'java-4.9.8') runs.push(await runJavaSuite(ctx, { clientVersion: suite === 'java-5.5.0' ? '5.5.0' : '4.9.8', target, props: { 'compat.full': String(process.env['APOGEE_COMPAT_FULL'] === '1') }, ...(test !== undefined ? { test } : {}) }));
+      else if (suite === 'grpc-proxy') {
+        const clientVersion = process.env['COMPAT_GRPC_CLIENT'];
+        runs.push(await runGrpcProxySuite(ctx, { target, ...(one !== undefined ? { test: one } : {}), ...(clientVersion !== undefined && clientVersion !== '' ? { clientVersion } : {}) }));
+      }
       else if (suite === 'go') runs.push(await runGoSuite(ctx, { target, ...(one !== undefined ? { run: one } : {}) }));
       else if (s === 'benchmark') {
         const b = await runBenchmark(ctx, { target, seconds: 15 });

@@ -29,6 +29,11 @@ export function javaSuitesDir(): string {
   return path.join(compatDir(), 'java', 'suites');
 }
 
+/** The 5.x gRPC client scenarios (rocketmq-client-java through the official proxy). */
+export function grpcSuitesDir(): string {
+  return path.join(compatDir(), 'java', 'grpc-suites');
+}
+
 export function goSuitesDir(): string {
   return path.join(compatDir(), 'go');
 }
@@ -38,7 +43,7 @@ export type ApacheServerVersion = '5.5.0' | '4.9.7';
 /** Official Java client versions the JUnit suites are built against. */
 export type JavaClientVersion = '5.5.0' | '4.9.8';
 /** Jar sets resolved by compat-tests/java/apache-dist. */
-export type DistName = 'server' | 'benchmark';
+export type DistName = 'server' | 'benchmark' | 'proxy';
 
 export function classpathFile(dist: DistName, version: string): string {
   return path.join(apacheDistDir(), 'target', 'classpath', `${dist}-${version}.txt`);

@@ -3,13 +3,14 @@ import * as path from 'node:path';
 import { runBenchmarkSuite } from './benchmark';
 import { ContainerEngine, probeDocker } from './containers';
 import { runGoSuite } from './go-suite';
+import { runGrpcProxySuite } from './grpc-proxy';
 import { runJavaSuite } from './java-suite';
 import type { RuntimeInfo, SuitePlan, TargetPlan } from './matrix';
 import { runMqadminSuite } from './mqadmin-suite';
 import { ensureClasspath, repoRoot, type ApacheServerVersion } from './paths';
 import type { RunContext } from './run';
 import { localLauncher, type Launcher } from './runtime';
-import { BENCHMARK_SCENARIOS, FULL_RUN_ONLY, GO_SCENARIOS, JAVA_5_SCENARIOS, JAVA_FULL_RUN_ONLY, JAVA_SCENARIOS, MQADMIN_BROKER_SCENARIOS, MQADMIN_SCENARIOS, TARGET_SCENARIOS } from './scenarios';
+import { BENCHMARK_SCENARIOS, FULL_RUN_ONLY, GO_SCENARIOS, GRPC_PROXY_SCENARIOS, JAVA_5_SCENARIOS, JAVA_FULL_RUN_ONLY, JAVA_SCENARIOS, MQADMIN_BROKER_SCENARIOS, MQADMIN_SCENARIOS, TARGET_SCENARIOS } from './scenarios';
 import { discoverExternalTarget, startApacheTarget, startApogeeTarget } from './target';
 import { runTargetSuite } from './target-suite';
 
@@ -17,7 +18,7 @@ import { runTargetSuite } from './target-suite';
  * What the runner can run: the targets (apogee, apache-5, apache-4, external:host:port), the suites, and the
  * runtime that starts the targets' processes.
  */
-export const SUITE_NAMES = ['target', 'mqadmin', 'java-5', 'java-4.9', 'go', 'benchmark'] as const;
+export const SUITE_NAMES = ['target', 'mqadmin', 'java-5', 'java-4.9', 'go', 'benchmark', 'grpc-proxy'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 export interface SuiteOptions {
@@ -57,6 +58,13 @@ export function suitePlans(names: readonly string[], o: SuiteOptions = {}): Suit
       ...javaSkips,
     },
     go: { name: 'go', suite: 'go', expected: GO_SCENARIOS, timeoutMs: 15 * MIN * scale, run: (ctx, target, timeoutMs) => runGoSuite(ctx, { target, timeoutMs }) },
+    'grpc-proxy': {
+      name: 'grpc-proxy',
+      suite: 'grpc-proxy',
+      expected: GRPC_PROXY_SCENARIOS,
+      timeoutMs: 15 * MIN * scale,
+      run: (ctx, target, timeoutMs) => runGrpcProxySuite(ctx, { target, timeoutMs }),
+    },
     benchmark: {
       name: 'benchmark',
       suite: 'benchmark',
@@ -94,8 +102,12 @@ export function parseTarget(s: string): TargetSpec {
   throw new UsageError(`unknown target "${s}"; known: apogee, apache-5, apache-4, external:<host>:<port>`);
 }
 
-/** Skips Apache itself causes on a target: the 5.x lite pull consumer against a 4.9.x broker (LITE_PULL_MESSAGE). */
+/**
+ * Skips Apache itself causes on a target: the 5.x lite pull consumer against a 4.9.x broker (LITE_PULL_MESSAGE); the
+ * official proxy against a 4.9.x broker (no POP: grpc-proxy.ts skips every scenario there).
+ */
 const APACHE_4_SKIPS: Readonly<Record<string, RegExp>> = {
+  ...Object.fromEntries(GRPC_PROXY_SCENARIOS.map((id) => [`grpc-proxy:${id}`, /needs a 5\.x broker/])),
   'java-5.5.0:litepull.subscribe-commit': /LITE_PULL_MESSAGE \(361\)/,
   'java-5.5.0:litepull.assign-seek-commit': /LITE_PULL_MESSAGE \(361\)/,
 };

@@ -110,3 +110,18 @@ export const BENCHMARK_SCENARIOS: readonly string[] = ['benchmark.producer-consu
 
 /** The harness's checks of a target (target-suite.ts). */
 export const TARGET_SCENARIOS: readonly string[] = ['target.ready', 'target.freeze-resume', 'target.kill-restart'];
+
+/**
+ * The grpc-proxy suite (compat-tests/java/grpc-suites): rocketmq-client-java 5.x through the official rocketmq-proxy
+ * 5.5.0 in cluster mode in front of the target (grpc-proxy.ts).
+ */
+export const GRPC_PROXY_SCENARIOS: readonly string[] = [
+  'grpc.normal-send-simple-receive-ack',
+  'grpc.simple-redeliver-unacked-and-change-invisible-duration',
+  'grpc.push-consumer-consume-and-retry',
+  'grpc.fifo-message-group-order',
+  'grpc.delay-message',
+  'grpc.transaction-commit-rollback',
+  'grpc.tag-filter',
+  'grpc.sql92-filter',
+];

@@ -58,7 +58,7 @@ export async function processPop(ps: PopService, ctx: RequestContext, hold: PopH
   const bc = ps.bc;
   const hr = requestHeader(ctx, PopMessageRequestHeader);
   if (!hr.ok) return hr.response;
-  const h = hr.value;
+  const h = bornNow(ctx, hr.value);
   const ip = bc.config.brokerIP1;
   if (bc.now() - h.bornTime - h.pollTime > POP_LATE_MS_MAX) return reply(ctx, ResponseCode.POLLING_TIMEOUT, `the broker[${ip}] pop message is timeout too much`);
   if (!isReadable(bc.config.brokerPermission)) return reply(ctx, ResponseCode.NO_PERMISSION, `the broker[${ip}] pop message is forbidden`);
@@ -111,6 +111,19 @@ export async function processPop(ps: PopService, ctx: RequestContext, hold: PopH
   bc.stats.getMessageTransferredTotal += round.messages.length;
   bc.stats.getFoundTotal++;
   return reply(ctx, code, remark, ext, Buffer.concat(round.messages, round.bytes));
+}
+
+/**
+ * Java PopMessageProcessor#processRequest: a request without a born time (bornTime 0: the 5.x proxy sends none) is
+ * born when the broker received it, and that time is written back into the request's fields so a held request,
+ * processed again on wake-up, keeps it (and times out at bornTime + pollTime like any other).
+ */
+function bornNow(ctx: RequestContext, h: PopHeader): PopHeader {
+  if (h.bornTime !== 0) return h;
+  const fields = ctx.request.extFields ?? new Map<string, string>();
+  fields.set('bornTime', String(ctx.receivedAt));
+  ctx.request.extFields = fields;
+  return { ...h, bornTime: ctx.receivedAt };
 }
 
 /** Java: FilterAPI.build(topic, exp, expType) and, for SQL92, ConsumerFilterManager.build; undefined when it fails. */
