@@ -18,6 +18,8 @@
  *   --workDir DIR                            run directories, stores, logs (default $TMPDIR/apogee-bench)
  *   --render FILE.json                       no run: rewrite FILE.md and FILE.svg (and with --readme the README block)
  *                                            from a results file
+ *   --soak --minutes N                       instead: the soak of issue 14 (bench/soak/run.ts: mixed load, slow readers,
+ *                                            topic and client churn, SIGKILLs; every acknowledged message accounted for)
  *
  * Every process the run starts is killed at the end (and on Ctrl-C) by the compat harness's process registry.
  */
@@ -29,6 +31,7 @@ import { createLogger } from '../lib/common';
 import { machineFacts, machineLimits, type MachineLimits } from './harness/machine';
 import { benchClient, brokerTotals, createTopic, storedInTopic } from './harness/ops';
 import { loadAverage } from './harness/proc';
+import { runSoak } from './soak/run';
 import { newestProfile, summarizeProfile } from './harness/profile';
 import { markdown, ratioRows, svgChart, type BenchResults, type NamesrvRun, type RecoveryRun, type SystemRun } from './harness/report';
 import { fmtInt, median } from './harness/stats';
@@ -411,7 +414,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+if (has('soak')) runSoak();
+else main().then(
   () => process.exit(0),
   (e: unknown) => {
     process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
