@@ -42,12 +42,15 @@ class Unusual extends Error {}
 
 class Scanner {
   pos = 0;
-  constructor(readonly b: Buffer) {}
+  constructor(readonly b: string) {}
 
   ws(): number {
     const b = this.b;
-    while (this.pos < b.length && isWs(b[this.pos]!)) this.pos++;
-    return this.pos < b.length ? b[this.pos]! : -1;
+    for (;;) {
+      const c = b.charCodeAt(this.pos);
+      if (isWs(c)) this.pos++;
+      else return Number.isNaN(c) ? -1 : c;
+    }
   }
 
   expect(c: number): void {
@@ -60,23 +63,28 @@ class Scanner {
     const b = this.b;
     if (this.ws() !== Q) return undefined;
     const start = this.pos + 1;
-    const end = b.indexOf(Q, start);
-    if (end < 0 || b.subarray(start, end).includes(BS)) return undefined;
-    this.pos = end + 1;
-    return b.toString('utf8', start, end);
+    for (let i = start; ; i++) {
+      const c = b.charCodeAt(i);
+      if (c === Q) {
+        this.pos = i + 1;
+        return b.slice(start, i);
+      }
+      if (c === BS || Number.isNaN(c)) return undefined;
+    }
   }
 
   /** The end of the JSON value starting at pos (strings honoured, brackets counted); throws Unusual at the end. */
   skipValue(): number {
     const b = this.b;
+    const n = b.length;
     let depth = 0;
     let i = this.pos;
-    for (; i < b.length; i++) {
-      const c = b[i]!;
+    for (; i < n; i++) {
+      const c = b.charCodeAt(i);
       if (c === Q || c === 0x27) {
         i++;
-        while (i < b.length && b[i] !== c) i += b[i] === BS ? 2 : 1;
-        if (i >= b.length) throw new Unusual();
+        while (i < n && b.charCodeAt(i) !== c) i += b.charCodeAt(i) === BS ? 2 : 1;
+        if (i >= n) throw new Unusual();
       } else if (c === 0x7b || c === 0x5b) depth++;
       else if (c === 0x7d || c === 0x5d) {
         if (depth === 0) break;
@@ -103,22 +111,27 @@ class Scanner {
   smallInt(): number | undefined {
     const b = this.b;
     let i = this.pos;
-    const neg = b[i] === 0x2d;
+    const neg = b.charCodeAt(i) === 0x2d;
     if (neg) i++;
     const d0 = i;
     let v = 0;
-    while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) v = v * 10 + b[i++]! - 0x30;
+    for (;;) {
+      const c = b.charCodeAt(i);
+      if (c >= 0x30 && c <= 0x39) {
+        v = v * 10 + c - 0x30;
+        i++;
+      } else if (c === 0x2e || c === 0x65 || c === 0x45) return undefined;
+      else break;
+    }
     if (i === d0 || i - d0 > 9) return undefined;
-    const c = b[i];
-    if (c === 0x2e || c === 0x65 || c === 0x45) return undefined;
     this.pos = i;
     return neg ? -v : v;
   }
 
   bool(): boolean | undefined {
     const b = this.b;
-    if (b[this.pos] === 0x74 && b.toString('latin1', this.pos, this.pos + 4) === 'true') return ((this.pos += 4), true);
-    if (b[this.pos] === 0x66 && b.toString('latin1', this.pos, this.pos + 5) === 'false') return ((this.pos += 5), false);
+    if (b.startsWith('true', this.pos)) return ((this.pos += 4), true);
+    if (b.startsWith('false', this.pos)) return ((this.pos += 5), false);
     return undefined;
   }
 }
@@ -198,7 +211,7 @@ function fastTopicConfig(s: Scanner): TopicConfig | undefined {
 }
 
 export class RegisterBodySteps {
-  private readonly s: Scanner | null;
+  private s: Scanner | null = null;
   private phase: 'start' | 'table' | 'lines' | 'done' = 'start';
   private readonly outer: JsonEntry[] = [];
   private readonly wrapper: JsonEntry[] = [];
@@ -215,7 +228,6 @@ export class RegisterBodySteps {
     private readonly compressed: boolean,
     private readonly opts: DecompressOptions = {},
   ) {
-    this.s = compressed ? null : new Scanner(body);
   }
 
   /** Decodes at most `topicsMax` topics (plus the parts around them) and says whether it is done. */
@@ -246,7 +258,7 @@ export class RegisterBodySteps {
     const end = s.skipValue();
     s.pos = end;
     const l = this.opts.limits;
-    return parseJson(this.body.subarray(start, end), { ...l, depthMax: (l?.depthMax ?? jsonDepthMax) - nesting });
+    return parseJson(s.b.slice(start, end), { ...l, depthMax: (l?.depthMax ?? jsonDepthMax) - nesting });
   }
 
   private outerKey(seen: Set<string>): string {
@@ -258,9 +270,13 @@ export class RegisterBodySteps {
   }
 
   private stepPlain(topicsMax: number): StepResult {
-    const s = this.s!;
     if (this.phase === 'start') {
       if ((this.opts.limits?.bytesMax ?? Infinity) < this.body.length) throw new Unusual();
+      // As parseJson: UTF-8, malformed sequences as U+FFFD (a leading BOM makes the shape unusual below).
+      this.s = new Scanner(this.body.toString('utf8'));
+    }
+    const s = this.s!;
+    if (this.phase === 'start') {
       s.expect(0x7b);
       const seen = new Set<string>();
       if (s.ws() === 0x7d) throw new Unusual();
