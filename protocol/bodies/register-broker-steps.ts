@@ -20,10 +20,10 @@ import { topicConfig, TopicFilterTypes, type TopicConfig } from './topic';
  * the event loop between steps. The result equals RegisterBrokerBody.decode / decodeRegisterBrokerBodyCompressed
  * (register-broker-steps.test.ts checks that on random bodies).
  *
- * Plain JSON: a scanner walks the two outer objects over the bytes; every value other than the topicConfigTable is
+ * Plain JSON: a scanner walks the two outer objects over the body text (decoded from UTF-8 once, in the first step); every value other than the topicConfigTable is
  * parsed with parseJson and read with the body's schema, as the one-go decoder does. Each topicConfigTable entry
  * in the shape Java writes ({"attributes":{..},"order":false,"perm":6,...}: quoted keys without escapes, ints,
- * booleans, plain strings; any order, any subset) is read directly from the bytes, which is also what makes this
+ * booleans, plain strings; any order, any subset) is read directly from that text, which is also what makes this
  * path faster than parse-then-read (issue 18: REGISTER_BROKER throughput); any other entry is parsed with parseJson
  * and read by the TopicConfig schema. Anything unusual at the outer levels (unquoted or escaped keys, duplicate
  * outer keys, a BOM, trailing commas, bytes past the end) falls back to the one-go decoder in a single step, so the
