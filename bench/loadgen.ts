@@ -9,7 +9,7 @@
  *   node dist/bench/loadgen.js fill    --namesrv A --topic T --size 1024 --mib 1024 [--batch 32] [--concurrency 8]
  *   node dist/bench/loadgen.js e2e     --namesrv A --topic T --rate 2000 --warmup 2 --seconds 10 [--size 128]
  *   node dist/bench/loadgen.js namesrv --namesrv A --brokers 10 --topics 100 --warmup 1 --seconds 5
- *                                      [--connections 4] [--inflight 16] [--phases route,register]
+ *                                      [--connections 4] [--inflight 16] [--phases route,register] [--regBodies 1]
  *   node dist/bench/loadgen.js sqlpull --namesrv A --topic T --msgs 20000 --matchEvery 10 (see bench/sqlpull.ts)
  *
  * send:    `concurrency` callers, each awaiting its previous send (the official Producer's -w threads); one
@@ -297,20 +297,26 @@ async function modeNamesrv(): Promise<void> {
   const table = new Map<string, TopicConfigT>();
   for (const t of topicNames) table.set(t, TopicConfig.make({ topicName: t, readQueueNums: 8, writeQueueNums: 8, perm: 6 }));
   const now = Date.now();
-  const regBody = RegisterBrokerBody.encode({
+  // --regBodies N: each fake broker cycles through N bodies that differ in their data version (a broker whose
+  // topics changed), so that every registration is decoded; 1 (default): the same body each time.
+  const regBodies = num('regBodies', 1);
+  const bodyOf = (counter: number): Buffer => RegisterBrokerBody.encode({
     filterServerList: [],
     topicConfigSerializeWrapper: {
-      dataVersion: { counter: 1, stateVersion: 0, timestamp: now },
+      dataVersion: { counter, stateVersion: 0, timestamp: now },
       topicConfigTable: table,
       mappingDataVersion: { counter: 0, stateVersion: 0, timestamp: now },
       topicQueueMappingDetailMap: new Map(),
       topicQueueMappingInfoMap: new Map(),
     },
   } as never);
-  const bodyCrc32 = (crc32(regBody) & 0x7fffffff) >>> 0;
+  const bodies = Array.from({ length: regBodies }, (_, i) => bodyOf(i + 1)).map((b) => ({ b, crc: (crc32(b) & 0x7fffffff) >>> 0 }));
+  const regBody = bodies[0]!.b;
+  let regSeq = 0;
   // One remoting client (one connection) per fake broker, kept open: a NameServer drops a broker whose channel closes.
   const fake = Array.from({ length: brokers }, (_, i) => ({ client: bareRemoting(), name: `bench-broker-${i}`, addr: `127.0.0.1:${31000 + i * 3}` }));
   const register = async (f: (typeof fake)[number]): Promise<number> => {
+    const { b: body, crc: bodyCrc32 } = bodies[regSeq++ % bodies.length]!;
     const ext = encodeHeader(RegisterBrokerRequestHeader, {
       brokerName: f.name,
       brokerAddr: f.addr,
@@ -321,7 +327,7 @@ async function modeNamesrv(): Promise<void> {
       compressed: false,
       bodyCrc32,
     });
-    const r = await f.client.invoke(namesrv, createRequest({ code: RequestCode.REGISTER_BROKER, opaque: 0, version: SERVER_VERSION, extFields: ext, body: regBody }), 10_000);
+    const r = await f.client.invoke(namesrv, createRequest({ code: RequestCode.REGISTER_BROKER, opaque: 0, version: SERVER_VERSION, extFields: ext, body }), 10_000);
     return r.code;
   };
   for (const f of fake) {

@@ -18,6 +18,10 @@
  *   --workDir DIR                            run directories, stores, logs (default $TMPDIR/apogee-bench)
  *   --render FILE.json                       no run: rewrite FILE.md and FILE.svg (and with --readme the README block)
  *                                            from a results file
+ *   --regBodies N                            REGISTER_BROKER: each fake broker cycles through N bodies that differ in their
+ *                                            data version, so that every registration is decoded (default 1: same body)
+ *   --soak --minutes N                       instead: the soak of issue 14 (bench/soak/run.ts: mixed load, slow readers,
+ *                                            topic and client churn, SIGKILLs; every acknowledged message accounted for)
  *
  * Every process the run starts is killed at the end (and on Ctrl-C) by the compat harness's process registry.
  */
@@ -29,6 +33,7 @@ import { createLogger } from '../lib/common';
 import { machineFacts, machineLimits, type MachineLimits } from './harness/machine';
 import { benchClient, brokerTotals, createTopic, storedInTopic } from './harness/ops';
 import { loadAverage } from './harness/proc';
+import { runSoak } from './soak/run';
 import { newestProfile, summarizeProfile } from './harness/profile';
 import { markdown, ratioRows, svgChart, type BenchResults, type NamesrvRun, type RecoveryRun, type SystemRun } from './harness/report';
 import { fmtInt, median } from './harness/stats';
@@ -181,7 +186,7 @@ async function namesrvRounds(ctx: RunContext, results: BenchResults): Promise<vo
         const r = (await runLoadgen(
           ctx,
           `${name}-namesrv`,
-          ['namesrv', '--namesrv', ns.addr, '--brokers', '10', '--topics', '100', '--warmup', String(full ? 3 : 1), '--seconds', String(cfg.namesrvSec), '--connections', '4', '--inflight', '16', '--serverPids', ns.pids().join(',')],
+          ['namesrv', '--namesrv', ns.addr, '--brokers', '10', '--topics', '100', '--warmup', String(full ? 3 : 1), '--seconds', String(cfg.namesrvSec), '--connections', '4', '--inflight', '16', '--regBodies', opt('regBodies') ?? '1', '--serverPids', ns.pids().join(',')],
           10 * 60_000,
         )) as unknown as Pick<NamesrvRun, 'route' | 'register'>;
         run.route = r.route;
@@ -411,7 +416,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+if (has('soak')) runSoak();
+else main().then(
   () => process.exit(0),
   (e: unknown) => {
     process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

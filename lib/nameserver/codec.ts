@@ -4,6 +4,8 @@ import {
   DataVersion as DataVersionBody,
   decodeRegisterBrokerBody as decodeRegisterBody,
   KVTable,
+  RegisterBodySteps,
+  type RegisterBrokerBody,
   TopicConfigSerializeWrapper,
   TopicList,
   TopicRouteData,
@@ -51,6 +53,38 @@ export function decodeRegisterBrokerBody(body: Buffer | null, compressed: boolea
     ok: true,
     value: { dataVersion: toDataVersion(w.dataVersion), topicConfigs: toTopicConfigs(w.topicConfigTable), filterServerList: d.value.filterServerList },
   };
+}
+
+function fromRegisterBody(v: RegisterBrokerBody): RegistrationBody {
+  const w = v.topicConfigSerializeWrapper;
+  return { dataVersion: toDataVersion(w.dataVersion), topicConfigs: toTopicConfigs(w.topicConfigTable), filterServerList: v.filterServerList };
+}
+
+/** Topics decoded per step of a REGISTER_BROKER body before the NameServer yields to the event loop. */
+export const registerBodyTopicsPerStep = 1000;
+
+/**
+ * REGISTER_BROKER body from a broker >= V3_0_11, decoded `registerBodyTopicsPerStep` topics at a time with a
+ * macrotask between steps (issue 14: 10k topics in one go held the event loop for 50-150 ms). A body of at most
+ * that many topics is decoded in one step, and the result is then returned synchronously (no await).
+ */
+export function decodeRegisterBrokerBodySliced(body: Buffer | null, compressed: boolean, version: number): Decoded<RegistrationBody> | Promise<Decoded<RegistrationBody>> {
+  if (body === null) return { ok: true, value: EMPTY };
+  const steps = new RegisterBodySteps(body, compressed, { brokerVersion: version });
+  const done = (r: Decoded<RegisterBrokerBody>): Decoded<RegistrationBody> => (r.ok ? { ok: true, value: fromRegisterBody(r.value) } : r);
+  // Two steps at once: the compressed form's first step only inflates and reads the head.
+  const first = steps.step(registerBodyTopicsPerStep);
+  if (first.done) return done(first.result);
+  const second = steps.step(registerBodyTopicsPerStep);
+  if (second.done) return done(second.result);
+  return new Promise((resolve) => {
+    const next = (): void => {
+      const r = steps.step(registerBodyTopicsPerStep);
+      if (r.done) resolve(done(r.result));
+      else setImmediate(next);
+    };
+    setImmediate(next);
+  });
 }
 
 /** REGISTER_BROKER body from a broker older than V3_0_11: a bare TopicConfigSerializeWrapper. */

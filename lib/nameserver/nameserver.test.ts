@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { ClusterInfo, KVTable, RegisterBrokerBody, TopicList, TopicRouteData, encodeRegisterBrokerBodyCompressed } from '../../protocol/bodies';
+import { ClusterInfo, DataVersion, KVTable, RegisterBrokerBody, TopicList, TopicRouteData, encodeRegisterBrokerBodyCompressed } from '../../protocol/bodies';
 import { createRequest, SerializeType, type RemotingCommand } from '../../protocol/command';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { defaults, silentLogger } from '../common';
@@ -298,5 +298,43 @@ describe('lib/nameserver NameServer over real sockets', () => {
     const r = await register('broker-b', '127.0.0.1:20911', ['TBW102', 'C', 'D']);
     assert.equal(r.code, ResponseCode.SYSTEM_ERROR);
     assert.match(r.remark!, /routeTopicsMax 3/);
+  });
+
+  it('rule registerBodyTopicsPerStep: a 10k-topic REGISTER_BROKER is decoded in steps, so a lookup sent after it is answered before it (issue 14)', async () => {
+    for (const compressed of [false, true]) {
+      const topics = ['TBW102', ...Array.from({ length: 10_000 }, (_, i) => `Big${i}`)];
+      const order: string[] = [];
+      const big = register(`broker-big`, '127.0.0.1:40911', topics, { compressed, counter: compressed ? 3 : 2 }).then((r) => {
+        order.push('register');
+        return r;
+      });
+      // The lookup is written after the registration on the same connection; a decode in one go would answer it after.
+      const lookup = call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'NoSuchTopic' }).then((r) => {
+        order.push('lookup');
+        return r;
+      });
+      assert.equal((await big).code, ResponseCode.SUCCESS);
+      assert.equal((await lookup).code, ResponseCode.TOPIC_NOT_EXIST);
+      assert.deepEqual(order, ['lookup', 'register'], compressed ? 'compressed' : 'plain');
+      assert.equal((await call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'Big9999' })).code, ResponseCode.SUCCESS);
+    }
+  });
+
+  it('registrations of one broker apply in arrival order even when the first one is decoded in steps', async () => {
+    const topics = ['TBW102', ...Array.from({ length: 5_000 }, (_, i) => `Old${i}`)];
+    const first = register('broker-o', '127.0.0.1:50911', topics, { counter: 1 });
+    const second = register('broker-o', '127.0.0.1:50911', ['TBW102', 'New1', 'New2'], { counter: 2 });
+    assert.equal((await first).code, ResponseCode.SUCCESS);
+    assert.equal((await second).code, ResponseCode.SUCCESS);
+    assert.equal((await call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'New2' })).code, ResponseCode.SUCCESS);
+    // The data version kept for the broker is the second registration's (counter 2), not the first's.
+    const q = await call(
+      RequestCode.QUERY_DATA_VERSION,
+      { clusterName: 'DefaultCluster', brokerAddr: '127.0.0.1:50911', brokerName: 'broker-o', brokerId: 0 },
+      DataVersion.encode({ counter: 1, timestamp: 1, stateVersion: 0 }),
+    );
+    const dv = DataVersion.decode(q.body!);
+    assert.ok(dv.ok);
+    assert.equal(dv.value.counter, 2);
   });
 });

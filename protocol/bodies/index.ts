@@ -69,6 +69,8 @@ export {
   registerBodyInflatedBytesMax,
 } from './register-broker';
 export type { CompressOptions, DecompressOptions } from './register-broker';
+export { RegisterBodySteps } from './register-broker-steps';
+export type { StepResult as RegisterBodyStepResult } from './register-broker-steps';
 export {
   ConsumeTypes,
   MessageModels,

@@ -208,6 +208,12 @@ export function decodeRegisterBrokerBodyCompressed(data: BodyInput, opts: Decomp
   } catch (e) {
     return { ok: false, error: `${name}: inflate failed: ${(e as Error).message}` };
   }
+  return decodeInflatedRegisterBody(payload, opts);
+}
+
+/** The compressed form's inflated payload (see the layout above) decoded. Never throws. */
+export function decodeInflatedRegisterBody(payload: Buffer, opts: DecompressOptions = {}): Decoded<RegisterBrokerBody> {
+  const name = 'RegisterBrokerBody(compressed)';
   try {
     const c = new Cursor(payload);
     const dv = must(readBody('DataVersion', dataVersion, jsonAt(c.text('dataVersion'), 'DataVersion', opts.limits)));

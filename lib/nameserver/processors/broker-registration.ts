@@ -8,7 +8,10 @@ import {
   RegisterBrokerRequestHeader,
   RegisterBrokerResponseHeader,
   UnRegisterBrokerRequestHeader,
+  type ValueOf,
 } from '../../../protocol/headers';
+
+type RegisterBrokerRequestHeaderValue = ValueOf<typeof RegisterBrokerRequestHeader>;
 import { NAMESPACE_ORDER_TOPIC_CONFIG, ZONE_NAME_EXT } from '../../../protocol/naming';
 import { ok, okWith, reply, requestHeader, type Processor, type RequestContext } from '../../remoting';
 import * as codec from '../codec';
@@ -20,8 +23,9 @@ import type { NamesrvContext } from '../context';
  */
 export function brokerRegistrationProcessors(nc: NamesrvContext): [number, Processor][] {
   const recent = new RecentBodies();
+  const pending = new PendingByBroker();
   return [
-    [RequestCode.REGISTER_BROKER, (ctx) => registerBroker(nc, ctx, recent)],
+    [RequestCode.REGISTER_BROKER, (ctx) => registerBroker(nc, ctx, recent, pending)],
     [RequestCode.UNREGISTER_BROKER, (ctx) => unregisterBroker(nc, ctx)],
     [RequestCode.QUERY_DATA_VERSION, (ctx) => queryDataVersion(nc, ctx)],
     [RequestCode.BROKER_HEARTBEAT, (ctx) => brokerHeartbeat(nc, ctx)],
@@ -56,7 +60,30 @@ class RecentBodies {
   }
 }
 
-function registerBroker(nc: NamesrvContext, ctx: RequestContext, recent: RecentBodies) {
+/**
+ * Registrations of one broker whose body is still being decoded in steps: a later registration of the same broker
+ * waits for them, so that registrations are applied in arrival order (as Java's registerBroker under its lock).
+ */
+class PendingByBroker {
+  private readonly m = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, f: () => T | Promise<T>): T | Promise<T> {
+    const prev = this.m.get(key);
+    const r = prev === undefined ? f() : prev.then(f);
+    if (!(r instanceof Promise)) return r;
+    const tail = r.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.m.set(key, tail);
+    void tail.then(() => {
+      if (this.m.get(key) === tail) this.m.delete(key);
+    });
+    return r;
+  }
+}
+
+function registerBroker(nc: NamesrvContext, ctx: RequestContext, recent: RecentBodies, pending: PendingByBroker) {
   const h = requestHeader(ctx, RegisterBrokerRequestHeader);
   if (!h.ok) return h.response;
   const hdr = h.value;
@@ -69,14 +96,20 @@ function registerBroker(nc: NamesrvContext, ctx: RequestContext, recent: RecentB
   const length = body?.length ?? 0;
   const key = `${hdr.clusterName}/${hdr.brokerAddr}`;
   type D = ReturnType<typeof codec.decodeRegisterBrokerBody>;
-  let decoded = length > 0 ? recent.get<D>(key, crc, length, ctx.request.version, hdr.compressed) : undefined;
-  if (decoded === undefined) {
-    decoded =
-      ctx.request.version >= MQVersionGate.V3_0_11
-        ? codec.decodeRegisterBrokerBody(body, hdr.compressed, ctx.request.version)
-        : codec.decodeTopicConfigWrapper(body);
-    if (decoded.ok && length > 0) recent.set(key, crc, length, ctx.request.version, hdr.compressed, decoded);
-  }
+  const version = ctx.request.version;
+  return pending.run(key, () => {
+    const cached = length > 0 ? recent.get<D>(key, crc, length, version, hdr.compressed) : undefined;
+    if (cached !== undefined) return applyRegistration(nc, ctx, hdr, cached);
+    const decoded = version >= MQVersionGate.V3_0_11 ? codec.decodeRegisterBrokerBodySliced(body, hdr.compressed, version) : codec.decodeTopicConfigWrapper(body);
+    const apply = (d: D) => {
+      if (d.ok && length > 0) recent.set(key, crc, length, version, hdr.compressed, d);
+      return applyRegistration(nc, ctx, hdr, d);
+    };
+    return decoded instanceof Promise ? decoded.then(apply) : apply(decoded);
+  });
+}
+
+function applyRegistration(nc: NamesrvContext, ctx: RequestContext, hdr: RegisterBrokerRequestHeaderValue, decoded: ReturnType<typeof codec.decodeRegisterBrokerBody>) {
   if (!decoded.ok) {
     return reply(ctx, ResponseCode.SYSTEM_ERROR, `Failed to decode RegisterBrokerBody: ${decoded.error}`);
   }
