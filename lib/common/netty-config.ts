@@ -44,7 +44,7 @@ export const NettyInertSchema = {
  * unknown keys, so files carrying them still load in Java). Defaults: lib/remoting/limits.ts.
  */
 export const RemotingLimitsSchema = {
-  connectionsMax: p.int(10_000, 'Apogee: client connections served at once; a further one gets SYSTEM_BUSY naming this setting, then is closed', {
+  connectionsMax: p.int(50_000, 'Apogee: client connections served at once (Java has no cap; the open-file limit usually binds first); a further one gets SYSTEM_BUSY naming this setting, then is closed', {
     check: (v) => (v >= 1 ? undefined : 'expected >= 1'),
   }),
   remotingBufferedBytesMax: p.long(512 * 1024 * 1024, 'Apogee: bytes of unsent responses and unprocessed requests held for all connections of the process; above it reading stops on the connections holding the most', {

@@ -44,8 +44,12 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
 /** Process-wide default of MemoryBudget#bufferedBytesMax (remotingBufferedBytesMax in the config schemas). */
 export const REMOTING_BUFFERED_BYTES_MAX_DEFAULT = 512 * 1024 * 1024;
 
-/** Connections accepted at once by a server (connectionsMax in the config schemas). */
-export const CONNECTIONS_MAX_DEFAULT = 10_000;
+/**
+ * Connections accepted at once by a server (connectionsMax in the config schemas). Java has no such cap; this one is a
+ * safety bound well above a large deployment's client count (10,000 idle clients leave room for new ones, issue 14),
+ * and in practice the process's open-file limit (ulimit -n) binds first.
+ */
+export const CONNECTIONS_MAX_DEFAULT = 50_000;
 
 /**
  * Connections beyond connectionsMax that are kept open just long enough to read one request and answer it with
