@@ -4,7 +4,6 @@ import { newCommitLogState, type AppendEntry, type CommitLogHooks, type CommitLo
 import { CommitLogWriter } from './commit-log-writer';
 import { SegmentQueue, type Segment } from './mapped-file';
 import { checkRecord, looksLikeRecordAt, type CheckResult, type DispatchRequest } from './record';
-import { ScanReader } from './scan-reader';
 import { TailCache } from './tail-cache';
 
 export type { AppendEntry, CommitLogHooks, CommitLogOptions, PutWaiter } from './commit-log-state';
@@ -31,8 +30,6 @@ export type { AppendEntry, CommitLogHooks, CommitLogOptions, PutWaiter } from '.
  */
 
 const RECOVERY_READ_BYTES = 4 * 1024 * 1024;
-/** Bytes of a record cut by the end of a recovery chunk that are carried into the next chunk (longer: read again). */
-const RECOVERY_CARRY_BYTES = 256 * 1024;
 
 export class CommitLog {
   readonly files: SegmentQueue;
@@ -269,14 +266,18 @@ export class CommitLog {
     let index = startIndex;
     let seg = segs[index]!;
     let pos = 0;
-    let reader = new ScanReader(this.files, seg, fileSize, RECOVERY_READ_BYTES, RECOVERY_CARRY_BYTES);
-    await reader.fill(0, 0);
+    let buf: Buffer = Buffer.alloc(0);
+    let bufPos = 0; // file position of buf[0]
+    const readAt = async (p: number, min: number): Promise<void> => {
+      const want = Math.min(fileSize - p, Math.max(RECOVERY_READ_BYTES, min));
+      buf = (await this.files.read(seg.from + p, want)) ?? Buffer.alloc(0);
+      bufPos = p;
+    };
+    await readAt(0, 0);
     for (;;) {
-      let buf = reader.buf;
-      let rel = pos - reader.bufPos;
-      if (buf.length - rel < 8 && reader.bufPos + buf.length < fileSize) {
-        await reader.fill(pos, 8);
-        buf = reader.buf;
+      let rel = pos - bufPos;
+      if (buf.length - rel < 8 && bufPos + buf.length < fileSize) {
+        await readAt(pos, 8);
         rel = 0;
       }
       if (buf.length - rel >= 8) {
@@ -284,8 +285,7 @@ export class CommitLog {
         const magic = buf.readInt32BE(rel + 4);
         const isMsg = magic === (0xdaa320a7 | 0) || magic === (0xdaa320ab | 0);
         if (isMsg && size > buf.length - rel && pos + size <= fileSize) {
-          await reader.fill(pos, size);
-          buf = reader.buf;
+          await readAt(pos, size);
           rel = 0;
         }
       }
@@ -296,15 +296,12 @@ export class CommitLog {
         continue;
       }
       if (r.kind === 'blank' && index + 1 < segs.length) {
-        await reader.close();
         index++;
         seg = segs[index]!;
         pos = 0;
-        reader = new ScanReader(this.files, seg, fileSize, RECOVERY_READ_BYTES, RECOVERY_CARRY_BYTES);
-        await reader.fill(0, 0);
+        await readAt(0, 0);
         continue;
       }
-      await reader.close();
       if (r.kind === 'invalid' && pos < fileSize && pos > 0) {
         this.o.logger.info({ offset: seg.from + pos, reason: r.reason }, 'commit log recovery: end of valid data');
       }
