@@ -4,56 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { silentLogger } from '../common';
 import { javaToolsSkipReason, startApogeeUnderTest, type ApogeeUnderTest } from '../broker/processors/testing/java-fixture';
-import { javaLayout, kill, MQADMIN_MAIN, runJava, toolsClasspath } from '../broker/processors/testing/java-tools';
+import { CLIENT_SOURCE, javaLayout, kill, MQADMIN_MAIN, runJava, toolsClasspath } from '../broker/processors/testing/java-tools';
 import { COMMANDS, runCommand } from './index';
-
-/** The official Java client 5.5.0 with message trace on: N messages sent and consumed, then both stay online. */
-const LIVE_CLIENT_SOURCE = `
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
-import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
-import org.apache.rocketmq.client.producer.SendResult;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
-import org.apache.rocketmq.common.message.Message;
-
-public class LiveClient {
-    public static void main(String[] args) throws Exception {
-        String ns = args[0], topic = args[1], pgroup = args[2], cgroup = args[3];
-        int n = Integer.parseInt(args[4]);
-        DefaultMQProducer p = new DefaultMQProducer(pgroup, true, null);
-        p.setNamesrvAddr(ns);
-        p.start();
-        for (int i = 0; i < n; i++) {
-            SendResult r = p.send(new Message(topic, "TagA", "key" + i, ("m" + i).getBytes("UTF-8")));
-            System.out.println("SENT " + r.getMsgId() + " " + r.getSendStatus());
-        }
-        CountDownLatch got = new CountDownLatch(n);
-        DefaultMQPushConsumer c = new DefaultMQPushConsumer(cgroup, true, null);
-        c.setNamesrvAddr(ns);
-        c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-        c.subscribe(topic, "*");
-        c.setPersistConsumerOffsetInterval(1000);
-        c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
-            for (int i = 0; i < msgs.size(); i++) got.countDown();
-            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-        });
-        c.start();
-        if (!got.await(60, TimeUnit.SECONDS)) { System.out.println("TIMEOUT consuming"); System.exit(3); }
-        Thread.sleep(5000);
-        System.out.println("READY " + p.buildMQClientId() + " " + c.buildMQClientId());
-        System.out.flush();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
-        while (in.readLine() != null) { }
-        c.shutdown();
-        p.shutdown();
-    }
-}
-`;
 
 /**
  * Apogee's mqadmin and the OFFICIAL mqadmin 5.5.0 against one `apogee start` with the official Java client 5.5.0
@@ -79,9 +31,9 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 with a live Java c
     }
     a = await startApogeeUnderTest('apogee-mqadmin-live-', 'brokerName=broker-a\n');
     jvm = javaLayout(path.join(a.dir, 'tools'));
-    const src = path.join(a.dir, 'LiveClient.java');
-    fs.writeFileSync(src, LIVE_CLIENT_SOURCE);
-    client = spawn('java', [...javaLayout(path.join(a.dir, 'client')), '-cp', toolsClasspath('5.5.0')!.cp, src, a.nsAddr, 'LiveT', 'LivePG', 'LiveCG', '5'], { cwd: a.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    const src = path.join(a.dir, 'CompatClient.java');
+    fs.writeFileSync(src, CLIENT_SOURCE);
+    client = spawn('java', [...javaLayout(path.join(a.dir, 'client')), '-cp', toolsClasspath('5.5.0')!.cp, src, a.nsAddr, 'LiveT', 'LivePG', 'LiveCG', '5', 'trace'], { cwd: a.dir, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`the Java client did not get ready: ${out}`)), 180_000);
@@ -91,7 +43,7 @@ describe('lib/admin: Apogee mqadmin vs official mqadmin 5.5.0 with a live Java c
         if (m) {
           clearTimeout(t);
           consumerId = m[2]!;
-          firstMsgId = /SENT (\S+) SEND_OK/.exec(out)?.[1] ?? '';
+          firstMsgId = /SENT (\S+) \S+ SEND_OK/.exec(out)?.[1] ?? '';
           resolve();
         }
       });

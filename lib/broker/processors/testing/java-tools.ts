@@ -113,7 +113,11 @@ export function javaLayout(dir: string): string[] {
   ];
 }
 
-/** The official Java client: a producer sends N messages, a push consumer consumes them, then both stay online. */
+/**
+ * The official Java client: a producer sends N messages, a push consumer consumes them, then both stay online.
+ * Arguments: namesrv topic producerGroup consumerGroup N [trace] — with `trace` both have message trace on and the
+ * client waits 5 s more for the trace records before it says READY.
+ */
 export const CLIENT_SOURCE = `
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -131,7 +135,8 @@ public class CompatClient {
     public static void main(String[] args) throws Exception {
         String ns = args[0], topic = args[1], pgroup = args[2], cgroup = args[3];
         int n = Integer.parseInt(args[4]);
-        DefaultMQProducer p = new DefaultMQProducer(pgroup);
+        boolean trace = args.length > 5 && args[5].equals("trace");
+        DefaultMQProducer p = new DefaultMQProducer(pgroup, trace, null);
         p.setNamesrvAddr(ns);
         p.start();
         for (int i = 0; i < n; i++) {
@@ -139,7 +144,7 @@ public class CompatClient {
             System.out.println("SENT " + r.getMsgId() + " " + r.getOffsetMsgId() + " " + r.getSendStatus());
         }
         CountDownLatch got = new CountDownLatch(n);
-        DefaultMQPushConsumer c = new DefaultMQPushConsumer(cgroup);
+        DefaultMQPushConsumer c = new DefaultMQPushConsumer(cgroup, trace, null);
         c.setNamesrvAddr(ns);
         c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         c.subscribe(topic, "*");
@@ -150,7 +155,7 @@ public class CompatClient {
         });
         c.start();
         if (!got.await(60, TimeUnit.SECONDS)) { System.out.println("TIMEOUT consuming"); System.exit(3); }
-        Thread.sleep(2500);
+        Thread.sleep(trace ? 7500 : 2500);
         System.out.println("READY " + p.buildMQClientId() + " " + c.buildMQClientId());
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
