@@ -57,3 +57,17 @@ export function readCqSize(buf: Buffer, pos: number): number {
 export function readCqTagsCode(buf: Buffer, pos: number): number {
   return readLong(buf, pos + CQ_TAGS_CODE_POS);
 }
+
+/**
+ * The first queue offset in [lo, hi] whose unit points at or after `minPhy` (hi when none before it does): a binary
+ * search over units ordered by commit log offset (Java: ConsumeQueue#correctMinOffset).
+ */
+export async function firstUnitAtOrAfter(lo: number, hi: number, unitAt: (i: number) => Promise<CqUnit | undefined>, minPhy: number): Promise<number> {
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const u = await unitAt(mid);
+    if (u !== undefined && u.phy >= minPhy) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import type { Logger } from '../common';
 import type { StoreIO } from './io';
 import { SegmentQueue } from './mapped-file';
-import { CQ_BLANK_SIZE, CQ_STORE_UNIT_SIZE, readCqPhy, readCqSize, readCqTagsCode, writeCqUnit, type CqUnit } from './consume-queue-unit';
-import { CQ_READ_BLOCK_BYTES, type CqReadCache } from './cq-read-cache';
+import { CQ_BLANK_SIZE, CQ_STORE_UNIT_SIZE, firstUnitAtOrAfter, readCqPhy, readCqSize, readCqTagsCode, writeCqUnit, type CqUnit } from './consume-queue-unit';
+import { readThroughCache, type CqReadCache } from './cq-read-cache';
 
 export * from './consume-queue-unit';
 
@@ -54,13 +54,11 @@ export class ConsumeQueue {
   private tail: Buffer = Buffer.alloc(0);
   private tailStart = 0;
   private tailEnd = 0;
-  private readonly o: ConsumeQueueOptions;
   private destroyed = false;
   /** Bumped whenever written units may change (see dropReadCache). */
   private generation = 0;
 
-  constructor(o: ConsumeQueueOptions) {
-    this.o = o;
+  constructor(private readonly o: ConsumeQueueOptions) {
     this.topic = o.topic;
     this.queueId = o.queueId;
     this.files = new SegmentQueue(o.io, path.join(o.root, o.topic, String(o.queueId)), o.fileSize);
@@ -220,23 +218,8 @@ export class ConsumeQueue {
     }
     const end = Math.min(this.writtenWhere, off + maxUnits * CQ_STORE_UNIT_SIZE, fileEnd);
     if (end <= off) return undefined;
-    const cache = this.o.readCache;
-    if (cache === undefined) {
-      const buf = await this.files.read(off, end - off);
-      if (buf === undefined) return undefined;
-      return buf.subarray(0, buf.length - (buf.length % CQ_STORE_UNIT_SIZE));
-    }
-    const hit = cache.get(this, off, end);
-    if (hit !== undefined) return hit.buf.subarray(off - hit.start, end - hit.start);
-    // A miss reads the block from `off` on (readers walk forward), never past what is written nor the file's end.
-    const blockEnd = Math.min(this.writtenWhere, fileEnd, Math.max(end, off + CQ_READ_BLOCK_BYTES));
     const generation = this.generation;
-    const read = await this.files.read(off, blockEnd - off);
-    if (read === undefined) return undefined;
-    const buf = read.subarray(0, read.length - (read.length % CQ_STORE_UNIT_SIZE));
-    // A truncation while reading makes the block stale: serve it to this read only.
-    if (generation === this.generation && !this.destroyed) cache.put(this, { start: off, buf });
-    return buf.subarray(0, Math.min(buf.length, end - off));
+    return readThroughCache(this.o.readCache, this, off, end, Math.min(this.writtenWhere, fileEnd), (from, len) => this.files.read(from, len), () => generation === this.generation && !this.destroyed);
   }
 
   /** Forgets the cached block (its units may change): truncation, reload, destroy. */
@@ -376,14 +359,7 @@ export class ConsumeQueue {
     let lo = Math.max(this.minOffsetInQueue, Math.floor((this.files.first?.from ?? 0) / CQ_STORE_UNIT_SIZE));
     const first = await this.unitAt(lo);
     if (first !== undefined && first.phy >= minCommitLogOffset && lo * CQ_STORE_UNIT_SIZE === this.minLogicOffset) return;
-    let hi = max - 1;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      const u = await this.unitAt(mid);
-      if (u !== undefined && u.phy >= minCommitLogOffset) hi = mid;
-      else lo = mid + 1;
-    }
-    this.minLogicOffset = lo * CQ_STORE_UNIT_SIZE;
+    this.minLogicOffset = (await firstUnitAtOrAfter(lo, max - 1, (i) => this.unitAt(i), minCommitLogOffset)) * CQ_STORE_UNIT_SIZE;
   }
 
   /**
@@ -397,12 +373,9 @@ export class ConsumeQueue {
       const seg = segs[i]!;
       const lastUnit = await this.files.read(seg.from + this.o.fileSize - CQ_STORE_UNIT_SIZE, CQ_STORE_UNIT_SIZE);
       if (lastUnit === undefined || lastUnit.length < CQ_STORE_UNIT_SIZE) break;
-      if (readCqPhy(lastUnit, 0) < minCommitLogOffset) {
-        await this.files.remove(seg);
-        deleted++;
-      } else {
-        break;
-      }
+      if (readCqPhy(lastUnit, 0) >= minCommitLogOffset) break;
+      await this.files.remove(seg);
+      deleted++;
     }
     if (this.files.first !== undefined && this.minLogicOffset < this.files.first.from) this.minLogicOffset = this.files.first.from;
     await this.correctMinOffset(minCommitLogOffset);

@@ -1,3 +1,5 @@
+import { CQ_STORE_UNIT_SIZE } from './consume-queue-unit';
+
 /**
  * Blocks of consume queue files kept in memory after a read, shared by all queues of a store, least recently used
  * dropped first. Java reads consume queues through mmap, so a consumer walking a backlog costs it no system call;
@@ -59,4 +61,26 @@ export class CqReadCache {
     this.blocks.delete(owner);
     this.total -= b.buf.length;
   }
+}
+
+/**
+ * Bytes [off, end) of `owner`'s written file bytes, through `cache` when there is one: a hit is served from memory;
+ * a miss reads a block from `off` on (readers walk forward; at least CQ_READ_BLOCK_BYTES, never past `limit`: what
+ * is written and the file's end) and keeps it when `stillValid()` after the read (a truncation meanwhile makes the
+ * block stale: it then serves this read only). Returns what `read` gave (possibly
+ * shorter than asked), cut to whole 20-byte units, or undefined when the file is gone.
+ */
+export async function readThroughCache(cache: CqReadCache | undefined, owner: object, off: number, end: number, limit: number, read: (from: number, len: number) => Promise<Buffer | undefined>, stillValid: () => boolean): Promise<Buffer | undefined> {
+  const whole = (b: Buffer): Buffer => b.subarray(0, b.length - (b.length % CQ_STORE_UNIT_SIZE));
+  if (cache === undefined) {
+    const got = await read(off, end - off);
+    return got === undefined ? undefined : whole(got);
+  }
+  const hit = cache.get(owner, off, end);
+  if (hit !== undefined) return hit.buf.subarray(off - hit.start, end - hit.start);
+  const got = await read(off, Math.min(limit, Math.max(end, off + CQ_READ_BLOCK_BYTES)) - off);
+  if (got === undefined) return undefined;
+  const buf = whole(got);
+  if (stillValid()) cache.put(owner, { start: off, buf });
+  return buf.subarray(0, Math.min(buf.length, end - off));
 }

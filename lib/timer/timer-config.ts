@@ -75,3 +75,12 @@ export interface TimerStats {
   dequeueTps: number;
 }
 
+
+/**
+ * Idle wait between the timer's steps, ms: Java's 100 ms per second of precision, cut short at the next tick after
+ * `tickStartMs` (the tick holding `now`) so that a slot that just fell due is delivered at once rather than up to one
+ * poll later (never earlier: the write time moves only once the clock has reached the tick).
+ */
+export function idleSleepMs(now: number, tickStartMs: number, precisionMs: number): number {
+  return Math.max(IDLE_SLEEP_MIN_MS, Math.min((100 * precisionMs) / 1000, tickStartMs + precisionMs - now + 1));
+}

@@ -1,7 +1,7 @@
 import { javaStringHashCode } from '../../protocol/codec';
 import { decodeStoredMessage, MessageConst, parseProperties, type StoredMessage } from '../../protocol/message';
 import { GetMessageStatus, NodeStoreIO, PutMessageStatus } from '../store';
-import { CHAIN_READ_BYTES, DELIVER_IN_FLIGHT_MAX, DEQUEUE_SLOTS_PER_TURN_MAX, ENQUEUE_BATCH_MAX, IDLE_SLEEP_MIN_MS, PUT_ATTEMPTS_MAX, ENQUEUE_NEVER, TIMER_BLANK_SLOTS, TIMER_TOPIC, normalizePrecisionMs, type TimerDeps, type TimerStats } from './timer-config';
+import { CHAIN_READ_BYTES, DELIVER_IN_FLIGHT_MAX, DEQUEUE_SLOTS_PER_TURN_MAX, ENQUEUE_BATCH_MAX, idleSleepMs, PUT_ATTEMPTS_MAX, ENQUEUE_NEVER, TIMER_BLANK_SLOTS, TIMER_TOPIC, normalizePrecisionMs, type TimerDeps, type TimerStats } from './timer-config';
 import { deliveryOf } from './timer-deliver';
 import { checkpointFileName, TimerCheckpoint } from './timer-checkpoint';
 import { readSlotChain, TimerLog, timerLogDir, encodeUnit, MAGIC_DEFAULT, MAGIC_DELETE, MAGIC_ROLL, UNIT_SIZE, type TimerUnit } from './timer-log';
@@ -165,19 +165,9 @@ export class TimerMessageStore {
         this.d.logger.error({ err: e }, 'timer step failed; retrying');
         busy = false;
       }
-      if (!busy && !this.stopped) await this.sleep(this.idleSleepMs());
+      const now = this.now();
+      if (!busy && !this.stopped) await this.sleep(idleSleepMs(now, this.formatTimeMs(now), this.precisionMs));
     }
-  }
-
-  /**
-   * Idle wait between steps: Java's 100 ms per second of precision, cut short at the next tick so that a slot that
-   * just fell due is delivered at once rather than up to one poll later (never earlier: the write time moves only
-   * once the clock has reached the tick).
-   */
-  private idleSleepMs(): number {
-    const now = this.now();
-    const toNextTick = this.formatTimeMs(now) + this.precisionMs - now;
-    return Math.max(IDLE_SLEEP_MIN_MS, Math.min((100 * this.precisionMs) / 1000, toNextTick + 1));
   }
 
   private sleep(ms: number): Promise<void> {
