@@ -19,6 +19,7 @@ import { RunContext } from './run';
 import { GO_SCENARIOS, MQADMIN_SCENARIOS } from './scenarios';
 import type { Target } from './target';
 import type { ApacheServerVersion, JavaClientVersion } from './paths';
+import { fullRunOnly } from '../../lib/common/testing/skip';
 
 const NS_JAVA_SCENARIOS = ['ns.route-lookup', 'ns.send-consume', 'ns.topic-autocreate-tbw102'];
 
@@ -90,7 +91,8 @@ for (const [brokerVersion, clientVersion] of [['5.5.0', '5.5.0'], ['4.9.7', '4.9
       assertAllPassed(run, NS_JAVA_SCENARIOS);
     });
 
-    it('mqadmin: every NameServer command of issue 3, output checked', async () => {
+    it('mqadmin: every NameServer command of issue 3, output checked', async function () {
+      if (brokerVersion !== '5.5.0') fullRunOnly(this, 'the same mqadmin checks with the Apache 5.5.0 broker behind Apogee\'s NameServer (above)');
       const run = await runMqadminSuite(ctx, { target, brokerCommands: false });
       record(ctx, run);
       assertAllPassed(run, MQADMIN_SCENARIOS);
