@@ -7,7 +7,7 @@ import { SERVER_VERSION, sharedLoopDelay } from '../common';
 import { MemoryBudget, RemotingServer, type Connection, type RemotingClient } from '../remoting';
 import { PrometheusServer, registerProcessMetrics, type BrokerMetrics, type ProcessMetrics } from '../metrics';
 import { MessageStore } from '../store';
-import { TimerMessageStore } from '../timer';
+import { TimerMessageStore, type TimerDeps } from '../timer';
 import { assembleBroker, brokerPorts, checkBrokerStartup, type BrokerOptions, type BrokerParts } from './broker-assemble';
 import type { BrokerContext } from './context';
 import { Pop } from './pop';
@@ -64,8 +64,12 @@ export class Broker {
     let timer: TimerMessageStore | undefined;
     try {
       // Java BrokerController#initializeMessageStore: the timer store exists only with timerWheelEnable.
-      timer = storeConfig.timerWheelEnable ? await TimerMessageStore.open({ store, config: storeConfig, logger: o.logger.child({ ns: 'timer' }), now }) : undefined;
+      const timerDeps: TimerDeps = { store, config: storeConfig, logger: o.logger.child({ ns: 'timer' }), now };
+      timer = storeConfig.timerWheelEnable ? await TimerMessageStore.open(timerDeps) : undefined;
       const { ctx, parts } = await assembleBroker(o, { ...s, store, timer });
+      // The timer read its deps live: its metric calls reach the broker's metrics once they exist.
+      const m = ctx.metrics?.popTimer;
+      if (m !== undefined) timerDeps.observer = { fetched: (t, d, b) => m.timerFetched(t, d, b), delivered: (t) => m.timerDelivered(t) };
       return new Broker(o, store, ctx, parts);
     } catch (e) {
       await timer?.shutdown().catch(() => undefined);
@@ -97,6 +101,8 @@ export class Broker {
     // The event-loop delay is measured from here on (GET_BROKER_RUNTIME_INFO eventLoopDelay*).
     sharedLoopDelay();
     this.pop = new Pop(ctx);
+    const revive = this.pop.revive;
+    ctx.metrics?.popTimer.readReviveFrom(() => revive.behind());
     const acl = aclFromConfig(ctx.config, ctx.storeConfig.storePathRootDir, ctx.logger, () => ctx.now(), this.o.plainAclFiles ?? []);
     const registry = brokerRegistry(ctx, this.tx, this.pop, acl);
     const rc = this.o.remotingConfig;

@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import { languageName, mqVersionDesc, requestCodeName, responseCodeName } from '../../protocol/codes';
 import { MessageConst } from '../../protocol/message';
-import { isRetryOrDlqTopic, type BrokerMetricsSources, type LagResult, type MessageTypeLabel, type MetricsRegistry } from '../metrics';
+import { isRetryOrDlqTopic, type BrokerMetricsSources, type LagResult, type MessageTypeLabel, type MetricsRegistry, type ReviveRecordType, type TimerGaugeValues } from '../metrics';
+import { timerDistSnapshot, type TimerMessageStore } from '../timer';
 import type { RemotingCommand } from '../../protocol/command';
 import type { RemotingServer } from '../remoting';
 import type { BrokerContext } from './context';
@@ -58,6 +59,40 @@ export function recordOut(bc: BrokerContext, topic: string, group: string, count
 /** Java AbstractSendMessageProcessor#consumerSendMsgBack / SendMessageProcessor#handleRetryAndDLQ: one message to the DLQ. */
 export function recordDlq(bc: BrokerContext, group: string, topic: string): void {
   bc.metrics?.sendToDlq.add([group, topic, String(bc.topics.isSystemTopic(topic) || isSystemGroup(group))], 1);
+}
+
+/** A POP record put through PopService#put, for Java's revive put / retry counters. */
+export interface PopPutMetric {
+  kind: ReviveRecordType | 'RETRY';
+  group: string;
+  /** The checkpoint's or ack's topic (Java labels the original topic, also for a retry). */
+  topic: string;
+}
+
+/** Java PopMetricsManager#incPopReviveCkPutCount / #incPopReviveAckPutCount / #incPopReviveRetryMessageCount. */
+export function recordPopPut(bc: BrokerContext, m: PopPutMetric, putStatus: string): void {
+  const pt = bc.metrics?.popTimer;
+  if (pt === undefined) return;
+  if (m.kind === 'RETRY') pt.reviveRetried(m.group, m.topic, putStatus);
+  else pt.revivePut(m.group, m.topic, m.kind, putStatus);
+}
+
+/** Java PopMetricsManager#incPopReviveCkGetCount / #incPopReviveAckGetCount. */
+export function recordPopReviveGot(bc: BrokerContext, group: string, topic: string, queueId: number, type: ReviveRecordType): void {
+  bc.metrics?.popTimer.reviveGot(group, topic, queueId, type);
+}
+
+/** The timer gauges' values (Java DefaultStoreMetricsManager's timer callbacks), read at scrape time. */
+export function timerGauges(t: TimerMessageStore, now: number): TimerGaugeValues {
+  const s = t.stats();
+  return {
+    enqueueBehindMessages: s.offsetBehind,
+    enqueueBehindMs: s.enqueueBehindMs,
+    dequeueBehindMessages: s.congestNum,
+    dequeueBehindSec: s.readBehindSec,
+    timing: [...t.metrics.timingCount].map(([topic, m]) => [topic, m.count]),
+    snapshot: timerDistSnapshot(t.wheel, now, t.precisionMs),
+  };
 }
 
 /** Distinct request or response codes whose label value is cached (unknown codes from clients are not). */
@@ -169,6 +204,7 @@ export function metricsSources(bc: BrokerContext, inFlight: () => [string, numbe
       return out;
     },
     lag: () => lagOf(bc),
+    ...(bc.timer !== undefined ? { timer: () => timerGauges(bc.timer!, bc.now()) } : {}),
     storage: async () => {
       let usedDiskBytes: number | undefined;
       try {

@@ -14,6 +14,7 @@
  * Hot path: send and pull call in()/out() (one counter add per metric); the rpc histogram is recorded once per
  * response. Gauges read the broker through `sources` only when scraped.
  */
+import { PopTimerMetrics, type PopTimerSources } from './pop-timer-metrics';
 import { MetricsRegistry, type Counter, type Histogram } from './registry';
 
 /** Java BrokerMetricsManager#registerMetricsView: 1k, 4k, 512k, 1M, 2M, 4M (bytes). */
@@ -46,7 +47,7 @@ export interface LagResult {
 }
 
 /** What the gauges read, called at scrape time only (the broker implements it). */
-export interface BrokerMetricsSources {
+export interface BrokerMetricsSources extends PopTimerSources {
   brokerPermission(): number;
   topicCount(): number;
   groupCount(): number;
@@ -97,6 +98,8 @@ export class BrokerMetrics {
   readonly messageSize: Histogram;
   readonly rpcLatency: Histogram;
   readonly sendToDlq: Counter;
+  /** POP revive and timer families (pop-timer-metrics.ts). */
+  readonly popTimer: PopTimerMetrics;
 
   constructor(o: BrokerMetricsOptions) {
     const r = (this.registry = new MetricsRegistry({ constLabels: constLabelsOf(o), ...(o.seriesMax !== undefined ? { seriesMax: o.seriesMax } : {}) }));
@@ -167,6 +170,7 @@ export class BrokerMetrics {
       const t = st.earliestMessageTime;
       return t > 0 ? s.now() - t : undefined;
     });
+    this.popTimer = new PopTimerMetrics(r, s);
   }
 
   /** Java SendMessageProcessor#handlePutMessageResult (not for %RETRY%/%DLQ% topics: the caller checks). */

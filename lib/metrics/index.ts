@@ -2,6 +2,8 @@ export { MetricsRegistry, Counter, Histogram, Gauge, formatValue, EXPOSITION_CON
 export type { Emit, Collect, RegistryOptions } from './registry';
 export { BrokerMetrics, constLabelsOf, isRetryOrDlqTopic, MESSAGE_SIZE_BUCKETS_BYTES, RPC_LATENCY_BUCKETS_MS } from './broker-metrics';
 export type { BrokerMetricsOptions, BrokerMetricsSources, LagResult, MessageTypeLabel } from './broker-metrics';
+export { PopTimerMetrics, DELAY_MESSAGE_LATENCY_BUCKETS_SEC, JAVA_FAMILIES_NOT_EXPORTED } from './pop-timer-metrics';
+export type { PopTimerSources, TimerGaugeValues, ReviveRecordType } from './pop-timer-metrics';
 export { registerProcessMetrics } from './process-metrics';
 export type { ProcessMetrics } from './process-metrics';
 export { PrometheusServer } from './server';

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { freePort } from '../broker/processors/testing/java-tools';
 import { RocketClient } from '../client';
 import { silentLogger } from '../common';
+import { JAVA_FAMILIES_NOT_EXPORTED, parseExposition } from '.';
 
 /**
  * A REAL Prometheus (Debian package `prometheus`, run here as a plain process on 127.0.0.1 with a generated config
@@ -115,6 +116,8 @@ describe('lib/metrics: a real Prometheus scrapes Apogee (compat)', function () {
     const client = new RocketClient({ namesrvAddr: `127.0.0.1:${nsPort}`, logger: silentLogger() });
     try {
       for (let i = 0; i < 5; i++) assert.equal((await client.send('PromTopic', Buffer.alloc(100 + i * 1000, 'x'), { queueId: 0 })).code, 0);
+      // One timer message (Java's setDelayTimeSec) for the timer families.
+      assert.equal((await client.send('PromTimerTopic', Buffer.from('t'), { queueId: 0, properties: { TIMER_DELAY_SEC: '1' } })).code, 0);
       const addr = `127.0.0.1:${brokerPort}`;
       assert.equal((await client.pull(addr, 'PromGroup', 'PromTopic', 0, 0)).messages.length, 5);
       await client.pull(addr, 'PromGroup', 'PromTopic', 0, 5, { commitOffset: 2 });
@@ -173,7 +176,7 @@ describe('lib/metrics: a real Prometheus scrapes Apogee (compat)', function () {
     const [q] = await query('histogram_quantile(0.5, sum by (le) (rocketmq_message_size_bucket{topic="PromTopic"}))');
     assert.ok(Number(q!.value[1]) > 0 && Number(q!.value[1]) <= 4096, q!.value[1]);
     const rpc = await query('rocketmq_rpc_latency_milliseconds_count{request_code="send_message_v2",response_code="success"}');
-    assert.equal(rpc[0]!.value[1], '5');
+    assert.equal(rpc[0]!.value[1], '6', 'five plain sends and the timer message');
   });
 
   it('consumer lag, ready and inflight per group and topic (commit 2 of 5: lag 3)', async () => {
@@ -184,6 +187,24 @@ describe('lib/metrics: a real Prometheus scrapes Apogee (compat)', function () {
     await query('rocketmq_consumer_inflight_messages{consumer_group="PromGroup"}');
     const [ready] = await query('rocketmq_consumer_ready_messages{consumer_group="PromGroup"}');
     assert.equal(ready!.value[1], '0');
+  });
+
+  it("every family a real Java 5.5.0 broker exposes returns data through Prometheus (fixture; JAVA_FAMILIES_NOT_EXPORTED excepted)", async () => {
+    const fixture = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'lib', 'metrics', 'fixtures', 'apache-5.5.0-broker.prom'), 'utf8');
+    const families = [...parseExposition(fixture).keys()].filter((n) => JAVA_FAMILIES_NOT_EXPORTED[n] === undefined);
+    assert.ok(families.length >= 25, `fixture families: ${families.join(', ')}`);
+    for (const name of families) {
+      const f = parseExposition(fixture).get(name)!;
+      await query(f.type === 'histogram' ? `${name}_count` : name);
+    }
+  });
+
+  it('the timer message is counted: rocketmq_timer_enqueue_total, rocketmq_timer_dequeue_total and the set latency per topic', async () => {
+    const [enq] = await query('rocketmq_timer_enqueue_total{topic="PromTimerTopic",storage_type="local",storage_medium="disk"}');
+    assert.equal(enq!.value[1], '1');
+    const [deq] = await query('rocketmq_timer_dequeue_total{topic="PromTimerTopic"}');
+    assert.equal(deq!.value[1], '1');
+    await query('rocketmq_delay_message_latency_seconds_count{topic="PromTimerTopic"}');
   });
 
   it('storage, watermark, broker meta and Apogee process series are present', async () => {

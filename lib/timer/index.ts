@@ -5,8 +5,9 @@
  */
 export { TimerMessageStore } from './timer-message-store';
 export { TIMER_TOPIC, ENQUEUE_NEVER, normalizePrecisionMs, timerOutMs } from './timer-config';
-export type { TimerConfig, TimerDeps, TimerStats } from './timer-config';
+export type { TimerConfig, TimerDeps, TimerObserver, TimerStats } from './timer-config';
 export { TimerWheel, SLOTS_TOTAL, SLOT_SIZE, wheelFileName } from './timer-wheel';
 export { TimerLog, timerLogDir, UNIT_SIZE, MIN_BLANK_LEN, BLANK_MAGIC_CODE } from './timer-log';
 export { TimerCheckpoint, checkpointFileName } from './timer-checkpoint';
 export { TimerMetrics, metricsFileName, encodeMetrics } from './timer-metrics';
+export { TIMER_DIST_SEC, timerDistSnapshot } from './timer-snapshot';

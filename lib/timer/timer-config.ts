@@ -50,6 +50,18 @@ export interface TimerDeps {
   io?: StoreIO;
   /** Unit tests only: a smaller wheel. */
   slotsTotal?: number;
+  /** Metrics hooks (Java DefaultStoreMetricsManager), called per timer message; absent when metrics are off. */
+  observer?: TimerObserver;
+}
+
+/**
+ * Java TimerMessageStore's metric calls: `fetched` as a message is read from rmq_sys_wheel_timer (#enqueue:
+ * incTimerEnqueueCount and the timer-message-set latency, delay time minus born time), `delivered` as it leaves the
+ * wheel (TimerDequeuePutMessageService: incTimerDequeueCount). realTopic is undefined when the message has none.
+ */
+export interface TimerObserver {
+  fetched(realTopic: string | undefined, delayedMs: number, bornTimestamp: number): void;
+  delivered(realTopic: string | undefined): void;
 }
 
 /** Java MessageStoreConfig#setTimerPrecisionMs: rounded down to 100, 200, 500 or 1000. */
@@ -71,6 +83,8 @@ export interface TimerStats {
   offsetBehind: number;
   /** Timers in the wheel (Java getAllCongestNum). */
   congestNum: number;
+  /** Java getEnqueueBehindMillis: now - store time of the last message read from the timer topic, if read < 2 s ago. */
+  enqueueBehindMs: number;
   enqueueTps: number;
   dequeueTps: number;
 }

@@ -41,6 +41,8 @@ export class TimerMessageStore {
   private lastFlushMs = 0;
   private lastExpireCheckMs = 0;
   private counts = { enq: 0, deq: 0, at: 0, enqTps: 0, deqTps: 0 };
+  /** Java lastEnqueueButExpiredTime / lastEnqueueButExpiredStoreTime: the last message read from the timer topic. */
+  private lastFetch = { at: 0, storeTimestamp: 0 };
 
   private constructor(
     private readonly d: TimerDeps,
@@ -226,13 +228,14 @@ export class TimerMessageStore {
       const m = decodeStoredMessage(buf).message;
       const props = parseProperties(m.properties);
       const delayedMs = Number(props.get(MessageConst.PROPERTY_TIMER_OUT_MS));
+      this.lastFetch = { at: this.now(), storeTimestamp: m.storeTimestamp };
       if (!Number.isFinite(delayedMs)) {
         this.d.logger.warn({ offset: r.messageQueueOffsets[i] }, 'rmq_sys_wheel_timer message without TIMER_OUT_MS skipped');
-      } else if (delayedMs < this.currWriteTimeMs) {
-        // Java TimerEnqueuePutService: already due: straight to delivery, never in the wheel.
-        await this.deliver(m, props, Number.MAX_SAFE_INTEGER, false);
       } else {
-        await this.doEnqueue(m.physicalOffset, buf.length, delayedMs, props);
+        this.d.observer?.fetched(props.get(MessageConst.PROPERTY_REAL_TOPIC), delayedMs, m.bornTimestamp);
+        // Java TimerEnqueuePutService: already due: straight to delivery, never in the wheel.
+        if (delayedMs < this.currWriteTimeMs) await this.deliver(m, props, Number.MAX_SAFE_INTEGER, false);
+        else await this.doEnqueue(m.physicalOffset, buf.length, delayedMs, props);
       }
       this.currQueueOffset = r.messageQueueOffsets[i]! + 1;
     }
@@ -338,6 +341,7 @@ export class TimerMessageStore {
     const enqueueNever = enqueueMs === Number.MAX_SAFE_INTEGER;
     if (enqueueNever) props.set(MessageConst.PROPERTY_TIMER_ENQUEUE_MS, ENQUEUE_NEVER);
     this.addMetric(props, -1);
+    this.d.observer?.delivered(props.get(MessageConst.PROPERTY_REAL_TOPIC));
     const target = deliveryOf(m, props, enqueueMs, roll, this.now());
     if (target === 'delete-marker') return; // Java doPut: a delete marker is never delivered
     if (target === 'no-real-topic') {
@@ -380,6 +384,7 @@ export class TimerMessageStore {
       readBehindSec: Math.floor((now - this.currReadTimeMs) / 1000),
       offsetBehind: this.d.store.getMaxOffsetInQueue(TIMER_TOPIC, 0) - this.currQueueOffset,
       congestNum: this.wheel.getAllNum(this.currReadTimeMs),
+      enqueueBehindMs: now - this.lastFetch.at < 2000 ? now - this.lastFetch.storeTimestamp : 0,
       enqueueTps: this.counts.enqTps,
       dequeueTps: this.counts.deqTps,
     };

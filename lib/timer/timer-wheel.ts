@@ -108,6 +108,13 @@ export class TimerWheel {
     };
   }
 
+  /** getSlot(timeMs).num without building the slot: 0 when the stored slot belongs to another lap. */
+  numAt(timeMs: number): number {
+    const at = this.slotIndex(timeMs) * SLOT_SIZE;
+    if (readI64(this.buf, at + SLOT_TIME_OFFSET) !== Math.floor(timeMs / this.precisionMs)) return 0;
+    return this.buf.readInt32BE(at + SLOT_NUM_OFFSET);
+  }
+
   /** Java putSlot(timeMs, firstPos, lastPos, num, magic): the slot stores timeMs / precisionMs. */
   putSlot(timeMs: number, firstPos: number, lastPos: number, num = 0, magic = 0): void {
     const i = this.slotIndex(timeMs);

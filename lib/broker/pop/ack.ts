@@ -51,7 +51,7 @@ export async function processAck(ps: PopService, ctx: RequestContext): Promise<P
   }
   const ack: AckMsg = { ackOffset: h.offset, startOffset: e.ckQueueOffset, consumerGroup: h.consumerGroup, topic: h.topic, queueId: h.queueId, popTime: e.popTime, brokerName: e.brokerName };
   // Java answers SUCCESS whatever the put returned (handlePutMessageResult only logs).
-  await ps.put(ackMessage(ps.reviveTopic, e.reviveQid, ack, e.invisibleTime, bc.storeHost, bc.now()));
+  await ps.put(ackMessage(ps.reviveTopic, e.reviveQid, ack, e.invisibleTime, bc.storeHost, bc.now()), { kind: 'ACK', group: ack.consumerGroup, topic: ack.topic });
   return ok(ctx);
 }
 
@@ -160,7 +160,7 @@ export async function processBatchAck(ps: PopService, ctx: RequestContext): Prom
     if (offsets.length === 0) continue;
     const ack: AckMsg = { ackOffset: -1, startOffset: b.startOffset, consumerGroup: b.consumerGroup, topic, queueId: b.queueId, popTime: b.popTime, ackOffsetList: offsets };
     if (body.brokerName !== undefined) ack.brokerName = body.brokerName;
-    await ps.put(ackMessage(ps.reviveTopic, b.reviveQueueId, ack, b.invisibleTime, bc.storeHost, bc.now()));
+    await ps.put(ackMessage(ps.reviveTopic, b.reviveQueueId, ack, b.invisibleTime, bc.storeHost, bc.now()), { kind: 'ACK', group: ack.consumerGroup, topic: ack.topic });
   }
   return illegal === undefined ? ok(ctx) : reply(ctx, ResponseCode.MESSAGE_ILLEGAL, illegal);
 }
@@ -194,9 +194,9 @@ export async function processChangeInvisibleTime(ps: PopService, ctx: RequestCon
     brokerName: e.brokerName,
   };
   // Java appendCheckPointThenAckOrigin: the new checkpoint first, then the ack of the original one.
-  if (!(await ps.put(ckMessage(ps.reviveTopic, e.reviveQid, ck, bc.storeHost, now)))) return reply(ctx, ResponseCode.SYSTEM_ERROR, null);
+  if (!(await ps.put(ckMessage(ps.reviveTopic, e.reviveQid, ck, bc.storeHost, now), { kind: 'CK', group: ck.cid, topic: ck.topic }))) return reply(ctx, ResponseCode.SYSTEM_ERROR, null);
   const ack: AckMsg = { ackOffset: h.offset, startOffset: e.ckQueueOffset, consumerGroup: h.consumerGroup, topic: h.topic, queueId: h.queueId, popTime: e.popTime, brokerName: e.brokerName };
-  await ps.put(ackMessage(ps.reviveTopic, e.reviveQid, ack, e.invisibleTime, bc.storeHost, bc.now()));
+  await ps.put(ackMessage(ps.reviveTopic, e.reviveQid, ack, e.invisibleTime, bc.storeHost, bc.now()), { kind: 'ACK', group: ack.consumerGroup, topic: ack.topic });
   const ext = encodeHeader(ChangeInvisibleTimeResponseHeader, { popTime: now, invisibleTime: h.invisibleTime, reviveQid: e.reviveQid });
   return reply(ctx, ResponseCode.SUCCESS, null, ext);
 }

@@ -226,7 +226,7 @@ async function popFromQueue(ps: PopService, r: PopRound, topic: string, isRetry:
         queueOffsetDiff: got.messageQueueOffsets.map((o) => o - offset),
         brokerName: bc.config.brokerName,
       };
-      if (!(await ps.put(ckMessage(ps.reviveTopic, r.reviveQid, ck, bc.storeHost, bc.now())))) {
+      if (!(await ps.put(ckMessage(ps.reviveTopic, r.reviveQid, ck, bc.storeHost, bc.now()), { kind: 'CK', group: ck.cid, topic: ck.topic }))) {
         // Java appendCheckPoint failed: the messages stay unpopped (counted as rest).
         r.restNum += got.maxOffset - got.nextBeginOffset + got.messages.length;
         return;

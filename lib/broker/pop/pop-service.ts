@@ -1,6 +1,7 @@
 import { PutMessageStatus } from '../../store';
 import type { BrokerContext } from '../context';
 import type { InnerMessage } from '../message-build';
+import { recordPopPut, type PopPutMetric } from '../metrics';
 import { reviveTopic } from '../metadata/topic-config-manager';
 import { handleTimerMessage } from '../timer-hook';
 import { ConsumerOrderInfoManager } from './order-info';
@@ -90,13 +91,14 @@ export class PopService {
    * record due later goes to the timer wheel), then the store. True when stored (PUT_OK or a flush/slave timeout,
    * which Java also counts as written).
    */
-  async put(m: InnerMessage): Promise<boolean> {
+  async put(m: InnerMessage, metric?: PopPutMetric): Promise<boolean> {
     const refused = handleTimerMessage(this.bc, m);
     if (refused !== undefined) {
       this.bc.logger.warn({ topic: m.topic, code: refused.code, remark: refused.remark }, 'POP record refused by the timer');
       return false;
     }
     const r = await this.bc.store.putMessage(m.encode(), { waitStoreMsgOK: false });
+    if (metric !== undefined) recordPopPut(this.bc, metric, r.status);
     const ok = r.status === PutMessageStatus.PUT_OK || r.status === PutMessageStatus.FLUSH_DISK_TIMEOUT || r.status === PutMessageStatus.FLUSH_SLAVE_TIMEOUT || r.status === PutMessageStatus.SLAVE_NOT_AVAILABLE;
     if (!ok) this.bc.logger.warn({ topic: m.topic, status: r.status }, 'POP record not stored');
     return ok;

@@ -2,6 +2,7 @@ import { decodeStoredMessage, getProperty, MessageConst, stringifyProperties, pa
 import { Perm, RETRY_GROUP_TOPIC_PREFIX } from '../../../protocol/naming';
 import { GetMessageStatus } from '../../store';
 import { InnerMessage } from '../message-build';
+import { recordPopReviveGot } from '../metrics';
 import { parseNormalTopic, popRetryTopic } from './extra-info';
 import type { PopService } from './pop-service';
 import {
@@ -81,6 +82,8 @@ export function rePutCheckPoint(old: PopCheckPoint, msgOffset: number, now: numb
 
 export class ReviveService {
   private readonly reviveOffsets = new Map<number, number>();
+  /** Java currentReviveMessageTimestamp per revive queue: the first checkpoint's revive time, or now when none. */
+  private readonly currentReviveTimestamps = new Map<number, number>();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private stopped = false;
@@ -138,10 +141,12 @@ export class ReviveService {
           const ck = parseCheckPoint(body);
           if (ck === undefined || ck.topic === '' || ck.cid === '') continue;
           ck.reviveOffset = r.messageQueueOffsets[i]!;
+          recordPopReviveGot(bc, ck.cid, ck.topic, queueId, 'CK');
           map.set(mergeKey(ck.topic, ck.cid, ck.queueId, ck.startOffset, ck.popTime, ck.brokerName ?? 'null'), ck);
         } else if (tags === ACK_TAG || tags === BATCH_ACK_TAG) {
           const a = parseAck(body);
           if (a === undefined) continue;
+          recordPopReviveGot(bc, a.consumerGroup, a.topic, queueId, 'ACK');
           const bn = a.brokerName !== undefined && a.brokerName.trim() !== '' ? a.brokerName : bc.config.brokerName;
           const ck = map.get(mergeKey(a.topic, a.consumerGroup, a.queueId, a.startOffset, a.popTime, bn));
           if (ck === undefined) continue; // Java: enableSkipLongAwaitingAck (default false) would mock a checkpoint
@@ -157,7 +162,21 @@ export class ReviveService {
       scanned += r.messages.length;
     }
     if (endTime !== 0 && bc.now() - endTime > IDLE_END_MS && this.timerCurrent()) endTime = bc.now();
-    await this.mergeAndRevive(queueId, [...map.values()], oldOffset, endTime);
+    const cks = [...map.values()];
+    await this.mergeAndRevive(queueId, cks, oldOffset, endTime);
+    this.currentReviveTimestamps.set(queueId, cks.length > 0 ? reviveTime(cks[0]!) : bc.now());
+  }
+
+  /** Java PopReviveService#getReviveBehindMessages / #getReviveBehindMillis for every revive queue (0 before a round). */
+  behind(): { queueId: number; behindMessages: number; behindMs: number }[] {
+    const out = [];
+    for (let queueId = 0; queueId < this.ps.reviveQueueNum; queueId++) {
+      const at = this.currentReviveTimestamps.get(queueId) ?? -1;
+      const offset = this.reviveOffsets.get(queueId) ?? -1;
+      const diff = at <= 0 ? 0 : this.ps.bc.store.getMaxOffsetInQueue(this.ps.reviveTopic, queueId) - offset;
+      out.push({ queueId, behindMessages: Math.max(0, diff - 1), behindMs: diff > 1 ? Math.max(0, this.ps.bc.now() - at) : 0 });
+    }
+    return out;
   }
 
   /** Java: timerMessageStore dequeue and enqueue behind <= 0 (Apogee's read time moves in 1 s steps: <= 1 s). */
@@ -212,7 +231,7 @@ export class ReviveService {
       bc.logger.warn({ topic: old.topic, group: old.cid, queueId: old.queueId, offset: msgOffset, rePutTimes: old.rePutTimes }, 'rePut CK reach max times, drop it');
       return true;
     }
-    return this.ps.put(ckMessage(this.ps.reviveTopic, queueId, ck, bc.storeHost, bc.now()));
+    return this.ps.put(ckMessage(this.ps.reviveTopic, queueId, ck, bc.storeHost, bc.now()), { kind: 'CK', group: ck.cid, topic: ck.topic });
   }
 
   /** Java PopReviveService#reviveRetry. */
@@ -225,7 +244,7 @@ export class ReviveService {
     if (m.reconsumeTimes === 0 || !props.has(MessageConst.PROPERTY_FIRST_POP_TIME)) props.set(MessageConst.PROPERTY_FIRST_POP_TIME, String(ck.popTime));
     props.set(PROPERTY_ORIGIN_GROUP, ck.cid); // 5.5.0 reviveRetry (read from the jar; not in older sources)
     const inner = new InnerMessage(retryTopic, 0, m.flag, m.sysFlag, m.bornTimestamp, bc.storeHost, bc.storeHost, m.reconsumeTimes + 1, m.body, stringifyProperties(props));
-    return this.ps.put(inner);
+    return this.ps.put(inner, { kind: 'RETRY', group: ck.cid, topic: ck.topic });
   }
 
   /** Java PopReviveService#addRetryTopicIfNotExist + initPopRetryOffset. */
