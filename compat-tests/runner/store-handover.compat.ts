@@ -7,13 +7,12 @@
  * The brokers are stopped gracefully between the phases, as an operator switching implementations would.
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLogger } from '../../lib/common';
 import { ApacheBroker, ApacheNamesrv } from './apache';
 import { ApogeeProcess } from './apogee';
-import { compatDir, ensureClasspath } from './paths';
+import { runHandoverJava } from './handover-java';
+import { ensureClasspath } from './paths';
 import { liveProcessNames } from './process';
 import { RunContext } from './run';
 import { fullRunOnly } from '../../lib/common/testing/skip';
@@ -27,28 +26,10 @@ interface JavaRun {
   output: string;
 }
 
-function runHandover(ctx: RunContext, cp: string, args: string[], logName: string): Promise<JavaRun> {
-  const dir = ctx.subdir('handover');
-  const home = ctx.subdir('handover', 'home');
-  const src = path.join(compatDir(), 'java', 'handover', 'Handover.java');
-  return new Promise((resolve, reject) => {
-    const p = spawn('java', ['-Xmx256m', `-Duser.home=${home}`, `-Drocketmq.client.logRoot=${path.join(home, 'logs')}`, '-cp', cp, src, ...args], { cwd: dir });
-    let out = '';
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    p.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 180_000);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      fs.writeFileSync(path.join(dir, `${logName}.log`), out);
-      if (code !== 0) {
-        reject(new Error(`Handover ${args.join(' ')} exited ${code}:\n${out.slice(-3000)}`));
-        return;
-      }
-      const got = [...out.matchAll(/^GOT (handover #\d+) (\d+) (\d+)$/gm)].map((m) => ({ body: m[1]!, queueId: Number(m[2]), offset: Number(m[3]) }));
-      const sent = [...out.matchAll(/^SENT /gm)].length;
-      resolve({ sent, got, output: out });
-    });
-  });
+async function runHandover(ctx: RunContext, cp: string, args: string[], logName: string): Promise<JavaRun> {
+  const out = await runHandoverJava(ctx, cp, 'handover', args, logName);
+  const got = [...out.matchAll(/^GOT (handover #\d+) (\d+) (\d+)$/gm)].map((m) => ({ body: m[1]!, queueId: Number(m[2]), offset: Number(m[3]) }));
+  return { sent: [...out.matchAll(/^SENT /gm)].length, got, output: out };
 }
 
 function checkHandover(first: JavaRun, second: JavaRun): void {

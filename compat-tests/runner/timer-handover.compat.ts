@@ -8,13 +8,13 @@
  * Exactly once: the consumer refuses a duplicate body.
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLogger } from '../../lib/common';
 import { ApacheBroker, ApacheNamesrv } from './apache';
 import { ApogeeProcess } from './apogee';
-import { compatDir, ensureClasspath } from './paths';
+import { runHandoverJava } from './handover-java';
+import { ensureClasspath } from './paths';
 import { liveProcessNames } from './process';
 import { RunContext } from './run';
 import { fullRunOnly } from '../../lib/common/testing/skip';
@@ -30,22 +30,7 @@ interface Stored {
 }
 
 function runJava(ctx: RunContext, cp: string, args: string[], logName: string): Promise<string> {
-  const dir = ctx.subdir('timer-handover');
-  const home = ctx.subdir('timer-handover', 'home');
-  const src = path.join(compatDir(), 'java', 'handover', 'Handover.java');
-  return new Promise((resolve, reject) => {
-    const p = spawn('java', ['-Xmx256m', `-Duser.home=${home}`, `-Drocketmq.client.logRoot=${path.join(home, 'logs')}`, '-cp', cp, src, ...args], { cwd: dir });
-    let out = '';
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    p.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 180_000);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      fs.writeFileSync(path.join(dir, `${logName}.log`), out);
-      if (code !== 0) reject(new Error(`Handover ${args.join(' ')} exited ${code}:\n${out.slice(-3000)}`));
-      else resolve(out);
-    });
-  });
+  return runHandoverJava(ctx, cp, 'timer-handover', args, logName);
 }
 
 function stored(out: string): Stored[] {
