@@ -4,6 +4,7 @@
  * and the GET/UPDATE_BROKER_CONFIG operations the context exposes. Broker (broker.ts) owns starting and stopping.
  * Java: BrokerController#initialize.
  */
+import * as path from 'node:path';
 import { formatJavaProperties } from '../../protocol/codec';
 import { ResponseCode } from '../../protocol/codes';
 import type { TopicConfig } from '../../protocol/bodies';
@@ -12,8 +13,8 @@ import { applyProperties, configEntries, SERVER_VERSION, type Logger } from '../
 import { checkPortFree, RemotingClient, type MemoryBudget, type TlsServerOptions } from '../remoting';
 import type { ConnectionOptions } from 'node:tls';
 import { BrokerMetrics } from '../metrics';
-import { storeConfigSchema, type MessageStore, type StoreConfig } from '../store';
-import type { TimerMessageStore } from '../timer';
+import { NodeStoreIO, storeConfigSchema, type MessageStore, type StoreConfig } from '../store';
+import { TopicCounts, type TimerMessageStore } from '../timer';
 import { Broker2Client } from './client/broker2client';
 import { ConsumerManager } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
@@ -187,6 +188,7 @@ export async function assembleBroker(
       metrics: undefined,
       delayLevels,
       schedule,
+      halfCounts: new TopicCounts(new NodeStoreIO(), path.join(storeConfig.storePathRootDir, 'config', 'transactionMetrics'), now, 'transactionCount'),
       timer,
       ha,
       uniqIds: new UniqIdGenerator({ ip, pid: process.pid, clock: now }),
@@ -256,6 +258,8 @@ export async function assembleBroker(
     transactionTimeOutMs: config.transactionTimeOut,
     transactionCheckMax: config.transactionCheckMax,
     transactionCheckIntervalMs: config.transactionCheckInterval,
+    halfCounts: ctx.halfCounts,
+    halfCountsFlushIntervalMs: config.transactionMetricFlushInterval,
     // Java HookUtils#handleScheduleMessage on the committed put: timer first, then DELAY levels.
     beforeCommitPut: (m) => {
       const refused = handleTimerMessage(ctx, m);
@@ -263,6 +267,7 @@ export async function assembleBroker(
       return refused;
     },
   });
+  await ctx.halfCounts.load();
   await tx.load();
   return { ctx, parts: { registrar, schedule, tx, nsClient } };
 }

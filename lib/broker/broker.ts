@@ -238,7 +238,7 @@ export class Broker {
     for (const s of this.servers) await s.close();
     this.schedule.stop();
     await this.ctx.timer?.shutdown();
-    this.tx.stop();
+    await this.tx.stop();
     this.nsClient.close();
     await this.ctx.ha.stop();
     await this.metricsServer?.close();

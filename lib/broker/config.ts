@@ -150,7 +150,7 @@ export const BrokerSchema = {
   transactionTimeOut: p.long(6000, 'ms before a half message is checked'),
   transactionCheckMax: p.int(15, 'checks before a half message is discarded'),
   transactionCheckInterval: p.long(30000, 'ms between transaction check runs'),
-  transactionMetricFlushInterval: p.inertLong(10000),
+  transactionMetricFlushInterval: p.long(10000, 'ms between writes of config/transactionMetrics (half messages per topic)'),
   transactionOpMsgMaxSize: p.inertInt(4096),
   transactionOpBatchInterval: p.inertInt(3000),
   aclEnable: p.inertBoolean(false),

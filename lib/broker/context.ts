@@ -1,7 +1,7 @@
 import type { DelayLevelTable, HostAddress, UniqIdGenerator } from '../../protocol/message';
 import type { Logger } from '../common';
 import type { MessageStore, StoreConfig } from '../store';
-import type { TimerMessageStore } from '../timer';
+import type { TimerMessageStore, TopicCounts } from '../timer';
 import type { Broker2Client } from './client/broker2client';
 import type { ConsumerManager } from './client/consumer-manager';
 import type { ProducerManager } from './client/producer-manager';
@@ -46,6 +46,8 @@ export interface BrokerContext {
   readonly delayLevels: DelayLevelTable;
   /** Delayed delivery: its per-level offsets for GET_ALL_DELAY_OFFSET and GET_BROKER_RUNTIME_INFO. */
   readonly schedule: ScheduleMessageService;
+  /** Half messages pending per real topic (Java TransactionMetrics, `config/transactionMetrics`). */
+  readonly halfCounts: TopicCounts;
   /** Timer messages (rmq_sys_wheel_timer -> wheel -> real topic); undefined when timerWheelEnable=false. */
   readonly timer: TimerMessageStore | undefined;
   /** Replication (ha-wiring.ts): the master service or the slave client; updateHaMasterAddress(addr) on a slave. */

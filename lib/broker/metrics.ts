@@ -61,6 +61,14 @@ export function recordDlq(bc: BrokerContext, group: string, topic: string): void
   bc.metrics?.sendToDlq.add([group, topic, String(bc.topics.isSystemTopic(topic) || isSystemGroup(group))], 1);
 }
 
+/** Java EndTransactionProcessor: rocketmq_commit_messages_total or _rollback_; a commit records its finish latency. */
+export function recordTransactionEnd(bc: BrokerContext, realTopic: string, commit: boolean, bornTimestamp: number): void {
+  const m = bc.metrics;
+  if (m === undefined) return;
+  if (commit) m.transactions.committed(realTopic, bc.now() - bornTimestamp);
+  else m.transactions.rolledBack(realTopic);
+}
+
 /** A POP record put through PopService#put, for Java's revive put / retry counters. */
 export interface PopPutMetric {
   kind: ReviveRecordType | 'RETRY';
@@ -204,6 +212,7 @@ export function metricsSources(bc: BrokerContext, inFlight: () => [string, numbe
       return out;
     },
     lag: () => lagOf(bc),
+    halfMessages: () => [...bc.halfCounts.counts].map(([topic, c]) => [topic, c.count]),
     ...(bc.timer !== undefined ? { timer: () => timerGauges(bc.timer!, bc.now()) } : {}),
     storage: async () => {
       let usedDiskBytes: number | undefined;

@@ -8,6 +8,7 @@ import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { encodeHeader, encodeSendMessageHeaderV2, EndTransactionRequestHeader, PullMessageRequestHeader } from '../../protocol/headers';
 import { decodeMessages, decodeOffsetMsgId, MessageSysFlag, PullSysFlag } from '../../protocol/message';
 import { defaults, silentLogger } from '../common';
+import { parseExposition, type ParsedFamily } from '../metrics';
 import { ProcessorRegistry, RemotingClient } from '../remoting';
 import { defaultStoreConfig } from '../store';
 import { TIMER_TOPIC } from '../timer';
@@ -29,7 +30,7 @@ describe('lib/broker transactions', function () {
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-tx-'));
     broker = await Broker.create({
-      config: { ...defaults(BrokerSchema), listenPort: 0, brokerIP1: '127.0.0.1', namesrvAddr: '', transactionTimeOut: 200, transactionCheckInterval: 1000 },
+      config: { ...defaults(BrokerSchema), listenPort: 0, brokerIP1: '127.0.0.1', namesrvAddr: '', transactionTimeOut: 200, transactionCheckInterval: 1000, metricsExporterType: 'PROM', metricsPromExporterPort: 0, metricsPromExporterHost: '127.0.0.1' },
       remotingConfig: { ...defaults(BrokerRemotingSchema), bindAddress: '127.0.0.1' },
       storeConfig: defaultStoreConfig({ storePathRootDir: path.join(dir, 'store'), mappedFileSizeCommitLog: 1024 * 1024 }),
       logger: silentLogger(),
@@ -50,7 +51,7 @@ describe('lib/broker transactions', function () {
     await broker.shutdown();
   });
 
-  async function half(body: string, uniq: string, extraProperties = '') {
+  async function half(body: string, uniq: string, extraProperties = '', topic = 'TxT') {
     const r = await client.invoke(
       addr,
       createRequest({
@@ -58,7 +59,7 @@ describe('lib/broker transactions', function () {
         opaque: 0,
         version: 513,
         body: Buffer.from(body),
-        extFields: encodeSendMessageHeaderV2({ producerGroup: 'txg', topic: 'TxT', defaultTopic: 'TBW102', defaultTopicQueueNums: 4, queueId: 0, sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE, bornTimestamp: Date.now(), flag: 0, properties: `TRAN_MSG\u0001true\u0002PGROUP\u0001txg\u0002UNIQ_KEY\u0001${uniq}\u0002${extraProperties}`, batch: false }),
+        extFields: encodeSendMessageHeaderV2({ producerGroup: 'txg', topic, defaultTopic: 'TBW102', defaultTopicQueueNums: 4, queueId: 0, sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE, bornTimestamp: Date.now(), flag: 0, properties: `TRAN_MSG\u0001true\u0002PGROUP\u0001txg\u0002UNIQ_KEY\u0001${uniq}\u0002${extraProperties}`, batch: false }),
       }),
       5000,
     );
@@ -125,5 +126,27 @@ describe('lib/broker transactions', function () {
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok(got.some((x) => x.startsWith('timed-commit/')), `delivered to its topic by the wheel: ${got.join(' ')}`);
+  });
+
+  it("Java's transaction metrics: half messages per topic (config/transactionMetrics), commit/rollback counters, finish latency", async () => {
+    const x = await half('m1', 'UNIQ-M1', '', 'TxM');
+    await half('m2', 'UNIQ-M2', '', 'TxM');
+    await end(x, 'UNIQ-M1', MessageSysFlag.TRANSACTION_COMMIT_TYPE);
+    const f = async (): Promise<Map<string, ParsedFamily>> => parseExposition(await broker.ctx.metrics!.registry.render());
+    const v = (fams: Map<string, ParsedFamily>, name: string, topic: string, sample = name): number | undefined => fams.get(name)?.samples.find((s) => s.name === sample && s.labels.topic === topic)?.value;
+    let fams = await f();
+    for (let i = 0; i < 50 && v(fams, 'rocketmq_commit_messages_total', 'TxM') === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      fams = await f();
+    }
+    assert.equal(v(fams, 'rocketmq_commit_messages_total', 'TxM'), 1);
+    assert.equal(v(fams, 'rocketmq_half_messages', 'TxM'), 1, 'two half messages stored, one committed');
+    assert.equal(v(fams, 'rocketmq_finish_message_latency_milliseconds', 'TxM', 'rocketmq_finish_message_latency_milliseconds_count'), 1);
+    assert.equal(v(fams, 'rocketmq_rollback_messages_total', 'TxT'), 1, 'the rollback of the first test');
+    await broker.ctx.halfCounts.persist();
+    const file = JSON.parse(fs.readFileSync(broker.ctx.halfCounts.file, 'utf8')) as Record<string, Record<string, { count: number }>>;
+    assert.deepEqual(Object.keys(file), ['dataVersion', 'transactionCount'], "Java TransactionMetrics' layout");
+    assert.equal(file.transactionCount!['TxM']!.count, 1);
+    assert.equal(path.basename(broker.ctx.halfCounts.file), 'transactionMetrics');
   });
 });

@@ -16,6 +16,7 @@
  */
 import { PopTimerMetrics, type PopTimerSources } from './pop-timer-metrics';
 import { MetricsRegistry, type Counter, type Histogram } from './registry';
+import { TransactionFamilies, type TransactionSources } from './transaction-metrics';
 
 /** Java BrokerMetricsManager#registerMetricsView: 1k, 4k, 512k, 1M, 2M, 4M (bytes). */
 export const MESSAGE_SIZE_BUCKETS_BYTES = [1024, 4096, 512 * 1024, 1024 * 1024, 2 * 1024 * 1024, 4 * 1024 * 1024] as const;
@@ -47,7 +48,7 @@ export interface LagResult {
 }
 
 /** What the gauges read, called at scrape time only (the broker implements it). */
-export interface BrokerMetricsSources extends PopTimerSources {
+export interface BrokerMetricsSources extends PopTimerSources, TransactionSources {
   brokerPermission(): number;
   topicCount(): number;
   groupCount(): number;
@@ -100,6 +101,8 @@ export class BrokerMetrics {
   readonly sendToDlq: Counter;
   /** POP revive and timer families (pop-timer-metrics.ts). */
   readonly popTimer: PopTimerMetrics;
+  /** Commit/rollback counters, finish latency, half messages (transaction-metrics.ts). */
+  readonly transactions: TransactionFamilies;
 
   constructor(o: BrokerMetricsOptions) {
     const r = (this.registry = new MetricsRegistry({ constLabels: constLabelsOf(o), ...(o.seriesMax !== undefined ? { seriesMax: o.seriesMax } : {}) }));
@@ -171,6 +174,7 @@ export class BrokerMetrics {
       return t > 0 ? s.now() - t : undefined;
     });
     this.popTimer = new PopTimerMetrics(r, s);
+    this.transactions = new TransactionFamilies(r, s);
   }
 
   /** Java SendMessageProcessor#handlePutMessageResult (not for %RETRY%/%DLQ% topics: the caller checks). */

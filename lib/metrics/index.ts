@@ -4,6 +4,8 @@ export { BrokerMetrics, constLabelsOf, isRetryOrDlqTopic, MESSAGE_SIZE_BUCKETS_B
 export type { BrokerMetricsOptions, BrokerMetricsSources, LagResult, MessageTypeLabel } from './broker-metrics';
 export { PopTimerMetrics, DELAY_MESSAGE_LATENCY_BUCKETS_SEC, JAVA_FAMILIES_NOT_EXPORTED } from './pop-timer-metrics';
 export type { PopTimerSources, TimerGaugeValues, ReviveRecordType } from './pop-timer-metrics';
+export { TransactionFamilies, FINISH_LATENCY_BUCKETS } from './transaction-metrics';
+export type { TransactionSources } from './transaction-metrics';
 export { registerProcessMetrics } from './process-metrics';
 export type { ProcessMetrics } from './process-metrics';
 export { PrometheusServer } from './server';

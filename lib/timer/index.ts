@@ -9,5 +9,6 @@ export type { TimerConfig, TimerDeps, TimerObserver, TimerStats } from './timer-
 export { TimerWheel, SLOTS_TOTAL, SLOT_SIZE, wheelFileName } from './timer-wheel';
 export { TimerLog, timerLogDir, UNIT_SIZE, MIN_BLANK_LEN, BLANK_MAGIC_CODE } from './timer-log';
 export { TimerCheckpoint, checkpointFileName } from './timer-checkpoint';
-export { TimerMetrics, metricsFileName, encodeMetrics } from './timer-metrics';
+export { TimerMetrics, TopicCounts, metricsFileName, encodeMetrics } from './timer-metrics';
+export type { CountsField } from './timer-metrics';
 export { TIMER_DIST_SEC, timerDistSnapshot } from './timer-snapshot';

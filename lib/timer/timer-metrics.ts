@@ -10,7 +10,10 @@ import { writeFully } from './timer-wheel';
  *   {"dataVersion":{"counter":<long>,"stateVersion":<long>,"timestamp":<ms>},
  *    "timingCount":{"<real topic>":{"count":<long>,"timeStamp":<ms of the last change>}, ...}}
  *
- * Persisting moves the previous file to `timermetrics.bak` and writes the new one (Java's persist); loading falls
+ * Java's broker/transaction/TransactionMetrics (`config/transactionMetrics`, half messages per real topic) has the
+ * same layout with "transactionCount" for "timingCount": TopicCounts serves both (its `field`).
+ *
+ * Persisting moves the previous file to `<file>.bak` and writes the new one (Java's persist); loading falls
  * back to the .bak file when the file is missing or unreadable (Java's ConfigManager#load).
  */
 export const METRICS_TOP_LEVEL_FIELDS = ['dataVersion', 'timingCount'] as const;
@@ -32,14 +35,17 @@ export function metricsFileName(storePathRootDir: string): string {
   return path.join(storePathRootDir, 'config', 'timermetrics');
 }
 
-export function encodeMetrics(dataVersion: { counter: number; stateVersion: number; timestamp: number }, timing: ReadonlyMap<string, TimerMetric>): string {
+export type CountsField = 'timingCount' | 'transactionCount';
+
+export function encodeMetrics(dataVersion: { counter: number; stateVersion: number; timestamp: number }, timing: ReadonlyMap<string, TimerMetric>, field: CountsField = 'timingCount'): string {
   const counts: string[] = [];
   for (const [topic, m] of timing) counts.push(`${JSON.stringify(topic)}:{"count":${m.count},"timeStamp":${m.timeStamp}}`);
-  return `{"dataVersion":{"counter":${dataVersion.counter},"stateVersion":${dataVersion.stateVersion},"timestamp":${dataVersion.timestamp}},"timingCount":{${counts.join(',')}}}`;
+  return `{"dataVersion":{"counter":${dataVersion.counter},"stateVersion":${dataVersion.stateVersion},"timestamp":${dataVersion.timestamp}},"${field}":{${counts.join(',')}}}`;
 }
 
-export class TimerMetrics {
-  readonly timingCount = new Map<string, TimerMetric>();
+/** A count per topic in Java's TimerMetrics / TransactionMetrics file layout. */
+export class TopicCounts {
+  readonly counts = new Map<string, TimerMetric>();
   dataVersion: DataVersion = { counter: 0, stateVersion: 0, timestamp: 0 };
   private dirty = false;
 
@@ -47,6 +53,7 @@ export class TimerMetrics {
     private readonly io: StoreIO,
     readonly file: string,
     private readonly now: () => number,
+    readonly field: CountsField,
   ) {
     this.dataVersion.timestamp = now();
   }
@@ -56,9 +63,9 @@ export class TimerMetrics {
       const text = await readText(this.io, f);
       if (text === undefined || text.trim() === '') continue;
       try {
-        const v = JSON.parse(text) as { dataVersion?: Partial<DataVersion>; timingCount?: Record<string, Partial<TimerMetric>> };
-        for (const [topic, m] of Object.entries(v.timingCount ?? {})) {
-          this.timingCount.set(topic, { count: Number(m.count ?? 0), timeStamp: Number(m.timeStamp ?? 0) });
+        const v = JSON.parse(text) as { dataVersion?: Partial<DataVersion> } & Partial<Record<CountsField, Record<string, Partial<TimerMetric>>>>;
+        for (const [topic, m] of Object.entries(v[this.field] ?? {})) {
+          this.counts.set(topic, { count: Number(m.count ?? 0), timeStamp: Number(m.timeStamp ?? 0) });
         }
         if (v.dataVersion !== undefined) {
           this.dataVersion = { counter: Number(v.dataVersion.counter ?? 0), stateVersion: Number(v.dataVersion.stateVersion ?? 0), timestamp: Number(v.dataVersion.timestamp ?? 0) };
@@ -70,12 +77,12 @@ export class TimerMetrics {
     }
   }
 
-  /** Java addAndGet: +1 when a timer enters the wheel, -1 when it leaves. */
+  /** Java addAndGet: +1 when a timer enters the wheel (a half message is stored), -1 when it leaves. */
   add(realTopic: string, value: number): void {
-    let m = this.timingCount.get(realTopic);
+    let m = this.counts.get(realTopic);
     if (m === undefined) {
       m = { count: 0, timeStamp: 0 };
-      this.timingCount.set(realTopic, m);
+      this.counts.set(realTopic, m);
     }
     m.count += value;
     m.timeStamp = this.now();
@@ -84,12 +91,12 @@ export class TimerMetrics {
     this.dirty = true;
   }
 
-  timing(topic: string): number {
-    return this.timingCount.get(topic)?.count ?? 0;
+  count(topic: string): number {
+    return this.counts.get(topic)?.count ?? 0;
   }
 
   remove(topic: string): void {
-    if (this.timingCount.delete(topic)) this.dirty = true;
+    if (this.counts.delete(topic)) this.dirty = true;
   }
 
   async persist(force = false): Promise<void> {
@@ -102,12 +109,27 @@ export class TimerMetrics {
     const h = await this.io.open(this.file, true);
     try {
       await this.io.truncate(h, 0);
-      await writeFully(this.io, h, Buffer.from(encodeMetrics(this.dataVersion, this.timingCount), 'utf8'), 0);
+      await writeFully(this.io, h, Buffer.from(encodeMetrics(this.dataVersion, this.counts, this.field), 'utf8'), 0);
       await this.io.sync(h);
     } finally {
       await this.io.close(h);
     }
     await this.io.syncDir(path.dirname(this.file));
+  }
+}
+
+/** Java store/timer/TimerMetrics: timers pending per real topic. */
+export class TimerMetrics extends TopicCounts {
+  constructor(io: StoreIO, file: string, now: () => number) {
+    super(io, file, now, 'timingCount');
+  }
+
+  get timingCount(): Map<string, TimerMetric> {
+    return this.counts;
+  }
+
+  timing(topic: string): number {
+    return this.count(topic);
   }
 }
 

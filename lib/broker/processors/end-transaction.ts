@@ -1,8 +1,9 @@
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
 import { EndTransactionRequestHeader } from '../../../protocol/headers';
-import { MessageSysFlag } from '../../../protocol/message';
+import { getProperty, MessageConst, MessageSysFlag } from '../../../protocol/message';
 import { ok, reply, requestHeader, type Processor, type RequestContext } from '../../remoting';
 import type { BrokerContext } from '../context';
+import { recordTransactionEnd } from '../metrics';
 import type { TransactionService } from '../transaction/transaction-service';
 
 /**
@@ -32,11 +33,16 @@ async function endTransaction(bc: BrokerContext, tx: TransactionService, ctx: Re
     bc.logger.warn({ commitLogOffset: hdr.commitLogOffset, remark: found.remark, fromCheck: hdr.fromTransactionCheck }, 'END_TRANSACTION refused');
     return reply(ctx, ResponseCode.SYSTEM_ERROR, found.remark);
   }
-  if (kind === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
+  const commit = kind === MessageSysFlag.TRANSACTION_COMMIT_TYPE;
+  if (commit) {
     const c = await tx.commit(found.half);
     if (c.refused !== undefined) return reply(ctx, c.refused.code, c.refused.remark);
     if (!c.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, c.status);
   }
   await tx.markDone(found.half);
+  // Java EndTransactionProcessor: TransactionMetrics -1 under the real topic; commit/rollback counters, finish latency.
+  const realTopic = getProperty(found.half.properties, MessageConst.PROPERTY_REAL_TOPIC) ?? found.half.topic;
+  bc.halfCounts.add(realTopic, -1);
+  recordTransactionEnd(bc, realTopic, commit, found.half.bornTimestamp);
   return ok(ctx);
 }

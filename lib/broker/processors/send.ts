@@ -204,7 +204,11 @@ function sendOne(
   const wait = m.get(MessageConst.PROPERTY_WAIT_STORE_MSG_OK) !== 'false';
   const record = encodeOrRefuse(bc, ctx, m);
   if (!Buffer.isBuffer(record)) return record;
-  return bc.store.putMessage(record, { waitStoreMsgOK: wait }).then((r) => respond(bc, ctx, r, queueId, uniqKey, false, h));
+  return bc.store.putMessage(record, { waitStoreMsgOK: wait }).then((r) => {
+    // Java SendMessageProcessor: a stored half message counts in TransactionMetrics under its real topic.
+    if (tranPrepared && r.status === PutMessageStatus.PUT_OK) bc.halfCounts.add(m.get(MessageConst.PROPERTY_REAL_TOPIC) ?? h.topic, 1);
+    return respond(bc, ctx, r, queueId, uniqKey, false, h);
+  });
 }
 
 function sendBatch(

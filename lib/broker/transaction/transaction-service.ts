@@ -1,6 +1,7 @@
 import { decodeStoredMessage, MessageConst, MessageSysFlag, parseProperties, resetTransactionValue, createOffsetMsgId, type StoredMessage } from '../../../protocol/message';
 import { CID_SYS_RMQ_TRANS, TRANS_HALF_TOPIC, TRANS_OP_HALF_TOPIC } from '../../../protocol/naming';
 import type { Logger } from '../../common';
+import type { TopicCounts } from '../../timer';
 import { GetMessageStatus, PutMessageStatus, type MessageStore } from '../../store';
 import type { Broker2Client } from '../client/broker2client';
 import type { ProducerManager } from '../client/producer-manager';
@@ -26,6 +27,10 @@ export interface TransactionOptions {
   transactionTimeOutMs: number;
   transactionCheckMax: number;
   transactionCheckIntervalMs: number;
+  /** Half messages per real topic (Java TransactionMetrics): -1 when a half message is discarded after its checks. */
+  halfCounts: TopicCounts;
+  /** Java transactionMetricFlushInterval: how often halfCounts is written (and at stop). */
+  halfCountsFlushIntervalMs: number;
   /**
    * The store's put hook run on the committed message before it is stored (Java: the committed message goes through
    * DefaultMessageStore's putMessage hooks, HookUtils#handleScheduleMessage, like any COMMIT_TYPE put): a timer
@@ -42,6 +47,7 @@ export class TransactionService {
   private readonly done = new Set<number>();
   private readonly checks = new Map<number, { count: number; next: number }>();
   private timer: NodeJS.Timeout | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
   private running = false;
 
   constructor(private readonly o: TransactionOptions) {}
@@ -68,11 +74,20 @@ export class TransactionService {
   start(): void {
     this.timer = setInterval(() => void this.checkRound(), Math.max(1000, this.o.transactionCheckIntervalMs));
     this.timer.unref();
+    // Java TransactionMetricsFlushService.
+    this.flushTimer = setInterval(() => void this.persistCounts(), Math.max(100, this.o.halfCountsFlushIntervalMs));
+    this.flushTimer.unref();
   }
 
-  stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
+  /** Stops the check loop and writes config/transactionMetrics (Java TransactionalMessageServiceImpl#shutdown). */
+  async stop(): Promise<void> {
+    for (const t of [this.timer, this.flushTimer]) if (t !== null) clearInterval(t);
+    this.timer = this.flushTimer = null;
+    await this.persistCounts();
+  }
+
+  private async persistCounts(): Promise<void> {
+    await this.o.halfCounts.persist().catch((err: unknown) => this.o.logger.error({ err, file: this.o.halfCounts.file }, 'config/transactionMetrics not written; retried at the next flush'));
   }
 
   /** The half message at commitLogOffset, verified against the END_TRANSACTION header (Java checkPrepareMessage). */
@@ -153,6 +168,9 @@ export class TransactionService {
           if (st.count >= this.o.transactionCheckMax) {
             this.o.logger.warn({ halfOffset: off, checks: st.count }, 'half message discarded after transactionCheckMax checks');
             await this.markDone(half);
+            // Java DefaultTransactionalMessageCheckListener#resolveDiscardMsg.
+            const realTopic = props.get(MessageConst.PROPERTY_REAL_TOPIC);
+            if (realTopic !== undefined) this.o.halfCounts.add(realTopic, -1);
             continue;
           }
           st.count++;
