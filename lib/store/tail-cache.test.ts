@@ -29,6 +29,22 @@ describe('store/tail-cache: the last written records in memory', () => {
     assert.equal(t.bytes, SEGMENT_BYTES);
   });
 
+  it('rule (wholeBlock): views cut in order from one block they fill at least half of are held without a copy, counted by the whole block', () => {
+    const block = Buffer.alloc(4096, 9);
+    const recs = [block.subarray(0, 1000), block.subarray(1000, 2500), block.subarray(2500, 3000)];
+    const t = new TailCache(8 * SEGMENT_BYTES);
+    t.add(5000, recs);
+    assert.equal(t.get(6000, 1500)!.buffer, block.buffer, 'a view of the written block itself');
+    assert.equal(t.bytes, 4096, 'the whole block is held');
+    assert.equal(t.get(7500, 500)!.length, 500);
+    t.add(8000, [block.subarray(3000, 3100)]);
+    assert.notEqual(t.get(8000, 100)!.buffer, block.buffer, 'a small view of a big block is copied');
+    const a = Buffer.alloc(2048);
+    const b = Buffer.alloc(2048);
+    t.add(9000, [a, b]);
+    assert.notEqual(t.get(11048, 2048)!.buffer, b.buffer, 'views of different blocks are copied');
+  });
+
   it('a write bigger than a segment gets a segment of its own; memory stays within bytesMax', () => {
     const t = new TailCache(3 * SEGMENT_BYTES);
     let at = 0;
@@ -56,10 +72,10 @@ describe('store/tail-cache: the last written records in memory', () => {
     const half = SEGMENT_BYTES / 2;
     const t = new TailCache(16 * SEGMENT_BYTES);
     assert.equal(t.segmentBytes, SEGMENT_BYTES);
-    for (let i = 0; i < 32; i++) t.add(i * half, [Buffer.alloc(half, i)]);
+    for (let i = 0; i < 32; i++) t.add(i * half, [Buffer.alloc(4 * half, i).subarray(0, half)]);
     assert.equal(t.bytes, 16 * SEGMENT_BYTES);
     assert.ok(t.get(0, half) !== undefined);
-    t.add(32 * half, [Buffer.alloc(half, 32)]); // a 17th segment: the first one (both its chunks) goes
+    t.add(32 * half, [Buffer.alloc(4 * half, 32).subarray(0, half)]); // a 17th segment: the first one (both its chunks) goes
     assert.equal(t.bytes, 16 * SEGMENT_BYTES);
     assert.equal(t.get(0, half), undefined);
     assert.equal(t.get(half, half), undefined);
