@@ -42,7 +42,17 @@ describe('store/tail-cache: the last written records in memory', () => {
     const a = Buffer.alloc(2048);
     const b = Buffer.alloc(2048);
     t.add(9000, [a, b]);
-    assert.notEqual(t.get(11048, 2048)!.buffer, b.buffer, 'views of different blocks are copied');
+    assert.equal(t.get(11048, 2048)!.buffer, b.buffer, 'each whole block is held');
+    const c = Buffer.alloc(8192, 3);
+    const small = pooled([100, 200]);
+    const d = Buffer.alloc(1024, 4);
+    t.add(20000, [small[0]!, c.subarray(0, 5000), c.subarray(5000, 8192), small[1]!, d]);
+    assert.equal(t.get(20100, 5000)!.buffer, c.buffer, 'a write of several appends: each whole run held');
+    assert.equal(t.get(25100, 3192)![0], 3);
+    assert.deepEqual([t.get(20000, 100)![0], t.get(28292, 200)![0]], [1, 2], 'the records around them copied, in place');
+    assert.notEqual(t.get(20000, 100)!.buffer, small[0]!.buffer);
+    assert.equal(t.get(28492, 1024)!.buffer, d.buffer);
+    assert.equal(t.get(20050, 10), undefined, 'not a record start');
   });
 
   it('a write bigger than a segment gets a segment of its own; memory stays within bytesMax', () => {

@@ -20,20 +20,15 @@ export function segmentBytesFor(bytesMax: number): number {
 }
 
 /**
- * The memory block behind `bufs` when they are back-to-back views of it (in order) covering at least half of it,
- * else undefined. Such a write is kept without copying: a slave's replicated append is one 1 MiB block cut into
- * record views, and copying it cost 269 ms of the slave's CPU (plus 1 GiB of segment allocations for the GC) over a
- * 1 GiB catch-up (measured with --cpu-prof). Small records cut from Node's shared pool slabs stay copied (above).
+ * The memory block behind a run of back-to-back views (in order) that starts with `first` and holds `size` bytes,
+ * when the run fills at least half of it; else undefined. Such a run is kept without copying: a slave's replicated
+ * append is one 1 MiB block cut into record views, and copying it cost 269 ms of the slave's CPU (plus 1 GiB of
+ * segment allocations for the GC) over a 1 GiB catch-up (measured with --cpu-prof). Small records cut from Node's
+ * shared pool slabs stay copied.
  */
-export function wholeBlock(bufs: readonly Buffer[], size: number): ArrayBuffer | undefined {
-  const ab = bufs[0]!.buffer;
-  if (!(ab instanceof ArrayBuffer) || ab.byteLength > 2 * size) return undefined;
-  let end = bufs[0]!.byteOffset;
-  for (const b of bufs) {
-    if (b.buffer !== ab || b.byteOffset !== end) return undefined;
-    end += b.length;
-  }
-  return ab;
+export function wholeBlock(first: Buffer, size: number): ArrayBuffer | undefined {
+  const ab = first.buffer;
+  return ab instanceof ArrayBuffer && ab.byteLength <= 2 * size ? ab : undefined;
 }
 
 interface Segment {
@@ -74,9 +69,35 @@ export class TailCache {
     return this.total;
   }
 
-  /** Adds the buffers written back to back from `start`. */
+  /**
+   * Adds the buffers written back to back from `start`. A run of them that wholeBlock() accepts (one replicated
+   * append; a write may carry several) becomes a chunk of its own, held without a copy; the rest is copied.
+   */
   add(start: number, bufs: readonly Buffer[]): void {
     if (this.bytesMax <= 0 || bufs.length === 0) return;
+    let at = start;
+    let from = 0; // first buffer not yet added
+    let i = 0;
+    while (i < bufs.length) {
+      let j = i + 1;
+      let size = bufs[i]!.length;
+      while (j < bufs.length && bufs[j]!.buffer === bufs[i]!.buffer && bufs[j]!.byteOffset === bufs[j - 1]!.byteOffset + bufs[j - 1]!.length) size += bufs[j++]!.length;
+      const whole = wholeBlock(bufs[i]!, size);
+      if (whole !== undefined) {
+        if (from < i) at += this.addChunk(at, bufs.slice(from, i), undefined);
+        at += this.addChunk(at, bufs.slice(i, j), whole);
+        from = j;
+      }
+      i = j;
+    }
+    if (from < bufs.length) this.addChunk(at, from === 0 ? bufs : bufs.slice(from), undefined);
+    this.lastAddMs = this.now();
+    while (this.total > this.bytesMax && this.chunks.length - this.head > 1) this.dropFirst();
+    this.compact();
+  }
+
+  /** One chunk: `whole` held as it is, or the buffers copied into a segment. Returns its bytes. */
+  private addChunk(start: number, bufs: readonly Buffer[], whole: ArrayBuffer | undefined): number {
     const rel: number[] = new Array(bufs.length);
     let size = 0;
     for (let i = 0; i < bufs.length; i++) {
@@ -85,13 +106,9 @@ export class TailCache {
     }
     let seg: Segment;
     let at = 0;
-    let copy = true;
-    const whole = wholeBlock(bufs, size);
     if (whole !== undefined) {
-      // Views of one block the cached bytes fill at least half of (a replicated append): held as they are.
       seg = { buf: Buffer.from(whole, 0, whole.byteLength), chunks: 0 };
       at = bufs[0]!.byteOffset;
-      copy = false;
       this.total += whole.byteLength;
     } else if (size > this.segmentBytes) {
       seg = { buf: Buffer.allocUnsafeSlow(size), chunks: 0 };
@@ -107,12 +124,10 @@ export class TailCache {
       at = this.used;
       this.used += size;
     }
-    if (copy) for (let i = 0; i < bufs.length; i++) bufs[i]!.copy(seg.buf, at + rel[i]!);
+    if (whole === undefined) for (let i = 0; i < bufs.length; i++) bufs[i]!.copy(seg.buf, at + rel[i]!);
     seg.chunks++;
-    this.lastAddMs = this.now();
     this.chunks.push({ start, end: start + size, seg, at, rel, bytes: size });
-    while (this.total > this.bytesMax && this.chunks.length - this.head > 1) this.dropFirst();
-    this.compact();
+    return size;
   }
 
   /**
