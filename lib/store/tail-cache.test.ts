@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { SEGMENT_BYTES, TailCache } from './tail-cache';
+import { HELD_BLOCK_BYTES_MIN, SEGMENT_BYTES, TailCache } from './tail-cache';
 
 /** Records of the given sizes, each a slice of one shared slab (as Node's 8 KiB pool hands out small buffers). */
 function pooled(sizes: number[], fill = 1): Buffer[] {
@@ -29,30 +29,31 @@ describe('store/tail-cache: the last written records in memory', () => {
     assert.equal(t.bytes, SEGMENT_BYTES);
   });
 
-  it('rule (wholeBlock): views cut in order from one block they fill at least half of are held without a copy, counted by the whole block', () => {
-    const block = Buffer.alloc(4096, 9);
-    const recs = [block.subarray(0, 1000), block.subarray(1000, 2500), block.subarray(2500, 3000)];
-    const t = new TailCache(8 * SEGMENT_BYTES);
-    t.add(5000, recs);
-    assert.equal(t.get(6000, 1500)!.buffer, block.buffer, 'a view of the written block itself');
-    assert.equal(t.bytes, 4096, 'the whole block is held');
-    assert.equal(t.get(7500, 500)!.length, 500);
-    t.add(8000, [block.subarray(3000, 3100)]);
-    assert.notEqual(t.get(8000, 100)!.buffer, block.buffer, 'a small view of a big block is copied');
-    const a = Buffer.alloc(2048);
-    const b = Buffer.alloc(2048);
-    t.add(9000, [a, b]);
-    assert.equal(t.get(11048, 2048)!.buffer, b.buffer, 'each whole block is held');
-    const c = Buffer.alloc(8192, 3);
+  it(`rule (wholeBlock, HELD_BLOCK_BYTES_MIN ${HELD_BLOCK_BYTES_MIN} bytes): in-order views of one block of at least that size they fill at least half of are held without a copy, counted by the whole block`, () => {
+    const K = HELD_BLOCK_BYTES_MIN;
+    const block = Buffer.alloc(4 * K, 9);
+    const recs = [block.subarray(0, K), block.subarray(K, 2 * K), block.subarray(2 * K, 3 * K)];
+    const t = new TailCache(64 * SEGMENT_BYTES);
+    t.add(0, recs);
+    assert.equal(t.get(K, K)!.buffer, block.buffer, 'a view of the written block itself');
+    assert.equal(t.bytes, 4 * K, 'the whole block is held');
+    assert.equal(t.get(2 * K, 500)!.length, 500);
+    t.add(3 * K, [block.subarray(3 * K, 3 * K + 100)]);
+    assert.notEqual(t.get(3 * K, 100)!.buffer, block.buffer, 'a small view of a big block is copied');
+    const under = Buffer.alloc(K / 2, 5);
+    t.add(4 * K, [under]);
+    assert.notEqual(t.get(4 * K, K / 2)!.buffer, under.buffer, 'a block under HELD_BLOCK_BYTES_MIN is copied');
+    const c = Buffer.alloc(2 * K, 3);
     const small = pooled([100, 200]);
-    const d = Buffer.alloc(1024, 4);
-    t.add(20000, [small[0]!, c.subarray(0, 5000), c.subarray(5000, 8192), small[1]!, d]);
-    assert.equal(t.get(20100, 5000)!.buffer, c.buffer, 'a write of several appends: each whole run held');
-    assert.equal(t.get(25100, 3192)![0], 3);
-    assert.deepEqual([t.get(20000, 100)![0], t.get(28292, 200)![0]], [1, 2], 'the records around them copied, in place');
-    assert.notEqual(t.get(20000, 100)!.buffer, small[0]!.buffer);
-    assert.equal(t.get(28492, 1024)!.buffer, d.buffer);
-    assert.equal(t.get(20050, 10), undefined, 'not a record start');
+    const d = Buffer.alloc(K, 4);
+    const at = 8 * K;
+    t.add(at, [small[0]!, c.subarray(0, K + 7), c.subarray(K + 7, 2 * K), small[1]!, d]);
+    assert.equal(t.get(at + 100, K + 7)!.buffer, c.buffer, 'a write of several appends: each whole run held');
+    assert.equal(t.get(at + 100 + K + 7, K - 7)![0], 3);
+    assert.deepEqual([t.get(at, 100)![0], t.get(at + 100 + 2 * K, 200)![0]], [1, 2], 'the records around them copied, in place');
+    assert.notEqual(t.get(at, 100)!.buffer, small[0]!.buffer);
+    assert.equal(t.get(at + 300 + 2 * K, K)!.buffer, d.buffer);
+    assert.equal(t.get(at + 50, 10), undefined, 'not a record start');
   });
 
   it('a write bigger than a segment gets a segment of its own; memory stays within bytesMax', () => {

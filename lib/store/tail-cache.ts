@@ -24,12 +24,18 @@ export function segmentBytesFor(bytesMax: number): number {
  * when the run fills at least half of it; else undefined. Such a run is kept without copying: a slave's replicated
  * append is one 1 MiB block cut into record views, and copying it cost 269 ms of the slave's CPU (plus 1 GiB of
  * segment allocations for the GC) over a 1 GiB catch-up (measured with --cpu-prof). Small records cut from Node's
- * shared pool slabs stay copied.
+ * shared pool slabs, and blocks under HELD_BLOCK_BYTES_MIN, stay copied.
  */
 export function wholeBlock(first: Buffer, size: number): ArrayBuffer | undefined {
   const ab = first.buffer;
-  return ab instanceof ArrayBuffer && ab.byteLength <= 2 * size ? ab : undefined;
+  return ab instanceof ArrayBuffer && ab.byteLength >= HELD_BLOCK_BYTES_MIN && ab.byteLength <= 2 * size ? ab : undefined;
 }
+
+/**
+ * Smallest block held without a copy, in bytes: glibc's mmap threshold as the bins set it (MALLOC_MMAP_THRESHOLD_),
+ * so a held block, like a segment, goes back to the OS once dropped; smaller blocks (a large local record) are copied.
+ */
+export const HELD_BLOCK_BYTES_MIN = 128 * 1024;
 
 interface Segment {
   buf: Buffer;
