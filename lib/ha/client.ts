@@ -16,8 +16,9 @@ import type { HaConfig, HaStore } from './types';
  *   the previous one ends, and the offset is reported as each completes (in order); a transfer whose offset is not
  *   where the slave's log will end (its max offset with nothing in flight; unless the slave's log is empty, as
  *   Java) or that the store refuses closes the connection with a log line and the client reconnects from its own
- *   max offset once no append is in flight; bytes buffered per connection stay under bodyBytesMax + queuedBytesMax (the socket is paused
- *   above it); nothing read for haHousekeepingInterval closes the connection; after a close the client waits
+ *   max offset once no append is in flight; bytes buffered per connection stay under bodyBytesMax + queuedBytesMax
+ *   (the socket is paused above it) plus the appends in flight (HA_APPENDS_IN_FLIGHT_MAX of at most
+ *   HA_APPEND_BYTES_MAX + bodyBytesMax each); nothing read for haHousekeepingInterval closes the connection; after a close the client waits
  *   reconnectDelayMs before connecting again (Java: closeMasterAndWait, 5 s); a store that stopped taking replicated
  *   bytes (a failed write, e.g. disk full) ends replication for this process with one error line (Java ignores
  *   appendToCommitLog's result; Apogee stops instead of leaving a hole).
