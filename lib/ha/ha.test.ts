@@ -5,7 +5,7 @@ import { MessageStore } from '../store';
 import { FaultIO } from '../store/testing/fault-io';
 import { testConfig } from '../store/testing/records';
 import { fill, logBytes, until } from './testing/ha-store';
-import { HA_APPEND_BYTES_MAX, HA_QUEUED_BYTES_MAX, HA_TRANSFER_BODY_BYTES_MAX, HaClient } from './client';
+import { HA_APPENDS_IN_FLIGHT_MAX, HA_APPEND_BYTES_MAX, HA_QUEUED_BYTES_MAX, HA_TRANSFER_BODY_BYTES_MAX, HaClient } from './client';
 import { pino } from 'pino';
 import { HA_CONNECTIONS_MAX, HA_READ_AHEAD_BYTES, HaMasterService } from './master';
 import { encodeReport, encodeTransferHeader } from './protocol';
@@ -220,15 +220,15 @@ describe('lib/ha master + slave over loopback', function () {
       flood.close();
     }
   });
-  it(`HA_APPEND_BYTES_MAX (${HA_APPEND_BYTES_MAX} bytes): contiguous transfers queued behind a slow append go to the store joined, in order, up to the limit`, async () => {
+  it(`HA_APPEND_BYTES_MAX (${HA_APPEND_BYTES_MAX} bytes), HA_APPENDS_IN_FLIGHT_MAX (${HA_APPENDS_IN_FLIGHT_MAX}): at most that many appends in flight; contiguous transfers queued behind them go to the store joined, in order, up to the limit`, async () => {
     const CHUNK = 64 * 1024;
     const N = 41;
     const frame = (i: number): Buffer => Buffer.concat([encodeTransferHeader(i * CHUNK, CHUNK), Buffer.alloc(CHUNK, i)]);
-    let rest: () => void = () => undefined;
+    let sock: net.Socket | undefined;
     const flood = net.createServer((s) => {
       s.on('error', () => undefined);
-      s.write(frame(0)); // appended alone; the others arrive while that append is held
-      rest = () => void s.write(Buffer.concat(Array.from({ length: N - 1 }, (_, i) => frame(i + 1))));
+      sock = s;
+      s.write(frame(0));
     });
     await new Promise<void>((r) => flood.listen(0, '127.0.0.1', () => r()));
     const calls: { phy: number; data: Buffer }[] = [];
@@ -241,7 +241,7 @@ describe('lib/ha master + slave over loopback', function () {
         read: async () => undefined,
         append: async (phy: number, data: Buffer) => {
           calls.push({ phy, data: Buffer.from(data) });
-          if (calls.length === 1) await held;
+          if (calls.length <= HA_APPENDS_IN_FLIGHT_MAX) await held;
           end = phy + data.length;
           return { ok: true as const };
         },
@@ -251,13 +251,20 @@ describe('lib/ha master + slave over loopback', function () {
     try {
       c.updateHaMasterAddress(`127.0.0.1:${(flood.address() as net.AddressInfo).port}`);
       c.start();
-      await until(() => calls.length === 1, 'the first append');
-      rest();
-      await until(() => c.queuedBytesNow === (N - 1) * CHUNK, 'every transfer queued behind the first append');
+      // Each held append gets one transfer; the rest arrive once HA_APPENDS_IN_FLIGHT_MAX are in flight.
+      for (let i = 1; i < HA_APPENDS_IN_FLIGHT_MAX; i++) {
+        await until(() => calls.length === i, `append ${i}`);
+        sock!.write(frame(i));
+      }
+      await until(() => calls.length === HA_APPENDS_IN_FLIGHT_MAX, 'the appends in flight');
+      const first = HA_APPENDS_IN_FLIGHT_MAX;
+      sock!.write(Buffer.concat(Array.from({ length: N - first }, (_, i) => frame(i + first))));
+      await until(() => c.queuedBytesNow === (N - first) * CHUNK, 'every other transfer queued behind the appends in flight');
+      assert.equal(calls.length, HA_APPENDS_IN_FLIGHT_MAX, 'no append beyond HA_APPENDS_IN_FLIGHT_MAX while they are held');
       release();
       await until(() => end === N * CHUNK, 'everything appended');
       const per = HA_APPEND_BYTES_MAX / CHUNK;
-      assert.deepEqual(calls.map((x) => x.data.length / CHUNK), [1, per, per, N - 1 - 2 * per]);
+      assert.deepEqual(calls.map((x) => x.data.length / CHUNK), [...Array.from({ length: first }, () => 1), per, per, N - first - 2 * per]);
       let at = 0;
       for (const x of calls) {
         assert.equal(x.phy, at, 'each append starts where the previous ended');
@@ -265,6 +272,7 @@ describe('lib/ha master + slave over loopback', function () {
         at += x.data.length;
       }
       assert.equal(c.appendCalls, calls.length);
+      assert.equal(c.inFlightPeak, HA_APPENDS_IN_FLIGHT_MAX);
     } finally {
       c.stop();
       flood.close();

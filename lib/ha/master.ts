@@ -112,11 +112,21 @@ export class HaConnection {
     });
   }
 
-  private write(buf: Buffer): Promise<void> {
+  /** Writes `head` and `body` as one transfer (one writev, the body not copied); resolves once the socket drained. */
+  private write(head: Buffer, body?: Buffer): Promise<void> {
+    const n = head.length + (body?.length ?? 0);
     this.lastWriteAt = this.svc.now();
-    this.transferredBytes += buf.length;
-    this.flow.add(buf.length);
-    if (this.socket.write(buf)) return Promise.resolve();
+    this.transferredBytes += n;
+    this.flow.add(n);
+    let ok: boolean;
+    if (body === undefined) ok = this.socket.write(head);
+    else {
+      this.socket.cork();
+      this.socket.write(head);
+      ok = this.socket.write(body);
+      this.socket.uncork();
+    }
+    if (ok) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         this.socket.off('drain', done);
@@ -175,7 +185,7 @@ export class HaConnection {
         if (data !== undefined && data.length > 0) {
           const at = this.nextTransferFromWhere;
           this.nextTransferFromWhere += data.length;
-          await this.write(Buffer.concat([encodeTransferHeader(at, data.length), data]));
+          await this.write(encodeTransferHeader(at, data.length), data);
           continue;
         }
         if (this.svc.now() - this.lastWriteAt > c.haSendHeartbeatInterval) await this.write(encodeTransferHeader(this.nextTransferFromWhere, 0));

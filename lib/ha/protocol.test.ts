@@ -23,6 +23,19 @@ describe('lib/ha protocol', () => {
     assert.equal(d.buffered, 0);
   });
 
+  it('rule: pushParts hands out bodies as views of the chunks they arrived in (no copy), split where the chunks split', () => {
+    const frame = Buffer.concat([encodeTransferHeader(7, 10), Buffer.from('0123456789'), encodeTransferHeader(17, 2), Buffer.from('ab')]);
+    const a = frame.subarray(0, 16);
+    const b = frame.subarray(16);
+    const d = new TransferDecoder(1024);
+    assert.deepEqual(d.pushParts(a), []);
+    const got = d.pushParts(b);
+    assert.deepEqual(got.map((t) => [t.phyOffset, t.size, Buffer.concat(t.parts).toString()]), [[7, 10, '0123456789'], [17, 2, 'ab']]);
+    assert.deepEqual(got[0]!.parts.map((p) => p.length), [4, 6]);
+    for (const t of got) for (const p of t.parts) assert.equal(p.buffer, frame.buffer, 'a view, not a copy');
+    assert.equal(d.buffered, 0);
+  });
+
   it('rule: a body above bodyBytesMax, a negative size or a negative offset is a protocol error', () => {
     assert.throws(() => new TransferDecoder(10).push(encodeTransferHeader(0, 11)), HaProtocolError);
     assert.doesNotThrow(() => new TransferDecoder(10).push(encodeTransferHeader(0, 10)));

@@ -72,6 +72,13 @@ export interface Transfer {
   body: Buffer;
 }
 
+/** A transfer as received: its body as the views of the read chunks that hold it (no copy), in order. */
+export interface TransferParts {
+  phyOffset: number;
+  size: number;
+  parts: Buffer[];
+}
+
 /** Slave side: the master's transfers. */
 export class TransferDecoder {
   private chunks: Buffer[] = [];
@@ -86,18 +93,26 @@ export class TransferDecoder {
 
   /** Adds a chunk; returns the whole transfers now available, in order. Throws HaProtocolError on bad input. */
   push(chunk: Buffer): Transfer[] {
+    return this.pushParts(chunk).map((t) => ({ phyOffset: t.phyOffset, body: t.parts.length === 1 ? t.parts[0]! : Buffer.concat(t.parts, t.size) }));
+  }
+
+  /**
+   * As push, but each body stays the views of the chunks it arrived in: a caller that joins several transfers
+   * copies each byte once (a 32 KiB transfer spans two 64 KiB socket reads more often than not).
+   */
+  pushParts(chunk: Buffer): TransferParts[] {
     this.chunks.push(chunk);
     this.bytes += chunk.length;
-    const out: Transfer[] = [];
+    const out: TransferParts[] = [];
     for (;;) {
       if (this.bytes < TRANSFER_HEADER_SIZE) break;
-      const head = this.peek(TRANSFER_HEADER_SIZE);
+      const head = this.header();
       const phyOffset = readOffset(head, TRANSFER_PHY_OFFSET_POS);
       const size = head.readInt32BE(TRANSFER_BODY_SIZE_POS);
       if (size < 0 || size > this.bodyBytesMax) throw new HaProtocolError(`transfer body of ${size} bytes (bodyBytesMax ${this.bodyBytesMax})`);
       if (this.bytes < TRANSFER_HEADER_SIZE + size) break;
-      const all = this.take(TRANSFER_HEADER_SIZE + size);
-      out.push({ phyOffset, body: all.subarray(TRANSFER_HEADER_SIZE) });
+      this.take(TRANSFER_HEADER_SIZE);
+      out.push({ phyOffset, size, parts: this.take(size) });
     }
     return out;
   }
@@ -107,18 +122,36 @@ export class TransferDecoder {
     this.bytes = 0;
   }
 
-  private peek(n: number): Buffer {
-    if (this.chunks[0]!.length >= n) return this.chunks[0]!;
-    const b = Buffer.concat(this.chunks);
-    this.chunks = [b];
-    return b;
+  /** The first TRANSFER_HEADER_SIZE buffered bytes (a view, or a 12-byte copy when they span chunks). */
+  private header(): Buffer {
+    const first = this.chunks[0]!;
+    if (first.length >= TRANSFER_HEADER_SIZE) return first;
+    const h = Buffer.allocUnsafe(TRANSFER_HEADER_SIZE);
+    let at = 0;
+    for (const c of this.chunks) {
+      at += c.copy(h, at, 0, Math.min(c.length, TRANSFER_HEADER_SIZE - at));
+      if (at === TRANSFER_HEADER_SIZE) break;
+    }
+    return h;
   }
 
-  private take(n: number): Buffer {
-    const b = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    const rest = b.subarray(n);
-    this.chunks = rest.length > 0 ? [rest] : [];
+  /** Removes the next n buffered bytes; returns them as views of the chunks. */
+  private take(n: number): Buffer[] {
+    const parts: Buffer[] = [];
+    let left = n;
+    while (left > 0) {
+      const c = this.chunks[0]!;
+      if (c.length <= left) {
+        parts.push(c);
+        this.chunks.shift();
+        left -= c.length;
+      } else {
+        parts.push(c.subarray(0, left));
+        this.chunks[0] = c.subarray(left);
+        left = 0;
+      }
+    }
     this.bytes -= n;
-    return b.subarray(0, n);
+    return parts;
   }
 }

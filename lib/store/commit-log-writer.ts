@@ -37,13 +37,42 @@ const PIPELINE_MIN_BYTES = 64 * 1024;
 interface WriteBatch {
   seg: Segment;
   entries: AppendEntry[];
+  /** One per entry (the tail cache indexes records by them). */
   bufs: Buffer[];
+  /** What writev(2) gets: `bufs` with neighbours that are adjacent views of one memory block joined (iovecs()). */
+  iov: Buffer[];
   bytes: number;
   /** Position in the file. */
   pos: number;
   written: number;
   done: boolean;
   error: unknown;
+}
+
+/**
+ * `bufs` with each run of buffers that sit back to back in the same memory (views cut from one buffer, as the
+ * slave's replicated entries are) joined into one view, no copy. A replicated 1 MiB append is ~1,000 record entries:
+ * one iovec instead of ~1,000 cut writev's per-buffer cost (measured: the writeBuffers binding was 472 ms of the
+ * slave's CPU over a 1 GiB catch-up).
+ */
+export function iovecs(bufs: readonly Buffer[]): Buffer[] {
+  const out: Buffer[] = [];
+  let run: Buffer | undefined;
+  let len = 0;
+  const close = (): void => {
+    if (run !== undefined) out.push(len === run.length ? run : Buffer.from(run.buffer, run.byteOffset, len));
+  };
+  for (const b of bufs) {
+    if (run !== undefined && b.buffer === run.buffer && b.byteOffset === run.byteOffset + len) {
+      len += b.length;
+      continue;
+    }
+    close();
+    run = b;
+    len = b.length;
+  }
+  close();
+  return out;
 }
 
 /** The part of `bufs` after the first `skip` bytes (views, no copy). */
@@ -181,7 +210,8 @@ export class CommitLogWriter {
     }
     const entries = this.pending.slice(this.pendingHead, end);
     this.pendingHead = end;
-    const batch: WriteBatch = { seg, entries, bufs: entries.map((e) => e.buf), bytes, pos: entries[0]!.phy - fileFrom, written: 0, done: false, error: undefined };
+    const bufs = entries.map((e) => e.buf);
+    const batch: WriteBatch = { seg, entries, bufs, iov: iovecs(bufs), bytes, pos: entries[0]!.phy - fileFrom, written: 0, done: false, error: undefined };
     this.inflight.push(batch);
     this.inflightBytes += bytes;
     void this.writeBatch(batch);
@@ -192,7 +222,7 @@ export class CommitLogWriter {
       const ok = await b.seg.use(this.o.io, async (h) => {
         // One writev(2) of the records as they are (no copy); a short write continues where it stopped.
         while (b.written < b.bytes) {
-          const n = await this.o.io.write(h, b.written === 0 ? b.bufs : remainingBuffers(b.bufs, b.written), b.pos + b.written);
+          const n = await this.o.io.write(h, b.written === 0 ? b.iov : remainingBuffers(b.iov, b.written), b.pos + b.written);
           if (n <= 0) throw new Error('write made no progress');
           b.written += n;
         }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { SEGMENT_BYTES, TailCache } from './tail-cache';
+import { HELD_BLOCK_BYTES_MIN, SEGMENT_BYTES, TailCache } from './tail-cache';
 
 /** Records of the given sizes, each a slice of one shared slab (as Node's 8 KiB pool hands out small buffers). */
 function pooled(sizes: number[], fill = 1): Buffer[] {
@@ -29,6 +29,33 @@ describe('store/tail-cache: the last written records in memory', () => {
     assert.equal(t.bytes, SEGMENT_BYTES);
   });
 
+  it(`rule (wholeBlock, HELD_BLOCK_BYTES_MIN ${HELD_BLOCK_BYTES_MIN} bytes): in-order views of one block of at least that size they fill at least half of are held without a copy, counted by the whole block`, () => {
+    const K = HELD_BLOCK_BYTES_MIN;
+    const block = Buffer.alloc(4 * K, 9);
+    const recs = [block.subarray(0, K), block.subarray(K, 2 * K), block.subarray(2 * K, 3 * K)];
+    const t = new TailCache(64 * SEGMENT_BYTES);
+    t.add(0, recs);
+    assert.equal(t.get(K, K)!.buffer, block.buffer, 'a view of the written block itself');
+    assert.equal(t.bytes, 4 * K, 'the whole block is held');
+    assert.equal(t.get(2 * K, 500)!.length, 500);
+    t.add(3 * K, [block.subarray(3 * K, 3 * K + 100)]);
+    assert.notEqual(t.get(3 * K, 100)!.buffer, block.buffer, 'a small view of a big block is copied');
+    const under = Buffer.alloc(K / 2, 5);
+    t.add(4 * K, [under]);
+    assert.notEqual(t.get(4 * K, K / 2)!.buffer, under.buffer, 'a block under HELD_BLOCK_BYTES_MIN is copied');
+    const c = Buffer.alloc(2 * K, 3);
+    const small = pooled([100, 200]);
+    const d = Buffer.alloc(K, 4);
+    const at = 8 * K;
+    t.add(at, [small[0]!, c.subarray(0, K + 7), c.subarray(K + 7, 2 * K), small[1]!, d]);
+    assert.equal(t.get(at + 100, K + 7)!.buffer, c.buffer, 'a write of several appends: each whole run held');
+    assert.equal(t.get(at + 100 + K + 7, K - 7)![0], 3);
+    assert.deepEqual([t.get(at, 100)![0], t.get(at + 100 + 2 * K, 200)![0]], [1, 2], 'the records around them copied, in place');
+    assert.notEqual(t.get(at, 100)!.buffer, small[0]!.buffer);
+    assert.equal(t.get(at + 300 + 2 * K, K)!.buffer, d.buffer);
+    assert.equal(t.get(at + 50, 10), undefined, 'not a record start');
+  });
+
   it('a write bigger than a segment gets a segment of its own; memory stays within bytesMax', () => {
     const t = new TailCache(3 * SEGMENT_BYTES);
     let at = 0;
@@ -56,10 +83,10 @@ describe('store/tail-cache: the last written records in memory', () => {
     const half = SEGMENT_BYTES / 2;
     const t = new TailCache(16 * SEGMENT_BYTES);
     assert.equal(t.segmentBytes, SEGMENT_BYTES);
-    for (let i = 0; i < 32; i++) t.add(i * half, [Buffer.alloc(half, i)]);
+    for (let i = 0; i < 32; i++) t.add(i * half, [Buffer.alloc(4 * half, i).subarray(0, half)]);
     assert.equal(t.bytes, 16 * SEGMENT_BYTES);
     assert.ok(t.get(0, half) !== undefined);
-    t.add(32 * half, [Buffer.alloc(half, 32)]); // a 17th segment: the first one (both its chunks) goes
+    t.add(32 * half, [Buffer.alloc(4 * half, 32).subarray(0, half)]); // a 17th segment: the first one (both its chunks) goes
     assert.equal(t.bytes, 16 * SEGMENT_BYTES);
     assert.equal(t.get(0, half), undefined);
     assert.equal(t.get(half, half), undefined);
