@@ -86,4 +86,41 @@ describe('lib/broker/metadata/topic-config-manager journal', () => {
     assert.deepEqual(seen, [['X'], []]);
     await a.close();
   });
+  it('updateInSteps: yields between steps of stepTopics topics, each record carries the DataVersion of its step, and a restart replays the list', async () => {
+    const seen: string[][] = [];
+    const a = manager(dir, (tcs) => seen.push(tcs.map((t) => t.topicName)));
+    const list = Array.from({ length: 25 }, (_, i) => newTopicConfig(`L${i}`));
+    const done = a.updateInSteps(list, 10);
+    // Between steps the table holds whole steps: a change made meanwhile bumps the version the next records carry.
+    await new Promise<void>((r) => setImmediate(r));
+    const visible = list.filter((tc) => a.get(tc.topicName) !== undefined).length;
+    a.update([newTopicConfig('Between')]);
+    const r = await done;
+    assert.deepEqual(r, { ok: true });
+    assert.ok(visible > 0 && visible < list.length && visible % 10 === 0, `a whole number of steps was visible in between (${visible})`);
+    assert.deepEqual(seen, [['Between'], list.map((t) => t.topicName)], 'one onChange for the list, after its last step');
+    await a.flush();
+    const records = fs.readFileSync(path.join(dir, 'config', 'topics.json.changes'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { v: { counter: number }; put: { topicName: string } });
+    const counterOf = (t: string) => records.find((x) => x.put.topicName === t)!.v.counter;
+    assert.ok(counterOf('L24') > counterOf('L0'), 'the records after the change carry the newer version');
+    const b = manager(dir);
+    b.load();
+    assert.ok(b.get('L24') !== undefined && b.get('Between') !== undefined);
+    assert.equal(b.dataVersion.counter, a.dataVersion.counter, 'the replayed version is the latest');
+    await b.close();
+    await a.close();
+  });
+
+  it('updateInSteps: a list whose new topics would pass topicsMax is refused whole, nothing applied', async () => {
+    const a = testTopicManager(dir, { topicsMax: 0 });
+    const size = a.size;
+    await a.close();
+    const c = testTopicManager(dir, { topicsMax: size + 2 });
+    const r = await c.updateInSteps([newTopicConfig('N1'), newTopicConfig('N2'), newTopicConfig('N3')], 1);
+    assert.equal(r.ok, false);
+    assert.match((r as { reason: string }).reason, /topicsMax/);
+    assert.equal(c.get('N1'), undefined);
+    assert.deepEqual(await c.updateInSteps([newTopicConfig('N1'), newTopicConfig('N2')], 1), { ok: true }, 'exactly topicsMax fits');
+    await c.close();
+  });
 });

@@ -304,6 +304,37 @@ export class TopicConfigManager {
     return { ok: true };
   }
 
+  /**
+   * UPDATE_AND_CREATE_TOPIC_LIST (issue 14): as update(), applied `stepTopics` topics at a time with a yield to the
+   * event loop between steps, so a list of 1,000 topics does not hold other clients while its journal records are
+   * rendered. Each step puts its topics and appends their records together (a background rewrite of topics.json
+   * started between steps covers exactly the records appended so far); each record carries the DataVersion current
+   * when it is appended (a change made between steps bumps it; replay keeps the latest). Room is checked once for
+   * the list's new topics: topics created by sends during the steps may pass topicsMax by their number. Java
+   * TopicConfigManager#updateTopicConfigList also puts the topics one by one, then persists once.
+   */
+  async updateInSteps(tcs: readonly TopicConfig[], stepTopics: number): Promise<{ ok: true } | { ok: false; reason: string }> {
+    let fresh = 0;
+    for (const tc of tcs) if (!this.table.has(tc.topicName)) fresh++;
+    if (fresh > 0 && this.table.size + fresh > this.o.topicsMax) {
+      this.o.logger.warn({ topics: fresh, topicsMax: this.o.topicsMax }, 'topic list not created: topicsMax reached');
+      return { ok: false, reason: `topicsMax ${this.o.topicsMax} reached (${this.table.size} topics, ${fresh} new in the list)` };
+    }
+    this.dataVersion = nextVersion(this.dataVersion, this.o.now());
+    const step = Math.max(1, stepTopics);
+    for (let i = 0; i < tcs.length; i += step) {
+      if (i > 0) await new Promise<void>((r) => setImmediate(r));
+      for (const tc of tcs.slice(i, i + step)) {
+        this.table.set(tc.topicName, tc);
+        this.journal.append(this.record(this.dataVersion, tc));
+      }
+    }
+    void this.journal.sync().catch(() => undefined);
+    this.persist();
+    this.o.onChange([...tcs]);
+    return { ok: true };
+  }
+
   delete(topic: string): boolean {
     if (!this.table.delete(topic)) return false;
     this.o.logger.info({ topic }, 'topic deleted');
