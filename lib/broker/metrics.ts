@@ -5,12 +5,12 @@
  * Java: broker/metrics/BrokerMetricsManager.java, ConsumerLagCalculator.java; store/metrics/DefaultStoreMetricsManager.java.
  */
 import * as fs from 'node:fs';
-import { languageName, mqVersionDesc, requestCodeName, responseCodeName } from '../../protocol/codes';
+import { languageName, mqVersionDesc, requestCodeName, ResponseCode, responseCodeName } from '../../protocol/codes';
 import { MessageConst } from '../../protocol/message';
 import { isRetryOrDlqTopic, type BrokerMetricsSources, type LagResult, type MessageTypeLabel, type MetricsRegistry, type ReviveRecordType, type TimerGaugeValues } from '../metrics';
 import { timerDistSnapshot, type TimerMessageStore } from '../timer';
 import type { RemotingCommand } from '../../protocol/command';
-import type { RemotingServer } from '../remoting';
+import type { Processor, RemotingServer, RequestContext } from '../remoting';
 import type { BrokerContext } from './context';
 
 /** Java MixAll.isSysConsumerGroup / BrokerMetricsManager#isSystemGroup prefixes. */
@@ -59,6 +59,25 @@ export function recordOut(bc: BrokerContext, topic: string, group: string, count
 /** Java AbstractSendMessageProcessor#consumerSendMsgBack / SendMessageProcessor#handleRetryAndDLQ: one message to the DLQ. */
 export function recordDlq(bc: BrokerContext, group: string, topic: string): void {
   bc.metrics?.sendToDlq.add([group, topic, String(bc.topics.isSystemTopic(topic) || isSystemGroup(group))], 1);
+}
+
+/**
+ * A topic or subscription-group creation processor timed as Java's AdminBrokerProcessor times it
+ * (rocketmq_topic_create_execution_time / rocketmq_consumer_group_create_execution_time, invocation_status
+ * success|failure from the answer; is_system for a single topic). A no-op wrapper cost when metrics are off.
+ */
+export function timedCreation(bc: BrokerContext, kind: 'topic' | 'group', p: Processor, isSystemOf: (ctx: RequestContext) => boolean = () => false): Processor {
+  return async (ctx) => {
+    const started = bc.now();
+    const r = await p(ctx);
+    const m = bc.metrics;
+    if (m !== undefined && typeof r !== 'symbol') {
+      const status = r.code === ResponseCode.SUCCESS ? 'success' : 'failure';
+      if (kind === 'topic') m.topicCreateTime.record([status, String(isSystemOf(ctx))], bc.now() - started);
+      else m.groupCreateTime.record([status], bc.now() - started);
+    }
+    return r;
+  };
 }
 
 /** Java EndTransactionProcessor: rocketmq_commit_messages_total or _rollback_; a commit records its finish latency. */

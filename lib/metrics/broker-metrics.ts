@@ -23,6 +23,9 @@ export const MESSAGE_SIZE_BUCKETS_BYTES = [1024, 4096, 512 * 1024, 1024 * 1024, 
 /** Java RemotingMetricsManager#getMetricsView: 1, 3, 5, 7, 10, 100 ms, 1, 2, 3 s (ms). */
 export const RPC_LATENCY_BUCKETS_MS = [1, 3, 5, 7, 10, 100, 1000, 2000, 3000] as const;
 
+/** Java BrokerMetricsManager#registerMetricsView createTimeBuckets: 10, 100 ms, 1, 3, 5 s (ms). */
+export const CREATE_TIME_BUCKETS_MS = [10, 100, 1000, 3000, 5000] as const;
+
 /** Gauges Java reports as "default view for gauge." (HELP text of the exporter). */
 const GAUGE_HELP = 'default view for gauge.';
 const COUNTER_HELP = 'default view for counter.';
@@ -99,6 +102,8 @@ export class BrokerMetrics {
   readonly messageSize: Histogram;
   readonly rpcLatency: Histogram;
   readonly sendToDlq: Counter;
+  readonly topicCreateTime: Histogram;
+  readonly groupCreateTime: Histogram;
   /** POP revive and timer families (pop-timer-metrics.ts). */
   readonly popTimer: PopTimerMetrics;
   /** Commit/rollback counters, finish latency, half messages (transaction-metrics.ts). */
@@ -114,6 +119,9 @@ export class BrokerMetrics {
     this.throughputOut = r.counter('rocketmq_throughput_out_total', COUNTER_HELP, ['topic', 'consumer_group', 'is_system']);
     this.messageSize = r.histogram('rocketmq_message_size', 'Incoming messages size', ['topic', 'message_type', 'is_system'], MESSAGE_SIZE_BUCKETS_BYTES);
     this.sendToDlq = r.counter('rocketmq_send_to_dlq_messages_total', COUNTER_HELP, ['consumer_group', 'topic', 'is_system']);
+    // Java AdminBrokerProcessor#updateAndCreateTopic(List) / #updateAndCreateSubscriptionGroup(List).
+    this.topicCreateTime = r.histogram('rocketmq_topic_create_execution_time_milliseconds', 'The distribution of create topic time', ['invocation_status', 'is_system'], CREATE_TIME_BUCKETS_MS);
+    this.groupCreateTime = r.histogram('rocketmq_consumer_group_create_execution_time_milliseconds', 'The distribution of create subscription time', ['invocation_status'], CREATE_TIME_BUCKETS_MS);
     // Java NettyRemotingAbstract#writeResponse.
     this.rpcLatency = r.histogram(
       'rocketmq_rpc_latency_milliseconds',

@@ -1,6 +1,6 @@
 export { MetricsRegistry, Counter, Histogram, Gauge, formatValue, EXPOSITION_CONTENT_TYPE } from './registry';
 export type { Emit, Collect, RegistryOptions } from './registry';
-export { BrokerMetrics, constLabelsOf, isRetryOrDlqTopic, MESSAGE_SIZE_BUCKETS_BYTES, RPC_LATENCY_BUCKETS_MS } from './broker-metrics';
+export { BrokerMetrics, CREATE_TIME_BUCKETS_MS, constLabelsOf, isRetryOrDlqTopic, MESSAGE_SIZE_BUCKETS_BYTES, RPC_LATENCY_BUCKETS_MS } from './broker-metrics';
 export type { BrokerMetricsOptions, BrokerMetricsSources, LagResult, MessageTypeLabel } from './broker-metrics';
 export { PopTimerMetrics, DELAY_MESSAGE_LATENCY_BUCKETS_SEC, JAVA_FAMILIES_NOT_EXPORTED } from './pop-timer-metrics';
 export type { PopTimerSources, TimerGaugeValues, ReviveRecordType } from './pop-timer-metrics';

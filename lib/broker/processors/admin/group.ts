@@ -21,6 +21,7 @@ import {
 import { validateGroup, validateTopic } from '../../../../protocol/naming';
 import { ok, reply, requestHeader, type Processor, type RequestContext } from '../../../remoting';
 import type { BrokerContext } from '../../context';
+import { timedCreation } from '../../metrics';
 import { alterAttributes, GROUP_ATTRIBUTES, persistedOrRemark, requestBody, sameDataVersion } from './common';
 
 /**
@@ -30,8 +31,8 @@ import { alterAttributes, GROUP_ATTRIBUTES, persistedOrRemark, requestBody, same
  */
 export function groupProcessors(bc: BrokerContext): [number, Processor][] {
   return [
-    [RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, (ctx) => updateGroup(bc, ctx)],
-    [RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST, (ctx) => updateGroupList(bc, ctx)],
+    [RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, timedCreation(bc, 'group', (ctx) => updateGroup(bc, ctx))],
+    [RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST, timedCreation(bc, 'group', (ctx) => updateGroupList(bc, ctx))],
     [RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, (ctx) => allGroups(bc, ctx)],
     [RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG, (ctx) => groupConfig(bc, ctx)],
     [RequestCode.DELETE_SUBSCRIPTIONGROUP, (ctx) => deleteGroup(bc, ctx)],

@@ -26,6 +26,7 @@ import {
 import { SYSTEM_TOPICS, validateTopic } from '../../../../protocol/naming';
 import { ok, reply, requestHeader, type Processor, type RequestContext } from '../../../remoting';
 import type { BrokerContext } from '../../context';
+import { timedCreation } from '../../metrics';
 import { AllTopicsBodyEncoder } from '../../register-body';
 import {
   alterAttributes,
@@ -49,8 +50,9 @@ import { queryConsumeQueue } from './consume-queue';
  */
 export function topicProcessors(bc: BrokerContext): [number, Processor][] {
   return [
-    [RequestCode.UPDATE_AND_CREATE_TOPIC, (ctx) => createTopic(bc, ctx)],
-    [RequestCode.UPDATE_AND_CREATE_TOPIC_LIST, (ctx) => createTopicList(bc, ctx)],
+    [RequestCode.UPDATE_AND_CREATE_TOPIC, timedCreation(bc, 'topic', (ctx) => createTopic(bc, ctx), (ctx) => bc.topics.isSystemTopic(ctx.request.extFields?.get('topic') ?? ''))],
+    // Java labels a list with isSystemTopic of the list's printed names: never a system topic.
+    [RequestCode.UPDATE_AND_CREATE_TOPIC_LIST, timedCreation(bc, 'topic', (ctx) => createTopicList(bc, ctx))],
     [RequestCode.DELETE_TOPIC_IN_BROKER, (ctx) => deleteTopic(bc, ctx)],
     [RequestCode.GET_ALL_TOPIC_CONFIG, (ctx) => allTopicConfig(bc, ctx)],
     [RequestCode.GET_TOPIC_CONFIG, (ctx) => topicConfig(bc, ctx)],
