@@ -64,7 +64,7 @@ describe('lib/admin mqadmin commands', function () {
     const r = await broker.ctx.store.getMessage('AdminT', 2, 0, 1);
     const { createOffsetMsgId } = await import('../../protocol/message');
     const offsetId = createOffsetMsgId(broker.ctx.storeHost, Number(r!.messages[0]!.readBigInt64BE(28)));
-    const shown = await run('queryMsgById', { msgId: offsetId, bodyFormat: 'UTF-8' });
+    const shown = await run('queryMsgById', { topic: 'AdminT', msgId: offsetId, bodyFormat: 'UTF-8' });
     assert.ok(shown.some((l) => /^Message Body:\s+hi$/.test(l)), shown.join('\n'));
     assert.ok(shown.some((l) => /^Tags:\s+\[T1\]$/.test(l)));
   });
