@@ -132,6 +132,7 @@ describe('lib/admin: Apogee mqadmin write commands vs official mqadmin 5.5.0, st
       if (step.ciCoveredBy !== undefined) fullRunOnly(this, step.ciCoveredBy);
       const mine = await runStep(step, 'OURS');
       const theirs = await runStep(step, 'JAVA');
+      assert.match(mine.join('\n'), step.expect);
       assert.deepEqual(mine, theirs, `ours:\n${mine.join('\n')}\n\nofficial:\n${theirs.join('\n')}`);
     });
   }
