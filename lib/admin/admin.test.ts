@@ -64,7 +64,7 @@ describe('lib/admin mqadmin commands', function () {
     const r = await broker.ctx.store.getMessage('AdminT', 2, 0, 1);
     const { createOffsetMsgId } = await import('../../protocol/message');
     const offsetId = createOffsetMsgId(broker.ctx.storeHost, Number(r!.messages[0]!.readBigInt64BE(28)));
-    const shown = await run('queryMsgById', { msgId: offsetId, bodyFormat: 'UTF-8' });
+    const shown = await run('queryMsgById', { topic: 'AdminT', msgId: offsetId, bodyFormat: 'UTF-8' });
     assert.ok(shown.some((l) => /^Message Body:\s+hi$/.test(l)), shown.join('\n'));
     assert.ok(shown.some((l) => /^Tags:\s+\[T1\]$/.test(l)));
   });
@@ -108,8 +108,41 @@ describe('lib/admin mqadmin commands', function () {
     assert.equal(broker.ctx.faults.enabled, false);
   });
 
+  it('updateTopic -b -o true merges the order conf as Java (DefaultMQAdminExtImpl#createOrUpdateOrderConf: HashMap order) and prints TopicConfig#toString', async () => {
+    const b = `127.0.0.1:${broker.port}`;
+    await run('updateKvConfig', { namespace: 'ORDER_TOPIC_CONFIG', key: 'OrdT', value: 'broker-b:1;broker-z:3' });
+    const out = await run('updateTopic', { brokerAddr: b, topic: 'OrdT', writeQueueNums: '2', order: 'true', unit: 'true' });
+    assert.deepEqual(out, ['set broker orderConf. isOrder=true, orderConf=[broker-a:2]', `create topic to ${b} success.`, 'TopicConfig [topicName=OrdT, readQueueNums=8, writeQueueNums=2, perm=RW-, topicFilterType=SINGLE_TAG, topicSysFlag=1, order=true, attributes={}]']);
+    // String hashes put broker-z in bucket 0, broker-b in 8, broker-a in 11 of the 16.
+    assert.ok((await run('getOrderTopicConfig')).includes('OrdT=broker-z:3;broker-b:1;broker-a:2'));
+    await run('deleteKvConfig', { namespace: 'ORDER_TOPIC_CONFIG', key: 'OrdT' });
+  });
+
+  it('queryMsgById looks a client msgId up as a unique key; a group the broker says is offline is tracked NOT_ONLINE with its code and remark', async () => {
+    const b = `127.0.0.1:${broker.port}`;
+    await run('updateTopic', { brokerAddr: b, topic: 'UniqT', readQueueNums: '1', writeQueueNums: '1' });
+    await run('updateTopic', { brokerAddr: b, topic: '%RETRY%TrackG', readQueueNums: '1', writeQueueNums: '1' });
+    await run('updateSubGroup', { brokerAddr: b, groupName: 'TrackG' });
+    const sent = await run('sendMessage', { topic: 'UniqT', body: 'hi', broker: 'broker-a', qid: '0' });
+    const uniq = sent[1]!.trim().split(/\s+/).pop()!;
+    const { RequestCode } = await import('../../protocol/codes');
+    const { RocketClient } = await import('../client');
+    const c = new RocketClient({ namesrvAddr: nsAddr, logger: silentLogger() });
+    try {
+      assert.equal((await c.call(b, RequestCode.UPDATE_CONSUMER_OFFSET, new Map([['consumerGroup', 'TrackG'], ['topic', 'UniqT'], ['queueId', '0'], ['commitOffset', '0']]))).code, 0);
+      for (let i = 0; i < 100 && (await c.routeOf('%RETRY%TrackG', 0)) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      c.close();
+    }
+    const shown = await run('queryMsgById', { topic: 'UniqT', msgId: uniq });
+    assert.ok(shown.some((l) => l === `Message Body Path:   /tmp/rocketmq/msgbodys/${uniq}`), shown.join('\n'));
+    assert.ok(shown.some((l) => /^OffsetID: +[0-9A-F]{32}$/.test(l) && !l.endsWith(uniq)), shown.join('\n'));
+    assert.ok(shown.join('\n').includes('MessageTrack [consumerGroup=TrackG, trackType=NOT_ONLINE, exceptionDesc=CODE:206 DESC:the consumer group[TrackG] not online]'), shown.join('\n'));
+  });
+
   it('errors name the thing and what to do', async () => {
     await assert.rejects(run('topicRoute', { topic: 'NoSuch' }), /No topic route info in name server for the topic: NoSuch/);
     await assert.rejects(run('updateTopic', { topic: 'X' }), /give a broker \(-b host:port\) or a cluster \(-c name\)/);
+    await assert.rejects(run('queryMsgById', { msgId: 'AB' }), /option --topic is required/);
   });
 });

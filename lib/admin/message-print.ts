@@ -5,7 +5,7 @@ import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { MASTER_ID } from '../../protocol/naming';
 import type { MessageView } from '../../protocol/message';
 import { jfmt, type CommandContext } from './command';
-import { examineConsumeStats, examineConsumerConnection } from './commands/consumer';
+import { BrokerRefusal, examineConsumeStats, examineConsumerConnection } from './commands/consumer';
 import { hashMapOrder } from './java-order';
 import { javaHumanTime } from './util';
 
@@ -69,7 +69,11 @@ export async function messageTracks(ctx: CommandContext, m: MessageView, storeAd
     let type = 'UNKNOWN';
     let desc = 'null';
     const cc = await examineConsumerConnection(ctx, group).catch((e: Error) => e);
-    if (cc instanceof Error) desc = cc.message;
+    // Java DefaultMQAdminExtImpl#messageTrackDetail: a broker refusal is "CODE:n DESC:remark" (NOT_ONLINE for 206).
+    if (cc instanceof BrokerRefusal) {
+      if (cc.code === ResponseCode.CONSUMER_NOT_ONLINE) type = 'NOT_ONLINE';
+      desc = `CODE:${cc.code} DESC:${cc.remark}`;
+    } else if (cc instanceof Error) desc = cc.message;
     else if (cc.consumeType === 'CONSUME_ACTIVELY') type = 'PULL';
     else if (cc.consumeType === 'CONSUME_PASSIVELY') {
       const stats = await examineConsumeStats(ctx, group).catch(() => undefined);

@@ -22,10 +22,19 @@ async function someBrokerOf(ctx: CommandContext, topic: string): Promise<string>
   return addr;
 }
 
+/** A broker's non-success answer: its response code and remark (Java's MQBrokerException). */
+export class BrokerRefusal extends Error {
+  constructor(readonly code: number, readonly remark: string, message: string) {
+    super(message);
+  }
+}
+
 export async function examineConsumerConnection(ctx: CommandContext, group: string, brokerAddr?: string): Promise<ConsumerConnection> {
   const addr = brokerAddr ?? (await someBrokerOf(ctx, RETRY_GROUP_TOPIC_PREFIX + group));
   const r = await ctx.client.call(addr, RequestCode.GET_CONSUMER_CONNECTION_LIST, new Map([['consumerGroup', group]]));
-  if (r.code === ResponseCode.SUCCESS && r.body !== null) {
+  // The broker's own refusal (Java: an MQBrokerException carrying its code and remark) is kept apart for messageTracks.
+  if (r.code !== ResponseCode.SUCCESS) throw new BrokerRefusal(r.code, r.remark ?? '', `CODE: ${ResponseCode.CONSUMER_NOT_ONLINE}  DESC: Not found the consumer group connection (group ${group}: no consumer online; start one or check -g)`);
+  if (r.body !== null) {
     const d = ConsumerConnection.decode(r.body);
     if (!d.ok) throw new Error(`GET_CONSUMER_CONNECTION_LIST on ${addr}: unreadable body: ${d.error}`);
     if (d.value.connectionSet.length > 0) return d.value;

@@ -66,26 +66,53 @@ export async function queryMessages(ctx: CommandContext, topic: string, key: str
   return out;
 }
 
+/** How far back Java's queryMsgById looks for a unique key (MQAdminImpl#queryMessageByUniqKey: 3 days), ms. */
+const UNIQ_KEY_LOOKBACK_MS = 3 * 24 * 3_600_000;
+
+/**
+ * Java: QueryMsgByIdSubCommand + DefaultMQAdminExtImpl#queryMessage: an id that decodes as an offset msgId is viewed
+ * on its store host (VIEW_MESSAGE_BY_ID); when that fails (a client msgId, i.e. a unique key) the topic's index is
+ * searched for the unique key (the last 3 days, the first hit). The message is printed with the client view's
+ * msgId (UNIQ_KEY when present) naming the body file, and its consumer tracks.
+ */
 export const queryMsgById: SubCommand = {
   name: 'queryMsgById',
   description: 'Query Message by Id.',
   options: [
+    { short: 't', long: 'topic', value: true, required: true, help: 'topic name' },
     { short: 'i', long: 'msgId', value: true, required: true, help: 'Message Id' },
+    { short: 'g', long: 'consumerGroup', value: true, help: 'consumer group name' },
+    { short: 'd', long: 'clientId', value: true, help: "The consumer's client id" },
+    { short: 's', long: 'sendMessage', value: true, help: 'resend message' },
+    { short: 'u', long: 'unitName', value: true, help: 'unit name' },
     { short: 'f', long: 'bodyFormat', value: true, help: 'print message body by the specified format' },
+    { short: 'c', long: 'cluster', value: true, help: 'Cluster name or lmq parent topic, lmq is used to find the route.' },
   ],
   async execute(ctx) {
+    const topic = need(ctx, 'topic');
+    if (optional(ctx, 'sendMessage') !== undefined || (optional(ctx, 'consumerGroup') !== undefined && optional(ctx, 'clientId') !== undefined)) {
+      throw new Error("-s (resend) and -g/-d (push to one consumer) are not served by Apogee's mqadmin yet; drop them to print the message");
+    }
     const charset = charsetOf(optional(ctx, 'bodyFormat'));
     for (const one of need(ctx, 'msgId').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-      const id = decodeOffsetMsgId(one);
-      const addr = formatHost(id.host);
-      const r = await ctx.client.call(addr, RequestCode.VIEW_MESSAGE_BY_ID, new Map([['offset', String(id.offset)]]));
-      if (r.code !== ResponseCode.SUCCESS || r.body === null) throw new Error(`VIEW_MESSAGE_BY_ID on ${addr}: CODE: ${r.code} DESC: ${r.remark ?? ''} (is ${one} an offset msgId? for a client msgId use queryMsgByUniqueKey)`);
-      const [m] = decodeMessages(r.body);
-      if (m === undefined) throw new Error(`VIEW_MESSAGE_BY_ID on ${addr}: the broker returned no message`);
-      await printMsg(ctx, { ...m, msgId: m.offsetMsgId }, charset, false);
+      let m = await viewByOffsetId(ctx, topic, one).catch(() => undefined);
+      m ??= (await queryMessages(ctx, topic, one, 32, String(Date.now() - UNIQ_KEY_LOOKBACK_MS), JAVA_LONG_MAX, true))[0];
+      if (m === undefined) {
+        ctx.out('\nMessage not found!');
+        continue;
+      }
+      await printMsg(ctx, m, charset, false);
     }
   },
 };
+
+async function viewByOffsetId(ctx: CommandContext, topic: string, id: string): Promise<MessageView | undefined> {
+  const d = decodeOffsetMsgId(id);
+  const addr = formatHost(d.host);
+  const r = await ctx.client.call(addr, RequestCode.VIEW_MESSAGE_BY_ID, new Map([['topic', topic], ['offset', String(d.offset)]]));
+  if (r.code !== ResponseCode.SUCCESS || r.body === null) return undefined;
+  return decodeMessages(r.body)[0];
+}
 
 export const queryMsgByKey: SubCommand = {
   name: 'queryMsgByKey',

@@ -33,7 +33,8 @@ export const updateNamesrvConfig: SubCommand = {
       const r = await ctx.client.call(addr, RequestCode.UPDATE_NAMESRV_CONFIG, null, Buffer.from(`${k}=${v}\n`, 'latin1'));
       if (r.code !== ResponseCode.SUCCESS) throw new Error(`UPDATE_NAMESRV_CONFIG on ${addr}: CODE ${r.code} ${r.remark ?? ''}`);
     }
-    ctx.out(`update name server config success!${ctx.client.nameServers}\n${k} : ${v}`);
+    // Java prints the address List's toString: [a, b].
+    ctx.out(`update name server config success![${ctx.client.nameServers.join(', ')}]\n${k} : ${v}`);
   },
 };
 

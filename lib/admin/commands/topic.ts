@@ -4,7 +4,8 @@ import { MASTER_ID, NAMESPACE_ORDER_TOPIC_CONFIG } from '../../../protocol/namin
 import { jfmt, need, optional, type CommandContext, type SubCommand } from '../command';
 import { compareQueues, front, intOpt, javaHumanTime, mastersAndSlaves, mastersOf, NO_MASTER } from '../util';
 import { javaDoubleToString, parseJavaProperties } from '../../../protocol/codec';
-import { hashOrderBy, javaStringHash, propertiesOrder } from '../java-order';
+import { grownCapacity, hashMapOrder, hashOrderBy, javaStringHash, propertiesOrder } from '../java-order';
+import { permString } from './broker';
 
 /** Topic and cluster commands: clusterList, topicList, topicRoute, updateTopic, deleteTopic, topicStatus, brokerStatus. */
 
@@ -178,6 +179,22 @@ export const topicRoute: SubCommand = {
   },
 };
 
+/**
+ * Java TopicConfig#toString as UpdateTopicSubCommand prints it (perm as PermName.perm2String). Attributes are not
+ * sent by Apogee's updateTopic (-a is not served), so they print empty.
+ */
+export function topicConfigString(t: { topic: string; readQueueNums: string; writeQueueNums: string; perm: number; topicSysFlag: number; order: boolean }): string {
+  return `TopicConfig [topicName=${t.topic}, readQueueNums=${t.readQueueNums}, writeQueueNums=${t.writeQueueNums}, perm=${permString(t.perm)}, topicFilterType=SINGLE_TAG, topicSysFlag=${t.topicSysFlag}, order=${t.order}, attributes={}]`;
+}
+
+/** Java Boolean.parseBoolean. */
+const javaBool = (v: string | undefined): boolean => v !== undefined && v.toLowerCase() === 'true';
+
+/**
+ * Java: tools/.../command/topic/UpdateTopicSubCommand.java. With `-o true` the topic's order conf
+ * (brokerName:writeQueueNums) goes to the NameServer's ORDER_TOPIC_CONFIG namespace: with -b merged into the stored
+ * one (DefaultMQAdminExtImpl#createOrUpdateOrderConf, entries in HashMap order), with -c one entry per broker of the cluster.
+ */
 export const updateTopic: SubCommand = {
   name: 'updateTopic',
   description: 'Update or create topic.',
@@ -189,29 +206,66 @@ export const updateTopic: SubCommand = {
     { short: 'w', long: 'writeQueueNums', value: true, help: 'set write queue nums' },
     { short: 'p', long: 'perm', value: true, help: 'set topic\'s permission(2|4|6), intro[2:W 4:R; 6:RW]' },
     { short: 'o', long: 'order', value: true, help: 'set topic\'s order(true|false)' },
+    { short: 'u', long: 'unit', value: true, help: 'is unit topic (true|false)' },
+    { short: 's', long: 'hasUnitSub', value: true, help: 'has unit sub (true|false)' },
   ],
   async execute(ctx) {
     const topic = need(ctx, 'topic');
+    const order = javaBool(optional(ctx, 'order'));
+    // Java TopicSysFlag.buildSysFlag: FLAG_UNIT 1, FLAG_UNIT_SUB 2.
+    const sysFlag = (javaBool(optional(ctx, 'unit')) ? 1 : 0) | (javaBool(optional(ctx, 'hasUnitSub')) ? 2 : 0);
+    const cfg = { topic, readQueueNums: optional(ctx, 'readQueueNums') ?? '8', writeQueueNums: optional(ctx, 'writeQueueNums') ?? '8', perm: Number(optional(ctx, 'perm') ?? '6'), topicSysFlag: sysFlag, order };
     const ext = new Map([
       ['topic', topic],
       ['defaultTopic', 'TBW102'],
-      ['readQueueNums', optional(ctx, 'readQueueNums') ?? '8'],
-      ['writeQueueNums', optional(ctx, 'writeQueueNums') ?? '8'],
-      ['perm', optional(ctx, 'perm') ?? '6'],
+      ['readQueueNums', cfg.readQueueNums],
+      ['writeQueueNums', cfg.writeQueueNums],
+      ['perm', String(cfg.perm)],
       ['topicFilterType', 'SINGLE_TAG'],
-      ['topicSysFlag', '0'],
-      ['order', optional(ctx, 'order') ?? 'false'],
+      ['topicSysFlag', String(sysFlag)],
+      ['order', String(order)],
     ]);
     const b = optional(ctx, 'brokerAddr');
     const c = optional(ctx, 'clusterName');
     if (b === undefined && c === undefined) throw new Error('give a broker (-b host:port) or a cluster (-c name)');
-    const targets = b !== undefined ? [{ name: b, addr: b }] : await mastersOf(ctx, c!);
-    for (const t of targets) {
-      const r = await ctx.client.call(t.addr, RequestCode.UPDATE_AND_CREATE_TOPIC, ext);
-      if (r.code !== ResponseCode.SUCCESS) throw new Error(`create topic on ${t.addr}: CODE ${r.code} ${r.remark ?? ''}`);
-      ctx.out(`create topic to ${t.addr} success.`);
+    const create = async (addr: string): Promise<void> => {
+      const r = await ctx.client.call(addr, RequestCode.UPDATE_AND_CREATE_TOPIC, ext);
+      if (r.code !== ResponseCode.SUCCESS) throw new Error(`create topic on ${addr}: CODE ${r.code} ${r.remark ?? ''}`);
+    };
+    const putOrderConf = async (conf: string): Promise<void> => {
+      for (const ns of ctx.client.nameServers) {
+        const r = await ctx.client.call(ns, RequestCode.PUT_KV_CONFIG, new Map([['namespace', NAMESPACE_ORDER_TOPIC_CONFIG], ['key', topic], ['value', conf]]));
+        if (r.code !== ResponseCode.SUCCESS) throw new Error(`PUT_KV_CONFIG on ${ns}: CODE ${r.code} ${r.remark ?? ''}`);
+      }
+    };
+    if (b !== undefined) {
+      await create(b);
+      if (order) {
+        const ci = await ctx.client.clusterInfo();
+        const brokerName = [...ci.brokerAddrTable].find(([, bd]) => [...bd.brokerAddrs.values()].includes(b))?.[0];
+        const conf = `${brokerName ?? 'null'}:${cfg.writeQueueNums}`;
+        const old = await ctx.client.callNamesrv(RequestCode.GET_KV_CONFIG, new Map([['namespace', NAMESPACE_ORDER_TOPIC_CONFIG], ['key', topic]]));
+        const merged = new Map<string, string>();
+        const oldValue = old.code === ResponseCode.SUCCESS ? (old.extFields?.get('value') ?? '') : '';
+        if (oldValue.trim() !== '') for (const e of oldValue.split(';')) merged.set(e.split(':')[0]!, e);
+        merged.set(conf.split(':')[0]!, conf);
+        await putOrderConf(hashMapOrder([...merged.keys()], grownCapacity(merged.size)).map((k) => merged.get(k)!).join(';'));
+        ctx.out(`set broker orderConf. isOrder=true, orderConf=[${conf}]`);
+      }
+      ctx.out(`create topic to ${b} success.`);
+    } else {
+      for (const t of await mastersOf(ctx, c!)) {
+        await create(t.addr);
+        ctx.out(`create topic to ${t.addr} success.`);
+      }
+      if (order) {
+        const names = (await ctx.client.clusterInfo()).clusterAddrTable.get(c!) ?? [];
+        const conf = [...names].map((n) => `${n}:${cfg.writeQueueNums}`).join(';');
+        await putOrderConf(conf);
+        ctx.out(`set cluster orderConf. isOrder=true, orderConf=[${conf}]`);
+      }
     }
-    ctx.out(`TopicConfig [topicName=${topic}, readQueueNums=${ext.get('readQueueNums')}, writeQueueNums=${ext.get('writeQueueNums')}, perm=${ext.get('perm')}]`);
+    ctx.out(topicConfigString(cfg));
   },
 };
 
