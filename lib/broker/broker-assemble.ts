@@ -19,7 +19,8 @@ import { Broker2Client } from './client/broker2client';
 import { ConsumerManager } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
 import { RebalanceLockManager } from './client/rebalance-lock-manager';
-import { AUTH_CONFIG_KEYS } from './acl';
+import { AUTH_CONFIG_KEYS, innerClientCredentials, signingHook } from './acl';
+import type { Credentials } from '../client';
 import { BrokerRemotingSchema, BrokerSchema, type BrokerConfig, type BrokerRemotingConfig } from './config';
 import { ConsumerFilterManager } from './consumer-filter';
 import { applyDelayLevel } from './message-build';
@@ -76,6 +77,8 @@ export interface BrokerStartup {
   logger: Logger;
   now: () => number;
   ip: Buffer;
+  /** innerClientAuthenticationCredentials parsed: the broker's own calls are signed with it when set. */
+  innerCredentials: Credentials | undefined;
 }
 
 /**
@@ -92,13 +95,16 @@ export async function checkBrokerStartup(o: BrokerOptions): Promise<BrokerStartu
   checkHaRole(config, storeConfig, logger);
   const ip = parseIp(config.brokerIP1);
   if (ip === undefined) throw new Error(`brokerIP1=${config.brokerIP1} is not an IP address; set brokerIP1 to the address clients reach`);
+  const inner = innerClientCredentials(config.innerClientAuthenticationCredentials);
+  if (!inner.ok) throw new Error(inner.error);
+  if (inner.ignoredBecause !== undefined) logger.warn(inner.ignoredBecause);
   // Validate everything before opening anything: the ports first, so that a port in use costs no recovery.
   for (const [port, setting] of brokerPorts(config.listenPort)) await checkPortFree(o.remotingConfig.bindAddress, port, setting);
   if (storeConfig.brokerRole !== 'SLAVE' && config.listenPort > 0) {
     const haPort = storeConfig.haListenPort > 0 ? storeConfig.haListenPort : config.listenPort + 1;
     await checkPortFree(o.remotingConfig.bindAddress, haPort, 'haListenPort (default listenPort + 1), where slaves connect');
   }
-  return { config, storeConfig, logger, now, ip };
+  return { config, storeConfig, logger, now, ip, innerCredentials: inner.credentials };
 }
 
 /** The services Broker keeps besides the context. */
@@ -230,7 +236,13 @@ export async function assembleBroker(
   ctx.topics.load();
   ctx.groups.load();
   ctx.offsets.load();
-  const nsClient = new RemotingClient({ logger: o.logger, version: SERVER_VERSION, ...(o.tlsClient !== undefined ? { tls: o.tlsClient } : {}) });
+  // Java BrokerOuterAPI: one outer client for NameServer and master calls, signed when innerClientAuthenticationCredentials is set.
+  const nsClient = new RemotingClient({
+    logger: o.logger,
+    version: SERVER_VERSION,
+    ...(o.tlsClient !== undefined ? { tls: o.tlsClient } : {}),
+    ...(a.innerCredentials !== undefined ? { beforeRequest: signingHook(a.innerCredentials) } : {}),
+  });
   const registrar = new Registrar({
     config,
     brokerAddr: () => ctx.brokerAddr,

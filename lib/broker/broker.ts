@@ -40,6 +40,8 @@ export class Broker {
   private metricsBoundPort: number | undefined;
   private closed = false;
   private slaveSyncStart: NodeJS.Timeout | null = null;
+  /** A slave's metadata copier (undefined on a master); syncAll() runs one round now (tests, operators). */
+  slaveSync: SlaveSynchronize | undefined;
   /** POP consumption (pop/index.ts), created with the registry in startServices. */
   private pop: Pop | undefined;
 
@@ -177,6 +179,7 @@ export class Broker {
       logger: ctx.logger.child({ ns: 'slave-sync' }),
       now: ctx.now,
     });
+    this.slaveSync = sync;
     const first = setTimeout(() => this.every(SYNC_CHECK_INTERVAL_MS, () => void sync.tick()), SYNC_INITIAL_DELAY_MS);
     first.unref();
     this.slaveSyncStart = first;

@@ -161,7 +161,7 @@ export const BrokerSchema = {
   authenticationStrategy: p.inertString(''),
   authenticationWhitelist: p.string('', 'comma-separated request codes that skip authentication'),
   initAuthenticationUser: p.string('', 'JSON {"username","password"}: a Super user created at start-up when absent'),
-  innerClientAuthenticationCredentials: p.string('', 'JSON {"accessKey","secretKey"}: a Super user created at start-up when absent'),
+  innerClientAuthenticationCredentials: p.string('', 'JSON {"accessKey","secretKey"}: signs the broker\'s own NameServer and master calls (Java BrokerOuterAPI); with authentication on, a Super user created at start-up when absent'),
   authorizationEnabled: p.boolean(false, 'authorize every request against the ACL 2.0 rules (acls.json); Super users bypass'),
   authorizationProvider: p.inertString(''),
   authorizationMetadataProvider: p.string('', 'Java class of the ACL store; blank = non-Super requests are refused "not configured", as Java; any value = Apogee\'s acls.json'),

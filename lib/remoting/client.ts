@@ -20,6 +20,11 @@ export interface RemotingClientOptions {
    * connect timeout then also bounds the handshake.
    */
   tls?: tls.ConnectionOptions;
+  /**
+   * Called on every outgoing request just before it is sent, after its ext fields and body are final (Java:
+   * RPCHook#doBeforeRequest, e.g. the broker's AclClientRPCHook signing with innerClientAuthenticationCredentials).
+   */
+  beforeRequest?: (addr: string, request: RemotingCommand) => void;
 }
 
 /**
@@ -96,12 +101,14 @@ export class RemotingClient implements ConnectionHost {
   async invoke(addr: string, request: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
     const conn = await this.connection(addr);
     if (request.version === 0) request.version = this.version;
+    this.opts.beforeRequest?.(addr, request);
     return conn.invoke(request, timeoutMs);
   }
 
   async invokeOneway(addr: string, request: RemotingCommand): Promise<void> {
     const conn = await this.connection(addr);
     if (request.version === 0) request.version = this.version;
+    this.opts.beforeRequest?.(addr, request);
     if (!conn.invokeOneway(request)) throw new RemotingError('SEND', `cannot send to ${addr}`);
   }
 

@@ -9,3 +9,5 @@ export type { BrokerAcl } from './setup';
 export { AUTH_CONFIG_KEYS } from './setup';
 export { Authorizer } from './authorization';
 export { AclStore, ACLS_MAX, ACL_ENTRIES_PER_SUBJECT_MAX } from './acls';
+export { innerClientCredentials, signingHook } from './inner-client';
+export type { InnerCredentials } from './inner-client';

@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createRequest } from '../../../protocol/command';
+import { RequestCode } from '../../../protocol/codes';
 import { defaults, silentLogger } from '../../common';
 import { BrokerSchema } from '../config';
 import { AUTH_CONFIG_KEYS, aclFromConfig } from './setup';
@@ -35,8 +37,17 @@ describe('lib/broker/acl/setup: the authenticator from broker.conf (Java AuthCon
     assert.throws(() => aclFromConfig(c, dir, silentLogger(), Date.now, [{ path: 'conf/plain_acl.yml', text: 'accounts:\n\t- x' }]), /conf\/plain_acl\.yml: line 2/);
   });
 
-  it('settings Apogee does not implement refuse to start, naming the key; a bad whitelist names the entry', () => {
-    assert.throws(() => aclFromConfig(conf({ migrateAuthFromV1Enabled: true, authorizationMetadataProvider: 'x' }), dir, silentLogger(), Date.now), /migrateAuthFromV1Enabled=true with authorizationMetadataProvider/);
+  it('migrateAuthFromV1Enabled with authorizationEnabled (Java AuthMigrator#createAcl): the accounts\' perms become ACLs that the Authorizer enforces', () => {
+    const c = conf({ authenticationMetadataProvider: 'x', authorizationMetadataProvider: 'x', authorizationEnabled: true, migrateAuthFromV1Enabled: true });
+    const files = [{ path: 'conf/plain_acl.yml', text: 'accounts:\n  - accessKey: ak1\n    secretKey: sk1\n    defaultTopicPerm: DENY\n    topicPerms:\n      - topicB=PUB|SUB\n' }];
+    const a = aclFromConfig(c, dir, silentLogger(), Date.now, files);
+    assert.deepEqual(a.users!.list().map((u) => [u.username, u.userType]), [['ak1', 'Normal']]);
+    const send = (topic: string) => createRequest({ code: RequestCode.SEND_MESSAGE_V2, opaque: 0, version: 479, extFields: new Map([['AccessKey', 'ak1'], ['a', 'PG'], ['b', topic]]) });
+    assert.equal(a.authorizer!.authorize(send('topicB'), '10.0.0.1'), undefined);
+    assert.match(a.authorizer!.authorize(send('topicA'), '10.0.0.1') ?? '', /ak1/);
+  });
+
+  it('a bad whitelist refuses the start, naming the key and the entry', () => {
     assert.throws(() => aclFromConfig(conf({ authenticationEnabled: true, authenticationWhitelist: '34, x' }), dir, silentLogger(), Date.now), /authenticationWhitelist: "x"/);
     assert.throws(() => aclFromConfig(conf({ authorizationEnabled: true, authorizationWhitelist: 'y' }), dir, silentLogger(), Date.now), /authorizationWhitelist: "y"/);
   });

@@ -13,8 +13,10 @@ import { UserStore } from './users';
 /**
  * Contract: builds the broker's access control from its config — the Authenticator (undefined when
  * authenticationEnabled=false, the Java default), the Authorizer (undefined when authorizationEnabled=false), the user
- * and ACL stores and the user/ACL admin processors — and refuses, with an error naming the key, the ACL settings
- * Apogee does not implement rather than running without the protection they ask for. Users live in
+ * and ACL stores and the user/ACL admin processors — and refuses, with an error naming the key, a setting it cannot
+ * read (a whitelist entry that is not a request code) rather than running without the protection it asks for. With
+ * migrateAuthFromV1Enabled the plain_acl.yml accounts become users and, with an authorizationMetadataProvider, ACLs
+ * (plain-acl.ts, as Java AuthMigrator). Users live in
  * `<storePathRootDir>/config/users.json`, ACL rules in `<storePathRootDir>/config/acls.json` (Java: RocksDB under
  * authConfigPath = storePathRootDir/config, directories users and acls).
  */
@@ -49,9 +51,6 @@ export function aclFromConfig(
   plainAclFiles: readonly { path: string; text: string }[] = [],
 ): BrokerAcl {
   const authzConfigured = config.authorizationMetadataProvider.trim() !== '';
-  if (config.migrateAuthFromV1Enabled && authzConfigured) {
-    throw new Error('migrateAuthFromV1Enabled=true with authorizationMetadataProvider: migrating plain_acl.yml permissions into ACL rules is not implemented in Apogee; remove authorizationMetadataProvider to migrate the accounts as users only (what Java does without it)');
-  }
   const whitelist = codeList('authenticationWhitelist', config.authenticationWhitelist);
   const log = logger.child({ ns: 'auth' });
   const configured = config.authenticationMetadataProvider.trim() !== '';
@@ -60,12 +59,13 @@ export function aclFromConfig(
     users = new UserStore(path.join(storePathRootDir, 'config'));
     users.initFromConfig(config.initAuthenticationUser, config.innerClientAuthenticationCredentials);
   }
-  if (config.migrateAuthFromV1Enabled) {
-    // Java: BrokerController's constructor runs AuthMigrator#migrate after the manager's initUser.
-    if (users === undefined) log.error('migrateAuthFromV1Enabled=true without authenticationMetadataProvider: no account migrated');
-    else log.info({ files: plainAclFiles.map((f) => f.path), created: migratePlainAcl(plainAclFiles, users, log) }, 'plain_acl.yml accounts migrated');
-  }
   const acls = authzConfigured ? new AclStore(path.join(storePathRootDir, 'config')) : undefined;
+  if (config.migrateAuthFromV1Enabled) {
+    // Java: BrokerController's constructor runs AuthMigrator#migrate after the manager's initUser; with an
+    // authorizationMetadataProvider each account's permissions become its ACL (whether or not authorizationEnabled).
+    if (users === undefined) log.error('migrateAuthFromV1Enabled=true without authenticationMetadataProvider: no account migrated');
+    else log.info({ files: plainAclFiles.map((f) => f.path), created: migratePlainAcl(plainAclFiles, users, acls, log) }, 'plain_acl.yml accounts migrated');
+  }
   const processors = [...userAdminProcessors({ users, acls, authzConfigured, logger: log }), ...aclAdminProcessors({ users, acls, logger: log })];
   let authorizer: Authorizer | undefined;
   if (config.authorizationEnabled) {

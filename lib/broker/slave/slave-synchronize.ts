@@ -29,6 +29,8 @@ import type { ScheduleMessageService } from '../schedule/schedule-message-servic
  *   Apogee master without totalTopicNum answers everything at once). Applied when the dataVersion differs.
  * - consumer offsets: GET_ALL_CONSUMER_OFFSET, putAll. - delay offsets: GET_ALL_DELAY_OFFSET, putAll.
  * - subscription groups: GET_ALL_SUBSCRIPTIONGROUP_CONFIG, paged like topics (groupSeq / maxGroupNum).
+ * A refused request (a master with authenticationEnabled and no or wrong innerClientAuthenticationCredentials here:
+ * NO_PERMISSION) is logged with the master's remark and the setting to fix.
  * Not copied yet: message request modes (GET_ALL_MESSAGE_REQUEST_MODE; POP is not served by Apogee) and, with
  * timerWheelEnable, the timer metrics (GET_TIMER_METRICS, in syncAll) and timer checkpoint (GET_TIMER_CHECK_POINT,
  * every 3 s): an Apogee slave runs no timer service (Broker#start), so a slave promoted by hand starts its timer
@@ -70,6 +72,13 @@ function version(v: DataVersion | undefined): DataVersionValue | undefined {
   return v === undefined ? undefined : { counter: v.counter, stateVersion: v.stateVersion ?? 0, timestamp: v.timestamp };
 }
 
+/** A master's non-SUCCESS answer to one sync request. */
+export class MasterRefused extends Error {
+  constructor(readonly request: number, readonly code: number, readonly remark: string) {
+    super(`request ${request} answered ${code}: ${remark}`);
+  }
+}
+
 export class SlaveSynchronize {
   private lastSyncAt = 0;
   private running: Promise<void> | null = null;
@@ -101,13 +110,21 @@ export class SlaveSynchronize {
       await fn();
       this.o.logger.info({ master }, `update slave ${what} from master`);
     } catch (e) {
+      if (e instanceof MasterRefused && e.code === ResponseCode.NO_PERMISSION) {
+        // A master with authenticationEnabled refuses an unsigned or wrongly signed slave (Java remark kept).
+        this.o.logger.error(
+          { master, code: e.code, remark: e.remark },
+          `sync ${what} from master refused (NO_PERMISSION: ${e.remark}); set innerClientAuthenticationCredentials to {"accessKey","secretKey"} of a user the master accepts; retried at the next round`,
+        );
+        return;
+      }
       this.o.logger.error({ master, err: (e as Error).message }, `sync ${what} from master failed; retried at the next round`);
     }
   }
 
   private async ask(addr: string, code: number, timeoutMs: number, ext: Map<string, string> | null = null): Promise<RemotingCommand> {
     const r = await this.o.invoke(addr, createRequest({ code, opaque: 0, version: SERVER_VERSION, extFields: ext }), timeoutMs);
-    if (r.code !== ResponseCode.SUCCESS) throw new Error(`request ${code} answered ${r.code}: ${r.remark ?? ''}`);
+    if (r.code !== ResponseCode.SUCCESS) throw new MasterRefused(code, r.code, r.remark ?? '');
     return r;
   }
 
