@@ -41,6 +41,21 @@ export function notImplemented(rpc: string): Status {
   return status(Code.NOT_IMPLEMENTED, `${rpc} is not implemented by Apogee's gRPC endpoint yet (served: ${IMPLEMENTED_RPCS.join(', ')})`);
 }
 
+/**
+ * The Java client opens Telemetry with a deadline years away; grpc-js (1.14) turns grpc-timeout into ms with `| 0`, so
+ * such a deadline wraps to an arbitrary, often past, int32 and the stream dies with DEADLINE_EXCEEDED at once. A
+ * Telemetry stream lives as long as the client (Java ClientSessionImpl), so its deadline timer is dropped. The field
+ * names are grpc-js's BaseServerInterceptingCall internals (the call an interceptor first receives).
+ */
+function keepTelemetryOpen(method: { path: string }, call: any): any {
+  if (method.path.endsWith('/Telemetry') && call !== null && typeof call === 'object' && 'deadlineTimer' in call) {
+    if (call.deadlineTimer !== null) clearTimeout(call.deadlineTimer);
+    call.deadlineTimer = null;
+    call.deadline = Infinity;
+  }
+  return call;
+}
+
 export class GrpcServer {
   private server: GrpcServerLike | null = null;
   private readonly client: RocketClient;
@@ -60,7 +75,7 @@ export class GrpcServer {
 
   async start(): Promise<void> {
     const g = loadGrpc(this.o.protoDir);
-    const server = new g.Server({ 'grpc.max_receive_message_length': 130 * 1024 * 1024 });
+    const server = new g.Server({ 'grpc.max_receive_message_length': 130 * 1024 * 1024, interceptors: [keepTelemetryOpen] });
     const impl: Record<string, (...a: any[]) => void> = {};
     for (const rpc of Object.keys(g.messagingService.service)) {
       const def = g.messagingService.service[rpc] as { responseStream: boolean; requestStream: boolean };
