@@ -43,9 +43,14 @@ describe('lib/grpc/convert', () => {
     assert.equal(r.value.queueId, 3);
   });
 
-  it('SendMessage refuses transactional messages (NOT_IMPLEMENTED), empty ids (BAD_REQUEST) and empty topics', () => {
+  it('SendMessage: a transactional message is a half message (TRAN_MSG, transactional)', () => {
     const t = toRemotingSend(msg({ messageType: 'TRANSACTION' }));
-    assert.ok(!t.ok && t.status.code === Code.NOT_IMPLEMENTED);
+    assert.ok(t.ok && t.value.transactional && t.value.properties.get('TRAN_MSG') === 'true');
+    const n = toRemotingSend(msg({ messageType: 'NORMAL' }));
+    assert.ok(n.ok && !n.value.transactional && !n.value.properties.has('TRAN_MSG'));
+  });
+
+  it('SendMessage refuses empty message ids (BAD_REQUEST) and empty topics (ILLEGAL_TOPIC)', () => {
     const e = toRemotingSend(msg({ messageId: '' }));
     assert.ok(!e.ok && e.status.code === Code.BAD_REQUEST);
     const n = toRemotingSend({ ...msg({}), topic: { name: '' } });

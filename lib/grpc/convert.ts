@@ -15,6 +15,7 @@ export const Code = {
   BAD_REQUEST: 40000,
   ILLEGAL_TOPIC: 40002,
   ILLEGAL_INVISIBLE_TIME: 40011,
+  INVALID_TRANSACTION_ID: 40008,
   INVALID_RECEIPT_HANDLE: 40013,
   TOPIC_NOT_FOUND: 40402,
   MESSAGE_NOT_FOUND: 40401,
@@ -116,6 +117,8 @@ export interface RemotingSend {
   bornTimestamp: number;
   /** The body came gzip-encoded (Java client: bodies over 4 MiB); the service inflates it before storing. */
   gzip: boolean;
+  /** A half message (TRAN_MSG; sysFlag TRANSACTION_PREPARED_TYPE) that EndTransaction commits or rolls back. */
+  transactional: boolean;
   /** The queue the client chose (Java client: PublishingMessageImpl sets it; FIFO hashes the message group). */
   queueId: number;
 }
@@ -125,11 +128,10 @@ export function toRemotingSend(m: PbMessage): { ok: true; value: RemotingSend } 
   const sp = m.systemProperties;
   if (m.topic === undefined || m.topic === null || m.topic.name === '') return { ok: false, status: status(Code.ILLEGAL_TOPIC, 'topic name is empty') };
   if (sp === undefined || sp === null || sp.messageId === '') return { ok: false, status: status(Code.BAD_REQUEST, 'system_properties.message_id is empty') };
-  if (sp.messageType === 'TRANSACTION') {
-    return { ok: false, status: status(Code.NOT_IMPLEMENTED, 'transactional messages over gRPC are not implemented in Apogee yet (EndTransaction is not served): send them with the remoting client') };
-  }
+  const transactional = sp.messageType === 'TRANSACTION';
   const p = new Map<string, string>();
   for (const [k, v] of Object.entries(m.userProperties ?? {})) p.set(k, v);
+  if (transactional) p.set('TRAN_MSG', 'true');
   if (sp.tag !== undefined && sp.tag !== null && sp.tag !== '') p.set('TAGS', sp.tag);
   if (sp.keys.length > 0) p.set('KEYS', sp.keys.join(' '));
   p.set('UNIQ_KEY', sp.messageId);
@@ -140,7 +142,7 @@ export function toRemotingSend(m: PbMessage): { ok: true; value: RemotingSend } 
   if (sp.bornHost !== undefined && sp.bornHost !== '') p.set('__BORNHOST', sp.bornHost);
   return {
     ok: true,
-    value: { topic: m.topic.name, body: m.body, properties: p, bornTimestamp: durationMs(sp.bornTimestamp) ?? Date.now(), gzip: sp.bodyEncoding === 'GZIP', queueId: sp.queueId ?? 0 },
+    value: { topic: m.topic.name, body: m.body, properties: p, bornTimestamp: durationMs(sp.bornTimestamp) ?? Date.now(), gzip: sp.bodyEncoding === 'GZIP', queueId: sp.queueId ?? 0, transactional },
   };
 }
 

@@ -10,10 +10,11 @@ import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './s
  * 5.x and friends), without the Java proxy. Served on grpcServerPort (Java ProxyConfig.grpcServerPort, default 8081).
  *
  *   implemented  QueryRoute, QueryAssignment, Heartbeat, Telemetry (settings handshake), SendMessage (normal, FIFO,
- *                delay), ReceiveMessage (over the broker's POP), AckMessage, ChangeInvisibleDuration,
+ *                delay, transactional half messages), ReceiveMessage (over the broker's POP), AckMessage,
+ *                ChangeInvisibleDuration, EndTransaction (half messages sent through this endpoint),
  *                NotifyClientTermination (Apogee keeps no per-client state to drop)
  *   refused      every other RPC: Status NOT_IMPLEMENTED (50100) naming the RPC; Telemetry answers commands other
- *                than settings with NOT_IMPLEMENTED too; transactional messages are refused per entry
+ *                than settings with NOT_IMPLEMENTED too (so no orphaned-transaction recovery over Telemetry yet)
  *
  * It talks to the local NameServer and broker over remoting on loopback (lib/client), as the Java proxy's cluster
  * mode does; the broker's processors do the work (send, POP, ack, change-invisible-time).
@@ -31,7 +32,7 @@ export interface GrpcServerOptions {
 
 /** The RPCs served; any other name in the service definition gets NOT_IMPLEMENTED. */
 export const IMPLEMENTED_RPCS: readonly string[] = [
-  'QueryRoute', 'QueryAssignment', 'Heartbeat', 'Telemetry', 'SendMessage', 'ReceiveMessage', 'AckMessage', 'ChangeInvisibleDuration', 'NotifyClientTermination',
+  'QueryRoute', 'QueryAssignment', 'Heartbeat', 'Telemetry', 'SendMessage', 'ReceiveMessage', 'AckMessage', 'ChangeInvisibleDuration', 'EndTransaction', 'NotifyClientTermination',
 ];
 
 /** Reserve kept between the broker's POP hold and the client's deadline, ms (Java ProxyConfig.longPollingReserveTimeInMillis). */
@@ -89,6 +90,7 @@ export class GrpcServer {
     impl['SendMessage'] = this.unary('SendMessage', (r) => s.sendMessage(r));
     impl['AckMessage'] = this.unary('AckMessage', (r) => s.ackMessage(r));
     impl['ChangeInvisibleDuration'] = this.unary('ChangeInvisibleDuration', (r) => s.changeInvisibleDuration(r));
+    impl['EndTransaction'] = this.unary('EndTransaction', (r) => s.endTransaction(r));
     impl['Heartbeat'] = this.unary('Heartbeat', async () => ({ status: OK }));
     impl['NotifyClientTermination'] = this.unary('NotifyClientTermination', async () => ({ status: OK }));
     impl['ReceiveMessage'] = (call: ServerWritableStream) => void this.receive(call);

@@ -1,8 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import type { TopicRouteData } from '../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
-import { AckMessageRequestHeader, ChangeInvisibleTimeRequestHeader, ChangeInvisibleTimeResponseHeader, decodeHeader, encodeSendMessageHeaderV2, PopMessageRequestHeader, PopMessageResponseHeader } from '../../protocol/headers';
-import { decodeMessages, stringifyProperties } from '../../protocol/message';
+import { AckMessageRequestHeader, ChangeInvisibleTimeRequestHeader, EndTransactionRequestHeader, ChangeInvisibleTimeResponseHeader, decodeHeader, encodeSendMessageHeaderV2, PopMessageRequestHeader, PopMessageResponseHeader } from '../../protocol/headers';
+import { decodeMessages, decodeOffsetMsgId, stringifyProperties } from '../../protocol/message';
 import { AUTO_CREATE_TOPIC, isWriteable, MASTER_ID } from '../../protocol/naming';
 import type { RocketClient } from '../client';
 import type { Logger } from '../common';
@@ -33,12 +33,31 @@ export interface GrpcServiceOptions {
 const INIT_MODE_MAX = 1;
 /** Largest batch a ReceiveMessage may ask for (Java ProxyConfig.grpcClientConsumerMaxBatchSize... broker caps POP at 32). */
 export const RECEIVE_BATCH_MAX = 32;
+/** Invisible time of an auto-renewed (push consumer) receive, ms (Java ProxyConfig.defaultInvisibleTimeMills). */
+export const DEFAULT_INVISIBLE_MS = 60_000;
+/** Half messages remembered for EndTransaction. */
+export const HALF_MESSAGES_MAX = 100_000;
+/** Java MessageSysFlag.TRANSACTION_PREPARED_TYPE / _COMMIT_TYPE / _ROLLBACK_TYPE. */
+const TX_PREPARED = 0x4;
+const TX_COMMIT = 0x8;
+const TX_ROLLBACK = 0xc;
 /** How long a group's orderly flag is trusted before it is read again, ms. */
 export const GROUP_CACHE_MS = 5_000;
 /** Groups whose orderly flag is cached at once (the cache is dropped whole beyond). */
 export const GROUP_CACHE_ENTRIES_MAX = 10_000;
 
+/** A half message awaiting EndTransaction (Java proxy TransactionDataManager's TransactionData). */
+interface HalfMessage {
+  brokerAddr: string;
+  topic: string;
+  msgId: string;
+  commitLogOffset: number;
+  queueOffset: number;
+}
+
 export class GrpcService {
+  /** transactionId -> half message, oldest dropped beyond HALF_MESSAGES_MAX (the broker's check then resolves it). */
+  private readonly halves = new Map<string, HalfMessage>();
   /** group -> consumeMessageOrderly, read from the broker (GET_SUBSCRIPTIONGROUP_CONFIG) at most every GROUP_CACHE_MS. */
   private readonly orderly = new Map<string, { fifo: boolean; at: number }>();
 
@@ -104,13 +123,20 @@ export class GrpcService {
         entries.push({ status: c.status, messageId, transactionId: '', offset: 0 });
         continue;
       }
-      entries.push({ ...(await this.sendOne(c.value)), messageId, transactionId: '' });
+      const r = await this.sendOne(c.value);
+      let transactionId = '';
+      if (c.value.transactional && r.half !== undefined) {
+        transactionId = messageId; // Java: the client's message id doubles as the transaction id
+        if (this.halves.size >= HALF_MESSAGES_MAX) this.halves.delete(this.halves.keys().next().value!);
+        this.halves.set(transactionId, { ...r.half, topic: c.value.topic, msgId: messageId });
+      }
+      entries.push({ status: r.status, offset: r.offset, messageId, transactionId });
     }
     const first = entries.find((e) => e.status.code !== Code.OK);
     return { status: first?.status ?? OK, entries };
   }
 
-  private async sendOne(m: ReturnType<typeof toRemotingSend> extends infer R ? (R extends { ok: true; value: infer V } ? V : never) : never): Promise<{ status: Status; offset: number }> {
+  private async sendOne(m: ReturnType<typeof toRemotingSend> extends infer R ? (R extends { ok: true; value: infer V } ? V : never) : never): Promise<{ status: Status; offset: number; half?: { brokerAddr: string; commitLogOffset: number; queueOffset: number } }> {
     const r = await this.route(m.topic);
     if (r === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `topic ${m.topic} not found: create it first (mqadmin updateTopic)`), offset: 0 };
     const qd = r.queueDatas.find((q) => isWriteable(q.perm) && m.queueId < q.writeQueueNums) ?? r.queueDatas.find((q) => isWriteable(q.perm));
@@ -130,10 +156,10 @@ export class GrpcService {
       defaultTopic: AUTO_CREATE_TOPIC,
       defaultTopicQueueNums: 4,
       queueId: m.queueId < qd.writeQueueNums ? m.queueId : m.queueId % qd.writeQueueNums,
-      sysFlag: 0,
+      sysFlag: m.transactional ? TX_PREPARED : 0,
       bornTimestamp: m.bornTimestamp,
       flag: 0,
-      properties: stringifyProperties(m.properties),
+      properties: stringifyProperties(m.transactional ? [...m.properties, ['PGROUP', this.o.producerGroup]] : m.properties),
       reconsumeTimes: 0,
       unitMode: false,
       batch: false,
@@ -142,9 +168,38 @@ export class GrpcService {
     const resp = await this.o.client.call(addr, RequestCode.SEND_MESSAGE_V2, ext, body, this.o.requestTimeoutMs);
     // Java SendMessageActivity / ResponseBuilder#buildStatus(SendStatus): flush/slave timeouts are OK-with-remark there too.
     if (resp.code === ResponseCode.SUCCESS || resp.code === ResponseCode.FLUSH_DISK_TIMEOUT || resp.code === ResponseCode.SLAVE_NOT_AVAILABLE) {
-      return { status: OK, offset: Number(resp.extFields?.get('queueOffset') ?? 0) };
+      const queueOffset = Number(resp.extFields?.get('queueOffset') ?? 0);
+      if (!m.transactional) return { status: OK, offset: queueOffset };
+      let commitLogOffset: number;
+      try {
+        commitLogOffset = decodeOffsetMsgId(resp.extFields?.get('msgId') ?? '').offset;
+      } catch (e) {
+        return { status: status(Code.INTERNAL_SERVER_ERROR, `half message stored but its offset msgId is unreadable: ${(e as Error).message}`), offset: 0 };
+      }
+      return { status: OK, offset: queueOffset, half: { brokerAddr: addr, commitLogOffset, queueOffset } };
     }
     return { status: remotingStatus(resp.code, resp.remark), offset: 0 };
+  }
+
+  /** Java EndTransactionActivity: END_TRANSACTION to the broker that holds the half message. */
+  async endTransaction(req: { topic: PbResource; messageId: string; transactionId: string; resolution: string; source: string }): Promise<{ status: Status }> {
+    const h = this.halves.get(req.transactionId);
+    if (h === undefined) return { status: status(Code.INVALID_TRANSACTION_ID, `transaction ${req.transactionId} is unknown to this endpoint (ended already, or sent before a restart): the broker's transaction check resolves it`) };
+    const kind = req.resolution === 'COMMIT' ? TX_COMMIT : req.resolution === 'ROLLBACK' ? TX_ROLLBACK : undefined;
+    if (kind === undefined) return { status: status(Code.BAD_REQUEST, `resolution must be COMMIT or ROLLBACK, got ${req.resolution}`) };
+    const resp = await this.o.client.call(
+      h.brokerAddr,
+      RequestCode.END_TRANSACTION,
+      {
+        spec: EndTransactionRequestHeader,
+        value: { topic: h.topic, producerGroup: this.o.producerGroup, tranStateTableOffset: h.queueOffset, commitLogOffset: h.commitLogOffset, commitOrRollback: kind, fromTransactionCheck: req.source === 'SOURCE_SERVER_CHECK', msgId: h.msgId, transactionId: req.transactionId },
+      },
+      null,
+      this.o.requestTimeoutMs,
+    );
+    if (resp.code !== ResponseCode.SUCCESS) return { status: remotingStatus(resp.code, resp.remark) };
+    this.halves.delete(req.transactionId);
+    return { status: OK };
   }
 
   /**
@@ -152,14 +207,16 @@ export class GrpcService {
    * + ReceiveMessageResponseStreamWriter: an OK status line, one response per message; MESSAGE_NOT_FOUND when none.
    */
   async receiveMessage(
-    req: { group: PbResource; messageQueue: { topic: PbResource; id: number; broker: { name: string } }; filterExpression?: { type: string; expression: string }; batchSize: number; invisibleDuration?: unknown; longPollingTimeout?: unknown; attemptId?: string },
+    req: { group: PbResource; messageQueue: { topic: PbResource; id: number; broker: { name: string } }; filterExpression?: { type: string; expression: string }; batchSize: number; invisibleDuration?: unknown; autoRenew?: boolean; longPollingTimeout?: unknown; attemptId?: string },
     deadlineMs: number,
   ): Promise<{ status: Status; messages: unknown[] }> {
     const topic = req.messageQueue?.topic?.name ?? '';
     const group = req.group?.name ?? '';
     if (topic === '' || group === '') return { status: status(Code.BAD_REQUEST, 'ReceiveMessage needs message_queue.topic and group'), messages: [] };
-    const invisible = durationMs(req.invisibleDuration as never);
-    if (invisible === undefined || invisible <= 0) return { status: status(Code.ILLEGAL_INVISIBLE_TIME, 'invisible_duration is required and must be positive'), messages: [] };
+    // Java ReceiveMessageActivity: a push consumer (auto_renew) gets the proxy's default invisible time and renews it
+    // with ChangeInvisibleDuration; a simple consumer must name one.
+    const invisible = req.autoRenew === true ? DEFAULT_INVISIBLE_MS : durationMs(req.invisibleDuration as never);
+    if (invisible === undefined || invisible <= 0) return { status: status(Code.ILLEGAL_INVISIBLE_TIME, 'invisible_duration is required (without auto_renew) and must be positive'), messages: [] };
     const batch = req.batchSize;
     if (batch <= 0 || batch > RECEIVE_BATCH_MAX) return { status: status(Code.BAD_REQUEST, `batch_size must be in 1..${RECEIVE_BATCH_MAX}, got ${batch}`), messages: [] };
     const addr = await this.brokerAddr(topic, req.messageQueue.broker?.name ?? '');
