@@ -1,21 +1,17 @@
 /**
  * Issue 15 step 2 "natively": rocketmq-client-java 5.x (compat-tests/java/grpc-suites, the grpc-proxy suite's
  * scenarios) against Apogee's own gRPC endpoint (lib/grpc, `apogee start --grpcPort`), no proxy in between.
- * Expected to pass: everything but transactions, which lib/grpc refuses (EndTransaction and transactional sends answer
- * NOT_IMPLEMENTED) — that scenario is asserted to fail, so the day it passes this test says so.
+ * All 8 scenarios are expected to pass (SimpleConsumer receive/ack/changeInvisibleDuration, PushConsumer with retry,
+ * FIFO message groups, delay, transaction commit/rollback, tag and SQL92 filters).
  */
-import * as assert from 'node:assert/strict';
 import { createLogger } from '../../lib/common';
-import { record } from './compat-assert';
+import { assertAllPassed, record } from './compat-assert';
 import { runGrpcProxySuite } from './grpc-proxy';
 import { freePort } from './ports';
 import { RunContext } from './run';
 import { GRPC_PROXY_SCENARIOS } from './scenarios';
 import { startApogeeTarget } from './target';
 import type { Target } from './target';
-
-/** Refused by lib/grpc today (NOT_IMPLEMENTED), hence failing. */
-export const GRPC_NATIVE_EXPECTED_FAILURES: readonly string[] = ['grpc.transaction-commit-rollback'];
 
 describe('compat: rocketmq-client-java 5.x gRPC against Apogee natively (lib/grpc, no proxy)', function () {
   this.timeout(15 * 60_000);
@@ -30,15 +26,9 @@ describe('compat: rocketmq-client-java 5.x gRPC against Apogee natively (lib/grp
     await target?.stop();
   });
 
-  it('the grpc-proxy scenarios pass against the native endpoint, transactions excepted (refused)', async () => {
+  it('the 8 grpc-proxy scenarios pass against the native endpoint', async () => {
     const run = await runGrpcProxySuite(ctx, { target, native: true, timeoutMs: 10 * 60_000 });
     record(ctx, run);
-    assert.equal(run.error, undefined, run.error);
-    for (const id of GRPC_PROXY_SCENARIOS) {
-      const r = run.results.find((x) => x.id === id);
-      assert.ok(r !== undefined, `${id}: no result`);
-      const want = GRPC_NATIVE_EXPECTED_FAILURES.includes(id) ? 'failed' : 'passed';
-      assert.equal(r.status === 'passed' ? 'passed' : 'failed', want, `${id}: ${r.status} ${r.reason ?? ''}`);
-    }
+    assertAllPassed(run, GRPC_PROXY_SCENARIOS);
   });
 });
