@@ -107,6 +107,9 @@ async function start(argv: string[]): Promise<void> {
   const dashHost = bl !== undefined ? bl.config.apogeeDashboardHost : (opt('dashboardHost') ?? '127.0.0.1');
   if (!Number.isInteger(dashPort) || dashPort < 0 || dashPort > 65535) throw new UsageError(`--dashboardPort / apogeeDashboardPort must be a port number (0 = off), got ${dashPort}`);
   if (dashPort > 0) await checkPortFree(dashHost, dashPort, 'dashboardPort / apogeeDashboardPort');
+  // An explicit --grpcPort must be free before the store opens; the default 8081 only warns later when taken.
+  const grpcPortOpt = opt('grpcPort');
+  if (grpcPortOpt !== undefined && Number(grpcPortOpt) > 0 && bl !== undefined) await checkPortFree(host, Number(grpcPortOpt), '--grpcPort (the gRPC endpoint)');
   // One budget per process, shared by both servers: the smaller of namesrv.conf's and broker.conf's settings.
   const budget = new MemoryBudget(Math.min(loaded.config.remotingBufferedBytesMax, bl?.remoting.remotingBufferedBytesMax ?? Number.POSITIVE_INFINITY));
   const t = tlsFromEnvironment(process.env, (m) => logger.warn(m));
@@ -115,17 +118,18 @@ async function start(argv: string[]): Promise<void> {
   const broker = bl !== undefined ? await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras, budget, plainAclFiles: plainAclFiles(bl.config), ...tlsOpts }) : undefined;
   const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras, budget, ...(t.server !== undefined ? { tls: t.server } : {}) });
   const dashboard = dashPort > 0 ? new Dashboard({ port: dashPort, host: dashHost, namesrvAddr: `${nsHost}:${nsPort}`, logger }) : undefined;
+  let grpc: GrpcServer | undefined;
   try {
     await ns.start();
     await broker?.start();
     await dashboard?.start();
+    if (broker !== undefined) grpc = await startGrpc(opt('grpcPort'), host, `${nsHost}:${nsPort}`, logger);
   } catch (e) {
     await dashboard?.close().catch(() => undefined);
     await broker?.shutdown();
     await ns.close();
     throw e;
   }
-  const grpc = broker !== undefined ? await startGrpc(opt('grpcPort'), host, `${nsHost}:${nsPort}`, logger) : undefined;
   console.log(startLine({ host, nsPort: ns.port, dataDir, nsFile: opt('namesrvConfig'), brokerFile: opt('brokerConfig'), broker, dashboard }));
   installShutdown(logger, async () => {
     await grpc?.close();
