@@ -48,7 +48,7 @@ export function notImplemented(rpc: string): Status {
  * grpc-timeout header to ms with `| 0` (server-interceptors.js), so a very long client deadline wraps to a small or
  * negative int32. A Telemetry stream lives as long as the client (Java ClientSessionImpl), so its deadline timer is
  * dropped. The field names are grpc-js's BaseServerInterceptingCall internals (the call an interceptor first
- * receives); lib/grpc/server.test.ts and grpc-native.compat.ts fail if they change.
+ * receives); compat-tests/runner/grpc-native.compat.ts (the Java client) fails if they change.
  */
 function keepTelemetryOpen(method: { path: string }, call: any): any {
   if (method.path.endsWith('/Telemetry') && call !== null && typeof call === 'object' && 'deadlineTimer' in call) {
