@@ -35,6 +35,8 @@ export interface ApogeeProcessOptions {
   env?: Record<string, string>;
   /** Where the process runs (default: a local child process). */
   launcher?: Launcher;
+  /** lib/grpc's port (`--grpcPort`); default 0, off: parallel Apogees would otherwise race for 8081. */
+  grpcPort?: number;
 }
 
 export class ApogeeProcess extends SupervisedServer {
@@ -76,7 +78,7 @@ export class ApogeeProcess extends SupervisedServer {
   }
 
   async start(): Promise<void> {
-    const args = [...(this.o.nodeArgs ?? []), path.join(repoRoot(), 'dist', 'lib', 'bin', 'apogee.js'), 'start', '--dataDir', this.dataDir, '--host', LOOPBACK, '--namesrvPort', String(this.namesrvPort), '--brokerPort', String(this.ports.listenPort)];
+    const args = [...(this.o.nodeArgs ?? []), path.join(repoRoot(), 'dist', 'lib', 'bin', 'apogee.js'), 'start', '--dataDir', this.dataDir, '--host', LOOPBACK, '--namesrvPort', String(this.namesrvPort), '--brokerPort', String(this.ports.listenPort), '--grpcPort', String(this.o.grpcPort ?? 0)];
     if (this.o.namesrvOnly === true) args.push('--noBroker');
     if (this.o.brokerConfig !== undefined) {
       const conf = path.join(this.o.dir, 'broker.conf');

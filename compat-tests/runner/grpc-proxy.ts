@@ -142,19 +142,30 @@ export interface GrpcProxySuiteOptions {
   mvn?: string;
   /** rocketmq-client-java version (-Dgrpc.client.version; default the pom's, 5.2.0), e.g. '5.0.8'. */
   clientVersion?: string;
+  /**
+   * Native mode (issue 15 step 2 "natively"): no proxy; the clients talk to the target's own gRPC endpoint
+   * (target.grpcEndpoint, Apogee's lib/grpc). Results are reported as suite `grpc-native`.
+   */
+  native?: boolean;
 }
 
 export const GRPC_PROXY_SUITE = 'grpc-proxy';
+export const GRPC_NATIVE_SUITE = 'grpc-native';
 
-/** Starts the proxy in front of the target, runs the gRPC scenarios through it, stops the proxy. */
+/** Starts the proxy in front of the target (native: uses the target's own endpoint), runs the gRPC scenarios, stops the proxy. */
 export async function runGrpcProxySuite(ctx: RunContext, opts: GrpcProxySuiteOptions): Promise<SuiteRun> {
-  const suite = GRPC_PROXY_SUITE;
+  const suite = opts.native === true ? GRPC_NATIVE_SUITE : GRPC_PROXY_SUITE;
   const dir = ctx.suiteDir(suite);
   const reports = path.join(dir, 'reports');
   const home = path.join(dir, 'home');
   for (const d of [reports, home]) fs.mkdirSync(d, { recursive: true });
   const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
   const t0 = Date.now();
+  if (opts.native === true && opts.target.grpcEndpoint === undefined) {
+    const reason = `native mode needs a target serving gRPC itself (Apogee started with grpcPort); ${opts.target.description}`;
+    const results = GRPC_PROXY_SCENARIOS.map((id): ScenarioResult => ({ suite, id, status: 'skipped', durationMs: 0, reason }));
+    return { suite, target: opts.target.name, results, durationMs: 0, exitCode: 0, logDir: dir };
+  }
   if (/broker 4\./.test(opts.target.description)) {
     // the proxy consumes with POP (5.x brokers only): Apache's own limit, reported as an expected skip (plan.ts)
     const reason = `the official proxy needs a 5.x broker (POP); ${opts.target.description}`;
@@ -166,14 +177,14 @@ export async function runGrpcProxySuite(ctx: RunContext, opts: GrpcProxySuiteOpt
   let error: string | undefined;
   let proxy: OfficialProxy | undefined;
   try {
-    proxy = await startOfficialProxy(ctx, { target: opts.target, dir: path.join(dir, 'proxy') });
+    const endpoint = opts.native === true ? opts.target.grpcEndpoint! : (proxy = await startOfficialProxy(ctx, { target: opts.target, dir: path.join(dir, 'proxy') })).grpcEndpoint;
     const args = [
       '-B',
       '-Dstyle.color=never',
       '-f',
       path.join(grpcSuitesDir(), 'pom.xml'),
       'test',
-      `-Dproxy=${proxy.grpcEndpoint}`,
+      `-Dproxy=${endpoint}`,
       `-Dnamesrv=${opts.target.namesrvAddr}`,
       `-Dcompat.reports=${reports}`,
       `-Dcompat.home=${home}`,
@@ -183,7 +194,7 @@ export async function runGrpcProxySuite(ctx: RunContext, opts: GrpcProxySuiteOpt
     ];
     if (opts.test !== undefined) args.push(`-Dtest=${opts.test}`);
     if (opts.clientVersion !== undefined) args.push(`-Dgrpc.client.version=${opts.clientVersion}`);
-    ctx.logger.info({ suite, target: opts.target.name, dir }, 'running gRPC suite through the official proxy');
+    ctx.logger.info({ suite, target: opts.target.name, dir, endpoint }, opts.native === true ? "running gRPC suite against the target's own endpoint" : 'running gRPC suite through the official proxy');
     const p = ManagedProcess.start({ name: `mvn ${suite}`, command: opts.mvn ?? 'mvn', args, cwd: grpcSuitesDir(), logFile, pidFile: ctx.pidFile(`mvn-${suite}`), marker: ctx.dir });
     const exit = await p.waitExit(timeoutMs + 120_000);
     exitCode = exit.code;

@@ -5,6 +5,7 @@ import type { ApacheServerVersion } from './paths';
 import { ApogeeProcess } from './apogee';
 import { Probe, waitFor } from './probe';
 import type { RunContext } from './run';
+import { LOOPBACK } from './ports';
 import { localLauncher, type Launcher } from './runtime';
 
 /**
@@ -65,6 +66,8 @@ export interface Target {
   readonly brokerAddr?: string;
   readonly brokerName?: string;
   readonly clusterName: string;
+  /** "host:port" of the target's own apache.rocketmq.v2 gRPC endpoint (Apogee's lib/grpc), when it serves one. */
+  readonly grpcEndpoint?: string;
   readonly control: TargetControl;
   readonly logs: readonly LogRef[];
   /** Which runtime runs its processes ('local', 'containers'; undefined for an external cluster). */
@@ -228,6 +231,8 @@ export interface ApogeeTargetOptions {
   brokerConfig?: Record<string, string | number | boolean>;
   /** Where the process runs (default: a local child process). */
   launcher?: Launcher;
+  /** Serve lib/grpc on this port (`--grpcPort`); default off, so parallel targets never race for 8081. */
+  grpcPort?: number;
 }
 
 /**
@@ -239,7 +244,7 @@ export async function startApogeeTarget(ctx: RunContext, opts: ApogeeTargetOptio
   const name = opts.name ?? 'apogee';
   const dir = ctx.subdir(name);
   const launcher = opts.launcher ?? localLauncher;
-  const p = await ApogeeProcess.start(ctx, { dir, name, launcher, ...(opts.brokerConfig !== undefined ? { brokerConfig: opts.brokerConfig } : {}) });
+  const p = await ApogeeProcess.start(ctx, { dir, name, launcher, ...(opts.brokerConfig !== undefined ? { brokerConfig: opts.brokerConfig } : {}), ...(opts.grpcPort !== undefined ? { grpcPort: opts.grpcPort } : {}) });
   let stopped = false;
   return {
     name,
@@ -251,6 +256,7 @@ export async function startApogeeTarget(ctx: RunContext, opts: ApogeeTargetOptio
     brokerAddr: p.brokerAddr,
     brokerName: p.brokerName,
     clusterName: p.clusterName,
+    ...(opts.grpcPort !== undefined && opts.grpcPort > 0 ? { grpcEndpoint: `${LOOPBACK}:${opts.grpcPort}` } : {}),
     logs: [{ name: 'apogee.log', path: p.logFile }],
     control: {
       async killAndRestartBroker() {

@@ -15,6 +15,7 @@ export const START_SPECS: OptionSpec[] = [
   { long: 'metricsPort', value: true, help: 'serve Prometheus metrics on this port (sets metricsExporterType=PROM; default: off, as Java; broker.conf may set it)' },
   { long: 'dashboardPort', value: true, help: 'serve the web dashboard on this port (sets apogeeDashboardPort; default: off; broker.conf may set it)' },
   { long: 'dashboardHost', value: true, help: 'address the dashboard listens on (apogeeDashboardHost; default 127.0.0.1 — it has no login)' },
+  { long: 'grpcPort', value: true, help: 'serve the 5.x gRPC MessagingService here (Java proxy grpcServerPort; default 8081; 0 = off). Without the gRPC packages or protos, or with 8081 taken, the default only warns' },
   { long: 'noBroker', value: false, help: 'run the NameServer only (default: NameServer and broker)' },
   { short: 'h', long: 'help', value: false, help: 'print this help' },
 ];
@@ -44,7 +45,7 @@ export function apogeeHelp(): string {
     '  JAVA_OPT           Java system properties read as -Dkey=value: TLS (tls.server.mode disabled|permissive|enforcing,',
     '                     default permissive; tls.config.file, default /etc/rocketmq/tls.properties; see README "TLS")',
     '',
-    'ports: NameServer 9876, broker 10911, fast remoting 10909 (listenPort-2), HA 10912 (listenPort+1),',
+    'ports: NameServer 9876, broker 10911, fast remoting 10909 (listenPort-2), HA 10912 (listenPort+1), gRPC 8081 (--grpcPort),',
     '       Prometheus metrics 5557 (metricsPromExporterPort, with metricsExporterType=PROM),',
     '       web dashboard off (apogeeDashboardPort / --dashboardPort, on apogeeDashboardHost 127.0.0.1)',
   ].join('\n');

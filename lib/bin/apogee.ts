@@ -1,9 +1,10 @@
 #!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --expose-gc
 // glibc: a fixed mmap threshold (no dynamic growth) hands freed network buffers back to the OS (remoting/budget).
 import * as path from 'node:path';
-import { APOGEE_VERSION, createLogger, ensureWritableDir, SERVER_VERSION_NAME } from '../common';
+import { APOGEE_VERSION, createLogger, ensureWritableDir, SERVER_VERSION_NAME, type Logger } from '../common';
 import { Broker } from '../broker';
 import { Dashboard } from '../dashboard';
+import { GrpcServer } from '../grpc';
 import { NameServer } from '../nameserver';
 import { checkPortFree, MemoryBudget } from '../remoting';
 import { loadBrokerConfig, localAddress } from './broker-config';
@@ -106,6 +107,9 @@ async function start(argv: string[]): Promise<void> {
   const dashHost = bl !== undefined ? bl.config.apogeeDashboardHost : (opt('dashboardHost') ?? '127.0.0.1');
   if (!Number.isInteger(dashPort) || dashPort < 0 || dashPort > 65535) throw new UsageError(`--dashboardPort / apogeeDashboardPort must be a port number (0 = off), got ${dashPort}`);
   if (dashPort > 0) await checkPortFree(dashHost, dashPort, 'dashboardPort / apogeeDashboardPort');
+  // An explicit --grpcPort must be free before the store opens; the default 8081 only warns later when taken.
+  const grpcPortOpt = opt('grpcPort');
+  if (grpcPortOpt !== undefined && Number(grpcPortOpt) > 0 && bl !== undefined) await checkPortFree(host, Number(grpcPortOpt), '--grpcPort (the gRPC endpoint)');
   // One budget per process, shared by both servers: the smaller of namesrv.conf's and broker.conf's settings.
   const budget = new MemoryBudget(Math.min(loaded.config.remotingBufferedBytesMax, bl?.remoting.remotingBufferedBytesMax ?? Number.POSITIVE_INFINITY));
   const t = tlsFromEnvironment(process.env, (m) => logger.warn(m));
@@ -114,10 +118,12 @@ async function start(argv: string[]): Promise<void> {
   const broker = bl !== undefined ? await Broker.create({ config: bl.config, remotingConfig: bl.remoting, storeConfig: bl.store, logger, extraProperties: bl.extras, budget, plainAclFiles: plainAclFiles(bl.config), ...tlsOpts }) : undefined;
   const ns = new NameServer({ config: loaded.config, logger, extraProperties: loaded.extras, budget, ...(t.server !== undefined ? { tls: t.server } : {}) });
   const dashboard = dashPort > 0 ? new Dashboard({ port: dashPort, host: dashHost, namesrvAddr: `${nsHost}:${nsPort}`, logger }) : undefined;
+  let grpc: GrpcServer | undefined;
   try {
     await ns.start();
     await broker?.start();
     await dashboard?.start();
+    if (broker !== undefined) grpc = await startGrpc(opt('grpcPort'), host, `${nsHost}:${nsPort}`, logger);
   } catch (e) {
     await dashboard?.close().catch(() => undefined);
     await broker?.shutdown();
@@ -126,10 +132,36 @@ async function start(argv: string[]): Promise<void> {
   }
   console.log(startLine({ host, nsPort: ns.port, dataDir, nsFile: opt('namesrvConfig'), brokerFile: opt('brokerConfig'), broker, dashboard }));
   installShutdown(logger, async () => {
+    await grpc?.close();
     await dashboard?.close();
     await broker?.shutdown();
     await ns.close();
   });
+}
+
+/** Java ProxyConfig.grpcServerPort's default: 5.x clients are configured with <host>:8081. */
+export const GRPC_PORT_DEFAULT = 8081;
+
+/**
+ * The gRPC endpoint (lib/grpc) beside the broker, on by default as the Java proxy listens by default. Asked for
+ * explicitly (--grpcPort N), any failure stops the start; by default, a missing package / proto or a taken 8081 is a
+ * warning that says how to fix it, and the remoting servers run on.
+ */
+async function startGrpc(portOpt: string | undefined, host: string, namesrvAddr: string, logger: Logger): Promise<GrpcServer | undefined> {
+  const port = portOpt === undefined ? GRPC_PORT_DEFAULT : Number(portOpt);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--grpcPort must be a port number (0 = off), got ${portOpt}`);
+  if (port === 0) return undefined;
+  const protoDir = path.resolve(__dirname, '..', '..', '..', '.cache', 'rocketmq-apis');
+  const g = new GrpcServer({ host, port, namesrvAddr, protoDir, logger: logger.child({ module: 'grpc' }) });
+  try {
+    await g.start();
+    return g;
+  } catch (e) {
+    await g.close();
+    if (portOpt !== undefined) throw new UsageError(`gRPC endpoint on ${host}:${port}: ${(e as Error).message}`);
+    logger.warn(`gRPC endpoint off: ${(e as Error).message} (pass --grpcPort 0 to silence, another port to move it)`);
+    return undefined;
+  }
 }
 
 async function health(argv: string[]): Promise<void> {

@@ -1,0 +1,34 @@
+/**
+ * Issue 15 step 2 "natively": rocketmq-client-java 5.x (compat-tests/java/grpc-suites, the grpc-proxy suite's
+ * scenarios) against Apogee's own gRPC endpoint (lib/grpc, `apogee start --grpcPort`), no proxy in between.
+ * All 8 scenarios are expected to pass (SimpleConsumer receive/ack/changeInvisibleDuration, PushConsumer with retry,
+ * FIFO message groups, delay, transaction commit/rollback, tag and SQL92 filters).
+ */
+import { createLogger } from '../../lib/common';
+import { assertAllPassed, record } from './compat-assert';
+import { runGrpcProxySuite } from './grpc-proxy';
+import { freePort } from './ports';
+import { RunContext } from './run';
+import { GRPC_PROXY_SCENARIOS } from './scenarios';
+import { startApogeeTarget } from './target';
+import type { Target } from './target';
+
+describe('compat: rocketmq-client-java 5.x gRPC against Apogee natively (lib/grpc, no proxy)', function () {
+  this.timeout(15 * 60_000);
+  let ctx: RunContext;
+  let target: Target;
+
+  before(async function () {
+    ctx = RunContext.create({ logger: createLogger({ name: 'compat', fd: 2, level: 'warn' }) });
+    target = await startApogeeTarget(ctx, { name: 'apogee-grpc', grpcPort: await freePort() });
+  });
+  after(async () => {
+    await target?.stop();
+  });
+
+  it('the 8 grpc-proxy scenarios pass against the native endpoint', async () => {
+    const run = await runGrpcProxySuite(ctx, { target, native: true, timeoutMs: 10 * 60_000 });
+    record(ctx, run);
+    assertAllPassed(run, GRPC_PROXY_SCENARIOS);
+  });
+});

@@ -1,0 +1,186 @@
+import { RocketClient } from '../client';
+import type { Logger } from '../common';
+import { Code, OK, status, type Status } from './convert';
+import { loadGrpc, type GrpcServerLike, type ServerDuplexStream, type ServerUnaryCall, type ServerWritableStream, type UnaryCallback } from './grpc-js';
+import { GrpcService } from './service';
+import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './settings';
+
+/**
+ * Apogee's own gRPC endpoint: apache.rocketmq.v2.MessagingService for the RocketMQ 5.x clients (rocketmq-client-java
+ * 5.x and friends), without the Java proxy. Served on grpcServerPort (Java ProxyConfig.grpcServerPort, default 8081).
+ *
+ *   implemented  QueryRoute, QueryAssignment, Heartbeat, Telemetry (settings handshake), SendMessage (normal, FIFO,
+ *                delay, transactional half messages), ReceiveMessage (over the broker's POP), AckMessage,
+ *                ChangeInvisibleDuration, EndTransaction (half messages sent through this endpoint),
+ *                NotifyClientTermination (Apogee keeps no per-client state to drop)
+ *   refused      every other RPC: Status NOT_IMPLEMENTED (50100) naming the RPC; Telemetry answers commands other
+ *                than settings with NOT_IMPLEMENTED too (so no orphaned-transaction recovery over Telemetry yet)
+ *
+ * It talks to the local NameServer and broker over remoting on loopback (lib/client), as the Java proxy's cluster
+ * mode does; the broker's processors do the work (send, POP, ack, change-invisible-time).
+ */
+export interface GrpcServerOptions {
+  host: string;
+  port: number;
+  namesrvAddr: string;
+  protoDir: string;
+  logger: Logger;
+  settings?: Partial<ServerSettings>;
+  /** Remoting request timeout for non-polling calls, ms. */
+  requestTimeoutMs?: number;
+}
+
+/** The RPCs served; any other name in the service definition gets NOT_IMPLEMENTED. */
+export const IMPLEMENTED_RPCS: readonly string[] = [
+  'QueryRoute', 'QueryAssignment', 'Heartbeat', 'Telemetry', 'SendMessage', 'ReceiveMessage', 'AckMessage', 'ChangeInvisibleDuration', 'EndTransaction', 'NotifyClientTermination',
+];
+
+/** Reserve kept between the broker's POP hold and the client's deadline, ms (Java ProxyConfig.longPollingReserveTimeInMillis). */
+export const LONG_POLLING_RESERVE_MS = 100;
+
+export function notImplemented(rpc: string): Status {
+  return status(Code.NOT_IMPLEMENTED, `${rpc} is not implemented by Apogee's gRPC endpoint yet (served: ${IMPLEMENTED_RPCS.join(', ')})`);
+}
+
+/**
+ * Observed with rocketmq-client-java 5.2.0: its Telemetry stream died with DEADLINE_EXCEEDED ~0.5 s after opening,
+ * before the settings answer; without the server's deadline timer it works. Likely cause: grpc-js 1.14 converts the
+ * grpc-timeout header to ms with `| 0` (server-interceptors.js), so a very long client deadline wraps to a small or
+ * negative int32. A Telemetry stream lives as long as the client (Java ClientSessionImpl), so its deadline timer is
+ * dropped. The field names are grpc-js's BaseServerInterceptingCall internals (the call an interceptor first
+ * receives); compat-tests/runner/grpc-native.compat.ts (the Java client) fails if they change.
+ */
+function keepTelemetryOpen(method: { path: string }, call: any): any {
+  if (method.path.endsWith('/Telemetry') && call !== null && typeof call === 'object' && 'deadlineTimer' in call) {
+    if (call.deadlineTimer !== null) clearTimeout(call.deadlineTimer);
+    call.deadlineTimer = null;
+    call.deadline = Infinity;
+  }
+  return call;
+}
+
+export class GrpcServer {
+  private server: GrpcServerLike | null = null;
+  private readonly client: RocketClient;
+  private readonly service: GrpcService;
+  private readonly settings: ServerSettings;
+  private boundPort = 0;
+
+  constructor(private readonly o: GrpcServerOptions) {
+    this.client = new RocketClient({ namesrvAddr: o.namesrvAddr, logger: o.logger.child({ module: 'grpc-client' }), timeoutMs: o.requestTimeoutMs ?? 3_000 });
+    this.settings = { ...DEFAULT_SERVER_SETTINGS, ...(o.settings ?? {}) };
+    this.service = new GrpcService({ client: this.client, logger: o.logger, producerGroup: 'APOGEE_GRPC_PRODUCER', longPollingReserveMs: LONG_POLLING_RESERVE_MS, requestTimeoutMs: o.requestTimeoutMs ?? 3_000 });
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async start(): Promise<void> {
+    const g = loadGrpc(this.o.protoDir);
+    const server = new g.Server({ 'grpc.max_receive_message_length': 130 * 1024 * 1024, interceptors: [keepTelemetryOpen] });
+    const impl: Record<string, (...a: any[]) => void> = {};
+    for (const rpc of Object.keys(g.messagingService.service)) {
+      const def = g.messagingService.service[rpc] as { responseStream: boolean; requestStream: boolean };
+      if (def.requestStream) impl[rpc] = (call: ServerDuplexStream) => this.refuseStream(rpc, call);
+      else if (def.responseStream) impl[rpc] = (call: ServerWritableStream) => { call.write({ status: notImplemented(rpc) }); call.end(); };
+      else impl[rpc] = (_call: ServerUnaryCall, cb: UnaryCallback) => cb(null, { status: notImplemented(rpc) });
+    }
+    const s = this.service;
+    impl['QueryRoute'] = this.unary('QueryRoute', (r) => s.queryRoute(r));
+    impl['QueryAssignment'] = this.unary('QueryAssignment', (r) => s.queryAssignment(r));
+    impl['SendMessage'] = this.unary('SendMessage', (r) => s.sendMessage(r));
+    impl['AckMessage'] = this.unary('AckMessage', (r) => s.ackMessage(r));
+    impl['ChangeInvisibleDuration'] = this.unary('ChangeInvisibleDuration', (r) => s.changeInvisibleDuration(r));
+    impl['EndTransaction'] = this.unary('EndTransaction', (r) => s.endTransaction(r));
+    impl['Heartbeat'] = this.unary('Heartbeat', async () => ({ status: OK }));
+    impl['NotifyClientTermination'] = this.unary('NotifyClientTermination', async () => ({ status: OK }));
+    impl['ReceiveMessage'] = (call: ServerWritableStream) => void this.receive(call);
+    impl['Telemetry'] = (call: ServerDuplexStream) => this.telemetry(call);
+    server.addService(g.messagingService.service, impl);
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`${this.o.host.includes(':') ? `[${this.o.host}]` : this.o.host}:${this.o.port}`, g.insecureCredentials(), (err, port) => (err !== null ? reject(err) : resolve(port))),
+    );
+    this.server = server;
+    this.o.logger.info({ port: this.boundPort }, 'gRPC MessagingService listening');
+  }
+
+  private unary(rpc: string, f: (req: any) => Promise<unknown>): (call: ServerUnaryCall, cb: UnaryCallback) => void {
+    return (call, cb) => {
+      f(call.request).then(
+        (r) => cb(null, r),
+        (err: unknown) => {
+          this.o.logger.warn({ err, rpc, peer: call.getPeer() }, 'gRPC call failed');
+          cb(null, { status: status(Code.INTERNAL_SERVER_ERROR, `${rpc} failed in Apogee: ${(err as Error)?.message ?? String(err)}`) });
+        },
+      );
+    };
+  }
+
+  private async receive(call: ServerWritableStream): Promise<void> {
+    try {
+      const d = call.getDeadline();
+      const deadline = typeof d === 'number' ? d : d.getTime();
+      const r = await this.service.receiveMessage(call.request, Number.isFinite(deadline) ? deadline : Date.now() + 30_000);
+      if (call.cancelled) return; // The messages stay invisible until their invisible time ends, then come back.
+      call.write({ status: r.status });
+      for (const m of r.messages) call.write({ message: m });
+    } catch (err) {
+      this.o.logger.warn({ err, peer: call.getPeer() }, 'ReceiveMessage failed');
+      call.write({ status: status(Code.INTERNAL_SERVER_ERROR, `ReceiveMessage failed in Apogee: ${(err as Error)?.message ?? String(err)}`) });
+    }
+    call.end();
+  }
+
+  /** Java ClientActivity#telemetry: settings in, merged settings out; other commands are not served yet. */
+  private telemetry(call: ServerDuplexStream): void {
+    call.on('data', (cmd: { command?: string; settings?: any }) => {
+      if (cmd.command === 'settings' && cmd.settings !== undefined && cmd.settings !== null) {
+        void this.settingsFor(cmd.settings).then(
+          (merged) => call.write({ status: OK, settings: merged }),
+          (err: unknown) => call.write({ status: status(Code.INTERNAL_SERVER_ERROR, `settings merge failed: ${(err as Error)?.message ?? String(err)}`) }),
+        );
+      } else if (cmd.command !== undefined) {
+        call.write({ status: notImplemented(`Telemetry command ${cmd.command}`) });
+      }
+    });
+    call.on('end', () => call.end());
+    call.on('error', () => undefined);
+  }
+
+  private async settingsFor(c: any): Promise<unknown> {
+    let fifo = false;
+    const group: string | undefined = c.subscription?.group?.name;
+    const topic: string | undefined = c.subscription?.subscriptions?.[0]?.topic?.name;
+    if (group !== undefined && topic !== undefined) {
+      const addr = await this.service.anyBrokerAddr(topic);
+      if (addr !== undefined) fifo = await this.service.groupFifo(group, addr);
+    }
+    return mergeSettings(c, this.settings, fifo);
+  }
+
+  private refuseStream(rpc: string, call: ServerDuplexStream): void {
+    call.on('data', () => undefined);
+    call.on('error', () => undefined);
+    call.write({ status: notImplemented(rpc) });
+    call.end();
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    this.server = null;
+    if (s !== null) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          s.forceShutdown();
+          resolve();
+        }, 2_000);
+        s.tryShutdown(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    this.client.close();
+  }
+}

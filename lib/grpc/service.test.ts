@@ -1,0 +1,103 @@
+import { strict as assert } from 'node:assert';
+import type { TopicRouteData } from '../../protocol/bodies';
+import type { RemotingCommand } from '../../protocol/command';
+import { RequestCode, ResponseCode } from '../../protocol/codes';
+import { createOffsetMsgId } from '../../protocol/message';
+import type { RocketClient } from '../client';
+import { silentLogger } from '../common';
+import { Code } from './convert';
+import { GrpcService, DEFAULT_INVISIBLE_MS } from './service';
+
+/**
+ * The service's remoting side with a scripted broker: which request it sends for each RPC and how broker answers map
+ * to v2 Status codes (Java: SendMessageActivity, ReceiveMessageResponseStreamWriter, EndTransactionActivity,
+ * ResponseBuilder#buildStatus).
+ */
+describe('lib/grpc/service', () => {
+  const route: TopicRouteData = {
+    brokerDatas: [{ brokerName: 'b', cluster: 'c', brokerAddrs: new Map([[0, '127.0.0.1:10911']]) }],
+    filterServerTable: new Map(),
+    queueDatas: [{ brokerName: 'b', perm: 6, readQueueNums: 4, writeQueueNums: 4, topicSysFlag: 0 }],
+  };
+  const resp = (code: number, ext: Record<string, string> = {}, body: Buffer | null = null): RemotingCommand =>
+    ({ code, remark: code === 0 ? null : 'why', extFields: new Map(Object.entries(ext)), body }) as unknown as RemotingCommand;
+
+  function harness(answer: (code: number, ext: Map<string, string>) => RemotingCommand): { svc: GrpcService; sent: { code: number; ext: Map<string, string>; timeoutMs: number }[] } {
+    const sent: { code: number; ext: Map<string, string>; timeoutMs: number }[] = [];
+    const client = {
+      routeOf: async (topic: string) => (topic === 'T' ? route : undefined),
+      call: async (_addr: string, code: number, header: unknown, _body: Buffer | null, timeoutMs: number) => {
+        const h = header as { spec?: { keys: string[] }; value?: Record<string, unknown> } | Map<string, string>;
+        const ext = h instanceof Map ? h : new Map(Object.entries(h.value ?? {}).map(([k, v]) => [k, String(v)]));
+        sent.push({ code, ext, timeoutMs });
+        return answer(code, ext);
+      },
+    } as unknown as RocketClient;
+    return { svc: new GrpcService({ client, logger: silentLogger(), producerGroup: 'PG', longPollingReserveMs: 100, requestTimeoutMs: 3000 }), sent };
+  }
+
+  const message = (type = 'NORMAL') => ({ topic: { name: 'T' }, userProperties: {}, systemProperties: { keys: [], messageId: 'M1', messageType: type, queueId: 2 }, body: Buffer.from('x') });
+
+  it('SendMessage: SEND_MESSAGE_V2 to the queue the client chose; FLUSH_DISK_TIMEOUT is still OK; an unknown topic is TOPIC_NOT_FOUND', async () => {
+    const { svc, sent } = harness(() => resp(ResponseCode.FLUSH_DISK_TIMEOUT, { queueOffset: '7' }));
+    const r = await svc.sendMessage({ messages: [message()] });
+    assert.equal(sent[0]!.code, RequestCode.SEND_MESSAGE_V2);
+    assert.equal(r.status.code, Code.OK);
+    assert.deepEqual(r.entries, [{ status: { code: Code.OK, message: 'OK' }, offset: 7, messageId: 'M1', transactionId: '' }]);
+    const missing = await svc.sendMessage({ messages: [{ ...message(), topic: { name: 'NOPE' } }] });
+    assert.equal(missing.status.code, Code.TOPIC_NOT_FOUND);
+  });
+
+  it('transactions: the half message is remembered by its message id and EndTransaction commits it at its offsets; an unknown id is INVALID_TRANSACTION_ID', async () => {
+    const msgId = createOffsetMsgId({ ip: new Uint8Array([127, 0, 0, 1]), port: 10911 }, 4096);
+    const { svc, sent } = harness((code) => (code === RequestCode.SEND_MESSAGE_V2 ? resp(0, { queueOffset: '3', msgId }) : resp(0)));
+    const s = await svc.sendMessage({ messages: [message('TRANSACTION')] });
+    assert.equal((s.entries[0] as { transactionId: string }).transactionId, 'M1');
+    const e = await svc.endTransaction({ topic: { name: 'T' }, messageId: 'M1', transactionId: 'M1', resolution: 'COMMIT', source: 'SOURCE_CLIENT' });
+    assert.equal(e.status.code, Code.OK);
+    const end = sent.find((x) => x.code === RequestCode.END_TRANSACTION)!;
+    assert.equal(end.ext.get('commitLogOffset'), '4096');
+    assert.equal(end.ext.get('tranStateTableOffset'), '3');
+    assert.equal(end.ext.get('commitOrRollback'), '8');
+    const again = await svc.endTransaction({ topic: { name: 'T' }, messageId: 'M1', transactionId: 'M1', resolution: 'ROLLBACK', source: 'SOURCE_CLIENT' });
+    assert.equal(again.status.code, Code.INVALID_TRANSACTION_ID);
+  });
+
+  const receiveReq = (o: Record<string, unknown> = {}) => ({
+    group: { name: 'G' }, messageQueue: { topic: { name: 'T' }, id: -1, broker: { name: 'b' } }, batchSize: 8, invisibleDuration: { seconds: 5, nanos: 0 }, longPollingTimeout: { seconds: 20, nanos: 0 }, ...o,
+  });
+
+  it('ReceiveMessage: POP holds at most until the client deadline minus the reserve; POLLING_TIMEOUT is MESSAGE_NOT_FOUND, POLLING_FULL TOO_MANY_REQUESTS', async () => {
+    let popCode: number = ResponseCode.POLLING_TIMEOUT;
+    const { svc, sent } = harness((code) => (code === RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG ? resp(0, {}, Buffer.from('{"consumeMessageOrderly":true}')) : resp(popCode)));
+    const deadline = Date.now() + 2_000;
+    const r = await svc.receiveMessage(receiveReq(), deadline);
+    assert.equal(r.status.code, Code.MESSAGE_NOT_FOUND);
+    const pop = sent.find((x) => x.code === RequestCode.POP_MESSAGE)!;
+    assert.ok(Number(pop.ext.get('pollTime')) <= 1_900, pop.ext.get('pollTime'));
+    assert.equal(pop.ext.get('order'), 'true', 'an orderly group pops orderly');
+    assert.equal(pop.ext.get('invisibleTime'), '5000');
+    popCode = ResponseCode.POLLING_FULL;
+    assert.equal((await svc.receiveMessage(receiveReq(), deadline)).status.code, Code.TOO_MANY_REQUESTS);
+  });
+
+  it('ReceiveMessage: auto_renew (push consumer) uses the default invisible time; otherwise a missing one is ILLEGAL_INVISIBLE_TIME; batch over 32 is BAD_REQUEST', async () => {
+    const { svc, sent } = harness((code) => (code === RequestCode.POP_MESSAGE ? resp(ResponseCode.POLLING_TIMEOUT) : resp(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST)));
+    await svc.receiveMessage(receiveReq({ autoRenew: true, invisibleDuration: null }), Date.now() + 1_000);
+    assert.equal(sent.find((x) => x.code === RequestCode.POP_MESSAGE)!.ext.get('invisibleTime'), String(DEFAULT_INVISIBLE_MS));
+    assert.equal((await svc.receiveMessage(receiveReq({ invisibleDuration: null }), Date.now() + 1_000)).status.code, Code.ILLEGAL_INVISIBLE_TIME);
+    assert.equal((await svc.receiveMessage(receiveReq({ batchSize: 33 }), Date.now() + 1_000)).status.code, Code.BAD_REQUEST);
+  });
+
+  it('AckMessage / ChangeInvisibleDuration: the handle names the retry topic, queue, offset and extraInfo; the new handle restarts at the message offset', async () => {
+    const { svc, sent } = harness((code) => (code === RequestCode.CHANGE_MESSAGE_INVISIBLETIME ? resp(0, { popTime: '999', invisibleTime: '3000', reviveQid: '1' }) : resp(0)));
+    const handle = '5 100 5000 2 1 b 0 7 4242';
+    const a = await svc.ackMessage({ group: { name: 'G' }, topic: { name: 'T' }, entries: [{ messageId: 'M', receiptHandle: handle }, { messageId: 'X', receiptHandle: 'junk' }] });
+    const ack = sent.find((x) => x.code === RequestCode.ACK_MESSAGE)!;
+    assert.deepEqual([ack.ext.get('topic'), ack.ext.get('queueId'), ack.ext.get('offset'), ack.ext.get('extraInfo')], ['%RETRY%G_T', '0', '7', '5 100 5000 2 1 b 0 7']);
+    assert.deepEqual((a.entries as { status: { code: number } }[]).map((e) => e.status.code), [Code.OK, Code.INVALID_RECEIPT_HANDLE]);
+    const c = await svc.changeInvisibleDuration({ group: { name: 'G' }, topic: { name: 'T' }, receiptHandle: handle, invisibleDuration: { seconds: 3, nanos: 0 }, messageId: 'M' });
+    assert.equal(c.status.code, Code.OK);
+    assert.equal(c.receiptHandle, '7 999 3000 1 1 b 0 7 4242');
+  });
+});

@@ -1,0 +1,332 @@
+import { gunzipSync } from 'node:zlib';
+import type { TopicRouteData } from '../../protocol/bodies';
+import { RequestCode, ResponseCode } from '../../protocol/codes';
+import { AckMessageRequestHeader, ChangeInvisibleTimeRequestHeader, EndTransactionRequestHeader, ChangeInvisibleTimeResponseHeader, decodeHeader, encodeSendMessageHeaderV2, PopMessageRequestHeader, PopMessageResponseHeader } from '../../protocol/headers';
+import { decodeMessages, decodeOffsetMsgId, stringifyProperties } from '../../protocol/message';
+import { AUTO_CREATE_TOPIC, isWriteable, MASTER_ID } from '../../protocol/naming';
+import type { RocketClient } from '../client';
+import type { Logger } from '../common';
+import {
+  Code, decodeReceiptHandle, durationMs, encodeReceiptHandle, extraInfoOf, OK, popReceipts, routeToAssignments, routeToQueues, status, storedTopic, toPbMessage, toRemotingSend,
+  type PbEndpoints, type PbMessage, type PbResource, type Status,
+} from './convert';
+
+/**
+ * The MessagingService RPCs Apogee serves, over the local NameServer and broker through lib/client (remoting over
+ * loopback, as the Java proxy's cluster mode does). Each method takes the decoded request and returns the response
+ * object; server.ts adapts them to @grpc/grpc-js. Java: proxy/.../grpc/v2/{route/RouteActivity,
+ * producer/SendMessageActivity, consumer/ReceiveMessageActivity, consumer/AckMessageActivity,
+ * consumer/ChangeInvisibleDurationActivity}.
+ */
+export interface GrpcServiceOptions {
+  client: RocketClient;
+  logger: Logger;
+  /** Producer group written into SEND_MESSAGE_V2 (gRPC producers have none; Java proxy uses the client id). */
+  producerGroup: string;
+  /** Time the broker may hold a POP beyond which the client would give up: subtracted from its long-polling timeout, ms (Java ProxyConfig.longPollingReserveTimeInMillis). */
+  longPollingReserveMs: number;
+  /** Remoting request timeout for non-polling calls, ms. */
+  requestTimeoutMs: number;
+}
+
+/** Java ConsumeInitMode.MAX: a new POP consumer group starts at the end of the queue (the proxy's choice). */
+const INIT_MODE_MAX = 1;
+/** Largest batch a ReceiveMessage may ask for (Java ProxyConfig.grpcClientConsumerMaxBatchSize... broker caps POP at 32). */
+export const RECEIVE_BATCH_MAX = 32;
+/** Invisible time of an auto-renewed (push consumer) receive, ms (Java ProxyConfig.defaultInvisibleTimeMills). */
+export const DEFAULT_INVISIBLE_MS = 60_000;
+/** Half messages remembered for EndTransaction. */
+export const HALF_MESSAGES_MAX = 100_000;
+/** Java MessageSysFlag.TRANSACTION_PREPARED_TYPE / _COMMIT_TYPE / _ROLLBACK_TYPE. */
+const TX_PREPARED = 0x4;
+const TX_COMMIT = 0x8;
+const TX_ROLLBACK = 0xc;
+/** How long a group's orderly flag is trusted before it is read again, ms. */
+export const GROUP_CACHE_MS = 5_000;
+/** Groups whose orderly flag is cached at once (the cache is dropped whole beyond). */
+export const GROUP_CACHE_ENTRIES_MAX = 10_000;
+
+/** A half message awaiting EndTransaction (Java proxy TransactionDataManager's TransactionData). */
+interface HalfMessage {
+  brokerAddr: string;
+  topic: string;
+  msgId: string;
+  commitLogOffset: number;
+  queueOffset: number;
+}
+
+export class GrpcService {
+  /** transactionId -> half message, oldest dropped beyond HALF_MESSAGES_MAX (the broker's check then resolves it). */
+  private readonly halves = new Map<string, HalfMessage>();
+  /** group -> consumeMessageOrderly, read from the broker (GET_SUBSCRIPTIONGROUP_CONFIG) at most every GROUP_CACHE_MS. */
+  private readonly orderly = new Map<string, { fifo: boolean; at: number }>();
+
+  constructor(private readonly o: GrpcServiceOptions) {}
+
+  /**
+   * Whether a consumer group consumes orderly (Java: SubscriptionGroupConfig#isConsumeMessageOrderly, which the proxy
+   * turns into Settings.subscription.fifo and POP's order flag). Unknown groups are not orderly.
+   */
+  async groupFifo(group: string, brokerAddr: string): Promise<boolean> {
+    const c = this.orderly.get(group);
+    if (c !== undefined && Date.now() - c.at < GROUP_CACHE_MS) return c.fifo;
+    const r = await this.o.client.call(brokerAddr, RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG, new Map([['group', group]]), null, this.o.requestTimeoutMs);
+    let fifo = false;
+    if (r.code === ResponseCode.SUCCESS && r.body !== null) {
+      try {
+        fifo = (JSON.parse(r.body.toString('utf8')) as { consumeMessageOrderly?: boolean }).consumeMessageOrderly === true;
+      } catch {
+        fifo = false;
+      }
+    }
+    if (this.orderly.size >= GROUP_CACHE_ENTRIES_MAX) this.orderly.clear();
+    this.orderly.set(group, { fifo, at: Date.now() });
+    return fifo;
+  }
+
+  /** The master address of a topic's first broker (settings look-ups), undefined without a route. */
+  async anyBrokerAddr(topic: string): Promise<string | undefined> {
+    const r = await this.route(topic);
+    return r?.brokerDatas.map((b) => b.brokerAddrs.get(MASTER_ID)).find((a) => a !== undefined);
+  }
+
+  private async route(topic: string): Promise<TopicRouteData | undefined> {
+    return this.o.client.routeOf(topic, 3_000);
+  }
+
+  private async brokerAddr(topic: string, brokerName: string): Promise<string | undefined> {
+    const r = await this.route(topic);
+    return r?.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs.get(MASTER_ID);
+  }
+
+  async queryRoute(req: { topic: PbResource; endpoints: PbEndpoints }): Promise<{ status: Status; messageQueues: unknown[] }> {
+    const r = await this.route(req.topic.name);
+    if (r === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `topic ${req.topic.name} not found: create it first (mqadmin updateTopic)`), messageQueues: [] };
+    return { status: OK, messageQueues: routeToQueues(req.topic, r, req.endpoints) };
+  }
+
+  async queryAssignment(req: { topic: PbResource; group: PbResource; endpoints: PbEndpoints }): Promise<{ status: Status; assignments: unknown[] }> {
+    const r = await this.route(req.topic.name);
+    if (r === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `topic ${req.topic.name} not found: create it first (mqadmin updateTopic)`), assignments: [] };
+    const a = routeToAssignments(req.topic, r, req.endpoints);
+    if (a.length === 0) return { status: status(Code.TOPIC_NOT_FOUND, `topic ${req.topic.name} has no readable queue on a master`), assignments: [] };
+    return { status: OK, assignments: a };
+  }
+
+  async sendMessage(req: { messages: PbMessage[] }): Promise<{ status: Status; entries: unknown[] }> {
+    if (req.messages.length === 0) return { status: status(Code.BAD_REQUEST, 'no message to send'), entries: [] };
+    const entries: { status: Status; messageId: string; transactionId: string; offset: number }[] = [];
+    for (const m of req.messages) {
+      const c = toRemotingSend(m);
+      const messageId = m.systemProperties?.messageId ?? '';
+      if (!c.ok) {
+        entries.push({ status: c.status, messageId, transactionId: '', offset: 0 });
+        continue;
+      }
+      const r = await this.sendOne(c.value);
+      let transactionId = '';
+      if (c.value.transactional && r.half !== undefined) {
+        transactionId = messageId; // Java: the client's message id doubles as the transaction id
+        if (this.halves.size >= HALF_MESSAGES_MAX) this.halves.delete(this.halves.keys().next().value!);
+        this.halves.set(transactionId, { ...r.half, topic: c.value.topic, msgId: messageId });
+      }
+      entries.push({ status: r.status, offset: r.offset, messageId, transactionId });
+    }
+    const first = entries.find((e) => e.status.code !== Code.OK);
+    return { status: first?.status ?? OK, entries };
+  }
+
+  private async sendOne(m: ReturnType<typeof toRemotingSend> extends infer R ? (R extends { ok: true; value: infer V } ? V : never) : never): Promise<{ status: Status; offset: number; half?: { brokerAddr: string; commitLogOffset: number; queueOffset: number } }> {
+    const r = await this.route(m.topic);
+    if (r === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `topic ${m.topic} not found: create it first (mqadmin updateTopic)`), offset: 0 };
+    const qd = r.queueDatas.find((q) => isWriteable(q.perm) && m.queueId < q.writeQueueNums) ?? r.queueDatas.find((q) => isWriteable(q.perm));
+    const addr = qd === undefined ? undefined : r.brokerDatas.find((b) => b.brokerName === qd.brokerName)?.brokerAddrs.get(MASTER_ID);
+    if (qd === undefined || addr === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `topic ${m.topic} has no writable queue on a master`), offset: 0 };
+    let body = m.body;
+    if (m.gzip) {
+      try {
+        body = gunzipSync(body);
+      } catch (e) {
+        return { status: status(Code.BAD_REQUEST, `body_encoding GZIP but the body does not inflate: ${(e as Error).message}`), offset: 0 };
+      }
+    }
+    const ext = encodeSendMessageHeaderV2({
+      producerGroup: this.o.producerGroup,
+      topic: m.topic,
+      defaultTopic: AUTO_CREATE_TOPIC,
+      defaultTopicQueueNums: 4,
+      queueId: m.queueId < qd.writeQueueNums ? m.queueId : m.queueId % qd.writeQueueNums,
+      sysFlag: m.transactional ? TX_PREPARED : 0,
+      bornTimestamp: m.bornTimestamp,
+      flag: 0,
+      properties: stringifyProperties(m.transactional ? [...m.properties, ['PGROUP', this.o.producerGroup]] : m.properties),
+      reconsumeTimes: 0,
+      unitMode: false,
+      batch: false,
+      bname: qd.brokerName,
+    });
+    const resp = await this.o.client.call(addr, RequestCode.SEND_MESSAGE_V2, ext, body, this.o.requestTimeoutMs);
+    // Java SendMessageActivity / ResponseBuilder#buildStatus(SendStatus): flush/slave timeouts are OK-with-remark there too.
+    if (resp.code === ResponseCode.SUCCESS || resp.code === ResponseCode.FLUSH_DISK_TIMEOUT || resp.code === ResponseCode.SLAVE_NOT_AVAILABLE) {
+      const queueOffset = Number(resp.extFields?.get('queueOffset') ?? 0);
+      if (!m.transactional) return { status: OK, offset: queueOffset };
+      let commitLogOffset: number;
+      try {
+        commitLogOffset = decodeOffsetMsgId(resp.extFields?.get('msgId') ?? '').offset;
+      } catch (e) {
+        return { status: status(Code.INTERNAL_SERVER_ERROR, `half message stored but its offset msgId is unreadable: ${(e as Error).message}`), offset: 0 };
+      }
+      return { status: OK, offset: queueOffset, half: { brokerAddr: addr, commitLogOffset, queueOffset } };
+    }
+    return { status: remotingStatus(resp.code, resp.remark), offset: 0 };
+  }
+
+  /** Java EndTransactionActivity: END_TRANSACTION to the broker that holds the half message. */
+  async endTransaction(req: { topic: PbResource; messageId: string; transactionId: string; resolution: string; source: string }): Promise<{ status: Status }> {
+    const h = this.halves.get(req.transactionId);
+    if (h === undefined) return { status: status(Code.INVALID_TRANSACTION_ID, `transaction ${req.transactionId} is unknown to this endpoint (ended already, or sent before a restart): the broker's transaction check resolves it`) };
+    const kind = req.resolution === 'COMMIT' ? TX_COMMIT : req.resolution === 'ROLLBACK' ? TX_ROLLBACK : undefined;
+    if (kind === undefined) return { status: status(Code.BAD_REQUEST, `resolution must be COMMIT or ROLLBACK, got ${req.resolution}`) };
+    const resp = await this.o.client.call(
+      h.brokerAddr,
+      RequestCode.END_TRANSACTION,
+      {
+        spec: EndTransactionRequestHeader,
+        value: { topic: h.topic, producerGroup: this.o.producerGroup, tranStateTableOffset: h.queueOffset, commitLogOffset: h.commitLogOffset, commitOrRollback: kind, fromTransactionCheck: req.source === 'SOURCE_SERVER_CHECK', msgId: h.msgId, transactionId: req.transactionId },
+      },
+      null,
+      this.o.requestTimeoutMs,
+    );
+    if (resp.code !== ResponseCode.SUCCESS) return { status: remotingStatus(resp.code, resp.remark) };
+    this.halves.delete(req.transactionId);
+    return { status: OK };
+  }
+
+  /**
+   * POP from the broker named by the queue (queue id -1: every queue), then the messages. Java ReceiveMessageActivity
+   * + ReceiveMessageResponseStreamWriter: an OK status line, one response per message; MESSAGE_NOT_FOUND when none.
+   */
+  async receiveMessage(
+    req: { group: PbResource; messageQueue: { topic: PbResource; id: number; broker: { name: string } }; filterExpression?: { type: string; expression: string }; batchSize: number; invisibleDuration?: unknown; autoRenew?: boolean; longPollingTimeout?: unknown; attemptId?: string },
+    deadlineMs: number,
+  ): Promise<{ status: Status; messages: unknown[] }> {
+    const topic = req.messageQueue?.topic?.name ?? '';
+    const group = req.group?.name ?? '';
+    if (topic === '' || group === '') return { status: status(Code.BAD_REQUEST, 'ReceiveMessage needs message_queue.topic and group'), messages: [] };
+    // Java ReceiveMessageActivity: a push consumer (auto_renew) gets the proxy's default invisible time and renews it
+    // with ChangeInvisibleDuration; a simple consumer must name one.
+    const invisible = req.autoRenew === true ? DEFAULT_INVISIBLE_MS : durationMs(req.invisibleDuration as never);
+    if (invisible === undefined || invisible <= 0) return { status: status(Code.ILLEGAL_INVISIBLE_TIME, 'invisible_duration is required (without auto_renew) and must be positive'), messages: [] };
+    const batch = req.batchSize;
+    if (batch <= 0 || batch > RECEIVE_BATCH_MAX) return { status: status(Code.BAD_REQUEST, `batch_size must be in 1..${RECEIVE_BATCH_MAX}, got ${batch}`), messages: [] };
+    const addr = await this.brokerAddr(topic, req.messageQueue.broker?.name ?? '');
+    if (addr === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `broker ${req.messageQueue.broker?.name} serves no queue of ${topic}`), messages: [] };
+    const wanted = durationMs(req.longPollingTimeout as never) ?? 20_000;
+    const pollMs = Math.max(0, Math.min(wanted, deadlineMs - Date.now() - this.o.longPollingReserveMs));
+    const f = req.filterExpression;
+    const fifo = await this.groupFifo(group, addr);
+    const resp = await this.o.client.call(
+      addr,
+      RequestCode.POP_MESSAGE,
+      {
+        spec: PopMessageRequestHeader,
+        value: {
+          consumerGroup: group,
+          topic,
+          queueId: req.messageQueue.id,
+          maxMsgNums: batch,
+          invisibleTime: invisible,
+          pollTime: pollMs,
+          bornTime: Date.now(),
+          initMode: INIT_MODE_MAX,
+          expType: f?.type === 'SQL' ? 'SQL92' : 'TAG',
+          exp: f?.expression === undefined || f.expression === '' ? '*' : f.expression,
+          order: fifo,
+          ...(req.attemptId !== undefined && req.attemptId !== null ? { attemptId: req.attemptId } : {}),
+        },
+      },
+      null,
+      pollMs + this.o.requestTimeoutMs,
+    );
+    if (resp.code === ResponseCode.POLLING_TIMEOUT || resp.code === ResponseCode.NO_MESSAGE || resp.code === ResponseCode.PULL_NOT_FOUND) {
+      return { status: status(Code.MESSAGE_NOT_FOUND, 'no new message'), messages: [] };
+    }
+    if (resp.code === ResponseCode.POLLING_FULL) return { status: status(Code.TOO_MANY_REQUESTS, resp.remark ?? 'polling full'), messages: [] };
+    if (resp.code !== ResponseCode.SUCCESS) return { status: remotingStatus(resp.code, resp.remark), messages: [] };
+    const msgs = resp.body === null ? [] : decodeMessages(resp.body);
+    if (msgs.length === 0) return { status: status(Code.MESSAGE_NOT_FOUND, 'no new message'), messages: [] };
+    const ns = req.messageQueue.topic.resourceNamespace ?? '';
+    const h = decodeHeader(PopMessageResponseHeader, resp.extFields ?? new Map());
+    if (!h.ok) return { status: status(Code.INTERNAL_SERVER_ERROR, `broker answered POP_MESSAGE without its header: ${h.error}`), messages: [] };
+    const receipts = popReceipts(h.value, req.messageQueue.broker.name, msgs);
+    return { status: OK, messages: msgs.map((v, i) => toPbMessage(v, group, ns, invisible, receipts[i])) };
+  }
+
+  async ackMessage(req: { group: PbResource; topic: PbResource; entries: { messageId: string; receiptHandle: string }[] }): Promise<{ status: Status; entries: unknown[] }> {
+    const out: { messageId: string; receiptHandle: string; status: Status }[] = [];
+    for (const e of req.entries) {
+      const h = decodeReceiptHandle(e.receiptHandle);
+      if (h === undefined) {
+        out.push({ ...e, status: status(Code.INVALID_RECEIPT_HANDLE, `receipt handle is not one Apogee issued: ${e.receiptHandle}`) });
+        continue;
+      }
+      const topic = storedTopic(req.topic.name, req.group.name, h.retry);
+      const addr = await this.brokerAddr(req.topic.name, h.brokerName);
+      if (addr === undefined) {
+        out.push({ ...e, status: status(Code.TOPIC_NOT_FOUND, `broker ${h.brokerName} of the receipt handle serves no queue of ${req.topic.name}`) });
+        continue;
+      }
+      const resp = await this.o.client.call(
+        addr,
+        RequestCode.ACK_MESSAGE,
+        { spec: AckMessageRequestHeader, value: { consumerGroup: req.group.name, topic, queueId: h.queueId, extraInfo: extraInfoOf(h), offset: h.offset } },
+        null,
+        this.o.requestTimeoutMs,
+      );
+      out.push({ ...e, status: resp.code === ResponseCode.SUCCESS ? OK : remotingStatus(resp.code, resp.remark) });
+    }
+    const bad = out.find((x) => x.status.code !== Code.OK);
+    return { status: bad === undefined ? OK : out.length === 1 ? bad.status : status(30000, 'multiple results'), entries: out };
+  }
+
+  async changeInvisibleDuration(req: { group: PbResource; topic: PbResource; receiptHandle: string; invisibleDuration: unknown; messageId: string }): Promise<{ status: Status; receiptHandle: string }> {
+    const h = decodeReceiptHandle(req.receiptHandle);
+    if (h === undefined) return { status: status(Code.INVALID_RECEIPT_HANDLE, `receipt handle is not one Apogee issued: ${req.receiptHandle}`), receiptHandle: '' };
+    const ms = durationMs(req.invisibleDuration as never);
+    if (ms === undefined || ms < 0) return { status: status(Code.ILLEGAL_INVISIBLE_TIME, 'invisible_duration is required and must not be negative'), receiptHandle: '' };
+    const addr = await this.brokerAddr(req.topic.name, h.brokerName);
+    if (addr === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `broker ${h.brokerName} of the receipt handle serves no queue of ${req.topic.name}`), receiptHandle: '' };
+    const resp = await this.o.client.call(
+      addr,
+      RequestCode.CHANGE_MESSAGE_INVISIBLETIME,
+      { spec: ChangeInvisibleTimeRequestHeader, value: { consumerGroup: req.group.name, topic: storedTopic(req.topic.name, req.group.name, h.retry), queueId: h.queueId, extraInfo: extraInfoOf(h), offset: h.offset, invisibleTime: ms } },
+      null,
+      this.o.requestTimeoutMs,
+    );
+    if (resp.code !== ResponseCode.SUCCESS) return { status: remotingStatus(resp.code, resp.remark), receiptHandle: '' };
+    const d = decodeHeader(ChangeInvisibleTimeResponseHeader, resp.extFields ?? new Map());
+    if (!d.ok) return { status: status(Code.INTERNAL_SERVER_ERROR, `broker answered CHANGE_MESSAGE_INVISIBLETIME without its header: ${d.error}`), receiptHandle: '' };
+    // Java ConsumerProcessor#changeInvisibleTime: the new checkpoint starts at the message's own offset.
+    const nh = { ...h, ckQueueOffset: h.offset, popTime: d.value.popTime, invisibleTime: d.value.invisibleTime, reviveQid: d.value.reviveQid };
+    return { status: OK, receiptHandle: encodeReceiptHandle(nh) };
+  }
+}
+
+/** A remoting failure as a v2 Status (Java ResponseBuilder#buildStatus(int remotingResponseCode, String remark)). */
+export function remotingStatus(code: number, remark: string | null): Status {
+  const msg = `broker answered ${code}: ${remark ?? ''}`;
+  switch (code) {
+    case ResponseCode.TOPIC_NOT_EXIST:
+      return status(Code.TOPIC_NOT_FOUND, msg);
+    case ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST:
+      return status(40403, msg);
+    case ResponseCode.MESSAGE_ILLEGAL:
+      return status(Code.BAD_REQUEST, msg);
+    case ResponseCode.NO_PERMISSION:
+      return status(40300, msg);
+    case ResponseCode.SYSTEM_BUSY:
+      return status(Code.TOO_MANY_REQUESTS, msg);
+    default:
+      return status(Code.INTERNAL_SERVER_ERROR, msg);
+  }
+}
