@@ -1,6 +1,8 @@
 import type { CommitLog } from './commit-log';
 import type { StoreConfig } from './config';
-import { CQ_STORE_UNIT_SIZE, readCqPhy, readCqSize, readCqTagsCode, type ConsumeQueue } from './consume-queue';
+import type { ConsumeQueue } from './consume-queue';
+// Straight from the unit module: the re-exports of './consume-queue' are getters, measurable per unit on a pull.
+import { CQ_STORE_UNIT_SIZE, readCqPhy, readCqSize, readCqTagsCode } from './consume-queue-unit';
 import type { IndexService } from './index-service';
 import { looksLikeRecordAt } from './record';
 import { GetMessageStatus, type BoundaryType } from './status';
@@ -107,9 +109,9 @@ export async function getMessage(
   let status: GetMessageStatus = GetMessageStatus.NO_MATCHED_MESSAGE;
   let nextBeginOffset = offset;
   let maxPhyOffsetPulling = 0;
-  // Records are fetched ahead of the walk, a run of candidates at a time (one coalesced readMany). Without a
-  // commit-log filter every candidate is taken, so a run is what the batch still holds; with one (SQL92) the run
-  // doubles each time, as the walk goes on past records that do not match.
+  // Records are read ahead of the walk, a run of candidates at a time (one coalesced readMany). A run is what the
+  // batch still holds, times the units examined per match so far when a commit-log (SQL92) filter refuses some
+  // (doubling while nothing matched yet), so that one pull rarely reads far past its last match.
   let fetchAhead = 0;
   let cqFileNum = 0;
   while (result.bufferTotalSize <= 0 && nextBeginOffset < maxOffset && cqFileNum++ < c.travelCqFileNumWhenGetMessage) {
@@ -122,9 +124,11 @@ export async function getMessage(
     }
     const base = nextBeginOffset;
     let nextPhyFileStartOffset = -Infinity;
+    // A superset of the units the walk will want a record for (it may skip more: nextPhyFileStartOffset).
     const isCandidate = (at: number, phy: number, size: number): boolean =>
-      phy >= nextPhyFileStartOffset && (filter === undefined || filter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) && !(phy < minOffsetPy || phy + size > maxOffsetPy || size <= 0);
-    const fetched = new Map<number, Buffer | undefined>();
+      (filter === undefined || filter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) && !(phy < minOffsetPy || phy + size > maxOffsetPy || size <= 0);
+    const fetched: (Buffer | undefined)[] = []; // by unit index; units before fetchedTo were read if candidates
+    let fetchedTo = 0;
     for (let at = 0; at + CQ_STORE_UNIT_SIZE <= units.length && nextBeginOffset < maxOffset; at += CQ_STORE_UNIT_SIZE) {
       const queueOffset = base + at / CQ_STORE_UNIT_SIZE;
       const phy = readCqPhy(units, at);
@@ -146,22 +150,27 @@ export async function getMessage(
         nextPhyFileStartOffset = store.commitLog.rollNextFile(phy);
         continue;
       }
-      if (!fetched.has(at)) {
+      const u = at / CQ_STORE_UNIT_SIZE;
+      if (u >= fetchedTo) {
         const batchMax = Math.min(maxMsgNums, isInMem ? c.maxTransferCountOnMessageInMemory : c.maxTransferCountOnMessageInDisk);
         const room = Math.max(1, batchMax - result.messageCount);
-        fetchAhead = filter?.isMatchedByCommitLog === undefined ? room : Math.max(room, fetchAhead * 2);
-        const run: { phy: number; size: number; at: number }[] = [];
-        for (let to = at; to + CQ_STORE_UNIT_SIZE <= units.length && run.length < fetchAhead; to += CQ_STORE_UNIT_SIZE) {
-          if ((base + to / CQ_STORE_UNIT_SIZE - offset) * CQ_STORE_UNIT_SIZE >= maxFilterMessageSize) break;
-          const p = readCqPhy(units, to);
-          const n = readCqSize(units, to);
-          if (to === at || isCandidate(to, p, n)) run.push({ phy: p, size: n, at: to });
+        const refused = result.filterMessageCount;
+        if (filter?.isMatchedByCommitLog === undefined || refused === 0) fetchAhead = room;
+        else if (result.messageCount === 0) fetchAhead *= 2;
+        else fetchAhead = Math.ceil((room * (result.messageCount + refused)) / result.messageCount);
+        const run: { phy: number; size: number; u: number }[] = [];
+        let to = u;
+        for (; to < units.length / CQ_STORE_UNIT_SIZE && run.length < fetchAhead; to++) {
+          if ((base + to - offset) * CQ_STORE_UNIT_SIZE >= maxFilterMessageSize) break;
+          const p = readCqPhy(units, to * CQ_STORE_UNIT_SIZE);
+          const n = readCqSize(units, to * CQ_STORE_UNIT_SIZE);
+          if (to === u || isCandidate(to * CQ_STORE_UNIT_SIZE, p, n)) run.push({ phy: p, size: n, u: to });
         }
         const bufs = await store.commitLog.readMany(run);
-        fetched.clear();
-        for (let i = 0; i < run.length; i++) fetched.set(run[i]!.at, bufs[i]);
+        for (let i = 0; i < run.length; i++) fetched[run[i]!.u] = bufs[i];
+        fetchedTo = to;
       }
-      const b = fetched.get(at);
+      const b = fetched[u];
       if (b === undefined) {
         // Gone between the walk and the read (Java: getMessage returns null).
         if (result.bufferTotalSize === 0) status = GetMessageStatus.MESSAGE_WAS_REMOVING;
