@@ -14,7 +14,6 @@ import { defaultStoreConfig } from '../store';
 import { Broker } from './broker';
 import { BrokerRemotingSchema, BrokerSchema } from './config';
 import { ConsumerFilterManager } from './consumer-filter';
-import { SQL92_SCAN_UNITS_MAX } from './processors/pull';
 
 /**
  * SQL92 subscriptions over real sockets (Java: ClientManageProcessor#checkClientConfig, PullMessageProcessor with
@@ -154,8 +153,9 @@ describe('lib/broker SQL92 filtering', function () {
     assert.equal(all.extFields!.get('nextBeginOffset'), '32');
   });
 
-  it('rule: SQL92_SCAN_UNITS_MAX bounds the consume-queue units one pull examines', async () => {
+  it('rule: maxFilterMessageSize (16000 B of consume queue = 800 units) bounds the units one pull examines (Java: DefaultMessageStore#getMessage)', async () => {
     await start();
+    const SQL92_SCAN_UNITS_MAX = 16000 / 20;
     for (let i = 0; i < SQL92_SCAN_UNITS_MAX + 100; i++) {
       const r = await call(
         RequestCode.SEND_MESSAGE_V2,

@@ -1,6 +1,8 @@
 import type { CommitLog } from './commit-log';
 import type { StoreConfig } from './config';
-import { CQ_STORE_UNIT_SIZE, readCqPhy, readCqSize, readCqTagsCode, type ConsumeQueue } from './consume-queue';
+import type { ConsumeQueue } from './consume-queue';
+// Straight from the unit module: the re-exports of './consume-queue' are getters, measurable per unit on a pull.
+import { CQ_STORE_UNIT_SIZE, readCqPhy, readCqSize, readCqTagsCode } from './consume-queue-unit';
 import type { IndexService } from './index-service';
 import { looksLikeRecordAt } from './record';
 import { GetMessageStatus, type BoundaryType } from './status';
@@ -67,9 +69,10 @@ function emptyResult(status: GetMessageStatus, nextBeginOffset: number, minOffse
 }
 
 /**
- * Java: DefaultMessageStore#getMessage. The consume queue is walked first (sizes, tags and the transfer limits
- * decide which units are taken, exactly as Java's loop), then the chosen records are fetched in one go (tail
- * cache or coalesced reads), then the optional commit log filter runs.
+ * Java: DefaultMessageStore#getMessage, unit by unit as Java's loop: the transfer limits count the records taken,
+ * so a commit-log (SQL92) filter reads on past the records it refuses until maxMsgNums match or
+ * maxFilterMessageSize of consume queue is examined. Records are read ahead of the walk in runs (tail cache or
+ * coalesced reads), not one by one.
  */
 export async function getMessage(
   store: ReadSource,
@@ -102,13 +105,16 @@ export async function getMessage(
   const maxPullSize = Math.min(Math.max(maxTotalMsgSize, 100), MAX_PULL_MSG_SIZE);
   const maxOffsetPy = store.commitLog.maxOffset;
   const minOffsetPy = store.commitLog.minOffset;
+  const result = emptyResult(GetMessageStatus.NO_MATCHED_MESSAGE, offset, minOffset, maxOffset);
   let status: GetMessageStatus = GetMessageStatus.NO_MATCHED_MESSAGE;
   let nextBeginOffset = offset;
   let maxPhyOffsetPulling = 0;
-  let bufferTotal = 0;
-  const picked: { phy: number; size: number; queueOffset: number }[] = [];
+  // Records are read ahead of the walk, a run of candidates at a time (one coalesced readMany). A run is what the
+  // batch still holds, times the units examined per match so far when a commit-log (SQL92) filter refuses some
+  // (doubling while nothing matched yet), so that one pull rarely reads far past its last match.
+  let fetchAhead = 0;
   let cqFileNum = 0;
-  while (bufferTotal <= 0 && nextBeginOffset < maxOffset && cqFileNum++ < c.travelCqFileNumWhenGetMessage) {
+  while (result.bufferTotalSize <= 0 && nextBeginOffset < maxOffset && cqFileNum++ < c.travelCqFileNumWhenGetMessage) {
     const wantUnits = Math.max(1, Math.ceil(maxFilterMessageSize / CQ_STORE_UNIT_SIZE) - (nextBeginOffset - offset));
     const units = await cq.readUnits(nextBeginOffset, wantUnits);
     if (units === undefined) {
@@ -118,57 +124,75 @@ export async function getMessage(
     }
     const base = nextBeginOffset;
     let nextPhyFileStartOffset = -Infinity;
+    // A superset of the units the walk will want a record for (it may skip more: nextPhyFileStartOffset).
+    const isCandidate = (at: number, phy: number, size: number): boolean =>
+      (filter === undefined || filter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) && !(phy < minOffsetPy || phy + size > maxOffsetPy || size <= 0);
+    const fetched: (Buffer | undefined)[] = []; // by unit index; units before fetchedTo were read if candidates
+    let fetchedTo = 0;
     for (let at = 0; at + CQ_STORE_UNIT_SIZE <= units.length && nextBeginOffset < maxOffset; at += CQ_STORE_UNIT_SIZE) {
       const queueOffset = base + at / CQ_STORE_UNIT_SIZE;
       const phy = readCqPhy(units, at);
       const size = readCqSize(units, at);
       const isInMem = maxOffsetPy - phy <= store.memoryInMemBytes;
       if ((queueOffset - offset) * CQ_STORE_UNIT_SIZE >= maxFilterMessageSize) break;
-      if (isTheBatchFull(store, size, maxMsgNums, maxPullSize, bufferTotal, picked.length, isInMem)) break;
-      if (bufferTotal >= maxPullSize) break;
+      if (isTheBatchFull(store, size, maxMsgNums, maxPullSize, result.bufferTotalSize, result.messageCount, isInMem)) break;
+      if (result.bufferTotalSize >= maxPullSize) break;
       maxPhyOffsetPulling = phy;
       nextBeginOffset = queueOffset + 1;
       if (phy < nextPhyFileStartOffset) continue;
       if (filter !== undefined && !filter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) {
-        if (bufferTotal === 0) status = GetMessageStatus.NO_MATCHED_MESSAGE;
+        if (result.bufferTotalSize === 0) status = GetMessageStatus.NO_MATCHED_MESSAGE;
         continue;
       }
       if (phy < minOffsetPy || phy + size > maxOffsetPy || size <= 0) {
         // Java: commitLog.getMessage returns null (the file was deleted): skip to the next commit log file.
-        if (bufferTotal === 0) status = GetMessageStatus.MESSAGE_WAS_REMOVING;
+        if (result.bufferTotalSize === 0) status = GetMessageStatus.MESSAGE_WAS_REMOVING;
         nextPhyFileStartOffset = store.commitLog.rollNextFile(phy);
         continue;
       }
-      picked.push({ phy, size, queueOffset });
-      bufferTotal += size;
-      status = GetMessageStatus.FOUND;
-    }
-  }
-
-  const result = emptyResult(status, nextBeginOffset, minOffset, maxOffset);
-  if (picked.length > 0) {
-    const bufs = await store.commitLog.readMany(picked);
-    let removed = 0;
-    for (let i = 0; i < picked.length; i++) {
-      const b = bufs[i];
+      const u = at / CQ_STORE_UNIT_SIZE;
+      if (u >= fetchedTo) {
+        const batchMax = Math.min(maxMsgNums, isInMem ? c.maxTransferCountOnMessageInMemory : c.maxTransferCountOnMessageInDisk);
+        const room = Math.max(1, batchMax - result.messageCount);
+        const refused = result.filterMessageCount;
+        if (filter?.isMatchedByCommitLog === undefined || refused === 0) fetchAhead = room;
+        else if (result.messageCount === 0) fetchAhead *= 2;
+        else fetchAhead = Math.ceil((room * (result.messageCount + refused)) / result.messageCount);
+        const run: { phy: number; size: number; u: number }[] = [];
+        let to = u;
+        for (; to < units.length / CQ_STORE_UNIT_SIZE && run.length < fetchAhead; to++) {
+          if ((base + to - offset) * CQ_STORE_UNIT_SIZE >= maxFilterMessageSize) break;
+          const p = readCqPhy(units, to * CQ_STORE_UNIT_SIZE);
+          const n = readCqSize(units, to * CQ_STORE_UNIT_SIZE);
+          if (to === u || isCandidate(to * CQ_STORE_UNIT_SIZE, p, n)) run.push({ phy: p, size: n, u: to });
+        }
+        const bufs = await store.commitLog.readMany(run);
+        for (let i = 0; i < run.length; i++) fetched[run[i]!.u] = bufs[i];
+        fetchedTo = to;
+      }
+      const b = fetched[u];
       if (b === undefined) {
-        removed++;
+        // Gone between the walk and the read (Java: getMessage returns null).
+        if (result.bufferTotalSize === 0) status = GetMessageStatus.MESSAGE_WAS_REMOVING;
+        nextPhyFileStartOffset = store.commitLog.rollNextFile(phy);
         continue;
       }
       if (filter?.isMatchedByCommitLog !== undefined && !filter.isMatchedByCommitLog(b)) {
+        if (result.bufferTotalSize === 0) status = GetMessageStatus.NO_MATCHED_MESSAGE;
         result.filterMessageCount++;
         continue;
       }
       result.messages.push(b);
-      result.messageQueueOffsets.push(picked[i]!.queueOffset);
+      result.messageQueueOffsets.push(queueOffset);
       result.bufferTotalSize += b.length;
+      result.messageCount++;
+      status = GetMessageStatus.FOUND;
+      nextPhyFileStartOffset = -Infinity;
     }
-    result.messageCount = result.messages.length;
-    if (result.messageCount === 0) {
-      result.status = removed > 0 ? GetMessageStatus.MESSAGE_WAS_REMOVING : GetMessageStatus.NO_MATCHED_MESSAGE;
-    }
-    store.counters.getMessageTransferredMsgCount += result.messageCount;
   }
+  result.status = status;
+  result.nextBeginOffset = nextBeginOffset;
+  store.counters.getMessageTransferredMsgCount += result.messageCount;
   result.suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > store.memoryInMemBytes;
   return miss(result);
 }

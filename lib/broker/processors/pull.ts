@@ -39,94 +39,6 @@ interface PullState {
   topicSysFlag: number;
   subscription: SubscriptionData;
   filter: MessageFilter;
-  /** A SQL92 subscription's filter data: keep reading past filtered records (see readFiltered). */
-  sql: Sql92Filter | undefined;
-}
-
-/** Consume-queue units a SQL92 pull may examine (Java: maxFilterMessageSize 16000 B / 20 B per unit). */
-export const SQL92_SCAN_UNITS_MAX = 800;
-/** Candidates a SQL92 pull reads from the store at first while its subscription has no match history. */
-const SQL92_CANDIDATES_PER_READ = 256;
-/** Units of match history a SQL92 subscription keeps before halving it (recent pulls weigh most). */
-const SQL92_SCAN_HISTORY_UNITS_MAX = 65_536;
-/** Candidates asked beyond the expected need (1.25 = a quarter more), so that one store read usually suffices. */
-const SQL92_ASK_MARGIN = 1.25;
-
-/**
- * Recent pulls of one compiled expression (compiled ones are shared through ConsumerFilterManager's cache): units
- * examined and units matched, halved as they grow so that recent pulls weigh most.
- */
-interface ScanHistory {
-  examined: number;
-  matched: number;
-}
-const scans = new WeakMap<Sql92Filter, ScanHistory>();
-
-function scanOf(f: Sql92Filter): ScanHistory {
-  let s = scans.get(f);
-  if (s === undefined) {
-    s = { examined: 0, matched: 0 };
-    scans.set(f, s);
-  }
-  return s;
-}
-
-/** Candidates to read for `needed` matches, from the expression's match history. */
-function candidatesFor(scan: ScanHistory, needed: number, left: number): number {
-  const guess = scan.examined < SQL92_CANDIDATES_PER_READ ? SQL92_CANDIDATES_PER_READ : Math.ceil((needed * SQL92_ASK_MARGIN * scan.examined) / Math.max(1, scan.matched));
-  return Math.max(1, Math.min(left, Math.max(needed, guess)));
-}
-
-/**
- * Java's getMessage decides the commit-log filter record by record and goes on until maxMsgNums match or
- * maxFilterMessageSize of consume queue is examined. Apogee's store reads maxMsgNums candidates and filters them,
- * so for a SQL92 subscription the pull reads on from where it stopped until it has maxMsgNums matches, hits the
- * byte limit, the queue's end or SQL92_SCAN_UNITS_MAX units. Each store read asks for as many candidates as the
- * expression's recent match ratio says should give the matches still needed.
- */
-async function readFiltered(bc: BrokerContext, h: PullHeader, maxBytes: number | undefined, filter: MessageFilter, scan: ScanHistory): Promise<GetMessageResult | undefined> {
-  const scanMax = Math.max(SQL92_SCAN_UNITS_MAX, h.maxMsgNums);
-  let r: GetMessageResult | undefined;
-  let offset = h.queueOffset;
-  for (;;) {
-    const needed = h.maxMsgNums - (r?.messageCount ?? 0);
-    const ask = candidatesFor(scan, needed, scanMax - (offset - h.queueOffset));
-    const more = await bc.store.getMessage(h.topic, h.queueId, offset, ask, maxBytes === undefined ? undefined : maxBytes - (r?.bufferTotalSize ?? 0), filter);
-    if (more === undefined) return r;
-    if (more.status === GetMessageStatus.FOUND || more.status === GetMessageStatus.NO_MATCHED_MESSAGE) {
-      scan.examined += Math.max(0, more.nextBeginOffset - offset);
-      scan.matched += more.messageCount;
-      if (scan.examined > SQL92_SCAN_HISTORY_UNITS_MAX) {
-        scan.examined /= 2;
-        scan.matched /= 2;
-      }
-    }
-    if (more.messageCount > needed) {
-      // Java stops at maxMsgNums matches: keep the first `needed`, resume after the last one kept.
-      const dropped = more.messages.splice(needed);
-      more.messageQueueOffsets.splice(needed);
-      for (const d of dropped) more.bufferTotalSize -= d.length;
-      more.messageCount = needed;
-      more.nextBeginOffset = more.messageQueueOffsets[needed - 1]! + 1;
-    }
-    if (r === undefined) r = more;
-    else {
-      if (more.status !== GetMessageStatus.FOUND && more.status !== GetMessageStatus.NO_MATCHED_MESSAGE) return r;
-      if (more.nextBeginOffset <= r.nextBeginOffset) return r;
-      r.messages.push(...more.messages);
-      r.messageQueueOffsets.push(...more.messageQueueOffsets);
-      r.bufferTotalSize += more.bufferTotalSize;
-      r.messageCount += more.messageCount;
-      r.filterMessageCount += more.filterMessageCount;
-      r.nextBeginOffset = more.nextBeginOffset;
-      r.maxOffset = more.maxOffset;
-      if (r.messageCount > 0) r.status = GetMessageStatus.FOUND;
-    }
-    offset = r.nextBeginOffset;
-    const more1 = r.status === GetMessageStatus.FOUND || r.status === GetMessageStatus.NO_MATCHED_MESSAGE;
-    if (!more1 || r.messageCount >= h.maxMsgNums || offset >= r.maxOffset || offset - h.queueOffset >= scanMax) return r;
-    if (maxBytes !== undefined && r.bufferTotalSize >= maxBytes) return r;
-  }
 }
 
 function fail(ctx: RequestContext, code: number, remark: string) {
@@ -201,7 +113,7 @@ function prepare(bc: BrokerContext, ctx: RequestContext): PullState | RemotingCo
       : sub === '*' || sub === '' || subscription.classFilterMode
         ? tagsCodeFilter('*')
         : tagsCodeFilter(subscription.codeSet);
-  return { header, group, topicSysFlag: tc.topicSysFlag, subscription, filter, sql };
+  return { header, group, topicSysFlag: tc.topicSysFlag, subscription, filter };
 }
 
 /** Java PullMessageProcessor#composeResponseHeader: GetMessageStatus -> response code. */
@@ -248,7 +160,7 @@ export function processPull(bc: BrokerContext, ctx: RequestContext, allowSuspend
     return handle(bc, ctx, st, r, allowSuspend);
   }
   const maxBytes = header.maxMsgBytes !== undefined && header.maxMsgBytes > 0 ? header.maxMsgBytes : undefined;
-  const read = st.sql !== undefined ? readFiltered(bc, header, maxBytes, st.filter, scanOf(st.sql)) : bc.store.getMessage(header.topic, header.queueId, header.queueOffset, header.maxMsgNums, maxBytes, st.filter);
+  const read = bc.store.getMessage(header.topic, header.queueId, header.queueOffset, header.maxMsgNums, maxBytes, st.filter);
   return slowRead(bc.faults, ctx.request, read).then((r) => {
     if (r === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, 'store getMessage return null');
     return handle(bc, ctx, st, r, allowSuspend);
