@@ -5,39 +5,15 @@
  * Scenarios: send + SimpleConsumer receive/ack, changeInvisibleDuration redelivery, FIFO message group order,
  * delay (SetDelayTimestamp), transaction commit, tag filter. Skipped, saying why, when the module cannot be had.
  */
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { createLogger } from '../../lib/common';
 import { skipBecause } from '../../lib/common/testing/skip';
 import { assertAllPassed, record } from './compat-assert';
 import { runGoSuite } from './go-suite';
-import { compatDir } from './paths';
+import { GO_GRPC_SCENARIOS, GO_GRPC_SUITE, goGrpcDir, goGrpcUnavailable } from './go-grpc';
 import { freePort } from './ports';
 import { RunContext } from './run';
 import { startApogeeTarget } from './target';
 import type { Target } from './target';
-
-export const GO_GRPC_SUITE = 'go-grpc';
-export const GO_GRPC_SCENARIOS: readonly string[] = [
-  'go.send-receive-ack',
-  'go.change-invisible-duration-redelivers',
-  'go.fifo-message-group-order',
-  'go.delay-timestamp',
-  'go.transaction-commit',
-  'go.tag-filter',
-];
-
-export function goGrpcDir(): string {
-  return path.join(compatDir(), 'go-grpc');
-}
-
-/** Why the Go gRPC module cannot be built here (its modules not downloadable / not cached), or undefined. */
-export function goGrpcUnavailable(): string | undefined {
-  const r = spawnSync('go', ['mod', 'download'], { cwd: goGrpcDir(), env: { ...process.env, GOFLAGS: '-mod=mod' }, encoding: 'utf8', timeout: 300_000 });
-  if (r.error !== undefined) return `go not runnable: ${r.error.message}`;
-  if (r.status !== 0) return `github.com/apache/rocketmq-clients/golang/v5 v5.1.2 could not be downloaded (run compat-tests/setup.sh with network): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`;
-  return undefined;
-}
 
 describe('compat: official Go gRPC client (rocketmq-clients/golang/v5) against Apogee natively (lib/grpc)', function () {
   this.timeout(15 * 60_000);
