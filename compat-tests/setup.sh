@@ -5,6 +5,7 @@
 #   - the gRPC suite's dependencies (rocketmq-client-java 5.x, compat-tests/java/grpc-suites), compiled once
 #   - the JUnit suites' dependencies and plugins for both client versions (5.5.0, 4.9.8), compiled once each
 #   - the Go suite's modules (rocketmq-client-go/v2 at the pinned version), test binary compiled once
+#   - the Go gRPC scenarios' modules (rocketmq-clients/golang/v5 v5.1.2, compat-tests/go-grpc), when downloadable
 # Then it proves the Maven side is complete by building the suites offline (mvn -o).
 #
 # Idempotent (Maven and Go caches make reruns fast) and safe to run on a fresh CI machine.
@@ -17,7 +18,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 stamp="$here/java/apache-dist/target/setup.stamp"
 inputs_hash() {
-  (cd "$here" && cat setup.sh java/apache-dist/pom.xml java/suites/pom.xml java/grpc-suites/pom.xml go/go.mod go/go.sum) | sha256sum | cut -d' ' -f1
+  (cd "$here" && cat setup.sh java/apache-dist/pom.xml java/suites/pom.xml java/grpc-suites/pom.xml go/go.mod go/go.sum go-grpc/go.mod go-grpc/go.sum) | sha256sum | cut -d' ' -f1
 }
 if [ "${1:-}" = "--if-needed" ]; then
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(inputs_hash)" ] && [ -d "$here/java/apache-dist/target/classpath" ]; then
@@ -76,6 +77,14 @@ step "Go suite: modules (github.com/apache/rocketmq-client-go/v2) and test binar
   timed go test -c -o /dev/null .
   go vet ./...
 )
+
+step "Go gRPC scenarios: modules (github.com/apache/rocketmq-clients/golang/v5 v5.1.2) and test binary"
+# Its own module: when it cannot be fetched, say so in one line and go on (go-grpc-native.compat.ts then skips).
+if (cd "$here/go-grpc" && export GOFLAGS="${GOFLAGS:-} -mod=mod" && go mod download >/dev/null 2>&1 && go test -c -o /dev/null . && go vet ./...); then
+  echo "   ok"
+else
+  echo "   compat-tests/go-grpc: github.com/apache/rocketmq-clients/golang/v5 v5.1.2 not downloadable/buildable here; its compat test will skip"
+fi
 
 step "offline check: the Java suites and Apache jars resolve without the network"
 for v in 5.5.0 4.9.8; do

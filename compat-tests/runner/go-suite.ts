@@ -19,6 +19,11 @@ export interface GoSuiteOptions {
   run?: string;
   timeoutMs?: number;
   goBin?: string;
+  /** Another Go module to run (default compat-tests/go), e.g. compat-tests/go-grpc; its results are reported as `suite`. */
+  dir?: string;
+  suite?: string;
+  /** More -args for the test binary, e.g. ['-endpoint', host:port]. */
+  extraArgs?: string[];
 }
 
 interface GoEvent {
@@ -91,7 +96,7 @@ export function parseGoTestJson(text: string, suite = 'go'): { results: Scenario
 }
 
 export async function runGoSuite(ctx: RunContext, opts: GoSuiteOptions): Promise<SuiteRun> {
-  const suite = 'go';
+  const suite = opts.suite ?? 'go';
   const dir = ctx.suiteDir(suite);
   const work = path.join(dir, 'work');
   fs.mkdirSync(work, { recursive: true });
@@ -100,6 +105,7 @@ export async function runGoSuite(ctx: RunContext, opts: GoSuiteOptions): Promise
   if (opts.run !== undefined) args.push(`-run=${opts.run}`);
   args.push('.', '-args', '-namesrv', opts.target.namesrvAddr, '-workdir', work);
   if (opts.target.brokerAddr !== undefined) args.push('-brokeraddr', opts.target.brokerAddr);
+  args.push(...(opts.extraArgs ?? []));
 
   const jsonFile = path.join(dir, 'go-test.json');
   const errFile = path.join(dir, 'go-test.stderr');
@@ -109,7 +115,7 @@ export async function runGoSuite(ctx: RunContext, opts: GoSuiteOptions): Promise
     name: 'go test',
     command: opts.goBin ?? 'go',
     args,
-    cwd: goSuitesDir(),
+    cwd: opts.dir ?? goSuitesDir(),
     env: { ...process.env, GOFLAGS: '-mod=mod' },
     logFile: jsonFile,
     errFile,
@@ -123,7 +129,7 @@ export async function runGoSuite(ctx: RunContext, opts: GoSuiteOptions): Promise
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
-  const { results, packageFailures } = parseGoTestJson(fs.readFileSync(jsonFile, 'utf8').replace(/^# .*\n# cwd .*\n/, ''));
+  const { results, packageFailures } = parseGoTestJson(fs.readFileSync(jsonFile, 'utf8').replace(/^# .*\n# cwd .*\n/, ''), suite);
   const stderr = fs.existsSync(errFile) ? fs.readFileSync(errFile, 'utf8').trim() : '';
   if (results.length === 0) {
     error = [error, `no test results; ${packageFailures.join('\n')}`, stderr].filter((x) => x !== undefined && x !== '').join('\n');

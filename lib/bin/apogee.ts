@@ -6,7 +6,7 @@ import { Broker } from '../broker';
 import { Dashboard } from '../dashboard';
 import { GrpcServer } from '../grpc';
 import { NameServer } from '../nameserver';
-import { checkPortFree, MemoryBudget } from '../remoting';
+import { checkPortFree, MemoryBudget, type TlsServerOptions } from '../remoting';
 import { loadBrokerConfig, localAddress } from './broker-config';
 import { plainAclFiles } from './plain-acl-files';
 import { apogeeHelp, START_SPECS, unknownCommand } from './apogee-help';
@@ -123,7 +123,7 @@ async function start(argv: string[]): Promise<void> {
     await ns.start();
     await broker?.start();
     await dashboard?.start();
-    if (broker !== undefined) grpc = await startGrpc(opt('grpcPort'), host, `${nsHost}:${nsPort}`, logger);
+    if (broker !== undefined) grpc = await startGrpc(opt('grpcPort'), host, `${nsHost}:${nsPort}`, logger, t.server);
   } catch (e) {
     await dashboard?.close().catch(() => undefined);
     await broker?.shutdown();
@@ -147,12 +147,13 @@ export const GRPC_PORT_DEFAULT = 8081;
  * explicitly (--grpcPort N), any failure stops the start; by default, a missing package / proto or a taken 8081 is a
  * warning that says how to fix it, and the remoting servers run on.
  */
-async function startGrpc(portOpt: string | undefined, host: string, namesrvAddr: string, logger: Logger): Promise<GrpcServer | undefined> {
+async function startGrpc(portOpt: string | undefined, host: string, namesrvAddr: string, logger: Logger, tls: TlsServerOptions | undefined): Promise<GrpcServer | undefined> {
   const port = portOpt === undefined ? GRPC_PORT_DEFAULT : Number(portOpt);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--grpcPort must be a port number (0 = off), got ${portOpt}`);
   if (port === 0) return undefined;
   const protoDir = path.resolve(__dirname, '..', '..', '..', '.cache', 'rocketmq-apis');
-  const g = new GrpcServer({ host, port, namesrvAddr, protoDir, logger: logger.child({ module: 'grpc' }) });
+  // The broker's TLS mode applies to the gRPC port too (the Go 5.x client always dials TLS).
+  const g = new GrpcServer({ host, port, namesrvAddr, protoDir, logger: logger.child({ module: 'grpc' }), ...(tls !== undefined ? { tls } : {}) });
   try {
     await g.start();
     return g;

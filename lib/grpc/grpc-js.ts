@@ -26,6 +26,8 @@ export type UnaryCallback = (err: unknown, value?: unknown) => void;
 export interface GrpcServerLike {
   addService(service: unknown, impl: Record<string, (...a: any[]) => void>): void;
   bindAsync(addr: string, creds: unknown, cb: (err: Error | null, port: number) => void): void;
+  /** grpc-js 1.10+: serves HTTP/2 over sockets accepted elsewhere (lib/grpc/tls-listener.ts). */
+  createConnectionInjector(creds: unknown): { injectConnection(socket: import('node:stream').Duplex): void; destroy(): void };
   tryShutdown(cb: (err?: Error) => void): void;
   forceShutdown(): void;
 }

@@ -1,9 +1,11 @@
 import { RocketClient } from '../client';
 import type { Logger } from '../common';
+import type { TlsServerOptions } from '../remoting';
 import { Code, OK, status, type Status } from './convert';
 import { loadGrpc, type GrpcServerLike, type ServerDuplexStream, type ServerUnaryCall, type ServerWritableStream, type UnaryCallback } from './grpc-js';
 import { GrpcService } from './service';
 import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './settings';
+import { listenWithTlsGate, type TlsListener } from './tls-listener';
 
 /**
  * Apogee's own gRPC endpoint: apache.rocketmq.v2.MessagingService for the RocketMQ 5.x clients (rocketmq-client-java
@@ -28,7 +30,12 @@ export interface GrpcServerOptions {
   settings?: Partial<ServerSettings>;
   /** Remoting request timeout for non-polling calls, ms. */
   requestTimeoutMs?: number;
+  /** The broker's TLS mode (permissive/enforcing) on this port too, as the Java proxy does; absent: plaintext only. */
+  tls?: TlsServerOptions;
 }
+
+/** A connection that sends nothing is closed after this long, ms (the TLS gate's first-byte bound). */
+export const GRPC_FIRST_BYTE_TIMEOUT_MS = 120_000;
 
 /** The RPCs served; any other name in the service definition gets NOT_IMPLEMENTED. */
 export const IMPLEMENTED_RPCS: readonly string[] = [
@@ -65,6 +72,7 @@ export class GrpcServer {
   private readonly service: GrpcService;
   private readonly settings: ServerSettings;
   private boundPort = 0;
+  private tlsListener: TlsListener | null = null;
 
   constructor(private readonly o: GrpcServerOptions) {
     this.client = new RocketClient({ namesrvAddr: o.namesrvAddr, logger: o.logger.child({ module: 'grpc-client' }), timeoutMs: o.requestTimeoutMs ?? 3_000 });
@@ -98,11 +106,17 @@ export class GrpcServer {
     impl['ReceiveMessage'] = (call: ServerWritableStream) => void this.receive(call);
     impl['Telemetry'] = (call: ServerDuplexStream) => this.telemetry(call);
     server.addService(g.messagingService.service, impl);
-    this.boundPort = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${this.o.host.includes(':') ? `[${this.o.host}]` : this.o.host}:${this.o.port}`, g.insecureCredentials(), (err, port) => (err !== null ? reject(err) : resolve(port))),
-    );
+    if (this.o.tls !== undefined) {
+      const l = await listenWithTlsGate(server, g.insecureCredentials(), { host: this.o.host, port: this.o.port, tls: this.o.tls, logger: this.o.logger, firstByteTimeoutMs: GRPC_FIRST_BYTE_TIMEOUT_MS });
+      this.tlsListener = l;
+      this.boundPort = l.port;
+    } else {
+      this.boundPort = await new Promise<number>((resolve, reject) =>
+        server.bindAsync(`${this.o.host.includes(':') ? `[${this.o.host}]` : this.o.host}:${this.o.port}`, g.insecureCredentials(), (err, port) => (err !== null ? reject(err) : resolve(port))),
+      );
+    }
     this.server = server;
-    this.o.logger.info({ port: this.boundPort }, 'gRPC MessagingService listening');
+    this.o.logger.info({ port: this.boundPort, tlsMode: this.o.tls?.mode ?? 'disabled' }, 'gRPC MessagingService listening');
   }
 
   private unary(rpc: string, f: (req: any) => Promise<unknown>): (call: ServerUnaryCall, cb: UnaryCallback) => void {
@@ -169,6 +183,9 @@ export class GrpcServer {
   async close(): Promise<void> {
     const s = this.server;
     this.server = null;
+    const l = this.tlsListener;
+    this.tlsListener = null;
+    await l?.close();
     if (s !== null) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {

@@ -49,6 +49,8 @@ export interface TlsServerOptions {
   verifyClient: boolean;
   trustedCas?: readonly X509Certificate[];
   handshakeTimeoutMs: number;
+  /** ALPN protocols offered (lib/grpc: ['h2'], without which node's HTTP/2 server refuses a TLS socket); remoting: none. */
+  alpnProtocols?: readonly string[];
 }
 
 export interface TlsGateHooks {
@@ -155,7 +157,7 @@ function startTls(socket: net.Socket, remote: string, opts: TlsServerOptions, ho
       const requestCert = opts.clientAuth !== 'none';
       // 'require' with authClient: OpenSSL refuses a handshake without a client certificate.
       const rejectUnauthorized = opts.clientAuth === 'require' && opts.verifyClient;
-      const ts = new tls.TLSSocket(socket, { isServer: true, secureContext, requestCert, rejectUnauthorized });
+      const ts = new tls.TLSSocket(socket, { isServer: true, secureContext, requestCert, rejectUnauthorized, ...(opts.alpnProtocols !== undefined ? { ALPNProtocols: [...opts.alpnProtocols] } : {}) });
       live = ts;
       ts.once('secure', () => {
         if (done) return;
