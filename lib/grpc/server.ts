@@ -1,7 +1,8 @@
 import { RocketClient } from '../client';
 import type { Logger } from '../common';
 import { Code, OK, status, type Status } from './convert';
-import { loadGrpc, type GrpcServerLike, type ServerDuplexStream, type ServerUnaryCall, type ServerWritableStream, type UnaryCallback } from './grpc-js';
+import { loadGrpc, type GrpcServerLike, type MetadataLike, type ServerDuplexStream, type ServerUnaryCall, type ServerWritableStream, type UnaryCallback } from './grpc-js';
+import { GrpcClients } from './clients';
 import { GrpcService } from './service';
 import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './settings';
 
@@ -9,12 +10,13 @@ import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './s
  * Apogee's own gRPC endpoint: apache.rocketmq.v2.MessagingService for the RocketMQ 5.x clients (rocketmq-client-java
  * 5.x and friends), without the Java proxy. Served on grpcServerPort (Java ProxyConfig.grpcServerPort, default 8081).
  *
- *   implemented  QueryRoute, QueryAssignment, Heartbeat, Telemetry (settings handshake), SendMessage (normal, FIFO,
- *                delay, transactional half messages), ReceiveMessage (over the broker's POP), AckMessage,
- *                ChangeInvisibleDuration, EndTransaction (half messages sent through this endpoint),
- *                NotifyClientTermination (Apogee keeps no per-client state to drop)
+ *   implemented  QueryRoute, QueryAssignment, Heartbeat and Telemetry settings (the client registered with the
+ *                broker: clients.ts), SendMessage (normal, FIFO, delay, transactional half messages), ReceiveMessage
+ *                (over the broker's POP), AckMessage, ChangeInvisibleDuration, ForwardMessageToDeadLetterQueue,
+ *                EndTransaction (half messages sent through this endpoint), NotifyClientTermination (UNREGISTER_CLIENT)
  *   refused      every other RPC: Status NOT_IMPLEMENTED (50100) naming the RPC; Telemetry answers commands other
- *                than settings with NOT_IMPLEMENTED too (so no orphaned-transaction recovery over Telemetry yet)
+ *                than settings with NOT_IMPLEMENTED too (so no orphaned-transaction recovery over Telemetry yet);
+ *                RecallMessage names the missing piece (Apogee's broker does not serve RECALL_MESSAGE)
  *
  * It talks to the local NameServer and broker over remoting on loopback (lib/client), as the Java proxy's cluster
  * mode does; the broker's processors do the work (send, POP, ack, change-invisible-time).
@@ -32,8 +34,19 @@ export interface GrpcServerOptions {
 
 /** The RPCs served; any other name in the service definition gets NOT_IMPLEMENTED. */
 export const IMPLEMENTED_RPCS: readonly string[] = [
-  'QueryRoute', 'QueryAssignment', 'Heartbeat', 'Telemetry', 'SendMessage', 'ReceiveMessage', 'AckMessage', 'ChangeInvisibleDuration', 'EndTransaction', 'NotifyClientTermination',
+  'QueryRoute', 'QueryAssignment', 'Heartbeat', 'Telemetry', 'SendMessage', 'ReceiveMessage', 'AckMessage', 'ChangeInvisibleDuration', 'ForwardMessageToDeadLetterQueue', 'EndTransaction',
+  'NotifyClientTermination',
 ];
+
+/** The client id the 5.x clients send in every call's metadata (Java proxy GrpcConstants.CLIENT_ID). */
+export const CLIENT_ID_HEADER = 'x-mq-client-id';
+
+export function clientIdOf(md: MetadataLike | undefined): string | undefined {
+  const v = md?.get(CLIENT_ID_HEADER)[0];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+const CLIENT_ID_MISSING = status(Code.CLIENT_ID_REQUIRED, `metadata ${CLIENT_ID_HEADER} is required`);
 
 /** Reserve kept between the broker's POP hold and the client's deadline, ms (Java ProxyConfig.longPollingReserveTimeInMillis). */
 export const LONG_POLLING_RESERVE_MS = 100;
@@ -63,13 +76,15 @@ export class GrpcServer {
   private server: GrpcServerLike | null = null;
   private readonly client: RocketClient;
   private readonly service: GrpcService;
+  private readonly clients: GrpcClients;
   private readonly settings: ServerSettings;
   private boundPort = 0;
 
   constructor(private readonly o: GrpcServerOptions) {
     this.client = new RocketClient({ namesrvAddr: o.namesrvAddr, logger: o.logger.child({ module: 'grpc-client' }), timeoutMs: o.requestTimeoutMs ?? 3_000 });
     this.settings = { ...DEFAULT_SERVER_SETTINGS, ...(o.settings ?? {}) };
-    this.service = new GrpcService({ client: this.client, logger: o.logger, producerGroup: 'APOGEE_GRPC_PRODUCER', longPollingReserveMs: LONG_POLLING_RESERVE_MS, requestTimeoutMs: o.requestTimeoutMs ?? 3_000 });
+    this.service = new GrpcService({ client: this.client, logger: o.logger, longPollingReserveMs: LONG_POLLING_RESERVE_MS, requestTimeoutMs: o.requestTimeoutMs ?? 3_000 });
+    this.clients = new GrpcClients({ client: this.client, logger: o.logger, requestTimeoutMs: o.requestTimeoutMs ?? 3_000 });
   }
 
   get port(): number {
@@ -93,8 +108,19 @@ export class GrpcServer {
     impl['AckMessage'] = this.unary('AckMessage', (r) => s.ackMessage(r));
     impl['ChangeInvisibleDuration'] = this.unary('ChangeInvisibleDuration', (r) => s.changeInvisibleDuration(r));
     impl['EndTransaction'] = this.unary('EndTransaction', (r) => s.endTransaction(r));
-    impl['Heartbeat'] = this.unary('Heartbeat', async () => ({ status: OK }));
-    impl['NotifyClientTermination'] = this.unary('NotifyClientTermination', async () => ({ status: OK }));
+    impl['ForwardMessageToDeadLetterQueue'] = this.unary('ForwardMessageToDeadLetterQueue', (r) => s.forwardMessageToDeadLetterQueue(r));
+    impl['RecallMessage'] = this.unary('RecallMessage', async () => ({
+      status: status(Code.NOT_IMPLEMENTED, "RecallMessage is not implemented: Apogee's broker does not serve RECALL_MESSAGE (370) yet (Java 5.5's RecallMessageProcessor does)"),
+    }));
+    const c = this.clients;
+    impl['Heartbeat'] = this.unary('Heartbeat', async (r, md) => {
+      const id = clientIdOf(md);
+      return { status: id === undefined ? CLIENT_ID_MISSING : await c.heartbeat(id, r.group?.name || undefined) };
+    });
+    impl['NotifyClientTermination'] = this.unary('NotifyClientTermination', async (r, md) => {
+      const id = clientIdOf(md);
+      return { status: id === undefined ? CLIENT_ID_MISSING : await c.terminate(id, r.group?.name || undefined) };
+    });
     impl['ReceiveMessage'] = (call: ServerWritableStream) => void this.receive(call);
     impl['Telemetry'] = (call: ServerDuplexStream) => this.telemetry(call);
     server.addService(g.messagingService.service, impl);
@@ -105,9 +131,9 @@ export class GrpcServer {
     this.o.logger.info({ port: this.boundPort }, 'gRPC MessagingService listening');
   }
 
-  private unary(rpc: string, f: (req: any) => Promise<unknown>): (call: ServerUnaryCall, cb: UnaryCallback) => void {
+  private unary(rpc: string, f: (req: any, md: MetadataLike) => Promise<unknown>): (call: ServerUnaryCall, cb: UnaryCallback) => void {
     return (call, cb) => {
-      f(call.request).then(
+      f(call.request, call.metadata).then(
         (r) => cb(null, r),
         (err: unknown) => {
           this.o.logger.warn({ err, rpc, peer: call.getPeer() }, 'gRPC call failed');
@@ -136,6 +162,15 @@ export class GrpcServer {
   private telemetry(call: ServerDuplexStream): void {
     call.on('data', (cmd: { command?: string; settings?: any }) => {
       if (cmd.command === 'settings' && cmd.settings !== undefined && cmd.settings !== null) {
+        // Java ClientActivity#processAndWriteClientSettings registers the client on its Settings; the answer does
+        // not wait for the broker (a failed registration is logged and retried by the next Heartbeat).
+        const id = clientIdOf(call.metadata);
+        if (id !== undefined) {
+          this.clients.remember(id, cmd.settings).then(
+            (st) => { if (st.code !== Code.OK) this.o.logger.warn({ clientId: id, status: st }, 'gRPC client registration failed'); },
+            (err: unknown) => this.o.logger.warn({ err, clientId: id }, 'gRPC client registration failed'),
+          );
+        }
         void this.settingsFor(cmd.settings).then(
           (merged) => call.write({ status: OK, settings: merged }),
           (err: unknown) => call.write({ status: status(Code.INTERNAL_SERVER_ERROR, `settings merge failed: ${(err as Error)?.message ?? String(err)}`) }),

@@ -33,7 +33,7 @@ describe('lib/grpc/service', () => {
         return answer(code, ext);
       },
     } as unknown as RocketClient;
-    return { svc: new GrpcService({ client, logger: silentLogger(), producerGroup: 'PG', longPollingReserveMs: 100, requestTimeoutMs: 3000 }), sent };
+    return { svc: new GrpcService({ client, logger: silentLogger(), longPollingReserveMs: 100, requestTimeoutMs: 3000 }), sent };
   }
 
   const message = (type = 'NORMAL') => ({ topic: { name: 'T' }, userProperties: {}, systemProperties: { keys: [], messageId: 'M1', messageType: type, queueId: 2 }, body: Buffer.from('x') });
@@ -59,6 +59,8 @@ describe('lib/grpc/service', () => {
     assert.equal(end.ext.get('commitLogOffset'), '4096');
     assert.equal(end.ext.get('tranStateTableOffset'), '3');
     assert.equal(end.ext.get('commitOrRollback'), '8');
+    assert.equal(end.ext.get('producerGroup'), 'T', 'the topic is the producer group (Java SendMessageActivity)');
+    assert.equal(sent[0]!.ext.get('a'), 'T', 'SEND_MESSAGE_V2 names the topic as producer group');
     const again = await svc.endTransaction({ topic: { name: 'T' }, messageId: 'M1', transactionId: 'M1', resolution: 'ROLLBACK', source: 'SOURCE_CLIENT' });
     assert.equal(again.status.code, Code.INVALID_TRANSACTION_ID);
   });
@@ -99,5 +101,26 @@ describe('lib/grpc/service', () => {
     const c = await svc.changeInvisibleDuration({ group: { name: 'G' }, topic: { name: 'T' }, receiptHandle: handle, invisibleDuration: { seconds: 3, nanos: 0 }, messageId: 'M' });
     assert.equal(c.status.code, Code.OK);
     assert.equal(c.receiptHandle, '7 999 3000 1 1 b 0 7 4242');
+  });
+
+  it('ForwardMessageToDeadLetterQueue: CONSUMER_SEND_MSG_BACK at the commit log offset with delay level -1, then the POP ack; a refused send-back acks nothing', async () => {
+    let backCode: number = ResponseCode.SUCCESS;
+    const { svc, sent } = harness((code) => (code === RequestCode.CONSUMER_SEND_MSG_BACK ? resp(backCode) : resp(0)));
+    const req = { group: { name: 'G' }, topic: { name: 'T' }, receiptHandle: '5 100 5000 2 1 b 0 7 4242', messageId: 'M' };
+    const r = await svc.forwardMessageToDeadLetterQueue(req);
+    assert.equal(r.status.code, Code.OK);
+    const back = sent.find((x) => x.code === RequestCode.CONSUMER_SEND_MSG_BACK)!;
+    assert.deepEqual(
+      ['offset', 'group', 'delayLevel', 'originMsgId', 'originTopic', 'maxReconsumeTimes'].map((k) => back.ext.get(k)),
+      ['4242', 'G', '-1', 'M', '%RETRY%G_T', '0'],
+    );
+    assert.deepEqual(sent.map((x) => x.code), [RequestCode.CONSUMER_SEND_MSG_BACK, RequestCode.ACK_MESSAGE]);
+    sent.length = 0;
+    backCode = ResponseCode.SYSTEM_BUSY;
+    assert.equal((await svc.forwardMessageToDeadLetterQueue(req)).status.code, Code.TOO_MANY_REQUESTS);
+    assert.deepEqual(sent.map((x) => x.code), [RequestCode.CONSUMER_SEND_MSG_BACK], 'no ack when the DLQ did not take the message');
+    sent.length = 0;
+    assert.equal((await svc.forwardMessageToDeadLetterQueue({ ...req, receiptHandle: 'junk' })).status.code, Code.INVALID_RECEIPT_HANDLE);
+    assert.equal(sent.length, 0);
   });
 });

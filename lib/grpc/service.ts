@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { TopicRouteData } from '../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
-import { AckMessageRequestHeader, ChangeInvisibleTimeRequestHeader, EndTransactionRequestHeader, ChangeInvisibleTimeResponseHeader, decodeHeader, encodeSendMessageHeaderV2, PopMessageRequestHeader, PopMessageResponseHeader } from '../../protocol/headers';
+import { AckMessageRequestHeader, ChangeInvisibleTimeRequestHeader, ConsumerSendMsgBackRequestHeader, EndTransactionRequestHeader, ChangeInvisibleTimeResponseHeader, decodeHeader, encodeSendMessageHeaderV2, PopMessageRequestHeader, PopMessageResponseHeader } from '../../protocol/headers';
 import { decodeMessages, decodeOffsetMsgId, stringifyProperties } from '../../protocol/message';
 import { AUTO_CREATE_TOPIC, isWriteable, MASTER_ID } from '../../protocol/naming';
 import type { RocketClient } from '../client';
@@ -21,8 +21,6 @@ import {
 export interface GrpcServiceOptions {
   client: RocketClient;
   logger: Logger;
-  /** Producer group written into SEND_MESSAGE_V2 (gRPC producers have none; Java proxy uses the client id). */
-  producerGroup: string;
   /** Time the broker may hold a POP beyond which the client would give up: subtracted from its long-polling timeout, ms (Java ProxyConfig.longPollingReserveTimeInMillis). */
   longPollingReserveMs: number;
   /** Remoting request timeout for non-polling calls, ms. */
@@ -150,8 +148,10 @@ export class GrpcService {
         return { status: status(Code.BAD_REQUEST, `body_encoding GZIP but the body does not inflate: ${(e as Error).message}`), offset: 0 };
       }
     }
+    // Java SendMessageActivity: gRPC producers have no group; the topic name is the producer group (the transaction
+    // check finds the producer that clients.ts registered under it).
     const ext = encodeSendMessageHeaderV2({
-      producerGroup: this.o.producerGroup,
+      producerGroup: m.topic,
       topic: m.topic,
       defaultTopic: AUTO_CREATE_TOPIC,
       defaultTopicQueueNums: 4,
@@ -159,7 +159,7 @@ export class GrpcService {
       sysFlag: m.transactional ? TX_PREPARED : 0,
       bornTimestamp: m.bornTimestamp,
       flag: 0,
-      properties: stringifyProperties(m.transactional ? [...m.properties, ['PGROUP', this.o.producerGroup]] : m.properties),
+      properties: stringifyProperties(m.transactional ? [...m.properties, ['PGROUP', m.topic]] : m.properties),
       reconsumeTimes: 0,
       unitMode: false,
       batch: false,
@@ -192,7 +192,7 @@ export class GrpcService {
       RequestCode.END_TRANSACTION,
       {
         spec: EndTransactionRequestHeader,
-        value: { topic: h.topic, producerGroup: this.o.producerGroup, tranStateTableOffset: h.queueOffset, commitLogOffset: h.commitLogOffset, commitOrRollback: kind, fromTransactionCheck: req.source === 'SOURCE_SERVER_CHECK', msgId: h.msgId, transactionId: req.transactionId },
+        value: { topic: h.topic, producerGroup: h.topic, tranStateTableOffset: h.queueOffset, commitLogOffset: h.commitLogOffset, commitOrRollback: kind, fromTransactionCheck: req.source === 'SOURCE_SERVER_CHECK', msgId: h.msgId, transactionId: req.transactionId },
       },
       null,
       this.o.requestTimeoutMs,
@@ -287,6 +287,32 @@ export class GrpcService {
     }
     const bad = out.find((x) => x.status.code !== Code.OK);
     return { status: bad === undefined ? OK : out.length === 1 ? bad.status : status(30000, 'multiple results'), entries: out };
+  }
+
+  /**
+   * Java ProducerProcessor#forwardMessageToDeadLetterQueue: CONSUMER_SEND_MSG_BACK with delay level -1 (straight to
+   * %DLQ%<group>) and max reconsume times 0 for the message at the handle's commit log offset, then, once the broker
+   * took it, the POP ack (whose failure does not change the answer: the message is in the DLQ already).
+   */
+  async forwardMessageToDeadLetterQueue(req: { group: PbResource; topic: PbResource; receiptHandle: string; messageId: string }): Promise<{ status: Status }> {
+    const h = decodeReceiptHandle(req.receiptHandle);
+    if (h === undefined || h.commitLogOffset < 0) return { status: status(Code.INVALID_RECEIPT_HANDLE, `receipt handle is not one Apogee issued: ${req.receiptHandle}`) };
+    const addr = await this.brokerAddr(req.topic.name, h.brokerName);
+    if (addr === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `broker ${h.brokerName} of the receipt handle serves no queue of ${req.topic.name}`) };
+    const resp = await this.o.client.call(
+      addr,
+      RequestCode.CONSUMER_SEND_MSG_BACK,
+      {
+        spec: ConsumerSendMsgBackRequestHeader,
+        value: { offset: h.commitLogOffset, group: req.group.name, delayLevel: -1, originMsgId: req.messageId, originTopic: storedTopic(req.topic.name, req.group.name, h.retry), maxReconsumeTimes: 0, unitMode: false },
+      },
+      null,
+      this.o.requestTimeoutMs,
+    );
+    if (resp.code !== ResponseCode.SUCCESS) return { status: remotingStatus(resp.code, resp.remark) };
+    const ack = await this.ackMessage({ group: req.group, topic: req.topic, entries: [{ messageId: req.messageId, receiptHandle: req.receiptHandle }] });
+    if (ack.status.code !== Code.OK) this.o.logger.warn({ group: req.group.name, topic: req.topic.name, messageId: req.messageId, status: ack.status }, 'message forwarded to the DLQ but its POP ack failed: it will be redelivered');
+    return { status: OK };
   }
 
   async changeInvisibleDuration(req: { group: PbResource; topic: PbResource; receiptHandle: string; invisibleDuration: unknown; messageId: string }): Promise<{ status: Status; receiptHandle: string }> {
