@@ -184,14 +184,14 @@ export class GrpcServer {
   }
 
   private async settingsFor(c: any): Promise<unknown> {
-    let fifo = false;
+    let policy = { fifo: false, retryMaxTimes: this.settings.retryMaxTimes };
     const group: string | undefined = c.subscription?.group?.name;
     const topic: string | undefined = c.subscription?.subscriptions?.[0]?.topic?.name;
     if (group !== undefined && topic !== undefined) {
       const addr = await this.service.anyBrokerAddr(topic);
-      if (addr !== undefined) fifo = await this.service.groupFifo(group, addr);
+      if (addr !== undefined) policy = await this.service.groupPolicy(group, addr);
     }
-    return mergeSettings(c, this.settings, fifo);
+    return mergeSettings(c, this.settings, policy.fifo, policy.retryMaxTimes);
   }
 
   private refuseStream(rpc: string, call: ServerDuplexStream): void {

@@ -6,7 +6,7 @@ import { createOffsetMsgId } from '../../protocol/message';
 import type { RocketClient } from '../client';
 import { silentLogger } from '../common';
 import { Code } from './convert';
-import { GrpcService, DEFAULT_INVISIBLE_MS } from './service';
+import { GrpcService, DEFAULT_INVISIBLE_MS, DEFAULT_RETRY_MAX_TIMES } from './service';
 
 /**
  * The service's remoting side with a scripted broker: which request it sends for each RPC and how broker answers map
@@ -79,6 +79,7 @@ describe('lib/grpc/service', () => {
     assert.ok(Number(pop.ext.get('pollTime')) <= 1_900, pop.ext.get('pollTime'));
     assert.equal(pop.ext.get('order'), 'true', 'an orderly group pops orderly');
     assert.equal(pop.ext.get('invisibleTime'), '5000');
+    assert.deepEqual(await svc.groupPolicy('G2', '127.0.0.1:10911'), { fifo: true, retryMaxTimes: DEFAULT_RETRY_MAX_TIMES }, 'no retryMaxTimes in the config: the default');
     popCode = ResponseCode.POLLING_FULL;
     assert.equal((await svc.receiveMessage(receiveReq(), deadline)).status.code, Code.TOO_MANY_REQUESTS);
   });
@@ -89,6 +90,12 @@ describe('lib/grpc/service', () => {
     assert.equal(sent.find((x) => x.code === RequestCode.POP_MESSAGE)!.ext.get('invisibleTime'), String(DEFAULT_INVISIBLE_MS));
     assert.equal((await svc.receiveMessage(receiveReq({ invisibleDuration: null }), Date.now() + 1_000)).status.code, Code.ILLEGAL_INVISIBLE_TIME);
     assert.equal((await svc.receiveMessage(receiveReq({ batchSize: 33 }), Date.now() + 1_000)).status.code, Code.BAD_REQUEST);
+  });
+
+  it("groupPolicy: the group's consumeMessageOrderly and retryMaxTimes; an unknown group is not orderly with the default retries", async () => {
+    const { svc } = harness((_code, ext) => (ext.get('group') === 'R' ? resp(0, {}, Buffer.from('{"consumeMessageOrderly":false,"retryMaxTimes":1}')) : resp(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST)));
+    assert.deepEqual(await svc.groupPolicy('R', '127.0.0.1:10911'), { fifo: false, retryMaxTimes: 1 });
+    assert.deepEqual(await svc.groupPolicy('NOPE', '127.0.0.1:10911'), { fifo: false, retryMaxTimes: DEFAULT_RETRY_MAX_TIMES });
   });
 
   it('AckMessage / ChangeInvisibleDuration: the handle names the retry topic, queue, offset and extraInfo; the new handle restarts at the message offset', async () => {

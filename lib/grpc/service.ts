@@ -44,6 +44,14 @@ export const GROUP_CACHE_MS = 5_000;
 /** Groups whose orderly flag is cached at once (the cache is dropped whole beyond). */
 export const GROUP_CACHE_ENTRIES_MAX = 10_000;
 
+/** SubscriptionGroupConfig.retryMaxTimes when the broker has no config for the group (Java default 16). */
+export const DEFAULT_RETRY_MAX_TIMES = 16;
+
+export interface GroupPolicy {
+  fifo: boolean;
+  retryMaxTimes: number;
+}
+
 /** A half message awaiting EndTransaction (Java proxy TransactionDataManager's TransactionData). */
 interface HalfMessage {
   brokerAddr: string;
@@ -56,8 +64,8 @@ interface HalfMessage {
 export class GrpcService {
   /** transactionId -> half message, oldest dropped beyond HALF_MESSAGES_MAX (the broker's check then resolves it). */
   private readonly halves = new Map<string, HalfMessage>();
-  /** group -> consumeMessageOrderly, read from the broker (GET_SUBSCRIPTIONGROUP_CONFIG) at most every GROUP_CACHE_MS. */
-  private readonly orderly = new Map<string, { fifo: boolean; at: number }>();
+  /** group -> consumeMessageOrderly and retryMaxTimes, read from the broker (GET_SUBSCRIPTIONGROUP_CONFIG) at most every GROUP_CACHE_MS. */
+  private readonly orderly = new Map<string, GroupPolicy & { at: number }>();
 
   constructor(private readonly o: GrpcServiceOptions) {}
 
@@ -66,20 +74,31 @@ export class GrpcService {
    * turns into Settings.subscription.fifo and POP's order flag). Unknown groups are not orderly.
    */
   async groupFifo(group: string, brokerAddr: string): Promise<boolean> {
+    return (await this.groupPolicy(group, brokerAddr)).fifo;
+  }
+
+  /**
+   * A group's orderly flag and retryMaxTimes (Java GrpcClientSettingsManager#mergeSubscriptionData: backoff
+   * max_attempts = retryMaxTimes + 1, after which the push consumer forwards the message to the DLQ). A group the
+   * broker does not know gets the defaults (not orderly, DEFAULT_RETRY_MAX_TIMES).
+   */
+  async groupPolicy(group: string, brokerAddr: string): Promise<GroupPolicy> {
     const c = this.orderly.get(group);
-    if (c !== undefined && Date.now() - c.at < GROUP_CACHE_MS) return c.fifo;
+    if (c !== undefined && Date.now() - c.at < GROUP_CACHE_MS) return { fifo: c.fifo, retryMaxTimes: c.retryMaxTimes };
     const r = await this.o.client.call(brokerAddr, RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG, new Map([['group', group]]), null, this.o.requestTimeoutMs);
-    let fifo = false;
+    const p: GroupPolicy = { fifo: false, retryMaxTimes: DEFAULT_RETRY_MAX_TIMES };
     if (r.code === ResponseCode.SUCCESS && r.body !== null) {
       try {
-        fifo = (JSON.parse(r.body.toString('utf8')) as { consumeMessageOrderly?: boolean }).consumeMessageOrderly === true;
+        const g = JSON.parse(r.body.toString('utf8')) as { consumeMessageOrderly?: boolean; retryMaxTimes?: number };
+        p.fifo = g.consumeMessageOrderly === true;
+        if (Number.isInteger(g.retryMaxTimes) && g.retryMaxTimes! >= 0) p.retryMaxTimes = g.retryMaxTimes!;
       } catch {
-        fifo = false;
+        // an unreadable config: the defaults
       }
     }
     if (this.orderly.size >= GROUP_CACHE_ENTRIES_MAX) this.orderly.clear();
-    this.orderly.set(group, { fifo, at: Date.now() });
-    return fifo;
+    this.orderly.set(group, { ...p, at: Date.now() });
+    return p;
   }
 
   /** The master address of a topic's first broker (settings look-ups), undefined without a route. */
