@@ -21,7 +21,10 @@ import type { ClientSettings } from './settings';
  *     a producer of the group;
  *   - a Heartbeat from a client whose Settings are unknown is UNRECOGNIZED_CLIENT_TYPE (as the proxy answers);
  *   - NotifyClientTermination sends UNREGISTER_CLIENT and forgets the Settings.
- * Difference from the Java proxy: every gRPC client reaches the broker over the same loopback connection, and the
+ * Differences from the Java proxy: its cluster mode keeps consumers in its own ClusterConsumerManager (the broker does
+ * not list them) and sends the broker producer heartbeats only for TRANSACTION topics, under one client id
+ * (ClusterTransactionService#scanProducerHeartBeat); Apogee registers every gRPC client with the broker under its own
+ * client id, so the broker's connection lists (mqadmin consumerConnection / producerConnection) show them. Every gRPC client reaches the broker over the same loopback connection, and the
  * broker keys a group's members by connection, so several gRPC clients of one group show as one connection (the
  * client id of the latest heartbeat), and one client's termination removes that connection until the next heartbeat.
  */

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { TopicRouteData } from '../../protocol/bodies';
 import type { RemotingCommand } from '../../protocol/command';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
-import { createOffsetMsgId } from '../../protocol/message';
+import { createOffsetMsgId, encodeStoredMessage } from '../../protocol/message';
 import type { RocketClient } from '../client';
 import { silentLogger } from '../common';
 import { Code } from './convert';
@@ -129,5 +129,26 @@ describe('lib/grpc/service', () => {
     sent.length = 0;
     assert.equal((await svc.forwardMessageToDeadLetterQueue({ ...req, receiptHandle: 'junk' })).status.code, Code.INVALID_RECEIPT_HANDLE);
     assert.equal(sent.length, 0);
+  });
+
+  it('ReceiveMessage: a message whose reconsume times reached the group retryMaxTimes + 1 goes to the DLQ, not to the client (Java PopMessageResultFilterImpl)', async () => {
+    const host = { ip: new Uint8Array([127, 0, 0, 1]), port: 10911 };
+    const popped = (reconsumeTimes: number, offset: number) =>
+      encodeStoredMessage({
+        queueId: 0, queueOffset: offset, physicalOffset: 1000 + offset, bornTimestamp: 1, bornHost: host, storeHost: host, reconsumeTimes, body: Buffer.from('x'),
+        topic: '%RETRY%G_T', properties: `UNIQ_KEY\u0001U${offset}\u0002POP_CK\u00015 100 5000 2 1 b 0 ${offset}\u0002`,
+      });
+    const body = Buffer.concat([popped(0, 7), popped(2, 8)]);
+    const { svc, sent } = harness((code) => {
+      if (code === RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG) return resp(0, {}, Buffer.from('{"retryMaxTimes":1}'));
+      if (code === RequestCode.POP_MESSAGE) return resp(0, { popTime: '100', invisibleTime: '5000', reviveQid: '2', restNum: '0' }, body);
+      return resp(0);
+    });
+    const r = await svc.receiveMessage(receiveReq(), Date.now() + 2_000);
+    assert.equal(r.status.code, Code.OK);
+    assert.deepEqual((r.messages as { systemProperties: { messageId: string; deliveryAttempt: number } }[]).map((m) => [m.systemProperties.messageId, m.systemProperties.deliveryAttempt]), [['U7', 1]]);
+    const back = sent.find((x) => x.code === RequestCode.CONSUMER_SEND_MSG_BACK)!;
+    assert.deepEqual([back.ext.get('offset'), back.ext.get('originMsgId'), back.ext.get('delayLevel')], ['1008', 'U8', '-1']);
+    assert.equal(sent.filter((x) => x.code === RequestCode.ACK_MESSAGE).length, 1, 'the DLQ one is acked');
   });
 });

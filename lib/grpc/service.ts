@@ -243,7 +243,8 @@ export class GrpcService {
     const wanted = durationMs(req.longPollingTimeout as never) ?? 20_000;
     const pollMs = Math.max(0, Math.min(wanted, deadlineMs - Date.now() - this.o.longPollingReserveMs));
     const f = req.filterExpression;
-    const fifo = await this.groupFifo(group, addr);
+    const policy = await this.groupPolicy(group, addr);
+    const fifo = policy.fifo;
     const resp = await this.o.client.call(
       addr,
       RequestCode.POP_MESSAGE,
@@ -278,7 +279,22 @@ export class GrpcService {
     const h = decodeHeader(PopMessageResponseHeader, resp.extFields ?? new Map());
     if (!h.ok) return { status: status(Code.INTERNAL_SERVER_ERROR, `broker answered POP_MESSAGE without its header: ${h.error}`), messages: [] };
     const receipts = popReceipts(h.value, req.messageQueue.broker.name, msgs);
-    return { status: OK, messages: msgs.map((v, i) => toPbMessage(v, group, ns, invisible, receipts[i])) };
+    // Java ConsumerProcessor#popMessage with PopMessageResultFilterImpl(maxAttempts = the group's retryMaxTimes + 1):
+    // a message already consumed that often goes to the DLQ instead of to the client (the broker's revive never does).
+    const maxAttempts = policy.retryMaxTimes + 1;
+    const out: unknown[] = [];
+    for (let i = 0; i < msgs.length; i++) {
+      const v = msgs[i]!;
+      const rc = receipts[i];
+      if (rc !== undefined && rc.reconsumeTimes >= maxAttempts) {
+        const f = await this.forwardMessageToDeadLetterQueue({ group: req.group, topic: req.messageQueue.topic, receiptHandle: rc.handle, messageId: v.msgId });
+        if (f.status.code !== Code.OK) this.o.logger.warn({ group, topic, messageId: v.msgId, status: f.status }, 'message over its max attempts not forwarded to the DLQ: it comes back after its invisible time');
+        continue;
+      }
+      out.push(toPbMessage(v, group, ns, invisible, rc));
+    }
+    if (out.length === 0) return { status: status(Code.MESSAGE_NOT_FOUND, 'no new message'), messages: [] };
+    return { status: OK, messages: out };
   }
 
   async ackMessage(req: { group: PbResource; topic: PbResource; entries: { messageId: string; receiptHandle: string }[] }): Promise<{ status: Status; entries: unknown[] }> {
