@@ -16,7 +16,8 @@ import {
  * loopback, as the Java proxy's cluster mode does). Each method takes the decoded request and returns the response
  * object; server.ts adapts them to @grpc/grpc-js. Java: proxy/.../grpc/v2/{route/RouteActivity,
  * producer/SendMessageActivity, consumer/ReceiveMessageActivity, consumer/AckMessageActivity,
- * consumer/ChangeInvisibleDurationActivity}.
+ * consumer/ChangeInvisibleDurationActivity, producer/ForwardMessageToDLQActivity}. Client registration (Heartbeat,
+ * Settings, NotifyClientTermination) is clients.ts.
  */
 export interface GrpcServiceOptions {
   client: RocketClient;
