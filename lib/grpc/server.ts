@@ -3,6 +3,7 @@ import type { Logger } from '../common';
 import { Code, OK, status, type Status } from './convert';
 import { loadGrpc, type GrpcServerLike, type MetadataLike, type ServerDuplexStream, type ServerUnaryCall, type ServerWritableStream, type UnaryCallback } from './grpc-js';
 import { GrpcClients } from './clients';
+import { GrpcOffsets } from './offsets';
 import { GrpcService } from './service';
 import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './settings';
 
@@ -13,7 +14,8 @@ import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './s
  *   implemented  QueryRoute, QueryAssignment, Heartbeat and Telemetry settings (the client registered with the
  *                broker: clients.ts), SendMessage (normal, FIFO, delay, transactional half messages), ReceiveMessage
  *                (over the broker's POP), AckMessage, ChangeInvisibleDuration, ForwardMessageToDeadLetterQueue,
- *                EndTransaction (half messages sent through this endpoint), NotifyClientTermination (UNREGISTER_CLIENT)
+ *                EndTransaction (half messages sent through this endpoint), NotifyClientTermination (UNREGISTER_CLIENT),
+ *                GetOffset and QueryOffset (offsets.ts)
  *   refused      every other RPC: Status NOT_IMPLEMENTED (50100) naming the RPC; Telemetry answers commands other
  *                than settings with NOT_IMPLEMENTED too (so no orphaned-transaction recovery over Telemetry yet);
  *                RecallMessage names the missing piece (Apogee's broker does not serve RECALL_MESSAGE)
@@ -35,7 +37,7 @@ export interface GrpcServerOptions {
 /** The RPCs served; any other name in the service definition gets NOT_IMPLEMENTED. */
 export const IMPLEMENTED_RPCS: readonly string[] = [
   'QueryRoute', 'QueryAssignment', 'Heartbeat', 'Telemetry', 'SendMessage', 'ReceiveMessage', 'AckMessage', 'ChangeInvisibleDuration', 'ForwardMessageToDeadLetterQueue', 'EndTransaction',
-  'NotifyClientTermination',
+  'NotifyClientTermination', 'GetOffset', 'QueryOffset',
 ];
 
 /** The client id the 5.x clients send in every call's metadata (Java proxy GrpcConstants.CLIENT_ID). */
@@ -108,6 +110,9 @@ export class GrpcServer {
     impl['AckMessage'] = this.unary('AckMessage', (r) => s.ackMessage(r));
     impl['ChangeInvisibleDuration'] = this.unary('ChangeInvisibleDuration', (r) => s.changeInvisibleDuration(r));
     impl['EndTransaction'] = this.unary('EndTransaction', (r) => s.endTransaction(r));
+    const offsets = new GrpcOffsets({ client: this.client, requestTimeoutMs: this.o.requestTimeoutMs ?? 3_000 });
+    impl['GetOffset'] = this.unary('GetOffset', (r) => offsets.getOffset(r));
+    impl['QueryOffset'] = this.unary('QueryOffset', (r) => offsets.queryOffset(r));
     impl['ForwardMessageToDeadLetterQueue'] = this.unary('ForwardMessageToDeadLetterQueue', (r) => s.forwardMessageToDeadLetterQueue(r));
     impl['RecallMessage'] = this.unary('RecallMessage', async () => ({
       status: status(Code.NOT_IMPLEMENTED, "RecallMessage is not implemented: Apogee's broker does not serve RECALL_MESSAGE (370) yet (Java 5.5's RecallMessageProcessor does)"),

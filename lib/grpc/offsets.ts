@@ -1,0 +1,79 @@
+import { RequestCode, ResponseCode } from '../../protocol/codes';
+import { GetMaxOffsetRequestHeader, GetMinOffsetRequestHeader, QueryConsumerOffsetRequestHeader, SearchOffsetRequestHeader } from '../../protocol/headers';
+import { MASTER_ID } from '../../protocol/naming';
+import type { RocketClient } from '../client';
+import { Code, durationMs, OK, status, type PbDuration, type PbResource, type Status } from './convert';
+import { remotingStatus } from './service';
+
+/**
+ * GetOffset and QueryOffset (Java: proxy/.../grpc/v2/consumer/OffsetActivity, newer than the proxy 5.5.0 this repo
+ * otherwise follows): the broker that the message queue names answers
+ *   GetOffset    QUERY_CONSUMER_OFFSET for the group (a group with no committed offset: the broker's QUERY_NOT_FOUND
+ *                as INTERNAL_SERVER_ERROR naming it, as the proxy's ResponseBuilder maps unmapped codes)
+ *   QueryOffset  BEGINNING -> GET_MIN_OFFSET, END -> GET_MAX_OFFSET, TIMESTAMP -> SEARCH_OFFSET_BY_TIMESTAMP (the
+ *                timestamp is required: BAD_REQUEST without it)
+ * UpdateOffset and PullMessage are not served (NOT_IMPLEMENTED).
+ */
+export interface GrpcOffsetsOptions {
+  client: RocketClient;
+  /** Remoting request timeout, ms. */
+  requestTimeoutMs: number;
+}
+
+/** How old a cached topic route may be when the queue's broker is looked up, ms. */
+export const ROUTE_MAX_AGE_MS = 3_000;
+
+type PbQueue = { topic: PbResource; id: number; broker?: { name?: string } | null };
+type OffsetAnswer = { status: Status; offset: number };
+
+export class GrpcOffsets {
+  constructor(private readonly o: GrpcOffsetsOptions) {}
+
+  async getOffset(req: { group?: PbResource | null; messageQueue?: PbQueue | null }): Promise<OffsetAnswer> {
+    const group = req.group?.name ?? '';
+    if (group === '') return { status: status(Code.ILLEGAL_CONSUMER_GROUP, 'GetOffset needs group'), offset: 0 };
+    const q = await this.queue(req.messageQueue);
+    if (!q.ok) return { status: q.status, offset: 0 };
+    return this.ask(q.addr, RequestCode.QUERY_CONSUMER_OFFSET, { spec: QueryConsumerOffsetRequestHeader, value: { consumerGroup: group, topic: q.topic, queueId: q.queueId, bname: q.brokerName } });
+  }
+
+  async queryOffset(req: { messageQueue?: PbQueue | null; queryOffsetPolicy?: string; timestamp?: PbDuration | null }): Promise<OffsetAnswer> {
+    const q = await this.queue(req.messageQueue);
+    if (!q.ok) return { status: q.status, offset: 0 };
+    const base = { topic: q.topic, queueId: q.queueId, bname: q.brokerName };
+    switch (req.queryOffsetPolicy) {
+      case 'BEGINNING':
+        return this.ask(q.addr, RequestCode.GET_MIN_OFFSET, { spec: GetMinOffsetRequestHeader, value: base });
+      case 'END':
+        return this.ask(q.addr, RequestCode.GET_MAX_OFFSET, { spec: GetMaxOffsetRequestHeader, value: base });
+      case 'TIMESTAMP': {
+        const ms = durationMs(req.timestamp);
+        if (ms === undefined) return { status: status(Code.BAD_REQUEST, 'timestamp is required for TIMESTAMP query offset policy'), offset: 0 };
+        return this.ask(q.addr, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, { spec: SearchOffsetRequestHeader, value: { ...base, timestamp: ms } });
+      }
+      default:
+        return { status: status(Code.BAD_REQUEST, `unsupported query offset policy: ${req.queryOffsetPolicy ?? ''}`), offset: 0 };
+    }
+  }
+
+  private async ask(addr: string, code: number, header: Parameters<RocketClient['call']>[2]): Promise<OffsetAnswer> {
+    const r = await this.o.client.call(addr, code, header, null, this.o.requestTimeoutMs);
+    if (r.code !== ResponseCode.SUCCESS) return { status: remotingStatus(r.code, r.remark), offset: 0 };
+    const offset = Number(r.extFields?.get('offset'));
+    if (!Number.isFinite(offset)) return { status: status(Code.INTERNAL_SERVER_ERROR, `broker answered request ${code} without an offset`), offset: 0 };
+    return { status: OK, offset };
+  }
+
+  private async queue(mq: PbQueue | null | undefined): Promise<{ ok: true; addr: string; topic: string; queueId: number; brokerName: string } | { ok: false; status: Status }> {
+    const topic = mq?.topic?.name ?? '';
+    const brokerName = mq?.broker?.name ?? '';
+    if (topic === '' || brokerName === '' || mq === null || mq === undefined || !Number.isInteger(mq.id) || mq.id < 0) {
+      return { ok: false, status: status(Code.BAD_REQUEST, 'message_queue needs topic, broker name and a queue id >= 0') };
+    }
+    const r = await this.o.client.routeOf(topic, ROUTE_MAX_AGE_MS);
+    if (r === undefined) return { ok: false, status: status(Code.TOPIC_NOT_FOUND, `topic ${topic} not found: create it first (mqadmin updateTopic)`) };
+    const addr = r.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs.get(MASTER_ID);
+    if (addr === undefined) return { ok: false, status: status(Code.TOPIC_NOT_FOUND, `broker ${brokerName} serves no queue of ${topic}`) };
+    return { ok: true, addr, topic, queueId: mq.id, brokerName };
+  }
+}
