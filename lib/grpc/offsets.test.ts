@@ -6,7 +6,7 @@ import type { RocketClient } from '../client';
 import { Code } from './convert';
 import { GrpcOffsets } from './offsets';
 
-/** GetOffset / QueryOffset over the queue's broker (Java OffsetActivity), with a scripted broker. */
+/** UpdateOffset / GetOffset / QueryOffset over the queue's broker (Java OffsetActivity), with a scripted broker. */
 describe('lib/grpc/offsets', () => {
   const route: TopicRouteData = {
     brokerDatas: [{ brokerName: 'b', cluster: 'c', brokerAddrs: new Map([[0, '127.0.0.1:10911']]) }],
@@ -32,6 +32,15 @@ describe('lib/grpc/offsets', () => {
     assert.deepEqual([sent[0]!.addr, sent[0]!.code, sent[0]!.value['consumerGroup'], sent[0]!.value['queueId']], ['127.0.0.1:10911', RequestCode.QUERY_CONSUMER_OFFSET, 'G', 2]);
     assert.equal((await harness(ResponseCode.QUERY_NOT_FOUND).offsets.getOffset({ group: { name: 'G' }, messageQueue: mq })).status.code, Code.INTERNAL_SERVER_ERROR);
     assert.equal((await offsets.getOffset({ group: { name: '' }, messageQueue: mq })).status.code, Code.ILLEGAL_CONSUMER_GROUP);
+  });
+
+  it('UpdateOffset: UPDATE_CONSUMER_OFFSET with the commit offset; a negative offset is BAD_REQUEST and sends nothing', async () => {
+    const { offsets, sent } = harness();
+    assert.equal((await offsets.updateOffset({ group: { name: 'G' }, messageQueue: mq, offset: 9 })).status.code, Code.OK);
+    assert.deepEqual([sent[0]!.code, sent[0]!.value['consumerGroup'], sent[0]!.value['queueId'], sent[0]!.value['commitOffset']], [RequestCode.UPDATE_CONSUMER_OFFSET, 'G', 2, 9]);
+    assert.equal((await offsets.updateOffset({ group: { name: 'G' }, messageQueue: mq, offset: -1 })).status.code, Code.BAD_REQUEST);
+    assert.equal(sent.length, 1);
+    assert.equal((await harness(ResponseCode.SYSTEM_ERROR).offsets.updateOffset({ group: { name: 'G' }, messageQueue: mq, offset: 9 })).status.code, Code.INTERNAL_SERVER_ERROR);
   });
 
   it('QueryOffset: BEGINNING/END/TIMESTAMP as GET_MIN_OFFSET/GET_MAX_OFFSET/SEARCH_OFFSET_BY_TIMESTAMP; TIMESTAMP without one is BAD_REQUEST', async () => {

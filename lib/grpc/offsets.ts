@@ -1,18 +1,19 @@
 import { RequestCode, ResponseCode } from '../../protocol/codes';
-import { GetMaxOffsetRequestHeader, GetMinOffsetRequestHeader, QueryConsumerOffsetRequestHeader, SearchOffsetRequestHeader } from '../../protocol/headers';
+import { GetMaxOffsetRequestHeader, GetMinOffsetRequestHeader, QueryConsumerOffsetRequestHeader, SearchOffsetRequestHeader, UpdateConsumerOffsetRequestHeader } from '../../protocol/headers';
 import { MASTER_ID } from '../../protocol/naming';
 import type { RocketClient } from '../client';
 import { Code, durationMs, OK, status, type PbDuration, type PbResource, type Status } from './convert';
 import { remotingStatus } from './service';
 
 /**
- * GetOffset and QueryOffset (Java: proxy/.../grpc/v2/consumer/OffsetActivity, newer than the proxy 5.5.0 this repo
- * otherwise follows): the broker that the message queue names answers
+ * UpdateOffset, GetOffset and QueryOffset (Java: proxy/.../grpc/v2/consumer/OffsetActivity and PullMessageActivity
+ * #updateOffset, newer than the proxy 5.5.0 this repo otherwise follows): the broker that the message queue names answers
+ *   UpdateOffset UPDATE_CONSUMER_OFFSET for the group (the commit offset as given)
  *   GetOffset    QUERY_CONSUMER_OFFSET for the group (a group with no committed offset: the broker's QUERY_NOT_FOUND
  *                as INTERNAL_SERVER_ERROR naming it, as the proxy's ResponseBuilder maps unmapped codes)
  *   QueryOffset  BEGINNING -> GET_MIN_OFFSET, END -> GET_MAX_OFFSET, TIMESTAMP -> SEARCH_OFFSET_BY_TIMESTAMP (the
  *                timestamp is required: BAD_REQUEST without it)
- * UpdateOffset and PullMessage are not served (NOT_IMPLEMENTED).
+ * PullMessage is not served (NOT_IMPLEMENTED).
  */
 export interface GrpcOffsetsOptions {
   client: RocketClient;
@@ -28,6 +29,18 @@ type OffsetAnswer = { status: Status; offset: number };
 
 export class GrpcOffsets {
   constructor(private readonly o: GrpcOffsetsOptions) {}
+
+  async updateOffset(req: { group?: PbResource | null; messageQueue?: PbQueue | null; offset?: number }): Promise<{ status: Status }> {
+    const group = req.group?.name ?? '';
+    if (group === '') return { status: status(Code.ILLEGAL_CONSUMER_GROUP, 'UpdateOffset needs group') };
+    const offset = Number(req.offset ?? 0);
+    if (!Number.isInteger(offset) || offset < 0) return { status: status(Code.BAD_REQUEST, `offset must be an integer >= 0, got ${req.offset}`) };
+    const q = await this.queue(req.messageQueue);
+    if (!q.ok) return { status: q.status };
+    const header = { spec: UpdateConsumerOffsetRequestHeader, value: { consumerGroup: group, topic: q.topic, queueId: q.queueId, commitOffset: offset, bname: q.brokerName } };
+    const r = await this.o.client.call(q.addr, RequestCode.UPDATE_CONSUMER_OFFSET, header, null, this.o.requestTimeoutMs);
+    return { status: r.code === ResponseCode.SUCCESS ? OK : remotingStatus(r.code, r.remark) };
+  }
 
   async getOffset(req: { group?: PbResource | null; messageQueue?: PbQueue | null }): Promise<OffsetAnswer> {
     const group = req.group?.name ?? '';

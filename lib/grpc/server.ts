@@ -15,7 +15,7 @@ import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './s
  *                broker: clients.ts), SendMessage (normal, FIFO, delay, transactional half messages), ReceiveMessage
  *                (over the broker's POP), AckMessage, ChangeInvisibleDuration, ForwardMessageToDeadLetterQueue,
  *                EndTransaction (half messages sent through this endpoint), NotifyClientTermination (UNREGISTER_CLIENT),
- *                GetOffset and QueryOffset (offsets.ts)
+ *                UpdateOffset, GetOffset and QueryOffset (offsets.ts)
  *   refused      every other RPC: Status NOT_IMPLEMENTED (50100) naming the RPC; Telemetry answers commands other
  *                than settings with NOT_IMPLEMENTED too (so no orphaned-transaction recovery over Telemetry yet);
  *                RecallMessage names the missing piece (Apogee's broker does not serve RECALL_MESSAGE)
@@ -37,7 +37,7 @@ export interface GrpcServerOptions {
 /** The RPCs served; any other name in the service definition gets NOT_IMPLEMENTED. */
 export const IMPLEMENTED_RPCS: readonly string[] = [
   'QueryRoute', 'QueryAssignment', 'Heartbeat', 'Telemetry', 'SendMessage', 'ReceiveMessage', 'AckMessage', 'ChangeInvisibleDuration', 'ForwardMessageToDeadLetterQueue', 'EndTransaction',
-  'NotifyClientTermination', 'GetOffset', 'QueryOffset',
+  'NotifyClientTermination', 'UpdateOffset', 'GetOffset', 'QueryOffset',
 ];
 
 /** The client id the 5.x clients send in every call's metadata (Java proxy GrpcConstants.CLIENT_ID). */
@@ -111,6 +111,7 @@ export class GrpcServer {
     impl['ChangeInvisibleDuration'] = this.unary('ChangeInvisibleDuration', (r) => s.changeInvisibleDuration(r));
     impl['EndTransaction'] = this.unary('EndTransaction', (r) => s.endTransaction(r));
     const offsets = new GrpcOffsets({ client: this.client, requestTimeoutMs: this.o.requestTimeoutMs ?? 3_000 });
+    impl['UpdateOffset'] = this.unary('UpdateOffset', (r) => offsets.updateOffset(r));
     impl['GetOffset'] = this.unary('GetOffset', (r) => offsets.getOffset(r));
     impl['QueryOffset'] = this.unary('QueryOffset', (r) => offsets.queryOffset(r));
     impl['ForwardMessageToDeadLetterQueue'] = this.unary('ForwardMessageToDeadLetterQueue', (r) => s.forwardMessageToDeadLetterQueue(r));
