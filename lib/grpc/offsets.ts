@@ -24,7 +24,7 @@ export interface GrpcOffsetsOptions {
 /** How old a cached topic route may be when the queue's broker is looked up, ms. */
 export const ROUTE_MAX_AGE_MS = 3_000;
 
-type PbQueue = { topic: PbResource; id: number; broker?: { name?: string } | null };
+export type PbQueue = { topic: PbResource; id: number; broker?: { name?: string } | null };
 type OffsetAnswer = { status: Status; offset: number };
 
 export class GrpcOffsets {
@@ -77,16 +77,23 @@ export class GrpcOffsets {
     return { status: OK, offset };
   }
 
-  private async queue(mq: PbQueue | null | undefined): Promise<{ ok: true; addr: string; topic: string; queueId: number; brokerName: string } | { ok: false; status: Status }> {
-    const topic = mq?.topic?.name ?? '';
-    const brokerName = mq?.broker?.name ?? '';
-    if (topic === '' || brokerName === '' || mq === null || mq === undefined || !Number.isInteger(mq.id) || mq.id < 0) {
-      return { ok: false, status: status(Code.BAD_REQUEST, 'message_queue needs topic, broker name and a queue id >= 0') };
-    }
-    const r = await this.o.client.routeOf(topic, ROUTE_MAX_AGE_MS);
-    if (r === undefined) return { ok: false, status: status(Code.TOPIC_NOT_FOUND, `topic ${topic} not found: create it first (mqadmin updateTopic)`) };
-    const addr = r.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs.get(MASTER_ID);
-    if (addr === undefined) return { ok: false, status: status(Code.TOPIC_NOT_FOUND, `broker ${brokerName} serves no queue of ${topic}`) };
-    return { ok: true, addr, topic, queueId: mq.id, brokerName };
+  private queue(mq: PbQueue | null | undefined): Promise<ResolvedQueue> {
+    return resolveQueue(this.o.client, mq);
   }
+}
+
+export type ResolvedQueue = { ok: true; addr: string; topic: string; queueId: number; brokerName: string } | { ok: false; status: Status };
+
+/** The master address of the broker a v2 MessageQueue names (BAD_REQUEST without topic, broker or id; TOPIC_NOT_FOUND outside the route). */
+export async function resolveQueue(client: RocketClient, mq: PbQueue | null | undefined): Promise<ResolvedQueue> {
+  const topic = mq?.topic?.name ?? '';
+  const brokerName = mq?.broker?.name ?? '';
+  if (topic === '' || brokerName === '' || mq === null || mq === undefined || !Number.isInteger(mq.id) || mq.id < 0) {
+    return { ok: false, status: status(Code.BAD_REQUEST, 'message_queue needs topic, broker name and a queue id >= 0') };
+  }
+  const r = await client.routeOf(topic, ROUTE_MAX_AGE_MS);
+  if (r === undefined) return { ok: false, status: status(Code.TOPIC_NOT_FOUND, `topic ${topic} not found: create it first (mqadmin updateTopic)`) };
+  const addr = r.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs.get(MASTER_ID);
+  if (addr === undefined) return { ok: false, status: status(Code.TOPIC_NOT_FOUND, `broker ${brokerName} serves no queue of ${topic}`) };
+  return { ok: true, addr, topic, queueId: mq.id, brokerName };
 }

@@ -4,6 +4,7 @@ import { Code, OK, status, type Status } from './convert';
 import { loadGrpc, type GrpcServerLike, type MetadataLike, type ServerDuplexStream, type ServerUnaryCall, type ServerWritableStream, type UnaryCallback } from './grpc-js';
 import { GrpcClients } from './clients';
 import { GrpcOffsets } from './offsets';
+import { pullMessage } from './pull';
 import { GrpcService } from './service';
 import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './settings';
 
@@ -15,7 +16,7 @@ import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './s
  *                broker: clients.ts), SendMessage (normal, FIFO, delay, transactional half messages), ReceiveMessage
  *                (over the broker's POP), AckMessage, ChangeInvisibleDuration, ForwardMessageToDeadLetterQueue,
  *                EndTransaction (half messages sent through this endpoint), NotifyClientTermination (UNREGISTER_CLIENT),
- *                UpdateOffset, GetOffset and QueryOffset (offsets.ts)
+ *                UpdateOffset, GetOffset and QueryOffset (offsets.ts), PullMessage (pull.ts)
  *   refused      every other RPC: Status NOT_IMPLEMENTED (50100) naming the RPC; Telemetry answers commands other
  *                than settings with NOT_IMPLEMENTED too (so no orphaned-transaction recovery over Telemetry yet);
  *                RecallMessage names the missing piece (Apogee's broker does not serve RECALL_MESSAGE)
@@ -37,7 +38,7 @@ export interface GrpcServerOptions {
 /** The RPCs served; any other name in the service definition gets NOT_IMPLEMENTED. */
 export const IMPLEMENTED_RPCS: readonly string[] = [
   'QueryRoute', 'QueryAssignment', 'Heartbeat', 'Telemetry', 'SendMessage', 'ReceiveMessage', 'AckMessage', 'ChangeInvisibleDuration', 'ForwardMessageToDeadLetterQueue', 'EndTransaction',
-  'NotifyClientTermination', 'UpdateOffset', 'GetOffset', 'QueryOffset',
+  'NotifyClientTermination', 'UpdateOffset', 'GetOffset', 'QueryOffset', 'PullMessage',
 ];
 
 /** The client id the 5.x clients send in every call's metadata (Java proxy GrpcConstants.CLIENT_ID). */
@@ -111,6 +112,7 @@ export class GrpcServer {
     impl['ChangeInvisibleDuration'] = this.unary('ChangeInvisibleDuration', (r) => s.changeInvisibleDuration(r));
     impl['EndTransaction'] = this.unary('EndTransaction', (r) => s.endTransaction(r));
     const offsets = new GrpcOffsets({ client: this.client, requestTimeoutMs: this.o.requestTimeoutMs ?? 3_000 });
+    impl['PullMessage'] = (call: ServerWritableStream) => void this.pull(call);
     impl['UpdateOffset'] = this.unary('UpdateOffset', (r) => offsets.updateOffset(r));
     impl['GetOffset'] = this.unary('GetOffset', (r) => offsets.getOffset(r));
     impl['QueryOffset'] = this.unary('QueryOffset', (r) => offsets.queryOffset(r));
@@ -160,6 +162,20 @@ export class GrpcServer {
     } catch (err) {
       this.o.logger.warn({ err, peer: call.getPeer() }, 'ReceiveMessage failed');
       call.write({ status: status(Code.INTERNAL_SERVER_ERROR, `ReceiveMessage failed in Apogee: ${(err as Error)?.message ?? String(err)}`) });
+    }
+    call.end();
+  }
+
+  private async pull(call: ServerWritableStream): Promise<void> {
+    try {
+      const d = call.getDeadline();
+      const deadline = typeof d === 'number' ? d : d.getTime();
+      const opts = { client: this.client, requestTimeoutMs: this.o.requestTimeoutMs ?? 3_000, longPollingReserveMs: LONG_POLLING_RESERVE_MS };
+      const out = await pullMessage(opts, call.request, Number.isFinite(deadline) ? deadline : Date.now() + 30_000);
+      if (!call.cancelled) for (const r of out) call.write(r);
+    } catch (err) {
+      this.o.logger.warn({ err, peer: call.getPeer() }, 'PullMessage failed');
+      call.write({ status: status(Code.INTERNAL_SERVER_ERROR, `PullMessage failed in Apogee: ${(err as Error)?.message ?? String(err)}`) });
     }
     call.end();
   }
