@@ -1,7 +1,8 @@
 /**
  * Issue 15 step 2 "natively": rocketmq-client-java 5.x (compat-tests/java/grpc-suites, the grpc-proxy suite's
  * scenarios) against Apogee's own gRPC endpoint (lib/grpc, `apogee start --grpcPort`), no proxy in between.
- * All 8 scenarios are expected to pass (SimpleConsumer receive/ack/changeInvisibleDuration, PushConsumer with retry,
+ * All 9 scenarios are expected to pass (SimpleConsumer receive/ack/changeInvisibleDuration, PushConsumer with retry
+ * and with ForwardMessageToDeadLetterQueue after the group's retryMaxTimes,
  * FIFO message groups, delay, transaction commit/rollback, tag and SQL92 filters).
  */
 import { createLogger } from '../../lib/common';
@@ -26,7 +27,7 @@ describe('compat: rocketmq-client-java 5.x gRPC against Apogee natively (lib/grp
     await target?.stop();
   });
 
-  it('the 8 grpc-proxy scenarios pass against the native endpoint', async () => {
+  it('the 9 grpc-proxy scenarios pass against the native endpoint', async () => {
     const run = await runGrpcProxySuite(ctx, { target, native: true, timeoutMs: 10 * 60_000 });
     record(ctx, run);
     assertAllPassed(run, GRPC_PROXY_SCENARIOS);

@@ -119,6 +119,7 @@ export const GRPC_PROXY_SCENARIOS: readonly string[] = [
   'grpc.normal-send-simple-receive-ack',
   'grpc.simple-redeliver-unacked-and-change-invisible-duration',
   'grpc.push-consumer-consume-and-retry',
+  'grpc.push-consumer-dead-letter',
   'grpc.fifo-message-group-order',
   'grpc.delay-message',
   'grpc.transaction-commit-rollback',

@@ -5,8 +5,13 @@ import * as path from 'node:path';
  * of Apogee builds and runs without them (they are dependencies in package.json; `npm ci` installs them). The
  * protos come from `.cache/rocketmq-apis` (lib/dev/fetch-protos.ts puts them there; never committed).
  */
+/** grpc-js Metadata: the values of one header (the 5.x clients send x-mq-client-id, x-mq-language, ...). */
+export interface MetadataLike {
+  get(key: string): unknown[];
+}
 export interface ServerUnaryCall {
   request: any;
+  metadata: MetadataLike;
   getPeer(): string;
   getDeadline(): Date | number;
 }
@@ -21,6 +26,7 @@ export interface ServerDuplexStream {
   write(msg: unknown): boolean;
   end(): void;
   getPeer(): string;
+  metadata: MetadataLike;
 }
 export type UnaryCallback = (err: unknown, value?: unknown) => void;
 export interface GrpcServerLike {

@@ -38,7 +38,9 @@ describe('lib/grpc/server', function () {
 
   it('every RPC not served answers NOT_IMPLEMENTED with a message naming it', async () => {
     const refused = Object.keys(service).filter((rpc) => !IMPLEMENTED_RPCS.includes(rpc));
-    assert.ok(refused.includes('UpdateOffset') && refused.includes('PullMessage') && refused.includes('ForwardMessageToDeadLetterQueue'), refused.join());
+    assert.ok(refused.includes('RecallMessage') && refused.includes('SyncLiteSubscription'), refused.join());
+    assert.ok(!refused.includes('UpdateOffset') && !refused.includes('GetOffset') && !refused.includes('QueryOffset') && !refused.includes('PullMessage'));
+    assert.ok(!refused.includes('ForwardMessageToDeadLetterQueue'));
     for (const rpc of refused) {
       const d = service[rpc]!;
       let status: { code: string; message: string };
@@ -54,6 +56,7 @@ describe('lib/grpc/server', function () {
       }
       assert.equal(status.code, 'NOT_IMPLEMENTED', rpc);
       assert.match(status.message, new RegExp(`^${rpc} is not implemented`), rpc);
+      if (rpc === 'RecallMessage') assert.match(status.message, /RECALL_MESSAGE/, 'names what the broker lacks');
     }
   });
 
@@ -79,6 +82,16 @@ describe('lib/grpc/server', function () {
     const other = got.find((x) => x.settings === null || x.settings === undefined);
     assert.equal(other.status.code, 'NOT_IMPLEMENTED');
     assert.match(other.status.message, /threadStackTrace/);
+  });
+
+  it('Heartbeat: without x-mq-client-id CLIENT_ID_REQUIRED; a client whose Settings never came UNRECOGNIZED_CLIENT_TYPE', async () => {
+    const grpc = require('@grpc/grpc-js');
+    const hb = (md: unknown): Promise<{ status: { code: string } }> =>
+      new Promise((resolve, reject) => client.heartbeat({ group: { name: 'G' }, clientType: 'SIMPLE_CONSUMER' }, md, (e: unknown, v: any) => (e ? reject(e) : resolve(v))));
+    assert.equal((await hb(new grpc.Metadata())).status.code, 'CLIENT_ID_REQUIRED');
+    const md = new grpc.Metadata();
+    md.set('x-mq-client-id', 'never-sent-settings');
+    assert.equal((await hb(md)).status.code, 'UNRECOGNIZED_CLIENT_TYPE');
   });
 
   it('a served RPC whose NameServer is unreachable answers a Status (INTERNAL_SERVER_ERROR with the cause), not a transport error', async () => {

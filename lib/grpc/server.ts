@@ -2,7 +2,10 @@ import { RocketClient } from '../client';
 import type { Logger } from '../common';
 import type { TlsServerOptions } from '../remoting';
 import { Code, OK, status, type Status } from './convert';
-import { loadGrpc, type GrpcServerLike, type ServerDuplexStream, type ServerUnaryCall, type ServerWritableStream, type UnaryCallback } from './grpc-js';
+import { loadGrpc, type GrpcServerLike, type MetadataLike, type ServerDuplexStream, type ServerUnaryCall, type ServerWritableStream, type UnaryCallback } from './grpc-js';
+import { GrpcClients } from './clients';
+import { GrpcOffsets } from './offsets';
+import { pullMessage } from './pull';
 import { GrpcService } from './service';
 import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './settings';
 import { listenWithTlsGate, type TlsListener } from './tls-listener';
@@ -11,12 +14,14 @@ import { listenWithTlsGate, type TlsListener } from './tls-listener';
  * Apogee's own gRPC endpoint: apache.rocketmq.v2.MessagingService for the RocketMQ 5.x clients (rocketmq-client-java
  * 5.x and friends), without the Java proxy. Served on grpcServerPort (Java ProxyConfig.grpcServerPort, default 8081).
  *
- *   implemented  QueryRoute, QueryAssignment, Heartbeat, Telemetry (settings handshake), SendMessage (normal, FIFO,
- *                delay, transactional half messages), ReceiveMessage (over the broker's POP), AckMessage,
- *                ChangeInvisibleDuration, EndTransaction (half messages sent through this endpoint),
- *                NotifyClientTermination (Apogee keeps no per-client state to drop)
+ *   implemented  QueryRoute, QueryAssignment, Heartbeat and Telemetry settings (the client registered with the
+ *                broker: clients.ts), SendMessage (normal, FIFO, delay, transactional half messages), ReceiveMessage
+ *                (over the broker's POP), AckMessage, ChangeInvisibleDuration, ForwardMessageToDeadLetterQueue,
+ *                EndTransaction (half messages sent through this endpoint), NotifyClientTermination (UNREGISTER_CLIENT),
+ *                UpdateOffset, GetOffset and QueryOffset (offsets.ts), PullMessage (pull.ts)
  *   refused      every other RPC: Status NOT_IMPLEMENTED (50100) naming the RPC; Telemetry answers commands other
- *                than settings with NOT_IMPLEMENTED too (so no orphaned-transaction recovery over Telemetry yet)
+ *                than settings with NOT_IMPLEMENTED too (so no orphaned-transaction recovery over Telemetry yet);
+ *                RecallMessage names the missing piece (Apogee's broker does not serve RECALL_MESSAGE)
  *
  * It talks to the local NameServer and broker over remoting on loopback (lib/client), as the Java proxy's cluster
  * mode does; the broker's processors do the work (send, POP, ack, change-invisible-time).
@@ -39,8 +44,19 @@ export const GRPC_FIRST_BYTE_TIMEOUT_MS = 120_000;
 
 /** The RPCs served; any other name in the service definition gets NOT_IMPLEMENTED. */
 export const IMPLEMENTED_RPCS: readonly string[] = [
-  'QueryRoute', 'QueryAssignment', 'Heartbeat', 'Telemetry', 'SendMessage', 'ReceiveMessage', 'AckMessage', 'ChangeInvisibleDuration', 'EndTransaction', 'NotifyClientTermination',
+  'QueryRoute', 'QueryAssignment', 'Heartbeat', 'Telemetry', 'SendMessage', 'ReceiveMessage', 'AckMessage', 'ChangeInvisibleDuration', 'ForwardMessageToDeadLetterQueue', 'EndTransaction',
+  'NotifyClientTermination', 'UpdateOffset', 'GetOffset', 'QueryOffset', 'PullMessage',
 ];
+
+/** The client id the 5.x clients send in every call's metadata (Java proxy GrpcConstants.CLIENT_ID). */
+export const CLIENT_ID_HEADER = 'x-mq-client-id';
+
+export function clientIdOf(md: MetadataLike | undefined): string | undefined {
+  const v = md?.get(CLIENT_ID_HEADER)[0];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+const CLIENT_ID_MISSING = status(Code.CLIENT_ID_REQUIRED, `metadata ${CLIENT_ID_HEADER} is required`);
 
 /** Reserve kept between the broker's POP hold and the client's deadline, ms (Java ProxyConfig.longPollingReserveTimeInMillis). */
 export const LONG_POLLING_RESERVE_MS = 100;
@@ -70,6 +86,7 @@ export class GrpcServer {
   private server: GrpcServerLike | null = null;
   private readonly client: RocketClient;
   private readonly service: GrpcService;
+  private readonly clients: GrpcClients;
   private readonly settings: ServerSettings;
   private boundPort = 0;
   private tlsListener: TlsListener | null = null;
@@ -77,7 +94,8 @@ export class GrpcServer {
   constructor(private readonly o: GrpcServerOptions) {
     this.client = new RocketClient({ namesrvAddr: o.namesrvAddr, logger: o.logger.child({ module: 'grpc-client' }), timeoutMs: o.requestTimeoutMs ?? 3_000 });
     this.settings = { ...DEFAULT_SERVER_SETTINGS, ...(o.settings ?? {}) };
-    this.service = new GrpcService({ client: this.client, logger: o.logger, producerGroup: 'APOGEE_GRPC_PRODUCER', longPollingReserveMs: LONG_POLLING_RESERVE_MS, requestTimeoutMs: o.requestTimeoutMs ?? 3_000 });
+    this.service = new GrpcService({ client: this.client, logger: o.logger, longPollingReserveMs: LONG_POLLING_RESERVE_MS, requestTimeoutMs: o.requestTimeoutMs ?? 3_000 });
+    this.clients = new GrpcClients({ client: this.client, logger: o.logger, requestTimeoutMs: o.requestTimeoutMs ?? 3_000 });
   }
 
   get port(): number {
@@ -101,8 +119,24 @@ export class GrpcServer {
     impl['AckMessage'] = this.unary('AckMessage', (r) => s.ackMessage(r));
     impl['ChangeInvisibleDuration'] = this.unary('ChangeInvisibleDuration', (r) => s.changeInvisibleDuration(r));
     impl['EndTransaction'] = this.unary('EndTransaction', (r) => s.endTransaction(r));
-    impl['Heartbeat'] = this.unary('Heartbeat', async () => ({ status: OK }));
-    impl['NotifyClientTermination'] = this.unary('NotifyClientTermination', async () => ({ status: OK }));
+    const offsets = new GrpcOffsets({ client: this.client, requestTimeoutMs: this.o.requestTimeoutMs ?? 3_000 });
+    impl['PullMessage'] = (call: ServerWritableStream) => void this.pull(call);
+    impl['UpdateOffset'] = this.unary('UpdateOffset', (r) => offsets.updateOffset(r));
+    impl['GetOffset'] = this.unary('GetOffset', (r) => offsets.getOffset(r));
+    impl['QueryOffset'] = this.unary('QueryOffset', (r) => offsets.queryOffset(r));
+    impl['ForwardMessageToDeadLetterQueue'] = this.unary('ForwardMessageToDeadLetterQueue', (r) => s.forwardMessageToDeadLetterQueue(r));
+    impl['RecallMessage'] = this.unary('RecallMessage', async () => ({
+      status: status(Code.NOT_IMPLEMENTED, "RecallMessage is not implemented: Apogee's broker does not serve RECALL_MESSAGE (370) yet (Java 5.5's RecallMessageProcessor does)"),
+    }));
+    const c = this.clients;
+    impl['Heartbeat'] = this.unary('Heartbeat', async (r, md) => {
+      const id = clientIdOf(md);
+      return { status: id === undefined ? CLIENT_ID_MISSING : await c.heartbeat(id, r.group?.name || undefined) };
+    });
+    impl['NotifyClientTermination'] = this.unary('NotifyClientTermination', async (r, md) => {
+      const id = clientIdOf(md);
+      return { status: id === undefined ? CLIENT_ID_MISSING : await c.terminate(id, r.group?.name || undefined) };
+    });
     impl['ReceiveMessage'] = (call: ServerWritableStream) => void this.receive(call);
     impl['Telemetry'] = (call: ServerDuplexStream) => this.telemetry(call);
     server.addService(g.messagingService.service, impl);
@@ -119,9 +153,9 @@ export class GrpcServer {
     this.o.logger.info({ port: this.boundPort, tlsMode: this.o.tls?.mode ?? 'disabled' }, 'gRPC MessagingService listening');
   }
 
-  private unary(rpc: string, f: (req: any) => Promise<unknown>): (call: ServerUnaryCall, cb: UnaryCallback) => void {
+  private unary(rpc: string, f: (req: any, md: MetadataLike) => Promise<unknown>): (call: ServerUnaryCall, cb: UnaryCallback) => void {
     return (call, cb) => {
-      f(call.request).then(
+      f(call.request, call.metadata).then(
         (r) => cb(null, r),
         (err: unknown) => {
           this.o.logger.warn({ err, rpc, peer: call.getPeer() }, 'gRPC call failed');
@@ -146,10 +180,33 @@ export class GrpcServer {
     call.end();
   }
 
+  private async pull(call: ServerWritableStream): Promise<void> {
+    try {
+      const d = call.getDeadline();
+      const deadline = typeof d === 'number' ? d : d.getTime();
+      const opts = { client: this.client, requestTimeoutMs: this.o.requestTimeoutMs ?? 3_000, longPollingReserveMs: LONG_POLLING_RESERVE_MS };
+      const out = await pullMessage(opts, call.request, Number.isFinite(deadline) ? deadline : Date.now() + 30_000);
+      if (!call.cancelled) for (const r of out) call.write(r);
+    } catch (err) {
+      this.o.logger.warn({ err, peer: call.getPeer() }, 'PullMessage failed');
+      call.write({ status: status(Code.INTERNAL_SERVER_ERROR, `PullMessage failed in Apogee: ${(err as Error)?.message ?? String(err)}`) });
+    }
+    call.end();
+  }
+
   /** Java ClientActivity#telemetry: settings in, merged settings out; other commands are not served yet. */
   private telemetry(call: ServerDuplexStream): void {
     call.on('data', (cmd: { command?: string; settings?: any }) => {
       if (cmd.command === 'settings' && cmd.settings !== undefined && cmd.settings !== null) {
+        // Java ClientActivity#processAndWriteClientSettings registers the client on its Settings; the answer does
+        // not wait for the broker (a failed registration is logged and retried by the next Heartbeat).
+        const id = clientIdOf(call.metadata);
+        if (id !== undefined) {
+          this.clients.remember(id, cmd.settings).then(
+            (st) => { if (st.code !== Code.OK) this.o.logger.warn({ clientId: id, status: st }, 'gRPC client registration failed'); },
+            (err: unknown) => this.o.logger.warn({ err, clientId: id }, 'gRPC client registration failed'),
+          );
+        }
         void this.settingsFor(cmd.settings).then(
           (merged) => call.write({ status: OK, settings: merged }),
           (err: unknown) => call.write({ status: status(Code.INTERNAL_SERVER_ERROR, `settings merge failed: ${(err as Error)?.message ?? String(err)}`) }),
@@ -163,14 +220,14 @@ export class GrpcServer {
   }
 
   private async settingsFor(c: any): Promise<unknown> {
-    let fifo = false;
+    let policy = { fifo: false, retryMaxTimes: this.settings.retryMaxTimes };
     const group: string | undefined = c.subscription?.group?.name;
     const topic: string | undefined = c.subscription?.subscriptions?.[0]?.topic?.name;
     if (group !== undefined && topic !== undefined) {
       const addr = await this.service.anyBrokerAddr(topic);
-      if (addr !== undefined) fifo = await this.service.groupFifo(group, addr);
+      if (addr !== undefined) policy = await this.service.groupPolicy(group, addr);
     }
-    return mergeSettings(c, this.settings, fifo);
+    return mergeSettings(c, this.settings, policy.fifo, policy.retryMaxTimes);
   }
 
   private refuseStream(rpc: string, call: ServerDuplexStream): void {

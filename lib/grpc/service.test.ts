@@ -2,11 +2,11 @@ import { strict as assert } from 'node:assert';
 import type { TopicRouteData } from '../../protocol/bodies';
 import type { RemotingCommand } from '../../protocol/command';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
-import { createOffsetMsgId } from '../../protocol/message';
+import { createOffsetMsgId, encodeStoredMessage } from '../../protocol/message';
 import type { RocketClient } from '../client';
 import { silentLogger } from '../common';
 import { Code } from './convert';
-import { GrpcService, DEFAULT_INVISIBLE_MS } from './service';
+import { GrpcService, DEFAULT_INVISIBLE_MS, DEFAULT_RETRY_MAX_TIMES } from './service';
 
 /**
  * The service's remoting side with a scripted broker: which request it sends for each RPC and how broker answers map
@@ -33,7 +33,7 @@ describe('lib/grpc/service', () => {
         return answer(code, ext);
       },
     } as unknown as RocketClient;
-    return { svc: new GrpcService({ client, logger: silentLogger(), producerGroup: 'PG', longPollingReserveMs: 100, requestTimeoutMs: 3000 }), sent };
+    return { svc: new GrpcService({ client, logger: silentLogger(), longPollingReserveMs: 100, requestTimeoutMs: 3000 }), sent };
   }
 
   const message = (type = 'NORMAL') => ({ topic: { name: 'T' }, userProperties: {}, systemProperties: { keys: [], messageId: 'M1', messageType: type, queueId: 2 }, body: Buffer.from('x') });
@@ -59,6 +59,8 @@ describe('lib/grpc/service', () => {
     assert.equal(end.ext.get('commitLogOffset'), '4096');
     assert.equal(end.ext.get('tranStateTableOffset'), '3');
     assert.equal(end.ext.get('commitOrRollback'), '8');
+    assert.equal(end.ext.get('producerGroup'), 'T', 'the topic is the producer group (Java SendMessageActivity)');
+    assert.equal(sent[0]!.ext.get('a'), 'T', 'SEND_MESSAGE_V2 names the topic as producer group');
     const again = await svc.endTransaction({ topic: { name: 'T' }, messageId: 'M1', transactionId: 'M1', resolution: 'ROLLBACK', source: 'SOURCE_CLIENT' });
     assert.equal(again.status.code, Code.INVALID_TRANSACTION_ID);
   });
@@ -77,6 +79,7 @@ describe('lib/grpc/service', () => {
     assert.ok(Number(pop.ext.get('pollTime')) <= 1_900, pop.ext.get('pollTime'));
     assert.equal(pop.ext.get('order'), 'true', 'an orderly group pops orderly');
     assert.equal(pop.ext.get('invisibleTime'), '5000');
+    assert.deepEqual(await svc.groupPolicy('G2', '127.0.0.1:10911'), { fifo: true, retryMaxTimes: DEFAULT_RETRY_MAX_TIMES }, 'no retryMaxTimes in the config: the default');
     popCode = ResponseCode.POLLING_FULL;
     assert.equal((await svc.receiveMessage(receiveReq(), deadline)).status.code, Code.TOO_MANY_REQUESTS);
   });
@@ -89,6 +92,12 @@ describe('lib/grpc/service', () => {
     assert.equal((await svc.receiveMessage(receiveReq({ batchSize: 33 }), Date.now() + 1_000)).status.code, Code.BAD_REQUEST);
   });
 
+  it("groupPolicy: the group's consumeMessageOrderly and retryMaxTimes; an unknown group is not orderly with the default retries", async () => {
+    const { svc } = harness((_code, ext) => (ext.get('group') === 'R' ? resp(0, {}, Buffer.from('{"consumeMessageOrderly":false,"retryMaxTimes":1}')) : resp(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST)));
+    assert.deepEqual(await svc.groupPolicy('R', '127.0.0.1:10911'), { fifo: false, retryMaxTimes: 1 });
+    assert.deepEqual(await svc.groupPolicy('NOPE', '127.0.0.1:10911'), { fifo: false, retryMaxTimes: DEFAULT_RETRY_MAX_TIMES });
+  });
+
   it('AckMessage / ChangeInvisibleDuration: the handle names the retry topic, queue, offset and extraInfo; the new handle restarts at the message offset', async () => {
     const { svc, sent } = harness((code) => (code === RequestCode.CHANGE_MESSAGE_INVISIBLETIME ? resp(0, { popTime: '999', invisibleTime: '3000', reviveQid: '1' }) : resp(0)));
     const handle = '5 100 5000 2 1 b 0 7 4242';
@@ -99,5 +108,47 @@ describe('lib/grpc/service', () => {
     const c = await svc.changeInvisibleDuration({ group: { name: 'G' }, topic: { name: 'T' }, receiptHandle: handle, invisibleDuration: { seconds: 3, nanos: 0 }, messageId: 'M' });
     assert.equal(c.status.code, Code.OK);
     assert.equal(c.receiptHandle, '7 999 3000 1 1 b 0 7 4242');
+  });
+
+  it('ForwardMessageToDeadLetterQueue: CONSUMER_SEND_MSG_BACK at the commit log offset with delay level -1, then the POP ack; a refused send-back acks nothing', async () => {
+    let backCode: number = ResponseCode.SUCCESS;
+    const { svc, sent } = harness((code) => (code === RequestCode.CONSUMER_SEND_MSG_BACK ? resp(backCode) : resp(0)));
+    const req = { group: { name: 'G' }, topic: { name: 'T' }, receiptHandle: '5 100 5000 2 1 b 0 7 4242', messageId: 'M' };
+    const r = await svc.forwardMessageToDeadLetterQueue(req);
+    assert.equal(r.status.code, Code.OK);
+    const back = sent.find((x) => x.code === RequestCode.CONSUMER_SEND_MSG_BACK)!;
+    assert.deepEqual(
+      ['offset', 'group', 'delayLevel', 'originMsgId', 'originTopic', 'maxReconsumeTimes'].map((k) => back.ext.get(k)),
+      ['4242', 'G', '-1', 'M', '%RETRY%G_T', '0'],
+    );
+    assert.deepEqual(sent.map((x) => x.code), [RequestCode.CONSUMER_SEND_MSG_BACK, RequestCode.ACK_MESSAGE]);
+    sent.length = 0;
+    backCode = ResponseCode.SYSTEM_BUSY;
+    assert.equal((await svc.forwardMessageToDeadLetterQueue(req)).status.code, Code.TOO_MANY_REQUESTS);
+    assert.deepEqual(sent.map((x) => x.code), [RequestCode.CONSUMER_SEND_MSG_BACK], 'no ack when the DLQ did not take the message');
+    sent.length = 0;
+    assert.equal((await svc.forwardMessageToDeadLetterQueue({ ...req, receiptHandle: 'junk' })).status.code, Code.INVALID_RECEIPT_HANDLE);
+    assert.equal(sent.length, 0);
+  });
+
+  it('ReceiveMessage: a message whose reconsume times reached the group retryMaxTimes + 1 goes to the DLQ, not to the client (Java PopMessageResultFilterImpl)', async () => {
+    const host = { ip: new Uint8Array([127, 0, 0, 1]), port: 10911 };
+    const popped = (reconsumeTimes: number, offset: number) =>
+      encodeStoredMessage({
+        queueId: 0, queueOffset: offset, physicalOffset: 1000 + offset, bornTimestamp: 1, bornHost: host, storeHost: host, reconsumeTimes, body: Buffer.from('x'),
+        topic: '%RETRY%G_T', properties: `UNIQ_KEY\u0001U${offset}\u0002POP_CK\u00015 100 5000 2 1 b 0 ${offset}\u0002`,
+      });
+    const body = Buffer.concat([popped(0, 7), popped(2, 8)]);
+    const { svc, sent } = harness((code) => {
+      if (code === RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG) return resp(0, {}, Buffer.from('{"retryMaxTimes":1}'));
+      if (code === RequestCode.POP_MESSAGE) return resp(0, { popTime: '100', invisibleTime: '5000', reviveQid: '2', restNum: '0' }, body);
+      return resp(0);
+    });
+    const r = await svc.receiveMessage(receiveReq(), Date.now() + 2_000);
+    assert.equal(r.status.code, Code.OK);
+    assert.deepEqual((r.messages as { systemProperties: { messageId: string; deliveryAttempt: number } }[]).map((m) => [m.systemProperties.messageId, m.systemProperties.deliveryAttempt]), [['U7', 1]]);
+    const back = sent.find((x) => x.code === RequestCode.CONSUMER_SEND_MSG_BACK)!;
+    assert.deepEqual([back.ext.get('offset'), back.ext.get('originMsgId'), back.ext.get('delayLevel')], ['1008', 'U8', '-1']);
+    assert.equal(sent.filter((x) => x.code === RequestCode.ACK_MESSAGE).length, 1, 'the DLQ one is acked');
   });
 });

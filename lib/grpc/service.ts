@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { TopicRouteData } from '../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
-import { AckMessageRequestHeader, ChangeInvisibleTimeRequestHeader, EndTransactionRequestHeader, ChangeInvisibleTimeResponseHeader, decodeHeader, encodeSendMessageHeaderV2, PopMessageRequestHeader, PopMessageResponseHeader } from '../../protocol/headers';
+import { AckMessageRequestHeader, ChangeInvisibleTimeRequestHeader, ConsumerSendMsgBackRequestHeader, EndTransactionRequestHeader, ChangeInvisibleTimeResponseHeader, decodeHeader, encodeSendMessageHeaderV2, PopMessageRequestHeader, PopMessageResponseHeader } from '../../protocol/headers';
 import { decodeMessages, decodeOffsetMsgId, stringifyProperties } from '../../protocol/message';
 import { AUTO_CREATE_TOPIC, isWriteable, MASTER_ID } from '../../protocol/naming';
 import type { RocketClient } from '../client';
@@ -16,13 +16,12 @@ import {
  * loopback, as the Java proxy's cluster mode does). Each method takes the decoded request and returns the response
  * object; server.ts adapts them to @grpc/grpc-js. Java: proxy/.../grpc/v2/{route/RouteActivity,
  * producer/SendMessageActivity, consumer/ReceiveMessageActivity, consumer/AckMessageActivity,
- * consumer/ChangeInvisibleDurationActivity}.
+ * consumer/ChangeInvisibleDurationActivity, producer/ForwardMessageToDLQActivity}. Client registration (Heartbeat,
+ * Settings, NotifyClientTermination) is clients.ts.
  */
 export interface GrpcServiceOptions {
   client: RocketClient;
   logger: Logger;
-  /** Producer group written into SEND_MESSAGE_V2 (gRPC producers have none; Java proxy uses the client id). */
-  producerGroup: string;
   /** Time the broker may hold a POP beyond which the client would give up: subtracted from its long-polling timeout, ms (Java ProxyConfig.longPollingReserveTimeInMillis). */
   longPollingReserveMs: number;
   /** Remoting request timeout for non-polling calls, ms. */
@@ -46,6 +45,14 @@ export const GROUP_CACHE_MS = 5_000;
 /** Groups whose orderly flag is cached at once (the cache is dropped whole beyond). */
 export const GROUP_CACHE_ENTRIES_MAX = 10_000;
 
+/** SubscriptionGroupConfig.retryMaxTimes when the broker has no config for the group (Java default 16). */
+export const DEFAULT_RETRY_MAX_TIMES = 16;
+
+export interface GroupPolicy {
+  fifo: boolean;
+  retryMaxTimes: number;
+}
+
 /** A half message awaiting EndTransaction (Java proxy TransactionDataManager's TransactionData). */
 interface HalfMessage {
   brokerAddr: string;
@@ -58,8 +65,8 @@ interface HalfMessage {
 export class GrpcService {
   /** transactionId -> half message, oldest dropped beyond HALF_MESSAGES_MAX (the broker's check then resolves it). */
   private readonly halves = new Map<string, HalfMessage>();
-  /** group -> consumeMessageOrderly, read from the broker (GET_SUBSCRIPTIONGROUP_CONFIG) at most every GROUP_CACHE_MS. */
-  private readonly orderly = new Map<string, { fifo: boolean; at: number }>();
+  /** group -> consumeMessageOrderly and retryMaxTimes, read from the broker (GET_SUBSCRIPTIONGROUP_CONFIG) at most every GROUP_CACHE_MS. */
+  private readonly orderly = new Map<string, GroupPolicy & { at: number }>();
 
   constructor(private readonly o: GrpcServiceOptions) {}
 
@@ -68,20 +75,31 @@ export class GrpcService {
    * turns into Settings.subscription.fifo and POP's order flag). Unknown groups are not orderly.
    */
   async groupFifo(group: string, brokerAddr: string): Promise<boolean> {
+    return (await this.groupPolicy(group, brokerAddr)).fifo;
+  }
+
+  /**
+   * A group's orderly flag and retryMaxTimes (Java GrpcClientSettingsManager#mergeSubscriptionData: backoff
+   * max_attempts = retryMaxTimes + 1, after which the push consumer forwards the message to the DLQ). A group the
+   * broker does not know gets the defaults (not orderly, DEFAULT_RETRY_MAX_TIMES).
+   */
+  async groupPolicy(group: string, brokerAddr: string): Promise<GroupPolicy> {
     const c = this.orderly.get(group);
-    if (c !== undefined && Date.now() - c.at < GROUP_CACHE_MS) return c.fifo;
+    if (c !== undefined && Date.now() - c.at < GROUP_CACHE_MS) return { fifo: c.fifo, retryMaxTimes: c.retryMaxTimes };
     const r = await this.o.client.call(brokerAddr, RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG, new Map([['group', group]]), null, this.o.requestTimeoutMs);
-    let fifo = false;
+    const p: GroupPolicy = { fifo: false, retryMaxTimes: DEFAULT_RETRY_MAX_TIMES };
     if (r.code === ResponseCode.SUCCESS && r.body !== null) {
       try {
-        fifo = (JSON.parse(r.body.toString('utf8')) as { consumeMessageOrderly?: boolean }).consumeMessageOrderly === true;
+        const g = JSON.parse(r.body.toString('utf8')) as { consumeMessageOrderly?: boolean; retryMaxTimes?: number };
+        p.fifo = g.consumeMessageOrderly === true;
+        if (Number.isInteger(g.retryMaxTimes) && g.retryMaxTimes! >= 0) p.retryMaxTimes = g.retryMaxTimes!;
       } catch {
-        fifo = false;
+        // an unreadable config: the defaults
       }
     }
     if (this.orderly.size >= GROUP_CACHE_ENTRIES_MAX) this.orderly.clear();
-    this.orderly.set(group, { fifo, at: Date.now() });
-    return fifo;
+    this.orderly.set(group, { ...p, at: Date.now() });
+    return p;
   }
 
   /** The master address of a topic's first broker (settings look-ups), undefined without a route. */
@@ -150,8 +168,10 @@ export class GrpcService {
         return { status: status(Code.BAD_REQUEST, `body_encoding GZIP but the body does not inflate: ${(e as Error).message}`), offset: 0 };
       }
     }
+    // Java SendMessageActivity: gRPC producers have no group; the topic name is the producer group (the transaction
+    // check finds the producer that clients.ts registered under it).
     const ext = encodeSendMessageHeaderV2({
-      producerGroup: this.o.producerGroup,
+      producerGroup: m.topic,
       topic: m.topic,
       defaultTopic: AUTO_CREATE_TOPIC,
       defaultTopicQueueNums: 4,
@@ -159,7 +179,7 @@ export class GrpcService {
       sysFlag: m.transactional ? TX_PREPARED : 0,
       bornTimestamp: m.bornTimestamp,
       flag: 0,
-      properties: stringifyProperties(m.transactional ? [...m.properties, ['PGROUP', this.o.producerGroup]] : m.properties),
+      properties: stringifyProperties(m.transactional ? [...m.properties, ['PGROUP', m.topic]] : m.properties),
       reconsumeTimes: 0,
       unitMode: false,
       batch: false,
@@ -192,7 +212,7 @@ export class GrpcService {
       RequestCode.END_TRANSACTION,
       {
         spec: EndTransactionRequestHeader,
-        value: { topic: h.topic, producerGroup: this.o.producerGroup, tranStateTableOffset: h.queueOffset, commitLogOffset: h.commitLogOffset, commitOrRollback: kind, fromTransactionCheck: req.source === 'SOURCE_SERVER_CHECK', msgId: h.msgId, transactionId: req.transactionId },
+        value: { topic: h.topic, producerGroup: h.topic, tranStateTableOffset: h.queueOffset, commitLogOffset: h.commitLogOffset, commitOrRollback: kind, fromTransactionCheck: req.source === 'SOURCE_SERVER_CHECK', msgId: h.msgId, transactionId: req.transactionId },
       },
       null,
       this.o.requestTimeoutMs,
@@ -224,7 +244,8 @@ export class GrpcService {
     const wanted = durationMs(req.longPollingTimeout as never) ?? 20_000;
     const pollMs = Math.max(0, Math.min(wanted, deadlineMs - Date.now() - this.o.longPollingReserveMs));
     const f = req.filterExpression;
-    const fifo = await this.groupFifo(group, addr);
+    const policy = await this.groupPolicy(group, addr);
+    const fifo = policy.fifo;
     const resp = await this.o.client.call(
       addr,
       RequestCode.POP_MESSAGE,
@@ -259,7 +280,22 @@ export class GrpcService {
     const h = decodeHeader(PopMessageResponseHeader, resp.extFields ?? new Map());
     if (!h.ok) return { status: status(Code.INTERNAL_SERVER_ERROR, `broker answered POP_MESSAGE without its header: ${h.error}`), messages: [] };
     const receipts = popReceipts(h.value, req.messageQueue.broker.name, msgs);
-    return { status: OK, messages: msgs.map((v, i) => toPbMessage(v, group, ns, invisible, receipts[i])) };
+    // Java ConsumerProcessor#popMessage with PopMessageResultFilterImpl(maxAttempts = the group's retryMaxTimes + 1):
+    // a message already consumed that often goes to the DLQ instead of to the client (the broker's revive never does).
+    const maxAttempts = policy.retryMaxTimes + 1;
+    const out: unknown[] = [];
+    for (let i = 0; i < msgs.length; i++) {
+      const v = msgs[i]!;
+      const rc = receipts[i];
+      if (rc !== undefined && rc.reconsumeTimes >= maxAttempts) {
+        const f = await this.forwardMessageToDeadLetterQueue({ group: req.group, topic: req.messageQueue.topic, receiptHandle: rc.handle, messageId: v.msgId });
+        if (f.status.code !== Code.OK) this.o.logger.warn({ group, topic, messageId: v.msgId, status: f.status }, 'message over its max attempts not forwarded to the DLQ: it comes back after its invisible time');
+        continue;
+      }
+      out.push(toPbMessage(v, group, ns, invisible, rc));
+    }
+    if (out.length === 0) return { status: status(Code.MESSAGE_NOT_FOUND, 'no new message'), messages: [] };
+    return { status: OK, messages: out };
   }
 
   async ackMessage(req: { group: PbResource; topic: PbResource; entries: { messageId: string; receiptHandle: string }[] }): Promise<{ status: Status; entries: unknown[] }> {
@@ -287,6 +323,32 @@ export class GrpcService {
     }
     const bad = out.find((x) => x.status.code !== Code.OK);
     return { status: bad === undefined ? OK : out.length === 1 ? bad.status : status(30000, 'multiple results'), entries: out };
+  }
+
+  /**
+   * Java ProducerProcessor#forwardMessageToDeadLetterQueue: CONSUMER_SEND_MSG_BACK with delay level -1 (straight to
+   * %DLQ%<group>) and max reconsume times 0 for the message at the handle's commit log offset, then, once the broker
+   * took it, the POP ack (whose failure does not change the answer: the message is in the DLQ already).
+   */
+  async forwardMessageToDeadLetterQueue(req: { group: PbResource; topic: PbResource; receiptHandle: string; messageId: string }): Promise<{ status: Status }> {
+    const h = decodeReceiptHandle(req.receiptHandle);
+    if (h === undefined || h.commitLogOffset < 0) return { status: status(Code.INVALID_RECEIPT_HANDLE, `receipt handle is not one Apogee issued: ${req.receiptHandle}`) };
+    const addr = await this.brokerAddr(req.topic.name, h.brokerName);
+    if (addr === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `broker ${h.brokerName} of the receipt handle serves no queue of ${req.topic.name}`) };
+    const resp = await this.o.client.call(
+      addr,
+      RequestCode.CONSUMER_SEND_MSG_BACK,
+      {
+        spec: ConsumerSendMsgBackRequestHeader,
+        value: { offset: h.commitLogOffset, group: req.group.name, delayLevel: -1, originMsgId: req.messageId, originTopic: storedTopic(req.topic.name, req.group.name, h.retry), maxReconsumeTimes: 0, unitMode: false },
+      },
+      null,
+      this.o.requestTimeoutMs,
+    );
+    if (resp.code !== ResponseCode.SUCCESS) return { status: remotingStatus(resp.code, resp.remark) };
+    const ack = await this.ackMessage({ group: req.group, topic: req.topic, entries: [{ messageId: req.messageId, receiptHandle: req.receiptHandle }] });
+    if (ack.status.code !== Code.OK) this.o.logger.warn({ group: req.group.name, topic: req.topic.name, messageId: req.messageId, status: ack.status }, 'message forwarded to the DLQ but its POP ack failed: it will be redelivered');
+    return { status: OK };
   }
 
   async changeInvisibleDuration(req: { group: PbResource; topic: PbResource; receiptHandle: string; invisibleDuration: unknown; messageId: string }): Promise<{ status: Status; receiptHandle: string }> {

@@ -20,4 +20,9 @@ describe('lib/grpc/settings', () => {
     assert.equal(m.backoffPolicy.maxAttempts, 17);
     assert.equal(m.backoffPolicy.customizedBackoff.next.length, CUSTOMIZED_BACKOFF_MS.length);
   });
+
+  it("consumer: the group's own retryMaxTimes sets max_attempts (the push consumer forwards to the DLQ after them)", () => {
+    const m = mergeSettings({ clientType: 'PUSH_CONSUMER', subscription: { group: { name: 'G' }, subscriptions: [] } }, DEFAULT_SERVER_SETTINGS, false, 1) as { backoffPolicy: { maxAttempts: number } };
+    assert.equal(m.backoffPolicy.maxAttempts, 2);
+  });
 });

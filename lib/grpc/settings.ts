@@ -14,7 +14,7 @@ export interface ServerSettings {
   maxBodySizeBytes: number;
   receiveBatchSize: number;
   longPollingTimeoutMs: number;
-  /** SubscriptionGroupConfig.retryMaxTimes default (Java: 16). */
+  /** SubscriptionGroupConfig.retryMaxTimes when the group's config cannot be read (Java: 16). */
   retryMaxTimes: number;
 }
 
@@ -37,14 +37,15 @@ export interface ClientSettings {
   pubSub?: string;
 }
 
-export function mergeSettings(c: ClientSettings, s: ServerSettings, fifo: boolean): ClientSettings {
+/** `retryMaxTimes`: the consumer group's (SubscriptionGroupConfig), else the server default. */
+export function mergeSettings(c: ClientSettings, s: ServerSettings, fifo: boolean, retryMaxTimes = s.retryMaxTimes): ClientSettings {
   const out: ClientSettings = { ...c, metric: { on: false } };
   if (c.publishing !== undefined && c.publishing !== null) {
     out.publishing = { ...c.publishing, maxBodySize: s.maxBodySizeBytes, validateMessageType: false };
   }
   if (c.subscription !== undefined && c.subscription !== null) {
     out.subscription = { ...c.subscription, fifo, receiveBatchSize: s.receiveBatchSize, longPollingTimeout: toDuration(s.longPollingTimeoutMs) } as ClientSettings['subscription'];
-    out.backoffPolicy = { maxAttempts: s.retryMaxTimes + 1, customizedBackoff: { next: CUSTOMIZED_BACKOFF_MS.map(toDuration) } };
+    out.backoffPolicy = { maxAttempts: retryMaxTimes + 1, customizedBackoff: { next: CUSTOMIZED_BACKOFF_MS.map(toDuration) } };
   }
   return out;
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.remoting.protocol.admin.TopicOffset;
+import org.apache.rocketmq.remoting.protocol.admin.TopicStatsTable;
 import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
@@ -55,14 +57,34 @@ public final class Admin implements AutoCloseable {
 
     /** Creates a subscription group on every master; `orderly` makes it a FIFO group. */
     public String createGroup(String prefix, boolean orderly) throws Exception {
+        return createGroup(prefix, orderly, 16);
+    }
+
+    /** Creates a subscription group on every master with `retryMaxTimes` (the gRPC client gets retryMaxTimes + 1 attempts). */
+    public String createGroup(String prefix, boolean orderly, int retryMaxTimes) throws Exception {
         String group = GrpcEnv.unique(prefix);
         for (String addr : masters().values()) {
             SubscriptionGroupConfig g = new SubscriptionGroupConfig();
             g.setGroupName(group);
             g.setConsumeMessageOrderly(orderly);
+            g.setRetryMaxTimes(retryMaxTimes);
             admin.createAndUpdateSubscriptionGroupConfig(addr, g);
         }
         return group;
+    }
+
+    /** Messages stored in a topic (sum of its queues' max offsets); 0 while the topic has no route yet. */
+    public long storedMessages(String topic) {
+        try {
+            TopicStatsTable t = admin.examineTopicStats(topic);
+            long n = 0;
+            for (TopicOffset o : t.getOffsetTable().values()) {
+                n += o.getMaxOffset() - o.getMinOffset();
+            }
+            return n;
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     private Map<String, String> masters() throws Exception {
