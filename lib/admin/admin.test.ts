@@ -118,6 +118,15 @@ describe('lib/admin mqadmin commands', function () {
     await run('deleteKvConfig', { namespace: 'ORDER_TOPIC_CONFIG', key: 'OrdT' });
   });
 
+  it('updateTopic -a sends the attributes header as Java (AttributeParser#parseToString), the broker stores them, refusals send nothing', async () => {
+    const b = `127.0.0.1:${broker.port}`;
+    const out = await run('updateTopic', { brokerAddr: b, topic: 'AttrT', readQueueNums: '1', writeQueueNums: '1', attributes: ' +message.type=NORMAL ' });
+    assert.equal(out[1], 'TopicConfig [topicName=AttrT, readQueueNums=1, writeQueueNums=1, perm=RW-, topicFilterType=SINGLE_TAG, topicSysFlag=0, order=false, attributes={+message.type=NORMAL}]');
+    assert.deepEqual([...(broker.ctx.topics.get('AttrT')?.attributes ?? [])], [['message.type', 'NORMAL']]);
+    await assert.rejects(run('updateTopic', { brokerAddr: b, topic: 'AttrBadT', attributes: 'a=b' }), /add\/alter attribute format is wrong: a; /);
+    assert.equal(broker.ctx.topics.get('AttrBadT'), undefined);
+  });
+
   it('queryMsgById looks a client msgId up as a unique key; a group the broker says is offline is tracked NOT_ONLINE with its code and remark', async () => {
     const b = `127.0.0.1:${broker.port}`;
     await run('updateTopic', { brokerAddr: b, topic: 'UniqT', readQueueNums: '1', writeQueueNums: '1' });

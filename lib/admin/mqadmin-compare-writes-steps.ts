@@ -22,6 +22,18 @@ const BROKER_CI = 'updateBrokerConfig -b is compared with the value read back by
 
 export const STEPS: Step[] = [
   { run: ['updateTopic -b $B -t T_X -r 3 -w 3'], read: ['topicRoute -t T_X'], expect: /^TopicConfig \[topicName=T_OURS, readQueueNums=3, writeQueueNums=3, perm=RW-[\s\S]*\"readQueueNums\":3/m },
+  // -a: parsed as Java's AttributeParser, printed as its HashMap; -r/-w repeated so later steps find T_X as the first step left it.
+  {
+    run: ['updateTopic -b $B -t T_X -r 3 -w 3 -a +message.type=NORMAL'], read: ['topicRoute -t T_X'],
+    expect: /^TopicConfig \[topicName=T_OURS, readQueueNums=3, writeQueueNums=3, .*attributes=\{\+message\.type=NORMAL\}\]$/m,
+    ciCoveredBy: 'the -a parse, header and printing are unit-tested (attributes.test.ts, admin.test.ts: stored attributes read from the broker); updateTopic -b is compared',
+  },
+  // Three keys: Java prints (and sends) them in HashMap order, not as typed.
+  {
+    run: ['updateTopic -b $B -t TA_X -r 1 -w 1 -a +message.type=NORMAL,+reserve.time=72,+cleanup.policy=DELETE'], read: ['topicRoute -t TA_X'],
+    expect: /attributes=\{\+reserve\.time=72, \+message\.type=NORMAL, \+cleanup\.policy=DELETE\}\]$/m,
+    ciCoveredBy: 'the -a parse, header and printing order are unit-tested (attributes.test.ts); updateTopic -b is compared',
+  },
   { run: ['updateTopic -c DefaultCluster -t TC_X -p 6 -o false'], read: ['topicRoute -t TC_X'], expect: /^create topic to <broker> success\.\nTopicConfig \[topicName=TC_OURS/m, ciCoveredBy: TOPIC_CI },
   // The order conf is there first: Java's tool prints a stack trace (and goes on) when -b -o true finds none to merge with.
   { run: ['updateOrderConf -t TO_X -m put -v broker-z:3', 'updateTopic -b $B -t TO_X -w 2 -o true -u true', 'updateTopic -c DefaultCluster -t TO_X -w 4 -o true -s true'], read: ['kv ORDER_TOPIC_CONFIG TO_X', 'topicRoute -t TO_X'], expect: /set broker orderConf. isOrder=true, orderConf=\[broker-a:2\][\s\S]*value broker-a:4[\s\S]*\"topicSysFlag\":2/, ciCoveredBy: TOPIC_CI },

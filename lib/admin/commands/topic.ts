@@ -6,6 +6,7 @@ import { compareQueues, front, intOpt, javaHumanTime, mastersAndSlaves, mastersO
 import { javaDoubleToString, parseJavaProperties } from '../../../protocol/codec';
 import { grownCapacity, hashMapOrder, hashOrderBy, javaStringHash, propertiesOrder } from '../java-order';
 import { permString } from './broker';
+import { attributesToHeader, attributesToString, parseAttributeModification } from '../attributes';
 
 /** Topic and cluster commands: clusterList, topicList, topicRoute, updateTopic, deleteTopic, topicStatus, brokerStatus. */
 
@@ -179,12 +180,9 @@ export const topicRoute: SubCommand = {
   },
 };
 
-/**
- * Java TopicConfig#toString as UpdateTopicSubCommand prints it (perm as PermName.perm2String). Attributes are not
- * sent by Apogee's updateTopic (-a is not served), so they print empty.
- */
-export function topicConfigString(t: { topic: string; readQueueNums: string; writeQueueNums: string; perm: number; topicSysFlag: number; order: boolean }): string {
-  return `TopicConfig [topicName=${t.topic}, readQueueNums=${t.readQueueNums}, writeQueueNums=${t.writeQueueNums}, perm=${permString(t.perm)}, topicFilterType=SINGLE_TAG, topicSysFlag=${t.topicSysFlag}, order=${t.order}, attributes={}]`;
+/** Java TopicConfig#toString as UpdateTopicSubCommand prints it (perm as PermName.perm2String, attributes as a HashMap). */
+export function topicConfigString(t: { topic: string; readQueueNums: string; writeQueueNums: string; perm: number; topicSysFlag: number; order: boolean; attributes?: Map<string, string> }): string {
+  return `TopicConfig [topicName=${t.topic}, readQueueNums=${t.readQueueNums}, writeQueueNums=${t.writeQueueNums}, perm=${permString(t.perm)}, topicFilterType=SINGLE_TAG, topicSysFlag=${t.topicSysFlag}, order=${t.order}, attributes=${attributesToString(t.attributes ?? new Map())}]`;
 }
 
 /** Java Boolean.parseBoolean. */
@@ -201,6 +199,7 @@ export const updateTopic: SubCommand = {
   options: [
     { short: 'b', long: 'brokerAddr', value: true, help: 'create topic to which broker' },
     { short: 'c', long: 'clusterName', value: true, help: 'create topic to which cluster' },
+    { short: 'a', long: 'attributes', value: true, help: 'attribute(+a=b,+c=d,-e)' },
     { short: 't', long: 'topic', value: true, required: true, help: 'topic name' },
     { short: 'r', long: 'readQueueNums', value: true, help: 'set read queue nums' },
     { short: 'w', long: 'writeQueueNums', value: true, help: 'set write queue nums' },
@@ -211,10 +210,11 @@ export const updateTopic: SubCommand = {
   ],
   async execute(ctx) {
     const topic = need(ctx, 'topic');
+    const attributes = parseAttributeModification(optional(ctx, 'attributes')?.trim() ?? '');
     const order = javaBool(optional(ctx, 'order'));
     // Java TopicSysFlag.buildSysFlag: FLAG_UNIT 1, FLAG_UNIT_SUB 2.
     const sysFlag = (javaBool(optional(ctx, 'unit')) ? 1 : 0) | (javaBool(optional(ctx, 'hasUnitSub')) ? 2 : 0);
-    const cfg = { topic, readQueueNums: optional(ctx, 'readQueueNums') ?? '8', writeQueueNums: optional(ctx, 'writeQueueNums') ?? '8', perm: Number(optional(ctx, 'perm') ?? '6'), topicSysFlag: sysFlag, order };
+    const cfg = { topic, readQueueNums: optional(ctx, 'readQueueNums') ?? '8', writeQueueNums: optional(ctx, 'writeQueueNums') ?? '8', perm: Number(optional(ctx, 'perm') ?? '6'), topicSysFlag: sysFlag, order, attributes };
     const ext = new Map([
       ['topic', topic],
       ['defaultTopic', 'TBW102'],
@@ -224,6 +224,8 @@ export const updateTopic: SubCommand = {
       ['topicFilterType', 'SINGLE_TAG'],
       ['topicSysFlag', String(sysFlag)],
       ['order', String(order)],
+      // Java MQClientAPIImpl#createTopic: always set, "" without -a.
+      ['attributes', attributesToHeader(attributes)],
     ]);
     const b = optional(ctx, 'brokerAddr');
     const c = optional(ctx, 'clusterName');
