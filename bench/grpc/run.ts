@@ -37,8 +37,8 @@ export const RECEIVE_BATCH = 32;
 export const POLL_MS = 5_000;
 /** Invisible time of received messages, ms (longer than any drain: no redelivery inside a leg). */
 export const INVISIBLE_MS = 120_000;
-/** Unmeasured sends before the window, s (JIT of the JVMs). */
-export const WARMUP_S = 3;
+/** Unmeasured sends before the window, s (JIT of the JVMs; as bench/harness/legs.ts WARMUP_S). */
+export const WARMUP_S = 6;
 /** How long the prime may take, ms. */
 export const PRIME_MS = 30_000;
 const QUEUES = 8;
