@@ -7,10 +7,12 @@
  *   prime    a SIMPLE_CONSUMER's first ReceiveMessage waits while one message is sent, so the new group's POP
  *            offset starts at the head of the topic on both sides (both proxies pop with ConsumeInitMode.MAX)
  *   send     SENDERS callers each awaiting SendMessage (one BODY_BYTES message), WARMUP_S s unmeasured, then
- *            --seconds measured: msg/s, p50 / p99 of the call
+ *            --seconds measured: msg/s, p50 / p99 of the call; then unmeasured sends until the topic holds at
+ *            least --receive messages, so both sides drain the same backlog
  *   receive  RECEIVERS loops of ReceiveMessage (batch RECEIVE_BATCH, long polling POLL_MS, invisible INVISIBLE_MS)
- *            + one AckMessage per batch, until every message sent above is acknowledged: msg/s from the first
- *            receive to the last ack, and receive→ack p99 (the receive stream's end to the ack's answer, one
+ *            + one AckMessage per batch, until --receive messages are acknowledged (the same count on both sides,
+ *            whatever their send rates; the last batch may overshoot it): msg/s from the first receive
+ *            to the last ack, and receive→ack p99 (the receive stream's end to the ack's answer, one
  *            sample per acknowledged message)
  *   memory   the peak RSS (VmHWM) of the side's server processes, read just before they stop
  *
@@ -28,7 +30,7 @@ import { BenchGrpcClient } from './client';
 import { ackedCount, sideRssMiB } from './receive';
 import { proxyClasspath, startApogeeGrpc, startJavaGrpc, type GrpcSide } from './stack';
 
-const USAGE = 'npm run build && node dist/bench/grpc/run.js [--rounds 2] [--seconds 10] [--out bench/results/DATE-grpc.md] [--note "text for the report"]';
+const USAGE = 'npm run build && node dist/bench/grpc/run.js [--rounds 2] [--seconds 10] [--receive 10000] [--out bench/results/DATE-grpc.md] [--note "text for the report"]';
 export const SENDERS = 16;
 export const RECEIVERS = 8;
 export const BODY_BYTES = 1024;
@@ -75,7 +77,7 @@ async function prime(prod: BenchGrpcClient, cons: BenchGrpcClient, topic: string
   if (ackedCount(await cons.ack(topic, group, r.handles)) !== r.handles.length) throw new Error('prime: ack refused');
 }
 
-async function sendPhase(prod: BenchGrpcClient, topic: string, seconds: number): Promise<{ msgsPerSec: number; p50Us: number; p99Us: number; errors: number; sent: number }> {
+async function sendPhase(prod: BenchGrpcClient, topic: string, seconds: number, atLeast: number): Promise<{ msgsPerSec: number; p50Us: number; p99Us: number; errors: number; sent: number }> {
   const body = Buffer.alloc(BODY_BYTES, 0x61);
   const lat = new Samples();
   let sent = 0;
@@ -85,7 +87,7 @@ async function sendPhase(prod: BenchGrpcClient, topic: string, seconds: number):
   const measureFrom = t0 + WARMUP_S * 1000;
   const end = measureFrom + seconds * 1000;
   const caller = async (): Promise<void> => {
-    while (Date.now() < end) {
+    while (Date.now() < end || sent < atLeast) {
       const s = process.hrtime.bigint();
       const code = await prod.send(topic, body).catch((e: unknown) => `GRPC ${(e as Error).message}`);
       const now = Date.now();
@@ -136,7 +138,7 @@ async function receivePhase(cons: BenchGrpcClient, topic: string, group: string,
   return { msgsPerSec: acked / (Math.max(1, lastAck - t0) / 1000), p50Us: l.p50Ms * 1000, p99Us: l.p99Ms * 1000, acked, errors };
 }
 
-async function leg(system: SystemName, round: number, sys: GrpcSide, seconds: number): Promise<Leg> {
+async function leg(system: SystemName, round: number, sys: GrpcSide, seconds: number, receiveN: number): Promise<Leg> {
   const topic = `BenchGrpc_${round}`;
   const group = `BenchGrpcGroup_${round}`;
   const admin = benchClient(sys.namesrv, 5000);
@@ -152,8 +154,8 @@ async function leg(system: SystemName, round: number, sys: GrpcSide, seconds: nu
     await cons.handshake('SIMPLE_CONSUMER', topic, group);
     const broker = await cons.brokerOf(topic);
     await prime(prod, cons, topic, group, broker);
-    const s = await sendPhase(prod, topic, seconds);
-    const r = await receivePhase(cons, topic, group, broker, s.sent, 60_000 + seconds * 4000);
+    const s = await sendPhase(prod, topic, seconds, receiveN);
+    const r = await receivePhase(cons, topic, group, broker, Math.min(s.sent, receiveN), 60_000 + seconds * 4000);
     const pids = sys.procs.map((p) => p.pid).filter((x): x is number => x !== undefined);
     const rss = sideRssMiB(pids.map((p) => memInfo(p)?.hwmMiB ?? NaN));
     return {
@@ -166,16 +168,16 @@ async function leg(system: SystemName, round: number, sys: GrpcSide, seconds: nu
   }
 }
 
-function report(legs: readonly Leg[], o: { rounds: number; seconds: number; note: string }): string {
+function report(legs: readonly Leg[], o: { rounds: number; seconds: number; receiveN: number; note: string }): string {
   const med = (s: SystemName, k: keyof Leg): number => median(legs.filter((l) => l.system === s).map((l) => l[k] as number));
   const r = (k: keyof Leg): string => fmtNum(med('Apogee', k) / med('Java', k), 2);
   const lines = [
     `# gRPC MessagingService: Apogee native endpoint vs rocketmq-proxy 5.5.0 + Apache RocketMQ 5.5.0 (${new Date().toISOString().slice(0, 16)}Z)`,
     '',
-    `Command: \`npm run build && node dist/bench/grpc/run.js --rounds ${o.rounds} --seconds ${o.seconds}\``,
+    `Command: \`npm run build && node dist/bench/grpc/run.js --rounds ${o.rounds} --seconds ${o.seconds} --receive ${o.receiveN}\``,
     `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (shared with other work: treat small differences as noise).`,
     ...(o.note === '' ? [] : [`Note: ${o.note}`]),
-    `Load: @grpc/grpc-js from the bench process, one channel per client, x-mq-* metadata + Telemetry settings as rocketmq-client-java 5.x. Send: ${SENDERS} callers awaiting SendMessage of one ${BODY_BYTES} B NORMAL message, ${WARMUP_S} s warm-up + ${o.seconds} s measured. Receive: ${RECEIVERS} loops of ReceiveMessage (batch ${RECEIVE_BATCH}, long polling ${POLL_MS / 1000} s, invisible ${INVISIBLE_MS / 1000} s) + one AckMessage per batch, draining everything sent (warm-up included), timed from the first receive to the last ack; receive→ack = the receive stream's end to the ack's answer. ${QUEUES}-queue topic, ASYNC_FLUSH, each leg a fresh system, rounds alternate the order.`,
+    `Load: @grpc/grpc-js from the bench process, one channel per client, x-mq-* metadata + Telemetry settings as rocketmq-client-java 5.x. Send: ${SENDERS} callers awaiting SendMessage of one ${BODY_BYTES} B NORMAL message, ${WARMUP_S} s warm-up + ${o.seconds} s measured. Receive: ${RECEIVERS} loops of ReceiveMessage (batch ${RECEIVE_BATCH}, long polling ${POLL_MS / 1000} s, invisible ${INVISIBLE_MS / 1000} s) + one AckMessage per batch until ${fmtInt(o.receiveN)} messages are acknowledged, from a backlog of at least that many (after the window the senders go on, unmeasured, until it is there), timed from the first receive to the last ack; receive→ack = the receive stream's end to the ack's answer. ${QUEUES}-queue topic, ASYNC_FLUSH, each leg a fresh system, rounds alternate the order.`,
     'Systems: Apogee = `apogee start --grpcPort` (one Node process). Java = rocketmq-proxy 5.5.0 `-pm cluster` (-Xms256m -Xmx512m) + BrokerStartup (-Xms1g -Xmx1g, 1 GiB direct) + NamesrvStartup (-Xms256m -Xmx256m), three JVMs on Java 17. Peak RSS = the sum of the VmHWM of those processes at the end of the leg.',
     '',
     '| System | send msg/s | send p50 µs | send p99 µs | receive+ack msg/s | receive→ack p50 µs | receive→ack p99 µs | peak RSS MiB |',
@@ -203,6 +205,7 @@ async function main(): Promise<void> {
   helpOr(USAGE);
   const rounds = Number(arg('rounds', '2'));
   const seconds = Number(arg('seconds', '10'));
+  const receiveN = Number(arg('receive', '10000'));
   const note = arg('note', '');
   const serverCp = javaServerClasspath();
   const proxyCp = proxyClasspath();
@@ -216,7 +219,7 @@ async function main(): Promise<void> {
         fs.mkdirSync(dir, { recursive: true });
         const sys = system === 'Apogee' ? await startApogeeGrpc(dir) : await startJavaGrpc(dir, serverCp, proxyCp);
         try {
-          const l = await leg(system, round, sys, seconds);
+          const l = await leg(system, round, sys, seconds, receiveN);
           console.log(`round ${round}: ${system}: send ${fmtInt(l.sendMsgsPerSec)} msg/s p99 ${fmtInt(l.sendP99Us)} µs; receive+ack ${fmtInt(l.recvMsgsPerSec)} msg/s (${l.acked}/${l.backlog}) p99 ${fmtInt(l.ackP99Us)} µs; RSS ${fmtInt(l.rssMiB)} MiB`);
           legs.push(l);
         } finally {
@@ -228,7 +231,7 @@ async function main(): Promise<void> {
     fs.rmSync(base, { recursive: true, force: true });
   }
   const out = arg('out', path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-grpc.md`));
-  fs.writeFileSync(out, report(legs, { rounds, seconds, note }));
+  fs.writeFileSync(out, report(legs, { rounds, seconds, receiveN, note }));
   console.log(`wrote ${out}`);
 }
 

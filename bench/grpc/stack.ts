@@ -5,7 +5,7 @@
  *           (`ProxyStartup -pm cluster`, settings of compat-tests/runner/grpc-proxy.ts proxyConfig) in front of them:
  *           three JVMs, as users deploy it. Heaps: NameServer 256 MiB, broker 1 GiB (+1 GiB direct, as bench/acl),
  *           proxy compat-tests' PROXY_JVM_ARGS.
- * Both resolve once TBW102 is routed and the gRPC port accepts connections; `pids` are the server processes whose
+ * Java's proxy starts once the broker is routed (it creates system topics as it starts). Both resolve once TBW102 is routed and the gRPC port accepts connections; `pids` are the server processes whose
  * peak RSS the report sums.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +16,18 @@ import { COMMON_JVM_ARGS, freeBrokerPorts, freePort, PROXY_JVM_ARGS, PROXY_MAIN,
 import { DIST, READY_MS, ROOT, stopAll, type Running } from '../harness/legs';
 import { benchClient } from '../harness/ops';
 import { sleep } from '../harness/stats';
+
+/** Where each started process writes its stdout + stderr (shown when it dies during the start). */
+const OUT = new WeakMap<ChildProcess, string>();
+
+function tail(file: string | undefined, lines = 20): string {
+  if (file === undefined) return '';
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
 
 export interface GrpcSide extends Running {
   grpc: string;
@@ -39,14 +51,15 @@ function connects(port: number): Promise<boolean> {
   });
 }
 
-async function waitReady(sys: GrpcSide, grpcPort: number): Promise<void> {
+/** TBW102 routed and, given a port, that port open; fails fast when a process dies. */
+async function waitReady(sys: Running, grpcPort?: number): Promise<void> {
   const c = benchClient(sys.namesrv, 3000);
   const until = Date.now() + READY_MS;
   try {
-    while ((await c.routeOf('TBW102', 0).catch(() => undefined)) === undefined || !(await connects(grpcPort))) {
-      if (Date.now() > until) throw new Error(`not ready within ${READY_MS} ms (TBW102 routed and gRPC port ${grpcPort} open)`);
+    while ((await c.routeOf('TBW102', 0).catch(() => undefined)) === undefined || (grpcPort !== undefined && !(await connects(grpcPort)))) {
+      if (Date.now() > until) throw new Error(`not ready within ${READY_MS} ms (TBW102 routed, gRPC port ${grpcPort ?? '-'} open)`);
       const dead = sys.procs.find((p) => p.exitCode !== null);
-      if (dead !== undefined) throw new Error(`${dead.spawnargs.slice(-3).join(' ')} exited ${dead.exitCode}`);
+      if (dead !== undefined) throw new Error(`${dead.spawnargs.slice(-3).join(' ')} exited ${dead.exitCode}:\n${tail(OUT.get(dead))}`);
       await sleep(300);
     }
   } finally {
@@ -54,7 +67,7 @@ async function waitReady(sys: GrpcSide, grpcPort: number): Promise<void> {
   }
 }
 
-async function ready(sys: GrpcSide, grpcPort: number): Promise<GrpcSide> {
+async function ready<T extends Running>(sys: T, grpcPort?: number): Promise<T> {
   await waitReady(sys, grpcPort).catch(async (e: unknown) => {
     await stopAll(sys);
     throw e;
@@ -70,13 +83,17 @@ export async function startApogeeGrpc(dir: string): Promise<GrpcSide> {
   const log = fs.openSync(path.join(dir, 'apogee.log'), 'a');
   const args = [path.join(DIST, 'lib', 'bin', 'apogee.js'), 'start', '--dataDir', path.join(dir, 'data'), '--namesrvPort', String(ns), '--brokerPort', String(bp), '--grpcPort', String(gp), '--brokerConfig', path.join(dir, 'broker.conf')];
   const p = spawn(process.execPath, args, { stdio: ['ignore', log, log], env: { ...process.env, APOGEE_LOG_LEVEL: 'warn' } });
+  OUT.set(p, path.join(dir, 'apogee.log'));
   return ready({ namesrv: `127.0.0.1:${ns}`, broker: `127.0.0.1:${bp}`, grpc: `127.0.0.1:${gp}`, procs: [p] }, gp);
 }
 
 function java(dir: string, name: string, jvm: string[], cp: string, main: string, args: string[]): ChildProcess {
-  const out = fs.openSync(path.join(dir, `${name}.out`), 'a');
+  const file = path.join(dir, `${name}.out`);
+  const out = fs.openSync(file, 'a');
   const sys = [...COMMON_JVM_ARGS, `-Duser.home=${path.join(dir, 'home')}`, `-Drocketmq.home.dir=${path.join(dir, 'rmqhome')}`];
-  return spawn('java', [...jvm, ...sys, '-cp', cp, main, ...args], { cwd: dir, stdio: ['ignore', out, out] });
+  const p = spawn('java', [...jvm, ...sys, '-cp', cp, main, ...args], { cwd: dir, stdio: ['ignore', out, out] });
+  OUT.set(p, file);
+  return p;
 }
 
 /** NameServer + broker + proxy; stops the started ones when any fails to come up. */
@@ -93,6 +110,9 @@ export async function startJavaGrpc(dir: string, serverCp: string, proxyCp: stri
     `listenPort=${bp}`, `haListenPort=${bp + 1}`, `storePathRootDir=${path.join(dir, 'store')}`, 'flushDiskType=ASYNC_FLUSH', '',
   ].join('\n'));
   const b = java(dir, 'broker', BROKER_JVM, serverCp, 'org.apache.rocketmq.broker.BrokerStartup', ['-c', bConf]);
+  // The proxy creates its system topics on the cluster as it starts (Java AbstractSystemMessageSyncer#createSysTopic)
+  // and exits when no broker is registered yet: it starts once the broker is routed.
+  await ready({ namesrv: `127.0.0.1:${ns}`, broker: `127.0.0.1:${bp}`, procs: [b, n] });
   const gp = await freePort();
   const pConf = path.join(dir, 'rmq-proxy.json');
   fs.writeFileSync(pConf, `${JSON.stringify(proxyConfig({ clusterName: 'DefaultCluster', namesrvAddr: `127.0.0.1:${ns}`, grpcPort: gp, remotingPort: await freePort() }), null, 2)}\n`);
