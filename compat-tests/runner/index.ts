@@ -66,3 +66,4 @@ export { formatResults, describeProblems } from './results';
 export type { ScenarioResult, ScenarioStatus, SuiteRun } from './results';
 export { repoRoot, compatDir, classpathFile, ensureClasspath } from './paths';
 export type { ApacheServerVersion, JavaClientVersion, DistName } from './paths';
+export { PROXY_JVM_ARGS, PROXY_MAIN, PROXY_VERSION, proxyConfig } from './grpc-proxy';

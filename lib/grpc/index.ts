@@ -5,3 +5,4 @@
 export { GrpcServer, IMPLEMENTED_RPCS, notImplemented } from './server';
 export type { GrpcServerOptions } from './server';
 export { Code } from './convert';
+export { loadGrpc, SERVICE_PROTO } from './grpc-js';

@@ -151,4 +151,25 @@ describe('lib/grpc/service', () => {
     assert.deepEqual([back.ext.get('offset'), back.ext.get('originMsgId'), back.ext.get('delayLevel')], ['1008', 'U8', '-1']);
     assert.equal(sent.filter((x) => x.code === RequestCode.ACK_MESSAGE).length, 1, 'the DLQ one is acked');
   });
+
+  it('AckMessage: every entry\'s ACK_MESSAGE is in flight at once (Java AckMessageActivity: CompletableFuture.allOf), answers in the entries\' order', async () => {
+    const pending: { ext: Map<string, string>; answer: (r: RemotingCommand) => void }[] = [];
+    const client = {
+      routeOf: async (topic: string) => (topic === 'T' ? route : undefined),
+      call: (_addr: string, _code: number, header: { value: Record<string, unknown> }) =>
+        new Promise<RemotingCommand>((answer) => pending.push({ ext: new Map(Object.entries(header.value).map(([k, v]) => [k, String(v)])), answer })),
+    } as unknown as RocketClient;
+    const svc = new GrpcService({ client, logger: silentLogger(), longPollingReserveMs: 100, requestTimeoutMs: 3000 });
+    const entries = [10, 11, 12].map((offset) => ({ messageId: `M${offset}`, receiptHandle: `0 1 5000 0 0 b 1 ${offset} 100` }));
+    const acked = svc.ackMessage({ group: { name: 'G' }, topic: { name: 'T' }, entries });
+    for (let i = 0; i < 10 && pending.length < 3; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(pending.length, 3, 'all three ACK_MESSAGE requests sent before any answer');
+    assert.deepEqual(pending.map((p) => p.ext.get('offset')), ['10', '11', '12']);
+    pending[2]!.answer(resp(0));
+    pending[1]!.answer(resp(ResponseCode.SYSTEM_ERROR));
+    pending[0]!.answer(resp(0));
+    const r = await acked;
+    assert.deepEqual((r.entries as { messageId: string; status: { code: number } }[]).map((e) => [e.messageId, e.status.code === Code.OK]), [['M10', true], ['M11', false], ['M12', true]]);
+    assert.notEqual(r.status.code, Code.OK);
+  });
 });

@@ -298,29 +298,13 @@ export class GrpcService {
     return { status: OK, messages: out };
   }
 
+  /**
+   * One ACK_MESSAGE per entry, all in flight at once, answers in the entries' order (Java AckMessageActivity#ackMessage:
+   * one future per entry joined with CompletableFuture.allOf). Awaiting them one by one made a 32-message batch cost
+   * 32 loopback round trips (bench/grpc: receive+ack at 0.65x the Java proxy).
+   */
   async ackMessage(req: { group: PbResource; topic: PbResource; entries: { messageId: string; receiptHandle: string }[] }): Promise<{ status: Status; entries: unknown[] }> {
-    const out: { messageId: string; receiptHandle: string; status: Status }[] = [];
-    for (const e of req.entries) {
-      const h = decodeReceiptHandle(e.receiptHandle);
-      if (h === undefined) {
-        out.push({ ...e, status: status(Code.INVALID_RECEIPT_HANDLE, `receipt handle is not one Apogee issued: ${e.receiptHandle}`) });
-        continue;
-      }
-      const topic = storedTopic(req.topic.name, req.group.name, h.retry);
-      const addr = await this.brokerAddr(req.topic.name, h.brokerName);
-      if (addr === undefined) {
-        out.push({ ...e, status: status(Code.TOPIC_NOT_FOUND, `broker ${h.brokerName} of the receipt handle serves no queue of ${req.topic.name}`) });
-        continue;
-      }
-      const resp = await this.o.client.call(
-        addr,
-        RequestCode.ACK_MESSAGE,
-        { spec: AckMessageRequestHeader, value: { consumerGroup: req.group.name, topic, queueId: h.queueId, extraInfo: extraInfoOf(h), offset: h.offset } },
-        null,
-        this.o.requestTimeoutMs,
-      );
-      out.push({ ...e, status: resp.code === ResponseCode.SUCCESS ? OK : remotingStatus(resp.code, resp.remark) });
-    }
+    const out = await Promise.all(req.entries.map((e) => this.ackOne(req.group.name, req.topic.name, e)));
     const bad = out.find((x) => x.status.code !== Code.OK);
     return { status: bad === undefined ? OK : out.length === 1 ? bad.status : status(30000, 'multiple results'), entries: out };
   }
@@ -349,6 +333,22 @@ export class GrpcService {
     const ack = await this.ackMessage({ group: req.group, topic: req.topic, entries: [{ messageId: req.messageId, receiptHandle: req.receiptHandle }] });
     if (ack.status.code !== Code.OK) this.o.logger.warn({ group: req.group.name, topic: req.topic.name, messageId: req.messageId, status: ack.status }, 'message forwarded to the DLQ but its POP ack failed: it will be redelivered');
     return { status: OK };
+  }
+
+  private async ackOne(group: string, topicName: string, e: { messageId: string; receiptHandle: string }): Promise<{ messageId: string; receiptHandle: string; status: Status }> {
+    const h = decodeReceiptHandle(e.receiptHandle);
+    if (h === undefined) return { ...e, status: status(Code.INVALID_RECEIPT_HANDLE, `receipt handle is not one Apogee issued: ${e.receiptHandle}`) };
+    const topic = storedTopic(topicName, group, h.retry);
+    const addr = await this.brokerAddr(topicName, h.brokerName);
+    if (addr === undefined) return { ...e, status: status(Code.TOPIC_NOT_FOUND, `broker ${h.brokerName} of the receipt handle serves no queue of ${topicName}`) };
+    const resp = await this.o.client.call(
+      addr,
+      RequestCode.ACK_MESSAGE,
+      { spec: AckMessageRequestHeader, value: { consumerGroup: group, topic, queueId: h.queueId, extraInfo: extraInfoOf(h), offset: h.offset } },
+      null,
+      this.o.requestTimeoutMs,
+    );
+    return { ...e, status: resp.code === ResponseCode.SUCCESS ? OK : remotingStatus(resp.code, resp.remark) };
   }
 
   async changeInvisibleDuration(req: { group: PbResource; topic: PbResource; receiptHandle: string; invisibleDuration: unknown; messageId: string }): Promise<{ status: Status; receiptHandle: string }> {

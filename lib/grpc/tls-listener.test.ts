@@ -13,7 +13,7 @@ import { GrpcServer } from './server';
 /**
  * The gRPC port in TLS permissive mode (the broker's default, as the Java proxy): one port answers both a TLS client
  * (the official Go 5.x client always dials TLS) and a plaintext one (rocketmq-client-java with enableSsl(false)).
- * Heartbeat answers OK without a broker, so it proves HTTP/2 + gRPC run over the gate's socket either way.
+ * Heartbeat without x-mq-client-id answers CLIENT_ID_REQUIRED without a broker (a gRPC answer from the service), so it proves HTTP/2 + gRPC run over the gate's socket either way.
  */
 describe('lib/grpc/tls-listener: TLS permissive on the gRPC port', function () {
   this.timeout(30_000);
@@ -55,12 +55,12 @@ describe('lib/grpc/tls-listener: TLS permissive on the gRPC port', function () {
   it('a plaintext client is served (first byte not 0x16)', async () => {
     const c = new S(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
     clients.push(c);
-    assert.equal((await heartbeat(c)).status.code, 'OK');
+    assert.equal((await heartbeat(c)).status.code, 'CLIENT_ID_REQUIRED');
   });
 
   it('a TLS client is served (ClientHello, ALPN h2) with the configured certificate', async () => {
     const c = new S(`127.0.0.1:${server.port}`, grpc.credentials.createSsl(cert), { 'grpc.ssl_target_name_override': 'localhost' });
     clients.push(c);
-    assert.equal((await heartbeat(c)).status.code, 'OK');
+    assert.equal((await heartbeat(c)).status.code, 'CLIENT_ID_REQUIRED');
   });
 });
