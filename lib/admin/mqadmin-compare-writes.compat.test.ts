@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RequestCode } from '../../protocol/codes';
-import { fullRunOnly } from '../common/testing/skip';
+import { fullRunOnly, skipBecause } from '../common/testing/skip';
 import { javaToolsSkipReason, startApogeeUnderTest, type ApogeeUnderTest } from '../broker/processors/testing/java-fixture';
 import { javaLayout, MQADMIN_MAIN, runJava, toolsClasspath, type Run } from '../broker/processors/testing/java-tools';
 import { STEPS, type Step } from './mqadmin-compare-writes-steps';
@@ -28,10 +28,7 @@ describe('lib/admin: Apogee mqadmin write commands vs official mqadmin 5.5.0, st
   let msgId = '';
 
   before(async function () {
-    if (skipReason !== undefined) {
-      console.log(`      skipped: ${skipReason}`);
-      this.skip();
-    }
+    if (skipReason !== undefined) skipBecause(this, skipReason);
     a = await startApogeeUnderTest('apogee-mqadmin-writes-', 'brokerName=broker-a\n');
     jvm = javaLayout(path.join(a.dir, 'java'));
     // Seed: topic SrcT with one message (queryMsgById), group SrcCG with offset 1 committed on queue 0 and its retry

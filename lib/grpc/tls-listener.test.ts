@@ -9,6 +9,7 @@ import { defaultProtoDir, fetchProtos } from '../dev/fetch-protos';
 import { TLS_HANDSHAKE_TIMEOUT_MS_DEFAULT } from '../remoting';
 import { SERVICE_PROTO } from './grpc-js';
 import { GrpcServer } from './server';
+import { skipBecause } from '../common/testing/skip';
 
 /**
  * The gRPC port in TLS permissive mode (the broker's default, as the Java proxy): one port answers both a TLS client
@@ -28,7 +29,7 @@ describe('lib/grpc/tls-listener: TLS permissive on the gRPC port', function () {
     try {
       execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-subj', '/CN=localhost', '-days', '1'], { stdio: 'ignore' });
     } catch {
-      this.skip(); // skipped: the openssl command (needed to make a test certificate) is not on PATH
+      skipBecause(this, 'the openssl command (needed to make a test certificate) is not on PATH');
     }
     cert = fs.readFileSync(path.join(dir, 'c.pem'));
     const key = fs.readFileSync(path.join(dir, 'k.pem'));

@@ -44,10 +44,7 @@ for (const [target, start] of TARGETS) {
     const skipReason = javaToolsSkipReason();
 
     before(async function () {
-      if (skipReason !== undefined) {
-        console.log(`      skipped: ${skipReason}`);
-        this.skip();
-      }
+      if (skipReason !== undefined) skipBecause(this, skipReason);
       // the NameServer does not authenticate (as Java's), so readiness is asked unsigned
       apogee = await start('apogee-acl-java-', BROKER_CONF, { logLevel: 'info', prepare: (d: string) => (fs.writeFileSync(path.join(d, 'AclClient.java'), ACL_CLIENT_SOURCE), '') });
       ({ dir, nsPort, brokerAddr, client } = apogee);

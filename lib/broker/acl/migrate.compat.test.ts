@@ -5,6 +5,7 @@ import { javaToolsSkipReason, startApogeeUnderTest, type ApogeeUnderTest } from 
 import { javaLayout, MQADMIN_MAIN, runJava, toolsClasspath } from '../processors/testing/java-tools';
 import { ACL_CLIENT_JAVA_5_5_0, ACL_CLIENT_SOURCE } from './testing/acl-java-client';
 import { startJavaBrokerUnderTest } from './testing/java-broker';
+import { skipBecause } from '../../common/testing/skip';
 
 /**
  * Issue 16: a 4.9.x-style plain_acl.yml under ROCKETMQ_HOME/conf with migrateAuthFromV1Enabled=true, as Java 5.5.0
@@ -88,10 +89,7 @@ for (const [target, start] of TARGETS) {
     const skipReason = javaToolsSkipReason();
 
     before(async function () {
-      if (skipReason !== undefined) {
-        console.log(`      skipped: ${skipReason}`);
-        this.skip();
-      }
+      if (skipReason !== undefined) skipBecause(this, skipReason);
       sut = await start('apogee-acl-migrate-', CONF, { prepare: preparePlainAcl });
     });
 
@@ -117,10 +115,7 @@ for (const [target, start] of TARGETS) {
     const skipReason = javaToolsSkipReason();
 
     before(async function () {
-      if (skipReason !== undefined) {
-        console.log(`      skipped: ${skipReason}`);
-        this.skip();
-      }
+      if (skipReason !== undefined) skipBecause(this, skipReason);
       sut = await start('apogee-acl-migrate-authz-', CONF_AUTHZ, { prepare: preparePlainAcl });
     });
 

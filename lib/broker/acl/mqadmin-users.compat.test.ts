@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { javaToolsSkipReason, startApogeeUnderTest, type ApogeeUnderTest } from '../processors/testing/java-fixture';
 import { javaLayout, MQADMIN_MAIN, runJava, toolsClasspath } from '../processors/testing/java-tools';
 import { startJavaBrokerUnderTest } from './testing/java-broker';
+import { skipBecause } from '../../common/testing/skip';
 
 /**
  * Issue 16 (ACL 2.0 users) with the OFFICIAL mqadmin 5.5.0, signing with the Super user of conf/tools.yml (Java:
@@ -61,10 +62,7 @@ for (const [target, start] of TARGETS) {
     const skipReason = javaToolsSkipReason();
 
     before(async function () {
-      if (skipReason !== undefined) {
-        console.log(`      skipped: ${skipReason}`);
-        this.skip();
-      }
+      if (skipReason !== undefined) skipBecause(this, skipReason);
       apogee = await start('apogee-acl-mqadmin-', CONF);
       ({ dir, nsPort, brokerAddr } = apogee);
     });
