@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * - +60 s: stored in its topic not before the asked time and within one tick (timerPrecisionMs 1 s) + SLACK_MS of
  *   it. It takes a minute, so it runs only in a full run (Env#fullRun); the CI slice has +1 s / +6 s
- *   (timer.deliver-at-1s-and-6s) and the +30 s / +60 s timers of timer.survives-broker-sigkill.
+ *   (timer.deliver-at-1s-and-6s) and the +20 s / +30 s timers of timer.survives-broker-sigkill.
  * - just under the max: Java refuses a timer only when deliverMs - now > timerMaxDelaySec * 1000 (default 3 days;
  *   HookUtils#transformTimerMessage), so TIMER_DELAY_SEC = max - 5 s and = max exactly (deliverMs is computed
  *   before the check's own now) are both accepted. Beyond the roll window (timerRollWindowSlot, 2 days) the timer
@@ -49,7 +49,7 @@ class TimerBoundsTest extends ClientTest {
     @DisplayName("timer.deliver-at-60s")
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void deliverAtSixtySeconds() throws Exception {
-        Assumptions.assumeTrue(Env.fullRun(), Env.fullRunOnlyReason("timer.deliver-at-1s-and-6s and timer.survives-broker-sigkill (+30 s, +60 s) cover timers"));
+        Assumptions.assumeTrue(Env.fullRun(), Env.fullRunOnlyReason("timer.deliver-at-1s-and-6s and timer.survives-broker-sigkill (+20 s, +30 s) cover timers"));
         Versions.assumeBroker5(admin, "timer messages (TIMER_DELAY_SEC / TIMER_DELIVER_MS) are a 5.x broker feature");
         String topic = Clients.createTopic(admin, "timer60", 1);
         collector = Collector.create("c1", Env.unique("cg_timer60"), topic, "*").start();
