@@ -167,7 +167,23 @@ export class TailCache {
     return c.at + r;
   }
 
+  /** Index in `chunks` of the last chunk found: a walk through consecutive records asks it or the next one. */
+  private hint = 0;
+
   private chunkOf(offset: number): Chunk | undefined {
+    // Live chunks sit at [head, length); a hint that has moved (drop, truncation, compaction) just misses.
+    const h = this.hint;
+    if (h >= this.head && h + 1 < this.chunks.length) {
+      const c = this.chunks[h]!;
+      if (offset >= c.start) {
+        if (offset < c.end) return c;
+        const n = this.chunks[h + 1]!;
+        if (offset >= n.start && offset < n.end) {
+          this.hint = h + 1;
+          return n;
+        }
+      }
+    }
     let lo = this.head;
     let hi = this.chunks.length - 1;
     if (hi < lo || offset < this.chunks[lo]!.start) return undefined;
@@ -177,7 +193,9 @@ export class TailCache {
       else hi = mid - 1;
     }
     const c = this.chunks[lo]!;
-    return offset < c.end ? c : undefined;
+    if (offset >= c.end) return undefined;
+    this.hint = lo;
+    return c;
   }
 
   /** Forgets everything at or after `offset` (a truncation or a failed write). */
