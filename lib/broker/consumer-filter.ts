@@ -1,7 +1,7 @@
 import type { SubscriptionData } from '../../protocol/bodies';
-import { getPropertyBytesOfName, isPropertyNameBytes, peekPropertiesPos } from '../../protocol/message';
+import { getPropertyBytesOfName, isPropertyNameBytes, peekPropertiesPos, propertyValueEquals } from '../../protocol/message';
 import type { Logger } from '../common';
-import { compileSql92, isTagType, type CompileResult, type Sql92Filter } from '../filter';
+import { compileSql92, isTagType, type CompileResult, type PropertyGetter, type Sql92Filter } from '../filter';
 import type { MessageFilter } from '../store';
 
 /**
@@ -124,23 +124,37 @@ export function sql92MessageFilter(filter: Sql92Filter): MessageFilter {
   let record: Buffer = Buffer.alloc(0);
   let start = 0;
   let end = 0;
-  const get = (name: string): string | undefined => {
+  const nameBytes = (name: string): Uint8Array | null => {
     let n = names.get(name);
     if (n === undefined) {
       const b = Buffer.from(name, 'utf8');
       n = isPropertyNameBytes(b) ? b : null;
       if (names.size < PROPERTY_NAMES_CACHED_MAX) names.set(name, n);
     }
+    return n;
+  };
+  const get: PropertyGetter = (name: string): string | undefined => {
+    const n = nameBytes(name);
     return n === null ? undefined : getPropertyBytesOfName(record, start, end, n);
+  };
+  // `prop = 'literal'`: the value's bytes against the literal's, nothing decoded.
+  get.equalsUtf8 = (name: string, value: Uint8Array): boolean | undefined => {
+    const n = nameBytes(name);
+    return n === null ? undefined : propertyValueEquals(record, start, end, n, value);
+  };
+  const matchAt = (r: Buffer, pos: number): boolean => {
+    record = r;
+    start = peekPropertiesPos(r, pos);
+    end = start + ((r[start - 2]! << 8) | r[start - 1]!); // PROPERTIESLENGTH is the 2 bytes before the properties
+    const recordEnd = pos + r.readInt32BE(pos); // never past the record (the buffer may hold its neighbours)
+    if (end > recordEnd) end = recordEnd;
+    return filter.matches(get);
   };
   return {
     isMatchedByConsumeQueue: () => true,
-    isMatchedByCommitLog(r: Buffer): boolean {
-      record = r;
-      start = peekPropertiesPos(r, 0);
-      end = start + r.readUInt16BE(start - 2); // PROPERTIESLENGTH is the 2 bytes before the properties
-      return filter.matches(get);
-    },
+    acceptsAllByConsumeQueue: true,
+    isMatchedByCommitLog: (r: Buffer): boolean => matchAt(r, 0),
+    isMatchedByCommitLogAt: matchAt,
   };
 }
 

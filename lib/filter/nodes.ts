@@ -9,8 +9,15 @@ import { FilterEvalError, JNumber, javaCompare, negate, NumKind, parseJavaDouble
  * Every node is compiled to a closure once; evaluation allocates nothing but numbers parsed out of properties.
  */
 
-/** Looks up a message property (all properties are strings, as in MessageEvaluationContext). */
-export type PropertyGetter = (name: string) => string | undefined | null;
+/**
+ * Looks up a message property (all properties are strings, as in MessageEvaluationContext). A getter over raw
+ * property bytes may also offer equalsUtf8: whether the property's value is exactly these UTF-8 bytes (undefined
+ * when absent), so that `prop = 'literal'` is decided without decoding the value.
+ */
+export interface PropertyGetter {
+  (name: string): string | undefined | null;
+  equalsUtf8?: (name: string, value: Uint8Array) => boolean | undefined;
+}
 export type Evaluator = (get: PropertyGetter) => Value;
 
 export const enum NodeKind {
@@ -133,8 +140,25 @@ export function or(l: Node, r: Node): Node {
   }, () => `(${l.text()} || ${r.text()})`);
 }
 
-/** Java: ComparisonExpression#doCreateEqual (no operand checks: IS NULL uses it directly). */
+/** The UTF-8 bytes of a literal whose bytes compare as the string does: well-formed and without U+FFFD. */
+function utf8IfExact(s: string): Uint8Array | undefined {
+  if (s.includes('\ufffd')) return undefined;
+  const b = new TextEncoder().encode(s);
+  return new TextDecoder().decode(b) === s ? b : undefined;
+}
+
+/**
+ * Java: ComparisonExpression#doCreateEqual (no operand checks: IS NULL uses it directly). A property against a
+ * string literal is a string equality (javaCompare of two strings is 0 only when they are equal); where the getter
+ * can, it compares the value's bytes. An absent property gives null on the left and FALSE on the right, as Java's
+ * `lv == null ^ rv == null` does.
+ */
 function doEqual(l: Node, r: Node): Node {
+  const [p, c] = l.kind === NodeKind.PROPERTY ? [l, r] : [r, l];
+  if (p.kind === NodeKind.PROPERTY && c.kind === NodeKind.CONST && typeof c.value === 'string') {
+    const bytes = utf8IfExact(c.value);
+    if (bytes !== undefined) return propertyEqualsString(p.name!, c.value, bytes, p === l ? null : false, () => `(${l.text()} == ${r.text()})`);
+  }
   const le = l.ev;
   const re = r.ev;
   return bool((get) => {
@@ -145,6 +169,18 @@ function doEqual(l: Node, r: Node): Node {
     if (lv === rv) return true;
     return javaCompare(lv, rv) === 0;
   }, () => `(${l.text()} == ${r.text()})`);
+}
+
+function propertyEqualsString(name: string, value: string, bytes: Uint8Array, absent: null | false, text: () => string): Node {
+  return bool((get) => {
+    const eq = get.equalsUtf8;
+    if (eq !== undefined) {
+      const r = eq(name, bytes);
+      return r === undefined ? absent : r;
+    }
+    const v = get(name);
+    return v === undefined || v === null ? absent : v === value;
+  }, text);
 }
 
 export function equal(l: Node, r: Node): Node {

@@ -183,48 +183,75 @@ export class CommitLog {
    * Every record is checked (TOTALSIZE, magic, PHYSICALOFFSET) before it is returned.
    */
   async readMany(items: readonly { phy: number; size: number }[]): Promise<(Buffer | undefined)[]> {
+    const phys = items.map((x) => x.phy);
+    const sizes = items.map((x) => x.size);
+    const bufs: (Buffer | undefined)[] = [];
+    const pos: number[] = [];
+    await this.readManyAt(phys, sizes, items.length, bufs, pos);
     const out: (Buffer | undefined)[] = new Array(items.length).fill(undefined);
+    for (let i = 0; i < items.length; i++) {
+      const b = bufs[i];
+      if (b !== undefined) out[i] = b.subarray(pos[i]!, pos[i]! + sizes[i]!);
+    }
+    return out;
+  }
+
+  /**
+   * readMany without a view per record (the SQL92 walk looks at every record and keeps few): the `n` records at
+   * phys[i] / sizes[i] (ascending) are at bufs[i] from byte pos[i]; bufs[i] is undefined when record i cannot be
+   * read or fails the check. The buffers are shared (a tail-cache segment, one read per run): do not write them.
+   */
+  async readManyAt(phys: readonly number[], sizes: readonly number[], n: number, bufs: (Buffer | undefined)[], pos: number[]): Promise<void> {
     const fileSize = this.o.fileSize;
     const min = this.minOffset;
+    const tail = this.tail;
     let i = 0;
-    while (i < items.length) {
-      const it = items[i]!;
-      if (it.size <= 0 || it.phy < min || it.phy + it.size > this.writtenOffset) {
+    while (i < n) {
+      const phy = phys[i]!;
+      const size = sizes[i]!;
+      bufs[i] = undefined;
+      pos[i] = 0;
+      if (size <= 0 || phy < min || phy + size > this.writtenOffset) {
         i++;
         continue;
       }
-      const hit = this.tail.get(it.phy, it.size);
-      if (hit !== undefined) {
-        out[i] = looksLikeRecordAt(hit, 0, it.size, it.phy) ? hit : undefined;
+      const at = tail.locate(phy, size);
+      if (at >= 0) {
+        if (looksLikeRecordAt(tail.located, at, size, phy)) {
+          bufs[i] = tail.located;
+          pos[i] = at;
+        }
         i++;
         continue;
       }
       // A run of disk reads in the same file.
-      const fileFrom = it.phy - (it.phy % fileSize);
+      const fileFrom = phy - (phy % fileSize);
       let j = i + 1;
-      let useful = it.size;
-      let spanEnd = it.phy + it.size;
-      while (j < items.length) {
-        const nx = items[j]!;
-        if (nx.phy < spanEnd || nx.phy + nx.size > fileFrom + fileSize || nx.phy + nx.size > this.writtenOffset) break;
-        if (this.tail.get(nx.phy, nx.size) !== undefined) break;
-        const newEnd = nx.phy + nx.size;
-        if (newEnd - it.phy > this.o.readCoalesceBytesMax || newEnd - it.phy > 2 * (useful + nx.size) + 65536) break;
-        useful += nx.size;
+      let useful = size;
+      let spanEnd = phy + size;
+      while (j < n) {
+        const nxPhy = phys[j]!;
+        const nxSize = sizes[j]!;
+        if (nxPhy < spanEnd || nxPhy + nxSize > fileFrom + fileSize || nxPhy + nxSize > this.writtenOffset) break;
+        if (tail.locate(nxPhy, nxSize) >= 0) break;
+        const newEnd = nxPhy + nxSize;
+        if (newEnd - phy > this.o.readCoalesceBytesMax || newEnd - phy > 2 * (useful + nxSize) + 65536) break;
+        useful += nxSize;
         spanEnd = newEnd;
         j++;
       }
-      const span = await this.files.read(it.phy, spanEnd - it.phy);
+      const span = await this.files.read(phy, spanEnd - phy);
       for (let k = i; k < j; k++) {
-        const x = items[k]!;
-        const at = x.phy - it.phy;
-        if (span !== undefined && at + x.size <= span.length && looksLikeRecordAt(span, at, x.size, x.phy)) {
-          out[k] = span.subarray(at, at + x.size);
+        const rel = phys[k]! - phy;
+        bufs[k] = undefined;
+        pos[k] = 0;
+        if (span !== undefined && rel + sizes[k]! <= span.length && looksLikeRecordAt(span, rel, sizes[k]!, phys[k]!)) {
+          bufs[k] = span;
+          pos[k] = rel;
         }
       }
       i = j;
     }
-    return out;
   }
 
   /** Java: CommitLog#pickupStoreTimestamp: STORETIMESTAMP of the record at `phy`, or -1. */

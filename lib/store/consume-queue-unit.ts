@@ -14,6 +14,8 @@
  * functions over Buffers). Invariants: CQ_OFFSET_POS + 8 = CQ_SIZE_POS, CQ_SIZE_POS + 4 = CQ_TAGS_CODE_POS,
  * CQ_TAGS_CODE_POS + 8 = CQ_STORE_UNIT_SIZE (format.test.ts checks them); int64 fields are exact below 2^53.
  */
+import { get32, get64 } from '../../protocol/message';
+
 export const CQ_STORE_UNIT_SIZE = 20;
 export const CQ_OFFSET_POS = 0;
 export const CQ_SIZE_POS = 8;
@@ -31,8 +33,9 @@ export interface CqUnit {
   tagsCode: number;
 }
 
+/** Unchecked (the walk reads whole units inside the buffer): Buffer#readInt32BE's checks cost on every unit. */
 function readLong(buf: Buffer, pos: number): number {
-  return buf.readInt32BE(pos) * TWO_32 + buf.readUInt32BE(pos + 4);
+  return get64(buf, pos);
 }
 
 function writeLong(buf: Buffer, pos: number, v: number): void {
@@ -52,7 +55,7 @@ export function readCqPhy(buf: Buffer, pos: number): number {
   return readLong(buf, pos + CQ_OFFSET_POS);
 }
 export function readCqSize(buf: Buffer, pos: number): number {
-  return buf.readInt32BE(pos + CQ_SIZE_POS);
+  return get32(buf, pos + CQ_SIZE_POS);
 }
 export function readCqTagsCode(buf: Buffer, pos: number): number {
   return readLong(buf, pos + CQ_TAGS_CODE_POS);

@@ -14,4 +14,4 @@ export function tagsCodeFilter(codeSet: Iterable<number> | '*'): MessageFilter {
 }
 
 /** Matches everything (no subscription data, "*", class filter mode). */
-export const allMessagesFilter: MessageFilter = { isMatchedByConsumeQueue: () => true };
+export const allMessagesFilter: MessageFilter = { isMatchedByConsumeQueue: () => true, acceptsAllByConsumeQueue: true };

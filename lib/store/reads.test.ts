@@ -28,7 +28,38 @@ function bodyFilter(pred: (body: string) => boolean): MessageFilter & { asked: n
   return f;
 }
 
+/** The same predicate through isMatchedByCommitLogAt: the record at `pos` of a shared buffer (tail cache or a disk run). */
+function bodyFilterAt(pred: (body: string) => boolean): MessageFilter & { views: number } {
+  const f = {
+    views: 0,
+    isMatchedByConsumeQueue: () => true,
+    acceptsAllByConsumeQueue: true,
+    isMatchedByCommitLogAt: (buf: Buffer, pos: number) => pred(decode(buf.subarray(pos, pos + buf.readInt32BE(pos))).body.toString()),
+    isMatchedByCommitLog: () => {
+      f.views++;
+      return false;
+    },
+  };
+  return f;
+}
+
 describe('store getMessage with a commit-log filter', () => {
+  it('rule: isMatchedByCommitLogAt decides on records in place, from the tail cache and from disk, as isMatchedByCommitLog does', async () => {
+    for (const tail of [16 * 1024 * 1024, 4 * 1024]) {
+      const store = await open({ commitLogTailCacheBytesMax: tail, mappedFileSizeCommitLog: 64 * 1024 });
+      for (let i = 0; i < 600; i++) await store.putMessage(makeRecord({ topic: 'Q', body: `m${i}`.padEnd(100, '-') }));
+      const pred = (b: string) => /^m\d*7-/.test(b);
+      const at = bodyFilterAt(pred);
+      const g = (await store.getMessage('Q', 0, 3, 12, undefined, at))!;
+      const h = (await store.getMessage('Q', 0, 3, 12, undefined, bodyFilter(pred)))!;
+      assert.equal(at.views, 0, 'isMatchedByCommitLog is not called when isMatchedByCommitLogAt is there');
+      assert.deepEqual(g.messages.map((b) => decode(b).body.toString().replace(/-+$/, '')), ['m7', 'm17', 'm27', 'm37', 'm47', 'm57', 'm67', 'm77', 'm87', 'm97', 'm107', 'm117']);
+      assert.deepEqual(g.messages, h.messages);
+      assert.deepEqual([g.nextBeginOffset, g.filterMessageCount, g.messageQueueOffsets[0]], [h.nextBeginOffset, h.filterMessageCount, 7]);
+      await store.shutdown();
+    }
+  });
+
   it('rule: maxMsgNums counts matches; nextBeginOffset is right after the last match taken', async () => {
     const store = await open();
     for (let i = 0; i < 300; i++) await store.putMessage(makeRecord({ topic: 'Q', body: `m${i}` }));

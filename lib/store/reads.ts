@@ -106,6 +106,8 @@ export async function getMessage(
   const maxOffsetPy = store.commitLog.maxOffset;
   const minOffsetPy = store.commitLog.minOffset;
   const result = emptyResult(GetMessageStatus.NO_MATCHED_MESSAGE, offset, minOffset, maxOffset);
+  // The consume-queue stage, unless it takes every unit (SQL92, "*"): then no unit's tagsCode is read.
+  const cqFilter = filter === undefined || filter.acceptsAllByConsumeQueue === true ? undefined : filter;
   let status: GetMessageStatus = GetMessageStatus.NO_MATCHED_MESSAGE;
   let nextBeginOffset = offset;
   let maxPhyOffsetPulling = 0;
@@ -126,8 +128,16 @@ export async function getMessage(
     let nextPhyFileStartOffset = -Infinity;
     // A superset of the units the walk will want a record for (it may skip more: nextPhyFileStartOffset).
     const isCandidate = (at: number, phy: number, size: number): boolean =>
-      (filter === undefined || filter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) && !(phy < minOffsetPy || phy + size > maxOffsetPy || size <= 0);
-    const fetched: (Buffer | undefined)[] = []; // by unit index; units before fetchedTo were read if candidates
+      (cqFilter === undefined || cqFilter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) && !(phy < minOffsetPy || phy + size > maxOffsetPy || size <= 0);
+    // The current run: unit indexes ascending, where each record sits (a shared buffer and a position); units
+    // before fetchedTo were read if candidates. The walk visits units in order, so `k` only moves forward.
+    const runU: number[] = [];
+    const runPhy: number[] = [];
+    const runSize: number[] = [];
+    const runBuf: (Buffer | undefined)[] = [];
+    const runPos: number[] = [];
+    let runLen = 0;
+    let k = 0;
     let fetchedTo = 0;
     for (let at = 0; at + CQ_STORE_UNIT_SIZE <= units.length && nextBeginOffset < maxOffset; at += CQ_STORE_UNIT_SIZE) {
       const queueOffset = base + at / CQ_STORE_UNIT_SIZE;
@@ -140,7 +150,7 @@ export async function getMessage(
       maxPhyOffsetPulling = phy;
       nextBeginOffset = queueOffset + 1;
       if (phy < nextPhyFileStartOffset) continue;
-      if (filter !== undefined && !filter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) {
+      if (cqFilter !== undefined && !cqFilter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) {
         if (result.bufferTotalSize === 0) status = GetMessageStatus.NO_MATCHED_MESSAGE;
         continue;
       }
@@ -158,30 +168,38 @@ export async function getMessage(
         if (filter?.isMatchedByCommitLog === undefined || refused === 0) fetchAhead = room;
         else if (result.messageCount === 0) fetchAhead *= 2;
         else fetchAhead = Math.ceil((room * (result.messageCount + refused)) / result.messageCount);
-        const run: { phy: number; size: number; u: number }[] = [];
+        runLen = 0;
+        k = 0;
         let to = u;
-        for (; to < units.length / CQ_STORE_UNIT_SIZE && run.length < fetchAhead; to++) {
+        for (; to < units.length / CQ_STORE_UNIT_SIZE && runLen < fetchAhead; to++) {
           if ((base + to - offset) * CQ_STORE_UNIT_SIZE >= maxFilterMessageSize) break;
           const p = readCqPhy(units, to * CQ_STORE_UNIT_SIZE);
           const n = readCqSize(units, to * CQ_STORE_UNIT_SIZE);
-          if (to === u || isCandidate(to * CQ_STORE_UNIT_SIZE, p, n)) run.push({ phy: p, size: n, u: to });
+          if (to === u || isCandidate(to * CQ_STORE_UNIT_SIZE, p, n)) {
+            runU[runLen] = to;
+            runPhy[runLen] = p;
+            runSize[runLen] = n;
+            runLen++;
+          }
         }
-        const bufs = await store.commitLog.readMany(run);
-        for (let i = 0; i < run.length; i++) fetched[run[i]!.u] = bufs[i];
+        await store.commitLog.readManyAt(runPhy, runSize, runLen, runBuf, runPos);
         fetchedTo = to;
       }
-      const b = fetched[u];
-      if (b === undefined) {
+      while (k < runLen && runU[k]! < u) k++;
+      const rb = k < runLen && runU[k] === u ? runBuf[k] : undefined;
+      if (rb === undefined) {
         // Gone between the walk and the read (Java: getMessage returns null).
         if (result.bufferTotalSize === 0) status = GetMessageStatus.MESSAGE_WAS_REMOVING;
         nextPhyFileStartOffset = store.commitLog.rollNextFile(phy);
         continue;
       }
-      if (filter?.isMatchedByCommitLog !== undefined && !filter.isMatchedByCommitLog(b)) {
+      const recAt = runPos[k]!;
+      if (filter?.isMatchedByCommitLogAt !== undefined ? !filter.isMatchedByCommitLogAt(rb, recAt) : filter?.isMatchedByCommitLog !== undefined && !filter.isMatchedByCommitLog(rb.subarray(recAt, recAt + size))) {
         if (result.bufferTotalSize === 0) status = GetMessageStatus.NO_MATCHED_MESSAGE;
         result.filterMessageCount++;
         continue;
       }
+      const b = rb.subarray(recAt, recAt + size);
       result.messages.push(b);
       result.messageQueueOffsets.push(queueOffset);
       result.bufferTotalSize += b.length;

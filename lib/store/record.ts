@@ -6,6 +6,7 @@ import {
   MSG_QUEUE_ID_OFFSET,
   SCHEDULE_TOPIC,
   crc32,
+  get32,
   newRecordScan,
   peekPhysicalOffset,
   peekQueueOffset,
@@ -319,8 +320,8 @@ export function topicIsValid(buf: Buffer, s: RecordScan): boolean {
  */
 export function looksLikeRecordAt(buf: Buffer, pos: number, size: number, physicalOffset: number): boolean {
   if (size < 8 || pos + size > buf.length) return false;
-  if (buf.readInt32BE(pos) !== size) return false;
-  const magic = buf.readInt32BE(pos + MSG_MAGIC_CODE_OFFSET);
+  if (get32(buf, pos) !== size) return false;
+  const magic = get32(buf, pos + MSG_MAGIC_CODE_OFFSET);
   if (magic !== (0xdaa320a7 | 0) && magic !== (0xdaa320ab | 0)) return false;
   return peekPhysicalOffset(buf, pos) === physicalOffset;
 }

@@ -99,6 +99,42 @@ describe('store/tail-cache: the last written records in memory', () => {
     assert.ok(tiny.get(100, 100) !== undefined);
   });
 
+  it('rule: lookups through the last-chunk hint (forward walks, jumps back, after truncation and drops) answer as a search does', () => {
+    const t = new TailCache(64 * 1024);
+    const sizes = [30, 40, 50];
+    const fills = new Map<number, number>(); // record start -> its fill byte
+    let at = 0;
+    for (let c = 0; c < 300; c++) {
+      const bufs = pooled(sizes.slice(0, 1 + (c % 3)), c % 200);
+      t.add(at, bufs);
+      for (const b of bufs) {
+        fills.set(at, b[0]!);
+        at += b.length;
+      }
+    }
+    assert.ok(t.bytes < 64 * 1024, 'everything is still cached');
+    const check = (offset: number): void => {
+      const b = t.get(offset, 1);
+      if (fills.has(offset)) assert.equal(b?.[0], fills.get(offset), `record at ${offset}`);
+      else assert.equal(b, undefined, `${offset} is not a record start`);
+    };
+    const starts = [...fills.keys()];
+    for (const o of starts) check(o); // forward walk
+    for (let i = 0; i < starts.length; i += 37) check(starts[(i * 7919) % starts.length]!); // jumps
+    check(starts[starts.length - 1]! + 1);
+    const cut = starts[starts.length - 20]!;
+    t.truncateFrom(cut);
+    for (const o of starts.slice(-40)) {
+      if (o >= cut) assert.equal(t.get(o, 1), undefined, `truncated ${o}`);
+      else check(o);
+    }
+    t.add(cut, pooled([30], 250));
+    assert.equal(t.get(cut, 30)![0], 250, 'written again after the cut, found through the hint');
+    t.dropBefore(starts[starts.length - 60]!);
+    assert.equal(t.get(starts[0]!, 1), undefined, 'dropped');
+    assert.equal(t.get(starts[starts.length - 50]!, 1)![0], fills.get(starts[starts.length - 50]!));
+  });
+
   it('truncateFrom cuts whole records: inside a record keeps it, at a record start drops it and what follows', () => {
     const t = new TailCache(1 << 20);
     t.add(0, pooled([100, 50, 70]));

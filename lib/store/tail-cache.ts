@@ -141,8 +141,17 @@ export class TailCache {
    * is not a record start, or when `size` runs past the record.
    */
   get(offset: number, size: number): Buffer | undefined {
+    const at = this.locate(offset, size);
+    return at < 0 ? undefined : this.located.subarray(at, at + size);
+  }
+
+  /** The buffer of the last locate() that found its record. */
+  located: Buffer = Buffer.alloc(0);
+
+  /** get() without the view: the record's position in `located`, or -1 (hot loops take a view only when needed). */
+  locate(offset: number, size: number): number {
     const c = this.chunkOf(offset);
-    if (c === undefined) return undefined;
+    if (c === undefined) return -1;
     const r = offset - c.start;
     let lo = 0;
     let hi = c.rel.length - 1;
@@ -151,13 +160,30 @@ export class TailCache {
       if (c.rel[mid]! <= r) lo = mid;
       else hi = mid - 1;
     }
-    if (c.rel[lo] !== r) return undefined;
+    if (c.rel[lo] !== r) return -1;
     const len = (lo + 1 < c.rel.length ? c.rel[lo + 1]! : c.bytes) - r;
-    if (size > len) return undefined;
-    return c.seg.buf.subarray(c.at + r, c.at + r + size);
+    if (size > len) return -1;
+    this.located = c.seg.buf;
+    return c.at + r;
   }
 
+  /** Index in `chunks` of the last chunk found: a walk through consecutive records asks it or the next one. */
+  private hint = 0;
+
   private chunkOf(offset: number): Chunk | undefined {
+    // Live chunks sit at [head, length); a hint that has moved (drop, truncation, compaction) just misses.
+    const h = this.hint;
+    if (h >= this.head && h + 1 < this.chunks.length) {
+      const c = this.chunks[h]!;
+      if (offset >= c.start) {
+        if (offset < c.end) return c;
+        const n = this.chunks[h + 1]!;
+        if (offset >= n.start && offset < n.end) {
+          this.hint = h + 1;
+          return n;
+        }
+      }
+    }
     let lo = this.head;
     let hi = this.chunks.length - 1;
     if (hi < lo || offset < this.chunks[lo]!.start) return undefined;
@@ -167,7 +193,9 @@ export class TailCache {
       else hi = mid - 1;
     }
     const c = this.chunks[lo]!;
-    return offset < c.end ? c : undefined;
+    if (offset >= c.end) return undefined;
+    this.hint = lo;
+    return c;
   }
 
   /** Forgets everything at or after `offset` (a truncation or a failed write). */

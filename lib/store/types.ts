@@ -45,8 +45,15 @@ export interface PutMessageResult {
 /** Java: MessageFilter. The broker builds it from the subscription (tag hash codes, or an expression). */
 export interface MessageFilter {
   isMatchedByConsumeQueue(tagsCode: number): boolean;
+  /** true when isMatchedByConsumeQueue answers true for every unit: the walk then skips reading tagsCode. */
+  readonly acceptsAllByConsumeQueue?: boolean;
   /** Optional second stage on the stored record (SQL92 filters); not called when absent. */
   isMatchedByCommitLog?(record: Buffer): boolean;
+  /**
+   * The same verdict on the record at `pos` of a shared buffer (no view made for the records it refuses); when
+   * present the store calls it instead of isMatchedByCommitLog.
+   */
+  isMatchedByCommitLogAt?(buf: Buffer, pos: number): boolean;
 }
 
 /** Java: GetMessageResult. */

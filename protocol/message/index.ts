@@ -1,3 +1,4 @@
+export { get32, get64 } from './bytes';
 export {
   MAGIC_CODE_V1,
   MAGIC_CODE_V2,
@@ -68,6 +69,9 @@ export {
   getProperty,
   getPropertyBytes,
   getPropertyBytesOfName,
+  findPropertyValueAt,
+  propertyValueEndAt,
+  propertyValueEquals,
   isPropertyNameBytes,
   javaHashMapOrder,
 } from './properties';

@@ -51,6 +51,22 @@ describe('protocol/message properties', () => {
     );
   });
 
+  it('property: propertyValueEquals is getPropertyBytes(...) === value for well-formed values, undefined when absent', () => {
+    const arbValue = fc.oneof(fc.constantFrom('', 'v', 'w', 'vv', '中', 'v\u0001w', 'hit', 'miss'), fc.string({ maxLength: 4 }));
+    fc.assert(
+      fc.property(arbRawProperties, fc.constantFrom('a', 'b', 'KEYS', 'ab', '中', 'x', 'k'), arbValue, (s, name, value) => {
+        const buf = Buffer.concat([Buffer.from('\u0002zz\u0001q'), Buffer.from(s), Buffer.from('\u0002k\u0001')]);
+        const start = Buffer.byteLength('\u0002zz\u0001q');
+        const end = start + Buffer.byteLength(s);
+        const decoded = P.getPropertyBytesOfName(buf, start, end, Buffer.from(name));
+        const got = P.propertyValueEquals(buf, start, end, Buffer.from(name), Buffer.from(value));
+        if (decoded === undefined) assert.equal(got, undefined);
+        else if (Buffer.from(value).toString() === value && !value.includes('\ufffd')) assert.equal(got, decoded === value);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('drop rules: empty name, empty value, no separator; value may hold \\u0001; duplicates: last wins in first position', () => {
     const cases: Array<[string, Array<[string, string]>]> = [
       ['', []],

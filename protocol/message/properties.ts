@@ -262,32 +262,66 @@ export function isPropertyNameBytes(name: Uint8Array): boolean {
   return name.length > 0 && name.indexOf(NAME_VALUE_SEPARATOR_BYTE) < 0 && name.indexOf(PROPERTY_SEPARATOR_BYTE) < 0;
 }
 
-/** getPropertyBytes for a name already checked with isPropertyNameBytes (hot loops check it once). */
-export function getPropertyBytesOfName(buf: Buffer, start: number, end: number, name: Uint8Array): string | undefined {
+/**
+ * Where the value of `name` starts in the properties bytes [start, end), or -1 when absent (the last non-empty
+ * segment with that name wins, as getProperty). `name` must pass isPropertyNameBytes; the value runs to the next
+ * \u0002 or `end` (propertyValueEndAt).
+ */
+export function findPropertyValueAt(buf: Uint8Array, start: number, end: number, name: Uint8Array): number {
   const nameLen = name.length;
   const stop = end < buf.length ? end : buf.length;
+  const first = name[0]!;
   let valueStart = -1;
-  let valueEnd = -1;
   let seg = start; // start of the current segment
   while (seg < stop) {
-    // Compare the name at the segment start, then require \u0001 right after it.
-    let i = 0;
-    while (i < nameLen && seg + i < stop && buf[seg + i] === name[i]) i++;
-    let p = seg + i;
-    if (i === nameLen && p < stop && buf[p] === NAME_VALUE_SEPARATOR_BYTE) {
-      const vs = p + 1;
-      p = vs;
-      while (p < stop && buf[p] !== PROPERTY_SEPARATOR_BYTE) p++;
-      if (p > vs) {
-        valueStart = vs;
-        valueEnd = p;
+    let p = seg;
+    if (buf[seg] === first) {
+      // Compare the name at the segment start, then require \u0001 right after it.
+      let i = 1;
+      while (i < nameLen && seg + i < stop && buf[seg + i] === name[i]) i++;
+      p = seg + i;
+      if (i === nameLen && p < stop && buf[p] === NAME_VALUE_SEPARATOR_BYTE) {
+        const vs = p + 1;
+        p = vs;
+        while (p < stop && buf[p] !== PROPERTY_SEPARATOR_BYTE) p++;
+        if (p > vs) valueStart = vs;
+        seg = p + 1;
+        continue;
       }
-    } else {
-      while (p < stop && buf[p] !== PROPERTY_SEPARATOR_BYTE) p++;
     }
+    while (p < stop && buf[p] !== PROPERTY_SEPARATOR_BYTE) p++;
     seg = p + 1;
   }
-  return valueStart < 0 ? undefined : buf.toString('utf8', valueStart, valueEnd);
+  return valueStart;
+}
+
+/** The end (exclusive) of the value starting at `valueStart` of the properties bytes ending at `end`. */
+export function propertyValueEndAt(buf: Uint8Array, valueStart: number, end: number): number {
+  const stop = end < buf.length ? end : buf.length;
+  let p = valueStart;
+  while (p < stop && buf[p] !== PROPERTY_SEPARATOR_BYTE) p++;
+  return p;
+}
+
+/** getPropertyBytes for a name already checked with isPropertyNameBytes (hot loops check it once). */
+export function getPropertyBytesOfName(buf: Buffer, start: number, end: number, name: Uint8Array): string | undefined {
+  const vs = findPropertyValueAt(buf, start, end, name);
+  return vs < 0 ? undefined : buf.toString('utf8', vs, propertyValueEndAt(buf, vs, end));
+}
+
+/**
+ * Whether the value of `name` is exactly the bytes `value` (no decoding), undefined when the property is absent:
+ * the same verdict as getPropertyBytesOfName(...) === the decoded `value` whenever `value` is well-formed UTF-8
+ * without U+FFFD (a malformed value decodes to U+FFFD, so it equals no such string).
+ */
+export function propertyValueEquals(buf: Uint8Array, start: number, end: number, name: Uint8Array, value: Uint8Array): boolean | undefined {
+  const vs = findPropertyValueAt(buf, start, end, name);
+  if (vs < 0) return undefined;
+  const n = value.length;
+  const stop = end < buf.length ? end : buf.length;
+  if (vs + n > stop) return false;
+  for (let i = 0; i < n; i++) if (buf[vs + i] !== value[i]) return false;
+  return vs + n === stop || buf[vs + n] === PROPERTY_SEPARATOR_BYTE;
 }
 
 /**

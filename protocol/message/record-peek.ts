@@ -99,7 +99,8 @@ export function peekTopic(buf: Buffer, pos: number): string {
 }
 /** Absolute position of the PROPERTIESLENGTH field (the properties start 2 bytes later). */
 function peekPropertiesLengthPos(buf: Buffer, pos: number): number {
-  return peekTopicPos(buf, pos) + peekTopicLength(buf, pos);
+  const at = peekTopicLengthPos(buf, pos);
+  return isV2(buf, pos) ? at + 2 + get16(buf, at) : at + 1 + ((buf[at]! << 24) >> 24);
 }
 export function peekPropertiesLength(buf: Buffer, pos: number): number {
   return get16(buf, peekPropertiesLengthPos(buf, pos));
