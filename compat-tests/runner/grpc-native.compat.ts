@@ -1,9 +1,10 @@
 /**
  * Issue 15 step 2 "natively": rocketmq-client-java 5.x (compat-tests/java/grpc-suites, the grpc-proxy suite's
  * scenarios) against Apogee's own gRPC endpoint (lib/grpc, `apogee start --grpcPort`), no proxy in between.
- * All 9 scenarios are expected to pass (SimpleConsumer receive/ack/changeInvisibleDuration, PushConsumer with retry
+ * All 10 scenarios are expected to pass (SimpleConsumer receive/ack/changeInvisibleDuration, PushConsumer with retry
  * and with ForwardMessageToDeadLetterQueue after the group's retryMaxTimes,
- * FIFO message groups, delay, transaction commit/rollback, tag and SQL92 filters).
+ * FIFO message groups, delay, transaction commit/rollback, tag and SQL92 filters, recall of a delay message:
+ * Producer#recallMessage -> RecallMessage -> the broker's RECALL_MESSAGE, ~17 s of the run).
  */
 import { createLogger } from '../../lib/common';
 import { assertAllPassed, record } from './compat-assert';
@@ -27,7 +28,7 @@ describe('compat: rocketmq-client-java 5.x gRPC against Apogee natively (lib/grp
     await target?.stop();
   });
 
-  it('the 9 grpc-proxy scenarios pass against the native endpoint', async () => {
+  it('the 10 grpc-proxy scenarios pass against the native endpoint', async () => {
     const run = await runGrpcProxySuite(ctx, { target, native: true, timeoutMs: 10 * 60_000 });
     record(ctx, run);
     assertAllPassed(run, GRPC_PROXY_SCENARIOS);

@@ -125,4 +125,5 @@ export const GRPC_PROXY_SCENARIOS: readonly string[] = [
   'grpc.transaction-commit-rollback',
   'grpc.tag-filter',
   'grpc.sql92-filter',
+  'grpc.recall-delay-message',
 ];

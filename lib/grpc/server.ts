@@ -6,6 +6,7 @@ import { loadGrpc, type GrpcServerLike, type MetadataLike, type ServerDuplexStre
 import { GrpcClients } from './clients';
 import { GrpcOffsets } from './offsets';
 import { pullMessage } from './pull';
+import { recallMessage } from './recall';
 import { GrpcService } from './service';
 import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './settings';
 import { listenWithTlsGate, type TlsListener } from './tls-listener';
@@ -18,10 +19,10 @@ import { listenWithTlsGate, type TlsListener } from './tls-listener';
  *                broker: clients.ts), SendMessage (normal, FIFO, delay, transactional half messages), ReceiveMessage
  *                (over the broker's POP), AckMessage, ChangeInvisibleDuration, ForwardMessageToDeadLetterQueue,
  *                EndTransaction (half messages sent through this endpoint), NotifyClientTermination (UNREGISTER_CLIENT),
- *                UpdateOffset, GetOffset and QueryOffset (offsets.ts), PullMessage (pull.ts)
+ *                UpdateOffset, GetOffset and QueryOffset (offsets.ts), PullMessage (pull.ts), RecallMessage (recall.ts;
+ *                SendMessage answers a timer message with its recall_handle)
  *   refused      every other RPC: Status NOT_IMPLEMENTED (50100) naming the RPC; Telemetry answers commands other
- *                than settings with NOT_IMPLEMENTED too (so no orphaned-transaction recovery over Telemetry yet);
- *                RecallMessage names the missing piece (Apogee's broker does not serve RECALL_MESSAGE)
+ *                than settings with NOT_IMPLEMENTED too (so no orphaned-transaction recovery over Telemetry yet)
  *
  * It talks to the local NameServer and broker over remoting on loopback (lib/client), as the Java proxy's cluster
  * mode does; the broker's processors do the work (send, POP, ack, change-invisible-time).
@@ -45,7 +46,7 @@ export const GRPC_FIRST_BYTE_TIMEOUT_MS = 120_000;
 /** The RPCs served; any other name in the service definition gets NOT_IMPLEMENTED. */
 export const IMPLEMENTED_RPCS: readonly string[] = [
   'QueryRoute', 'QueryAssignment', 'Heartbeat', 'Telemetry', 'SendMessage', 'ReceiveMessage', 'AckMessage', 'ChangeInvisibleDuration', 'ForwardMessageToDeadLetterQueue', 'EndTransaction',
-  'NotifyClientTermination', 'UpdateOffset', 'GetOffset', 'QueryOffset', 'PullMessage',
+  'NotifyClientTermination', 'UpdateOffset', 'GetOffset', 'QueryOffset', 'PullMessage', 'RecallMessage',
 ];
 
 /** The client id the 5.x clients send in every call's metadata (Java proxy GrpcConstants.CLIENT_ID). */
@@ -125,9 +126,7 @@ export class GrpcServer {
     impl['GetOffset'] = this.unary('GetOffset', (r) => offsets.getOffset(r));
     impl['QueryOffset'] = this.unary('QueryOffset', (r) => offsets.queryOffset(r));
     impl['ForwardMessageToDeadLetterQueue'] = this.unary('ForwardMessageToDeadLetterQueue', (r) => s.forwardMessageToDeadLetterQueue(r));
-    impl['RecallMessage'] = this.unary('RecallMessage', async () => ({
-      status: status(Code.NOT_IMPLEMENTED, "RecallMessage is not implemented: Apogee's broker does not serve RECALL_MESSAGE (370) yet (Java 5.5's RecallMessageProcessor does)"),
-    }));
+    impl['RecallMessage'] = this.unary('RecallMessage', (r) => recallMessage({ client: this.client, requestTimeoutMs: this.o.requestTimeoutMs ?? 3_000 }, r));
     const c = this.clients;
     impl['Heartbeat'] = this.unary('Heartbeat', async (r, md) => {
       const id = clientIdOf(md);
