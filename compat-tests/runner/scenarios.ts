@@ -126,4 +126,8 @@ export const GRPC_PROXY_SCENARIOS: readonly string[] = [
   'grpc.tag-filter',
   'grpc.sql92-filter',
   'grpc.recall-delay-message',
+  'grpc.transaction-orphan-checker-commits',
 ];
+
+/** gRPC scenarios that wait for the broker's transaction check (up to 36 s): run with -Dcompat.full=true only. */
+export const GRPC_FULL_RUN_ONLY: readonly string[] = ['grpc.transaction-orphan-checker-commits'];

@@ -54,7 +54,7 @@ export interface GroupPolicy {
 }
 
 /** A half message awaiting EndTransaction (Java proxy TransactionDataManager's TransactionData). */
-interface HalfMessage {
+export interface HalfMessage {
   brokerAddr: string;
   topic: string;
   msgId: string;
@@ -201,6 +201,12 @@ export class GrpcService {
       return { status: OK, offset: queueOffset, half: { brokerAddr: addr, commitLogOffset, queueOffset } };
     }
     return { status: remotingStatus(resp.code, resp.remark), offset: 0 };
+  }
+
+  /** A half message the broker's transaction check named (transaction-check.ts), so the checker's EndTransaction finds it. */
+  rememberHalf(transactionId: string, h: HalfMessage): void {
+    if (!this.halves.has(transactionId) && this.halves.size >= HALF_MESSAGES_MAX) this.halves.delete(this.halves.keys().next().value!);
+    this.halves.set(transactionId, h);
   }
 
   /** Java EndTransactionActivity: END_TRANSACTION to the broker that holds the half message. */
