@@ -95,6 +95,7 @@ describe('compat: Apache RocketMQ 4.9.7 broker registered with a 5.5.0 NameServe
       'pop.orderly-one-batch-per-queue-in-order': /POP consumption is a 5\.x broker feature/,
       'pop.peek-notification-polling-info': /POP consumption is a 5\.x broker feature/,
       'pop.dlq-via-send-back-as-the-proxy': /POP consumption is a 5\.x broker feature/,
+      'recall.timer-message-not-delivered': /RECALL_MESSAGE\) is a 5\.x broker feature/,
       'litepull.assign-seek-commit': /LITE_PULL_MESSAGE \(361\)/,
       ...SKIPS_ON_4X,
     });

@@ -147,6 +147,8 @@ export interface GrpcProxySuiteOptions {
    * (target.grpcEndpoint, Apogee's lib/grpc). Results are reported as suite `grpc-native`.
    */
   native?: boolean;
+  /** -Dcompat.full=true: the scenarios that wait for the broker's transaction check run (else they skip, "full run only"). */
+  full?: boolean;
 }
 
 export const GRPC_PROXY_SUITE = 'grpc-proxy';
@@ -193,6 +195,7 @@ export async function runGrpcProxySuite(ctx: RunContext, opts: GrpcProxySuiteOpt
       '-Dsurefire.failIfNoSpecifiedTests=false',
     ];
     if (opts.test !== undefined) args.push(`-Dtest=${opts.test}`);
+    if (opts.full === true) args.push('-Dcompat.full=true');
     if (opts.clientVersion !== undefined) args.push(`-Dgrpc.client.version=${opts.clientVersion}`);
     ctx.logger.info({ suite, target: opts.target.name, dir, endpoint }, opts.native === true ? "running gRPC suite against the target's own endpoint" : 'running gRPC suite through the official proxy');
     const p = ManagedProcess.start({ name: `mvn ${suite}`, command: opts.mvn ?? 'mvn', args, cwd: grpcSuitesDir(), logFile, pidFile: ctx.pidFile(`mvn-${suite}`), marker: ctx.dir });

@@ -10,7 +10,7 @@ import { runMqadminSuite } from './mqadmin-suite';
 import { ensureClasspath, repoRoot, type ApacheServerVersion } from './paths';
 import type { RunContext } from './run';
 import { localLauncher, type Launcher } from './runtime';
-import { BENCHMARK_SCENARIOS, FULL_RUN_ONLY, GO_SCENARIOS, GRPC_PROXY_SCENARIOS, JAVA_5_SCENARIOS, JAVA_FULL_RUN_ONLY, JAVA_SCENARIOS, MQADMIN_BROKER_SCENARIOS, MQADMIN_SCENARIOS, TARGET_SCENARIOS } from './scenarios';
+import { BENCHMARK_SCENARIOS, FULL_RUN_ONLY, GO_SCENARIOS, GRPC_FULL_RUN_ONLY, GRPC_PROXY_SCENARIOS, JAVA_5_SCENARIOS, JAVA_FULL_RUN_ONLY, JAVA_SCENARIOS, MQADMIN_BROKER_SCENARIOS, MQADMIN_SCENARIOS, TARGET_SCENARIOS } from './scenarios';
 import { discoverExternalTarget, startApacheTarget, startApogeeTarget } from './target';
 import { runTargetSuite } from './target-suite';
 
@@ -63,7 +63,8 @@ export function suitePlans(names: readonly string[], o: SuiteOptions = {}): Suit
       suite: 'grpc-proxy',
       expected: GRPC_PROXY_SCENARIOS,
       timeoutMs: 15 * MIN * scale,
-      run: (ctx, target, timeoutMs) => runGrpcProxySuite(ctx, { target, timeoutMs }),
+      run: (ctx, target, timeoutMs) => runGrpcProxySuite(ctx, { target, timeoutMs, full }),
+      ...(full ? {} : { allowedSkips: Object.fromEntries(GRPC_FULL_RUN_ONLY.map((id) => [id, FULL_RUN_ONLY])) }),
     },
     benchmark: {
       name: 'benchmark',

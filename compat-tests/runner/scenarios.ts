@@ -57,7 +57,7 @@ export const JAVA_RESTART_SCENARIOS = ['restart.offsets-survive-broker-sigkill',
 export const JAVA_SCENARIOS: readonly string[] = [...JAVA_NAMESERVER_SCENARIOS, ...JAVA_BROKER_SCENARIOS, ...JAVA_RESTART_SCENARIOS];
 
 /** Client 5.5.0 only (4.9.8 has no POP): PopConsumeTest lives in the 5.x adapter source tree (issue 15). */
-export const JAVA_5_ONLY_SCENARIOS = ['pop.push-consume-once', 'pop.reconsume-later-back-after-invisible-time', 'pop.orderly-one-batch-per-queue-in-order', 'pop.peek-notification-polling-info', 'pop.dlq-via-send-back-as-the-proxy'] as const;
+export const JAVA_5_ONLY_SCENARIOS = ['pop.push-consume-once', 'pop.reconsume-later-back-after-invisible-time', 'pop.orderly-one-batch-per-queue-in-order', 'pop.peek-notification-polling-info', 'pop.dlq-via-send-back-as-the-proxy', 'recall.timer-message-not-delivered'] as const;
 
 export const JAVA_5_SCENARIOS: readonly string[] = [...JAVA_SCENARIOS, ...JAVA_5_ONLY_SCENARIOS];
 
@@ -125,4 +125,9 @@ export const GRPC_PROXY_SCENARIOS: readonly string[] = [
   'grpc.transaction-commit-rollback',
   'grpc.tag-filter',
   'grpc.sql92-filter',
+  'grpc.recall-delay-message',
+  'grpc.transaction-orphan-checker-commits',
 ];
+
+/** gRPC scenarios that wait for the broker's transaction check (up to 36 s): run with -Dcompat.full=true only. */
+export const GRPC_FULL_RUN_ONLY: readonly string[] = ['grpc.transaction-orphan-checker-commits'];

@@ -250,8 +250,8 @@ export const BrokerSchema = {
   clearRetryTopicWhenDeleteTopic: p.inertBoolean(true),
   enableLmqStats: p.inertBoolean(false),
   configManagerVersion: p.inertString('v1'),
-  allowRecallWhenBrokerNotWriteable: p.inertBoolean(true),
-  recallMessageEnable: p.inertBoolean(false),
+  allowRecallWhenBrokerNotWriteable: p.boolean(true, 'RECALL_MESSAGE is served while brokerPermission forbids writes'),
+  recallMessageEnable: p.boolean(false, 'serve RECALL_MESSAGE (cancel a pending timer message by its recall handle); off, as Java, it answers NO_PERMISSION'),
   enableRegisterProducer: p.inertBoolean(true),
   enableCreateSysGroup: p.inertBoolean(true),
   // ---- Apogee additions (Java ignores unknown keys, so files carrying them still load in Java) ----

@@ -9,6 +9,7 @@ import { lockProcessors } from './processors/lock';
 import { offsetProcessors } from './processors/offsets';
 import { pullProcessors } from './processors/pull';
 import { queryProcessors } from './processors/query';
+import { recallProcessors } from './processors/recall';
 import { replyProcessors } from './processors/reply';
 import { sendProcessors } from './processors/send';
 import { sendBackProcessors } from './processors/send-back';
@@ -32,6 +33,7 @@ export function brokerRegistry(bc: BrokerContext, tx: TransactionService, pop: P
     sendProcessors(bc),
     sendBackProcessors(bc),
     replyProcessors(bc),
+    recallProcessors(bc),
     pullProcessors(bc),
     clientManageProcessors(bc),
     consumerManageProcessors(bc),

@@ -38,7 +38,7 @@ describe('lib/grpc/server', function () {
 
   it('every RPC not served answers NOT_IMPLEMENTED with a message naming it', async () => {
     const refused = Object.keys(service).filter((rpc) => !IMPLEMENTED_RPCS.includes(rpc));
-    assert.ok(refused.includes('RecallMessage') && refused.includes('SyncLiteSubscription'), refused.join());
+    assert.ok(refused.includes('SyncLiteSubscription') && !refused.includes('RecallMessage'), refused.join());
     assert.ok(!refused.includes('UpdateOffset') && !refused.includes('GetOffset') && !refused.includes('QueryOffset') && !refused.includes('PullMessage'));
     assert.ok(!refused.includes('ForwardMessageToDeadLetterQueue'));
     for (const rpc of refused) {
@@ -56,7 +56,6 @@ describe('lib/grpc/server', function () {
       }
       assert.equal(status.code, 'NOT_IMPLEMENTED', rpc);
       assert.match(status.message, new RegExp(`^${rpc} is not implemented`), rpc);
-      if (rpc === 'RecallMessage') assert.match(status.message, /RECALL_MESSAGE/, 'names what the broker lacks');
     }
   });
 

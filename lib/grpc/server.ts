@@ -6,6 +6,9 @@ import { loadGrpc, type GrpcServerLike, type MetadataLike, type ServerDuplexStre
 import { GrpcClients } from './clients';
 import { GrpcOffsets } from './offsets';
 import { pullMessage } from './pull';
+import { recallMessage } from './recall';
+import { OrphanedTransactions } from './transaction-check';
+import { RequestCode } from '../../protocol/codes';
 import { GrpcService } from './service';
 import { DEFAULT_SERVER_SETTINGS, mergeSettings, type ServerSettings } from './settings';
 import { listenWithTlsGate, type TlsListener } from './tls-listener';
@@ -18,10 +21,12 @@ import { listenWithTlsGate, type TlsListener } from './tls-listener';
  *                broker: clients.ts), SendMessage (normal, FIFO, delay, transactional half messages), ReceiveMessage
  *                (over the broker's POP), AckMessage, ChangeInvisibleDuration, ForwardMessageToDeadLetterQueue,
  *                EndTransaction (half messages sent through this endpoint), NotifyClientTermination (UNREGISTER_CLIENT),
- *                UpdateOffset, GetOffset and QueryOffset (offsets.ts), PullMessage (pull.ts)
+ *                UpdateOffset, GetOffset and QueryOffset (offsets.ts), PullMessage (pull.ts), RecallMessage (recall.ts;
+ *                SendMessage answers a timer message with its recall_handle)
+ *                Telemetry relays the broker's transaction checks to producers (RecoverOrphanedTransactionCommand,
+ *                transaction-check.ts)
  *   refused      every other RPC: Status NOT_IMPLEMENTED (50100) naming the RPC; Telemetry answers commands other
- *                than settings with NOT_IMPLEMENTED too (so no orphaned-transaction recovery over Telemetry yet);
- *                RecallMessage names the missing piece (Apogee's broker does not serve RECALL_MESSAGE)
+ *                than settings from the client with NOT_IMPLEMENTED too
  *
  * It talks to the local NameServer and broker over remoting on loopback (lib/client), as the Java proxy's cluster
  * mode does; the broker's processors do the work (send, POP, ack, change-invisible-time).
@@ -45,7 +50,7 @@ export const GRPC_FIRST_BYTE_TIMEOUT_MS = 120_000;
 /** The RPCs served; any other name in the service definition gets NOT_IMPLEMENTED. */
 export const IMPLEMENTED_RPCS: readonly string[] = [
   'QueryRoute', 'QueryAssignment', 'Heartbeat', 'Telemetry', 'SendMessage', 'ReceiveMessage', 'AckMessage', 'ChangeInvisibleDuration', 'ForwardMessageToDeadLetterQueue', 'EndTransaction',
-  'NotifyClientTermination', 'UpdateOffset', 'GetOffset', 'QueryOffset', 'PullMessage',
+  'NotifyClientTermination', 'UpdateOffset', 'GetOffset', 'QueryOffset', 'PullMessage', 'RecallMessage',
 ];
 
 /** The client id the 5.x clients send in every call's metadata (Java proxy GrpcConstants.CLIENT_ID). */
@@ -88,6 +93,7 @@ export class GrpcServer {
   private readonly service: GrpcService;
   private readonly clients: GrpcClients;
   private readonly settings: ServerSettings;
+  private readonly orphans: OrphanedTransactions;
   private boundPort = 0;
   private tlsListener: TlsListener | null = null;
 
@@ -96,6 +102,8 @@ export class GrpcServer {
     this.settings = { ...DEFAULT_SERVER_SETTINGS, ...(o.settings ?? {}) };
     this.service = new GrpcService({ client: this.client, logger: o.logger, longPollingReserveMs: LONG_POLLING_RESERVE_MS, requestTimeoutMs: o.requestTimeoutMs ?? 3_000 });
     this.clients = new GrpcClients({ client: this.client, logger: o.logger, requestTimeoutMs: o.requestTimeoutMs ?? 3_000 });
+    this.orphans = new OrphanedTransactions({ logger: o.logger, rememberHalf: (id, h) => this.service.rememberHalf(id, h) });
+    this.client.remoting.registry.register(RequestCode.CHECK_TRANSACTION_STATE, this.orphans.processor());
   }
 
   get port(): number {
@@ -125,9 +133,7 @@ export class GrpcServer {
     impl['GetOffset'] = this.unary('GetOffset', (r) => offsets.getOffset(r));
     impl['QueryOffset'] = this.unary('QueryOffset', (r) => offsets.queryOffset(r));
     impl['ForwardMessageToDeadLetterQueue'] = this.unary('ForwardMessageToDeadLetterQueue', (r) => s.forwardMessageToDeadLetterQueue(r));
-    impl['RecallMessage'] = this.unary('RecallMessage', async () => ({
-      status: status(Code.NOT_IMPLEMENTED, "RecallMessage is not implemented: Apogee's broker does not serve RECALL_MESSAGE (370) yet (Java 5.5's RecallMessageProcessor does)"),
-    }));
+    impl['RecallMessage'] = this.unary('RecallMessage', (r) => recallMessage({ client: this.client, requestTimeoutMs: this.o.requestTimeoutMs ?? 3_000 }, r));
     const c = this.clients;
     impl['Heartbeat'] = this.unary('Heartbeat', async (r, md) => {
       const id = clientIdOf(md);
@@ -194,13 +200,19 @@ export class GrpcServer {
     call.end();
   }
 
-  /** Java ClientActivity#telemetry: settings in, merged settings out; other commands are not served yet. */
+  /**
+   * Java ClientActivity#telemetry: settings in, merged settings out; a producer's stream also receives
+   * RecoverOrphanedTransactionCommand (transaction-check.ts). Other commands from the client are not served yet.
+   */
   private telemetry(call: ServerDuplexStream): void {
     call.on('data', (cmd: { command?: string; settings?: any }) => {
       if (cmd.command === 'settings' && cmd.settings !== undefined && cmd.settings !== null) {
         // Java ClientActivity#processAndWriteClientSettings registers the client on its Settings; the answer does
         // not wait for the broker (a failed registration is logged and retried by the next Heartbeat).
         const id = clientIdOf(call.metadata);
+        if (cmd.settings.clientType === 'PRODUCER') {
+          this.orphans.track(call, (cmd.settings.publishing?.topics ?? []).map((t: { name?: string }) => t.name ?? '').filter((t: string) => t !== ''));
+        }
         if (id !== undefined) {
           this.clients.remember(id, cmd.settings).then(
             (st) => { if (st.code !== Code.OK) this.o.logger.warn({ clientId: id, status: st }, 'gRPC client registration failed'); },
@@ -215,8 +227,12 @@ export class GrpcServer {
         call.write({ status: notImplemented(`Telemetry command ${cmd.command}`) });
       }
     });
-    call.on('end', () => call.end());
-    call.on('error', () => undefined);
+    call.on('end', () => {
+      this.orphans.forget(call);
+      call.end();
+    });
+    call.on('error', () => this.orphans.forget(call));
+    call.on('close', () => this.orphans.forget(call));
   }
 
   private async settingsFor(c: any): Promise<unknown> {

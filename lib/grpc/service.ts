@@ -54,7 +54,7 @@ export interface GroupPolicy {
 }
 
 /** A half message awaiting EndTransaction (Java proxy TransactionDataManager's TransactionData). */
-interface HalfMessage {
+export interface HalfMessage {
   brokerAddr: string;
   topic: string;
   msgId: string;
@@ -133,7 +133,7 @@ export class GrpcService {
 
   async sendMessage(req: { messages: PbMessage[] }): Promise<{ status: Status; entries: unknown[] }> {
     if (req.messages.length === 0) return { status: status(Code.BAD_REQUEST, 'no message to send'), entries: [] };
-    const entries: { status: Status; messageId: string; transactionId: string; offset: number }[] = [];
+    const entries: { status: Status; messageId: string; transactionId: string; offset: number; recallHandle?: string }[] = [];
     for (const m of req.messages) {
       const c = toRemotingSend(m);
       const messageId = m.systemProperties?.messageId ?? '';
@@ -148,13 +148,13 @@ export class GrpcService {
         if (this.halves.size >= HALF_MESSAGES_MAX) this.halves.delete(this.halves.keys().next().value!);
         this.halves.set(transactionId, { ...r.half, topic: c.value.topic, msgId: messageId });
       }
-      entries.push({ status: r.status, offset: r.offset, messageId, transactionId });
+      entries.push({ status: r.status, offset: r.offset, messageId, transactionId, ...(r.recallHandle !== undefined ? { recallHandle: r.recallHandle } : {}) });
     }
     const first = entries.find((e) => e.status.code !== Code.OK);
     return { status: first?.status ?? OK, entries };
   }
 
-  private async sendOne(m: ReturnType<typeof toRemotingSend> extends infer R ? (R extends { ok: true; value: infer V } ? V : never) : never): Promise<{ status: Status; offset: number; half?: { brokerAddr: string; commitLogOffset: number; queueOffset: number } }> {
+  private async sendOne(m: ReturnType<typeof toRemotingSend> extends infer R ? (R extends { ok: true; value: infer V } ? V : never) : never): Promise<{ status: Status; offset: number; recallHandle?: string; half?: { brokerAddr: string; commitLogOffset: number; queueOffset: number } }> {
     const r = await this.route(m.topic);
     if (r === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `topic ${m.topic} not found: create it first (mqadmin updateTopic)`), offset: 0 };
     const qd = r.queueDatas.find((q) => isWriteable(q.perm) && m.queueId < q.writeQueueNums) ?? r.queueDatas.find((q) => isWriteable(q.perm));
@@ -189,7 +189,9 @@ export class GrpcService {
     // Java SendMessageActivity / ResponseBuilder#buildStatus(SendStatus): flush/slave timeouts are OK-with-remark there too.
     if (resp.code === ResponseCode.SUCCESS || resp.code === ResponseCode.FLUSH_DISK_TIMEOUT || resp.code === ResponseCode.SLAVE_NOT_AVAILABLE) {
       const queueOffset = Number(resp.extFields?.get('queueOffset') ?? 0);
-      if (!m.transactional) return { status: OK, offset: queueOffset };
+      // Java SendMessageActivity: the broker's recallHandle (a timer message) becomes the entry's recall_handle.
+      const recallHandle = resp.extFields?.get('recallHandle');
+      if (!m.transactional) return { status: OK, offset: queueOffset, ...(recallHandle !== undefined ? { recallHandle } : {}) };
       let commitLogOffset: number;
       try {
         commitLogOffset = decodeOffsetMsgId(resp.extFields?.get('msgId') ?? '').offset;
@@ -199,6 +201,12 @@ export class GrpcService {
       return { status: OK, offset: queueOffset, half: { brokerAddr: addr, commitLogOffset, queueOffset } };
     }
     return { status: remotingStatus(resp.code, resp.remark), offset: 0 };
+  }
+
+  /** A half message the broker's transaction check named (transaction-check.ts), so the checker's EndTransaction finds it. */
+  rememberHalf(transactionId: string, h: HalfMessage): void {
+    if (!this.halves.has(transactionId) && this.halves.size >= HALF_MESSAGES_MAX) this.halves.delete(this.halves.keys().next().value!);
+    this.halves.set(transactionId, h);
   }
 
   /** Java EndTransactionActivity: END_TRANSACTION to the broker that holds the half message. */

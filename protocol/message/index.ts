@@ -125,3 +125,6 @@ export type { InflateResult } from './compression';
 
 export { decodeMessages, toMessageView } from './decode-messages';
 export type { MessageView, DecodeMessagesOptions } from './decode-messages';
+
+export { encodeRecallHandle, decodeRecallHandle, RECALL_HANDLE_INVALID } from './recall-handle';
+export type { RecallHandle } from './recall-handle';

@@ -22,6 +22,7 @@ import { recordDlq, recordIn } from '../metrics';
 import { applyDelayLevel, bornHostOf, InnerMessage, toHalfMessage } from '../message-build';
 import { awaitTopicRegistered } from './register-wait';
 import { handleTimerMessage } from '../timer-hook';
+import { recallHandleFor } from './recall';
 
 /**
  * SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320). Java: broker/.../processor/
@@ -190,6 +191,7 @@ function sendOne(
   m.put(MessageConst.PROPERTY_CLUSTER, bc.config.brokerClusterName);
   putTraceProperties(bc, m);
   const tranPrepared = m.get(MessageConst.PROPERTY_TRANSACTION_PREPARED) === 'true';
+  let recallHandle: string | undefined;
   if (tranPrepared && !(m.reconsumeTimes > 0 && Number(m.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0) > 0)) {
     if (bc.config.rejectTransactionMessage) {
       return reply(ctx, ResponseCode.NO_PERMISSION, `the broker[${bc.config.brokerIP1}] sending transaction message is forbidden`);
@@ -200,6 +202,7 @@ function sendOne(
     const refused = handleTimerMessage(bc, m);
     if (refused !== undefined) return reply(ctx, refused.code, refused.remark);
     applyDelayLevel(m, bc.delayLevels);
+    recallHandle = recallHandleFor(bc, m);
   }
   const wait = m.get(MessageConst.PROPERTY_WAIT_STORE_MSG_OK) !== 'false';
   const record = encodeOrRefuse(bc, ctx, m);
@@ -207,7 +210,7 @@ function sendOne(
   return bc.store.putMessage(record, { waitStoreMsgOK: wait }).then((r) => {
     // Java SendMessageProcessor: a stored half message counts in TransactionMetrics under its real topic.
     if (tranPrepared && r.status === PutMessageStatus.PUT_OK) bc.halfCounts.add(m.get(MessageConst.PROPERTY_REAL_TOPIC) ?? h.topic, 1);
-    return respond(bc, ctx, r, queueId, uniqKey, false, h);
+    return respond(bc, ctx, r, queueId, uniqKey, false, h, recallHandle);
   });
 }
 
@@ -261,8 +264,11 @@ export function putTraceProperties(bc: BrokerContext, m: InnerMessage): void {
   m.put(MessageConst.PROPERTY_TRACE_SWITCH, String(bc.config.traceOn));
 }
 
-/** Java handlePutMessageResult: stored (SUCCESS, FLUSH_*_TIMEOUT, SLAVE_NOT_AVAILABLE) or a refusal. */
-function respond(bc: BrokerContext, ctx: RequestContext, r: PutMessageResult, queueId: number, transactionId: string, batch: boolean, h: SendMessageRequest): RemotingCommand {
+/**
+ * Java handlePutMessageResult: stored (SUCCESS, FLUSH_*_TIMEOUT, SLAVE_NOT_AVAILABLE) or a refusal. A timer message
+ * carries its recall handle (Java attachRecallHandle, ./recall.ts).
+ */
+function respond(bc: BrokerContext, ctx: RequestContext, r: PutMessageResult, queueId: number, transactionId: string, batch: boolean, h: SendMessageRequest, recallHandle?: string): RemotingCommand {
   let code: number;
   let remark: string | null = null;
   switch (r.status) {
@@ -300,7 +306,7 @@ function respond(bc: BrokerContext, ctx: RequestContext, r: PutMessageResult, qu
   if (bc.metrics !== undefined) recordIn(bc, h.topic, h.properties ?? '', r.msgNum, r.wroteBytes);
   const host = bc.storeHost;
   const msgId = batch ? r.physicalOffsets.map((o) => createOffsetMsgId(host, o)).join(',') : createOffsetMsgId(host, r.wroteOffset);
-  const ext = encodeHeader(SendMessageResponseHeader, { msgId, queueId, queueOffset: r.queueOffset, ...(batch ? {} : { transactionId }) });
+  const ext = encodeHeader(SendMessageResponseHeader, { msgId, queueId, queueOffset: r.queueOffset, ...(batch ? {} : { transactionId }), ...(recallHandle !== undefined ? { recallHandle } : {}) });
   ext.set('MSG_REGION', bc.config.regionId);
   ext.set('TRACE_ON', String(bc.config.traceOn));
   return reply(ctx, code, remark, ext);

@@ -73,6 +73,18 @@ public final class Admin implements AutoCloseable {
         return group;
     }
 
+    /**
+     * Sets a broker config key on every master (what `mqadmin updateBrokerConfig -k key -v value` does), e.g.
+     * recallMessageEnable, off by default in Java 5.5.0 and Apogee.
+     */
+    public void updateBrokerConfig(String key, String value) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty(key, value);
+        for (String addr : masters().values()) {
+            admin.updateBrokerConfig(addr, p);
+        }
+    }
+
     /** Messages stored in a topic (sum of its queues' max offsets); 0 while the topic has no route yet. */
     public long storedMessages(String topic) {
         try {
