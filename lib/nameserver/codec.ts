@@ -66,7 +66,7 @@ export const registerBodyTopicsPerStep = 100;
  * Longest run of decode steps before the NameServer yields to the event loop, ms (issue 14: no block > 20 ms; a
  * changed 1,000-topic body decoded in one go held the loop for ~20 ms on a quiet machine).
  */
-export const registerBodyStepMsMax = 4;
+export const registerBodyStepMsMax = 3;
 
 /**
  * REGISTER_BROKER body from a broker >= V3_0_11, decoded `registerBodyTopicsPerStep` topics per step with a
