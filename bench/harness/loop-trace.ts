@@ -4,8 +4,9 @@
  * JSON line per event to the file named by APOGEE_LOOP_TRACE_FILE:
  *
  *   {"t":1234.5,"ev":"gap","wallMs":23.1,"cpuMs":21.7}   a turn of LOOP_TRACE_TICK_MS came LOOP_TRACE_GAP_MS late or
- *                                                         more; cpuMs = the process's CPU time in that gap (CPU far
- *                                                         below wallMs = the process waited for a core, not a block)
+ *                                                         more; cpuMs = the main thread's CPU time in that gap (Linux
+ *                                                         schedstat; CPU far below wallMs = the thread waited for a
+ *                                                         core, not a block)
  *   {"t":1230.1,"ev":"gc","kind":"major","ms":19.8}       a V8 GC pause of LOOP_TRACE_GC_MS or more (performance 'gc')
  *
  * `t` is performance.now() at the event's start, ms, so a gap is matched to the GC pauses inside [t, t + wallMs]; the
@@ -18,6 +19,9 @@ import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 const LOOP_TRACE_TICK_MS = 2;
 const LOOP_TRACE_GAP_MS = 10;
 const LOOP_TRACE_GC_MS = 2;
+/** The main thread's scheduler statistics (Linux): its first field is the time it ran, ns. */
+const schedstat = `/proc/self/task/${process.pid}/schedstat`;
+const hasSchedstat = fs.existsSync(schedstat);
 
 const file = process.env.APOGEE_LOOP_TRACE_FILE ?? '';
 if (file !== '') {
@@ -41,18 +45,27 @@ if (file !== '') {
   // Clock origin: a .cpuprofile's timestamps are monotonic µs (as process.hrtime), so t -> hrUs + (t - t0) * 1000.
   write({ t: performance.now(), ev: 'origin', hrUs: Number(process.hrtime.bigint() / 1000n) });
   let last = performance.now();
-  let lastCpu = process.cpuUsage();
+  let lastCpu = mainThreadCpuMs();
   setInterval(() => {
     const now = performance.now();
-    const cpu = process.cpuUsage();
+    const cpu = mainThreadCpuMs();
     const wallMs = now - last;
     if (wallMs - LOOP_TRACE_TICK_MS >= LOOP_TRACE_GAP_MS) {
-      const cpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
-      write({ t: round(last), ev: 'gap', wallMs: round(wallMs), cpuMs: round(cpuMs) });
+      write({ t: round(last), ev: 'gap', wallMs: round(wallMs), cpuMs: round(cpu - lastCpu) });
     }
     last = now;
     lastCpu = cpu;
   }, LOOP_TRACE_TICK_MS).unref();
+}
+
+/**
+ * CPU time of the main (event-loop) thread, ms: /proc/self/task/<pid>/schedstat's first field (ns on a CPU), so
+ * GC helper threads and the libuv pool do not count; elsewhere the whole process's (process.cpuUsage).
+ */
+function mainThreadCpuMs(): number {
+  if (hasSchedstat) return Number(fs.readFileSync(schedstat, 'utf8').split(' ')[0]) / 1e6;
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 function round(x: number): number {
