@@ -14,6 +14,7 @@
  *
  *   npm run build && node dist/bench/topics.js --topics 5000 [--queues 8] [--name NAME] [--workDir DIR] [--cpuProf DIR]
  *   npm run build && node dist/bench/topics.js --topics 11000 --list 1000 [--name NAME]
+ *   ... [--loopTrace FILE]   the server writes its loop gaps and GC pauses to FILE (bench/harness/loop-trace.ts)
  *
  * Writes bench/results/<date>-topics-<name>.json (raw summary + command) and prints one RESULT line.
  */
@@ -45,12 +46,18 @@ async function main(): Promise<void> {
   const ctx = RunContext.create({ rootDir: workDir, keepRuns: 2, logger: createLogger({ name: 'bench', fd: 2, level: 'warn' }) });
   const cpuProf = arg('cpuProf', '');
   const listSize = Number(arg('list', '0'));
+  // --loopTrace FILE: the server preloads harness/loop-trace.js (one JSON line per loop gap >= 10 ms and per GC pause).
+  const loopTrace = arg('loopTrace', '');
+  const nodeArgs = [
+    ...(cpuProf !== '' ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : []),
+    ...(loopTrace !== '' ? ['--require', path.join(__dirname, 'harness', 'loop-trace.js')] : []),
+  ];
   const server = await ApogeeProcess.start(ctx, {
     dir: path.join(ctx.dir, 'apogee'),
     name: 'apogee-topics',
-    env: { APOGEE_LOG_LEVEL: 'warn' },
+    env: { APOGEE_LOG_LEVEL: 'warn', ...(loopTrace !== '' ? { APOGEE_LOOP_TRACE_FILE: path.resolve(loopTrace) } : {}) },
     brokerConfig: { autoCreateTopicEnable: true },
-    ...(cpuProf !== '' ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] } : {}),
+    ...(nodeArgs.length > 0 ? { nodeArgs } : {}),
   });
   const admin = benchClient(server.namesrvAddr, 30_000);
   const other = benchClient(server.namesrvAddr, 30_000);

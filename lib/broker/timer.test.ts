@@ -10,7 +10,7 @@ import { RocketClient } from '../client';
 import { defaults, silentLogger } from '../common';
 import { NameServer, NamesrvSchema } from '../nameserver';
 import { defaultStoreConfig } from '../store';
-import { TIMER_TOPIC } from '../timer';
+import { DEQUEUE_EMPTY_SLOTS_PER_YIELD, TIMER_TOPIC } from '../timer';
 import { Broker } from './broker';
 import { BrokerRemotingSchema, BrokerSchema } from './config';
 import { freeBrokerPort, freePort } from '../remoting/testing/ports';
@@ -78,6 +78,39 @@ describe('lib/broker timer messages over real sockets', function () {
     }
     return got;
   }
+
+  it('rule DEQUEUE_EMPTY_SLOTS_PER_YIELD: a fresh store catches up over its empty wheel slots in steps, the event loop turning between them (issue 14)', async () => {
+    await broker.shutdown();
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-timer-fresh-'));
+    broker = await Broker.create({
+      config: { ...defaults(BrokerSchema), listenPort: 0, brokerIP1: '127.0.0.1', namesrvAddr: `127.0.0.1:${ns.port}` },
+      remotingConfig: { ...defaults(BrokerRemotingSchema), bindAddress: '127.0.0.1' },
+      storeConfig: defaultStoreConfig({ storePathRootDir: path.join(fresh, 'store'), mappedFileSizeCommitLog: 1024 * 1024, timerPrecisionMs: 100 }),
+      logger: silentLogger(),
+    });
+    const timer = broker.ctx.timer!;
+    const first = timer.progress().readTimeMs;
+    const caughtUp = Date.now() - 60_000;
+    assert.ok(first < caughtUp, 'a fresh store starts reading about a wheel lap back');
+    const started = broker.start();
+    // One sample per turn of the event loop (setImmediate): how far the read time moved within one turn.
+    const reads: number[] = [];
+    for (let turn = 0; turn < 1_000_000 && (reads.at(-1) ?? first) < caughtUp; turn++) {
+      await new Promise<void>((r) => setImmediate(r));
+      reads.push(timer.progress().readTimeMs);
+    }
+    await started;
+    addr = `127.0.0.1:${broker.port}`;
+    assert.ok(reads.at(-1)! >= caughtUp, 'the read time caught up');
+    let prev = first;
+    let most = 0;
+    for (const r of reads) {
+      most = Math.max(most, r - prev);
+      prev = r;
+    }
+    assert.ok(most <= DEQUEUE_EMPTY_SLOTS_PER_YIELD * 100, `the read time moved ${most} ms (${most / 100} slots) in one turn`);
+    assert.ok(reads.length > 2, 'the catch-up took several turns');
+  });
 
   it('rule: a timer send is stored in rmq_sys_wheel_timer with TIMER_OUT_MS/REAL_TOPIC/REAL_QID and reaches its real topic not before its time, as Java delivers it', async () => {
     await client.send('TimerT', Buffer.from('warm'), { queueId: 0 });

@@ -93,7 +93,9 @@ export function unregisterBrokers(host: RouteHost, reqs: UnregisterRequest[]): v
 
 /** Java cleanTopicByUnRegisterRequests: topics lose removed broker names; reduced acting-master ones lose WRITE. */
 function cleanTopicByUnRegisterRequests(t: RouteTables, removed: Set<string>, reduced: Set<string>): void {
-  for (const [topic, qdMap] of [...t.topicQueueTable]) {
+  // Iterated in place (deleting the current entry of a Map during for-of is defined): no copy of 10k+ [topic, map]
+  // pairs per unregistration (issue 14: fewer allocations, shorter GCs).
+  for (const [topic, qdMap] of t.topicQueueTable) {
     for (const name of removed) qdMap.delete(name);
     if (qdMap.size === 0) {
       t.topicQueueTable.delete(topic);

@@ -134,6 +134,47 @@ describe('lib/timer TimerWheel', () => {
     await r.close();
   });
 
+  it('rule WHEEL_OCCUPIED_TRACKED_MAX: getAllNum and checkPhyPos visit only set slots, and agree with a slot-by-slot reading of the lap (reopened too)', async () => {
+    const file = path.join(tmp(), 'timerwheel');
+    const w = await W.TimerWheel.open(io, file, 1000, 50);
+    const t0 = 1_700_000_000_000;
+    // Slots of this lap, of the next lap and of the previous one, at scattered indexes.
+    let seed = 7;
+    const rnd = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let k = 0; k < 60; k++) w.putSlot(t0 + (rnd(300) - 100) * 1000, 1000 + rnd(5000), 6000 + rnd(5000), 1 + rnd(9), 0);
+    const oracle = (wheel: W.TimerWheel, start: number): { all: number; min: number } => {
+      let all = 0;
+      let min = Number.MAX_SAFE_INTEGER;
+      for (let i = 0; i < 100; i++) {
+        const s = wheel.getSlot(start + i * 1000);
+        if (s.timeMs === -1) continue;
+        all += s.num;
+        if (s.lastPos > 8000 && s.firstPos < min) min = s.firstPos;
+      }
+      return { all, min };
+    };
+    for (const start of [t0 - 50_000, t0, t0 + 37_000, t0 + 123_500]) {
+      const o = oracle(w, start);
+      assert.equal(w.getAllNum(start), o.all);
+      assert.equal(w.checkPhyPos(start, 8000), o.min);
+    }
+    await w.close();
+    const r = await W.TimerWheel.open(io, file, 1000, 50);
+    for (const start of [t0 - 50_000, t0, t0 + 37_000]) assert.equal(r.getAllNum(start), oracle(r, start).all);
+    await r.close();
+  });
+
+  it('rule WHEEL_OCCUPIED_TRACKED_MAX: past that many set slots the scans read the whole wheel again (same answers)', async () => {
+    const file = path.join(tmp(), 'timerwheel');
+    const slots = W.WHEEL_OCCUPIED_TRACKED_MAX / 2 + 100;
+    const w = await W.TimerWheel.open(io, file, 1000, slots);
+    const t0 = 1_700_000_000_000;
+    for (let i = 0; i <= W.WHEEL_OCCUPIED_TRACKED_MAX; i++) w.putSlot(t0 + i * 1000, 1, 2, 1, 0);
+    assert.equal(w.getAllNum(t0), W.WHEEL_OCCUPIED_TRACKED_MAX + 1);
+    assert.equal(w.getAllNum(t0 + 1000), W.WHEEL_OCCUPIED_TRACKED_MAX);
+    await w.close();
+  });
+
   it('a wheel file of another length is refused, naming both lengths', async () => {
     const file = path.join(tmp(), 'timerwheel');
     fs.writeFileSync(file, Buffer.alloc(100));

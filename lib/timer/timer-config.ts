@@ -18,6 +18,11 @@ export const ENQUEUE_NEVER = '9223372036854775807';
 export const ENQUEUE_BATCH_MAX = 32;
 /** Non-empty slots delivered per loop turn before the enqueue side gets its turn again. */
 export const DEQUEUE_SLOTS_PER_TURN_MAX = 4;
+/**
+ * Empty wheel slots passed over before the dequeue side yields to the event loop (setImmediate) and goes on
+ * (issue 14: a fresh store's catch-up over ~7 days of empty slots was one 80-500 ms block at every start).
+ */
+export const DEQUEUE_EMPTY_SLOTS_PER_YIELD = 4096;
 /** Bytes of timerlog read at once while walking a slot's chain. */
 export const CHAIN_READ_BYTES = UNIT_SIZE * 1024;
 /** Messages of one slot read and put concurrently (a chunk; two chunks' puts are in flight at most). */

@@ -1,7 +1,7 @@
 import { javaStringHashCode } from '../../protocol/codec';
 import { decodeStoredMessage, MessageConst, parseProperties, type StoredMessage } from '../../protocol/message';
 import { GetMessageStatus, NodeStoreIO, PutMessageStatus } from '../store';
-import { CHAIN_READ_BYTES, DELIVER_IN_FLIGHT_MAX, DEQUEUE_SLOTS_PER_TURN_MAX, ENQUEUE_BATCH_MAX, idleSleepMs, PUT_ATTEMPTS_MAX, ENQUEUE_NEVER, TIMER_BLANK_SLOTS, TIMER_TOPIC, normalizePrecisionMs, type TimerDeps, type TimerStats } from './timer-config';
+import { CHAIN_READ_BYTES, DELIVER_IN_FLIGHT_MAX, DEQUEUE_EMPTY_SLOTS_PER_YIELD, DEQUEUE_SLOTS_PER_TURN_MAX, ENQUEUE_BATCH_MAX, idleSleepMs, PUT_ATTEMPTS_MAX, ENQUEUE_NEVER, TIMER_BLANK_SLOTS, TIMER_TOPIC, normalizePrecisionMs, type TimerDeps, type TimerStats } from './timer-config';
 import { deliveryOf } from './timer-deliver';
 import { checkpointFileName, TimerCheckpoint } from './timer-checkpoint';
 import { readSlotChain, TimerLog, timerLogDir, encodeUnit, MAGIC_DEFAULT, MAGIC_DELETE, MAGIC_ROLL, UNIT_SIZE, type TimerUnit } from './timer-log';
@@ -274,12 +274,18 @@ export class TimerMessageStore {
   private async dequeueStep(): Promise<boolean> {
     if (this.d.config.timerStopDequeue) return false;
     let worked = 0;
+    let empty = 0;
     while (this.currReadTimeMs < this.currWriteTimeMs && !this.stopped) {
       const slot = this.wheel.getSlot(this.currReadTimeMs);
       if (slot.timeMs !== -1) {
         await this.deliverSlot(slot.lastPos);
         if (this.stopped) return true;
         worked++;
+      } else if (++empty >= DEQUEUE_EMPTY_SLOTS_PER_YIELD) {
+        // A long run of empty slots (catching up after a start): let the event loop run, then go on.
+        empty = 0;
+        await new Promise<void>((r) => setImmediate(r));
+        if (this.stopped) return worked > 0;
       }
       this.currReadTimeMs += this.precisionMs;
       this.commitReadTimeMs = this.currReadTimeMs;

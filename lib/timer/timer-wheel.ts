@@ -48,11 +48,18 @@ export function wheelFileName(storePathRootDir: string): string {
 
 /** Flush writes changed slots in runs; runs closer than this many bytes are written as one. */
 const FLUSH_GAP_BYTES_MAX = 4096;
+/**
+ * Slots tracked as set (time field non-zero) for scans; beyond this many the scans read the whole wheel again, as
+ * before (issue 14: a scan of all 1.2M slots per GET_BROKER_RUNTIME_INFO held the event loop 40-120 ms).
+ */
+export const WHEEL_OCCUPIED_TRACKED_MAX = 65_536;
 
 export class TimerWheel {
   readonly wheelLength: number;
   private readonly buf: Buffer;
   private readonly dirty = new Set<number>();
+  /** Indexes of the slots whose time field is set (null: more than WHEEL_OCCUPIED_TRACKED_MAX, scan everything). */
+  private occupied: Set<number> | null = new Set<number>();
   private handle: FileHandle | undefined;
 
   private constructor(
@@ -86,6 +93,7 @@ export class TimerWheel {
         if (n <= 0) break;
         pos += n;
       }
+      for (let i = 0; i < slotsTotal * 2; i++) if (readI64(w.buf, i * SLOT_SIZE + SLOT_TIME_OFFSET) !== 0) w.occupy(i);
     }
     return w;
   }
@@ -125,6 +133,13 @@ export class TimerWheel {
     this.buf.writeInt32BE(num | 0, at + SLOT_NUM_OFFSET);
     this.buf.writeInt32BE(magic | 0, at + SLOT_MAGIC_OFFSET);
     this.dirty.add(i);
+    this.occupy(i);
+  }
+
+  private occupy(i: number): void {
+    if (this.occupied === null) return;
+    this.occupied.add(i);
+    if (this.occupied.size > WHEEL_OCCUPIED_TRACKED_MAX) this.occupied = null;
   }
 
   /**
@@ -167,10 +182,22 @@ export class TimerWheel {
     return all;
   }
 
+  /**
+   * Calls fn for each slot of the coming lap from timeStartMs that belongs to it (its stored time is that lap's);
+   * in no particular order (the callers sum or take a minimum). A slot whose time field was never set (0) never
+   * belongs to a lap, so only the occupied ones are visited while they are tracked.
+   */
   private forEachSlotFrom(timeStartMs: number, fn: (at: number) => void): void {
     const n = this.slotsTotal * 2;
     const first = this.slotIndex(timeStartMs);
     const base = Math.floor(timeStartMs / this.precisionMs);
+    if (this.occupied !== null) {
+      for (const idx of this.occupied) {
+        const at = idx * SLOT_SIZE;
+        if (readI64(this.buf, at + SLOT_TIME_OFFSET) === base + ((idx - first + n) % n)) fn(at);
+      }
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const at = ((first + i) % n) * SLOT_SIZE;
       // Only the high bits can differ for a slot of another lap; compare as numbers (times fit 2^53).

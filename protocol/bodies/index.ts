@@ -70,6 +70,7 @@ export {
 } from './register-broker';
 export type { CompressOptions, DecompressOptions } from './register-broker';
 export { RegisterBodySteps } from './register-broker-steps';
+export { TopicListBodySteps, type TopicListStepResult } from './topic-list-steps';
 export type { StepResult as RegisterBodyStepResult } from './register-broker-steps';
 export {
   ConsumeTypes,

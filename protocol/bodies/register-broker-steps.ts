@@ -38,9 +38,10 @@ const BS = 0x5c;
 const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** Thrown inside the scanner: the outer shape is unusual, decode in one go instead. */
-class Unusual extends Error {}
+export class Unusual extends Error {}
 
-class Scanner {
+/** A cursor over a JSON text for the shapes Java writes (shared with topic-list-steps.ts). */
+export class Scanner {
   pos = 0;
   constructor(readonly b: string) {}
 
@@ -137,7 +138,7 @@ class Scanner {
 }
 
 /** One topicConfigTable entry in Java's shape, or undefined (position unspecified) to read it the general way. */
-function fastTopicConfig(s: Scanner): TopicConfig | undefined {
+export function fastTopicConfig(s: Scanner): TopicConfig | undefined {
   if (s.ws() !== 0x7b) return undefined;
   s.pos++;
   const t: TopicConfig = { order: false, perm: 6, readQueueNums: 16, topicFilterType: 'SINGLE_TAG', topicName: '', topicSysFlag: 0, writeQueueNums: 16 };

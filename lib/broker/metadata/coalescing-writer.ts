@@ -190,8 +190,11 @@ export class CoalescingWriter {
   }
 }
 
-/** Longest stretch of rendering before the gathered bytes are written (and the event loop runs others), ms. */
-export const METADATA_RENDER_STEP_MS_MAX = 8;
+/**
+ * Longest stretch of rendering before the gathered bytes are written (and the event loop runs others), ms; small
+ * because other stepped work may share the turn (see json-chunks.ts RENDER_STEP_MS_MAX).
+ */
+export const METADATA_RENDER_STEP_MS_MAX = 3;
 
 /** Gathers rendered chunks into buffers of about METADATA_WRITE_CHUNK_BYTES_MAX, or what METADATA_RENDER_STEP_MS_MAX allowed. */
 function* buffers(chunks: Iterable<string>): Generator<Buffer> {

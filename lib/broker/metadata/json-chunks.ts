@@ -11,8 +11,11 @@ import type { Body, JsonWriteOptions } from '../../../protocol/bodies';
  * being written lands in the next write, not half in this one.
  */
 export const METADATA_SLICE_ENTRIES = 256;
-/** Uncached entries rendered before a chunk is handed over (each costs one small rendering). */
-export const COLD_ENTRIES_PER_STEP = 32;
+/**
+ * Uncached entries rendered before a chunk is handed over (each costs one small rendering; the step budget is only
+ * checked between chunks, so this bounds how far a step runs past it).
+ */
+export const COLD_ENTRIES_PER_STEP = 8;
 
 /** Map-valued fields of a file's value: `wrapper` builds the value around them (same order as `tables`). */
 export type Tables = ReadonlyMap<unknown, unknown>[];
@@ -130,8 +133,12 @@ function* slices<T>(
   yield empty.slice(from);
 }
 
-/** Longest stretch of rendering between two yields to the event loop, ms. */
-export const RENDER_STEP_MS_MAX = 8;
+/**
+ * Longest stretch of rendering between two yields to the event loop, ms. Several renderings may share one turn of
+ * the loop (a 1,000-topic list: the registration body, topics.json, the NameServer's decode, each stepped on its
+ * own), so each stays well under issue 14's 20 ms: 8 ms each added up to 25-35 ms gaps in --loopTrace runs.
+ */
+export const RENDER_STEP_MS_MAX = 3;
 
 /**
  * Joins rendered chunks, yielding to the event loop (setImmediate) whenever RENDER_STEP_MS_MAX has passed since the

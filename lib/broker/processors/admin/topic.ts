@@ -1,5 +1,5 @@
 import {
-  CreateTopicListRequestBody,
+  TopicListBodySteps,
   DataVersion,
   GroupList,
   TopicConfigAndQueueMapping,
@@ -34,7 +34,6 @@ import {
   parseAttributes,
   queueCount,
   queueOf,
-  requestBody,
   sameDataVersion,
   TOPIC_ATTRIBUTES,
   ADMIN_QUEUES_PER_TOPIC_MAX,
@@ -185,9 +184,17 @@ function createTopicList(bc: BrokerContext, ctx: RequestContext) {
 }
 
 async function createTopicListNow(bc: BrokerContext, ctx: RequestContext) {
-  const b = requestBody(ctx, CreateTopicListRequestBody, 'UPDATE_AND_CREATE_TOPIC_LIST');
-  if (b.ok === false) return b.response;
-  if (b.ok === 'absent') return reply(ctx, ResponseCode.SYSTEM_ERROR, 'UPDATE_AND_CREATE_TOPIC_LIST: no CreateTopicListRequestBody body');
+  const body = ctx.request.body;
+  if (body === null || body.length === 0) return reply(ctx, ResponseCode.SYSTEM_ERROR, 'UPDATE_AND_CREATE_TOPIC_LIST: no CreateTopicListRequestBody body');
+  // Decoded TOPIC_LIST_STEP_TOPICS entries per step, a yield between steps (the body is what requestBody decodes).
+  const steps = new TopicListBodySteps(body);
+  let r0 = steps.step(TOPIC_LIST_STEP_TOPICS);
+  while (!r0.done) {
+    await new Promise<void>((r) => setImmediate(r));
+    r0 = steps.step(TOPIC_LIST_STEP_TOPICS);
+  }
+  const b = r0.result;
+  if (!b.ok) return reply(ctx, ResponseCode.SYSTEM_ERROR, `UPDATE_AND_CREATE_TOPIC_LIST: ${b.error}`);
   const list = b.value.topicConfigList;
   const checked: TopicConfig[] = [];
   for (let i = 0; i < list.length; i++) {
