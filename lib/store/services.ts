@@ -15,8 +15,8 @@ import type { ConsumeQueueTable } from './queue-table';
  *   the commit log's flushIfDirty, the consume queues' and the index's write/flush, the checkpoint, and the
  *   retention / disk check the store hands in. Never puts or reads messages.
  * Invariants: a maintenance task starts only after every earlier one settled (even if it failed); the timer
- *   skips a tick while a logics flush runs; the checkpoint's logics time only advances when every consume queue
- *   is durable up to it; every timer is unref'd and cleared by stop().
+ *   skips a tick while a logics flush runs; the checkpoint's logics time and replay point only advance when every
+ *   consume queue is durable up to them; every timer is unref'd and cleared by stop().
  */
 
 export interface StoreServicesParts {
@@ -117,6 +117,7 @@ export class StoreServices {
       try {
         const { config, checkpoint } = this.p;
         const ts = this.p.dispatcher.lastDispatchedTimestamp;
+        const dispatched = this.p.dispatcher.dispatchedOffset;
         const queues = [...this.p.queues.all()];
         for (const cq of queues) await cq.write();
         let indexTs = 0;
@@ -129,7 +130,10 @@ export class StoreServices {
           if (ts > 0 && allDurable) checkpoint.logicsMsgTimestamp = Math.max(checkpoint.logicsMsgTimestamp, ts);
           if (indexTs > 0) checkpoint.indexMsgTimestamp = Math.max(checkpoint.indexMsgTimestamp, indexTs);
         }
-        await checkpoint.flush();
+        // The replay point: consume queues durable up to `dispatched` (allDurable) and the commit log durable up to
+        // its flushed offset, so a crash recovery may start at the smaller one (recovery.ts). The index's tail
+        // may still be in the page cache only; recovery checks it against the log.
+        await checkpoint.flush(allDurable ? Math.min(dispatched, this.p.commitLog.flushedOffset) : undefined);
       } finally {
         this.logicsFlushRunning = false;
       }
