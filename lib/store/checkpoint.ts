@@ -87,6 +87,8 @@ export class StoreCheckpoint implements CheckpointValues {
   private writing: Promise<void> | undefined;
   /** The companion's replay point as loaded, when it matches the checkpoint on disk (see the file comment). */
   loadedReplayFrom: number | undefined;
+  /** The newest replay point handed to flush (written with every checkpoint from then on). */
+  private replayFrom: number | undefined;
   private replayHandle: FileHandle | undefined;
   private replayWritten = '';
 
@@ -147,16 +149,20 @@ export class StoreCheckpoint implements CheckpointValues {
   }
 
   /**
-   * Writes and fsyncs the values when they changed (Java: StoreCheckpoint#flush); with `replayFrom` (a commit log
-   * offset below which the log, the consume queues and the index are durable), then the companion file.
+   * Writes and fsyncs the values when they changed (Java: StoreCheckpoint#flush), then the companion file with the
+   * newest replay point known (`replayFrom`: a commit log offset below which the log and the consume queues are
+   * durable; none before the first).
    */
   async flush(replayFrom?: number): Promise<void> {
     while (this.writing !== undefined) await this.writing;
+    // A point stays valid once reached (what lies before it stays durable and dispatched), so every checkpoint
+    // write carries the newest one: a flush that cannot advance it must not leave the companion stale.
+    if (replayFrom !== undefined) this.replayFrom = replayFrom;
     const b = encodeCheckpoint(this);
     const hex = b.toString('hex');
     const h = this.handle;
     if (h === undefined) return;
-    const rp = replayFrom === undefined ? undefined : encodeReplayPoint(replayFrom, b);
+    const rp = this.replayFrom === undefined ? undefined : encodeReplayPoint(this.replayFrom, b);
     if (hex === this.lastWritten && (rp === undefined || rp.toString('hex') === this.replayWritten)) return;
     this.writing = (async () => {
       if (hex !== this.lastWritten) {

@@ -265,6 +265,26 @@ describe('store recovery: Apogee replay point (checkpoint.apogee)', () => {
     assert.ok(decodeCheckpoint(cp).logicsMsgTimestamp > 0);
   });
 
+  it('rule: a checkpoint write that cannot advance the point (a consume queue not yet durable) still carries the last point, so the companion never goes stale', async () => {
+    const io = new FaultIO();
+    const s = await MessageStore.open(quiet(), { io });
+    const w = new Workload();
+    await w.run(s, puts(20));
+    await s.flush();
+    const before = io.fileBytes('/s/checkpoint')!.subarray(0, 40);
+    const point = io.fileBytes('/s/checkpoint.apogee')!.readBigInt64BE(8);
+    await w.run(s, [{ kind: 'put', topic: 'D', queueId: 0, size: 200 }]);
+    await new Promise((r) => setTimeout(r, 50)); // the commit log flush (1 ms) moves physicMsgTimestamp
+    await s.flushLogics(false); // one dirty unit < flushConsumeQueueLeastPages: not every queue durable
+    await s.checkpoint.flush(); // settles a write still in flight (as the admin command's flush does)
+    const after = io.fileBytes('/s/checkpoint')!.subarray(0, 40);
+    assert.notDeepEqual(after, before, 'the checkpoint was rewritten');
+    const rp = io.fileBytes('/s/checkpoint.apogee')!;
+    assert.equal(rp.readBigInt64BE(8), point);
+    assert.deepEqual(rp.subarray(16, 56), after);
+    await s.shutdown();
+  });
+
   it('rule: every record after the point is validated and dispatched again (none skipped, their consume queue units were never written)', async () => {
     const { io, w } = await killedAfterPoint(new FaultIO());
     const store = await MessageStore.open(quiet(), { io });
