@@ -205,6 +205,19 @@ export class ConsumeQueue {
     return true;
   }
 
+  /**
+   * The commit log offset of the oldest unit not yet fsynced: undefined when every unit is durable, -1 when it is
+   * no longer in memory (then the caller cannot tell). Blank units are skipped.
+   */
+  firstUnflushedPhy(): number | undefined {
+    if (this.destroyed || this.flushedWhere >= this.tailEnd) return undefined;
+    if (this.flushedWhere < this.tailStart) return -1;
+    for (let at = this.flushedWhere; at < this.tailEnd; at += CQ_STORE_UNIT_SIZE) {
+      if (readCqSize(this.tail, at - this.tailStart) !== CQ_BLANK_SIZE) return readCqPhy(this.tail, at - this.tailStart);
+    }
+    return undefined;
+  }
+
   // ---------------------------------------------------------------- read
 
   /**

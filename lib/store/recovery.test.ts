@@ -285,6 +285,27 @@ describe('store recovery: Apogee replay point (checkpoint.apogee)', () => {
     await s.shutdown();
   });
 
+  it('rule (recoveryReplayLagBytesMax): a queue\'s units not yet fsynced hold the point back; beyond the bound that queue is fsynced and the point moves on', async () => {
+    for (const lag of [1 << 30, 1000]) {
+      const io = new FaultIO();
+      const s = await MessageStore.open(testConfig('/s', { ...CFG, flushIntervalConsumeQueue: 3_600_000, flushConsumeQueueThoroughInterval: 3_600_000, recoveryReplayLagBytesMax: lag }), { io });
+      const w = new Workload();
+      await w.run(s, puts(25));
+      // One unit on a queue that then stays idle (below flushConsumeQueueLeastPages, never crossing a file)...
+      await w.run(s, [{ kind: 'put', topic: 'X', queueId: 0, size: 200 }]);
+      const x = [...w.sent.values()].find((e) => e.topic === 'X')!.phy;
+      // ... while D's queues cross their 16-unit files, so each flush fsyncs them.
+      await w.run(s, puts(40));
+      await new Promise((r) => setTimeout(r, 50)); // the commit log flush (1 ms)
+      await s.flushLogics(false);
+      await s.checkpoint.flush();
+      const point = Number(io.fileBytes('/s/checkpoint.apogee')!.readBigInt64BE(8));
+      if (lag > 1000) assert.equal(point, x, 'held back by X\'s unit');
+      else assert.equal(point, s.getMaxPhyOffset(), 'X fsynced, the point at the end');
+      await s.shutdown();
+    }
+  });
+
   it('rule: every record after the point is validated and dispatched again (none skipped, their consume queue units were never written)', async () => {
     const { io, w } = await killedAfterPoint(new FaultIO());
     const store = await MessageStore.open(quiet(), { io });

@@ -123,17 +123,29 @@ export class StoreServices {
         let indexTs = 0;
         if (config.messageIndexEnable) indexTs = await this.p.index.flush(thorough);
         let allDurable = true;
+        // The replay point: the commit log is durable up to its flushed offset and every consume queue up to
+        // `dispatched`, except the units a queue has not fsynced yet (below flushConsumeQueueLeastPages), which
+        // hold the point back to the oldest of them; a queue holding it back by more than recoveryReplayLagBytesMax
+        // is fsynced now (a queue written once and then idle would otherwise pin it until the thorough flush).
+        let point: number | undefined = Math.min(dispatched, this.p.commitLog.flushedOffset);
         for (const cq of queues) {
-          if (!(await cq.flush(thorough ? 0 : config.flushConsumeQueueLeastPages))) allDurable = false;
+          if (await cq.flush(thorough ? 0 : config.flushConsumeQueueLeastPages)) continue;
+          let oldest = cq.firstUnflushedPhy();
+          if (oldest !== undefined && oldest >= 0 && dispatched - oldest > config.recoveryReplayLagBytesMax) {
+            await cq.flush(0);
+            oldest = cq.firstUnflushedPhy();
+          }
+          if (oldest === undefined) continue;
+          allDurable = false;
+          point = oldest < 0 || point === undefined ? undefined : Math.min(point, oldest);
         }
         if (thorough || allDurable) {
           if (ts > 0 && allDurable) checkpoint.logicsMsgTimestamp = Math.max(checkpoint.logicsMsgTimestamp, ts);
           if (indexTs > 0) checkpoint.indexMsgTimestamp = Math.max(checkpoint.indexMsgTimestamp, indexTs);
         }
-        // The replay point: consume queues durable up to `dispatched` (allDurable) and the commit log durable up to
-        // its flushed offset, so a crash recovery may start at the smaller one (recovery.ts). The index's tail
-        // may still be in the page cache only; recovery checks it against the log.
-        await checkpoint.flush(allDurable ? Math.min(dispatched, this.p.commitLog.flushedOffset) : undefined);
+        // A crash recovery may start at `point` (recovery.ts). The index's tail may still be in the page cache
+        // only; recovery checks it against the log.
+        await checkpoint.flush(point);
       } finally {
         this.logicsFlushRunning = false;
       }
