@@ -283,16 +283,16 @@ export class CommitLog {
   }
 
   /**
-   * Scans the log from the start of files[startIndex] (Java: recoverNormally/recoverAbnormally): every valid record
+   * Scans the log from `startPos` (a record boundary) of files[startIndex] (Java: recoverNormally/recoverAbnormally): every valid record
    * is handed to `visit`, blank records move to the next file, and the scan stops at the first invalid record.
    * Returns the offset where the valid log ends.
    */
-  async scan(startIndex: number, checkCrc: boolean, delays: DelayLevelTable, visit: (r: DispatchRequest) => void): Promise<number> {
+  async scan(startIndex: number, checkCrc: boolean, delays: DelayLevelTable, visit: (r: DispatchRequest) => void, startPos = 0): Promise<number> {
     const fileSize = this.o.fileSize;
     const segs = this.files.segments;
     let index = startIndex;
     let seg = segs[index]!;
-    let pos = 0;
+    let pos = startPos;
     let buf: Buffer = Buffer.alloc(0);
     let bufPos = 0; // file position of buf[0]
     const readAt = async (p: number, min: number): Promise<void> => {
@@ -300,7 +300,7 @@ export class CommitLog {
       buf = (await this.files.read(seg.from + p, want)) ?? Buffer.alloc(0);
       bufPos = p;
     };
-    await readAt(0, 0);
+    await readAt(pos, 0);
     for (;;) {
       let rel = pos - bufPos;
       if (buf.length - rel < 8 && bufPos + buf.length < fileSize) {

@@ -127,6 +127,7 @@ export const storeConfigSchema = {
   commitLogWriteBatchBytesMax: p.int(4 * 1024 * 1024, 'Apogee: the most bytes one write(2) of the commit log carries', { check: atLeast(64 * 1024) }),
   consumeQueueTailUnitsMax: p.int(1024, 'Apogee: recent consume queue units kept in memory per queue (20 bytes each)', { check: atLeast(0) }),
   consumeQueueReadCacheBytesMax: p.int(16 * 1024 * 1024, 'Apogee: consume queue blocks (64 KiB) read from the files kept in memory, all queues together, so that consumers behind the tail read each block once (0 = none)', { check: atLeast(0) }),
+  recoveryReplayLagBytesMax: p.int(64 * 1024 * 1024, 'Apogee: a consume queue whose oldest not yet fsynced unit lies this far behind the dispatched offset is fsynced at the next consume queue flush even below flushConsumeQueueLeastPages, so the crash replay point (checkpoint.apogee) keeps up', { check: atLeast(0) }),
   readCoalesceBytesMax: p.int(1024 * 1024, 'Apogee: a pull from disk reads one span instead of several when it is at most this big', { check: atLeast(0) }),
   putPendingBytesMax: p.int(256 * 1024 * 1024, 'Apogee: bytes accepted but not yet written; puts beyond it answer OS_PAGE_CACHE_BUSY', { check: atLeast(1024 * 1024) }),
 

@@ -36,6 +36,8 @@ export class IndexService {
   files: IndexFile[] = [];
   private readonly o: IndexServiceOptions;
   private flushing: Promise<number> | undefined;
+  /** During a replay from Apogee's replay point: records at or below this offset are already indexed. */
+  private indexedThrough = -1;
 
   constructor(o: IndexServiceOptions) {
     this.o = o;
@@ -101,7 +103,7 @@ export class IndexService {
    */
   buildIndex(req: DispatchRequest): void {
     let f = this.lastWritable();
-    if (req.physicalOffset < f.header.endPhyOffset) return;
+    if (req.physicalOffset < f.header.endPhyOffset || req.physicalOffset <= this.indexedThrough) return;
     if (isRollback(req.sysFlag)) return;
     const hashes = req.indexHashes;
     if (hashes === undefined) return;
@@ -156,6 +158,35 @@ export class IndexService {
       if (full && f !== this.files[this.files.length - 1]) f.cool();
     }
     return sync ? endTs : 0;
+  }
+
+  /**
+   * Recovery from Apogee's replay point keeps every index file (each is consistent after a crash: index-file.ts);
+   * the record the newest entries belong to (the last file's endPhyOffset) is not indexed again while replaying.
+   */
+  beginReplay(): void {
+    const last = this.files[this.files.length - 1];
+    this.indexedThrough = last !== undefined && last.header.indexCount > 1 ? last.header.endPhyOffset : -1;
+  }
+
+  endReplay(): void {
+    this.indexedThrough = -1;
+  }
+
+  /**
+   * After recovery found the log's end: destroys the files holding entries for records at or past it (the log
+   * lost records the index had seen, a machine crash in ASYNC_FLUSH) and every later one. Resolves with the
+   * beginPhyOffset of the first destroyed file (where the index must be rebuilt from), or undefined.
+   */
+  async dropFilesReaching(end: number): Promise<number | undefined> {
+    const i = this.files.findIndex((f) => f.header.indexCount > 1 && f.header.endPhyOffset >= end);
+    if (i < 0) return undefined;
+    const from = this.files[i]!.header.beginPhyOffset;
+    for (const f of this.files.splice(i)) {
+      this.o.logger.warn({ file: f.name, endPhyOffset: f.header.endPhyOffset, end }, 'index file points past the recovered log: destroyed (rebuilt)');
+      await f.destroy();
+    }
+    return from;
   }
 
   /** Java: IndexService#deleteExpiredFile: files (not the last) whose endPhyOffset < offset. */

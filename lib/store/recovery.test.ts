@@ -7,6 +7,7 @@ import { FaultIO, type CrashMode } from './testing/fault-io';
 import { decode, makeRecord, testConfig } from './testing/records';
 import { Workload, verifyRecovered, type Op } from './testing/workload';
 import type { StoreConfig } from './config';
+import { decodeCheckpoint, encodeReplayPoint } from './checkpoint';
 
 /**
  * Crash recovery on the fault-injecting I/O (Java: CommitLog#recoverNormally / #recoverAbnormally,
@@ -164,6 +165,8 @@ describe('store recovery: damaged files', () => {
     const victim = [...w.sent.values()][20]!;
     io.poke(`/s/commitlog/${offset2FileName(victim.phy - (victim.phy % 4096))}`, (victim.phy % 4096) + victim.body.length + 70, Buffer.from('XX'));
     io.poke('/s/abort', 0, Buffer.from('1'));
+    // Without Apogee's replay point (a store Java wrote last): Java's rule replays the whole file.
+    await io.unlink('/s/checkpoint.apogee');
     const store = await MessageStore.open(config(false), { io });
     const found = await verifyRecovered(store, w, [...w.sent.values()].slice(0, 20));
     assert.equal(found.size, 20);
@@ -232,5 +235,116 @@ describe('store recovery: damaged files', () => {
     const h2 = await io.open(`/s/commitlog/${offset2FileName(0)}`, false);
     await io.truncate(h2, 1000);
     await assert.rejects(MessageStore.open(config(false), { io }), (e: unknown) => e instanceof StoreError && /configured file size/.test((e as Error).message));
+  });
+});
+
+describe('store recovery: Apogee replay point (checkpoint.apogee)', () => {
+  // Logics flushes only when the test asks, so the replay point stays where the test put it.
+  const quiet = (): StoreConfig => testConfig('/s', { ...CFG, flushIntervalConsumeQueue: 3_600_000, flushConsumeQueueThoroughInterval: 3_600_000 });
+  const puts = (n: number): Op[] => Array.from({ length: n }, (_, i) => ({ kind: 'put', topic: 'D', queueId: i % 2, size: 200, keys: i % 3 === 0 }) as Op);
+
+  /** 20 messages made durable (replay point after them), 20 more only written, then a process kill. */
+  async function killedAfterPoint(io: FaultIO): Promise<{ io: FaultIO; w: Workload; point: number }> {
+    const s = await MessageStore.open(quiet(), { io });
+    const w = new Workload();
+    await w.run(s, puts(20));
+    await s.flush();
+    await w.run(s, puts(20));
+    s.closeAbruptly();
+    const crashed = io.crash('kill');
+    const rp = crashed.fileBytes('/s/checkpoint.apogee')!;
+    return { io: crashed, w, point: Number(rp.readBigInt64BE(8)) };
+  }
+
+  it('is written with the checkpoint bytes it belongs to; Java ignores it (the checkpoint keeps its 40-byte layout)', async () => {
+    const { io, w, point } = await killedAfterPoint(new FaultIO());
+    const sent = [...w.sent.values()];
+    assert.equal(point, sent[20]!.phy);
+    const cp = io.fileBytes('/s/checkpoint')!;
+    assert.deepEqual(io.fileBytes('/s/checkpoint.apogee'), encodeReplayPoint(point, cp.subarray(0, 40)));
+    assert.ok(decodeCheckpoint(cp).logicsMsgTimestamp > 0);
+  });
+
+  it('rule: a checkpoint write that cannot advance the point (a consume queue not yet durable) still carries the last point, so the companion never goes stale', async () => {
+    const io = new FaultIO();
+    const s = await MessageStore.open(quiet(), { io });
+    const w = new Workload();
+    await w.run(s, puts(20));
+    await s.flush();
+    const before = io.fileBytes('/s/checkpoint')!.subarray(0, 40);
+    const point = io.fileBytes('/s/checkpoint.apogee')!.readBigInt64BE(8);
+    await w.run(s, [{ kind: 'put', topic: 'D', queueId: 0, size: 200 }]);
+    await new Promise((r) => setTimeout(r, 50)); // the commit log flush (1 ms) moves physicMsgTimestamp
+    await s.flushLogics(false); // one dirty unit < flushConsumeQueueLeastPages: not every queue durable
+    await s.checkpoint.flush(); // settles a write still in flight (as the admin command's flush does)
+    const after = io.fileBytes('/s/checkpoint')!.subarray(0, 40);
+    assert.notDeepEqual(after, before, 'the checkpoint was rewritten');
+    const rp = io.fileBytes('/s/checkpoint.apogee')!;
+    assert.equal(rp.readBigInt64BE(8), point);
+    assert.deepEqual(rp.subarray(16, 56), after);
+    await s.shutdown();
+  });
+
+  it('rule (recoveryReplayLagBytesMax): a queue\'s units not yet fsynced hold the point back; beyond the bound that queue is fsynced and the point moves on', async () => {
+    for (const lag of [1 << 30, 1000]) {
+      const io = new FaultIO();
+      const s = await MessageStore.open(testConfig('/s', { ...CFG, flushIntervalConsumeQueue: 3_600_000, flushConsumeQueueThoroughInterval: 3_600_000, recoveryReplayLagBytesMax: lag }), { io });
+      const w = new Workload();
+      await w.run(s, puts(25));
+      // One unit on a queue that then stays idle (below flushConsumeQueueLeastPages, never crossing a file)...
+      await w.run(s, [{ kind: 'put', topic: 'X', queueId: 0, size: 200 }]);
+      const x = [...w.sent.values()].find((e) => e.topic === 'X')!.phy;
+      // ... while D's queues cross their 16-unit files, so each flush fsyncs them.
+      await w.run(s, puts(40));
+      await new Promise((r) => setTimeout(r, 50)); // the commit log flush (1 ms)
+      await s.flushLogics(false);
+      await s.checkpoint.flush();
+      const point = Number(io.fileBytes('/s/checkpoint.apogee')!.readBigInt64BE(8));
+      if (lag > 1000) assert.equal(point, x, 'held back by X\'s unit');
+      else assert.equal(point, s.getMaxPhyOffset(), 'X fsynced, the point at the end');
+      await s.shutdown();
+    }
+  });
+
+  it('rule: every record after the point is validated and dispatched again (none skipped, their consume queue units were never written)', async () => {
+    const { io, w } = await killedAfterPoint(new FaultIO());
+    const store = await MessageStore.open(quiet(), { io });
+    const found = await verifyRecovered(store, w, w.acked);
+    assert.equal(found.size, 40);
+    assert.equal(store.getMaxOffsetInQueue('D', 0) + store.getMaxOffsetInQueue('D', 1), 40);
+    const q = await store.queryMessage('D', 'k-M38', 10, 0, Number.MAX_SAFE_INTEGER);
+    assert.equal(q.messages.length, 1, 'the key of a record after the point is indexed once');
+    await store.shutdown();
+  });
+
+  it('rule: a damaged record after the point (torn tail) ends the log; nothing after it is trusted', async () => {
+    const { io, w, point } = await killedAfterPoint(new FaultIO());
+    const sent = [...w.sent.values()];
+    const victim = sent[30]!;
+    assert.ok(victim.phy > point);
+    io.poke(`/s/commitlog/${offset2FileName(victim.phy - (victim.phy % 4096))}`, (victim.phy % 4096) + victim.body.length + 70, Buffer.from('XX'));
+    const store = await MessageStore.open(quiet(), { io });
+    const found = await verifyRecovered(store, w, sent.slice(0, 30));
+    assert.equal(found.size, 30);
+    assert.equal(store.getMaxPhyOffset(), victim.phy);
+    assert.equal(store.getMaxOffsetInQueue('D', 0) + store.getMaxOffsetInQueue('D', 1), 30);
+    assert.equal((await store.putMessage(makeRecord({ topic: 'D', body: 'new' }))).wroteOffset, victim.phy);
+    await store.shutdown();
+  });
+
+  it('a companion that no longer matches the checkpoint (a Java broker ran since) is ignored: Java\'s rule replays the file', async () => {
+    const { io, w } = await killedAfterPoint(new FaultIO());
+    const sent = [...w.sent.values()];
+    // Damage before the point: only a replay from the file's start (Java's rule) sees it.
+    const victim = sent[5]!;
+    io.poke(`/s/commitlog/${offset2FileName(victim.phy - (victim.phy % 4096))}`, (victim.phy % 4096) + victim.body.length + 70, Buffer.from('XX'));
+    const cp = io.fileBytes('/s/checkpoint')!;
+    const ts = cp.readBigInt64BE(0);
+    const b = Buffer.alloc(8);
+    b.writeBigInt64BE(ts + 1n);
+    io.poke('/s/checkpoint', 0, b);
+    const store = await MessageStore.open(quiet(), { io });
+    assert.equal(store.getMaxPhyOffset(), victim.phy);
+    await store.shutdown();
   });
 });

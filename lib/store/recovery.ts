@@ -17,7 +17,8 @@ import { looksLikeRecordAt } from './record';
  *  1. A clean shutdown removed the abort file; its presence means a crash.
  *  2. Load the checkpoint, the commit log files, every consume queue (finding where its units end) and the index
  *     files (after a crash, index files newer than the checkpoint's indexMsgTimestamp are dropped, as Java does).
- *  3. Pick the commit log file to replay from, exactly as Java: after a clean shutdown the last file whose first
+ *  3. After a crash, when Apogee's replay point (checkpoint.ts) matches the checkpoint on disk, replay from there:
+ *     every record before it is durable and in the durable consume queues. Otherwise pick the file, exactly as Java: after a clean shutdown the last file whose first
  *     record is not past the consume queues' end; after a crash the last file whose first record is not newer
  *     than the checkpoint's min timestamp (- 3 s); else the first file.
  *  4. Consume queues drop their units for records at or after that point and check the unit just before, against
@@ -63,11 +64,41 @@ export async function recover(store: RecoveryTarget): Promise<RecoveryInfo> {
   await checkpoint.load();
   await commitLog.load();
   await store.queues.load();
-  await store.index.load(lastExitOK, checkpoint.indexMsgTimestamp);
-
   const segs = commitLog.files.segments;
+  // After a crash, Apogee's own replay point (checkpoint.ts) when it is usable: everything before it is durable
+  // and dispatched, so only what follows is validated and dispatched again.
+  let cqEnd = -1;
+  for (const cq of store.queues.all()) cqEnd = Math.max(cqEnd, cq.maxPhysicOffset);
+  const point = lastExitOK ? undefined : usableReplayPoint(commitLog, checkpoint.loadedReplayFrom, cqEnd);
+  // From the replay point every index file is kept (each is crash-consistent, index-file.ts) and checked against
+  // the recovered end below; Java's rule (drop the files newer than indexMsgTimestamp) otherwise.
+  await store.index.load(lastExitOK || point !== undefined, checkpoint.indexMsgTimestamp);
+
   let lastTimestamp = 0;
-  if (segs.length === 0) {
+  if (segs.length > 0 && point !== undefined) {
+    logger.info({ lastExitOK, replayFrom: point.offset, files: segs.length }, 'recovering the commit log from the replay point');
+    for (const cq of store.queues.all()) await cq.cutForReplay(point.offset, (u) => verifyUnit(commitLog, cq, u));
+    store.index.beginReplay();
+    let end: number;
+    try {
+      end = await commitLog.scan(point.index, config.checkCRCOnRecover, store.delays, (req) => {
+        store.dispatcher.dispatch(req, true);
+        if (req.storeTimestamp > lastTimestamp) lastTimestamp = req.storeTimestamp;
+      }, point.offset - segs[point.index]!.from);
+    } finally {
+      store.index.endReplay();
+    }
+    await commitLog.truncate(end);
+    for (const cq of store.queues.all()) if (cq.maxPhysicOffset > end) await cq.cutForReplay(end, async () => true);
+    if (config.messageIndexEnable) await rebuildIndexBelow(store, end);
+    for (const seg of commitLog.files.segments) {
+      if (seg.from + commitLog.fileSize <= point.offset || seg.from > end) continue;
+      await commitLog.files.sync(seg);
+    }
+    commitLog.flushedStoreTimestamp = lastTimestamp;
+    commitLog.writtenStoreTimestamp = lastTimestamp;
+    if (lastTimestamp > 0) checkpoint.physicMsgTimestamp = Math.max(checkpoint.physicMsgTimestamp, lastTimestamp);
+  } else if (segs.length === 0) {
     // Java: "The commitlog files are deleted, and delete the consume queue files".
     await store.queues.destroyAll();
     commitLog.resetTo(0);
@@ -118,6 +149,39 @@ export async function recover(store: RecoveryTarget): Promise<RecoveryInfo> {
   const ms = Date.now() - began;
   logger.info({ lastExitOK, minOffset: commitLog.minOffset, maxOffset: commitLog.maxOffset, ms }, 'store recovered');
   return { lastExitOK, ms };
+}
+
+/**
+ * The loaded replay point when recovery can start there: inside a commit log file that exists, not below the
+ * log's first offset, and not past the consume queues' end. It is always a record boundary (services.ts takes it from the dispatched and flushed offsets,
+ * both ends of whole entries); the scan checks the record there (PHYSICALOFFSET = position) like every other.
+ */
+function usableReplayPoint(commitLog: CommitLog, offset: number | undefined, cqEnd: number): { offset: number; index: number } | undefined {
+  // Consume queues that end before it were deleted or lost since (an operator removing consumequeue/ to have it
+  // rebuilt): Java's rule replays more.
+  if (offset === undefined || cqEnd < offset) return undefined;
+  const segs = commitLog.files.segments;
+  if (segs.length === 0 || offset < commitLog.minOffset) return undefined;
+  const index = segs.findIndex((s) => s.from <= offset && offset < s.from + commitLog.fileSize);
+  if (index < 0) return undefined;
+  return { offset, index };
+}
+
+/**
+ * The index files kept by a replay from the replay point must not hold entries for records past the recovered end
+ * (a machine crash in ASYNC_FLUSH loses written records the index saw): such files are destroyed and their keys
+ * indexed again from the commit log.
+ */
+async function rebuildIndexBelow(store: RecoveryTarget, end: number): Promise<void> {
+  const from = await store.index.dropFilesReaching(end);
+  if (from === undefined) return;
+  const segs = store.commitLog.files.segments;
+  let index = segs.findIndex((s) => s.from <= from && from < s.from + store.commitLog.fileSize);
+  if (index < 0) index = 0;
+  store.logger.info({ from: segs[index]!.from, end }, 'rebuilding the index from the commit log');
+  await store.commitLog.scan(index, false, store.delays, (req) => {
+    if (req.physicalOffset < end) store.index.buildIndex(req);
+  });
 }
 
 const verifyScan = newRecordScan();

@@ -15,8 +15,8 @@ import type { ConsumeQueueTable } from './queue-table';
  *   the commit log's flushIfDirty, the consume queues' and the index's write/flush, the checkpoint, and the
  *   retention / disk check the store hands in. Never puts or reads messages.
  * Invariants: a maintenance task starts only after every earlier one settled (even if it failed); the timer
- *   skips a tick while a logics flush runs; the checkpoint's logics time only advances when every consume queue
- *   is durable up to it; every timer is unref'd and cleared by stop().
+ *   skips a tick while a logics flush runs; the checkpoint's logics time and replay point only advance when every
+ *   consume queue is durable up to them; every timer is unref'd and cleared by stop().
  */
 
 export interface StoreServicesParts {
@@ -117,19 +117,35 @@ export class StoreServices {
       try {
         const { config, checkpoint } = this.p;
         const ts = this.p.dispatcher.lastDispatchedTimestamp;
+        const dispatched = this.p.dispatcher.dispatchedOffset;
         const queues = [...this.p.queues.all()];
         for (const cq of queues) await cq.write();
         let indexTs = 0;
         if (config.messageIndexEnable) indexTs = await this.p.index.flush(thorough);
         let allDurable = true;
+        // The replay point: the commit log is durable up to its flushed offset and every consume queue up to
+        // `dispatched`, except the units a queue has not fsynced yet (below flushConsumeQueueLeastPages), which
+        // hold the point back to the oldest of them; a queue holding it back by more than recoveryReplayLagBytesMax
+        // is fsynced now (a queue written once and then idle would otherwise pin it until the thorough flush).
+        let point: number | undefined = Math.min(dispatched, this.p.commitLog.flushedOffset);
         for (const cq of queues) {
-          if (!(await cq.flush(thorough ? 0 : config.flushConsumeQueueLeastPages))) allDurable = false;
+          if (await cq.flush(thorough ? 0 : config.flushConsumeQueueLeastPages)) continue;
+          let oldest = cq.firstUnflushedPhy();
+          if (oldest !== undefined && oldest >= 0 && dispatched - oldest > config.recoveryReplayLagBytesMax) {
+            await cq.flush(0);
+            oldest = cq.firstUnflushedPhy();
+          }
+          if (oldest === undefined) continue;
+          allDurable = false;
+          point = oldest < 0 || point === undefined ? undefined : Math.min(point, oldest);
         }
         if (thorough || allDurable) {
           if (ts > 0 && allDurable) checkpoint.logicsMsgTimestamp = Math.max(checkpoint.logicsMsgTimestamp, ts);
           if (indexTs > 0) checkpoint.indexMsgTimestamp = Math.max(checkpoint.indexMsgTimestamp, indexTs);
         }
-        await checkpoint.flush();
+        // A crash recovery may start at `point` (recovery.ts). The index's tail may still be in the page cache
+        // only; recovery checks it against the log.
+        await checkpoint.flush(point);
       } finally {
         this.logicsFlushRunning = false;
       }
