@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { FileHandle, StoreIO } from '../store';
+import { loadNonZeroPages, type FileHandle, type StoreIO } from '../store';
 
 /**
  * `<storePathRootDir>/timerwheel`: the timer wheel (Java: store/timer/TimerWheel.java and Slot.java), byte for byte.
@@ -80,12 +80,8 @@ export class TimerWheel {
     if (st === undefined || st.size === 0) {
       await io.truncate(w.handle, w.wheelLength);
     } else {
-      let pos = 0;
-      while (pos < w.wheelLength) {
-        const n = await io.read(w.handle, w.buf, pos, Math.min(8 * 1024 * 1024, w.wheelLength - pos), pos);
-        if (n <= 0) break;
-        pos += n;
-      }
+      // Only the wheel's non-zero pages are copied in: a wheel with few timers stays mostly non-resident (issue 18).
+      await loadNonZeroPages(io, w.handle, w.buf, w.wheelLength, 0);
     }
     return w;
   }
