@@ -6,7 +6,7 @@
 # VmHWM / VmRSS from /proc/<pid>/status, stops the server. With PROBE=1 the server preloads bench/rss/probe.cjs
 # (heap spaces, anon vs file RSS at the peak). Env: NS_PORT (29876), BROKER_PORT (30911), RUN_SECONDS (20),
 # GRPC_PORT (0: off; the bench harness leaves the default 8081 on), BROKER_CONF_EXTRA (lines appended to broker.conf), MODE=send|fill (fill: FILL_MIB of 1 KiB bodies, batch 32, then
-# waits REST_S seconds (30) and reads VmRSS at rest).
+# waits REST_S seconds (30) and reads VmRSS at rest; SMAPS_OUT=file keeps /proc/<pid>/smaps then).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 label=$1; shift
@@ -25,6 +25,7 @@ if [ "$MODE" = fill ]; then
   r=$(node dist/bench/loadgen.js fill --namesrv "127.0.0.1:$NS_PORT" --topic RssTopic --size 1024 --mib "${FILL_MIB:-977}" --batch 32 --concurrency 8 | grep '^RESULT' || true)
   sleep "${REST_S:-30}"
   rest=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$pid/status)
+  [ -n "${SMAPS_OUT:-}" ] && cp /proc/$pid/smaps "$SMAPS_OUT"
   rate=$(echo "$r" | node -e 'const r=JSON.parse(require("fs").readFileSync(0,"utf8").slice(7)); console.log(r.msgs+" msgs in "+r.ms+" ms")')
 else
   r=$(node dist/bench/loadgen.js send --namesrv "127.0.0.1:$NS_PORT" --topic RssTopic --size 1024 --concurrency 64 --warmup 2 --seconds "$RUN_SECONDS" | grep '^RESULT' || true)

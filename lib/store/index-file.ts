@@ -270,9 +270,14 @@ export class IndexFile {
     }
   }
 
-  /** Releases the in-memory slot table (after a full file was flushed). */
+  /** True once cool() released the slot table of a file that was not full (index-service's coolIdle). */
+  wasCooled = false;
+
+  /** Releases the in-memory slot table (after a full file was flushed, or at rest). */
   cool(): void {
-    if (this.dirtyPages.size === 0) this.slots = undefined;
+    if (this.dirtyPages.size > 0) return;
+    this.slots = undefined;
+    if (!this.isWriteFull) this.wasCooled = true;
   }
 
   async close(): Promise<void> {
