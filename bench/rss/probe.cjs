@@ -1,6 +1,6 @@
 // Memory probe, preloaded into the server under test (node -r bench/rss/probe.cjs dist/lib/bin/apogee.js start):
 // every 250 ms it samples process.memoryUsage(), V8's heap spaces and /proc/self/smaps_rollup (anon vs file-backed
-// resident), keeps the sample with the largest RSS, and writes {peak, last} as JSON to $MEM_PROBE_OUT on every
+// resident; glibc's brk heap from /proc/self/smaps), keeps the sample with the largest RSS, and writes {peak, last} as JSON to $MEM_PROBE_OUT on every
 // sample (so the file is current when the process is killed). Measurement only: not part of Apogee.
 'use strict';
 const fs = require('node:fs');
@@ -15,7 +15,17 @@ function rollup() {
       if (m) r[m[1]] = +(Number(m[2]) / 1024).toFixed(1);
     }
   } catch {}
-  return { rss: r.Rss, anon: r.Anonymous, file: (r.Rss ?? 0) - (r.Anonymous ?? 0) };
+  return { rss: r.Rss, anon: r.Anonymous, file: (r.Rss ?? 0) - (r.Anonymous ?? 0), brkHeap: brkHeap() };
+}
+/** Resident MiB of glibc's brk heap (the [heap] mapping): small malloc'd buffers, live or kept after free. */
+function brkHeap() {
+  try {
+    const t = fs.readFileSync('/proc/self/smaps', 'utf8');
+    const i = t.indexOf(' [heap]\n');
+    if (i < 0) return 0;
+    const m = /\nRss:\s+(\d+) kB/.exec(t.slice(i));
+    return m ? +(Number(m[1]) / 1024).toFixed(1) : 0;
+  } catch { return 0; }
 }
 function sample() {
   const mu = process.memoryUsage();
