@@ -94,14 +94,35 @@ export interface StartOptions {
   jvm?: string[];
 }
 
+/**
+ * The environment and node flags a bin's `#!/usr/bin/env -S K=V node --flag ...` line gives it, so that the bench
+ * runs `node <bin>` as `./<bin>` (and npm start) run it: glibc's mmap threshold, --expose-gc, the semi-space bound.
+ */
+export function shebangRun(bin: string): { env: Record<string, string>; nodeArgs: string[] } {
+  const first = fs.readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
+  const m = /^#!\/usr\/bin\/env -S (.*)$/.exec(first);
+  const env: Record<string, string> = {};
+  const nodeArgs: string[] = [];
+  if (m === null) return { env, nodeArgs };
+  let seenNode = false;
+  for (const w of m[1]!.trim().split(/\s+/)) {
+    if (seenNode) nodeArgs.push(w);
+    else if (w === 'node') seenNode = true;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
+  }
+  return { env, nodeArgs };
+}
+
 export async function startApogee(dir: string, o: StartOptions): Promise<Running> {
   const ns = await freePort();
   const bp = (await freeBrokerPorts()).listenPort;
   fs.writeFileSync(path.join(dir, 'broker.conf'), o.conf.length === 0 ? '' : o.conf.join('\n') + '\n');
   const log = fs.openSync(path.join(dir, 'apogee.log'), 'a');
-  const p = spawn(process.execPath, [path.join(DIST, 'lib', 'bin', 'apogee.js'), 'start', '--dataDir', path.join(dir, 'data'), '--namesrvPort', String(ns), '--brokerPort', String(bp), '--brokerConfig', path.join(dir, 'broker.conf')], {
+  const bin = path.join(DIST, 'lib', 'bin', 'apogee.js');
+  const run = shebangRun(bin);
+  const p = spawn(process.execPath, [...run.nodeArgs, bin, 'start', '--dataDir', path.join(dir, 'data'), '--namesrvPort', String(ns), '--brokerPort', String(bp), '--brokerConfig', path.join(dir, 'broker.conf')], {
     stdio: ['ignore', log, log],
-    env: { ...process.env, APOGEE_LOG_LEVEL: 'warn', ...o.env },
+    env: { ...process.env, ...run.env, APOGEE_LOG_LEVEL: 'warn', ...o.env },
   });
   const r = { namesrv: `127.0.0.1:${ns}`, broker: `127.0.0.1:${bp}`, procs: [p] };
   await waitRouted(r.namesrv, r.procs).catch(async (e: unknown) => {

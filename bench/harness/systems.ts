@@ -19,7 +19,7 @@ import { benchClient, firstSuccess, sendDirect } from './ops';
 /**
  * The systems under test, each started fresh as local processes on 127.0.0.1:
  *
- *   apogee      `node dist/lib/bin/apogee.js start`: NameServer + broker in one Node.js process, default flags.
+ *   apogee      `node dist/lib/bin/apogee.js start`: NameServer + broker in one Node.js process, the node flags and env of the bin's #! line (shebangRun in legs.ts).
  *   java-tuned  Apache RocketMQ 5.5.0 NameServer + broker (Maven Central jars) with the heap they need: the compat
  *               harness's flags (compat-tests/runner/apache.ts): NameServer -Xms256m -Xmx256m G1; broker -Xms1g
  *               -Xmx1g G1 (upstream's G1 settings), MaxDirectMemorySize=1g, no AlwaysPreTouch.
@@ -79,7 +79,7 @@ export function distJvmArgs(memBytes = os.totalmem(), gcLogDir?: string): { name
 export function systemDefs(gcLogDir?: string): Record<SystemName, SystemDef> {
   const dist = distJvmArgs(os.totalmem(), gcLogDir);
   return {
-    apogee: { name: 'apogee', label: 'Apogee', kind: 'apogee', namesrvJvm: [], brokerJvm: [], description: `Apogee (node ${process.version}, one process, default flags)` },
+    apogee: { name: 'apogee', label: 'Apogee', kind: 'apogee', namesrvJvm: [], brokerJvm: [], description: `Apogee (node ${process.version}, one process, the bin's node flags)` },
     'java-tuned': {
       name: 'java-tuned',
       label: 'Java tuned',

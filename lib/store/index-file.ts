@@ -17,11 +17,9 @@ import {
   writeLong,
   type IndexHeader,
 } from './index-layout';
+import { loadNonZeroPages, TABLE_PAGE_BYTES } from './sparse-load';
 
 export * from './index-layout';
-
-/** Bytes of the slot table read per read(2) when a file is warmed. */
-const SLOT_READ_BYTES = 8 * 1024 * 1024;
 
 /**
  * One index file (Java: IndexFile): its hash slots, its entries and their writes; the layout is in
@@ -84,19 +82,13 @@ export class IndexFile {
     if (this.onDisk) {
       const h = await this.open();
       const bytes = this.hashSlotNum * INDEX_HASH_SLOT_SIZE;
-      // Read straight into the table's memory, then turn the big-endian ints around in place (one native pass
-      // instead of a readInt32BE per slot: 1.1 s -> a few ms for Java's 5M slots on the busy bench machine).
+      // Copy only the non-zero pages of the file's slot table into the fresh (zero, not yet resident) table, then
+      // turn the big-endian ints around in place (one native pass instead of a readInt32BE per slot). Pages of
+      // empty slots stay untouched and so out of RSS (issue 18). The byte order is swapped page by page on the
+      // copied pages only: swap32 of a zero page is a zero page, but it would make the page resident.
       const view = Buffer.from(slots.buffer, slots.byteOffset, bytes);
-      for (let off = 0; off < bytes; ) {
-        const n = Math.min(SLOT_READ_BYTES, bytes - off);
-        const got = await this.io.read(h, view, off, n, INDEX_HEADER_SIZE + off);
-        off += got;
-        if (got < n) {
-          view.fill(0, off - (off % 4));
-          break;
-        }
-      }
-      if (os.endianness() === 'LE') view.swap32();
+      await loadNonZeroPages(this.io, h, view, bytes, INDEX_HEADER_SIZE);
+      if (os.endianness() === 'LE') swapNonZeroPages(view);
     }
     this.slots = slots;
   }
@@ -278,9 +270,14 @@ export class IndexFile {
     }
   }
 
-  /** Releases the in-memory slot table (after a full file was flushed). */
+  /** True once cool() released the slot table of a file that was not full (index-service's coolIdle). */
+  wasCooled = false;
+
+  /** Releases the in-memory slot table (after a full file was flushed, or at rest). */
   cool(): void {
-    if (this.dirtyPages.size === 0) this.slots = undefined;
+    if (this.dirtyPages.size > 0) return;
+    this.slots = undefined;
+    if (!this.isWriteFull) this.wasCooled = true;
   }
 
   async close(): Promise<void> {
@@ -294,6 +291,16 @@ export class IndexFile {
     await this.io.unlink(this.file);
   }
 }
+
+/** swap32 on each TABLE_PAGE_BYTES page of `b` that holds a non-zero byte (zero pages are left unwritten). */
+function swapNonZeroPages(b: Buffer): void {
+  for (let p = 0; p < b.length; p += TABLE_PAGE_BYTES) {
+    const end = Math.min(p + TABLE_PAGE_BYTES, b.length);
+    if (b.compare(ZERO_PAGE, 0, end - p, p, end) !== 0) b.subarray(p, end).swap32();
+  }
+}
+
+const ZERO_PAGE = Buffer.alloc(TABLE_PAGE_BYTES);
 
 async function writeAll(io: StoreIO, h: FileHandle, buf: Buffer, pos: number): Promise<void> {
   let done = 0;

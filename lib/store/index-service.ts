@@ -11,7 +11,8 @@ import { isRollback, type DispatchRequest } from './record';
  *
  * Contract. Owns: `files` (name order = creation order) and the choice of the file being filled. May call:
  *   ./index-file (one file's slots, entries and writes), ./index-layout, ./record (isRollback), the injected
- *   StoreIO, logger and clock. Invariants: only the last file takes keys (and is hot); a new file never gets a
+ *   StoreIO, logger and clock. Invariants: only the last file takes keys (and is hot, except from coolIdle at rest until the next key has
+ *   read its slots back: keys wait in order meanwhile, and so do queries); a new file never gets a
  *   name that sorts before an existing one; one flush runs at a time; the last file is never deleted by retention.
  */
 
@@ -38,6 +39,11 @@ export class IndexService {
   private flushing: Promise<number> | undefined;
   /** During a replay from Apogee's replay point: records at or below this offset are already indexed. */
   private indexedThrough = -1;
+  /** The last file's slot table being read back in (after coolIdle); requests wait in `waiting` meanwhile. */
+  private warming: Promise<void> | undefined;
+  private waiting: DispatchRequest[] = [];
+  /** Set when reading a cooled file back failed: keys go to a new file (as after a failed load). */
+  private rewarmFailed = false;
 
   constructor(o: IndexServiceOptions) {
     this.o = o;
@@ -102,6 +108,42 @@ export class IndexService {
    * computed from the record bytes). Synchronous: all in memory.
    */
   buildIndex(req: DispatchRequest): void {
+    const last = this.files[this.files.length - 1];
+    if (this.warming !== undefined || (last !== undefined && !last.isWriteFull && !last.isHot && last.wasCooled && !this.rewarmFailed)) {
+      // The file was cooled at rest: read its slots back, then put the keys that came meanwhile, in order. The wait
+      // is one read of the slot table (a few ms for 20 MiB from the page cache); queries wait for it too.
+      this.waiting.push(req);
+      if (this.warming === undefined) this.warming = this.rewarm(last!);
+      return;
+    }
+    this.put(req);
+  }
+
+  private async rewarm(f: IndexFile): Promise<void> {
+    try {
+      await f.warm();
+    } catch (err) {
+      this.o.logger.error({ err, file: f.file }, 'index file could not be read back in: new keys go to a new index file');
+      this.rewarmFailed = true;
+    }
+    const reqs = this.waiting;
+    this.waiting = [];
+    this.warming = undefined;
+    for (const r of reqs) this.put(r);
+  }
+
+  /**
+   * At rest: releases the slot table of the file being filled once everything in it is written (flush), so that
+   * it is no longer in RSS; the next key reads it back. Resolves with the bytes released (0 when nothing was).
+   */
+  coolIdle(): number {
+    const last = this.files[this.files.length - 1];
+    if (last === undefined || this.warming !== undefined || !last.isHot || last.dirty) return 0;
+    last.cool();
+    return last.isHot ? 0 : this.o.hashSlotNum * 4;
+  }
+
+  private put(req: DispatchRequest): void {
     let f = this.lastWritable();
     if (req.physicalOffset < f.header.endPhyOffset || req.physicalOffset <= this.indexedThrough) return;
     if (isRollback(req.sysFlag)) return;
@@ -114,6 +156,7 @@ export class IndexService {
 
   /** Java: IndexService#queryOffset. */
   async queryOffset(topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryOffsetResult> {
+    if (this.warming !== undefined) await this.warming;
     const max = Math.min(maxNum, this.o.maxMsgsNumBatch);
     const phyOffsets: number[] = [];
     let indexLastUpdateTimestamp = 0;

@@ -81,12 +81,16 @@ export class StoreServices {
     }
     // Java: FlushConsumeQueueService (+ the 1 s checkpoint flush).
     this.every(c.flushIntervalConsumeQueue, () => {
-      const freed = this.p.commitLog.tail.releaseIfIdle(c.commitLogTailCacheIdleReleaseMs);
+      const tail = this.p.commitLog.tail;
+      const idleMs = c.commitLogTailCacheIdleReleaseMs;
+      // At rest the index file being filled also lets go of its slot table (maxHashSlotNum x 4 bytes, 20 MiB at
+      // Java's default), read back in when keys come again.
+      const freed = tail.releaseIfIdle(idleMs) + (tail.isIdle(idleMs) ? this.p.index.coolIdle() : 0);
       if (freed > 0) {
         // At rest nothing allocates, so nothing would collect the dropped segments: one full GC hands them back
         // (node started with --expose-gc, as the bins and npm start do; without it they go at the next GC).
         (globalThis as { gc?: () => void }).gc?.();
-        this.p.logger.debug({ bytes: freed, idleMs: c.commitLogTailCacheIdleReleaseMs }, 'commit log tail cache released (no writes)');
+        this.p.logger.debug({ bytes: freed, idleMs }, 'commit log tail cache and index slot table released (no writes)');
       }
       if (this.logicsFlushRunning) return;
       const thorough = this.p.now() >= this.lastThoroughLogicsFlush + c.flushConsumeQueueThoroughInterval;

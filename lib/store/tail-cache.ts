@@ -226,6 +226,11 @@ export class TailCache {
     this.compact();
   }
 
+  /** True when no write came for `idleMs` (0 = never idle). */
+  isIdle(idleMs: number): boolean {
+    return idleMs > 0 && this.now() - this.lastAddMs >= idleMs;
+  }
+
   /** Drops everything when no write came for `idleMs` (0 = never); the bytes released. */
   releaseIfIdle(idleMs: number): number {
     if (idleMs <= 0 || this.total === 0 || this.now() - this.lastAddMs < idleMs) return 0;

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { FileHandle, StoreIO } from '../store';
+import { loadNonZeroPages, type FileHandle, type StoreIO } from '../store';
 
 /**
  * `<storePathRootDir>/timerwheel`: the timer wheel (Java: store/timer/TimerWheel.java and Slot.java), byte for byte.
@@ -87,12 +87,8 @@ export class TimerWheel {
     if (st === undefined || st.size === 0) {
       await io.truncate(w.handle, w.wheelLength);
     } else {
-      let pos = 0;
-      while (pos < w.wheelLength) {
-        const n = await io.read(w.handle, w.buf, pos, Math.min(8 * 1024 * 1024, w.wheelLength - pos), pos);
-        if (n <= 0) break;
-        pos += n;
-      }
+      // Only the wheel's non-zero pages are copied in: a wheel with few timers stays mostly non-resident (issue 18).
+      await loadNonZeroPages(io, w.handle, w.buf, w.wheelLength, 0);
       for (let i = 0; i < slotsTotal * 2; i++) if (readI64(w.buf, i * SLOT_SIZE + SLOT_TIME_OFFSET) !== 0) w.occupy(i);
     }
     return w;
