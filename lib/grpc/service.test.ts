@@ -84,6 +84,16 @@ describe('lib/grpc/service', () => {
     assert.equal((await svc.receiveMessage(receiveReq(), deadline)).status.code, Code.TOO_MANY_REQUESTS);
   });
 
+  it('ReceiveMessage: POPs the broker-acting queue (-1) whatever queue the client names; without long_polling_timeout it polls the time left minus half the client request timeout (Java ReceiveMessageActivity, MessageQueueSelector)', async () => {
+    const { svc, sent } = harness((code) => (code === RequestCode.POP_MESSAGE ? resp(ResponseCode.POLLING_TIMEOUT) : resp(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST)));
+    const q = { topic: { name: 'T' }, id: 2, broker: { name: 'b' } };
+    await svc.receiveMessage(receiveReq({ messageQueue: q, longPollingTimeout: undefined }), Date.now() + 20_000, 10_000);
+    const pop = sent.find((x) => x.code === RequestCode.POP_MESSAGE)!;
+    assert.equal(pop.ext.get('queueId'), '-1');
+    const poll = Number(pop.ext.get('pollTime'));
+    assert.ok(poll > 13_900 && poll <= 20_000 - 100 - 5_000, `pollTime ${poll}: 20 s left - 0.1 s reserve - 10 s / 2`);
+  });
+
   it('ReceiveMessage: auto_renew (push consumer) uses the default invisible time; otherwise a missing one is ILLEGAL_INVISIBLE_TIME; batch over 32 is BAD_REQUEST', async () => {
     const { svc, sent } = harness((code) => (code === RequestCode.POP_MESSAGE ? resp(ResponseCode.POLLING_TIMEOUT) : resp(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST)));
     await svc.receiveMessage(receiveReq({ autoRenew: true, invisibleDuration: null }), Date.now() + 1_000);

@@ -10,6 +10,7 @@ import {
   Code, decodeReceiptHandle, durationMs, encodeReceiptHandle, extraInfoOf, OK, popReceipts, routeToAssignments, routeToQueues, status, storedTopic, toPbMessage, toRemotingSend,
   type PbEndpoints, type PbMessage, type PbResource, type Status,
 } from './convert';
+import { receivePollingMs } from './polling';
 
 /**
  * The MessagingService RPCs Apogee serves, over the local NameServer and broker through lib/client (remoting over
@@ -28,6 +29,8 @@ export interface GrpcServiceOptions {
   requestTimeoutMs: number;
 }
 
+/** Java proxy MessageQueueSelector.BROKER_ACTING_QUEUE_ID: a POP of every queue of the broker. */
+const BROKER_ACTING_QUEUE_ID = -1;
 /** Java ConsumeInitMode.MAX: a new POP consumer group starts at the end of the queue (the proxy's choice). */
 const INIT_MODE_MAX = 1;
 /** Largest batch a ReceiveMessage may ask for (Java ProxyConfig.grpcClientConsumerMaxBatchSize... broker caps POP at 32). */
@@ -223,12 +226,14 @@ export class GrpcService {
   }
 
   /**
-   * POP from the broker named by the queue (queue id -1: every queue), then the messages. Java ReceiveMessageActivity
+   * POP from every queue of the broker named by the queue, polling as long as receivePollingMs says (the client's
+   * request timeout: its Settings.request_timeout), then the messages. Java ReceiveMessageActivity
    * + ReceiveMessageResponseStreamWriter: an OK status line, one response per message; MESSAGE_NOT_FOUND when none.
    */
   async receiveMessage(
     req: { group: PbResource; messageQueue: { topic: PbResource; id: number; broker: { name: string } }; filterExpression?: { type: string; expression: string }; batchSize: number; invisibleDuration?: unknown; autoRenew?: boolean; longPollingTimeout?: unknown; attemptId?: string },
     deadlineMs: number,
+    clientRequestTimeoutMs?: number,
   ): Promise<{ status: Status; messages: unknown[] }> {
     const topic = req.messageQueue?.topic?.name ?? '';
     const group = req.group?.name ?? '';
@@ -241,8 +246,7 @@ export class GrpcService {
     if (batch <= 0 || batch > RECEIVE_BATCH_MAX) return { status: status(Code.BAD_REQUEST, `batch_size must be in 1..${RECEIVE_BATCH_MAX}, got ${batch}`), messages: [] };
     const addr = await this.brokerAddr(topic, req.messageQueue.broker?.name ?? '');
     if (addr === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `broker ${req.messageQueue.broker?.name} serves no queue of ${topic}`), messages: [] };
-    const wanted = durationMs(req.longPollingTimeout as never) ?? 20_000;
-    const pollMs = Math.max(0, Math.min(wanted, deadlineMs - Date.now() - this.o.longPollingReserveMs));
+    const pollMs = receivePollingMs(durationMs(req.longPollingTimeout as never), deadlineMs - Date.now() - this.o.longPollingReserveMs, clientRequestTimeoutMs ?? this.o.requestTimeoutMs);
     const f = req.filterExpression;
     const policy = await this.groupPolicy(group, addr);
     const fifo = policy.fifo;
@@ -254,7 +258,10 @@ export class GrpcService {
         value: {
           consumerGroup: group,
           topic,
-          queueId: req.messageQueue.id,
+          // Java proxy MessageQueueSelector#getQueueByBrokerName: the broker-acting queue (-1, every queue of the
+          // broker) whatever queue id the client names; a POP of one empty queue held its full poll while the
+          // messages sat in the broker's other queues (Go gRPC client: ~16 s per scenario).
+          queueId: BROKER_ACTING_QUEUE_ID,
           maxMsgNums: batch,
           invisibleTime: invisible,
           pollTime: pollMs,
