@@ -30,7 +30,7 @@ import { BenchGrpcClient } from './client';
 import { ackedCount, sideRssMiB } from './receive';
 import { proxyClasspath, startApogeeGrpc, startJavaGrpc, type GrpcSide } from './stack';
 
-const USAGE = 'npm run build && node dist/bench/grpc/run.js [--rounds 2] [--seconds 10] [--receive 10000] [--out bench/results/DATE-grpc.md] [--note "text for the report"]';
+const USAGE = 'npm run build && node dist/bench/grpc/run.js [--rounds 2] [--seconds 10] [--receive 10000] [--out bench/results/DATE-grpc.md] [--note "text for the report"] [--only Apogee|Java] [--apogeeNodeArgs "--cpu-prof --cpu-prof-dir DIR"]';
 export const SENDERS = 16;
 export const RECEIVERS = 8;
 export const BODY_BYTES = 1024;
@@ -207,6 +207,9 @@ async function main(): Promise<void> {
   const seconds = Number(arg('seconds', '10'));
   const receiveN = Number(arg('receive', '10000'));
   const note = arg('note', '');
+  // Profiling aids: one side only, and node flags for the Apogee server process (e.g. --cpu-prof; written on exit).
+  const only = arg('only', '');
+  const apogeeNodeArgs = arg('apogeeNodeArgs', '').split(' ').filter((x) => x !== '');
   const serverCp = javaServerClasspath();
   const proxyCp = proxyClasspath();
   const legs: Leg[] = [];
@@ -214,10 +217,10 @@ async function main(): Promise<void> {
   try {
     for (let round = 1; round <= rounds; round++) {
       const order: SystemName[] = round % 2 === 1 ? ['Apogee', 'Java'] : ['Java', 'Apogee'];
-      for (const system of order) {
+      for (const system of order.filter((x) => only === '' || x === only)) {
         const dir = path.join(base, `${system}-${round}`);
         fs.mkdirSync(dir, { recursive: true });
-        const sys = system === 'Apogee' ? await startApogeeGrpc(dir) : await startJavaGrpc(dir, serverCp, proxyCp);
+        const sys = system === 'Apogee' ? await startApogeeGrpc(dir, apogeeNodeArgs) : await startJavaGrpc(dir, serverCp, proxyCp);
         try {
           const l = await leg(system, round, sys, seconds, receiveN);
           console.log(`round ${round}: ${system}: send ${fmtInt(l.sendMsgsPerSec)} msg/s p99 ${fmtInt(l.sendP99Us)} µs; receive+ack ${fmtInt(l.recvMsgsPerSec)} msg/s (${l.acked}/${l.backlog}) p99 ${fmtInt(l.ackP99Us)} µs; RSS ${fmtInt(l.rssMiB)} MiB`);

@@ -75,14 +75,14 @@ async function ready<T extends Running>(sys: T, grpcPort?: number): Promise<T> {
   return sys;
 }
 
-export async function startApogeeGrpc(dir: string): Promise<GrpcSide> {
+export async function startApogeeGrpc(dir: string, nodeArgs: readonly string[] = []): Promise<GrpcSide> {
   const ns = await freePort();
   const bp = (await freeBrokerPorts()).listenPort;
   const gp = await freePort();
   fs.writeFileSync(path.join(dir, 'broker.conf'), '');
   const log = fs.openSync(path.join(dir, 'apogee.log'), 'a');
   const args = [path.join(DIST, 'lib', 'bin', 'apogee.js'), 'start', '--dataDir', path.join(dir, 'data'), '--namesrvPort', String(ns), '--brokerPort', String(bp), '--grpcPort', String(gp), '--brokerConfig', path.join(dir, 'broker.conf')];
-  const p = spawn(process.execPath, args, { stdio: ['ignore', log, log], env: { ...process.env, APOGEE_LOG_LEVEL: 'warn' } });
+  const p = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['ignore', log, log], env: { ...process.env, APOGEE_LOG_LEVEL: 'warn' } });
   OUT.set(p, path.join(dir, 'apogee.log'));
   return ready({ namesrv: `127.0.0.1:${ns}`, broker: `127.0.0.1:${bp}`, grpc: `127.0.0.1:${gp}`, procs: [p] }, gp);
 }

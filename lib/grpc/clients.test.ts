@@ -93,6 +93,14 @@ describe('lib/grpc/clients', () => {
     assert.equal((await clients.heartbeat('C', 'G')).code, Code.UNRECOGNIZED_CLIENT_TYPE);
   });
 
+  it("requestTimeoutMs: the remembered Settings' request_timeout (it sets ReceiveMessage's polling time); none before Settings", async () => {
+    const { clients } = harness();
+    assert.equal(clients.requestTimeoutMs('C'), undefined);
+    assert.equal(clients.requestTimeoutMs(undefined), undefined);
+    await clients.remember('C', { ...push, requestTimeout: { seconds: 3, nanos: 500_000_000 } });
+    assert.equal(clients.requestTimeoutMs('C'), 3_500);
+  });
+
   it('a broker refusing HEART_BEAT is INTERNAL_SERVER_ERROR naming the broker', async () => {
     const { clients } = harness(ResponseCode.SYSTEM_ERROR);
     const st = await clients.remember('C', push);

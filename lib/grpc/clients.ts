@@ -5,7 +5,7 @@ import { tagsCode } from '../../protocol/message';
 import { MASTER_ID } from '../../protocol/naming';
 import type { RocketClient } from '../client';
 import type { Logger } from '../common';
-import { Code, OK, status, type Status } from './convert';
+import { Code, durationMs, OK, status, type Status } from './convert';
 import type { ClientSettings } from './settings';
 
 /**
@@ -89,6 +89,13 @@ export class GrpcClients {
     if (this.settings.size >= CLIENTS_MAX) this.settings.delete(this.settings.keys().next().value!);
     this.settings.set(clientId, s);
     return this.heartbeat(clientId, undefined);
+  }
+
+  /** A client's Settings.request_timeout, ms (undefined before its Settings or without one). */
+  requestTimeoutMs(clientId: string | undefined): number | undefined {
+    if (clientId === undefined) return undefined;
+    const ms = durationMs(this.settings.get(clientId)?.requestTimeout);
+    return ms !== undefined && ms > 0 ? ms : undefined;
   }
 
   /** Java ClientActivity#heartbeat: HEART_BEAT to every master broker of the client's topics. */

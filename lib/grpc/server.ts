@@ -175,7 +175,7 @@ export class GrpcServer {
     try {
       const d = call.getDeadline();
       const deadline = typeof d === 'number' ? d : d.getTime();
-      const r = await this.service.receiveMessage(call.request, Number.isFinite(deadline) ? deadline : Date.now() + 30_000);
+      const r = await this.service.receiveMessage(call.request, Number.isFinite(deadline) ? deadline : Date.now() + 30_000, this.clients.requestTimeoutMs(clientIdOf(call.metadata)));
       if (call.cancelled) return; // The messages stay invisible until their invisible time ends, then come back.
       call.write({ status: r.status });
       for (const m of r.messages) call.write({ message: m });

@@ -28,7 +28,7 @@ describe('lib/grpc/service', () => {
       routeOf: async (topic: string) => (topic === 'T' ? route : undefined),
       call: async (_addr: string, code: number, header: unknown, _body: Buffer | null, timeoutMs: number) => {
         const h = header as { spec?: { keys: string[] }; value?: Record<string, unknown> } | Map<string, string>;
-        const ext = h instanceof Map ? h : new Map(Object.entries(h.value ?? {}).map(([k, v]) => [k, String(v)]));
+        const ext = h instanceof Map ? h : new Map(Object.entries(h?.value ?? {}).map(([k, v]) => [k, String(v)]));
         sent.push({ code, ext, timeoutMs });
         return answer(code, ext);
       },
@@ -82,6 +82,16 @@ describe('lib/grpc/service', () => {
     assert.deepEqual(await svc.groupPolicy('G2', '127.0.0.1:10911'), { fifo: true, retryMaxTimes: DEFAULT_RETRY_MAX_TIMES }, 'no retryMaxTimes in the config: the default');
     popCode = ResponseCode.POLLING_FULL;
     assert.equal((await svc.receiveMessage(receiveReq(), deadline)).status.code, Code.TOO_MANY_REQUESTS);
+  });
+
+  it('ReceiveMessage: POPs the broker-acting queue (-1) whatever queue the client names; without long_polling_timeout it polls the time left minus half the client request timeout (Java ReceiveMessageActivity, MessageQueueSelector)', async () => {
+    const { svc, sent } = harness((code) => (code === RequestCode.POP_MESSAGE ? resp(ResponseCode.POLLING_TIMEOUT) : resp(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST)));
+    const q = { topic: { name: 'T' }, id: 2, broker: { name: 'b' } };
+    await svc.receiveMessage(receiveReq({ messageQueue: q, longPollingTimeout: undefined }), Date.now() + 20_000, 10_000);
+    const pop = sent.find((x) => x.code === RequestCode.POP_MESSAGE)!;
+    assert.equal(pop.ext.get('queueId'), '-1');
+    const poll = Number(pop.ext.get('pollTime'));
+    assert.ok(poll > 13_900 && poll <= 20_000 - 100 - 5_000, `pollTime ${poll}: 20 s left - 0.1 s reserve - 10 s / 2`);
   });
 
   it('ReceiveMessage: auto_renew (push consumer) uses the default invisible time; otherwise a missing one is ILLEGAL_INVISIBLE_TIME; batch over 32 is BAD_REQUEST', async () => {
@@ -152,6 +162,21 @@ describe('lib/grpc/service', () => {
     assert.equal(sent.filter((x) => x.code === RequestCode.ACK_MESSAGE).length, 1, 'the DLQ one is acked');
   });
 
+  it('AckMessage of several entries: one BATCH_ACK_MESSAGE per broker; a refused batch falls back to each entry\'s ACK_MESSAGE and its own answer', async () => {
+    let batchCode: number = ResponseCode.SUCCESS;
+    const { svc, sent } = harness((code, ext) => (code === RequestCode.BATCH_ACK_MESSAGE ? resp(batchCode) : resp(ext.get('offset') === '11' ? ResponseCode.SYSTEM_ERROR : 0)));
+    const entries = [10, 11, 12].map((offset) => ({ messageId: `M${offset}`, receiptHandle: `10 1 5000 2 0 b 1 ${offset} 100` }));
+    const a = await svc.ackMessage({ group: { name: 'G' }, topic: { name: 'T' }, entries });
+    assert.deepEqual(sent.map((x) => x.code), [RequestCode.BATCH_ACK_MESSAGE]);
+    assert.deepEqual((a.entries as { messageId: string; status: { code: number } }[]).map((e) => [e.messageId, e.status.code]), [['M10', Code.OK], ['M11', Code.OK], ['M12', Code.OK]]);
+    assert.equal(a.status.code, Code.OK);
+    sent.length = 0;
+    batchCode = ResponseCode.SYSTEM_ERROR;
+    const b = await svc.ackMessage({ group: { name: 'G' }, topic: { name: 'T' }, entries });
+    assert.deepEqual(sent.map((x) => x.code), [RequestCode.BATCH_ACK_MESSAGE, RequestCode.ACK_MESSAGE, RequestCode.ACK_MESSAGE, RequestCode.ACK_MESSAGE]);
+    assert.deepEqual((b.entries as { messageId: string; status: { code: number } }[]).map((e) => [e.messageId, e.status.code === Code.OK]), [['M10', true], ['M11', false], ['M12', true]]);
+  });
+
   it('AckMessage: every entry\'s ACK_MESSAGE is in flight at once (Java AckMessageActivity: CompletableFuture.allOf), answers in the entries\' order', async () => {
     const pending: { ext: Map<string, string>; answer: (r: RemotingCommand) => void }[] = [];
     const client = {
@@ -160,7 +185,8 @@ describe('lib/grpc/service', () => {
         new Promise<RemotingCommand>((answer) => pending.push({ ext: new Map(Object.entries(header.value).map(([k, v]) => [k, String(v)])), answer })),
     } as unknown as RocketClient;
     const svc = new GrpcService({ client, logger: silentLogger(), longPollingReserveMs: 100, requestTimeoutMs: 3000 });
-    const entries = [10, 11, 12].map((offset) => ({ messageId: `M${offset}`, receiptHandle: `0 1 5000 0 0 b 1 ${offset} 100` }));
+    // orderly handles (revive queue 999) are acked one by one (the broker's ackOrderly answers each offset)
+    const entries = [10, 11, 12].map((offset) => ({ messageId: `M${offset}`, receiptHandle: `0 1 5000 999 0 b 1 ${offset} 100` }));
     const acked = svc.ackMessage({ group: { name: 'G' }, topic: { name: 'T' }, entries });
     for (let i = 0; i < 10 && pending.length < 3; i++) await new Promise((r) => setImmediate(r));
     assert.equal(pending.length, 3, 'all three ACK_MESSAGE requests sent before any answer');

@@ -10,6 +10,8 @@ import {
   Code, decodeReceiptHandle, durationMs, encodeReceiptHandle, extraInfoOf, OK, popReceipts, routeToAssignments, routeToQueues, status, storedTopic, toPbMessage, toRemotingSend,
   type PbEndpoints, type PbMessage, type PbResource, type Status,
 } from './convert';
+import { planBatchAck } from './batch-ack';
+import { receivePollingMs } from './polling';
 
 /**
  * The MessagingService RPCs Apogee serves, over the local NameServer and broker through lib/client (remoting over
@@ -28,6 +30,8 @@ export interface GrpcServiceOptions {
   requestTimeoutMs: number;
 }
 
+/** Java proxy MessageQueueSelector.BROKER_ACTING_QUEUE_ID: a POP of every queue of the broker. */
+const BROKER_ACTING_QUEUE_ID = -1;
 /** Java ConsumeInitMode.MAX: a new POP consumer group starts at the end of the queue (the proxy's choice). */
 const INIT_MODE_MAX = 1;
 /** Largest batch a ReceiveMessage may ask for (Java ProxyConfig.grpcClientConsumerMaxBatchSize... broker caps POP at 32). */
@@ -231,12 +235,14 @@ export class GrpcService {
   }
 
   /**
-   * POP from the broker named by the queue (queue id -1: every queue), then the messages. Java ReceiveMessageActivity
+   * POP from every queue of the broker named by the queue, polling as long as receivePollingMs says (the client's
+   * request timeout: its Settings.request_timeout), then the messages. Java ReceiveMessageActivity
    * + ReceiveMessageResponseStreamWriter: an OK status line, one response per message; MESSAGE_NOT_FOUND when none.
    */
   async receiveMessage(
     req: { group: PbResource; messageQueue: { topic: PbResource; id: number; broker: { name: string } }; filterExpression?: { type: string; expression: string }; batchSize: number; invisibleDuration?: unknown; autoRenew?: boolean; longPollingTimeout?: unknown; attemptId?: string },
     deadlineMs: number,
+    clientRequestTimeoutMs?: number,
   ): Promise<{ status: Status; messages: unknown[] }> {
     const topic = req.messageQueue?.topic?.name ?? '';
     const group = req.group?.name ?? '';
@@ -249,8 +255,7 @@ export class GrpcService {
     if (batch <= 0 || batch > RECEIVE_BATCH_MAX) return { status: status(Code.BAD_REQUEST, `batch_size must be in 1..${RECEIVE_BATCH_MAX}, got ${batch}`), messages: [] };
     const addr = await this.brokerAddr(topic, req.messageQueue.broker?.name ?? '');
     if (addr === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `broker ${req.messageQueue.broker?.name} serves no queue of ${topic}`), messages: [] };
-    const wanted = durationMs(req.longPollingTimeout as never) ?? 20_000;
-    const pollMs = Math.max(0, Math.min(wanted, deadlineMs - Date.now() - this.o.longPollingReserveMs));
+    const pollMs = receivePollingMs(durationMs(req.longPollingTimeout as never), deadlineMs - Date.now() - this.o.longPollingReserveMs, clientRequestTimeoutMs ?? this.o.requestTimeoutMs);
     const f = req.filterExpression;
     const policy = await this.groupPolicy(group, addr);
     const fifo = policy.fifo;
@@ -262,7 +267,10 @@ export class GrpcService {
         value: {
           consumerGroup: group,
           topic,
-          queueId: req.messageQueue.id,
+          // Java proxy MessageQueueSelector#getQueueByBrokerName: the broker-acting queue (-1, every queue of the
+          // broker) whatever queue id the client names; a POP of one empty queue held its full poll while the
+          // messages sat in the broker's other queues (Go gRPC client: ~16 s per scenario).
+          queueId: BROKER_ACTING_QUEUE_ID,
           maxMsgNums: batch,
           invisibleTime: invisible,
           pollTime: pollMs,
@@ -307,12 +315,32 @@ export class GrpcService {
   }
 
   /**
-   * One ACK_MESSAGE per entry, all in flight at once, answers in the entries' order (Java AckMessageActivity#ackMessage:
-   * one future per entry joined with CompletableFuture.allOf). Awaiting them one by one made a 32-message batch cost
-   * 32 loopback round trips (bench/grpc: receive+ack at 0.65x the Java proxy).
+   * Several entries: one BATCH_ACK_MESSAGE per broker (batch-ack.ts: one round trip and one revive record per
+   * checkpoint instead of per message; rocketmq-proxy's batch ack), the entries it cannot carry (and a whole batch
+   * the broker refuses) as single ACK_MESSAGEs, all in flight at once (Java AckMessageActivity#ackMessage:
+   * CompletableFuture.allOf); answers in the entries' order. bench/grpc: 32 ACK_MESSAGEs per batch were a third of the
+   * server's receive-phase CPU (ack revive records written one by one).
    */
   async ackMessage(req: { group: PbResource; topic: PbResource; entries: { messageId: string; receiptHandle: string }[] }): Promise<{ status: Status; entries: unknown[] }> {
-    const out = await Promise.all(req.entries.map((e) => this.ackOne(req.group.name, req.topic.name, e)));
+    const group = req.group.name;
+    const topic = req.topic.name;
+    let out: { status: Status }[];
+    if (req.entries.length < 2) {
+      out = await Promise.all(req.entries.map((e) => this.ackOne(group, topic, e)));
+    } else {
+      out = new Array<{ status: Status }>(req.entries.length);
+      const plan = planBatchAck(group, topic, req.entries.map((e) => decodeReceiptHandle(e.receiptHandle)));
+      const one = async (i: number): Promise<void> => {
+        out[i] = await this.ackOne(group, topic, req.entries[i]!);
+      };
+      const batch = async (brokerName: string, b: { indexes: number[]; body: Buffer }): Promise<void> => {
+        const addr = await this.brokerAddr(topic, brokerName);
+        const resp = addr === undefined ? undefined : await this.o.client.call(addr, RequestCode.BATCH_ACK_MESSAGE, null, b.body, this.o.requestTimeoutMs);
+        if (resp?.code === ResponseCode.SUCCESS) for (const i of b.indexes) out[i] = { ...req.entries[i]!, status: OK };
+        else await Promise.all(b.indexes.map(one)); // each entry's own answer, as without batching
+      };
+      await Promise.all([...plan.single.map(one), ...[...plan.batches].map(([n, b]) => batch(n, b))]);
+    }
     const bad = out.find((x) => x.status.code !== Code.OK);
     return { status: bad === undefined ? OK : out.length === 1 ? bad.status : status(30000, 'multiple results'), entries: out };
   }

@@ -33,7 +33,7 @@ export async function listenWithTlsGate(
   const admitting = new Map<net.Socket, () => void>();
   // HTTP/2 over TLS needs ALPN h2: node's http2 server refuses a TLSSocket that negotiated none.
   const tlsOpts: TlsServerOptions = { ...o.tls, alpnProtocols: ['h2'] };
-  const listener = net.createServer((socket) => {
+  const listener = net.createServer({ noDelay: true }, (socket) => {
     const abort = admitTls(socket, tlsOpts, {
       logger: o.logger,
       firstByteTimeoutMs: o.firstByteTimeoutMs,

@@ -110,6 +110,30 @@ describe('lib/broker/pop POP, ack, revive (in-process broker)', function () {
     assert.equal(decodeMessages(r.body!)[0]!.body.toString(), 'later');
   });
 
+  it('a POP that finds messages with more left (restNum > 0) wakes the held POPs of the topic; one that takes the rest does not (Java PopMessageProcessor#processRequest notifyMessageArriving)', async () => {
+    const topic = 'PopTWake';
+    const group = 'PopGWake';
+    for (let i = 0; i < 3; i++) assert.equal((await h.send(topic, `w${i}`, {}, 0)).code, ResponseCode.SUCCESS);
+    const svc = (h.broker as unknown as { pop: { service: { onArrive: (t: string) => void } } }).pop.service;
+    const woken: string[] = [];
+    const orig = svc.onArrive;
+    svc.onArrive = (t) => {
+      woken.push(t);
+      orig(t);
+    };
+    try {
+      const one = await pop(topic, group, 1, 60_000);
+      assert.equal(one.code, ResponseCode.SUCCESS, one.remark ?? '');
+      assert.equal(one.extFields!.get('restNum'), '2');
+      assert.deepEqual(woken, [topic]);
+      const rest = await pop(topic, group, 32, 60_000);
+      assert.equal(decodeMessages(rest.body!).length, 2);
+      assert.deepEqual(woken, [topic], 'nothing left: no wake-up');
+    } finally {
+      svc.onArrive = orig;
+    }
+  });
+
   it('BATCH_ACK_MESSAGE (a BitSet of offsets from startOffset, base64) acks them all: nothing comes back', async () => {
     const topic = 'PopT5';
     const group = 'PopG5';
