@@ -1,4 +1,5 @@
 import type { TopicRouteData } from '../../protocol/bodies';
+import { ResponseCode } from '../../protocol/codes';
 import { crc32, type MessageView } from '../../protocol/message';
 import { isReadable, isWriteable, MASTER_ID, RETRY_GROUP_TOPIC_PREFIX } from '../../protocol/naming';
 
@@ -303,3 +304,22 @@ const SYSTEM_KEYS = new Set([
   'CONSUME_START_TIME', 'WAIT', 'DELAY', 'TIMER_OUT_MS', 'TIMER_ENQUEUE_MS', 'TIMER_DEQUEUE_MS', 'TIMER_ROLL_TIMES', 'TIMER_DEL_UNIQKEY',
   '__BORNHOST', 'TRAN_MSG', 'PGROUP', 'CLUSTER', 'INNER_NUM', 'INNER_BASE',
 ]);
+
+/** A remoting failure as a v2 Status (Java ResponseBuilder#buildStatus(int remotingResponseCode, String remark)). */
+export function remotingStatus(code: number, remark: string | null): Status {
+  const msg = `broker answered ${code}: ${remark ?? ''}`;
+  switch (code) {
+    case ResponseCode.TOPIC_NOT_EXIST:
+      return status(Code.TOPIC_NOT_FOUND, msg);
+    case ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST:
+      return status(40403, msg);
+    case ResponseCode.MESSAGE_ILLEGAL:
+      return status(Code.BAD_REQUEST, msg);
+    case ResponseCode.NO_PERMISSION:
+      return status(40300, msg);
+    case ResponseCode.SYSTEM_BUSY:
+      return status(Code.TOO_MANY_REQUESTS, msg);
+    default:
+      return status(Code.INTERNAL_SERVER_ERROR, msg);
+  }
+}

@@ -3,7 +3,7 @@ import { GetMaxOffsetRequestHeader, GetMinOffsetRequestHeader, QueryConsumerOffs
 import { MASTER_ID } from '../../protocol/naming';
 import type { RocketClient } from '../client';
 import { Code, durationMs, OK, status, type PbDuration, type PbResource, type Status } from './convert';
-import { remotingStatus } from './service';
+import { remotingStatus } from './convert';
 
 /**
  * UpdateOffset, GetOffset and QueryOffset (Java: proxy/.../grpc/v2/consumer/OffsetActivity and PullMessageActivity

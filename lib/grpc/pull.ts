@@ -5,7 +5,7 @@ import type { RocketClient } from '../client';
 import { subscriptionOf } from './clients';
 import { Code, durationMs, OK, status, toPbMessage, type PbDuration, type PbResource, type Status } from './convert';
 import { resolveQueue, type PbQueue } from './offsets';
-import { remotingStatus } from './service';
+import { remotingStatus } from './convert';
 
 /**
  * PullMessage for the 5.x pull consumers (Java: proxy/.../grpc/v2/consumer/PullMessageActivity and

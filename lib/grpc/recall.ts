@@ -4,7 +4,7 @@ import { decodeRecallHandle } from '../../protocol/message';
 import { MASTER_ID } from '../../protocol/naming';
 import type { RocketClient } from '../client';
 import { Code, OK, status, type PbResource, type Status } from './convert';
-import { remotingStatus } from './service';
+import { remotingStatus } from './convert';
 
 /**
  * RecallMessage (Java: proxy/.../grpc/v2/producer/RecallMessageActivity -> ProducerProcessor#recallMessage ->

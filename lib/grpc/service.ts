@@ -7,7 +7,7 @@ import { AUTO_CREATE_TOPIC, isWriteable, MASTER_ID } from '../../protocol/naming
 import type { RocketClient } from '../client';
 import type { Logger } from '../common';
 import {
-  Code, decodeReceiptHandle, durationMs, encodeReceiptHandle, extraInfoOf, OK, popReceipts, routeToAssignments, routeToQueues, status, storedTopic, toPbMessage, toRemotingSend,
+  Code, decodeReceiptHandle, durationMs, encodeReceiptHandle, extraInfoOf, OK, popReceipts, remotingStatus, routeToAssignments, routeToQueues, status, storedTopic, toPbMessage, toRemotingSend,
   type PbEndpoints, type PbMessage, type PbResource, type Status,
 } from './convert';
 import { planBatchAck } from './batch-ack';
@@ -407,24 +407,5 @@ export class GrpcService {
     // Java ConsumerProcessor#changeInvisibleTime: the new checkpoint starts at the message's own offset.
     const nh = { ...h, ckQueueOffset: h.offset, popTime: d.value.popTime, invisibleTime: d.value.invisibleTime, reviveQid: d.value.reviveQid };
     return { status: OK, receiptHandle: encodeReceiptHandle(nh) };
-  }
-}
-
-/** A remoting failure as a v2 Status (Java ResponseBuilder#buildStatus(int remotingResponseCode, String remark)). */
-export function remotingStatus(code: number, remark: string | null): Status {
-  const msg = `broker answered ${code}: ${remark ?? ''}`;
-  switch (code) {
-    case ResponseCode.TOPIC_NOT_EXIST:
-      return status(Code.TOPIC_NOT_FOUND, msg);
-    case ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST:
-      return status(40403, msg);
-    case ResponseCode.MESSAGE_ILLEGAL:
-      return status(Code.BAD_REQUEST, msg);
-    case ResponseCode.NO_PERMISSION:
-      return status(40300, msg);
-    case ResponseCode.SYSTEM_BUSY:
-      return status(Code.TOO_MANY_REQUESTS, msg);
-    default:
-      return status(Code.INTERNAL_SERVER_ERROR, msg);
   }
 }
