@@ -144,6 +144,7 @@ export async function assembleBroker(
       msgTraceTopicName: config.msgTraceTopicName,
       timerWheelEnable: storeConfig.timerWheelEnable,
       topicsMax: config.topicsMax,
+      journalSync: storeConfig.flushDiskType === 'SYNC_FLUSH',
       logger,
       now,
       onChange: (tcs) => hooks.topicsChanged(tcs),

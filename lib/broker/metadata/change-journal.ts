@@ -8,9 +8,11 @@ import { MetadataWriteError } from './coalescing-writer';
  * durable before its answer at the cost of one small append + fsync, not a rewrite of the whole file (issue 14:
  * 5,000 topics created one by one rewrote topics.json 5,000 times).
  *
- * - `append(line)` queues one record; `sync()` resolves once every record queued so far is written and fsync'd
- *   (group commit: the records queued while one write runs share the next write), or rejects with a
- *   MetadataWriteError naming the file and errno.
+ * - `append(line)` queues one record; `sync()` resolves once every record queued so far is written — and
+ *   fdatasync'd when `syncToDisk` (group commit: the records queued while one write runs share the next write),
+ *   or rejects with a MetadataWriteError naming the file and errno. Without `syncToDisk` a written record survives a
+ *   process kill (it is in the page cache), not a machine crash: the durability of an ASYNC_FLUSH message, and of
+ *   Java's own topics.json (MixAll#string2File writes without fsync in either flush mode).
  * - The owner rewrites the full file in the background (coalescing-writer.ts) and then calls `truncateIfCovered`
  *   with the number of records its snapshot covered: the journal is emptied when nothing was queued since.
  * - `read()` (at load) returns the records in order; a torn last line (a crash during an append that was never
@@ -32,6 +34,8 @@ export class ChangeJournal {
   constructor(
     readonly file: string,
     private readonly logger: Logger,
+    /** fdatasync each write before `sync()` resolves (the owner passes true on a SYNC_FLUSH broker). */
+    private readonly syncToDisk = true,
   ) {}
 
   get count(): number {
@@ -105,7 +109,7 @@ export class ChangeJournal {
     const fd = this.fd;
     const buf = Buffer.from(text, 'utf8');
     await new Promise<void>((resolve, reject) => fs.write(fd, buf, 0, buf.length, null, (e) => (e ? reject(e) : resolve())));
-    await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+    if (this.syncToDisk) await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
   }
 
   /** After a full write whose snapshot saw `covered` records: empties the journal if nothing came since. */

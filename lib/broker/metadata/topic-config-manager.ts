@@ -45,6 +45,11 @@ export interface TopicManagerOptions {
   timerWheelEnable?: boolean;
   /** Bound on the number of topics (create attempts beyond it fail). */
   topicsMax: number;
+  /**
+   * A change is fdatasync'd before its answer (true on a SYNC_FLUSH broker, the default); false: written before the
+   * answer (a process kill keeps it, a machine crash may not — as an ASYNC_FLUSH message, and as Java's topics.json).
+   */
+  journalSync?: boolean;
   logger: Logger;
   now: () => number;
   onChange: (changed: TopicConfig[]) => void;
@@ -83,7 +88,7 @@ export class TopicConfigManager {
   constructor(private readonly o: TopicManagerOptions) {
     this.dataVersion = { counter: 0, stateVersion: 0, timestamp: o.now() };
     this.file = new ConfigFile(o.storePathRootDir, 'topics.json', TopicConfigSerializeWrapper as never, o.logger);
-    this.journal = new ChangeJournal(`${this.file.file}.changes`, o.logger);
+    this.journal = new ChangeJournal(`${this.file.file}.changes`, o.logger, o.journalSync ?? true);
     this.writer = this.file.coalesced(
       ([topicConfigTable]) => ({ dataVersion: this.dataVersion, topicConfigTable: topicConfigTable! }),
       () => {
