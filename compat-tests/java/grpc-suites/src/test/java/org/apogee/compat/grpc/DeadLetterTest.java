@@ -9,12 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.apis.consumer.ConsumeResult;
 import org.apache.rocketmq.client.apis.consumer.PushConsumer;
-import org.apache.rocketmq.client.apis.producer.Producer;
-import org.apogee.compat.grpc.support.Admin;
 import org.apogee.compat.grpc.support.Await;
 import org.apogee.compat.grpc.support.Grpc;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.apogee.compat.grpc.support.GrpcScenario;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,22 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * settings: backoff max_attempts = retryMaxTimes + 1); after the last one the client calls
  * ForwardMessageToDeadLetterQueue and the message lands in %DLQ%<group> (CONSUMER_SEND_MSG_BACK, delay level -1).
  */
-class DeadLetterTest {
+class DeadLetterTest extends GrpcScenario<PushConsumer> {
     private static final Duration BOUND = Duration.ofSeconds(60);
-
-    private Admin admin;
-    private Producer producer;
-    private PushConsumer consumer;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = new Admin();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Grpc.closeQuietly(consumer, producer, admin);
-    }
 
     @Test
     @DisplayName("grpc.push-consumer-dead-letter")

@@ -11,15 +11,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.apis.consumer.SimpleConsumer;
 import org.apache.rocketmq.client.apis.message.MessageView;
-import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.client.apis.producer.SendReceipt;
 import org.apache.rocketmq.client.apis.producer.Transaction;
 import org.apache.rocketmq.client.apis.producer.TransactionResolution;
-import org.apogee.compat.grpc.support.Admin;
 import org.apogee.compat.grpc.support.Grpc;
+import org.apogee.compat.grpc.support.GrpcScenario;
 import org.apogee.compat.grpc.support.GrpcEnv;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,26 +30,12 @@ import org.junit.jupiter.api.Timeout;
  * rollback go to the proxy as EndTransaction and on to the broker as END_TRANSACTION. Only the committed one is ever
  * consumable.
  */
-class DelayTransactionTest {
+class DelayTransactionTest extends GrpcScenario<SimpleConsumer> {
     private static final Duration INVISIBLE = Duration.ofSeconds(10);
     private static final Duration BOUND = Duration.ofSeconds(40);
     private static final long DELAY_MS = 4_000;
     /** The timer's tick (timerPrecisionMs 1000): a message may be delivered up to one tick before its time. */
     private static final long TICK_MS = 1_000;
-
-    private Admin admin;
-    private Producer producer;
-    private SimpleConsumer consumer;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = new Admin();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Grpc.closeQuietly(consumer, producer, admin);
-    }
 
     @Test
     @DisplayName("grpc.delay-message")

@@ -9,12 +9,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.apis.consumer.SimpleConsumer;
 import org.apache.rocketmq.client.apis.message.MessageView;
-import org.apache.rocketmq.client.apis.producer.Producer;
-import org.apogee.compat.grpc.support.Admin;
 import org.apogee.compat.grpc.support.Grpc;
+import org.apogee.compat.grpc.support.GrpcScenario;
 import org.apogee.compat.grpc.support.GrpcEnv;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,24 +22,10 @@ import org.junit.jupiter.api.Timeout;
  * SQL92 needs the broker's enablePropertyFilter, which both targets set). After the matching messages, nothing else
  * comes: the others were filtered, not delayed.
  */
-class FilterTest {
+class FilterTest extends GrpcScenario<SimpleConsumer> {
     private static final Duration INVISIBLE = Duration.ofSeconds(10);
     private static final Duration BOUND = Duration.ofSeconds(40);
     private static final Duration QUIET = Duration.ofSeconds(6);
-
-    private Admin admin;
-    private Producer producer;
-    private SimpleConsumer consumer;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = new Admin();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Grpc.closeQuietly(consumer, producer, admin);
-    }
 
     @Test
     @DisplayName("grpc.tag-filter")

@@ -9,15 +9,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.apis.consumer.SimpleConsumer;
 import org.apache.rocketmq.client.apis.message.MessageView;
-import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.client.apis.producer.Transaction;
 import org.apache.rocketmq.client.apis.producer.TransactionResolution;
-import org.apogee.compat.grpc.support.Admin;
 import org.apogee.compat.grpc.support.Grpc;
+import org.apogee.compat.grpc.support.GrpcScenario;
 import org.apogee.compat.grpc.support.GrpcEnv;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,23 +26,9 @@ import org.junit.jupiter.api.Timeout;
  * the consumer then gets the message. It waits for the broker's check (transactionTimeOut 6 s, then the next run of
  * transactionCheckInterval, 30 s by default): full run only (-Dcompat.full=true), else skipped saying so.
  */
-class OrphanTransactionTest {
+class OrphanTransactionTest extends GrpcScenario<SimpleConsumer> {
     private static final Duration INVISIBLE = Duration.ofSeconds(10);
     private static final Duration BOUND = Duration.ofSeconds(90);
-
-    private Admin admin;
-    private Producer producer;
-    private SimpleConsumer consumer;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = new Admin();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Grpc.closeQuietly(consumer, producer, admin);
-    }
 
     @Test
     @DisplayName("grpc.transaction-orphan-checker-commits")

@@ -16,13 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.rocketmq.client.apis.consumer.ConsumeResult;
 import org.apache.rocketmq.client.apis.consumer.PushConsumer;
-import org.apache.rocketmq.client.apis.producer.Producer;
-import org.apogee.compat.grpc.support.Admin;
 import org.apogee.compat.grpc.support.Await;
 import org.apogee.compat.grpc.support.Grpc;
+import org.apogee.compat.grpc.support.GrpcScenario;
 import org.apogee.compat.grpc.support.GrpcEnv;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,22 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * back with deliveryAttempt 2). FIFO: a FIFO topic and an orderly group — the proxy POPs with order=true and the
  * client hands each message group's messages to the listener one at a time, in send order.
  */
-class PushConsumerTest {
+class PushConsumerTest extends GrpcScenario<PushConsumer> {
     private static final Duration BOUND = Duration.ofSeconds(60);
-
-    private Admin admin;
-    private Producer producer;
-    private PushConsumer consumer;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = new Admin();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Grpc.closeQuietly(consumer, producer, admin);
-    }
 
     @Test
     @DisplayName("grpc.push-consumer-consume-and-retry")

@@ -13,12 +13,10 @@ import org.apache.rocketmq.client.apis.consumer.SimpleConsumer;
 import org.apache.rocketmq.client.apis.message.MessageView;
 import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.client.apis.producer.SendReceipt;
-import org.apogee.compat.grpc.support.Admin;
 import org.apogee.compat.grpc.support.Grpc;
+import org.apogee.compat.grpc.support.GrpcScenario;
 import org.apogee.compat.grpc.support.GrpcEnv;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,23 +29,9 @@ import org.junit.jupiter.api.Timeout;
  * Producer#recallMessage and SendReceipt#getRecallHandle are called by reflection: older clients (5.0.8, which the
  * suite may be run with) lack them, and then the scenario is skipped.
  */
-class RecallTest {
+class RecallTest extends GrpcScenario<SimpleConsumer> {
     private static final Duration INVISIBLE = Duration.ofSeconds(10);
     private static final Duration BOUND = Duration.ofSeconds(40);
-
-    private Admin admin;
-    private Producer producer;
-    private SimpleConsumer consumer;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = new Admin();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Grpc.closeQuietly(consumer, producer, admin);
-    }
 
     @Test
     @DisplayName("grpc.recall-delay-message")

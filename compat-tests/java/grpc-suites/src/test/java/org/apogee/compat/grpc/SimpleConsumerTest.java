@@ -11,13 +11,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.apis.consumer.SimpleConsumer;
 import org.apache.rocketmq.client.apis.message.MessageView;
-import org.apache.rocketmq.client.apis.producer.Producer;
 import org.apache.rocketmq.client.apis.producer.SendReceipt;
-import org.apogee.compat.grpc.support.Admin;
 import org.apogee.compat.grpc.support.Grpc;
+import org.apogee.compat.grpc.support.GrpcScenario;
 import org.apogee.compat.grpc.support.GrpcEnv;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,23 +25,9 @@ import org.junit.jupiter.api.Timeout;
  * CHANGE_MESSAGE_INVISIBLETIME (Java: proxy ReceiveMessageActivity, AckMessageActivity,
  * ChangeInvisibleDurationActivity). A message not acked comes back after its invisible time; an acked one never.
  */
-class SimpleConsumerTest {
+class SimpleConsumerTest extends GrpcScenario<SimpleConsumer> {
     private static final Duration INVISIBLE = Duration.ofSeconds(3);
     private static final Duration BOUND = Duration.ofSeconds(40);
-
-    private Admin admin;
-    private Producer producer;
-    private SimpleConsumer consumer;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        admin = new Admin();
-    }
-
-    @AfterEach
-    void tearDown() {
-        Grpc.closeQuietly(consumer, producer, admin);
-    }
 
     @Test
     @DisplayName("grpc.normal-send-simple-receive-ack")
