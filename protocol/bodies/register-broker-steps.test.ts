@@ -6,9 +6,9 @@ import {
   RegisterBodySteps,
   RegisterBrokerBody,
   TopicConfig,
-  type TopicFilterType,
 } from './index';
 import type { Decoded } from '../headers';
+import { arbTopic, type ArbTopic } from './testing/arb-topic';
 
 /** Runs the steps to the end, `n` topics per step; also returns how many steps it took. */
 function run(body: Buffer, compressed: boolean, n: number): { result: Decoded<RegisterBrokerBody>; steps: number } {
@@ -28,19 +28,6 @@ function sameAsOneGo(body: Buffer, compressed: boolean, n: number): void {
   assert.equal(b.ok, a.ok, `ok: one go ${a.ok ? 'ok' : a.error}, steps ${b.ok ? 'ok' : b.error}`);
   if (a.ok && b.ok) assert.deepStrictEqual(b.value, a.value);
 }
-
-const arbTopic = fc.record({
-  topicName: fc.stringMatching(/^[%A-Za-z0-9_-]{1,20}$/),
-  readQueueNums: fc.integer({ min: 0, max: 1024 }),
-  writeQueueNums: fc.integer({ min: 0, max: 1024 }),
-  perm: fc.integer({ min: 0, max: 7 }),
-  topicSysFlag: fc.integer({ min: 0, max: 3 }),
-  order: fc.boolean(),
-  topicFilterType: fc.constantFrom<TopicFilterType>('SINGLE_TAG', 'MULTI_TAG'),
-  attrs: fc.option(fc.array(fc.tuple(fc.stringMatching(/^[a-z.+]{1,10}$/), fc.string({ maxLength: 6 })), { maxLength: 3 }), { nil: undefined }),
-});
-
-type ArbTopic = typeof arbTopic extends fc.Arbitrary<infer T> ? T : never;
 
 function bodyOf(topics: ArbTopic[], withMapping: boolean): RegisterBrokerBody {
   return RegisterBrokerBody.make({

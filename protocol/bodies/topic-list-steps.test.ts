@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { CreateTopicListRequestBody, TopicListBodySteps, type TopicConfig, type TopicFilterType } from './index';
+import { CreateTopicListRequestBody, TopicListBodySteps, type TopicConfig } from './index';
 import type { Decoded } from '../headers';
+import { arbTopic, type ArbTopic } from './testing/arb-topic';
 
 /** Runs the steps to the end, `n` topics per step; also returns how many steps it took. */
 function run(body: Buffer, n: number): { result: Decoded<CreateTopicListRequestBody>; steps: number } {
@@ -20,19 +21,6 @@ function sameAsOneGo(body: Buffer, n: number): void {
   if (a.ok && b.ok) assert.deepStrictEqual(b.value, a.value);
   else if (!a.ok && !b.ok) assert.equal(b.error, a.error);
 }
-
-const arbTopic = fc.record({
-  topicName: fc.stringMatching(/^[%A-Za-z0-9_-]{1,20}$/),
-  readQueueNums: fc.integer({ min: 0, max: 1024 }),
-  writeQueueNums: fc.integer({ min: 0, max: 1024 }),
-  perm: fc.integer({ min: 0, max: 7 }),
-  topicSysFlag: fc.integer({ min: 0, max: 3 }),
-  order: fc.boolean(),
-  topicFilterType: fc.constantFrom<TopicFilterType>('SINGLE_TAG', 'MULTI_TAG'),
-  attrs: fc.option(fc.array(fc.tuple(fc.stringMatching(/^[a-z.+]{1,10}$/), fc.string({ maxLength: 6 })), { maxLength: 3 }), { nil: undefined }),
-});
-
-type ArbTopic = typeof arbTopic extends fc.Arbitrary<infer R> ? R : never;
 
 function config(t: ArbTopic): TopicConfig {
   const { attrs, ...rest } = t;
