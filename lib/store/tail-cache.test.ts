@@ -163,4 +163,27 @@ describe('store/tail-cache: the last written records in memory', () => {
     t.add(100, pooled([10]));
     assert.equal(t.releaseIfIdle(30_000), 0, 'a new write restarts the idle time');
   });
+  it('rule: lookups that skip records (one queue of several) find every record within and past HINT_LOOKAHEAD_CHUNKS, and nothing between records', () => {
+    const t = new TailCache(8 * SEGMENT_BYTES);
+    const starts: number[] = [];
+    let off = 0;
+    for (let b = 0; b < 200; b++) {
+      const sizes = Array.from({ length: 1 + (b % 3) }, (_, k) => 40 + k);
+      t.add(off, pooled(sizes, 1 + (b % 200)));
+      for (const n of sizes) {
+        starts.push(off);
+        off += n;
+      }
+    }
+    for (const step of [1, 3, 8, 40]) {
+      for (let q = 0; q < step; q++) {
+        for (let i = q; i < starts.length; i += step) {
+          const at = t.locate(starts[i]!, 40);
+          assert.ok(at >= 0, `record ${i} (step ${step})`);
+          assert.equal(t.located[at], t.get(starts[i]!, 40)![0]);
+          assert.equal(t.locate(starts[i]! + 1, 10), -1, 'not a record start');
+        }
+      }
+    }
+  });
 });

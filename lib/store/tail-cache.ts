@@ -37,6 +37,9 @@ export function wholeBlock(first: Buffer, size: number): ArrayBuffer | undefined
  */
 export const HELD_BLOCK_BYTES_MIN = 128 * 1024;
 
+/** Chunks after the last one found that a lookup tries one by one before searching them all. */
+const HINT_LOOKAHEAD_CHUNKS = 8;
+
 interface Segment {
   buf: Buffer;
   /** Chunks still referring to it. */
@@ -172,15 +175,21 @@ export class TailCache {
 
   private chunkOf(offset: number): Chunk | undefined {
     // Live chunks sit at [head, length); a hint that has moved (drop, truncation, compaction) just misses.
+    // A walk through one queue's records skips the other queues' records in between: a few chunks past the hint
+    // are looked at before the binary search over all of them.
     const h = this.hint;
-    if (h >= this.head && h + 1 < this.chunks.length) {
+    if (h >= this.head && h < this.chunks.length) {
       const c = this.chunks[h]!;
       if (offset >= c.start) {
         if (offset < c.end) return c;
-        const n = this.chunks[h + 1]!;
-        if (offset >= n.start && offset < n.end) {
-          this.hint = h + 1;
-          return n;
+        const stop = Math.min(this.chunks.length, h + 1 + HINT_LOOKAHEAD_CHUNKS);
+        for (let i = h + 1; i < stop; i++) {
+          const n = this.chunks[i]!;
+          if (offset < n.start) break;
+          if (offset < n.end) {
+            this.hint = i;
+            return n;
+          }
         }
       }
     }

@@ -160,7 +160,17 @@ export function processPull(bc: BrokerContext, ctx: RequestContext, allowSuspend
     return handle(bc, ctx, st, r, allowSuspend);
   }
   const maxBytes = header.maxMsgBytes !== undefined && header.maxMsgBytes > 0 ? header.maxMsgBytes : undefined;
-  const read = bc.store.getMessage(header.topic, header.queueId, header.queueOffset, header.maxMsgNums, maxBytes, st.filter);
+  // A SQL92 pull reads on past the records it refuses (hundreds per pull): it starts in its own event-loop turn, so
+  // that the pulls read from one socket at once run one after the other and each answer is written as soon as it
+  // is ready. Started together, their awaits interleave and every answer leaves at the end of the batch, the
+  // consumer idle meanwhile (sqlpull bench: the broker ~80% busy with 8 pulls in flight). Java: each pull runs on
+  // a pullMessageExecutor thread and writes its own answer.
+  const read =
+    st.filter.isMatchedByCommitLogAt !== undefined
+      ? new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+          bc.store.getMessage(header.topic, header.queueId, header.queueOffset, header.maxMsgNums, maxBytes, st.filter),
+        )
+      : bc.store.getMessage(header.topic, header.queueId, header.queueOffset, header.maxMsgNums, maxBytes, st.filter);
   return slowRead(bc.faults, ctx.request, read).then((r) => {
     if (r === undefined) return reply(ctx, ResponseCode.SYSTEM_ERROR, 'store getMessage return null');
     return handle(bc, ctx, st, r, allowSuspend);
