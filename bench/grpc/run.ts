@@ -14,6 +14,8 @@
  *            whatever their send rates; the last batch may overshoot it): msg/s from the first receive
  *            to the last ack, and receive→ack p99 (the receive stream's end to the ack's answer, one
  *            sample per acknowledged message)
+ *   pop      the broker's own POP over remoting on a fresh topic with a backlog of --receive messages, no proxy
+ *            (bench/grpc/pop.ts, as the 5.x push consumer in POP mode): POP+ack msg/s and POP → ack p50 / p99
  *   memory   the peak RSS (VmHWM) of the side's server processes, read just before they stop
  *
  * Rounds alternate the order of the systems. Output: a markdown report (--out).
@@ -27,6 +29,7 @@ import { benchClient } from '../harness/ops';
 import { memInfo } from '../harness/proc';
 import { fmtInt, fmtNum, median, Samples, sleep } from '../harness/stats';
 import { BenchGrpcClient } from './client';
+import { POP_BATCH, POP_LOOPS, popLeg } from './pop';
 import { ackedCount, sideRssMiB } from './receive';
 import { proxyClasspath, startApogeeGrpc, startJavaGrpc, type GrpcSide } from './stack';
 
@@ -59,6 +62,11 @@ interface Leg {
   ackP99Us: number;
   acked: number;
   recvErrors: number;
+  /** The broker's own POP over remoting, no proxy (bench/grpc/pop.ts). */
+  popMsgsPerSec: number;
+  popP50Us: number;
+  popP99Us: number;
+  popErrors: number;
   rssMiB: number;
   procs: number;
 }
@@ -156,11 +164,13 @@ async function leg(system: SystemName, round: number, sys: GrpcSide, seconds: nu
     await prime(prod, cons, topic, group, broker);
     const s = await sendPhase(prod, topic, seconds, receiveN);
     const r = await receivePhase(cons, topic, group, broker, Math.min(s.sent, receiveN), 60_000 + seconds * 4000);
+    const p = await popLeg(sys, round, receiveN, Buffer.alloc(BODY_BYTES, 0x62), 60_000 + seconds * 4000);
     const pids = sys.procs.map((p) => p.pid).filter((x): x is number => x !== undefined);
     const rss = sideRssMiB(pids.map((p) => memInfo(p)?.hwmMiB ?? NaN));
     return {
       system, round, sendMsgsPerSec: s.msgsPerSec, sendP50Us: s.p50Us, sendP99Us: s.p99Us, sendErrors: s.errors, backlog: s.sent,
-      recvMsgsPerSec: r.msgsPerSec, ackP50Us: r.p50Us, ackP99Us: r.p99Us, acked: r.acked, recvErrors: r.errors, rssMiB: rss, procs: pids.length,
+      recvMsgsPerSec: r.msgsPerSec, ackP50Us: r.p50Us, ackP99Us: r.p99Us, acked: r.acked, recvErrors: r.errors,
+      popMsgsPerSec: p.msgsPerSec, popP50Us: p.p50Us, popP99Us: p.p99Us, popErrors: p.errors, rssMiB: rss, procs: pids.length,
     };
   } finally {
     prod.close();
@@ -190,13 +200,21 @@ function report(legs: readonly Leg[], o: { rounds: number; seconds: number; rece
     '',
     `Apogee / Java (medians): send ${r('sendMsgsPerSec')}× throughput, p99 ${r('sendP99Us')}×; receive+ack ${r('recvMsgsPerSec')}× throughput, receive→ack p99 ${r('ackP99Us')}×; peak RSS ${r('rssMiB')}× (goal: ≥ 1.5× throughput, a fraction of the memory).`,
     '',
+    `POP over remoting straight to each side's broker (no proxy; bench/grpc/pop.ts: ${POP_LOOPS} loops of POP_MESSAGE on queue -1, ${POP_BATCH} per POP, one ACK_MESSAGE per message as the 5.x push consumer in POP mode, ${fmtInt(o.receiveN)} messages of ${BODY_BYTES} B from a backlog put first; POP answer → ack answer per message):`,
+    '',
+    '| System | POP+ack msg/s | POP→ack p50 µs | POP→ack p99 µs |',
+    '|---|---|---|---|',
+    ...(['Apogee', 'Java'] as SystemName[]).map((s) => `| ${s} | ${fmtInt(med(s, 'popMsgsPerSec'))} | ${fmtInt(med(s, 'popP50Us'))} | ${fmtInt(med(s, 'popP99Us'))} |`),
+    '',
+    `Apogee / Java (medians): POP+ack ${r('popMsgsPerSec')}× throughput, POP→ack p99 ${r('popP99Us')}×.`,
+    '',
     '## Every leg',
     '',
-    '| Round | System | send msg/s | send p99 µs | send errors | backlog | acked | receive+ack msg/s | receive→ack p99 µs | receive errors | peak RSS MiB (processes) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Round | System | send msg/s | send p99 µs | send errors | backlog | acked | receive+ack msg/s | receive→ack p99 µs | receive errors | POP+ack msg/s | POP→ack p99 µs | POP errors | peak RSS MiB (processes) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const l of legs) {
-    lines.push(`| ${l.round} | ${l.system} | ${fmtInt(l.sendMsgsPerSec)} | ${fmtInt(l.sendP99Us)} | ${l.sendErrors} | ${fmtInt(l.backlog)} | ${fmtInt(l.acked)} | ${fmtInt(l.recvMsgsPerSec)} | ${fmtInt(l.ackP99Us)} | ${l.recvErrors} | ${fmtInt(l.rssMiB)} (${l.procs}) |`);
+    lines.push(`| ${l.round} | ${l.system} | ${fmtInt(l.sendMsgsPerSec)} | ${fmtInt(l.sendP99Us)} | ${l.sendErrors} | ${fmtInt(l.backlog)} | ${fmtInt(l.acked)} | ${fmtInt(l.recvMsgsPerSec)} | ${fmtInt(l.ackP99Us)} | ${l.recvErrors} | ${fmtInt(l.popMsgsPerSec)} | ${fmtInt(l.popP99Us)} | ${l.popErrors} | ${fmtInt(l.rssMiB)} (${l.procs}) |`);
   }
   return lines.join('\n') + '\n';
 }
@@ -223,7 +241,7 @@ async function main(): Promise<void> {
         const sys = system === 'Apogee' ? await startApogeeGrpc(dir, apogeeNodeArgs) : await startJavaGrpc(dir, serverCp, proxyCp);
         try {
           const l = await leg(system, round, sys, seconds, receiveN);
-          console.log(`round ${round}: ${system}: send ${fmtInt(l.sendMsgsPerSec)} msg/s p99 ${fmtInt(l.sendP99Us)} µs; receive+ack ${fmtInt(l.recvMsgsPerSec)} msg/s (${l.acked}/${l.backlog}) p99 ${fmtInt(l.ackP99Us)} µs; RSS ${fmtInt(l.rssMiB)} MiB`);
+          console.log(`round ${round}: ${system}: send ${fmtInt(l.sendMsgsPerSec)} msg/s p99 ${fmtInt(l.sendP99Us)} µs; receive+ack ${fmtInt(l.recvMsgsPerSec)} msg/s (${l.acked}/${l.backlog}) p99 ${fmtInt(l.ackP99Us)} µs; POP+ack ${fmtInt(l.popMsgsPerSec)} msg/s p99 ${fmtInt(l.popP99Us)} µs; RSS ${fmtInt(l.rssMiB)} MiB`);
           legs.push(l);
         } finally {
           await stopAll(sys);

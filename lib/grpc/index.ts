@@ -4,5 +4,5 @@
  */
 export { GrpcServer, IMPLEMENTED_RPCS, notImplemented } from './server';
 export type { GrpcServerOptions } from './server';
-export { Code } from './convert';
+export { Code, decodeReceiptHandle, extraInfoOf, popReceipts } from './convert';
 export { loadGrpc, SERVICE_PROTO } from './grpc-js';
