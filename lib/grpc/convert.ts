@@ -18,6 +18,7 @@ export const Code = {
   ILLEGAL_INVISIBLE_TIME: 40011,
   INVALID_TRANSACTION_ID: 40008,
   INVALID_RECEIPT_HANDLE: 40013,
+  MESSAGE_PROPERTY_CONFLICT_WITH_TYPE: 40014,
   ILLEGAL_CONSUMER_GROUP: 40003,
   UNRECOGNIZED_CLIENT_TYPE: 40015,
   CLIENT_ID_REQUIRED: 40017,
@@ -59,14 +60,14 @@ export function toDuration(ms: number): PbDuration {
 }
 export const toTimestamp = toDuration;
 
-/** Every message type: Apogee does not restrict a topic to one (Java: TopicMessageType MIXED). */
+/** Every message type (Java: TopicMessageType MIXED); message-type.ts narrows it to the topic's own. */
 export const ACCEPT_ALL_TYPES: readonly string[] = ['NORMAL', 'FIFO', 'DELAY', 'TRANSACTION'];
 
 /**
  * Java RouteActivity#genMessageQueueFromQueueData: per broker (master present), min(read, write) READ_WRITE queues,
  * then READ-only or WRITE-only ones up to the larger count; every queue names the gRPC endpoints the client used.
  */
-export function routeToQueues(topic: PbResource, route: TopicRouteData, endpoints: PbEndpoints): unknown[] {
+export function routeToQueues(topic: PbResource, route: TopicRouteData, endpoints: PbEndpoints, acceptMessageTypes: readonly string[] = ACCEPT_ALL_TYPES): unknown[] {
   const out: unknown[] = [];
   for (const qd of route.queueDatas) {
     const bd = route.brokerDatas.find((b) => b.brokerName === qd.brokerName);
@@ -77,7 +78,7 @@ export function routeToQueues(topic: PbResource, route: TopicRouteData, endpoint
     const both = Math.min(r, w);
     for (let i = 0; i < Math.max(r, w); i++) {
       const permission = i < both ? 'READ_WRITE' : r > w ? 'READ' : 'WRITE';
-      out.push({ topic, id: i, permission, broker, acceptMessageTypes: ACCEPT_ALL_TYPES });
+      out.push({ topic, id: i, permission, broker, acceptMessageTypes });
     }
   }
   return out;

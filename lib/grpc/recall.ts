@@ -5,24 +5,29 @@ import { MASTER_ID } from '../../protocol/naming';
 import type { RocketClient } from '../client';
 import { Code, OK, status, type PbResource, type Status } from './convert';
 import { remotingStatus } from './convert';
+import type { TopicMessageType } from './message-type';
 
 /**
  * RecallMessage (Java: proxy/.../grpc/v2/producer/RecallMessageActivity -> ProducerProcessor#recallMessage ->
  * RECALL_MESSAGE to the broker the handle names): the handle is decoded only to find its broker (a bad handle is
  * INTERNAL_SERVER_ERROR "recall handle is invalid", as the proxy's ProxyException); the broker checks the rest and
  * its refusals come back through remotingStatus. OK carries the recalled message id (the broker's msgId).
- * The proxy's topic message-type check (enableTopicMessageTypeCheck: the topic must be DELAY) is not done, as
- * SendMessage here does not check message types either.
+ * The proxy's topic message-type check comes first (ProducerProcessor#recallMessage with enableTopicMessageTypeCheck:
+ * the topic must be a DELAY topic; message-type.ts).
  */
 export interface GrpcRecallOptions {
   client: RocketClient;
   /** Remoting request timeout, ms (the proxy uses 2 s). */
   requestTimeoutMs: number;
+  /** The message-type check (GrpcService#typeConflict): undefined when a `actual` message may be in `topic`. */
+  typeConflict: (topic: string, actual: TopicMessageType) => Promise<Status | undefined>;
 }
 
 export async function recallMessage(o: GrpcRecallOptions, req: { topic?: PbResource | null; recallHandle?: string }): Promise<{ status: Status; messageId: string }> {
   const topic = req.topic?.name ?? '';
   if (topic === '') return { status: status(Code.ILLEGAL_TOPIC, 'RecallMessage needs topic'), messageId: '' };
+  const conflict = await o.typeConflict(topic, 'DELAY');
+  if (conflict !== undefined) return { status: conflict, messageId: '' };
   const handle = decodeRecallHandle(req.recallHandle ?? '');
   if (!handle.ok) return { status: status(Code.INTERNAL_SERVER_ERROR, handle.error), messageId: '' };
   const brokerName = handle.value.brokerName;

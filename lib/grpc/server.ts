@@ -133,7 +133,7 @@ export class GrpcServer {
     impl['GetOffset'] = this.unary('GetOffset', (r) => offsets.getOffset(r));
     impl['QueryOffset'] = this.unary('QueryOffset', (r) => offsets.queryOffset(r));
     impl['ForwardMessageToDeadLetterQueue'] = this.unary('ForwardMessageToDeadLetterQueue', (r) => s.forwardMessageToDeadLetterQueue(r));
-    impl['RecallMessage'] = this.unary('RecallMessage', (r) => recallMessage({ client: this.client, requestTimeoutMs: this.o.requestTimeoutMs ?? 3_000 }, r));
+    impl['RecallMessage'] = this.unary('RecallMessage', (r) => recallMessage({ client: this.client, requestTimeoutMs: this.o.requestTimeoutMs ?? 3_000, typeConflict: (t, a) => this.service.typeConflict(t, a) }, r));
     const c = this.clients;
     impl['Heartbeat'] = this.unary('Heartbeat', async (r, md) => {
       const id = clientIdOf(md);

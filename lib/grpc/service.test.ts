@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { TopicRouteData } from '../../protocol/bodies';
+import { TopicConfig, TopicConfigAndQueueMapping, type TopicRouteData } from '../../protocol/bodies';
 import type { RemotingCommand } from '../../protocol/command';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { createOffsetMsgId, encodeStoredMessage } from '../../protocol/message';
@@ -22,13 +22,17 @@ describe('lib/grpc/service', () => {
   const resp = (code: number, ext: Record<string, string> = {}, body: Buffer | null = null): RemotingCommand =>
     ({ code, remark: code === 0 ? null : 'why', extFields: new Map(Object.entries(ext)), body }) as unknown as RemotingCommand;
 
-  function harness(answer: (code: number, ext: Map<string, string>) => RemotingCommand): { svc: GrpcService; sent: { code: number; ext: Map<string, string>; timeoutMs: number }[] } {
+  // The broker's topic T for GET_TOPIC_CONFIG (message-type.ts), with the `message.type` attribute given.
+  const topicConfigOf = (type: string): RemotingCommand => resp(0, {}, TopicConfigAndQueueMapping.encode(TopicConfig.make({ topicName: 'T', attributes: new Map([['message.type', type]]) })));
+
+  function harness(answer: (code: number, ext: Map<string, string>) => RemotingCommand, topicType = 'MIXED'): { svc: GrpcService; sent: { code: number; ext: Map<string, string>; timeoutMs: number }[] } {
     const sent: { code: number; ext: Map<string, string>; timeoutMs: number }[] = [];
     const client = {
       routeOf: async (topic: string) => (topic === 'T' ? route : undefined),
       call: async (_addr: string, code: number, header: unknown, _body: Buffer | null, timeoutMs: number) => {
         const h = header as { spec?: { keys: string[] }; value?: Record<string, unknown> } | Map<string, string>;
         const ext = h instanceof Map ? h : new Map(Object.entries(h?.value ?? {}).map(([k, v]) => [k, String(v)]));
+        if (code === RequestCode.GET_TOPIC_CONFIG) return topicConfigOf(topicType);
         sent.push({ code, ext, timeoutMs });
         return answer(code, ext);
       },
@@ -46,6 +50,17 @@ describe('lib/grpc/service', () => {
     assert.deepEqual(r.entries, [{ status: { code: Code.OK, message: 'OK' }, offset: 7, messageId: 'M1', transactionId: '' }]);
     const missing = await svc.sendMessage({ messages: [{ ...message(), topic: { name: 'NOPE' } }] });
     assert.equal(missing.status.code, Code.TOPIC_NOT_FOUND);
+  });
+
+  it('rule: the proxy\'s message-type check — a TRANSACTION message to a NORMAL topic is MESSAGE_PROPERTY_CONFLICT_WITH_TYPE and not sent; QueryRoute answers the topic\'s own type (Java DefaultTopicMessageTypeValidator, RouteActivity#parseTopicMessageType)', async () => {
+    const { svc, sent } = harness(() => resp(0, { queueOffset: '1' }), 'NORMAL');
+    const r = await svc.sendMessage({ messages: [message('TRANSACTION')] });
+    assert.equal(r.status.code, Code.MESSAGE_PROPERTY_CONFLICT_WITH_TYPE);
+    assert.equal(r.status.message, 'TopicMessageType validate failed, the expected type is NORMAL, but actual type is TRANSACTION');
+    assert.deepEqual(sent, []);
+    assert.equal((await svc.sendMessage({ messages: [message('NORMAL')] })).status.code, Code.OK);
+    const q = await svc.queryRoute({ topic: { name: 'T' }, endpoints: { addresses: [] } as never });
+    assert.deepEqual([...new Set((q.messageQueues as { acceptMessageTypes: string[] }[]).map((m) => m.acceptMessageTypes.join(',')))], ['NORMAL']);
   });
 
   it('transactions: the half message is remembered by its message id and EndTransaction commits it at its offsets; an unknown id is INVALID_TRANSACTION_ID', async () => {

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { TopicRouteData } from '../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
-import { AckMessageRequestHeader, ChangeInvisibleTimeRequestHeader, ConsumerSendMsgBackRequestHeader, EndTransactionRequestHeader, ChangeInvisibleTimeResponseHeader, decodeHeader, encodeSendMessageHeaderV2, PopMessageRequestHeader, PopMessageResponseHeader } from '../../protocol/headers';
+import { AckMessageRequestHeader, ChangeInvisibleTimeRequestHeader, ConsumerSendMsgBackRequestHeader, ChangeInvisibleTimeResponseHeader, decodeHeader, encodeSendMessageHeaderV2, PopMessageRequestHeader, PopMessageResponseHeader } from '../../protocol/headers';
 import { decodeMessages, decodeOffsetMsgId, stringifyProperties } from '../../protocol/message';
 import { AUTO_CREATE_TOPIC, isWriteable, MASTER_ID } from '../../protocol/naming';
 import type { RocketClient } from '../client';
@@ -12,6 +12,8 @@ import {
 } from './convert';
 import { planBatchAck } from './batch-ack';
 import { receivePollingMs } from './polling';
+import { Transactions, TX_PREPARED, type EndTransactionRequest, type HalfMessage } from './transactions';
+import { acceptedTypes, checkedTopic, messageTypeConflict, messageTypeOf, TopicTypes, type TopicMessageType } from './message-type';
 
 /**
  * The MessagingService RPCs Apogee serves, over the local NameServer and broker through lib/client (remoting over
@@ -21,6 +23,8 @@ import { receivePollingMs } from './polling';
  * consumer/ChangeInvisibleDurationActivity, producer/ForwardMessageToDLQActivity}. Client registration (Heartbeat,
  * Settings, NotifyClientTermination) is clients.ts.
  */
+export type { HalfMessage } from './transactions';
+
 export interface GrpcServiceOptions {
   client: RocketClient;
   logger: Logger;
@@ -38,12 +42,6 @@ const INIT_MODE_MAX = 1;
 export const RECEIVE_BATCH_MAX = 32;
 /** Invisible time of an auto-renewed (push consumer) receive, ms (Java ProxyConfig.defaultInvisibleTimeMills). */
 export const DEFAULT_INVISIBLE_MS = 60_000;
-/** Half messages remembered for EndTransaction. */
-export const HALF_MESSAGES_MAX = 100_000;
-/** Java MessageSysFlag.TRANSACTION_PREPARED_TYPE / _COMMIT_TYPE / _ROLLBACK_TYPE. */
-const TX_PREPARED = 0x4;
-const TX_COMMIT = 0x8;
-const TX_ROLLBACK = 0xc;
 /** How long a group's orderly flag is trusted before it is read again, ms. */
 export const GROUP_CACHE_MS = 5_000;
 /** Groups whose orderly flag is cached at once (the cache is dropped whole beyond). */
@@ -57,22 +55,19 @@ export interface GroupPolicy {
   retryMaxTimes: number;
 }
 
-/** A half message awaiting EndTransaction (Java proxy TransactionDataManager's TransactionData). */
-export interface HalfMessage {
-  brokerAddr: string;
-  topic: string;
-  msgId: string;
-  commitLogOffset: number;
-  queueOffset: number;
-}
-
 export class GrpcService {
   /** transactionId -> half message, oldest dropped beyond HALF_MESSAGES_MAX (the broker's check then resolves it). */
-  private readonly halves = new Map<string, HalfMessage>();
+  /** Half messages awaiting EndTransaction (transactions.ts). */
+  readonly tx: Transactions;
   /** group -> consumeMessageOrderly and retryMaxTimes, read from the broker (GET_SUBSCRIPTIONGROUP_CONFIG) at most every GROUP_CACHE_MS. */
   private readonly orderly = new Map<string, GroupPolicy & { at: number }>();
 
-  constructor(private readonly o: GrpcServiceOptions) {}
+  private readonly types: TopicTypes;
+
+  constructor(private readonly o: GrpcServiceOptions) {
+    this.types = new TopicTypes({ client: o.client, requestTimeoutMs: o.requestTimeoutMs });
+    this.tx = new Transactions({ client: o.client, requestTimeoutMs: o.requestTimeoutMs });
+  }
 
   /**
    * Whether a consumer group consumes orderly (Java: SubscriptionGroupConfig#isConsumeMessageOrderly, which the proxy
@@ -124,7 +119,9 @@ export class GrpcService {
   async queryRoute(req: { topic: PbResource; endpoints: PbEndpoints }): Promise<{ status: Status; messageQueues: unknown[] }> {
     const r = await this.route(req.topic.name);
     if (r === undefined) return { status: status(Code.TOPIC_NOT_FOUND, `topic ${req.topic.name} not found: create it first (mqadmin updateTopic)`), messageQueues: [] };
-    return { status: OK, messageQueues: routeToQueues(req.topic, r, req.endpoints) };
+    const addr = r.brokerDatas.map((b) => b.brokerAddrs.get(MASTER_ID)).find((a) => a !== undefined);
+    const type = addr === undefined ? 'MIXED' : await this.types.typeOf(req.topic.name, addr);
+    return { status: OK, messageQueues: routeToQueues(req.topic, r, req.endpoints, acceptedTypes(type)) };
   }
 
   async queryAssignment(req: { topic: PbResource; group: PbResource; endpoints: PbEndpoints }): Promise<{ status: Status; assignments: unknown[] }> {
@@ -145,17 +142,27 @@ export class GrpcService {
         entries.push({ status: c.status, messageId, transactionId: '', offset: 0 });
         continue;
       }
+      const conflict = await this.typeConflict(c.value.topic, messageTypeOf(c.value.properties));
+      if (conflict !== undefined) {
+        entries.push({ status: conflict, messageId, transactionId: '', offset: 0 });
+        continue;
+      }
       const r = await this.sendOne(c.value);
       let transactionId = '';
       if (c.value.transactional && r.half !== undefined) {
         transactionId = messageId; // Java: the client's message id doubles as the transaction id
-        if (this.halves.size >= HALF_MESSAGES_MAX) this.halves.delete(this.halves.keys().next().value!);
-        this.halves.set(transactionId, { ...r.half, topic: c.value.topic, msgId: messageId });
+        this.tx.remember(transactionId, { ...r.half, topic: c.value.topic, msgId: messageId });
       }
       entries.push({ status: r.status, offset: r.offset, messageId, transactionId, ...(r.recallHandle !== undefined ? { recallHandle: r.recallHandle } : {}) });
     }
     const first = entries.find((e) => e.status.code !== Code.OK);
     return { status: first?.status ?? OK, entries };
+  }
+
+  /** The proxy's message-type check (message-type.ts); undefined when `actual` may go to `topic`. */
+  async typeConflict(topic: string, actual: TopicMessageType): Promise<Status | undefined> {
+    const addr = checkedTopic(topic) ? await this.anyBrokerAddr(topic) : undefined;
+    return addr === undefined ? undefined : messageTypeConflict(await this.types.typeOf(topic, addr), actual);
   }
 
   private async sendOne(m: ReturnType<typeof toRemotingSend> extends infer R ? (R extends { ok: true; value: infer V } ? V : never) : never): Promise<{ status: Status; offset: number; recallHandle?: string; half?: { brokerAddr: string; commitLogOffset: number; queueOffset: number } }> {
@@ -209,29 +216,11 @@ export class GrpcService {
 
   /** A half message the broker's transaction check named (transaction-check.ts), so the checker's EndTransaction finds it. */
   rememberHalf(transactionId: string, h: HalfMessage): void {
-    if (!this.halves.has(transactionId) && this.halves.size >= HALF_MESSAGES_MAX) this.halves.delete(this.halves.keys().next().value!);
-    this.halves.set(transactionId, h);
+    this.tx.remember(transactionId, h);
   }
 
-  /** Java EndTransactionActivity: END_TRANSACTION to the broker that holds the half message. */
-  async endTransaction(req: { topic: PbResource; messageId: string; transactionId: string; resolution: string; source: string }): Promise<{ status: Status }> {
-    const h = this.halves.get(req.transactionId);
-    if (h === undefined) return { status: status(Code.INVALID_TRANSACTION_ID, `transaction ${req.transactionId} is unknown to this endpoint (ended already, or sent before a restart): the broker's transaction check resolves it`) };
-    const kind = req.resolution === 'COMMIT' ? TX_COMMIT : req.resolution === 'ROLLBACK' ? TX_ROLLBACK : undefined;
-    if (kind === undefined) return { status: status(Code.BAD_REQUEST, `resolution must be COMMIT or ROLLBACK, got ${req.resolution}`) };
-    const resp = await this.o.client.call(
-      h.brokerAddr,
-      RequestCode.END_TRANSACTION,
-      {
-        spec: EndTransactionRequestHeader,
-        value: { topic: h.topic, producerGroup: h.topic, tranStateTableOffset: h.queueOffset, commitLogOffset: h.commitLogOffset, commitOrRollback: kind, fromTransactionCheck: req.source === 'SOURCE_SERVER_CHECK', msgId: h.msgId, transactionId: req.transactionId },
-      },
-      null,
-      this.o.requestTimeoutMs,
-    );
-    if (resp.code !== ResponseCode.SUCCESS) return { status: remotingStatus(resp.code, resp.remark) };
-    this.halves.delete(req.transactionId);
-    return { status: OK };
+  endTransaction(req: EndTransactionRequest): Promise<{ status: Status }> {
+    return this.tx.end(req);
   }
 
   /**
