@@ -4,12 +4,10 @@ import type { StoreIO } from './io';
 import { SegmentQueue } from './mapped-file';
 import { CQ_BLANK_SIZE, CQ_STORE_UNIT_SIZE, firstUnitAtOrAfter, readCqPhy, readCqSize, readCqTagsCode, writeCqUnit, type CqUnit } from './consume-queue-unit';
 import { readThroughCache, type CqReadCache } from './cq-read-cache';
+import { unitsEnd } from './consume-queue-load';
 
 export * from './consume-queue-unit';
-
-/** First and largest read while finding the end of a consume queue's units on load (bytes). */
-export const CQ_LOAD_READ_BYTES_MIN = 64 * 1024;
-export const CQ_LOAD_READ_BYTES_MAX = 1024 * 1024;
+export { CQ_LOAD_READ_BYTES_MAX, CQ_LOAD_READ_BYTES_MIN } from './consume-queue-load';
 
 /**
  * One consume queue: consumequeue/<topic>/<queueId>/<20-digit byte offset>, fixed-size files of 20-byte units
@@ -284,20 +282,7 @@ export class ConsumeQueue {
       i--;
     }
     const seg = segs[i]!;
-    let end = seg.from;
-    // Reads grow from 64 KiB to CQ_LOAD_READ_BYTES_MAX: a short queue costs one small read, a full 6 MB file a few
-    // large ones (at 64 KiB each, loading 8 full queues took ~170 ms of a crash recovery).
-    let chunk = CQ_LOAD_READ_BYTES_MIN - (CQ_LOAD_READ_BYTES_MIN % CQ_STORE_UNIT_SIZE);
-    scan: for (let pos = 0; pos < fileSize; pos += chunk, chunk = Math.min(chunk * 2, CQ_LOAD_READ_BYTES_MAX - (CQ_LOAD_READ_BYTES_MAX % CQ_STORE_UNIT_SIZE))) {
-      const want = Math.min(chunk, fileSize - pos);
-      const buf = await this.files.read(seg.from + pos, want);
-      if (buf === undefined) break;
-      for (let k = 0; k + CQ_STORE_UNIT_SIZE <= buf.length; k += CQ_STORE_UNIT_SIZE) {
-        if (readCqPhy(buf, k) >= 0 && readCqSize(buf, k) > 0) end = seg.from + pos + k + CQ_STORE_UNIT_SIZE;
-        else break scan;
-      }
-      if (buf.length < want) break;
-    }
+    const end = await unitsEnd((pos, len) => this.files.read(pos, len), seg.from, fileSize);
     // Files after the end (empty ones created before a crash) are deleted (Java: truncateDirtyFiles).
     for (const s of [...segs]) if (s.from > end) await this.files.remove(s);
     this.minLogicOffset = this.files.first?.from ?? 0;
