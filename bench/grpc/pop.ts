@@ -16,7 +16,7 @@ import { SerializeType } from '../../protocol/command';
 import type { RocketClient } from '../../lib/client';
 import { createRoutedTopic, type Running } from '../harness/legs';
 import { benchClient } from '../harness/ops';
-import { Samples } from '../harness/stats';
+import { drain } from './receive';
 
 export const POP_LOOPS = 8;
 export const POP_BATCH = 32;
@@ -48,52 +48,37 @@ export async function fillBacklog(client: RocketClient, topic: string, n: number
 }
 
 export async function popPhase(client: RocketClient, brokerAddr: string, brokerName: string, topic: string, group: string, target: number, limitMs: number): Promise<PopPhaseResult> {
-  const lat = new Samples();
-  let acked = 0;
-  let errors = 0;
-  let lastAck = 0;
-  const t0 = Date.now();
-  const until = t0 + limitMs;
-  const loop = async (): Promise<void> => {
-    while (acked < target && Date.now() < until) {
-      const resp = await client.call(
-        brokerAddr,
-        RequestCode.POP_MESSAGE,
-        {
-          spec: PopMessageRequestHeader,
-          value: { consumerGroup: group, topic, queueId: -1, maxMsgNums: POP_BATCH, invisibleTime: INVISIBLE_MS, pollTime: POLL_MS, bornTime: Date.now(), initMode: INIT_MODE_MIN, expType: 'TAG', exp: '*', order: false },
-        },
-        null,
-        POLL_MS + 10_000,
-      );
-      if (resp.code !== ResponseCode.SUCCESS) {
-        if (resp.code !== ResponseCode.POLLING_TIMEOUT && resp.code !== ResponseCode.NO_MESSAGE && errors++ === 0) console.log(`    POP: ${resp.code} ${resp.remark ?? ''}`);
-        continue;
-      }
-      const got = process.hrtime.bigint();
-      const msgs = resp.body === null ? [] : decodeMessages(resp.body);
-      const h = decodeHeader(PopMessageResponseHeader, resp.extFields ?? new Map());
-      if (!h.ok) throw new Error(`POP answer without its header: ${h.error}`);
-      const receipts = popReceipts(h.value, brokerName, msgs);
-      const oks = await Promise.all(
-        receipts.map(async (rc) => {
-          const r = rc === undefined ? undefined : decodeReceiptHandle(rc.handle);
-          if (r === undefined) return false;
-          const a = await client.call(brokerAddr, RequestCode.ACK_MESSAGE, { spec: AckMessageRequestHeader, value: { consumerGroup: group, topic, queueId: r.queueId, extraInfo: extraInfoOf(r), offset: r.offset } }, null, 10_000);
-          return a.code === ResponseCode.SUCCESS;
-        }),
-      );
-      const us = Number(process.hrtime.bigint() - got) / 1000;
-      const n = oks.filter((x) => x).length;
-      for (let i = 0; i < n; i++) lat.add(us);
-      if (n < msgs.length) errors++;
-      acked += n;
-      lastAck = Date.now();
+  let failures = 0;
+  const r = await drain(POP_LOOPS, target, limitMs, async () => {
+    const resp = await client.call(
+      brokerAddr,
+      RequestCode.POP_MESSAGE,
+      {
+        spec: PopMessageRequestHeader,
+        value: { consumerGroup: group, topic, queueId: -1, maxMsgNums: POP_BATCH, invisibleTime: INVISIBLE_MS, pollTime: POLL_MS, bornTime: Date.now(), initMode: INIT_MODE_MIN, expType: 'TAG', exp: '*', order: false },
+      },
+      null,
+      POLL_MS + 10_000,
+    );
+    if (resp.code !== ResponseCode.SUCCESS) {
+      if (resp.code !== ResponseCode.POLLING_TIMEOUT && resp.code !== ResponseCode.NO_MESSAGE && failures++ === 0) console.log(`    POP: ${resp.code} ${resp.remark ?? ''}`);
+      return undefined;
     }
-  };
-  await Promise.all(Array.from({ length: POP_LOOPS }, loop));
-  const l = lat.summary();
-  return { msgsPerSec: acked / (Math.max(1, lastAck - t0) / 1000), p50Us: l.p50Ms * 1000, p99Us: l.p99Ms * 1000, acked, errors };
+    const t = process.hrtime.bigint();
+    const msgs = resp.body === null ? [] : decodeMessages(resp.body);
+    const h = decodeHeader(PopMessageResponseHeader, resp.extFields ?? new Map());
+    if (!h.ok) throw new Error(`POP answer without its header: ${h.error}`);
+    const oks = await Promise.all(
+      popReceipts(h.value, brokerName, msgs).map(async (rc) => {
+        const k = rc === undefined ? undefined : decodeReceiptHandle(rc.handle);
+        if (k === undefined) return false;
+        const a = await client.call(brokerAddr, RequestCode.ACK_MESSAGE, { spec: AckMessageRequestHeader, value: { consumerGroup: group, topic, queueId: k.queueId, extraInfo: extraInfoOf(k), offset: k.offset } }, null, 10_000);
+        return a.code === ResponseCode.SUCCESS;
+      }),
+    );
+    return { acked: oks.filter((x) => x).length, received: msgs.length, us: Number(process.hrtime.bigint() - t) / 1000 };
+  });
+  return { ...r, errors: r.errors + failures };
 }
 
 /** One side's POP phase on its own fresh topic and group: backlog of `n`, then popPhase until `n` are acknowledged. */

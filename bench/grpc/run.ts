@@ -30,7 +30,7 @@ import { memInfo } from '../harness/proc';
 import { fmtInt, fmtNum, median, Samples, sleep } from '../harness/stats';
 import { BenchGrpcClient } from './client';
 import { POP_BATCH, POP_LOOPS, popLeg } from './pop';
-import { ackedCount, sideRssMiB } from './receive';
+import { ackedCount, drain, sideRssMiB } from './receive';
 import { proxyClasspath, startApogeeGrpc, startJavaGrpc, type GrpcSide } from './stack';
 
 const USAGE = 'npm run build && node dist/bench/grpc/run.js [--rounds 2] [--seconds 10] [--receive 10000] [--out bench/results/DATE-grpc.md] [--note "text for the report"] [--only Apogee|Java] [--apogeeNodeArgs "--cpu-prof --cpu-prof-dir DIR"]';
@@ -114,36 +114,26 @@ async function sendPhase(prod: BenchGrpcClient, topic: string, seconds: number, 
 }
 
 async function receivePhase(cons: BenchGrpcClient, topic: string, group: string, broker: unknown, target: number, limitMs: number): Promise<{ msgsPerSec: number; p50Us: number; p99Us: number; acked: number; errors: number }> {
-  const lat = new Samples();
-  let acked = 0;
-  let errors = 0;
-  let lastAck = 0;
-  const t0 = Date.now();
-  const until = t0 + limitMs;
   const inFlight = new Set<{ cancel(): void }>();
-  const loop = async (): Promise<void> => {
-    while (acked < target && Date.now() < until) {
-      const call = cons.receive(topic, group, broker, RECEIVE_BATCH, POLL_MS, INVISIBLE_MS);
-      inFlight.add(call);
-      const r = await call.done;
-      inFlight.delete(call);
-      if (r.handles.length === 0) {
-        if (r.code !== 'MESSAGE_NOT_FOUND' && acked < target && errors++ === 0) console.log(`    receive: ${r.code} ${r.message}`);
-        continue;
-      }
-      const got = process.hrtime.bigint();
-      const n = ackedCount(await cons.ack(topic, group, r.handles).catch(() => undefined));
-      const us = Number(process.hrtime.bigint() - got) / 1000;
-      for (let i = 0; i < n; i++) lat.add(us);
-      if (n < r.handles.length) errors++;
-      acked += n;
-      lastAck = Date.now();
+  let failures = 0;
+  let acked = 0;
+  const r = await drain(RECEIVERS, target, limitMs, async () => {
+    const call = cons.receive(topic, group, broker, RECEIVE_BATCH, POLL_MS, INVISIBLE_MS);
+    inFlight.add(call);
+    const got = await call.done;
+    inFlight.delete(call);
+    if (got.handles.length === 0) {
+      if (got.code !== 'MESSAGE_NOT_FOUND' && acked < target && failures++ === 0) console.log(`    receive: ${got.code} ${got.message}`);
+      return undefined;
     }
-    for (const c of inFlight) c.cancel(); // the others' long polls: nothing left to wait for
-  };
-  await Promise.all(Array.from({ length: RECEIVERS }, loop));
-  const l = lat.summary();
-  return { msgsPerSec: acked / (Math.max(1, lastAck - t0) / 1000), p50Us: l.p50Ms * 1000, p99Us: l.p99Ms * 1000, acked, errors };
+    const t = process.hrtime.bigint();
+    const n = ackedCount(await cons.ack(topic, group, got.handles).catch(() => undefined));
+    acked += n;
+    // The others' long polls once the target is reached: nothing left to wait for.
+    if (acked >= target) for (const c of inFlight) c.cancel();
+    return { acked: n, received: got.handles.length, us: Number(process.hrtime.bigint() - t) / 1000 };
+  });
+  return { ...r, errors: r.errors + failures };
 }
 
 async function leg(system: SystemName, round: number, sys: GrpcSide, seconds: number, receiveN: number): Promise<Leg> {
