@@ -213,13 +213,18 @@ export class IndexFile {
       const sorted = [...this.dirtyPages].sort((a, b) => a - b);
       this.dirtyPages = new Set();
       const slotsPerPage = SLOT_PAGE_BYTES / INDEX_HASH_SLOT_SIZE;
+      const table = Buffer.from(this.slots.buffer, this.slots.byteOffset, this.slots.byteLength);
       for (let i = 0; i < sorted.length; ) {
+        // Runs of dirty pages closer than INDEX_FLUSH_GAP_PAGES are written as one (the clean pages between them
+        // hold what the file holds): random key hashes dirty most pages of the table within a flush interval, and
+        // one write per page cost the main thread ~7% of a busy broker (issue 15 profile, thousands of writes a second).
         let j = i;
-        while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+        while (j + 1 < sorted.length && sorted[j + 1]! - sorted[j]! <= INDEX_FLUSH_GAP_PAGES) j++;
         const firstSlot = sorted[i]! * slotsPerPage;
         const lastSlot = Math.min(this.hashSlotNum, (sorted[j]! + 1) * slotsPerPage);
         const b = Buffer.allocUnsafe((lastSlot - firstSlot) * INDEX_HASH_SLOT_SIZE);
-        for (let s = firstSlot; s < lastSlot; s++) b.writeInt32BE(this.slots[s]!, (s - firstSlot) * INDEX_HASH_SLOT_SIZE);
+        table.copy(b, 0, firstSlot * INDEX_HASH_SLOT_SIZE, lastSlot * INDEX_HASH_SLOT_SIZE);
+        if (os.endianness() === 'LE') b.swap32(); // the table is host order, the file big-endian
         pages.push({ pos: INDEX_HEADER_SIZE + firstSlot * INDEX_HASH_SLOT_SIZE, bytes: b });
         i = j + 1;
       }
@@ -301,6 +306,9 @@ function swapNonZeroPages(b: Buffer): void {
 }
 
 const ZERO_PAGE = Buffer.alloc(TABLE_PAGE_BYTES);
+
+/** Dirty slot pages at most this many pages apart are flushed in one write (32 KiB of clean pages at most between). */
+export const INDEX_FLUSH_GAP_PAGES = 8;
 
 async function writeAll(io: StoreIO, h: FileHandle, buf: Buffer, pos: number): Promise<void> {
   let done = 0;

@@ -274,7 +274,8 @@ describe('store recovery: Apogee replay point (checkpoint.apogee)', () => {
     const before = io.fileBytes('/s/checkpoint')!.subarray(0, 40);
     const point = io.fileBytes('/s/checkpoint.apogee')!.readBigInt64BE(8);
     await w.run(s, [{ kind: 'put', topic: 'D', queueId: 0, size: 200 }]);
-    await new Promise((r) => setTimeout(r, 50)); // the commit log flush (1 ms) moves physicMsgTimestamp
+    // The commit log flush (every 1 ms) moves physicMsgTimestamp; wait for it, however loaded the machine.
+    for (let i = 0; i < 500 && s.commitLog.flushedOffset < s.commitLog.maxOffset; i++) await new Promise((r) => setTimeout(r, 10));
     await s.flushLogics(false); // one dirty unit < flushConsumeQueueLeastPages: not every queue durable
     await s.checkpoint.flush(); // settles a write still in flight (as the admin command's flush does)
     const after = io.fileBytes('/s/checkpoint')!.subarray(0, 40);
