@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import type { Logger } from '../common';
 import { admitTls, type TlsServerOptions } from '../remoting';
@@ -15,9 +16,12 @@ import type { GrpcServerLike } from './grpc-js';
  * resulting socket (raw or TLSSocket) is handed to grpc-js through a connection injector over insecure credentials,
  * so HTTP/2 runs over whichever socket the gate produced.
  *
- * The socket is handed on as a plain JS Duplex (overJs): node's HTTP/2 session reads a net.Socket's native handle
- * directly, so the byte the gate peeked and pushed back (unshift) into the JS buffer would be lost and the session
- * fails (observed: GOAWAY INTERNAL_ERROR before any frame). Over a JS stream, http2 reads through 'data' events.
+ * A plaintext socket is handed on as it is: node's HTTP/2 session consumes its native handle and first takes the
+ * bytes the gate peeked and pushed back (unshift) from the JS buffer (Http2Session: "bytes already in buffer"), so
+ * the gate must not resume it (plainReadsNatively). Each frame is then written natively; through a JS Duplex every
+ * HTTP/2 write crossed into JS twice (a third of the gRPC receive phase's write cost, issue 15 profile).
+ * A TLSSocket is handed on as a plain JS Duplex (overJs): consumed natively after the gate's handshake it never
+ * answered (the client waits until its deadline); over a JS stream, http2 reads through 'data' events.
  */
 export interface TlsListener {
   port: number;
@@ -37,9 +41,10 @@ export async function listenWithTlsGate(
     const abort = admitTls(socket, tlsOpts, {
       logger: o.logger,
       firstByteTimeoutMs: o.firstByteTimeoutMs,
+      plainReadsNatively: true,
       serve: (s) => {
         admitting.delete(socket);
-        injector.injectConnection(overJs(s));
+        injector.injectConnection(s instanceof tls.TLSSocket ? overJs(s) : s);
       },
     });
     admitting.set(socket, abort);

@@ -59,6 +59,11 @@ export interface TlsGateHooks {
   firstByteTimeoutMs: number;
   /** Receives the socket to serve: the accepted one (plaintext) or a TLSSocket after its handshake. */
   serve: (socket: net.Socket) => void;
+  /**
+   * The plaintext socket's reader consumes its native handle and takes the bytes the gate pushed back itself (node's
+   * HTTP/2 session does, on the next tick): the gate does not resume the socket, whose 'data' events nobody hears.
+   */
+  plainReadsNatively?: boolean;
 }
 
 /** What a first byte asks for under a mode: 'tls', 'plain' or 'close' (Java: TlsModeHandler#channelRead0). */
@@ -95,7 +100,7 @@ export function admitTls(socket: net.Socket, opts: TlsServerOptions, hooks: TlsG
     const decision = decideByFirstByte(opts.mode, chunk[0]!);
     if (decision === 'plain') {
       hooks.serve(socket);
-      socket.resume();
+      if (hooks.plainReadsNatively !== true) socket.resume();
     } else if (decision === 'close') {
       log.warn({ remote, mode: opts.mode }, opts.mode === 'enforcing'
         ? 'plaintext client refused: this server runs in TLS enforcing mode (tls.server.mode=enforcing)'
