@@ -1,7 +1,7 @@
 import type { TopicRouteData } from '../../protocol/bodies';
 import { ResponseCode } from '../../protocol/codes';
-import { crc32, type MessageView } from '../../protocol/message';
-import { isReadable, isWriteable, MASTER_ID, RETRY_GROUP_TOPIC_PREFIX } from '../../protocol/naming';
+import { crc32, formatExtraInfo, parseExtraInfo, parseNormalTopic, realTopic, retryMark, type MessageView } from '../../protocol/message';
+import { isReadable, isWriteable, MASTER_ID } from '../../protocol/naming';
 
 /**
  * Pure mapping between apache.rocketmq.v2 messages (as @grpc/proto-loader hands them over: camelCase fields, enums as
@@ -170,36 +170,29 @@ export interface ReceiptHandle {
 }
 
 export function encodeReceiptHandle(h: ReceiptHandle): string {
-  return [h.ckQueueOffset, h.popTime, h.invisibleTime, h.reviveQid, h.retry, h.brokerName, h.queueId, h.offset, h.commitLogOffset].join(' ');
+  return `${extraInfoOf(h)} ${h.commitLogOffset}`;
 }
 
+/** Undefined unless nine fields: an extraInfo with its message offset (parseExtraInfo), retry 0/1/2, a broker name, then the commit log offset. */
 export function decodeReceiptHandle(s: string): ReceiptHandle | undefined {
-  const f = s.split(' ');
-  if (f.length !== 9) return undefined;
-  const n = (i: number): number => Number(f[i]);
-  const h: ReceiptHandle = { ckQueueOffset: n(0), popTime: n(1), invisibleTime: n(2), reviveQid: n(3), retry: f[4]!, brokerName: f[5]!, queueId: n(6), offset: n(7), commitLogOffset: n(8) };
-  for (const v of [h.ckQueueOffset, h.popTime, h.invisibleTime, h.reviveQid, h.queueId, h.offset, h.commitLogOffset]) if (!Number.isInteger(v)) return undefined;
-  if (!['0', '1', '2'].includes(h.retry) || h.brokerName === '') return undefined;
-  return h;
+  const cut = s.lastIndexOf(' ');
+  if (cut < 0 || !/^\d{1,19}$/.test(s.slice(cut + 1))) return undefined;
+  const e = parseExtraInfo(s.slice(0, cut));
+  if (!e.ok || e.value.msgQueueOffset === undefined || s.slice(0, cut).split(' ').length !== 8) return undefined;
+  const { msgQueueOffset, ...rest } = e.value;
+  const commitLogOffset = Number(s.slice(cut + 1));
+  if (!Number.isSafeInteger(commitLogOffset) || !['0', '1', '2'].includes(rest.retry) || rest.brokerName === '') return undefined;
+  return { ...rest, offset: msgQueueOffset, commitLogOffset };
 }
 
 /** The extraInfo an ACK / CHANGE_MESSAGE_INVISIBLETIME header carries: the first eight fields of the handle. */
 export function extraInfoOf(h: ReceiptHandle): string {
-  return [h.ckQueueOffset, h.popTime, h.invisibleTime, h.reviveQid, h.retry, h.brokerName, h.queueId, h.offset].join(' ');
+  return formatExtraInfo({ ckQueueOffset: h.ckQueueOffset, popTime: h.popTime, invisibleTime: h.invisibleTime, reviveQid: h.reviveQid, retry: h.retry, brokerName: h.brokerName, queueId: h.queueId, msgQueueOffset: h.offset });
 }
 
 /** The topic the message lives in (Java ExtraInfoUtil#getRealTopic): the POP retry topic when retry is 1 or 2. */
 export function storedTopic(topic: string, group: string, retry: string): string {
-  if (retry === '1') return `${RETRY_GROUP_TOPIC_PREFIX}${group}_${topic}`;
-  if (retry === '2') return `${RETRY_GROUP_TOPIC_PREFIX}${group}+${topic}`;
-  return topic;
-}
-
-/** Java KeyBuilder#parseNormalTopic: a POP retry topic back to the business topic. */
-export function businessTopic(topic: string, group: string): string {
-  if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) return topic;
-  const v2 = topic.includes('+');
-  return topic.substring(`${RETRY_GROUP_TOPIC_PREFIX}${group}${v2 ? '+' : '_'}`.length);
+  return realTopic(topic, group, retry) ?? topic;
 }
 
 /** A popped message's receipt handle and delivery count, from the POP response header. */
@@ -214,12 +207,6 @@ export interface PopResponseHeader {
   reviveQid: number;
   startOffsetInfo?: string | null;
   orderCountInfo?: string | null;
-}
-
-/** Java ExtraInfoUtil#getRetry(topic): 0 the topic itself, 1 a v1 POP retry topic, 2 a v2 one. */
-export function retryMark(topic: string): '0' | '1' | '2' {
-  if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) return '0';
-  return topic.includes('+') ? '2' : '1';
 }
 
 /** "a b c;d e f" -> Map("a b" -> "c", "d e" -> "f") (startOffsetInfo, orderCountInfo). */
@@ -272,7 +259,7 @@ export function toPbMessage(v: MessageView, group: string, namespace: string, in
   const keys = (props.get('KEYS') ?? '').split(' ').filter((k) => k !== '');
   const tag = props.get('TAGS');
   return {
-    topic: { resourceNamespace: namespace, name: businessTopic(v.topic, group) },
+    topic: { resourceNamespace: namespace, name: parseNormalTopic(v.topic, group) },
     userProperties: user,
     systemProperties: {
       ...(tag !== undefined ? { tag } : {}),

@@ -128,3 +128,21 @@ export type { MessageView, DecodeMessagesOptions } from './decode-messages';
 
 export { encodeRecallHandle, decodeRecallHandle, RECALL_HANDLE_INVALID } from './recall-handle';
 export type { RecallHandle } from './recall-handle';
+
+export {
+  KEY_SEPARATOR,
+  POP_ORDER_REVIVE_QUEUE,
+  popRetryTopicV1,
+  popRetryTopicV2,
+  popRetryTopic,
+  isPopRetryTopicV2,
+  parseNormalTopic,
+  retryMark,
+  realTopic,
+  buildExtraInfo,
+  formatExtraInfo,
+  parseExtraInfo,
+  appendStartOffsetInfo,
+  appendMsgOffsetInfo,
+} from './pop-extra-info';
+export type { ExtraInfo } from './pop-extra-info';

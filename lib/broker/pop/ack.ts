@@ -1,7 +1,7 @@
 import { ResponseCode } from '../../../protocol/codes';
 import { AckMessageRequestHeader, ChangeInvisibleTimeRequestHeader, ChangeInvisibleTimeResponseHeader, encodeHeader, type ValueOf } from '../../../protocol/headers';
 import { ok, reply, requestHeader, type ProcessorResult, type RequestContext } from '../../remoting';
-import { parseExtraInfo, POP_ORDER_REVIVE_QUEUE, realTopic } from './extra-info';
+import { parseExtraInfo, POP_ORDER_REVIVE_QUEUE, realTopic } from '../../../protocol/message';
 import { FAQ, type PopService } from './pop-service';
 import { ackMessage, ckMessage, type AckMsg, type PopCheckPoint } from './records';
 

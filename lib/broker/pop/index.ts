@@ -3,7 +3,7 @@ import { reply, type Processor, type RequestContext } from '../../remoting';
 import type { BrokerContext } from '../context';
 import { processAck, processBatchAck, processChangeInvisibleTime } from './ack';
 import { processQueryAssignment, processSetMessageRequestMode } from './assignment';
-import { popRetryTopic } from './extra-info';
+import { popRetryTopic } from '../../../protocol/message';
 import { processNotification, processPeek, processPollingInfo, type NotificationHold } from './peek-notify';
 import { processPop, type PopHold } from './pop-message';
 import { PopPolling } from './pop-polling';

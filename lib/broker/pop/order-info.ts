@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { isJsonObject, JAVA_DISK_FORMAT, outBean, outMap, outPrim, parseJson, writeJson, type JsonObject, type JsonValue, type Out } from '../../../protocol/bodies';
 import { readFileWithBackup, writeFileDurably, type Logger } from '../../common';
-import { retryMark } from './extra-info';
+import { retryMark } from '../../../protocol/message';
 
 /**
  * Orderly POP state (Java 5.5.0: broker/.../pop/orderly/QueueLevelConsumerManager and its OrderInfo, with

@@ -11,7 +11,7 @@ import {
 import { isReadable } from '../../../protocol/naming';
 import { reply, requestHeader, SUSPENDED, type ProcessorResult, type RequestContext } from '../../remoting';
 import { GetMessageStatus } from '../../store';
-import { popRetryTopic } from './extra-info';
+import { popRetryTopic } from '../../../protocol/message';
 import { FAQ, type PopService } from './pop-service';
 
 /**

@@ -8,7 +8,7 @@ import { isTagType } from '../../filter';
 import { sql92MessageFilter } from '../consumer-filter';
 import type { BrokerContext } from '../context';
 import { buildSubscription } from '../subscription';
-import { appendMsgOffsetInfo, appendStartOffsetInfo, buildExtraInfo, POP_ORDER_REVIVE_QUEUE, popRetryTopic } from './extra-info';
+import { appendMsgOffsetInfo, appendStartOffsetInfo, buildExtraInfo, POP_ORDER_REVIVE_QUEUE, popRetryTopic } from '../../../protocol/message';
 import { FAQ, type PopService } from './pop-service';
 import { ckMessage, type PopCheckPoint } from './records';
 

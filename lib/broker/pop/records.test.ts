@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { getProperty, MessageConst } from '../../../protocol/message';
+import { bitSetIndexes } from './ack';
 import { ackJson, ackMessage, checkPointJson, ckMessage, ckUniqueId, indexOfAck, parseAck, parseCheckPoint, type PopCheckPoint } from './records';
 
 /**
@@ -91,5 +92,11 @@ describe('lib/broker/pop/records', () => {
     assert.equal(getProperty(b, MessageConst.PROPERTY_TAGS), 'bAck');
     // Java appendAck sets UNIQ_KEY to genBatchAckUniqueId, then again to genAckUniqueId: the second stays.
     assert.equal(getProperty(b, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX), 'T@1@-1@G@100@b@ack');
+  });
+
+  it('BatchAck bitSet: java.util.BitSet#toByteArray in base64 (fastjson byte[]), little-endian bits', () => {
+    // BitSet {0, 2, 9}: bytes [0b00000101, 0b00000010] -> "BQI="
+    assert.deepEqual(bitSetIndexes('BQI='), [0, 2, 9]);
+    assert.deepEqual(bitSetIndexes(''), []);
   });
 });

@@ -3,7 +3,7 @@ import { Perm, RETRY_GROUP_TOPIC_PREFIX } from '../../../protocol/naming';
 import { GetMessageStatus } from '../../store';
 import { InnerMessage } from '../message-build';
 import { recordPopReviveGot } from '../metrics';
-import { parseNormalTopic, popRetryTopic } from './extra-info';
+import { parseNormalTopic, popRetryTopic } from '../../../protocol/message';
 import type { PopService } from './pop-service';
 import {
   ACK_TAG,

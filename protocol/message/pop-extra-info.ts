@@ -1,7 +1,7 @@
-import { RETRY_GROUP_TOPIC_PREFIX } from '../../../protocol/naming';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../naming';
 
 /**
- * POP's text formats that travel to the client and back (Java: remoting/.../header/ExtraInfoUtil.java and
+ * POP's text formats that travel to the client and back (the broker's POP and lib/grpc's receipt handles) (Java: remoting/.../header/ExtraInfoUtil.java and
  * common/.../KeyBuilder.java). Every field is separated by MessageConst.KEY_SEPARATOR (one space).
  *
  *   extraInfo (POP_CK property, ack/changeInvisibleTime header):
@@ -63,8 +63,13 @@ export interface ExtraInfo {
 
 /** Java ExtraInfoUtil#buildExtraInfo (7 fields, or 8 with the message's queue offset). */
 export function buildExtraInfo(ckQueueOffset: number, popTime: number, invisibleTime: number, reviveQid: number, topic: string, brokerName: string, queueId: number, msgQueueOffset?: number): string {
-  const s = [ckQueueOffset, popTime, invisibleTime, reviveQid, retryMark(topic), brokerName, queueId].join(KEY_SEPARATOR);
-  return msgQueueOffset === undefined ? s : s + KEY_SEPARATOR + msgQueueOffset;
+  return formatExtraInfo({ ckQueueOffset, popTime, invisibleTime, reviveQid, retry: retryMark(topic), brokerName, queueId, ...(msgQueueOffset !== undefined ? { msgQueueOffset } : {}) });
+}
+
+/** An ExtraInfo as text (the inverse of parseExtraInfo). */
+export function formatExtraInfo(e: ExtraInfo): string {
+  const s = [e.ckQueueOffset, e.popTime, e.invisibleTime, e.reviveQid, e.retry, e.brokerName, e.queueId].join(KEY_SEPARATOR);
+  return e.msgQueueOffset === undefined ? s : s + KEY_SEPARATOR + e.msgQueueOffset;
 }
 
 const INT = /^[+-]?\d{1,19}$/;

@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { appendMsgOffsetInfo, appendStartOffsetInfo, buildExtraInfo, parseExtraInfo, parseNormalTopic, popRetryTopic, realTopic, retryMark } from './extra-info';
-import { bitSetIndexes } from './ack';
+import { appendMsgOffsetInfo, appendStartOffsetInfo, buildExtraInfo, parseExtraInfo, parseNormalTopic, popRetryTopic, realTopic, retryMark } from './pop-extra-info';
 
 /**
  * ExtraInfoUtil's strings (Java: remoting/.../header/ExtraInfoUtil.java) and KeyBuilder's POP retry topics. The
  * examples are what the 5.5.0 client parses: MQClientAPIImpl#processPopResponse splits startOffsetInfo and
  * msgOffsetInfo on ";" and " ", and DefaultMQPushConsumerImpl#ackAsync sends POP_CK back as extraInfo.
  */
-describe('lib/broker/pop/extra-info', () => {
+describe('protocol/message/pop-extra-info', () => {
   it('retry topics: v1 %RETRY%<group>_<topic> (Java default), v2 %RETRY%<group>+<topic>, marks 0/1/2', () => {
     assert.equal(popRetryTopic('T', 'G', false), '%RETRY%G_T');
     assert.equal(popRetryTopic('T', 'G', true), '%RETRY%G+T');
@@ -43,11 +42,5 @@ describe('lib/broker/pop/extra-info', () => {
     let mo = appendMsgOffsetInfo('', 'T', 0, [5, 6, 8]);
     mo = appendMsgOffsetInfo(mo, '%RETRY%G_T', 0, [2]);
     assert.equal(mo, '0 0 5,6,8;1 0 2');
-  });
-
-  it('BatchAck bitSet: java.util.BitSet#toByteArray in base64 (fastjson byte[]), little-endian bits', () => {
-    // BitSet {0, 2, 9}: bytes [0b00000101, 0b00000010] -> "BQI="
-    assert.deepEqual(bitSetIndexes('BQI='), [0, 2, 9]);
-    assert.deepEqual(bitSetIndexes(''), []);
   });
 });
