@@ -1,6 +1,6 @@
 import type { TopicRouteData } from '../../protocol/bodies';
 import { ResponseCode } from '../../protocol/codes';
-import { crc32, formatExtraInfo, parseExtraInfo, parseNormalTopic, realTopic, retryMark, type MessageView } from '../../protocol/message';
+import { crc32, formatExtraInfo, parseExtraInfo, parseNormalTopic, realTopic, retryMark, type ExtraInfo, type MessageView } from '../../protocol/message';
 import { isReadable, isWriteable, MASTER_ID } from '../../protocol/naming';
 
 /**
@@ -157,17 +157,11 @@ export function toRemotingSend(m: PbMessage): { ok: true; value: RemotingSend } 
  *   "<ckQueueOffset> <popTime> <invisibleTime> <reviveQid> <retry> <brokerName> <queueId> <msgQueueOffset>"
  * followed by " <commitLogOffset>" (Java ReceiptHandle#encode has the same nine fields in this order).
  */
-export interface ReceiptHandle {
-  ckQueueOffset: number;
-  popTime: number;
-  invisibleTime: number;
-  reviveQid: number;
-  retry: string;
-  brokerName: string;
-  queueId: number;
+export type ReceiptHandle = Omit<ExtraInfo, 'msgQueueOffset'> & {
+  /** The message's queue offset (extraInfo's msgQueueOffset). */
   offset: number;
   commitLogOffset: number;
-}
+};
 
 export function encodeReceiptHandle(h: ReceiptHandle): string {
   return `${extraInfoOf(h)} ${h.commitLogOffset}`;
