@@ -107,7 +107,8 @@ interface LogFile {
 
 /**
  * The file queue. Appends are serialized by the caller (the timer service runs one step at a time); each append
- * is written before it resolves, so later reads see it.
+ * (one unit, or a run of units in one write: prepareRun + appendRun) is written before it resolves, so later reads
+ * see it.
  */
 export class TimerLog {
   private files: LogFile[] = [];
@@ -226,6 +227,16 @@ export class TimerLog {
 
   /** Appends one unit; resolves with its global offset once written (Java TimerLog#append). */
   async append(unit: Buffer): Promise<number> {
+    await this.prepareRun();
+    return this.appendRun([unit]);
+  }
+
+  /**
+   * Readies the next append: a new file when the last one is full, or a blank record and a new file when a unit
+   * would not fit before the file's end (Java: MappedFile's end-of-file blank). Returns where the next unit goes and
+   * how many units fit contiguously from there (at least one).
+   */
+  async prepareRun(): Promise<{ start: number; room: number }> {
     let f = this.files[this.files.length - 1];
     if (f === undefined || this.wrote >= f.from + this.fileSize) f = await this.newFile(this.wrote);
     const within = this.wrote - f.from;
@@ -238,10 +249,23 @@ export class TimerLog {
       this.wrote = f.from + this.fileSize;
       f = await this.newFile(this.wrote);
     }
+    const left = this.fileSize - (this.wrote - f.from);
+    return { start: this.wrote, room: Math.floor((left - UNIT_SIZE - MIN_BLANK_LEN) / UNIT_SIZE) + 1 };
+  }
+
+  /**
+   * Writes `units` (at most prepareRun's room, right after it) in one write; resolves with the first one's global
+   * offset. The log's end moves only once the write succeeded, so a failed run is written again at the same place.
+   */
+  async appendRun(units: readonly Buffer[]): Promise<number> {
+    const f = this.files[this.files.length - 1]!;
     const pos = this.wrote;
-    await writeFully(this.io, f.handle, unit, pos - f.from);
+    if (pos < f.from || pos + units.length * UNIT_SIZE + MIN_BLANK_LEN > f.from + this.fileSize) {
+      throw new Error(`timerlog run of ${units.length} units at ${pos} does not fit in file ${f.from} (call prepareRun first)`);
+    }
+    await writeFully(this.io, f.handle, units.length === 1 ? units[0]! : Buffer.concat(units), pos - f.from);
     this.unsynced.add(f);
-    this.wrote = pos + UNIT_SIZE;
+    this.wrote = pos + units.length * UNIT_SIZE;
     return pos;
   }
 

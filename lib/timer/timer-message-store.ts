@@ -1,10 +1,10 @@
-import { javaStringHashCode } from '../../protocol/codec';
 import { decodeStoredMessage, MessageConst, parseProperties, type StoredMessage } from '../../protocol/message';
 import { GetMessageStatus, NodeStoreIO, PutMessageStatus } from '../store';
 import { CHAIN_READ_BYTES, DELIVER_IN_FLIGHT_MAX, DEQUEUE_EMPTY_SLOTS_PER_YIELD, DEQUEUE_SLOTS_PER_TURN_MAX, ENQUEUE_BATCH_MAX, idleSleepMs, PUT_ATTEMPTS_MAX, ENQUEUE_NEVER, TIMER_BLANK_SLOTS, TIMER_TOPIC, normalizePrecisionMs, type TimerDeps, type TimerStats } from './timer-config';
 import { deliveryOf } from './timer-deliver';
 import { checkpointFileName, TimerCheckpoint } from './timer-checkpoint';
-import { readSlotChain, TimerLog, timerLogDir, encodeUnit, MAGIC_DEFAULT, MAGIC_DELETE, MAGIC_ROLL, UNIT_SIZE, type TimerUnit } from './timer-log';
+import { enqueueRun, isDeleteMarker, type EnqueueItem } from './timer-enqueue';
+import { readSlotChain, TimerLog, timerLogDir, MAGIC_ROLL, UNIT_SIZE } from './timer-log';
 import { metricsFileName, TimerMetrics } from './timer-metrics';
 import { IGNORE, SLOTS_TOTAL, TimerWheel, wheelFileName } from './timer-wheel';
 
@@ -223,45 +223,42 @@ export class TimerMessageStore {
       this.maybeMoveWriteTime();
       return false;
     }
+    // Messages not yet due are gathered and enqueued in runs (one timerlog write each); the queue offset moves past
+    // a message only once its unit is written or it was delivered, so a failed step starts again at the first one
+    // not done.
+    const pending: EnqueueItem[] = [];
+    const enqueuePending = async (): Promise<void> => {
+      while (pending.length > 0) {
+        const ctx = { log: this.log, wheel: this.wheel, writeTimeMs: this.currWriteTimeMs, rollWindowSlots: this.rollWindowSlots, precisionMs: this.precisionMs };
+        for (const it of pending.splice(0, await enqueueRun(ctx, pending))) {
+          this.addMetric(it.props, isDeleteMarker(it.props) ? -1 : 1);
+          this.counts.enq++;
+          this.currQueueOffset = it.queueOffset + 1;
+        }
+      }
+    };
     for (let i = 0; i < r.messages.length && !this.stopped; i++) {
       const buf = r.messages[i]!;
       const m = decodeStoredMessage(buf).message;
       const props = parseProperties(m.properties);
       const delayedMs = Number(props.get(MessageConst.PROPERTY_TIMER_OUT_MS));
+      const queueOffset = r.messageQueueOffsets[i]!;
       this.lastFetch = { at: this.now(), storeTimestamp: m.storeTimestamp };
-      if (!Number.isFinite(delayedMs)) {
-        this.d.logger.warn({ offset: r.messageQueueOffsets[i] }, 'rmq_sys_wheel_timer message without TIMER_OUT_MS skipped');
-      } else {
-        this.d.observer?.fetched(props.get(MessageConst.PROPERTY_REAL_TOPIC), delayedMs, m.bornTimestamp);
-        // Java TimerEnqueuePutService: already due: straight to delivery, never in the wheel.
-        if (delayedMs < this.currWriteTimeMs) await this.deliver(m, props, Number.MAX_SAFE_INTEGER, false);
-        else await this.doEnqueue(m.physicalOffset, buf.length, delayedMs, props);
+      if (Number.isFinite(delayedMs)) this.d.observer?.fetched(props.get(MessageConst.PROPERTY_REAL_TOPIC), delayedMs, m.bornTimestamp);
+      if (Number.isFinite(delayedMs) && delayedMs >= this.currWriteTimeMs) {
+        pending.push({ offsetPy: m.physicalOffset, sizePy: buf.length, delayedMs, props, queueOffset });
+        continue;
       }
-      this.currQueueOffset = r.messageQueueOffsets[i]! + 1;
+      await enqueuePending();
+      if (!Number.isFinite(delayedMs)) this.d.logger.warn({ offset: queueOffset }, 'rmq_sys_wheel_timer message without TIMER_OUT_MS skipped');
+      // Java TimerEnqueuePutService: already due: straight to delivery, never in the wheel.
+      else await this.deliver(m, props, Number.MAX_SAFE_INTEGER, false);
+      this.currQueueOffset = queueOffset + 1;
     }
+    await enqueuePending();
     this.commitQueueOffset = this.currQueueOffset;
     this.maybeMoveWriteTime();
     return true;
-  }
-
-  /** Java doEnqueue: one timerlog unit, chained into the slot of its (possibly rolled) due time. */
-  private async doEnqueue(offsetPy: number, sizePy: number, delayedMs: number, props: Map<string, string>): Promise<void> {
-    const writeTime = this.currWriteTimeMs;
-    const window = this.rollWindowSlots * this.precisionMs;
-    let magic = MAGIC_DEFAULT;
-    if (delayedMs - writeTime >= window) {
-      magic |= MAGIC_ROLL;
-      delayedMs = delayedMs - writeTime - window < Math.floor(this.rollWindowSlots / 3) * this.precisionMs ? writeTime + Math.floor(this.rollWindowSlots / 2) * this.precisionMs : writeTime + window;
-    }
-    const isDelete = props.has(MessageConst.PROPERTY_TIMER_DEL_UNIQKEY);
-    if (isDelete) magic |= MAGIC_DELETE;
-    const realTopic = props.get(MessageConst.PROPERTY_REAL_TOPIC);
-    const slot = this.wheel.getSlot(delayedMs);
-    const unit: TimerUnit = { prevPos: slot.lastPos, magic, enqueueMs: writeTime, delayedMs, offsetPy, sizePy, topicHash: realTopic === undefined ? 0 : javaStringHashCode(realTopic) };
-    const pos = await this.log.append(encodeUnit(unit));
-    this.wheel.putSlot(delayedMs, slot.firstPos === -1 ? pos : slot.firstPos, pos, isDelete ? slot.num - 1 : slot.num + 1, slot.magic);
-    this.addMetric(props, isDelete ? -1 : 1);
-    this.counts.enq++;
   }
 
   private addMetric(props: Map<string, string>, value: number): void {
