@@ -5,7 +5,8 @@
 'use strict';
 const fs = require('node:fs');
 const v8 = require('node:v8');
-const out = process.env.MEM_PROBE_OUT;
+// '%p' in MEM_PROBE_OUT becomes the pid (NODE_OPTIONS=-r probe.cjs reaches every node child of the bench harness).
+const out = process.env.MEM_PROBE_OUT?.replace('%p', String(process.pid));
 const MiB = 1024 * 1024;
 function rollup() {
   const r = {};
