@@ -43,11 +43,14 @@ function sample() {
     spaces,
   };
 }
+// MEM_PROBE_TRACE=1: every sample is also appended to $MEM_PROBE_OUT + 'l' (JSON lines: RSS over a whole bench run).
+const trace = process.env.MEM_PROBE_TRACE === '1';
 let peak;
 if (out) {
   const timer = setInterval(() => {
     const s = sample();
     if (peak === undefined || s.rssMiB > peak.rssMiB) peak = s;
+    if (trace) try { fs.appendFileSync(out + 'l', JSON.stringify(s) + '\n'); } catch {}
     try { fs.writeFileSync(out, JSON.stringify({ peak, last: s }, null, 1)); } catch {}
   }, 250);
   timer.unref();
