@@ -28,6 +28,7 @@ import { createLogger } from '../lib/common';
 import { ApogeeProcess, RunContext } from '../compat-tests/runner';
 import { benchClient, createTopicFields, sendDirect, serverLoopDelay } from './harness/ops';
 import { memInfo } from './harness/proc';
+import { apogeeRun } from './harness/systems';
 import { Samples, sleep, type LatencySummary } from './harness/stats';
 import { arg } from './harness/args';
 
@@ -52,12 +53,14 @@ async function main(): Promise<void> {
     ...(cpuProf !== '' ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : []),
     ...(loopTrace !== '' ? ['--require', path.join(__dirname, 'harness', 'loop-trace.js')] : []),
   ];
+  const run = apogeeRun(nodeArgs);
   const server = await ApogeeProcess.start(ctx, {
     dir: path.join(ctx.dir, 'apogee'),
     name: 'apogee-topics',
-    env: { APOGEE_LOG_LEVEL: 'warn', ...(loopTrace !== '' ? { APOGEE_LOOP_TRACE_FILE: path.resolve(loopTrace) } : {}) },
+    // the bin's #! flags and env, as the bench rows run it (apogeeRun)
+    nodeArgs: run.nodeArgs,
+    env: { ...run.env, ...(loopTrace !== '' ? { APOGEE_LOOP_TRACE_FILE: path.resolve(loopTrace) } : {}) },
     brokerConfig: { autoCreateTopicEnable: true },
-    ...(nodeArgs.length > 0 ? { nodeArgs } : {}),
   });
   const admin = benchClient(server.namesrvAddr, 30_000);
   const other = benchClient(server.namesrvAddr, 30_000);

@@ -14,6 +14,7 @@ import {
   type RunContext,
 } from '../../compat-tests/runner';
 import { ResponseCode } from '../../protocol/codes';
+import { DIST, shebangRun } from './legs';
 import { benchClient, firstSuccess, sendDirect } from './ops';
 
 /**
@@ -127,7 +128,7 @@ export interface RunningSystem {
 
 export interface StartOptions {
   flush: FlushMode;
-  /** Node flags for Apogee (e.g. --cpu-prof). */
+  /** Node flags for Apogee (e.g. --cpu-prof), after the bin's own (apogeeRun). */
   nodeArgs?: string[];
   /** Extra broker.conf keys. */
   brokerConfig?: Record<string, string | number | boolean>;
@@ -190,8 +191,7 @@ export async function startSystem(ctx: RunContext, def: SystemDef, dir: string, 
       namesrvPort,
       ports,
       readyTimeoutMs: timeout,
-      env: { APOGEE_LOG_LEVEL: 'warn' },
-      ...(o.nodeArgs !== undefined ? { nodeArgs: o.nodeArgs } : {}),
+      ...apogeeRun(o.nodeArgs),
     });
     const first = firstSuccess('apogee: first send through the route', t0, routeProbe(namesrvAddr), timeout);
     const brokerFirst = firstSuccess('apogee: first send to the broker', t0, brokerProbe(namesrvAddr, brokerAddr, brokerName, PROBE_TOPIC), timeout);
@@ -278,13 +278,23 @@ export interface RunningNamesrv {
   stopGracefully(graceMs?: number): Promise<void>;
 }
 
+/**
+ * How the bench starts apogee.js: the node flags and environment of its #! line (--max-semi-space-size,
+ * MALLOC_MMAP_THRESHOLD_, ...: what a user running the bin gets), then `extra`. Before, ApogeeProcess ran
+ * `node apogee.js` bare here, so bench rows measured node's defaults (16 MiB semi-spaces: new space 32 MiB).
+ */
+export function apogeeRun(extra: string[] = []): { nodeArgs: string[]; env: Record<string, string> } {
+  const run = shebangRun(path.join(DIST, 'lib', 'bin', 'apogee.js'));
+  return { nodeArgs: [...run.nodeArgs, ...extra], env: { ...run.env, APOGEE_LOG_LEVEL: 'warn' } };
+}
+
 /** A NameServer alone (issue 3's benchmark): Apogee `apogee start --noBroker`, or the Java NameServer. */
 export async function startNamesrvOnly(ctx: RunContext, def: SystemDef, dir: string, nodeArgs?: string[]): Promise<RunningNamesrv> {
   fs.mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const t0 = process.hrtime.bigint();
   if (def.kind === 'apogee') {
-    const p = await ApogeeProcess.start(ctx, { dir, name: `${def.name}-namesrv`, namesrvOnly: true, namesrvPort: port, env: { APOGEE_LOG_LEVEL: 'warn' }, ...(nodeArgs !== undefined ? { nodeArgs } : {}) });
+    const p = await ApogeeProcess.start(ctx, { dir, name: `${def.name}-namesrv`, namesrvOnly: true, namesrvPort: port, ...apogeeRun(nodeArgs) });
     return {
       addr: p.namesrvAddr,
       pids: () => (p.pid === undefined ? [] : [p.pid]),

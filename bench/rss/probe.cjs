@@ -5,7 +5,8 @@
 'use strict';
 const fs = require('node:fs');
 const v8 = require('node:v8');
-const out = process.env.MEM_PROBE_OUT;
+// '%p' in MEM_PROBE_OUT becomes the pid (NODE_OPTIONS=-r probe.cjs reaches every node child of the bench harness).
+const out = process.env.MEM_PROBE_OUT?.replace('%p', String(process.pid));
 const MiB = 1024 * 1024;
 function rollup() {
   const r = {};
@@ -42,12 +43,21 @@ function sample() {
     spaces,
   };
 }
+// MEM_PROBE_TRACE=1: every sample is also appended to $MEM_PROBE_OUT + 'l' (JSON lines: RSS over a whole bench run).
+const trace = process.env.MEM_PROBE_TRACE === '1';
+const fastMs = Number(process.env.MEM_PROBE_FAST_MS ?? 250);
+const ticks = Math.max(1, Math.round(250 / fastMs));
 let peak;
 if (out) {
+  let n = 0;
   const timer = setInterval(() => {
+    // A cheap RSS read every MEM_PROBE_FAST_MS; the full sample every 250 ms, and at once when RSS passes the peak
+    // (short spikes: VmHWM was 10-20 MiB above every 250 ms sample).
+    if (++n % ticks !== 0 && (peak === undefined || process.memoryUsage.rss() / MiB <= peak.rssMiB)) return;
     const s = sample();
     if (peak === undefined || s.rssMiB > peak.rssMiB) peak = s;
+    if (trace) try { fs.appendFileSync(out + 'l', JSON.stringify(s) + '\n'); } catch {}
     try { fs.writeFileSync(out, JSON.stringify({ peak, last: s }, null, 1)); } catch {}
-  }, 250);
+  }, fastMs);
   timer.unref();
 }
