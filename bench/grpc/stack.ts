@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { COMMON_JVM_ARGS, freeBrokerPorts, freePort, PROXY_JVM_ARGS, PROXY_MAIN, PROXY_VERSION, proxyConfig } from '../../compat-tests/runner';
-import { DIST, READY_MS, ROOT, stopAll, type Running } from '../harness/legs';
+import { DIST, READY_MS, ROOT, shebangRun, stopAll, type Running } from '../harness/legs';
 import { benchClient } from '../harness/ops';
 import { sleep } from '../harness/stats';
 
@@ -81,8 +81,11 @@ export async function startApogeeGrpc(dir: string, nodeArgs: readonly string[] =
   const gp = await freePort();
   fs.writeFileSync(path.join(dir, 'broker.conf'), '');
   const log = fs.openSync(path.join(dir, 'apogee.log'), 'a');
-  const args = [path.join(DIST, 'lib', 'bin', 'apogee.js'), 'start', '--dataDir', path.join(dir, 'data'), '--namesrvPort', String(ns), '--brokerPort', String(bp), '--grpcPort', String(gp), '--brokerConfig', path.join(dir, 'broker.conf')];
-  const p = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['ignore', log, log], env: { ...process.env, APOGEE_LOG_LEVEL: 'warn' } });
+  const bin = path.join(DIST, 'lib', 'bin', 'apogee.js');
+  // As ./apogee.js and npm start run it (its #! line's node flags and env); before, this ran node's defaults.
+  const run = shebangRun(bin);
+  const args = [bin, 'start', '--dataDir', path.join(dir, 'data'), '--namesrvPort', String(ns), '--brokerPort', String(bp), '--grpcPort', String(gp), '--brokerConfig', path.join(dir, 'broker.conf')];
+  const p = spawn(process.execPath, [...run.nodeArgs, ...nodeArgs, ...args], { stdio: ['ignore', log, log], env: { ...process.env, ...run.env, APOGEE_LOG_LEVEL: 'warn' } });
   OUT.set(p, path.join(dir, 'apogee.log'));
   return ready({ namesrv: `127.0.0.1:${ns}`, broker: `127.0.0.1:${bp}`, grpc: `127.0.0.1:${gp}`, procs: [p] }, gp);
 }
