@@ -199,78 +199,102 @@ export class IndexFile {
   }
 
   /**
-   * Writes what changed since the last call (entries, then header, then slot pages), creating the file (sparse)
-   * first; fsyncs when `sync` (all earlier writes included). Pages are copied synchronously so that the bytes
-   * written describe one consistent moment.
+   * Writes what changed since the last call, creating the file (sparse) first; fsyncs when `sync` (all earlier
+   * writes included). The changed slot pages go in chunks of at most INDEX_FLUSH_CHUNK_PAGES: each chunk is copied
+   * at one moment, and the entries and header of that same moment are written before it, so the file never holds a
+   * slot that points past its header's indexCount (a crash anywhere leaves every chain readable), and at most one
+   * chunk's copy is held (was: every dirty page, up to the 20 MiB table, copied at once each flush).
    */
   async flush(sync: boolean): Promise<void> {
-    const count = this.header.indexCount;
-    const entries = Buffer.from(this.pending.subarray(0, (count - this.writtenCount) * INDEX_ENTRY_SIZE));
-    const entriesFrom = this.writtenCount;
-    const header = encodeIndexHeader(this.header);
-    const pages: { pos: number; bytes: Buffer }[] = [];
-    if (this.dirtyPages.size > 0 && this.slots !== undefined) {
-      const sorted = [...this.dirtyPages].sort((a, b) => a - b);
-      this.dirtyPages = new Set();
-      const slotsPerPage = SLOT_PAGE_BYTES / INDEX_HASH_SLOT_SIZE;
-      const table = Buffer.from(this.slots.buffer, this.slots.byteOffset, this.slots.byteLength);
-      for (let i = 0; i < sorted.length; ) {
-        // Runs of dirty pages closer than INDEX_FLUSH_GAP_PAGES are written as one (the clean pages between them
-        // hold what the file holds): random key hashes dirty most pages of the table within a flush interval, and
-        // one write per page cost the main thread ~7% of a busy broker (issue 15 profile, thousands of writes a second).
-        let j = i;
-        while (j + 1 < sorted.length && sorted[j + 1]! - sorted[j]! <= INDEX_FLUSH_GAP_PAGES) j++;
-        const firstSlot = sorted[i]! * slotsPerPage;
-        const lastSlot = Math.min(this.hashSlotNum, (sorted[j]! + 1) * slotsPerPage);
-        const b = Buffer.allocUnsafe((lastSlot - firstSlot) * INDEX_HASH_SLOT_SIZE);
-        table.copy(b, 0, firstSlot * INDEX_HASH_SLOT_SIZE, lastSlot * INDEX_HASH_SLOT_SIZE);
-        if (os.endianness() === 'LE') b.swap32(); // the table is host order, the file big-endian
-        pages.push({ pos: INDEX_HEADER_SIZE + firstSlot * INDEX_HASH_SLOT_SIZE, bytes: b });
-        i = j + 1;
-      }
-    }
-    const hadHeaderChange = this.headerDirty;
-    this.headerDirty = false;
+    const runs = this.takeDirtyRuns();
+    let done = 0;
     try {
-      if (!this.onDisk) {
-        await this.io.mkdirp(path.dirname(this.file));
-        const h = await this.io.open(this.file, true);
-        this.handle = h;
-        await this.io.truncate(h, this.fileSize);
-        await this.io.sync(h);
-        await this.io.syncDir(path.dirname(this.file));
-        this.onDisk = true;
-      }
-      const h = await this.open();
-      if (entries.length > 0) {
-        await writeAll(this.io, h, entries, INDEX_HEADER_SIZE + this.hashSlotNum * INDEX_HASH_SLOT_SIZE + entriesFrom * INDEX_ENTRY_SIZE);
+      const h = await this.createOnDisk();
+      for (; done < runs.length; done++) {
+        const chunk = this.copySlots(runs[done]!);
+        await this.writeEntriesAndHeader(h); // snapshots this same moment before its first await
+        await writeAll(this.io, h, chunk.bytes, chunk.pos);
         this.unsynced = true;
       }
-      // Drop written entries from memory.
-      const done = count - this.writtenCount;
-      if (done > 0) {
-        const restBytes = (this.header.indexCount - count) * INDEX_ENTRY_SIZE;
-        const rest = Buffer.allocUnsafe(Math.max(restBytes, 0));
-        this.pending.copy(rest, 0, done * INDEX_ENTRY_SIZE, done * INDEX_ENTRY_SIZE + restBytes);
-        this.pending = rest;
-        this.writtenCount = count;
-      }
-      if (hadHeaderChange || entries.length > 0) {
-        await writeAll(this.io, h, header, 0);
-        this.unsynced = true;
-      }
-      for (const p of pages) {
-        await writeAll(this.io, h, p.bytes, p.pos);
-        this.unsynced = true;
-      }
+      if (runs.length === 0) await this.writeEntriesAndHeader(h);
       if (sync && this.unsynced) {
         await this.io.sync(h);
         this.unsynced = false;
       }
     } catch (e) {
-      // Try again next time: everything is still marked dirty.
+      // Try again next time: what was not written is still marked dirty.
       this.headerDirty = true;
-      for (const p of pages) this.dirtyPages.add(Math.floor((p.pos - INDEX_HEADER_SIZE) / SLOT_PAGE_BYTES));
+      for (const r of runs.slice(done)) for (let p = r.firstPage; p <= r.lastPage; p++) this.dirtyPages.add(p);
+      throw e;
+    }
+  }
+
+  private async createOnDisk(): Promise<FileHandle> {
+    if (!this.onDisk) {
+      await this.io.mkdirp(path.dirname(this.file));
+      const h = await this.io.open(this.file, true);
+      this.handle = h;
+      await this.io.truncate(h, this.fileSize);
+      await this.io.sync(h);
+      await this.io.syncDir(path.dirname(this.file));
+      this.onDisk = true;
+    }
+    return this.open();
+  }
+
+  /**
+   * The dirty pages as runs to write: pages closer than INDEX_FLUSH_GAP_PAGES are one run (the clean pages between
+   * hold what the file holds: random key hashes dirty most pages of the table within a flush interval, and one
+   * write per page cost a busy broker ~7% of its thread), a run at most INDEX_FLUSH_CHUNK_PAGES long.
+   */
+  private takeDirtyRuns(): { firstPage: number; lastPage: number }[] {
+    if (this.dirtyPages.size === 0 || this.slots === undefined) return [];
+    const sorted = [...this.dirtyPages].sort((a, b) => a - b);
+    this.dirtyPages = new Set();
+    const runs: { firstPage: number; lastPage: number }[] = [];
+    for (const p of sorted) {
+      const last = runs[runs.length - 1];
+      if (last !== undefined && p - last.lastPage <= INDEX_FLUSH_GAP_PAGES && p - last.firstPage < INDEX_FLUSH_CHUNK_PAGES) last.lastPage = p;
+      else runs.push({ firstPage: p, lastPage: p });
+    }
+    return runs;
+  }
+
+  /** The slots of pages [firstPage, lastPage] as the file holds them (big-endian), copied now. */
+  private copySlots(r: { firstPage: number; lastPage: number }): { pos: number; bytes: Buffer } {
+    const slotsPerPage = SLOT_PAGE_BYTES / INDEX_HASH_SLOT_SIZE;
+    const firstSlot = r.firstPage * slotsPerPage;
+    const lastSlot = Math.min(this.hashSlotNum, (r.lastPage + 1) * slotsPerPage);
+    const slots = this.slots!;
+    const b = Buffer.from(Buffer.from(slots.buffer, slots.byteOffset + firstSlot * INDEX_HASH_SLOT_SIZE, (lastSlot - firstSlot) * INDEX_HASH_SLOT_SIZE));
+    if (os.endianness() === 'LE') b.swap32(); // the table is host order, the file big-endian
+    return { pos: INDEX_HEADER_SIZE + firstSlot * INDEX_HASH_SLOT_SIZE, bytes: b };
+  }
+
+  /** Writes the entries put so far, then the header (both as of the call), and drops the written entries from memory. */
+  private async writeEntriesAndHeader(h: FileHandle): Promise<void> {
+    const count = this.header.indexCount;
+    const from = this.writtenCount;
+    // A view: entries are only ever appended after it, and a grown `pending` leaves this buffer as it is.
+    const entries = this.pending.subarray(0, (count - from) * INDEX_ENTRY_SIZE);
+    const header = this.headerDirty || entries.length > 0 ? encodeIndexHeader(this.header) : undefined;
+    this.headerDirty = false;
+    try {
+      if (entries.length > 0) {
+        await writeAll(this.io, h, entries, INDEX_HEADER_SIZE + this.hashSlotNum * INDEX_HASH_SLOT_SIZE + from * INDEX_ENTRY_SIZE);
+        this.unsynced = true;
+        const restBytes = (this.header.indexCount - count) * INDEX_ENTRY_SIZE;
+        const rest = Buffer.allocUnsafe(Math.max(restBytes, 0));
+        this.pending.copy(rest, 0, (count - from) * INDEX_ENTRY_SIZE, (count - from) * INDEX_ENTRY_SIZE + restBytes);
+        this.pending = rest;
+        this.writtenCount = count;
+      }
+      if (header !== undefined) {
+        await writeAll(this.io, h, header, 0);
+        this.unsynced = true;
+      }
+    } catch (e) {
+      this.headerDirty = true;
       throw e;
     }
   }
@@ -309,6 +333,8 @@ const ZERO_PAGE = Buffer.alloc(TABLE_PAGE_BYTES);
 
 /** Dirty slot pages at most this many pages apart are flushed in one write (32 KiB of clean pages at most between). */
 export const INDEX_FLUSH_GAP_PAGES = 8;
+/** A flush writes the slot table in chunks of at most this many pages (1 MiB), one copied at a time. */
+export const INDEX_FLUSH_CHUNK_PAGES = 256;
 
 async function writeAll(io: StoreIO, h: FileHandle, buf: Buffer, pos: number): Promise<void> {
   let done = 0;
