@@ -1,8 +1,12 @@
 import type { SubscriptionData } from '../../protocol/bodies';
-import { findPropertyValueIn, isPropertyNameBytes, peekPropertiesPos, propertyScanView, propertyValueEndAt, propertyValueEqualsIn } from '../../protocol/message';
+import * as message from '../../protocol/message';
 import type { Logger } from '../common';
 import { compileSql92, isTagType, type CompileResult, type PropertyGetter, type Sql92Filter } from '../filter';
 import type { MessageFilter } from '../store';
+
+// Bound once at load: the package index re-exports through getters, otherwise one getter call per use (these run
+// per record a pull examines; the getters were ~2% of the broker's CPU in the sqlpull profile).
+const { findPropertyValueIn, isPropertyNameBytes, peekPropertiesPos, propertyScanView, propertyValueEndAt, propertyValueEqualsIn } = message;
 
 /**
  * SQL92 subscriptions compiled once per (group, topic) at heartbeat, looked up by pulls. Java:
