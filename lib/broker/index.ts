@@ -6,3 +6,5 @@ export type { BrokerConfig, BrokerRemotingConfig } from './config';
 export { FaultInjector } from './faults/injector';
 export { faultGate } from './faults/gate';
 export { slowRead } from './faults/slow-reads';
+// The SQL92 pull filter, for bench/store/sqlpull (the store side of the SQL92 pull without network).
+export { sql92MessageFilter } from './consumer-filter';

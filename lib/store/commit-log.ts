@@ -254,6 +254,21 @@ export class CommitLog {
     }
   }
 
+  /**
+   * The record at [phy, phy + size) when the tail cache holds it and it passes the check (TOTALSIZE, magic,
+   * PHYSICALOFFSET): its position in `cached`; otherwise -1 (readManyAt then reads it, or finds it gone).
+   */
+  locateCached(phy: number, size: number): number {
+    if (size <= 0 || phy < this.minOffset || phy + size > this.writtenOffset) return -1;
+    const at = this.tail.locate(phy, size);
+    return at >= 0 && looksLikeRecordAt(this.tail.located, at, size, phy) ? at : -1;
+  }
+
+  /** The buffer of the last locateCached() that found its record (shared: do not write it). */
+  get cached(): Buffer {
+    return this.tail.located;
+  }
+
   /** Java: CommitLog#pickupStoreTimestamp: STORETIMESTAMP of the record at `phy`, or -1. */
   async pickupStoreTimestamp(phy: number, size: number): Promise<number> {
     if (phy < this.minOffset || phy + size > this.writtenOffset) return -1;

@@ -6,9 +6,7 @@ import {
   MSG_QUEUE_ID_OFFSET,
   SCHEDULE_TOPIC,
   crc32,
-  get32,
   newRecordScan,
-  peekPhysicalOffset,
   peekQueueOffset,
   peekStoreTimestamp,
   peekTopic,
@@ -17,7 +15,12 @@ import {
   MessageSysFlag,
   type RecordScan,
 } from '../../protocol/message';
+import * as message from '../../protocol/message';
 import { javaParseInt } from '../../protocol/codec';
+
+// Bound once at load: the package index re-exports through getters, otherwise one getter call per use (these run
+// per record a pull examines; the getters were ~2% of the broker's CPU in the sqlpull profile).
+const { get32, peekPhysicalOffset } = message;
 
 /**
  * What the store needs from a stored record, on top of protocol/message: the dispatch request (Java:

@@ -76,6 +76,7 @@ export {
   javaHashMapOrder,
 } from './properties';
 export type { StringifyPropertiesOptions } from './properties';
+export { propertyScanView, findPropertyValueIn, propertyValueEqualsIn } from './property-scan';
 
 export {
   BATCH_ENTRY_FIXED_SIZE,

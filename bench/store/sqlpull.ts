@@ -1,0 +1,85 @@
+/**
+ * The store side of the SQL92-filtered pull (issue 12), without network: the backlog of bench/sqlpull.ts (records
+ * as the broker stores a lib/client send: k=hit|miss, UNIQ_KEY, WAIT, CLUSTER, MSG_REGION, TRACE_ON; the same
+ * hit pattern) read again and again by `getMessage` with the pull's filter for `k = 'hit'`, 32 per call, one
+ * reader per queue in turn. Prints main-thread CPU microseconds per examined unit and per match, to compare
+ * store/filter changes without the noise of the loopback bench.
+ *
+ *   npm run build && node dist/bench/store/sqlpull.js [--msgs 20000] [--seconds 5] [--rounds 3] [--cpu-prof ...]
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { encodeStoredMessage, stringifyProperties } from '../../protocol/message';
+import { sql92MessageFilter } from '../../lib/broker';
+import { compileSql92 } from '../../lib/filter';
+import { MessageStore, defaultStoreConfig } from '../../lib/store';
+import { arg } from '../harness/args';
+
+const QUEUES = 8;
+const TOPIC = 'Bench_sqlpull';
+const msgs = Number(arg('msgs', '20000'));
+const seconds = Number(arg('seconds', '5'));
+const rounds = Number(arg('rounds', '3'));
+
+function record(i: number, queueId: number): Buffer {
+  const hit = (Math.imul(i, 0x9e3779b1) >>> 0) % 10 === 0;
+  const uniq = `7F000001${i.toString(16).toUpperCase().padStart(24, '0')}`;
+  const props = stringifyProperties([
+    ['k', hit ? 'hit' : 'miss'],
+    ['UNIQ_KEY', uniq],
+    ['WAIT', 'true'],
+    ['CLUSTER', 'DefaultCluster'],
+    ['MSG_REGION', 'DefaultRegion'],
+    ['TRACE_ON', 'true'],
+  ]);
+  const host = { ip: Buffer.from([127, 0, 0, 1]), port: 10911 };
+  return encodeStoredMessage({ queueId, bornTimestamp: Date.now(), bornHost: host, storeHost: host, body: Buffer.alloc(128, 0x61), topic: TOPIC, properties: props });
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-bench-sqlpull-'));
+  const store = await MessageStore.open(defaultStoreConfig({ storePathRootDir: dir }));
+  try {
+    // As the bench's 16 senders: round robin over the queues, in flight together.
+    const puts: Promise<unknown>[] = [];
+    for (let i = 0; i < msgs; i++) {
+      puts.push(store.putMessage(record(i, i % QUEUES)));
+      if (puts.length >= 16) await Promise.all(puts.splice(0));
+    }
+    await Promise.all(puts);
+    const compiled = compileSql92("k = 'hit'");
+    if (!compiled.ok) throw new Error(compiled.error);
+    const offsets = new Array<number>(QUEUES).fill(0);
+    const ends = Array.from({ length: QUEUES }, (_, q) => store.getMaxOffsetInQueue(TOPIC, q));
+    for (let r = 0; r < rounds; r++) {
+      let matched = 0;
+      let examined = 0;
+      const cpu0 = process.cpuUsage();
+      const t0 = Date.now();
+      while (Date.now() - t0 < seconds * 1000) {
+        for (let q = 0; q < QUEUES; q++) {
+          // A filter per pull, as the pull processor makes one.
+          const g = (await store.getMessage(TOPIC, q, offsets[q]!, 32, undefined, sql92MessageFilter(compiled.filter)))!;
+          matched += g.messageCount;
+          examined += g.nextBeginOffset - offsets[q]!;
+          offsets[q] = g.nextBeginOffset >= ends[q]! ? 0 : g.nextBeginOffset;
+        }
+      }
+      const c = process.cpuUsage(cpu0);
+      const us = c.user + c.system;
+      console.log(
+        `round ${r + 1}: ${matched} matched, ${examined} examined in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
+          `CPU ${(us / examined).toFixed(3)} us per unit examined, ${(us / Math.max(1, matched)).toFixed(2)} us per match (${(us / 1e6 / (Math.max(1, matched) / 1e6)).toFixed(1)} s per 1M matches)`,
+      );
+    }
+  } finally {
+    await store.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
