@@ -136,6 +136,11 @@ async function receivePhase(cons: BenchGrpcClient, topic: string, group: string,
   return { ...r, errors: r.errors + failures };
 }
 
+/** BENCH_PHASES=1: one line per phase start with Date.now(), to line up with bench/rss/probe.cjs's MEM_PROBE_TRACE samples. */
+function phase(name: string): void {
+  if (process.env.BENCH_PHASES === '1') console.log(`phase ${name} ${Date.now()}`);
+}
+
 async function leg(system: SystemName, round: number, sys: GrpcSide, seconds: number, receiveN: number): Promise<Leg> {
   const topic = `BenchGrpc_${round}`;
   const group = `BenchGrpcGroup_${round}`;
@@ -152,9 +157,13 @@ async function leg(system: SystemName, round: number, sys: GrpcSide, seconds: nu
     await cons.handshake('SIMPLE_CONSUMER', topic, group);
     const broker = await cons.brokerOf(topic);
     await prime(prod, cons, topic, group, broker);
+    phase('send');
     const s = await sendPhase(prod, topic, seconds, receiveN);
+    phase('receive');
     const r = await receivePhase(cons, topic, group, broker, Math.min(s.sent, receiveN), 60_000 + seconds * 4000);
+    phase('pop');
     const p = await popLeg(sys, round, receiveN, Buffer.alloc(BODY_BYTES, 0x62), 60_000 + seconds * 4000);
+    phase('end');
     const pids = sys.procs.map((p) => p.pid).filter((x): x is number => x !== undefined);
     const rss = sideRssMiB(pids.map((p) => memInfo(p)?.hwmMiB ?? NaN));
     return {
