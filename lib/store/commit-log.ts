@@ -3,6 +3,7 @@ import { GroupCommit } from './commit-log-flush';
 import { newCommitLogState, type AppendEntry, type CommitLogHooks, type CommitLogOptions, type CommitLogState } from './commit-log-state';
 import { CommitLogWriter } from './commit-log-writer';
 import { SegmentQueue, type Segment } from './mapped-file';
+import { readRecordsAt } from './commit-log-read';
 import { checkRecord, looksLikeRecordAt, type CheckResult, type DispatchRequest } from './record';
 import { TailCache } from './tail-cache';
 
@@ -202,56 +203,7 @@ export class CommitLog {
    * read or fails the check. The buffers are shared (a tail-cache segment, one read per run): do not write them.
    */
   async readManyAt(phys: readonly number[], sizes: readonly number[], n: number, bufs: (Buffer | undefined)[], pos: number[]): Promise<void> {
-    const fileSize = this.o.fileSize;
-    const min = this.minOffset;
-    const tail = this.tail;
-    let i = 0;
-    while (i < n) {
-      const phy = phys[i]!;
-      const size = sizes[i]!;
-      bufs[i] = undefined;
-      pos[i] = 0;
-      if (size <= 0 || phy < min || phy + size > this.writtenOffset) {
-        i++;
-        continue;
-      }
-      const at = tail.locate(phy, size);
-      if (at >= 0) {
-        if (looksLikeRecordAt(tail.located, at, size, phy)) {
-          bufs[i] = tail.located;
-          pos[i] = at;
-        }
-        i++;
-        continue;
-      }
-      // A run of disk reads in the same file.
-      const fileFrom = phy - (phy % fileSize);
-      let j = i + 1;
-      let useful = size;
-      let spanEnd = phy + size;
-      while (j < n) {
-        const nxPhy = phys[j]!;
-        const nxSize = sizes[j]!;
-        if (nxPhy < spanEnd || nxPhy + nxSize > fileFrom + fileSize || nxPhy + nxSize > this.writtenOffset) break;
-        if (tail.locate(nxPhy, nxSize) >= 0) break;
-        const newEnd = nxPhy + nxSize;
-        if (newEnd - phy > this.o.readCoalesceBytesMax || newEnd - phy > 2 * (useful + nxSize) + 65536) break;
-        useful += nxSize;
-        spanEnd = newEnd;
-        j++;
-      }
-      const span = await this.files.read(phy, spanEnd - phy);
-      for (let k = i; k < j; k++) {
-        const rel = phys[k]! - phy;
-        bufs[k] = undefined;
-        pos[k] = 0;
-        if (span !== undefined && rel + sizes[k]! <= span.length && looksLikeRecordAt(span, rel, sizes[k]!, phys[k]!)) {
-          bufs[k] = span;
-          pos[k] = rel;
-        }
-      }
-      i = j;
-    }
+    await readRecordsAt({ files: this.files, tail: this.tail, minOffset: this.minOffset, writtenOffset: this.writtenOffset, fileSize: this.o.fileSize, readCoalesceBytesMax: this.o.readCoalesceBytesMax }, phys, sizes, n, bufs, pos);
   }
 
   /**
