@@ -14,6 +14,7 @@
  * reversed every round, and the report shows each round and the medians with Apogee/Java ratios.
  *
  *   npm run build && node dist/bench/timer/run.js [--n 10000] [--rounds 3] [--leadMs 15000] [--out FILE.md]
+ *     [--only apogee|java-tuned] [--apogeeNodeArgs "--cpu-prof --cpu-prof-dir DIR"]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -134,6 +135,9 @@ async function main(): Promise<void> {
   const rounds = Number(arg('rounds', '3'));
   const leadMs = Number(arg('leadMs', '15000'));
   const out = arg('out', '');
+  /** Only this system's legs (apogee or java-tuned), e.g. to profile Apogee with --apogeeNodeArgs "--cpu-prof --cpu-prof-dir DIR". */
+  const only = arg('only', '');
+  const apogeeNodeArgs = arg('apogeeNodeArgs', '').split(' ').filter((a) => a !== '');
   if (!fs.existsSync(path.join(repoRoot(), 'dist', 'lib', 'bin', 'apogee.js'))) throw new Error('build first: npm run build');
   const ctx = RunContext.create({ keepRuns: 3, logger: createLogger({ name: 'bench-timer', fd: 2, level: 'warn' }) });
   const defs = systemDefs();
@@ -143,13 +147,15 @@ async function main(): Promise<void> {
   console.log(`timers due in the same second: n=${n}, ${rounds} round(s), run directory ${ctx.dir}`);
   for (let r = 1; r <= rounds; r++) {
     const order: SystemName[] = r % 2 === 1 ? ['apogee', 'java-tuned'] : ['java-tuned', 'apogee'];
-    for (const name of order) {
+    for (const name of order.filter((x) => only === '' || x === only)) {
       let sys: RunningSystem | undefined;
       try {
-        sys = await startSystem(ctx, defs[name], ctx.suiteDir(`${name}-round${r}`), { flush: 'ASYNC_FLUSH' });
+        const nodeArgs = name === 'apogee' ? apogeeNodeArgs : [];
+        sys = await startSystem(ctx, defs[name], ctx.suiteDir(`${name}-round${r}`), { flush: 'ASYNC_FLUSH', ...(nodeArgs.length > 0 ? { nodeArgs } : {}) });
         const x = await timerRound(sys, n, leadMs, r);
         results.push(x);
         console.log(`round ${r} ${name}: sends ${x.sendMs} ms (${fmtInt(x.sendPerSec)} msg/s), first ${x.firstLateMs} ms and last ${x.lastLateMs} ms after the due second, ${x.delivered}/${n}${x.note !== undefined ? ` (${x.note})` : ''}`);
+        if (name === 'apogee' && apogeeNodeArgs.length > 0) await sys.stopGracefully(60_000); // writes a --cpu-prof profile
       } finally {
         await sys?.stop().catch(() => undefined);
       }
