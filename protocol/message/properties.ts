@@ -1,6 +1,7 @@
 import { ProtocolError } from '../errors';
 import { javaStringHashCode } from '../codec';
 import { PROPERTIES_BYTES_MAX } from './layout';
+import { segmentValueStart } from './property-scan';
 
 /**
  * The message properties string, stored after PROPERTIESLENGTH (int16) in a record and sent in the send header
@@ -270,9 +271,8 @@ export function isPropertyNameBytes(name: Uint8Array): boolean {
 export function findPropertyValueAt(buf: Uint8Array, start: number, end: number, name: Uint8Array): number {
   // Segments from the last to the first: the first one (from the end) naming `name` with a non-empty value is the
   // one a forward pass would keep last, and the scan stops there instead of reading every byte.
-  const nameLen = name.length;
   const stop = end < buf.length ? end : buf.length;
-  const last = name[nameLen - 1]!;
+  const last = name[name.length - 1]!;
   let segEnd = stop; // exclusive end of the current segment (a \u0002 or `stop`)
   let p = stop - 1;
   while (segEnd > start) {
@@ -287,14 +287,8 @@ export function findPropertyValueAt(buf: Uint8Array, start: number, end: number,
     )
       p -= 4;
     while (p >= start && buf[p] !== PROPERTY_SEPARATOR_BYTE) p--;
-    const seg = p + 1 > start ? p + 1 : start;
-    // The name at the segment start, a \u0001 right after it and at least one value byte before segEnd.
-    const sep = seg + nameLen;
-    if (sep + 1 < segEnd && buf[sep] === NAME_VALUE_SEPARATOR_BYTE && buf[sep - 1] === last) {
-      let i = 0;
-      while (i < nameLen - 1 && buf[seg + i] === name[i]) i++;
-      if (i === nameLen - 1) return sep + 1;
-    }
+    const v = segmentValueStart(buf, p + 1 > start ? p + 1 : start, segEnd, name, last);
+    if (v >= 0) return v;
     segEnd = p;
     p--;
   }

@@ -9,6 +9,22 @@
 const NAME_VALUE_SEPARATOR_BYTE = 1;
 const PROPERTY_SEPARATOR_BYTE = 2;
 
+/**
+ * The value start of the segment [seg, segEnd) when it names `name` (whose last byte is `last`): the name at the
+ * segment start, a \u0001 right after it and at least one value byte before segEnd; else -1. Shared by
+ * findPropertyValueAt (properties.ts) and findPropertyValueIn.
+ */
+export function segmentValueStart(buf: Uint8Array, seg: number, segEnd: number, name: Uint8Array, last: number): number {
+  const nameLen = name.length;
+  const sep = seg + nameLen;
+  if (sep + 1 < segEnd && buf[sep] === NAME_VALUE_SEPARATOR_BYTE && buf[sep - 1] === last) {
+    let i = 0;
+    while (i < nameLen - 1 && buf[seg + i] === name[i]) i++;
+    if (i === nameLen - 1) return sep + 1;
+  }
+  return -1;
+}
+
 /** A view of all of `buf`'s bytes, for findPropertyValueIn (make one per buffer, not per lookup). */
 export function propertyScanView(buf: Uint8Array): DataView {
   return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -19,9 +35,8 @@ export function propertyScanView(buf: Uint8Array): DataView {
  * non-empty segment with that name wins). `view` is propertyScanView(buf); `name` must pass isPropertyNameBytes.
  */
 export function findPropertyValueIn(view: DataView, buf: Uint8Array, start: number, end: number, name: Uint8Array): number {
-  const nameLen = name.length;
   const stop = end < buf.length ? end : buf.length;
-  const last = name[nameLen - 1]!;
+  const last = name[name.length - 1]!;
   let segEnd = stop; // exclusive end of the current segment (a \u0002 or `stop`)
   let p = stop - 1;
   while (segEnd > start) {
@@ -33,14 +48,8 @@ export function findPropertyValueIn(view: DataView, buf: Uint8Array, start: numb
       p -= 4;
     }
     while (p >= start && buf[p] !== PROPERTY_SEPARATOR_BYTE) p--;
-    const seg = p + 1 > start ? p + 1 : start;
-    // The name at the segment start, a \u0001 right after it and at least one value byte before segEnd.
-    const sep = seg + nameLen;
-    if (sep + 1 < segEnd && buf[sep] === NAME_VALUE_SEPARATOR_BYTE && buf[sep - 1] === last) {
-      let i = 0;
-      while (i < nameLen - 1 && buf[seg + i] === name[i]) i++;
-      if (i === nameLen - 1) return sep + 1;
-    }
+    const v = segmentValueStart(buf, p + 1 > start ? p + 1 : start, segEnd, name, last);
+    if (v >= 0) return v;
     segEnd = p;
     p--;
   }
