@@ -66,14 +66,14 @@ export function readCqTagsCode(buf: Buffer, pos: number): number {
 }
 
 /**
- * The first queue offset in [lo, hi] whose unit points at or after `minPhy` (hi when none before it does): a binary
- * search over units ordered by commit log offset (Java: ConsumeQueue#correctMinOffset).
+ * The first queue offset in [lo, hi] whose unit satisfies `from` (hi when none before it does), `from` being false
+ * then true along the queue: a binary search over units ordered by commit log offset (Java:
+ * ConsumeQueue#correctMinOffset; recovery's cut before the replayed records).
  */
-export async function firstUnitAtOrAfter(lo: number, hi: number, unitAt: (i: number) => Promise<CqUnit | undefined>, minPhy: number): Promise<number> {
+export async function firstUnitWhere(lo: number, hi: number, unitAt: (i: number) => Promise<CqUnit | undefined>, from: (u: CqUnit | undefined) => boolean): Promise<number> {
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
-    const u = await unitAt(mid);
-    if (u !== undefined && u.phy >= minPhy) hi = mid;
+    if (from(await unitAt(mid))) hi = mid;
     else lo = mid + 1;
   }
   return lo;

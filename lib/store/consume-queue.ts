@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Logger } from '../common';
 import type { StoreIO } from './io';
 import { SegmentQueue } from './mapped-file';
-import { CQ_BLANK_SIZE, CQ_STORE_UNIT_SIZE, firstUnitAtOrAfter, readCqPhy, readCqSize, readCqTagsCode, writeCqUnit, type CqUnit } from './consume-queue-unit';
+import { CQ_BLANK_SIZE, CQ_STORE_UNIT_SIZE, firstUnitWhere, readCqPhy, readCqSize, readCqTagsCode, writeCqUnit, type CqUnit } from './consume-queue-unit';
 import { readThroughCache, type CqReadCache } from './cq-read-cache';
 import { unitsEnd } from './consume-queue-load';
 
@@ -305,15 +305,8 @@ export class ConsumeQueue {
    */
   async cutForReplay(replayFrom: number, verify: (u: CqUnit) => Promise<boolean>): Promise<void> {
     const first = Math.floor((this.files.first?.from ?? this.tailEnd) / CQ_STORE_UNIT_SIZE);
-    let lo = Math.max(first, this.minOffsetInQueue);
-    let hi = this.maxOffsetInQueue;
     // First unit with phy >= replayFrom (units are in commit log order).
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      const u = await this.unitAt(mid, true);
-      if (u === undefined || (u.size !== CQ_BLANK_SIZE && u.phy >= replayFrom)) hi = mid;
-      else lo = mid + 1;
-    }
+    const lo = await firstUnitWhere(Math.max(first, this.minOffsetInQueue), this.maxOffsetInQueue, (i) => this.unitAt(i, true), (u) => u === undefined || (u.size !== CQ_BLANK_SIZE && u.phy >= replayFrom));
     let cut = lo;
     while (cut > first) {
       const u = await this.unitAt(cut - 1, true);
@@ -364,7 +357,7 @@ export class ConsumeQueue {
     let lo = Math.max(this.minOffsetInQueue, Math.floor((this.files.first?.from ?? 0) / CQ_STORE_UNIT_SIZE));
     const first = await this.unitAt(lo);
     if (first !== undefined && first.phy >= minCommitLogOffset && lo * CQ_STORE_UNIT_SIZE === this.minLogicOffset) return;
-    this.minLogicOffset = (await firstUnitAtOrAfter(lo, max - 1, (i) => this.unitAt(i), minCommitLogOffset)) * CQ_STORE_UNIT_SIZE;
+    this.minLogicOffset = (await firstUnitWhere(lo, max - 1, (i) => this.unitAt(i), (u) => u !== undefined && u.phy >= minCommitLogOffset)) * CQ_STORE_UNIT_SIZE;
   }
 
   /**
