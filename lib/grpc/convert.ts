@@ -171,8 +171,12 @@ export function encodeReceiptHandle(h: ReceiptHandle): string {
 export function decodeReceiptHandle(s: string): ReceiptHandle | undefined {
   const cut = s.lastIndexOf(' ');
   if (cut < 0 || !/^\d{1,19}$/.test(s.slice(cut + 1))) return undefined;
-  const e = parseExtraInfo(s.slice(0, cut));
-  if (!e.ok || e.value.msgQueueOffset === undefined || s.slice(0, cut).split(' ').length !== 8) return undefined;
+  const head = s.slice(0, cut);
+  let spaces = 0;
+  for (let i = head.indexOf(' '); i >= 0; i = head.indexOf(' ', i + 1)) spaces++;
+  if (spaces !== 7) return undefined; // eight extraInfo fields: parseExtraInfo would ignore more
+  const e = parseExtraInfo(head);
+  if (!e.ok || e.value.msgQueueOffset === undefined) return undefined;
   const { msgQueueOffset, ...rest } = e.value;
   const commitLogOffset = Number(s.slice(cut + 1));
   if (!Number.isSafeInteger(commitLogOffset) || !['0', '1', '2'].includes(rest.retry) || rest.brokerName === '') return undefined;
