@@ -45,6 +45,8 @@ export interface CommitLogOptions {
   syncFlushTimeoutMs: number;
   tailCacheBytesMax: number;
   writeBatchBytesMax: number;
+  /** A write of at most this many bytes with no other write in flight is done on the calling thread (0: never). */
+  writeInlineBytesMax: number;
   readCoalesceBytesMax: number;
   logger: Logger;
   now: () => number;
@@ -77,7 +79,7 @@ export interface CommitLogState {
   /** An fsync failed or the log was halted: nothing is written or flushed any more. */
   failed: boolean;
   hooks: CommitLogHooks | undefined;
-  readonly stats: { writes: number; fsyncs: number; bytesWritten: number; flushedPuts: number };
+  readonly stats: { writes: number; inlineWrites: number; fsyncs: number; bytesWritten: number; flushedPuts: number };
 }
 
 export function newCommitLogState(): CommitLogState {
@@ -90,6 +92,6 @@ export function newCommitLogState(): CommitLogState {
     pendingBytes: 0,
     failed: false,
     hooks: undefined,
-    stats: { writes: 0, fsyncs: 0, bytesWritten: 0, flushedPuts: 0 },
+    stats: { writes: 0, inlineWrites: 0, fsyncs: 0, bytesWritten: 0, flushedPuts: 0 },
   };
 }

@@ -24,7 +24,9 @@ import type { TailCache } from './tail-cache';
  *  2. The writer, scheduled once per event-loop turn (setImmediate), takes everything queued for one file (up to
  *     commitLogWriteBatchBytesMax, never splitting a put) and writes it with ONE writev(2) of the record buffers
  *     themselves (no copy). While a write is in flight, new appends queue up; a second write starts once 64 KiB
- *     are queued (WRITES_IN_FLIGHT_MAX = 2); writes are applied strictly in offset order.
+ *     are queued (WRITES_IN_FLIGHT_MAX = 2); writes are applied strictly in offset order. A write of at most
+ *     writeInlineBytesMax with no other in flight is done on the event loop's thread (StoreIO.writeNow), so its
+ *     puts are acknowledged in the same turn instead of after a thread-pool round trip.
  *  3. After a write: the bytes join the tail cache, `onWritten` runs (the store dispatches ASYNC_FLUSH records
  *     and acknowledges them), SYNC_FLUSH puts join the flusher's queue.
  */
@@ -169,7 +171,8 @@ export class CommitLogWriter {
         this.createSegment(fileFrom);
         break;
       }
-      this.startBatch(seg, fileFrom);
+      const b = this.startBatch(seg, fileFrom);
+      if (b.done && !this.applyCompleted()) break;
     }
     this.compactPending();
     if (this.idle) {
@@ -195,8 +198,11 @@ export class CommitLogWriter {
     );
   }
 
-  /** Takes the next batch off the queue (one file, up to writeBatchBytesMax, never splitting a put) and writes it. */
-  private startBatch(seg: Segment, fileFrom: number): void {
+  /**
+   * Takes the next batch off the queue (one file, up to writeBatchBytesMax, never splitting a put) and writes it:
+   * on this thread when it is small and alone (done when this returns), otherwise in the thread pool.
+   */
+  private startBatch(seg: Segment, fileFrom: number): WriteBatch {
     const fileEnd = fileFrom + this.o.fileSize;
     let end = this.pendingHead;
     let bytes = 0;
@@ -214,7 +220,34 @@ export class CommitLogWriter {
     const batch: WriteBatch = { seg, entries, bufs, iov: iovecs(bufs), bytes, pos: entries[0]!.phy - fileFrom, written: 0, done: false, error: undefined };
     this.inflight.push(batch);
     this.inflightBytes += bytes;
+    if (this.inflight.length === 1 && bytes <= this.o.writeInlineBytesMax && this.writeInline(batch)) return batch;
     void this.writeBatch(batch);
+    return batch;
+  }
+
+  /**
+   * Writes the batch on the calling thread (Java copies a put into its mmap on the sending thread; a small
+   * page-cache write costs less than the thread-pool round trip the put would wait for). False when the IO
+   * cannot write now (no synchronous write, the file not open yet): the batch then goes on in writeBatch() from
+   * where this stopped.
+   */
+  private writeInline(b: WriteBatch): boolean {
+    const io = this.o.io;
+    const h = b.seg.handleNow;
+    if (io.writeNow === undefined || h === undefined) return false;
+    try {
+      while (b.written < b.bytes) {
+        const n = io.writeNow(h, b.written === 0 ? b.iov : remainingBuffers(b.iov, b.written), b.pos + b.written);
+        if (n === undefined) return false;
+        if (n <= 0) throw new Error('write made no progress');
+        b.written += n;
+      }
+      this.s.stats.inlineWrites++;
+    } catch (e) {
+      b.error = e;
+    }
+    b.done = true;
+    return true;
   }
 
   private async writeBatch(b: WriteBatch): Promise<void> {
@@ -236,8 +269,15 @@ export class CommitLogWriter {
     this.drainCompleted();
   }
 
-  /** Applies finished writes in offset order; on a failure, waits for the writes in flight, then rolls back. */
   private drainCompleted(): void {
+    if (this.applyCompleted()) this.pump();
+  }
+
+  /**
+   * Applies finished writes in offset order. False after a failure: it is rolled back (handleFailure) once no write
+   * is in flight any more.
+   */
+  private applyCompleted(): boolean {
     for (;;) {
       const b = this.inflight[0];
       if (b === undefined || !b.done) break;
@@ -256,11 +296,10 @@ export class CommitLogWriter {
       this.completeWritten(b.entries, b.bufs);
     }
     if (this.failure !== undefined) {
-      if (this.inflight.some((x) => !x.done) || this.creating) return;
-      void this.handleFailure();
-      return;
+      if (!this.inflight.some((x) => !x.done) && !this.creating) void this.handleFailure();
+      return false;
     }
-    this.pump();
+    return true;
   }
 
   /**

@@ -125,6 +125,7 @@ export const storeConfigSchema = {
   commitLogTailCacheBytesMax: p.int(16 * 1024 * 1024, 'Apogee: bytes of recently written commit log kept in memory to serve tail pulls', { check: atLeast(0) }),
   commitLogTailCacheIdleReleaseMs: p.int(30_000, 'Apogee: the tail cache is released after this long without a write (0 = never): at rest the memory goes back', { check: atLeast(0) }),
   commitLogWriteBatchBytesMax: p.int(4 * 1024 * 1024, 'Apogee: the most bytes one write(2) of the commit log carries', { check: atLeast(64 * 1024) }),
+  commitLogWriteInlineBytesMax: p.int(64 * 1024, 'Apogee: a commit log write of at most this many bytes, with no other write in flight, is done on the event loop thread instead of a thread-pool round trip (0 = always in the thread pool)', { check: atLeast(0) }),
   consumeQueueTailUnitsMax: p.int(1024, 'Apogee: recent consume queue units kept in memory per queue (20 bytes each)', { check: atLeast(0) }),
   consumeQueueReadCacheBytesMax: p.int(16 * 1024 * 1024, 'Apogee: consume queue blocks (64 KiB) read from the files kept in memory, all queues together, so that consumers behind the tail read each block once (0 = none)', { check: atLeast(0) }),
   recoveryReplayLagBytesMax: p.int(64 * 1024 * 1024, 'Apogee: a consume queue whose oldest not yet fsynced unit lies this far behind the dispatched offset is fsynced at the next consume queue flush even below flushConsumeQueueLeastPages, so the crash replay point (checkpoint.apogee) keeps up', { check: atLeast(0) }),

@@ -49,6 +49,12 @@ export interface StoreIO {
   size(h: FileHandle): Promise<number>;
   truncate(h: FileHandle, size: number): Promise<void>;
   write(h: FileHandle, buffers: readonly Buffer[], position: number): Promise<number>;
+  /**
+   * The same write done on the calling thread: the count written, or undefined when this IO cannot write now
+   * (the caller then uses write()). A failure throws as write() rejects. Optional: an IO without it is always
+   * written through write().
+   */
+  writeNow?(h: FileHandle, buffers: readonly Buffer[], position: number): number | undefined;
   read(h: FileHandle, target: Buffer, targetOffset: number, length: number, position: number): Promise<number>;
   /** fdatasync(2): the handle's written data is durable when this resolves. */
   sync(h: FileHandle): Promise<void>;
@@ -146,6 +152,14 @@ export class NodeStoreIO implements StoreIO {
         fs.writev(fdOf(h), buffers as Buffer[], position, (err, n) => (err ? reject(err) : resolve(n)));
       }
     });
+  }
+
+  writeNow(h: FileHandle, buffers: readonly Buffer[], position: number): number {
+    if (buffers.length === 1) {
+      const b = buffers[0]!;
+      return fs.writeSync(fdOf(h), b, 0, b.length, position);
+    }
+    return fs.writevSync(fdOf(h), buffers as Buffer[], position);
   }
 
   read(h: FileHandle, target: Buffer, targetOffset: number, length: number, position: number): Promise<number> {

@@ -58,6 +58,11 @@ export class Segment {
     }
   }
 
+  /** The handle when it is open and the segment not deleted (for an operation done synchronously, now). */
+  get handleNow(): FileHandle | undefined {
+    return this.deleted ? undefined : this.handle;
+  }
+
   get isDeleted(): boolean {
     return this.deleted;
   }

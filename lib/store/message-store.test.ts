@@ -474,7 +474,8 @@ describe('MessageStore: faults', () => {
   for (const failing of [0, 1]) {
     it(`two writes in flight, the ${failing === 0 ? 'first' : 'second'} fails: earlier puts succeed, later ones fail even if written, their bytes are zeroed, offsets roll back`, async () => {
       const io = new FaultIO({ capacityBytes: 1 << 30 });
-      const cfg = { commitLogWriteBatchBytesMax: 64 * 1024, mappedFileSizeCommitLog: 4 * 1024 * 1024, diskSpaceWarningLevelRatio: 100, diskMaxUsedSpaceRatio: 100 };
+      // Thread-pool writes only (commitLogWriteInlineBytesMax 0): an inline write is never in flight beside another.
+      const cfg = { commitLogWriteBatchBytesMax: 64 * 1024, commitLogWriteInlineBytesMax: 0, mappedFileSizeCommitLog: 4 * 1024 * 1024, diskSpaceWarningLevelRatio: 100, diskMaxUsedSpaceRatio: 100 };
       const { store } = await open(io, cfg);
       await store.putMessage(makeRecord({ topic: 'Pf', body: 'first' }));
       io.failNext({ op: 'write', code: 'ENOSPC', pathIncludes: 'commitlog', skip: failing });

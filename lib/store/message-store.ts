@@ -113,6 +113,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
       syncFlushTimeoutMs: config.syncFlushTimeout,
       tailCacheBytesMax: config.commitLogTailCacheBytesMax,
       writeBatchBytesMax: config.commitLogWriteBatchBytesMax,
+      writeInlineBytesMax: config.commitLogWriteInlineBytesMax,
       readCoalesceBytesMax: config.readCoalesceBytesMax,
       logger: this.logger,
       now: this.now,

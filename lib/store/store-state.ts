@@ -66,6 +66,7 @@ export function storeRuntimeStats(t: StoreStateTarget): StoreRuntimeStats {
     writePendingBytes: cl.pendingBytes,
     ...t.counters,
     commitLogWrites: cl.stats.writes,
+    commitLogInlineWrites: cl.stats.inlineWrites,
     commitLogFsyncs: cl.stats.fsyncs,
     syncFlushedPuts: cl.stats.flushedPuts,
     tailCacheBytes: cl.tail.bytes,

@@ -113,6 +113,8 @@ export interface StoreRuntimeStats {
   getMessageTimesTotalMiss: number;
   getMessageTransferredMsgCount: number;
   commitLogWrites: number;
+  /** Of commitLogWrites, those done on the event loop's thread (commitLogWriteInlineBytesMax). */
+  commitLogInlineWrites: number;
   commitLogFsyncs: number;
   /** SYNC_FLUSH puts acknowledged after an fsync. */
   syncFlushedPuts: number;

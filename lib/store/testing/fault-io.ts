@@ -61,6 +61,8 @@ export class FaultIO implements StoreIO {
   shortWriteProbability = 0;
   /** Every sync() takes this long (to provoke FLUSH_DISK_TIMEOUT). */
   syncDelayMs = 0;
+  /** Every write() (the thread-pool path, not writeNow) takes this long (to keep a write in flight). */
+  writeDelayMs = 0;
   capacityBytes: number;
   /** Counts, for tests that check batching (e.g. writes and syncs per message). */
   readonly stats = { writes: 0, syncs: 0, reads: 0, bytesWritten: 0 };
@@ -240,6 +242,17 @@ export class FaultIO implements StoreIO {
 
   async write(h: FileHandle, buffers: readonly Buffer[], position: number): Promise<number> {
     if (this.stale(h) || !this.step()) return this.hang();
+    if (this.writeDelayMs > 0) await new Promise((r) => setTimeout(r, this.writeDelayMs));
+    return this.writeStep(h, buffers, position);
+  }
+
+  /** write() on the calling thread; a frozen or dead instance leaves it to write() (which then hangs). */
+  writeNow(h: FileHandle, buffers: readonly Buffer[], position: number): number | undefined {
+    if (this.stale(h) || !this.step()) return undefined;
+    return this.writeStep(h, buffers, position);
+  }
+
+  private writeStep(h: FileHandle, buffers: readonly Buffer[], position: number): number {
     const code = this.fault('write', h.path);
     if (code !== undefined) throw ioError(code, `write ${h.path}`);
     const f = this.file(h);
