@@ -92,6 +92,17 @@ function remainingBuffers(bufs: readonly Buffer[], skip: number): Buffer[] {
   return out;
 }
 
+/** What of the batch is still to write (a short write continues where it stopped). */
+function unwritten(b: WriteBatch): Buffer[] {
+  return b.written === 0 ? b.iov : remainingBuffers(b.iov, b.written);
+}
+
+/** Counts `n` bytes written; a write that wrote nothing fails the batch. */
+function advance(b: WriteBatch, n: number): void {
+  if (n <= 0) throw new Error('write made no progress');
+  b.written += n;
+}
+
 export class CommitLogWriter {
   private pending: AppendEntry[] = [];
   private pendingHead = 0;
@@ -237,10 +248,9 @@ export class CommitLogWriter {
     if (io.writeNow === undefined || h === undefined) return false;
     try {
       while (b.written < b.bytes) {
-        const n = io.writeNow(h, b.written === 0 ? b.iov : remainingBuffers(b.iov, b.written), b.pos + b.written);
+        const n = io.writeNow(h, unwritten(b), b.pos + b.written);
         if (n === undefined) return false;
-        if (n <= 0) throw new Error('write made no progress');
-        b.written += n;
+        advance(b, n);
       }
       this.s.stats.inlineWrites++;
     } catch (e) {
@@ -255,9 +265,7 @@ export class CommitLogWriter {
       const ok = await b.seg.use(this.o.io, async (h) => {
         // One writev(2) of the records as they are (no copy); a short write continues where it stopped.
         while (b.written < b.bytes) {
-          const n = await this.o.io.write(h, b.written === 0 ? b.iov : remainingBuffers(b.iov, b.written), b.pos + b.written);
-          if (n <= 0) throw new Error('write made no progress');
-          b.written += n;
+          advance(b, await this.o.io.write(h, unwritten(b), b.pos + b.written));
         }
         return true;
       });
