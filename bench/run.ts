@@ -13,6 +13,10 @@
  *   --phases limits,namesrv,broker,recovery,profile
  *   --recoveryMiB N                          message bodies written before the SIGKILL (default 1024 full, 128 quick)
  *   --profile / --no-profile                 CPU-profile Apogee where it falls short (default: full yes, quick no)
+ *   --profileRows ID,ID                      with --profile: profile these workloads (ASYNC_FLUSH) instead
+ *   --apogeeConf KEY=VALUE,...               extra broker.conf keys for Apogee only (A/B of a setting)
+ *   --serverWarmup S                         load on each freshly started server before its first workload (default
+ *                                            full 10, quick 4; Java's JIT needs minutes to reach its full-run speed)
  *   --name NAME  --out DIR                   results: DIR/<date>-NAME.{json,md,svg} (default bench/results, NAME = mode)
  *   --readme / --no-readme                   rewrite the "latest results" block of bench/README.md (default: full yes)
  *   --workDir DIR                            run directories, stores, logs (default $TMPDIR/apogee-bench)
@@ -74,13 +78,15 @@ const cfg = {
   warmupSec: Number(opt('warmup') ?? (full ? 5 : 3)),
   measureSec: Number(opt('seconds') ?? (full ? 15 : 5)),
   /** Load put on a freshly started server before the first measured workload (JIT, caches), seconds. */
-  serverWarmupSec: full ? 10 : 4,
+  serverWarmupSec: Number(opt('serverWarmup') ?? (full ? 10 : 4)),
+  apogeeConf: Object.fromEntries((opt('apogeeConf') ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) as Record<string, string>,
   systems: (opt('systems') ?? (full ? 'apogee,java-tuned,java-dist' : 'apogee,java-tuned')).split(',') as SystemName[],
   flush: (opt('flush') ?? (full ? 'ASYNC_FLUSH,SYNC_FLUSH' : 'ASYNC_FLUSH')).split(',') as FlushMode[],
   only: opt('only') ?? '',
   phases: (opt('phases') ?? 'limits,namesrv,broker,recovery,profile').split(','),
   recoveryMiB: Number(opt('recoveryMiB') ?? (full ? 1024 : 128)),
   profile: has('profile') || (full && !has('no-profile')),
+  profileRows: (opt('profileRows') ?? '').split(',').filter((x) => x !== ''),
   name: opt('name') ?? mode,
   out: path.resolve(opt('out') ?? path.join(repoRoot(), 'bench', 'results')),
   readme: has('readme') || (full && !has('no-readme')),
@@ -139,7 +145,7 @@ async function brokerRounds(ctx: RunContext, results: BenchResults, totalSteps: 
         results.runs.push(run);
         let sys: RunningSystem | undefined;
         try {
-          sys = await startSystem(ctx, def, ctx.subdir(`${flush}-r${round}-${name}`), { flush });
+          sys = await startSystem(ctx, def, ctx.subdir(`${flush}-r${round}-${name}`), { flush, ...(name === 'apogee' ? { brokerConfig: cfg.apogeeConf } : {}) });
           run.start = sys.start;
           progress(`  ${def.label} up: first send ${fmtInt(sys.start.toFirstSendMs)} ms after spawn; warming up ${cfg.serverWarmupSec} s`);
           await warmServer(ctx, sys);
@@ -267,6 +273,13 @@ async function profileRuns(ctx: RunContext, results: BenchResults): Promise<void
     if (pick.size >= 2) break;
   }
   for (const id of ['producer-w64-1k', 'libclient-c64-1k']) if (pick.size < 2 && !pick.has(id)) pick.set(id, A);
+  if (cfg.profileRows.length > 0) {
+    pick.clear();
+    for (const id of cfg.profileRows) {
+      if (!WORKLOADS.some((x) => x.id === id)) throw new Error(`--profileRows: no workload ${id} (ids: ${WORKLOADS.map((x) => x.id).join(', ')})`);
+      pick.set(id, A);
+    }
+  }
   const defs = systemDefs();
   for (const [id, flush] of pick) {
     const w = WORKLOADS.find((x) => x.id === id)!;
@@ -275,7 +288,7 @@ async function profileRuns(ctx: RunContext, results: BenchResults): Promise<void
     progress(`profile: Apogee with --cpu-prof under ${w.label}, ${flush}`);
     let sys: RunningSystem | undefined;
     try {
-      sys = await startSystem(ctx, defs.apogee, path.join(dir, 'apogee'), { flush, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
+      sys = await startSystem(ctx, defs.apogee, path.join(dir, 'apogee'), { flush, brokerConfig: cfg.apogeeConf, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
       await warmServer(ctx, sys);
       const r = await runWorkload(ctx, sys, w, { warmupSec: cfg.warmupSec, measureSec: cfg.measureSec });
       await sys.stopGracefully(60_000);

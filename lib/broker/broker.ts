@@ -108,7 +108,7 @@ export class Broker {
     const acl = aclFromConfig(ctx.config, ctx.storeConfig.storePathRootDir, ctx.logger, () => ctx.now(), this.o.plainAclFiles ?? []);
     const registry = brokerRegistry(ctx, this.tx, this.pop, acl);
     const rc = this.o.remotingConfig;
-    const limits = { idleTimeoutMs: rc.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: rc.connectionBufferedBytesMax };
+    const limits = { idleTimeoutMs: rc.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: rc.connectionBufferedBytesMax, readBurstParts: rc.readBurstParts };
     const budget = this.o.budget ?? new MemoryBudget(rc.remotingBufferedBytesMax);
     const host = rc.bindAddress;
     for (const [i, [port]] of brokerPorts(ctx.config.listenPort).entries()) {

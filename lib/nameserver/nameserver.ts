@@ -68,7 +68,7 @@ export class NameServer {
       logger: opts.logger,
       version: SERVER_VERSION,
       name: 'namesrv',
-      limits: { idleTimeoutMs: this.config.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: this.config.connectionBufferedBytesMax },
+      limits: { idleTimeoutMs: this.config.serverChannelMaxIdleTimeSeconds * 1000, connectionBufferedBytesMax: this.config.connectionBufferedBytesMax, readBurstParts: this.config.readBurstParts },
       connectionsMax: this.config.connectionsMax,
       budget: opts.budget ?? new MemoryBudget(this.config.remotingBufferedBytesMax),
       ...(opts.tls !== undefined ? { tls: opts.tls } : {}),

@@ -156,6 +156,7 @@ export class Connection implements BudgetMember {
     this.lastReadAt = Date.now();
     try {
       this.decoder.push(chunk, (payload) => this.flow.onFrameOrQueue(payload));
+      this.flow.endOfRead();
       this.flow.reportHeld();
     } catch (e) {
       this.onDecodeError(e);

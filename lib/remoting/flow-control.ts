@@ -5,6 +5,11 @@
  * resumed), and the report of held bytes to the MemoryBudget (budget.ts), closing a connection over its own share
  * (connectionBufferedBytesMax) with a log line naming the peer and the bytes. Never imports connection.ts: the
  * connection is seen through FlowOwner. Java: NettyRemotingServer's channel writability + NettyServerConfig limits.
+ *
+ * Also owns how the frames of one read are spread over event-loop turns (ConnectionLimits.readBurstParts): a read
+ * holding many requests (one client multiplexing many callers on its connection) is processed in parts, one part
+ * per turn, so the answers of the first part reach the socket while the rest are processed — and the client can
+ * work on them meanwhile. Java answers each request as soon as its worker thread finishes it.
  */
 import type { Logger } from '../common';
 import { BUDGET_PAUSE_BYTES, type BudgetMember, type MemoryBudget } from './budget';
@@ -30,6 +35,9 @@ export interface FlowDeps {
   onDecodeError(e: unknown): void;
 }
 
+/** The smallest part of a burst processed in one turn (readBurstParts): a read of up to this many frames is one part. */
+export const READ_BURST_PART_FRAMES_MIN = 4;
+
 export class ReadFlow {
   /** Requests of the peer being processed (answered ones excluded). */
   inFlight = 0;
@@ -38,6 +46,13 @@ export class ReadFlow {
   private pausedForBudget = false;
   private readonly backlog: Buffer[] = [];
   backlogBytes = 0;
+  /** Frames the current burst processes per turn (set when a burst starts, kept until its backlog is empty). */
+  private partFrames = 0;
+  private turnQueued = false;
+  private readonly nextTurn = (): void => {
+    this.turnQueued = false;
+    this.drainBacklog();
+  };
   private heldCheckQueued = false;
   private readonly heldCheck = (): void => {
     this.heldCheckQueued = false;
@@ -91,9 +106,12 @@ export class ReadFlow {
     setImmediate(this.heldCheck);
   }
 
-  /** A frame was read: processed now, or kept in the backlog while paused (or behind earlier backlog frames). */
+  /**
+   * A frame was read: processed now, or kept in the backlog while paused (or behind earlier backlog frames). With
+   * readBurstParts > 1 every frame waits for endOfRead(), which knows how many the read held.
+   */
   onFrameOrQueue(payload: Buffer): void {
-    if (this.paused || this.backlog.length > 0) {
+    if (this.d.limits.readBurstParts > 1 || this.paused || this.backlog.length > 0) {
       this.backlog.push(payload);
       this.backlogBytes += payload.length;
       return;
@@ -101,13 +119,29 @@ export class ReadFlow {
     this.d.onFrame(payload);
   }
 
-  /** Processes frames read before a pause, while not paused again. */
+  /** Every frame of a read has been through onFrameOrQueue: the first part of them is processed now. */
+  endOfRead(): void {
+    if (!this.turnQueued) this.drainBacklog();
+  }
+
+  /**
+   * Processes backlog frames while not paused: all of them, or with readBurstParts > 1 one part of the burst (at
+   * least READ_BURST_PART_FRAMES_MIN frames), the next part in the next turn.
+   */
   private drainBacklog(): void {
     try {
-      while (this.backlog.length > 0 && !this.paused && !this.d.owner.closed) {
+      const parts = this.d.limits.readBurstParts;
+      if (this.partFrames === 0) this.partFrames = parts > 1 ? Math.max(READ_BURST_PART_FRAMES_MIN, Math.ceil(this.backlog.length / parts)) : Infinity;
+      let left = this.partFrames;
+      while (this.backlog.length > 0 && !this.paused && !this.d.owner.closed && left-- > 0) {
         const payload = this.backlog.shift()!;
         this.backlogBytes -= payload.length;
         this.d.onFrame(payload);
+      }
+      if (this.backlog.length === 0) this.partFrames = 0;
+      else if (!this.paused && !this.d.owner.closed && !this.turnQueued) {
+        this.turnQueued = true;
+        setImmediate(this.nextTurn);
       }
     } catch (e) {
       this.d.onDecodeError(e);
@@ -154,5 +188,6 @@ export class ReadFlow {
   clear(): void {
     this.backlog.length = 0;
     this.backlogBytes = 0;
+    this.partFrames = 0;
   }
 }

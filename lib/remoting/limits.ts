@@ -28,6 +28,13 @@ export interface ConnectionLimits {
    * line naming it: its share of the process-wide budget. Must exceed frameSizeMax (one whole frame may be held).
    */
   connectionBufferedBytesMax: number;
+  /**
+   * The requests of one read are processed in this many parts, one per event-loop turn (each of at least
+   * READ_BURST_PART_FRAMES_MIN frames, flow-control.ts), so the first part's answers are written while the rest are
+   * processed. 1 = every frame of a read in the same turn. Servers take readBurstParts from the config schemas
+   * (lib/common/netty-config.ts, default 2); clients keep 1.
+   */
+  readBurstParts: number;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
@@ -39,6 +46,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   inFlightRequestsMax: 1024,
   writeBufferHighBytes: 64 * 1024,
   connectionBufferedBytesMax: 64 * 1024 * 1024,
+  readBurstParts: 1,
 };
 
 /** Process-wide default of MemoryBudget#bufferedBytesMax (remotingBufferedBytesMax in the config schemas). */
