@@ -54,8 +54,7 @@ export const RemotingLimitsSchema = {
     check: (v) => (v > 32 * 1024 * 1024 ? undefined : 'expected > 33554432 (32 MiB: twice the largest frame, 16 MiB)'),
   }),
   // Measured (bench/results/2026-12-05-read-burst-parts-ab.md, Apogee alone, alternated): lib/client sync send with 16
-  // callers on one connection 20-24k -> 34-37k msg/s, 64 callers 23-29k -> 41-44k, less CPU per message; the official
-  // tools' rows unchanged or better (BatchProducer +7%).
+  // callers on one connection +36%, 64 callers +44%, with lower p99; the official tools' rows within run-to-run noise.
   readBurstParts: p.int(2, 'Apogee: the requests of one read from a connection are processed in this many parts, one per event-loop turn (at least 4 requests each), so the first answers leave while the rest are processed; 1 = all in one turn', {
     check: (v) => (v >= 1 && v <= 64 ? undefined : 'expected 1..64'),
   }),
