@@ -116,6 +116,7 @@ export class Connection implements BudgetMember {
     }
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.flow.onDrain());
+    socket.on('end', () => this.flow.onPeerEnd());
     socket.on('error', (e: NodeJS.ErrnoException) => {
       this.host.logger.debug({ remote: this.remoteAddress, err: e.code ?? e.message }, 'connection error');
       this.close(`socket error ${e.code ?? e.message}`);

@@ -125,6 +125,15 @@ export class ReadFlow {
   }
 
   /**
+   * The peer closed its side: nothing more will be read, and the socket closes soon after, so what is left of the
+   * burst is processed now (oneway requests sent just before a close take effect, as in Java).
+   */
+  onPeerEnd(): void {
+    this.partFrames = Infinity;
+    this.drainBacklog();
+  }
+
+  /**
    * Processes backlog frames while not paused: all of them, or with readBurstParts > 1 one part of the burst (at
    * least READ_BURST_PART_FRAMES_MIN frames), the next part in the next turn.
    */

@@ -77,3 +77,30 @@ describe('rule readBurstParts (the requests of one read are processed in parts, 
     assert.ok(perPart[1]! > 0 && perPart[2]! > perPart[1]! && perPart[3]! > perPart[2]!, perPart.join(','));
   });
 });
+
+describe('rule readBurstParts: a peer that closes right after a burst', () => {
+  it('every oneway request of a read followed by the peer closing its side is processed (none left in a later part)', async () => {
+    let processed = 0;
+    const registry = new ProcessorRegistry().register(1, (ctx) => {
+      processed++;
+      return createResponse(ctx.request, 0, null, 1); // not written: the requests are oneway
+    });
+    const server = new RemotingServer({ host: '127.0.0.1', port: 0, registry, logger: silentLogger(), version: 1, limits: { readBurstParts: 4 } });
+    await server.start();
+    try {
+      for (const n of [16, 64]) {
+        processed = 0;
+        const s = net.connect({ host: '127.0.0.1', port: server.port });
+        await new Promise((r) => s.once('connect', r));
+        const frames = Array.from({ length: n }, (_, i) => encodeCommand(createRequest({ code: 1, opaque: i, version: 1, oneway: true })));
+        s.end(Buffer.concat(frames)); // the requests and the FIN together
+        await new Promise((r) => s.once('close', r));
+        const deadline = Date.now() + 5000;
+        while (processed < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        assert.equal(processed, n, `${n} oneway requests then FIN`);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
