@@ -127,6 +127,32 @@ describe('lib/broker Broker over real sockets', function () {
     assert.equal(ms[0]!.properties.get('MSG_REGION'), undefined);
   });
 
+  it('SEND_BATCH_MESSAGE: an entry with its UNIQ_KEY keeps its properties bytes as sent (Java copies them); one without, or with an empty one, gets a UNIQ_KEY; a malformed entry stores nothing', async () => {
+    const header = (topic: string): ReturnType<typeof encodeSendMessageHeaderV2> => encodeSendMessageHeaderV2({ producerGroup: 'pg', topic, defaultTopic: 'TBW102', defaultTopicQueueNums: 4, queueId: 1, sysFlag: 0, bornTimestamp: Date.now(), flag: 0, properties: '', batch: true });
+    const raw = Buffer.concat([Buffer.from('UNIQ_KEY\u0001AA\u0002odd\u0001'), Buffer.from([0xc3, 0x28]), Buffer.from('\u0002')]); // not UTF-8
+    const body = encodeBatch([
+      { body: Buffer.from('a'), properties: raw },
+      { body: Buffer.from('b'), properties: 'KEYS\u0001k\u0002' },
+      { body: Buffer.from('c'), properties: 'UNIQ_KEY\u0001\u0002TAGS\u0001t\u0002' },
+    ]);
+    const r = await call(RequestCode.SEND_BATCH_MESSAGE, header('BatchRawT'), body);
+    assert.equal(r.code, ResponseCode.SUCCESS, r.remark ?? '');
+    const pulled = (await pull('BatchRawT', 1, 0)).body!;
+    const ms = decodeMessages(pulled);
+    assert.deepEqual(ms.map((m) => m.body.toString()), ['a', 'b', 'c']);
+    assert.equal(ms[0]!.msgId, 'AA');
+    assert.ok(pulled.includes(raw), 'the first entry\'s properties bytes are stored unchanged');
+    assert.match(ms[1]!.msgId, /^[0-9A-F]{32}$/);
+    assert.equal(ms[1]!.properties.get('KEYS'), 'k');
+    assert.match(ms[2]!.msgId, /^[0-9A-F]{32}$/);
+    assert.equal(ms[2]!.properties.get('TAGS'), 't');
+    const broken = Buffer.concat([encodeBatch([{ body: Buffer.from('x'), properties: 'UNIQ_KEY\u0001XX\u0002' }]), Buffer.from([0, 0, 0, 99, 1, 2])]);
+    const bad = await call(RequestCode.SEND_BATCH_MESSAGE, header('BatchBadT'), broken);
+    assert.equal(bad.code, ResponseCode.MESSAGE_ILLEGAL);
+    assert.match(bad.remark ?? '', /^the batch body is malformed: bad batch body: message #1 at offset/);
+    assert.notEqual((await pull('BatchBadT', 1, 0)).code, ResponseCode.SUCCESS, 'nothing of the malformed batch was stored');
+  });
+
   it('long polling: a held pull is answered as soon as a message arrives', async () => {
     assert.equal((await sendV2('LongT', 'first')).code, 0);
     const t0 = Date.now();

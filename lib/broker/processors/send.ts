@@ -3,7 +3,17 @@ import { ProtocolError } from '../../../protocol/errors';
 import type { RemotingCommand } from '../../../protocol/command';
 import { MQVersionGate, RequestCode, ResponseCode } from '../../../protocol/codes';
 import { decodeSendMessageHeaderV2, encodeHeader, SendMessageRequestHeader, SendMessageResponseHeader, decodeHeader, type SendMessageRequest } from '../../../protocol/headers';
-import { createOffsetMsgId, decodeBatch, MessageConst, MessageSysFlag, transactionValue } from '../../../protocol/message';
+import {
+  createOffsetMsgId,
+  encodeStoredMessage,
+  findPropertyValueAt,
+  MessageConst,
+  MessageSysFlag,
+  newBatchEntryScan,
+  scanBatchEntry,
+  transactionValue,
+  type BatchEntryScan,
+} from '../../../protocol/message';
 import {
   dlqTopic,
   isNotAllowedSendTopic,
@@ -133,11 +143,15 @@ export function messageIllegalRemark(maxMessageSizeBytes: number): string {
  * Java's MessageExtEncoder answers PROPERTIES_SIZE_EXCEEDED, handlePutMessageResult the remark above).
  */
 function encodeOrRefuse(bc: BrokerContext, ctx: RequestContext, m: InnerMessage): Buffer | RemotingCommand {
+  return encodeRecordOrRefuse(bc, ctx, m.topic, () => m.encode());
+}
+
+function encodeRecordOrRefuse(bc: BrokerContext, ctx: RequestContext, topic: string, encode: () => Buffer): Buffer | RemotingCommand {
   try {
-    return m.encode();
+    return encode();
   } catch (e) {
     if (!(e instanceof ProtocolError)) throw e;
-    bc.logger.debug({ topic: m.topic, reason: e.message }, 'message refused: cannot be stored');
+    bc.logger.debug({ topic, reason: e.message }, 'message refused: cannot be stored');
     return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, messageIllegalRemark(bc.storeConfig.maxMessageSize));
   }
 }
@@ -228,28 +242,51 @@ function sendBatch(
   if (isRetryTopic(h.topic)) return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `batch request does not support retry group ${h.topic}`);
   void tc;
   void now;
-  let items;
-  try {
-    items = decodeBatch(body);
-  } catch (e) {
-    return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `the batch body is malformed: ${(e as Error).message}`);
-  }
-  if (items.length === 0) return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, 'the batch body holds no message');
   const records: Buffer[] = [];
-  const uniqKeys: string[] = [];
-  for (const it of items) {
-    const m = new InnerMessage(h.topic, queueId, it.flag, sysFlag, h.bornTimestamp, bornHost, bc.storeHost, h.reconsumeTimes ?? 0, it.body, it.properties);
-    let uk: string = m.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? '';
-    if (uk === '') {
-      uk = bc.uniqIds.next();
-      m.put(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, uk);
+  const s = newBatchEntryScan();
+  for (let pos = 0; pos < body.length; ) {
+    try {
+      pos += scanBatchEntry(body, pos, body.length, s, records.length);
+    } catch (e) {
+      return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `the batch body is malformed: ${(e as Error).message}`);
     }
-    uniqKeys.push(uk);
-    const record = encodeOrRefuse(bc, ctx, m);
+    const record = encodeBatchEntry(bc, ctx, h, body, s, queueId, sysFlag, bornHost);
     if (!Buffer.isBuffer(record)) return record;
     records.push(record);
   }
-  return bc.store.putMessages(records).then((r) => respond(bc, ctx, r, queueId, uniqKeys.join(','), true, h));
+  if (records.length === 0) return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, 'the batch body holds no message');
+  return bc.store.putMessages(records).then((r) => respond(bc, ctx, r, queueId, '', true, h));
+}
+
+const UNIQ_KEY_BYTES = Buffer.from(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+
+/**
+ * The stored record of the batch entry `s` scanned in `body`. An entry carrying its UNIQ_KEY (the official clients
+ * set one on every message of a batch) is stored with the client's properties bytes as they are, as Java's batch
+ * encoder copies them (MessageExtEncoder#encode(MessageExtBatch)); one without gets a UNIQ_KEY added.
+ */
+function encodeBatchEntry(
+  bc: BrokerContext,
+  ctx: RequestContext,
+  h: SendMessageRequest,
+  body: Buffer,
+  s: BatchEntryScan,
+  queueId: number,
+  sysFlag: number,
+  bornHost: ReturnType<typeof bornHostOf>,
+): Buffer | RemotingCommand {
+  const propsEnd = s.propertiesPos + s.propertiesLength;
+  const entryBody = body.subarray(s.bodyPos, s.bodyPos + s.bodyLength);
+  const reconsumeTimes = h.reconsumeTimes ?? 0;
+  if (findPropertyValueAt(body, s.propertiesPos, propsEnd, UNIQ_KEY_BYTES) >= 0) {
+    const properties = body.subarray(s.propertiesPos, propsEnd);
+    return encodeRecordOrRefuse(bc, ctx, h.topic, () =>
+      encodeStoredMessage({ queueId, flag: s.flag, sysFlag, bornTimestamp: h.bornTimestamp, bornHost, storeHost: bc.storeHost, reconsumeTimes, body: entryBody, topic: h.topic, properties }),
+    );
+  }
+  const m = new InnerMessage(h.topic, queueId, s.flag, sysFlag, h.bornTimestamp, bornHost, bc.storeHost, reconsumeTimes, entryBody, body.toString('utf8', s.propertiesPos, propsEnd));
+  m.put(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, bc.uniqIds.next());
+  return encodeOrRefuse(bc, ctx, m);
 }
 
 /**
