@@ -119,8 +119,14 @@ export class ReadFlow {
     this.d.onFrame(payload);
   }
 
-  /** Every frame of a read has been through onFrameOrQueue: the first part of them is processed now. */
+  /**
+   * Every frame of a read has been through onFrameOrQueue: the first part of them is processed now. A read during a
+   * burst raises its part size to cover the new backlog, so a peer that keeps writing never outruns the parts
+   * (each turn processes at least 1/readBurstParts of what was waiting at the last read).
+   */
   endOfRead(): void {
+    const parts = this.d.limits.readBurstParts;
+    if (this.partFrames !== 0 && parts > 1) this.partFrames = Math.max(this.partFrames, Math.ceil(this.backlog.length / parts));
     if (!this.turnQueued) this.drainBacklog();
   }
 

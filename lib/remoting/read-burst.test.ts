@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import { createRequest, createResponse, decodeCommand, encodeCommand } from '../../protocol/command';
 import { FrameDecoder } from '../../protocol/frame';
 import { silentLogger } from '../common';
-import { READ_BURST_PART_FRAMES_MIN } from './flow-control';
+import { READ_BURST_PART_FRAMES_MIN, ReadFlow } from './flow-control';
 import { DEFAULT_CONNECTION_LIMITS } from './limits';
 import { ProcessorRegistry } from './processor';
 import { RemotingServer } from './server';
@@ -102,5 +102,42 @@ describe('rule readBurstParts: a peer that closes right after a burst', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('rule readBurstParts: a peer that keeps writing during a burst', () => {
+  it('a read during a burst raises the part size to half of what waits, so the backlog cannot outgrow the parts', async () => {
+    const processed: number[] = [];
+    const flow = new ReadFlow({
+      owner: { closed: false, heldBytes: 0, remoteAddress: '127.0.0.1:1', close: () => undefined, setBudgetPaused: () => undefined },
+      socket: { pause: () => undefined, resume: () => undefined },
+      limits: { ...DEFAULT_CONNECTION_LIMITS, readBurstParts: 2 },
+      logger: silentLogger(),
+      budget: undefined,
+      onFrame: (p) => processed.push(p.readUInt32BE(0)),
+      onDecodeError: (e) => assert.fail(String(e)),
+    });
+    const frame = (i: number): Buffer => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(i);
+      return b;
+    };
+    let next = 0;
+    const read = (n: number): void => {
+      for (let i = 0; i < n; i++) flow.onFrameOrQueue(frame(next++));
+      flow.endOfRead();
+    };
+    const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+    read(6); // a burst of 6: parts of max(4, 3) = 4
+    assert.equal(processed.length, 4);
+    read(100); // before the next turn 102 wait: the part grows to 51 (the turn queued after the first part takes them)
+    assert.equal(processed.length, 4, 'the rest waits for its turn');
+    await turn();
+    assert.equal(processed.length, 4 + 51);
+    await turn();
+    assert.equal(processed.length, 106);
+    assert.deepEqual(processed, Array.from({ length: 106 }, (_, i) => i), 'in order');
+    read(3); // a new burst: its own part size
+    assert.equal(processed.length, 109);
   });
 });
