@@ -55,7 +55,7 @@ export const RemotingLimitsSchema = {
   }),
   // Measured (bench/results/2026-12-05-read-burst-parts-ab.md, Apogee alone, alternated): lib/client sync send with 16
   // callers on one connection +36%, 64 callers +44%, with lower p99; the official tools' rows within run-to-run noise.
-  readBurstParts: p.int(2, 'Apogee: the requests of one read from a connection are processed in this many parts, one per event-loop turn (at least 4 requests each), so the first answers leave while the rest are processed; 1 = all in one turn', {
+  readBurstParts: p.int(2, 'Apogee: the requests of one read from a connection are processed in this many parts, one per event-loop turn (at least 8 requests each), so the first answers leave while the rest are processed; 1 = all in one turn', {
     check: (v) => (v >= 1 && v <= 64 ? undefined : 'expected 1..64'),
   }),
 } as const;

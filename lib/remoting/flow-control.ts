@@ -36,7 +36,7 @@ export interface FlowDeps {
 }
 
 /** The smallest part of a burst processed in one turn (readBurstParts): a read of up to this many frames is one part. */
-export const READ_BURST_PART_FRAMES_MIN = 4;
+export const READ_BURST_PART_FRAMES_MIN = 8;
 
 export class ReadFlow {
   /** Requests of the peer being processed (answered ones excluded). */

@@ -37,11 +37,11 @@ async function burst(n: number, readBurstParts: number | undefined): Promise<{ w
 }
 
 describe('rule readBurstParts (the requests of one read are processed in parts, one per event-loop turn)', () => {
-  it('clients default to 1; servers take 2 from the config schemas; a part holds at least 4 requests', async () => {
+  it('clients default to 1; servers take 2 from the config schemas; a part holds at least 8 requests', async () => {
     assert.equal(DEFAULT_CONNECTION_LIMITS.readBurstParts, 1);
     const { RemotingLimitsSchema } = await import('../common/netty-config');
     assert.equal(RemotingLimitsSchema.readBurstParts.default, 2);
-    assert.equal(READ_BURST_PART_FRAMES_MIN, 4);
+    assert.equal(READ_BURST_PART_FRAMES_MIN, 8);
   });
 
   it('2 parts: the first half of 16 requests is answered on the socket before the second half is processed; all answered in order', async () => {
@@ -59,13 +59,13 @@ describe('rule readBurstParts (the requests of one read are processed in parts, 
     assert.deepEqual(r.writtenAtProcess, new Array(16).fill(0));
   });
 
-  it('a read of at most READ_BURST_PART_FRAMES_MIN requests is one part; 9 requests in 2 parts are 5 then 4', async () => {
+  it('a read of at most READ_BURST_PART_FRAMES_MIN requests is one part; 17 requests in 2 parts are 9 then 8', async () => {
     const small = await burst(READ_BURST_PART_FRAMES_MIN, 2);
     assert.deepEqual(small.writtenAtProcess, new Array(READ_BURST_PART_FRAMES_MIN).fill(0));
-    const nine = await burst(9, 2);
-    assert.deepEqual(nine.answered, Array.from({ length: 9 }, (_, i) => i));
-    assert.deepEqual(nine.writtenAtProcess.slice(0, 5), new Array(5).fill(0));
-    assert.ok(nine.writtenAtProcess.slice(5).every((b) => b > 0), nine.writtenAtProcess.join(','));
+    const odd = await burst(17, 2);
+    assert.deepEqual(odd.answered, Array.from({ length: 17 }, (_, i) => i));
+    assert.deepEqual(odd.writtenAtProcess.slice(0, 9), new Array(9).fill(0));
+    assert.ok(odd.writtenAtProcess.slice(9).every((b) => b > 0), odd.writtenAtProcess.join(','));
   });
 
   it('4 parts of 64 requests: 16 per turn, the answers written grow part by part', async () => {
@@ -128,16 +128,16 @@ describe('rule readBurstParts: a peer that keeps writing during a burst', () => 
       flow.endOfRead();
     };
     const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
-    read(6); // a burst of 6: parts of max(4, 3) = 4
-    assert.equal(processed.length, 4);
-    read(100); // before the next turn 102 wait: the part grows to 51 (the turn queued after the first part takes them)
-    assert.equal(processed.length, 4, 'the rest waits for its turn');
+    read(20); // a burst of 20: parts of max(8, 10) = 10
+    assert.equal(processed.length, 10);
+    read(100); // before the next turn 110 wait: the part grows to 55 (the turn queued after the first part takes them)
+    assert.equal(processed.length, 10, 'the rest waits for its turn');
     await turn();
-    assert.equal(processed.length, 4 + 51);
+    assert.equal(processed.length, 10 + 55);
     await turn();
-    assert.equal(processed.length, 106);
-    assert.deepEqual(processed, Array.from({ length: 106 }, (_, i) => i), 'in order');
+    assert.equal(processed.length, 120);
+    assert.deepEqual(processed, Array.from({ length: 120 }, (_, i) => i), 'in order');
     read(3); // a new burst: its own part size
-    assert.equal(processed.length, 109);
+    assert.equal(processed.length, 123);
   });
 });
