@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { iovecs } from './commit-log-writer';
+import { iovecs } from './write-batch';
 
-/** The commit log writer's writev(2) iovecs (commit-log-writer.ts iovecs). */
+/** The commit log writer's writev(2) iovecs (write-batch.ts iovecs). */
 describe('lib/store commit-log-writer iovecs', () => {
   it('rule: views cut back to back from one buffer join into one iovec (no copy); anything else stays apart, bytes and order unchanged', () => {
     const big = Buffer.from('abcdefghij');
