@@ -181,8 +181,7 @@ function sendChecked(bc: BrokerContext, ctx: RequestContext, h: SendMessageReque
   const bornHost = cachedBornHost(ctx);
   let sysFlag = h.sysFlag;
   if (tc.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
-  const now = bc.now();
-  return isBatch ? sendBatch(bc, ctx, h, tc, queueId, body, sysFlag, bornHost, now) : sendOne(bc, ctx, h, queueId, body, sysFlag, bornHost);
+  return isBatch ? sendBatch(bc, ctx, h, queueId, body, sysFlag, bornHost) : sendOne(bc, ctx, h, queueId, body, sysFlag, bornHost);
 }
 
 function sendOne(
@@ -232,16 +231,12 @@ function sendBatch(
   bc: BrokerContext,
   ctx: RequestContext,
   h: SendMessageRequest,
-  tc: TopicConfig,
   queueId: number,
   body: Buffer,
   sysFlag: number,
   bornHost: ReturnType<typeof bornHostOf>,
-  now: number,
 ): RemotingCommand | Promise<RemotingCommand> {
   if (isRetryTopic(h.topic)) return reply(ctx, ResponseCode.MESSAGE_ILLEGAL, `batch request does not support retry group ${h.topic}`);
-  void tc;
-  void now;
   const records: Buffer[] = [];
   const s = newBatchEntryScan();
   for (let pos = 0; pos < body.length; ) {
