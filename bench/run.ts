@@ -15,6 +15,7 @@
  *   --profile / --no-profile                 CPU-profile Apogee where it falls short (default: full yes, quick no)
  *   --profileRows ID,ID                      with --profile: profile these workloads (ASYNC_FLUSH) instead
  *   --apogeeConf KEY=VALUE,...               extra broker.conf keys for Apogee only (A/B of a setting)
+ *   --apogeeNodeArgs "FLAG FLAG"             extra node flags for Apogee only, after the bin's #! flags (A/B of a flag)
  *   --serverWarmup S                         load on each freshly started server before its first workload (default
  *                                            full 10, quick 4; Java's JIT needs minutes to reach its full-run speed)
  *   --name NAME  --out DIR                   results: DIR/<date>-NAME.{json,md,svg} (default bench/results, NAME = mode)
@@ -95,7 +96,7 @@ async function brokerRounds(ctx: RunContext, results: BenchResults, totalSteps: 
         results.runs.push(run);
         let sys: RunningSystem | undefined;
         try {
-          sys = await startSystem(ctx, def, ctx.subdir(`${flush}-r${round}-${name}`), { flush, ...(name === 'apogee' ? { brokerConfig: cfg.apogeeConf } : {}) });
+          sys = await startSystem(ctx, def, ctx.subdir(`${flush}-r${round}-${name}`), { flush, ...(name === 'apogee' ? { brokerConfig: cfg.apogeeConf, nodeArgs: cfg.apogeeNodeArgs } : {}) });
           run.start = sys.start;
           progress(`  ${def.label} up: first send ${fmtInt(sys.start.toFirstSendMs)} ms after spawn; warming up ${cfg.serverWarmupSec} s`);
           await warmServer(ctx, sys);
@@ -137,7 +138,7 @@ async function namesrvRounds(ctx: RunContext, results: BenchResults): Promise<vo
       const run = { round, system: name } as NamesrvRun;
       let ns: Awaited<ReturnType<typeof startNamesrvOnly>> | undefined;
       try {
-        ns = await startNamesrvOnly(ctx, def, ctx.subdir(`namesrv-r${round}-${name}`));
+        ns = await startNamesrvOnly(ctx, def, ctx.subdir(`namesrv-r${round}-${name}`), name === 'apogee' ? cfg.apogeeNodeArgs : undefined);
         run.toFirstAnswerMs = ns.toFirstAnswerMs;
         const r = (await runLoadgen(
           ctx,
@@ -171,7 +172,7 @@ async function recoveryRounds(ctx: RunContext, results: BenchResults): Promise<v
       let sys: RunningSystem | undefined;
       const client = () => benchClient(sys!.namesrvAddr);
       try {
-        sys = await startSystem(ctx, def, ctx.subdir(`recovery-r${round}-${name}`), { flush: A });
+        sys = await startSystem(ctx, def, ctx.subdir(`recovery-r${round}-${name}`), { flush: A, ...(name === 'apogee' ? { nodeArgs: cfg.apogeeNodeArgs } : {}) });
         const topic = 'BenchRecovery';
         const c = client();
         try {
@@ -238,7 +239,7 @@ async function profileRuns(ctx: RunContext, results: BenchResults): Promise<void
     progress(`profile: Apogee with --cpu-prof under ${w.label}, ${flush}`);
     let sys: RunningSystem | undefined;
     try {
-      sys = await startSystem(ctx, defs.apogee, path.join(dir, 'apogee'), { flush, brokerConfig: cfg.apogeeConf, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
+      sys = await startSystem(ctx, defs.apogee, path.join(dir, 'apogee'), { flush, brokerConfig: cfg.apogeeConf, nodeArgs: [...cfg.apogeeNodeArgs, '--cpu-prof', `--cpu-prof-dir=${profDir}`] });
       await warmServer(ctx, sys);
       const r = await runWorkload(ctx, sys, w, { warmupSec: cfg.warmupSec, measureSec: cfg.measureSec });
       await sys.stopGracefully(60_000);

@@ -43,6 +43,8 @@ export const cfg = {
   /** Load put on a freshly started server before the first measured workload (JIT, caches), seconds. */
   serverWarmupSec: Number(opt('serverWarmup') ?? (full ? 10 : 4)),
   apogeeConf: Object.fromEntries((opt('apogeeConf') ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) as Record<string, string>,
+  /** Extra node flags for Apogee only, after the bin's own (an A/B of a V8 or node setting). */
+  apogeeNodeArgs: (opt('apogeeNodeArgs') ?? '').split(' ').filter((x) => x !== ''),
   systems: (opt('systems') ?? (full ? 'apogee,java-tuned,java-dist' : 'apogee,java-tuned')).split(',') as SystemName[],
   flush: (opt('flush') ?? (full ? 'ASYNC_FLUSH,SYNC_FLUSH' : 'ASYNC_FLUSH')).split(',') as FlushMode[],
   only: opt('only') ?? '',
