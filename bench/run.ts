@@ -41,7 +41,7 @@ import { runSoak } from './soak/run';
 import { newestProfile, summarizeProfile } from './harness/profile';
 import { markdown, ratioRows, svgChart, type BenchResults, type NamesrvRun, type RecoveryRun, type SystemRun } from './harness/report';
 import { fmtInt, median } from './harness/stats';
-import { startNamesrvOnly, startSystem, systemDefs, type FlushMode, type RunningSystem } from './harness/systems';
+import { startNamesrvOnly, startSystem, systemDefs, type FlushMode, type RunningSystem, type StartOptions } from './harness/systems';
 import { fillTopic, runLoadgen, runWorkload, serverMemory, type WorkloadDef, type WorkloadTiming } from './harness/workloads';
 
 import { A, S, argv, cfg, full, has, mode, opt, WORKLOADS } from './harness/run-options';
@@ -96,7 +96,7 @@ async function brokerRounds(ctx: RunContext, results: BenchResults, totalSteps: 
         results.runs.push(run);
         let sys: RunningSystem | undefined;
         try {
-          sys = await startSystem(ctx, def, ctx.subdir(`${flush}-r${round}-${name}`), { flush, ...(name === 'apogee' ? { brokerConfig: cfg.apogeeConf, nodeArgs: cfg.apogeeNodeArgs } : {}) });
+          sys = await startSystem(ctx, def, ctx.subdir(`${flush}-r${round}-${name}`), { flush, ...apogeeOnly(name, { brokerConfig: cfg.apogeeConf, nodeArgs: cfg.apogeeNodeArgs }) });
           run.start = sys.start;
           progress(`  ${def.label} up: first send ${fmtInt(sys.start.toFirstSendMs)} ms after spawn; warming up ${cfg.serverWarmupSec} s`);
           await warmServer(ctx, sys);
@@ -138,7 +138,7 @@ async function namesrvRounds(ctx: RunContext, results: BenchResults): Promise<vo
       const run = { round, system: name } as NamesrvRun;
       let ns: Awaited<ReturnType<typeof startNamesrvOnly>> | undefined;
       try {
-        ns = await startNamesrvOnly(ctx, def, ctx.subdir(`namesrv-r${round}-${name}`), name === 'apogee' ? cfg.apogeeNodeArgs : undefined);
+        ns = await startNamesrvOnly(ctx, def, ctx.subdir(`namesrv-r${round}-${name}`), apogeeOnly(name, { nodeArgs: cfg.apogeeNodeArgs }).nodeArgs);
         run.toFirstAnswerMs = ns.toFirstAnswerMs;
         const r = (await runLoadgen(
           ctx,
@@ -162,6 +162,11 @@ async function namesrvRounds(ctx: RunContext, results: BenchResults): Promise<vo
   }
 }
 
+/** Start options that apply to Apogee only (--apogeeConf, --apogeeNodeArgs); Java systems get none. */
+function apogeeOnly(name: string, o: Pick<StartOptions, 'brokerConfig' | 'nodeArgs'>): Pick<StartOptions, 'brokerConfig' | 'nodeArgs'> {
+  return name === 'apogee' ? o : {};
+}
+
 async function recoveryRounds(ctx: RunContext, results: BenchResults): Promise<void> {
   const defs = systemDefs();
   for (let round = 0; round < cfg.rounds; round++) {
@@ -172,7 +177,7 @@ async function recoveryRounds(ctx: RunContext, results: BenchResults): Promise<v
       let sys: RunningSystem | undefined;
       const client = () => benchClient(sys!.namesrvAddr);
       try {
-        sys = await startSystem(ctx, def, ctx.subdir(`recovery-r${round}-${name}`), { flush: A, ...(name === 'apogee' ? { nodeArgs: cfg.apogeeNodeArgs } : {}) });
+        sys = await startSystem(ctx, def, ctx.subdir(`recovery-r${round}-${name}`), { flush: A, ...apogeeOnly(name, { nodeArgs: cfg.apogeeNodeArgs }) });
         const topic = 'BenchRecovery';
         const c = client();
         try {
