@@ -21,6 +21,23 @@ describe('store record helpers', () => {
     assert.equal(javaHashOfBytes(0, Buffer.from('TagA'), 0, 4), javaStringHashCode('TagA'));
   });
 
+  it('javaHashOfBytes over any sub-range (the four-byte steps, their tail, a non-ASCII byte at any position) equals String#hashCode', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '~', '\u0001', 'é', '中'), maxLength: 40 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 7 }), text, fc.string({ maxLength: 7 }), fc.integer(), (pre, s, post, h0) => {
+        const pb = Buffer.from(pre, 'utf8');
+        const sb = Buffer.from(s, 'utf8');
+        const b = Buffer.concat([pb, sb, Buffer.from(post, 'utf8')]);
+        let expect = h0 | 0;
+        for (let i = 0; i < s.length; i++) expect = (Math.imul(expect, 31) + s.charCodeAt(i)) | 0;
+        assert.equal(javaHashOfBytes(h0 | 0, b, pb.length, pb.length + sb.length), expect);
+      }),
+      { numRuns: 2000 },
+    );
+    const uniq = '7F0000017A1C18B4AAC2628B1E3C0000';
+    assert.equal(javaHashOfBytes(0, Buffer.from(`x${uniq}y`), 1, 33), javaStringHashCode(uniq));
+  });
+
   it('scanStoreProperties finds TAGS/KEYS/UNIQ_KEY/DELAY exactly where Java\'s string2messageProperties would read them', () => {
     const name = fc.constantFrom('TAGS', 'KEYS', 'UNIQ_KEY', 'DELAY', 'X', '', 'TAG', 'KEYSX');
     const value = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\u0001', 'é', '9') , maxLength: 6 });

