@@ -9,7 +9,7 @@
  *                                    protocol/fixtures/java5/commands/send-v2.*-ser.bin, body grown to 1 KiB):
  *                                    decodeCommand + decodeSendMessageHeaderV2 -> typed header
  *   encode PULL response, 32 msgs    what the pull processor does for a hit: PullMessageResponseHeader ext fields,
- *                                    the 32 stored 1 KiB records concatenated into the body, encodeCommandParts
+ *                                    the 32 stored 1 KiB records as the body's parts (bodyParts), encodeCommandParts
  *   decode PULL response, 32 msgs    the client side: decodeCommand + decodeMessages of the 32 records
  *   encode SEND_MESSAGE response     the broker's answer to a send (SendMessageResponseHeader)
  *
@@ -122,9 +122,9 @@ function cases(): Case[] {
         res.opaque = req.opaque;
         res.flag |= 1;
         res.serializeType = type;
-        res.body = Buffer.concat(records, total);
+        res.bodyParts = records;
         const parts = encodeCommandParts(res);
-        sink += parts[0].length;
+        sink += parts[0]!.length + parts.length;
       },
     });
   }

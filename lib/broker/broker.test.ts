@@ -102,6 +102,28 @@ describe('lib/broker Broker over real sockets', function () {
     assert.equal(p.extFields!.get('nextBeginOffset'), '1');
   });
 
+  it('a pull of several large records (written as the frame\'s parts) and of several small ones (copied into one body) returns each record whole, in order, in both serializations', async () => {
+    const large = [0, 1, 2, 3, 4].map((i) => String.fromCharCode(65 + i).repeat(1500 + i));
+    const small = [0, 1, 2].map((i) => `s${i}`);
+    for (const b of large) assert.equal((await sendV2('PartsT', b, '', 0)).code, ResponseCode.SUCCESS);
+    for (const b of small) assert.equal((await sendV2('PartsT', b, '', 1)).code, ResponseCode.SUCCESS);
+    for (const type of [SerializeType.JSON, SerializeType.ROCKETMQ]) {
+      const q0 = await call(
+        RequestCode.PULL_MESSAGE,
+        encodeHeader(PullMessageRequestHeader, { consumerGroup: 'g1', topic: 'PartsT', queueId: 0, queueOffset: 0, maxMsgNums: 32, sysFlag: PullSysFlag.FLAG_SUBSCRIPTION, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '*', subVersion: 0, expressionType: 'TAG' }),
+        null,
+        type,
+      );
+      assert.equal(q0.code, ResponseCode.SUCCESS);
+      assert.equal(q0.serializeType, type);
+      const got = decodeMessages(q0.body!);
+      assert.deepEqual(got.map((m) => m.body.toString()), large);
+      assert.deepEqual(got.map((m) => m.queueOffset), [0, 1, 2, 3, 4]);
+      assert.equal(q0.extFields!.get('nextBeginOffset'), '5');
+    }
+    assert.deepEqual(decodeMessages((await pull('PartsT', 1, 0)).body!).map((m) => m.body.toString()), small);
+  });
+
   it('SEND_MESSAGE (Go, long names) and ROCKETMQ serialization work the same; a missing UNIQ_KEY is added', async () => {
     const ext = encodeHeader(SendMessageRequestHeader, { producerGroup: 'pg', topic: 'GoT', defaultTopic: 'TBW102', defaultTopicQueueNums: 4, queueId: 1, sysFlag: 0, bornTimestamp: Date.now(), flag: 7, properties: 'TAGS\u0001B\u0002', batch: false, unitMode: false, reconsumeTimes: 0, maxReconsumeTimes: 0 });
     const r = await call(RequestCode.SEND_MESSAGE, ext, Buffer.from('go'), SerializeType.ROCKETMQ);

@@ -263,7 +263,7 @@ export class Connection implements BudgetMember {
   /** Writes one frame. Frames written in the same tick are flushed with one writev. */
   write(cmd: RemotingCommand): boolean {
     if (this.closing !== null) return false;
-    let parts: [Buffer, Buffer | null];
+    let parts: Buffer[];
     try {
       parts = encodeCommandParts(cmd);
     } catch (e) {
@@ -280,8 +280,7 @@ export class Connection implements BudgetMember {
         if (this.host.budget !== undefined) this.flow.queueHeldCheck();
       });
     }
-    s.write(parts[0]);
-    if (parts[1] !== null) s.write(parts[1]);
+    for (let i = 0; i < parts.length; i++) s.write(parts[i]!);
     this.flow.afterWrite(s.writableLength);
     return true;
   }

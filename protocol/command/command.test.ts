@@ -126,6 +126,33 @@ describe('protocol/command RemotingCommand codec', () => {
     assert.equal(b, body);
   });
 
+  it('bodyParts are the body: written as given (not copied, empty ones left out) and decoded as their concatenation', () => {
+    const parts = [Buffer.from('first record|'), Buffer.alloc(0), Buffer.from('second|'), Buffer.from('third')];
+    for (const serializeType of [SerializeType.JSON, SerializeType.ROCKETMQ]) {
+      const res = createResponse(createRequest({ code: 11, opaque: 7, version: 453, serializeType }), 0, 'FOUND', 453);
+      res.serializeType = serializeType;
+      res.body = Buffer.from('ignored when bodyParts is set');
+      res.bodyParts = parts;
+      const out = encodeCommandParts(res);
+      assert.deepEqual(out.slice(1), [parts[0], parts[2], parts[3]]);
+      assert.equal(out[1], parts[0]);
+      const frame = Buffer.concat(out);
+      assert.equal(frame.readInt32BE(0), frame.length - 4);
+      const back = decodeFrame(frame);
+      assert.equal(back.body?.toString(), 'first record|second|third');
+      assert.equal(back.remark, 'FOUND');
+      assert.deepEqual(encodeCommand(res), frame);
+    }
+  });
+
+  it('empty bodyParts make a frame without a body', () => {
+    const res = createResponse(createRequest({ code: 11, opaque: 7, version: 453 }), 0, null, 453);
+    res.bodyParts = [Buffer.alloc(0)];
+    const out = encodeCommandParts(res);
+    assert.equal(out.length, 1);
+    assert.equal(decodeFrame(out[0]!).body, null);
+  });
+
   describe('malformed input yields a typed ProtocolError, never another exception', () => {
     const cases: [string, Buffer, string][] = [
       ['no header word', Buffer.from('000000', 'hex'), 'FRAME_TOO_SMALL'],

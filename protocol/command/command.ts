@@ -27,10 +27,11 @@ export const HEADER_LENGTH_MAX = 0xffffff;
 const shared = new ByteWriter(4096);
 
 /**
- * Encodes the frame prefix and header; the body is NOT copied. Returns [prefixAndHeader, body|null] so the
- * transport can write both with one writev. The first buffer is freshly allocated.
+ * Encodes the frame prefix and header; the body is NOT copied. Returns [prefixAndHeader, ...body] (the body, or
+ * each of `bodyParts`, empty ones left out) so the transport can write them all with one writev. The first buffer
+ * is freshly allocated.
  */
-export function encodeCommandParts(cmd: RemotingCommand, dialect: JsonDialect = 'fastjson2'): [Buffer, Buffer | null] {
+export function encodeCommandParts(cmd: RemotingCommand, dialect: JsonDialect = 'fastjson2'): Buffer[] {
   const w = shared.reset();
   w.reserve(FRAME_PREFIX_SIZE);
   if (cmd.serializeType === SerializeType.ROCKETMQ) {
@@ -42,16 +43,29 @@ export function encodeCommandParts(cmd: RemotingCommand, dialect: JsonDialect = 
   if (headerLen > HEADER_LENGTH_MAX) {
     throw new ProtocolError('BAD_VALUE', `header of ${headerLen} bytes exceeds the 16 MiB header limit`);
   }
-  const bodyLen = cmd.body === null ? 0 : cmd.body.length;
+  const parts = cmd.bodyParts;
+  let bodyLen = 0;
+  if (parts !== undefined) {
+    for (let i = 0; i < parts.length; i++) bodyLen += parts[i]!.length;
+  } else if (cmd.body !== null) {
+    bodyLen = cmd.body.length;
+  }
   w.patchInt32(0, FRAME_HEADER_WORD_SIZE + headerLen + bodyLen);
   w.patchInt32(4, (cmd.serializeType << 24) | headerLen);
-  return [w.finish(), bodyLen > 0 ? cmd.body : null];
+  const out = [w.finish()];
+  if (bodyLen === 0) return out;
+  if (parts === undefined) {
+    out.push(cmd.body!);
+    return out;
+  }
+  for (let i = 0; i < parts.length; i++) if (parts[i]!.length > 0) out.push(parts[i]!);
+  return out;
 }
 
 /** Encodes a whole frame into one buffer (copies the body). */
 export function encodeCommand(cmd: RemotingCommand, dialect: JsonDialect = 'fastjson2'): Buffer {
-  const [head, body] = encodeCommandParts(cmd, dialect);
-  return body === null ? head : Buffer.concat([head, body]);
+  const parts = encodeCommandParts(cmd, dialect);
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 /**

@@ -33,6 +33,12 @@ export interface RemotingCommand {
   extFields: Map<string, string> | null;
   /** null when the frame has no body bytes (Java also decodes a zero-length body as null). */
   body: Buffer | null;
+  /**
+   * A body given as parts, written one after another without being copied into one buffer (the broker's pull
+   * answer: the stored records, views of the commit log's tail cache or of the span read from disk). When set it
+   * is the body and `body` is ignored. Only outgoing frames use it; decoding never sets it.
+   */
+  bodyParts?: readonly Buffer[];
   serializeType: SerializeType;
 }
 
