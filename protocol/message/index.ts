@@ -94,6 +94,7 @@ export {
   UNIQ_ID_LENGTH_V4,
   UNIQ_ID_LENGTH_V6,
   createOffsetMsgId,
+  createOffsetMsgIds,
   offsetMsgIdOfRecord,
   decodeOffsetMsgId,
   UniqIdGenerator,

@@ -29,6 +29,16 @@ describe('protocol/message message ids', () => {
     );
   });
 
+  it('property: createOffsetMsgIds is each createOffsetMsgId joined with \',\' (IPv4 and IPv6, any port and safe offset)', () => {
+    fc.assert(
+      fc.property(fc.boolean().chain(arbHost), fc.array(fc.maxSafeInteger(), { maxLength: 40 }), (host, offsets) => {
+        assert.equal(M.createOffsetMsgIds(host, offsets), offsets.map((o) => M.createOffsetMsgId(host, o)).join(','));
+      }),
+    );
+    assert.equal(M.createOffsetMsgIds({ ip: Buffer.from([192, 168, 0, 2]), port: 10911 }, [76364, 0]), 'C0A8000200002A9F0000000000012A4C,C0A8000200002A9F0000000000000000');
+    assert.throws(() => M.createOffsetMsgIds({ ip: Buffer.alloc(5), port: 1 }, [1]), badValue);
+  });
+
   it('property: offsetMsgIdOfRecord reads STOREHOST + PHYSICALOFFSET of any record', () => {
     fc.assert(
       fc.property(arbStoredMessage, (m) => {

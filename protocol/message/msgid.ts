@@ -47,6 +47,38 @@ export function createOffsetMsgId(storeHost: HostAddress, commitLogOffset: numbe
   return b.toString('hex').toUpperCase();
 }
 
+/** Upper-case hex digits, as bytes. */
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
+
+/**
+ * The offset msgIds of the records at `commitLogOffsets` (safe integers), joined with ',': the msgId a batch send is
+ * answered with (Java: CommitLog$DefaultAppendMessageCallback#doAppend(MessageExtBatch), its msgIdSupplier). Equal
+ * to mapping createOffsetMsgId and joining, written into one buffer: a batch of 16 took 4.1 µs that way, 1.5 µs
+ * this way (bench/results/2026-12-05-batch-msgids.md).
+ */
+export function createOffsetMsgIds(storeHost: HostAddress, commitLogOffsets: readonly number[]): string {
+  const n = storeHost.ip.length;
+  if (n !== IPV4_SIZE && n !== IPV6_SIZE) throw new ProtocolError('BAD_VALUE', `store host address has ${n} bytes (4 or 16 expected)`);
+  const k = commitLogOffsets.length;
+  if (k === 0) return '';
+  const raw = Buffer.allocUnsafe(n + 12);
+  raw.set(storeHost.ip, 0);
+  raw.writeInt32BE(storeHost.port | 0, n);
+  const idChars = 2 * raw.length;
+  const out = Buffer.allocUnsafe(k * (idChars + 1) - 1);
+  let p = 0;
+  for (let i = 0; i < k; i++) {
+    if (i > 0) out[p++] = 0x2c; // ','
+    writeInt64(raw, commitLogOffsets[i]!, n + 4);
+    for (let j = 0; j < raw.length; j++) {
+      const b = raw[j]!;
+      out[p++] = HEX_DIGITS[b >> 4]!;
+      out[p++] = HEX_DIGITS[b & 15]!;
+    }
+  }
+  return out.toString('latin1', 0, p);
+}
+
 /**
  * The offset msgId of a well-formed record (STOREHOST + PHYSICALOFFSET), as the broker answers a send and as
  * clients compute it when decoding (Java: MessageDecoder#decode, CommitLog$DefaultAppendMessageCallback msgIdSupplier).

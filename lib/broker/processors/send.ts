@@ -5,6 +5,7 @@ import { MQVersionGate, RequestCode, ResponseCode } from '../../../protocol/code
 import { decodeSendMessageHeaderV2, encodeHeader, SendMessageRequestHeader, SendMessageResponseHeader, decodeHeader, type SendMessageRequest } from '../../../protocol/headers';
 import {
   createOffsetMsgId,
+  createOffsetMsgIds,
   encodeStoredMessage,
   findPropertyValueAt,
   MessageConst,
@@ -337,7 +338,7 @@ function respond(bc: BrokerContext, ctx: RequestContext, r: PutMessageResult, qu
   bc.stats.putMessageSizeTotal += r.wroteBytes;
   if (bc.metrics !== undefined) recordIn(bc, h.topic, h.properties ?? '', r.msgNum, r.wroteBytes);
   const host = bc.storeHost;
-  const msgId = batch ? r.physicalOffsets.map((o) => createOffsetMsgId(host, o)).join(',') : createOffsetMsgId(host, r.wroteOffset);
+  const msgId = batch ? createOffsetMsgIds(host, r.physicalOffsets) : createOffsetMsgId(host, r.wroteOffset);
   const ext = encodeHeader(SendMessageResponseHeader, { msgId, queueId, queueOffset: r.queueOffset, ...(batch ? {} : { transactionId }), ...(recallHandle !== undefined ? { recallHandle } : {}) });
   ext.set('MSG_REGION', bc.config.regionId);
   ext.set('TRACE_ON', String(bc.config.traceOn));
