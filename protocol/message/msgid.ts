@@ -54,7 +54,7 @@ const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
  * The offset msgIds of the records at `commitLogOffsets` (safe integers), joined with ',': the msgId a batch send is
  * answered with (Java: CommitLog$DefaultAppendMessageCallback#doAppend(MessageExtBatch), its msgIdSupplier). Equal
  * to mapping createOffsetMsgId and joining, written into one buffer: a batch of 16 took 4.1 µs that way, 1.5 µs
- * this way (bench/results/2026-12-05-batch-msgids.md).
+ * this way (bench/results/2026-12-05-batch-path-ab.md).
  */
 export function createOffsetMsgIds(storeHost: HostAddress, commitLogOffsets: readonly number[]): string {
   const n = storeHost.ip.length;
