@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LoopDelayMonitor } from './loop-delay';
+import { lateMs, LoopDelayMonitor } from './loop-delay';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -35,5 +35,27 @@ describe('lib/common/loop-delay', () => {
     } finally {
       m.stop();
     }
+  });
+
+  it('an idle loop reads near 0, not the sampling period (the histogram records tick intervals)', async function () {
+    this.timeout(10_000);
+    // Resolution 20 ms: raw tick intervals are never below ~20 ms, so a median under half of it can only come from
+    // taking the period off. Half a period of slack leaves room for a busy machine's late ticks.
+    const m = new LoopDelayMonitor({ resolutionMs: 20, windowMs: 5000, sliceMs: 1000 });
+    try {
+      await sleep(600);
+      const s = m.stats();
+      assert.ok(s.samples >= 10, `${s.samples} samples in 600 ms`);
+      assert.ok(s.p50Ms < 10, `idle p50 ${s.p50Ms} ms with a 20 ms sampling period`);
+      assert.ok(s.meanMs >= 0 && s.p50Ms >= 0);
+    } finally {
+      m.stop();
+    }
+  });
+
+  it('lateMs: interval less the period, never negative', () => {
+    assert.equal(lateMs(25e6, 10), 15);
+    assert.equal(lateMs(10e6, 10), 0);
+    assert.equal(lateMs(9.5e6, 10), 0);
   });
 });

@@ -3,6 +3,8 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 /**
  * Event-loop delay as a measured quantity (issue 14): how late the loop ran a timer that was due, sampled every
  * `resolutionMs` by node:perf_hooks monitorEventLoopDelay (libuv's own timer, outside the JS loop's queue).
+ * That histogram records the whole interval between two ticks of its timer (an idle loop reads `resolutionMs`, not
+ * 0), so the sampling period is taken off every figure here: 0 means on time.
  *
  *   const d = new LoopDelayMonitor();      // starts sampling; unref'd, never keeps the process alive
  *   d.stats()                              // { p50Ms, p99Ms, maxMs, meanMs, samples, windowMs } over the last windowMs
@@ -48,10 +50,16 @@ interface Slice {
   samples: number;
 }
 
-function summary(h: IntervalHistogram): Slice {
+/** Lateness in ms of one histogram value (a tick interval in ns): the interval less the sampling period, >= 0. */
+export function lateMs(intervalNs: number, resolutionMs: number): number {
+  return Math.max(0, intervalNs / NS_PER_MS - resolutionMs);
+}
+
+function summary(h: IntervalHistogram, resolutionMs: number): Slice {
   const n = h.count;
   if (n === 0) return { p50Ms: 0, p99Ms: 0, maxMs: 0, sumMs: 0, samples: 0 };
-  return { p50Ms: h.percentile(50) / NS_PER_MS, p99Ms: h.percentile(99) / NS_PER_MS, maxMs: h.max / NS_PER_MS, sumMs: (h.mean / NS_PER_MS) * n, samples: n };
+  const late = (ns: number): number => lateMs(ns, resolutionMs);
+  return { p50Ms: late(h.percentile(50)), p99Ms: late(h.percentile(99)), maxMs: late(h.max), sumMs: late(h.mean) * n, samples: n };
 }
 
 /**
@@ -85,12 +93,14 @@ export class LoopDelayMonitor {
   private startedAt = Date.now();
   private readonly windowMs: number;
   private readonly sliceMs: number;
+  private readonly resolutionMs: number;
 
   constructor(o: LoopDelayOptions = {}) {
     this.windowMs = o.windowMs ?? LOOP_DELAY_WINDOW_MS;
     this.sliceMs = o.sliceMs ?? LOOP_DELAY_SLICE_MS;
     this.slices = Math.max(1, Math.ceil(this.windowMs / this.sliceMs));
-    this.monitor = monitorEventLoopDelay({ resolution: Math.max(1, Math.round(o.resolutionMs ?? LOOP_DELAY_RESOLUTION_MS)) });
+    this.resolutionMs = Math.max(1, Math.round(o.resolutionMs ?? LOOP_DELAY_RESOLUTION_MS));
+    this.monitor = monitorEventLoopDelay({ resolution: this.resolutionMs });
     this.monitor.enable();
     this.timer = setInterval(() => this.rotate(), this.sliceMs);
     this.timer.unref();
@@ -98,7 +108,7 @@ export class LoopDelayMonitor {
 
   /** Closes the current slice. The since-start list is folded to one entry per slice kept (bounded memory). */
   private rotate(): void {
-    const s = summary(this.monitor);
+    const s = summary(this.monitor, this.resolutionMs);
     this.monitor.reset();
     this.ring.push(s);
     if (this.ring.length > this.slices) this.ring.shift();
@@ -107,12 +117,12 @@ export class LoopDelayMonitor {
 
   /** Over the last windowMs (the closed slices in the ring and the current one). */
   stats(): LoopDelayStats {
-    return combine([...this.ring, summary(this.monitor)], Math.min(this.windowMs, Date.now() - this.startedAt));
+    return combine([...this.ring, summary(this.monitor, this.resolutionMs)], Math.min(this.windowMs, Date.now() - this.startedAt));
   }
 
   /** Since start or the last resetSinceStart(). */
   sinceStart(): LoopDelayStats {
-    return combine([...this.total, summary(this.monitor)], Date.now() - this.startedAt);
+    return combine([...this.total, summary(this.monitor, this.resolutionMs)], Date.now() - this.startedAt);
   }
 
   resetSinceStart(): void {

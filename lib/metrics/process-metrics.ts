@@ -2,11 +2,13 @@
  * Apogee's own process gauges (no Java counterpart), under the names prom-client uses so Node.js dashboards work:
  * process_resident_memory_bytes, nodejs_heap_size_total_bytes, nodejs_heap_size_used_bytes,
  * nodejs_external_memory_bytes, nodejs_eventloop_lag_p99_seconds, nodejs_eventloop_lag_max_seconds (event-loop
- * delay measured by node:perf_hooks monitorEventLoopDelay; the window restarts at each scrape) and
+ * delay measured by node:perf_hooks monitorEventLoopDelay, less its sampling period: the histogram's raw values are
+ * tick intervals, so an idle loop would read LOOP_RESOLUTION_MS; the window restarts at each scrape) and
  * nodejs_gc_duration_seconds (histogram by kind, from a PerformanceObserver on 'gc' entries).
  * Nothing here runs per message: the GC observer fires per collection; everything else is read at scrape time.
  */
 import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { lateMs } from '../common';
 import type { MetricsRegistry } from './registry';
 
 /** prom-client's GC buckets (seconds). */
@@ -44,11 +46,11 @@ export function registerProcessMetrics(r: MetricsRegistry): ProcessMetrics {
   // ..._max_ before ..._p99_); the second emits its half and restarts the window.
   let p99 = 0;
   r.gauge('nodejs_eventloop_lag_max_seconds', 'Event-loop delay, maximum since the previous scrape', [], (emit) => {
-    p99 = loop.count > 0 ? loop.percentile(99) : 0;
-    emit([], (loop.count > 0 ? loop.max : 0) / 1e9);
+    p99 = loop.count > 0 ? lateMs(loop.percentile(99), LOOP_RESOLUTION_MS) : 0;
+    emit([], (loop.count > 0 ? lateMs(loop.max, LOOP_RESOLUTION_MS) : 0) / 1e3);
   });
   r.gauge('nodejs_eventloop_lag_p99_seconds', 'Event-loop delay, 99th percentile since the previous scrape', [], (emit) => {
-    emit([], p99 / 1e9);
+    emit([], p99 / 1e3);
     loop.reset();
   });
   return {
