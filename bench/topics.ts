@@ -10,8 +10,8 @@
  * window no longer holds its start-up, `--topics` topics are created in lists of N (one UPDATE_AND_CREATE_TOPIC_LIST
  * per list, each awaited before the next), so the last lists land on 10k existing topics with --topics 11000; the
  * other client's loops run meanwhile. Reports per-list latency, the other client's worst waits and the server's
- * largest event-loop delay over the window (eventLoopDelayMaxMs: the longest block, to within its 10 ms sampling; results before 2026-12-05 16:30 UTC add
- * the 10 ms period itself).
+ * largest event-loop delay over the window (eventLoopDelayMaxMs: the longest block, to within its 10 ms sampling;
+ * results from builds before commit 2f78054 add the 10 ms period itself).
  *
  *   npm run build && node dist/bench/topics.js --topics 5000 [--queues 8] [--name NAME] [--workDir DIR] [--cpuProf DIR]
  *   npm run build && node dist/bench/topics.js --topics 11000 --list 1000 [--name NAME]

@@ -264,7 +264,7 @@ export function markdown(r: BenchResults): string {
         L.push(`| ${w.label} | ${cols.join(' | ')} | ${ratios.join(' | ')} | ${loop} |`);
       }
       L.push('');
-      L.push('Event-loop delay: the broker\'s own measurement (GET_BROKER_RUNTIME_INFO eventLoopDelay*, ms, its last 60 s, read right after the window): how late its 10 ms sampling timer ran. Apogee builds before 2026-12-05 16:30 UTC reported the tick interval, 10 ms more.');
+      L.push('Event-loop delay: the broker\'s own measurement (GET_BROKER_RUNTIME_INFO eventLoopDelay*, ms, its last 60 s, read right after the window): how late its 10 ms sampling timer ran. Apogee builds before commit 2f78054 (2026-12-05 17:52 UTC) reported the tick interval, 10 ms more.');
       L.push('');
     }
     // Official tools' own reports.
