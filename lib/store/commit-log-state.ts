@@ -44,6 +44,8 @@ export interface CommitLogOptions {
   syncFlush: boolean;
   syncFlushTimeoutMs: number;
   tailCacheBytesMax: number;
+  /** commitLogTailCacheUnreadReleaseMs (TailCache's unreadReleaseMs); absent = 0, always copy. */
+  tailCacheUnreadReleaseMs?: number;
   writeBatchBytesMax: number;
   /** A write of at most this many bytes with no other write in flight is done on the calling thread (0: never). */
   writeInlineBytesMax: number;

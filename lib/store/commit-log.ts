@@ -31,6 +31,8 @@ export type { AppendEntry, CommitLogHooks, CommitLogOptions, PutWaiter } from '.
  */
 
 const RECOVERY_READ_BYTES = 4 * 1024 * 1024;
+/** The most primeTail reads back at once (also at most half of the tail cache's bytesMax). */
+export const TAIL_PRIME_BYTES_MAX = 16 * 1024 * 1024;
 
 export class CommitLog {
   readonly files: SegmentQueue;
@@ -43,7 +45,8 @@ export class CommitLog {
   constructor(o: CommitLogOptions) {
     this.o = o;
     this.files = new SegmentQueue(o.io, o.dir, o.fileSize);
-    this.tail = new TailCache(o.tailCacheBytesMax, o.now);
+    this.tail = new TailCache(o.tailCacheBytesMax, o.now, o.tailCacheUnreadReleaseMs ?? 0);
+    this.tail.onEmptyTailLookup = (offset, epoch) => this.primeTail(offset, epoch);
     this.flusher = new GroupCommit(this.s, this.files, o);
     this.writer = new CommitLogWriter(this.s, this.files, this.tail, this.flusher, o);
   }
@@ -219,6 +222,39 @@ export class CommitLog {
   /** The buffer of the last locateCached() that found its record (shared: do not write it). */
   get cached(): Buffer {
     return this.tail.located;
+  }
+
+  /** A read-back for the tail cache is in flight (one at a time). */
+  private priming = false;
+
+  /**
+   * The tail cache was empty when the tail was looked up at `offset` (a record start): reads the log back from there
+   * (at most TAIL_PRIME_BYTES_MAX and half of the cache's bytesMax, within one file, up to writtenOffset) and hands it over whole records
+   * (TailCache#prime). Fire and forget: the lookup itself goes on to the file; a failed read only leaves the cache
+   * empty.
+   */
+  private primeTail(offset: number, epoch: number): void {
+    const end = Math.min(this.writtenOffset, this.rollNextFile(offset), offset + Math.min(TAIL_PRIME_BYTES_MAX, Math.floor(this.tail.bytesMax / 2)));
+    if (this.priming || offset < this.minOffset || end - offset < 8) return;
+    this.priming = true;
+    this.files.read(offset, end - offset).then(
+      (buf) => {
+        this.priming = false;
+        if (buf === undefined) return;
+        const rel: number[] = [];
+        let at = 0;
+        while (at + 8 <= buf.length) {
+          const size = buf.readInt32BE(at);
+          if (!looksLikeRecordAt(buf, at, size, offset + at)) break;
+          rel.push(at);
+          at += size;
+        }
+        this.tail.prime(offset, buf, rel, at, epoch);
+      },
+      () => {
+        this.priming = false;
+      },
+    );
   }
 
   /** Java: CommitLog#pickupStoreTimestamp: STORETIMESTAMP of the record at `phy`, or -1. */

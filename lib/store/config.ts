@@ -123,6 +123,7 @@ export const storeConfigSchema = {
   // 16 MiB (was 64): peak RSS under 64 lib/client senders of 1 KiB 204 -> 137 MiB (issue 18); ~16K 1 KiB records, far
   // more than a consumer that keeps up lags by; older pulls read the page cache, as Java's always do.
   commitLogTailCacheBytesMax: p.int(16 * 1024 * 1024, 'Apogee: bytes of recently written commit log kept in memory to serve tail pulls', { check: atLeast(0) }),
+  commitLogTailCacheUnreadReleaseMs: p.int(10_000, 'Apogee: the tail cache is released, and writes are not copied into it, after this long without a read of the commit log (0 = never): a broker nobody reads from spends no memory or GC on it', { check: atLeast(0) }),
   commitLogTailCacheIdleReleaseMs: p.int(30_000, 'Apogee: the tail cache is released after this long without a write (0 = never): at rest the memory goes back', { check: atLeast(0) }),
   commitLogWriteBatchBytesMax: p.int(4 * 1024 * 1024, 'Apogee: the most bytes one write(2) of the commit log carries', { check: atLeast(64 * 1024) }),
   commitLogWriteInlineBytesMax: p.int(64 * 1024, 'Apogee: a commit log write of at most this many bytes, with no other write in flight, is done on the event loop thread instead of a thread-pool round trip (0 = always in the thread pool)', { check: atLeast(0) }),

@@ -272,6 +272,9 @@ describe('MessageStore: getMessage (Java: DefaultMessageStore#getMessage)', () =
   it('rule commitLogTailCacheBytesMax: recent records come from memory, older ones from disk, each checked; the cache stays bounded', async () => {
     const io = new FaultIO();
     const { store } = await open(io, { commitLogTailCacheBytesMax: 8 * 1024, mappedFileSizeCommitLog: 1024 * 1024 });
+    // A consumer is reading (commitLogTailCacheUnreadReleaseMs): its first pull is answered from the file.
+    await store.putMessage(makeRecord({ topic: 'Tw', body: 'w' }));
+    assert.equal((await store.getMessage('Tw', 0, 0, 1))!.messageCount, 1);
     for (let i = 0; i < 200; i++) await store.putMessage(makeRecord({ topic: 'Tc', queueId: i % 2, body: `v${i}`.padEnd(200, '-') }));
     assert.ok(store.stats().tailCacheBytes <= 8 * 1024 + 1024);
     const readsBefore = io.stats.reads;
@@ -281,6 +284,56 @@ describe('MessageStore: getMessage (Java: DefaultMessageStore#getMessage)', () =
     const old = await store.getMessage('Tc', 0, 0, 8);
     assert.deepEqual(old!.messages.map((b) => decode(b).body.toString().trimEnd().replace(/-+$/, '')), [0, 2, 4, 6, 8, 10, 12, 14].map((i) => `v${i}`));
     assert.ok(io.stats.reads - readsBefore <= 2, `an old pull coalesces its reads (${io.stats.reads - readsBefore})`);
+    await store.shutdown();
+  });
+  it('rule commitLogTailCacheUnreadReleaseMs: writes nobody reads are not cached; a read turns the cache on, and it goes after that long without one', async () => {
+    const io = new FaultIO();
+    const clock = clockAt(T0);
+    const { store } = await open(io, { commitLogTailCacheUnreadReleaseMs: 5000 }, { clock });
+    const put = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) await store.putMessage(makeRecord({ topic: 'Un', body: 'b'.repeat(100) }));
+    };
+    await put(20);
+    assert.equal(store.stats().tailCacheBytes, 0, 'no reader yet: nothing copied');
+    let reads = io.stats.reads;
+    assert.equal((await store.getMessage('Un', 0, 19, 1))!.messageCount, 1);
+    assert.ok(io.stats.reads > reads, 'the first pull reads the file');
+    await put(20);
+    assert.ok(store.stats().tailCacheBytes > 0, 'a reader came: writes are copied');
+    reads = io.stats.reads;
+    assert.equal((await store.getMessage('Un', 0, 25, 10))!.messageCount, 10);
+    assert.equal(io.stats.reads, reads, 'a tail pull now reads no file');
+    clock.t += 4999;
+    await put(1);
+    assert.ok(store.stats().tailCacheBytes > 0, 'within the window');
+    clock.t += 5000;
+    await put(1);
+    assert.equal(store.stats().tailCacheBytes, 0, 'no read for 5 s: released at the next write');
+    const old = await store.getMessage('Un', 0, 30, 12);
+    assert.equal(old!.messageCount, 12, 'everything is still read from the file');
+    await store.shutdown();
+  });
+
+  it('a backlog written before anyone read it is read back into the tail cache at the first read of it (TailCache#prime), then re-read from memory', async () => {
+    const io = new FaultIO();
+    const { store } = await open(io, { commitLogTailCacheBytesMax: 64 * 1024 });
+    for (let i = 0; i < 100; i++) await store.putMessage(makeRecord({ topic: 'Bk', body: `b${i}`.padEnd(150, '.') }));
+    assert.equal(store.stats().tailCacheBytes, 0);
+    let reads = io.stats.reads;
+    assert.equal((await store.getMessage('Bk', 0, 0, 32))!.messageCount, 32);
+    assert.ok(io.stats.reads > reads);
+    for (let i = 0; i < 100 && store.stats().tailCacheBytes === 0; i++) await new Promise((r) => setImmediate(r));
+    assert.ok(store.stats().tailCacheBytes > 0, 'read back');
+    reads = io.stats.reads;
+    const bodies: string[] = [];
+    for (let from = 0; from < 100; ) {
+      const g = (await store.getMessage('Bk', 0, from, 32))!;
+      assert.ok(g.messageCount > 0);
+      bodies.push(...g.messages.map((b) => decode(b).body.toString().replace(/\.+$/, '')));
+      from += g.messageCount;
+    }
+    assert.deepEqual(bodies, Array.from({ length: 100 }, (_, i) => `b${i}`));
+    assert.equal(io.stats.reads, reads, 'the whole backlog from memory');
     await store.shutdown();
   });
 });
@@ -351,7 +404,7 @@ describe('MessageStore: lookups, queries, time', () => {
   });
 
   it('the arrival listener hears every queued message with the new max offset, tagsCode, store time and the record (long polling)', async () => {
-    const { store } = await open();
+    const { store } = await open(undefined, { commitLogTailCacheUnreadReleaseMs: 0 });
     const heard: MessageArrival[] = [];
     store.onMessageArriving((a) => heard.push(a));
     const r = await store.putMessage(makeRecord({ topic: 'Ar', queueId: 2, body: 'x', tags: 'T1' }));

@@ -112,6 +112,7 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
       syncFlush: config.flushDiskType === 'SYNC_FLUSH',
       syncFlushTimeoutMs: config.syncFlushTimeout,
       tailCacheBytesMax: config.commitLogTailCacheBytesMax,
+      tailCacheUnreadReleaseMs: config.commitLogTailCacheUnreadReleaseMs,
       writeBatchBytesMax: config.commitLogWriteBatchBytesMax,
       writeInlineBytesMax: config.commitLogWriteInlineBytesMax,
       readCoalesceBytesMax: config.readCoalesceBytesMax,

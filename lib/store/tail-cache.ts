@@ -12,6 +12,17 @@
  * glibc's mmap threshold (the bins start node with MALLOC_MMAP_THRESHOLD_=131072), so a dropped segment goes back
  * to the OS once collected. With `releaseIfIdle`, a cache that no write has touched for a while is dropped: at
  * rest the consumers have caught up and a pull of older data reads the page cache, as Java's does.
+ *
+ * A cache nobody reads is not kept (`unreadReleaseMs`): when no lookup came for that long, the cache is dropped and
+ * writes are not copied until the next bulk read of the tail (locate(): a hit or a miss within bytesMax of the last
+ * write; one-off lookups through get() do not count), from whose next write on it fills again. It starts
+ * that way. A lookup of the tail that finds the cache empty also has the log read back from the offset it asked for
+ * (at most half of bytesMax, see CommitLog#primeTail): a backlog written before anyone read it, then read again and
+ * again (SQL92 pulls, several groups), is served from memory as before. Copying every write into fresh segments costs more than the copy: each dropped segment is external
+ * memory that only a full GC frees, so V8 counts the churn against its old-generation limit and marks the whole heap
+ * every ~12 MB written. With 16 lib/client callers and no consumer that was 146 mark-compacts in 26 s, 25 s of CPU
+ * per million messages and a p99 of 3.1 ms; with nothing cached 19, 20 s and 2.6 ms
+ * (bench/results/2026-12-05-tail-cache-unread.md).
  */
 export const SEGMENT_BYTES = 1024 * 1024;
 /** Segments are smaller under a small bytesMax (an eighth of it, at least 4 KiB), so that it still bounds memory. */
@@ -65,13 +76,36 @@ export class TailCache {
   private current: Segment | undefined;
   private used = 0;
   private lastAddMs = 0;
+  /** When add() last saw a lookup since the one before (-Infinity: none yet). */
+  private lastReadMs = Number.NEGATIVE_INFINITY;
+  /** A lookup of the tail came since add() last looked (a flag, so that a lookup does not read the clock). */
+  private readSinceAdd = false;
+  /** Where the last add() started: lookups from bytesMax before it on are reads of the tail. */
+  private lastAddStart = 0;
+  /** Changes whenever cached bytes may stop matching the log (truncation, clear): a prime() read before is stale. */
+  private epoch = 0;
+  /**
+   * Called when a lookup of the tail finds the cache empty (dormant, released at rest, or just started), with the
+   * offset looked up: the commit log reads the log back from there and hands it to prime().
+   */
+  onEmptyTailLookup: ((offset: number, epoch: number) => void) | undefined;
   readonly segmentBytes: number;
 
+  /**
+   * `unreadReleaseMs`: writes are copied only while a lookup came within that long (0 = always copy). The store
+   * passes commitLogTailCacheUnreadReleaseMs.
+   */
   constructor(
     readonly bytesMax: number,
     private readonly now: () => number = Date.now,
+    readonly unreadReleaseMs = 0,
   ) {
     this.segmentBytes = segmentBytesFor(bytesMax);
+  }
+
+  /** True while writes are not copied: no lookup came within unreadReleaseMs (as of the last add). */
+  get dormant(): boolean {
+    return this.unreadReleaseMs > 0 && this.lastAddMs - this.lastReadMs >= this.unreadReleaseMs;
   }
 
   get bytes(): number {
@@ -84,6 +118,16 @@ export class TailCache {
    */
   add(start: number, bufs: readonly Buffer[]): void {
     if (this.bytesMax <= 0 || bufs.length === 0) return;
+    this.lastAddMs = this.now();
+    this.lastAddStart = start;
+    if (this.readSinceAdd) {
+      this.readSinceAdd = false;
+      this.lastReadMs = this.lastAddMs;
+    }
+    if (this.dormant) {
+      if (this.chunks.length > 0 || this.current !== undefined) this.clear();
+      return;
+    }
     let at = start;
     let from = 0; // first buffer not yet added
     let i = 0;
@@ -100,7 +144,6 @@ export class TailCache {
       i = j;
     }
     if (from < bufs.length) this.addChunk(at, from === 0 ? bufs : bufs.slice(from), undefined);
-    this.lastAddMs = this.now();
     while (this.total > this.bytesMax && this.chunks.length - this.head > 1) this.dropFirst();
     this.compact();
   }
@@ -144,15 +187,28 @@ export class TailCache {
    * is not a record start, or when `size` runs past the record.
    */
   get(offset: number, size: number): Buffer | undefined {
-    const at = this.locate(offset, size);
+    const at = this.find(offset, size);
     return at < 0 ? undefined : this.located.subarray(at, at + size);
   }
 
   /** The buffer of the last locate() that found its record. */
   located: Buffer = Buffer.alloc(0);
 
-  /** get() without the view: the record's position in `located`, or -1 (hot loops take a view only when needed). */
+  /**
+   * get() without the view, for the readers of records in bulk (pulls, POP, the SQL92 walk): the record's position
+   * in `located`, or -1 (hot loops take a view only when needed). Unlike get(), which one-off lookups use (a
+   * record's store time for the admin stats, a message by offset, a held pull's filter), it is what counts as
+   * reading the tail (unreadReleaseMs, onEmptyTailLookup).
+   */
   locate(offset: number, size: number): number {
+    if (offset >= this.lastAddStart - this.bytesMax) {
+      this.readSinceAdd = true;
+      if (this.head === this.chunks.length && this.bytesMax > 0) this.onEmptyTailLookup?.(offset, this.epoch);
+    }
+    return this.find(offset, size);
+  }
+
+  private find(offset: number, size: number): number {
     const c = this.chunkOf(offset);
     if (c === undefined) return -1;
     const r = offset - c.start;
@@ -207,8 +263,26 @@ export class TailCache {
     return c;
   }
 
+  /**
+   * Records read back from the log (see onEmptyTailLookup): `buf` holds them back to back from `start`, record i at
+   * rel[i], `bytes` in all. Kept as the oldest chunk when they end at or before the first cached byte and nothing
+   * changed since `epoch`; otherwise ignored. Returns whether they were kept.
+   */
+  prime(start: number, buf: Buffer, rel: number[], bytes: number, epoch: number): boolean {
+    if (epoch !== this.epoch || rel.length === 0 || bytes <= 0 || bytes > this.bytesMax) return false;
+    if (this.head < this.chunks.length && this.chunks[this.head]!.start < start + bytes) return false;
+    const seg: Segment = { buf, chunks: 1 };
+    const c: Chunk = { start, end: start + bytes, seg, at: 0, rel, bytes };
+    if (this.head > 0) this.chunks[--this.head] = c;
+    else this.chunks.unshift(c);
+    this.total += buf.length;
+    while (this.total > this.bytesMax && this.chunks.length - this.head > 1) this.dropFirst();
+    return true;
+  }
+
   /** Forgets everything at or after `offset` (a truncation or a failed write). */
   truncateFrom(offset: number): void {
+    this.epoch++;
     while (this.chunks.length > this.head) {
       const c = this.chunks[this.chunks.length - 1]!;
       if (c.start >= offset) {
@@ -231,6 +305,7 @@ export class TailCache {
 
   /** Forgets everything before `offset` (deleted files). */
   dropBefore(offset: number): void {
+    this.epoch++;
     while (this.head < this.chunks.length && this.chunks[this.head]!.end <= offset) this.dropFirst();
     this.compact();
   }
@@ -249,6 +324,7 @@ export class TailCache {
   }
 
   clear(): void {
+    this.epoch++;
     this.chunks = [];
     this.head = 0;
     this.total = 0;
