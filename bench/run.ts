@@ -9,7 +9,7 @@
  * Options (after --quick/--full, which set the defaults):
  *   --rounds N  --warmup S  --seconds S      rounds; per-workload warm-up and measured seconds
  *   --systems apogee,java-tuned,java-dist    --flush ASYNC_FLUSH,SYNC_FLUSH
- *   --only TEXT                              only workloads whose id contains TEXT
+ *   --only TEXT[,TEXT]                       only workloads whose id contains one of the TEXTs
  *   --phases limits,namesrv,broker,recovery,profile
  *   --recoveryMiB N                          message bodies written before the SIGKILL (default 1024 full, 128 quick)
  *   --profile / --no-profile                 CPU-profile Apogee where it falls short (default: full yes, quick no)
@@ -58,7 +58,7 @@ function alternate<T>(xs: T[], round: number): T[] {
 }
 
 function workloadsFor(flush: FlushMode): WorkloadDef[] {
-  return WORKLOADS.filter((w) => w.flush.includes(flush) && (full || w.quick === true || cfg.only !== '') && (cfg.only === '' || w.id.includes(cfg.only)));
+  return WORKLOADS.filter((w) => w.flush.includes(flush) && (full || w.quick === true || cfg.only !== '') && (cfg.only === '' || cfg.only.split(',').some((t) => t !== '' && w.id.includes(t))));
 }
 
 async function warmServer(ctx: RunContext, sys: RunningSystem): Promise<void> {
