@@ -6,4 +6,4 @@ export { writeFileDurably, readFileWithBackup, ensureWritableDir, syncDir } from
 export { SERVER_VERSION, SERVER_VERSION_NAME, APOGEE_VERSION } from './version';
 export { NettyInertSchema, RemotingLimitsSchema } from './netty-config';
 export { LoopDelayMonitor, sharedLoopDelay, lateMs, LOOP_DELAY_RESOLUTION_MS, LOOP_DELAY_WINDOW_MS, LOOP_DELAY_SLICE_MS } from './loop-delay';
-export type { LoopDelayStats, LoopDelayOptions } from './loop-delay';
+export type { LoopDelayStats, LoopDelayOptions, LoopDelayReader } from './loop-delay';

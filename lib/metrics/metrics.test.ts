@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { silentLogger } from '../common';
+import { LoopDelayMonitor, silentLogger } from '../common';
 import { BrokerMetrics, MetricsRegistry, parseExposition, PrometheusServer, registerProcessMetrics, type BrokerMetricsSources, type ParsedFamily } from './index';
 
 /** Captured from a real Apache RocketMQ 5.5.0 broker (metricsExporterType=PROM) after 5 sends and 8 pulls. */
@@ -137,6 +137,30 @@ describe('lib/metrics', () => {
       assert.ok(fams.get('process_resident_memory_bytes')!.samples[0]!.value > 0);
     } finally {
       p.stop();
+    }
+  });
+
+  it('process metrics: a blocked event loop shows in nodejs_eventloop_lag_max_seconds / _p99_ at the next scrape', async function () {
+    this.timeout(10_000);
+    const loop = new LoopDelayMonitor({ resolutionMs: 5, windowMs: 1000, sliceMs: 100 });
+    const r = new MetricsRegistry();
+    const p = registerProcessMetrics(r, loop);
+    try {
+      await r.render();
+      await new Promise((res) => setTimeout(res, 30));
+      const end = Date.now() + 120;
+      while (Date.now() < end) {
+        /* hold the event loop */
+      }
+      await new Promise((res) => setTimeout(res, 30));
+      const fams = parseExposition(await r.render());
+      const max = fams.get('nodejs_eventloop_lag_max_seconds')!.samples[0]!.value;
+      const p99 = fams.get('nodejs_eventloop_lag_p99_seconds')!.samples[0]!.value;
+      assert.ok(max >= 0.06, `max ${max} s after a 120 ms block`);
+      assert.ok(p99 > 0 && p99 <= max, `p99 ${p99} s`);
+    } finally {
+      p.stop();
+      loop.stop();
     }
   });
 

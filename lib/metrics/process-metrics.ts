@@ -2,19 +2,17 @@
  * Apogee's own process gauges (no Java counterpart), under the names prom-client uses so Node.js dashboards work:
  * process_resident_memory_bytes, nodejs_heap_size_total_bytes, nodejs_heap_size_used_bytes,
  * nodejs_external_memory_bytes, nodejs_eventloop_lag_p99_seconds, nodejs_eventloop_lag_max_seconds (event-loop
- * delay measured by node:perf_hooks monitorEventLoopDelay, less its sampling period: the histogram's raw values are
- * tick intervals, so an idle loop would read LOOP_RESOLUTION_MS; the window restarts at each scrape) and
+ * delay since the previous scrape, from the process's one monitor, sharedLoopDelay(): how late its timer ran, in
+ * whole 5 s slices, so a delay shows in one or two consecutive scrapes, never in none) and
  * nodejs_gc_duration_seconds (histogram by kind, from a PerformanceObserver on 'gc' entries).
  * Nothing here runs per message: the GC observer fires per collection; everything else is read at scrape time.
  */
-import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
-import { lateMs } from '../common';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { sharedLoopDelay, type LoopDelayMonitor } from '../common';
 import type { MetricsRegistry } from './registry';
 
 /** prom-client's GC buckets (seconds). */
 const GC_BUCKETS_S = [0.001, 0.01, 0.1, 1, 2, 5] as const;
-/** Resolution of the event-loop delay sampler, ms. */
-const LOOP_RESOLUTION_MS = 20;
 
 const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
@@ -27,9 +25,9 @@ export interface ProcessMetrics {
   stop(): void;
 }
 
-export function registerProcessMetrics(r: MetricsRegistry): ProcessMetrics {
-  const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-  loop.enable();
+/** `loopDelay`: the monitor the event-loop gauges read (the process's shared one unless a test hands its own). */
+export function registerProcessMetrics(r: MetricsRegistry, loopDelay: LoopDelayMonitor = sharedLoopDelay()): ProcessMetrics {
+  const loop = loopDelay.reader();
   const gc = r.histogram('nodejs_gc_duration_seconds', 'Garbage collection duration by kind', ['kind'], GC_BUCKETS_S);
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -46,16 +44,16 @@ export function registerProcessMetrics(r: MetricsRegistry): ProcessMetrics {
   // ..._max_ before ..._p99_); the second emits its half and restarts the window.
   let p99 = 0;
   r.gauge('nodejs_eventloop_lag_max_seconds', 'Event-loop delay, maximum since the previous scrape', [], (emit) => {
-    p99 = loop.count > 0 ? lateMs(loop.percentile(99), LOOP_RESOLUTION_MS) : 0;
-    emit([], (loop.count > 0 ? lateMs(loop.max, LOOP_RESOLUTION_MS) : 0) / 1e3);
+    const w = loop.take();
+    p99 = w.p99Ms;
+    emit([], w.maxMs / 1e3);
   });
   r.gauge('nodejs_eventloop_lag_p99_seconds', 'Event-loop delay, 99th percentile since the previous scrape', [], (emit) => {
     emit([], p99 / 1e3);
-    loop.reset();
   });
   return {
     stop: () => {
-      loop.disable();
+      loop.close();
       obs.disconnect();
     },
   };
