@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { HELD_BLOCK_BYTES_MIN, SEGMENT_BYTES, TailCache } from './tail-cache';
+import { HELD_BLOCK_BYTES_MIN, PRIME_CHUNK_RECORDS, SEGMENT_BYTES, TailCache } from './tail-cache';
 
 /** Records of the given sizes, each a slice of one shared slab (as Node's 8 KiB pool hands out small buffers). */
 function pooled(sizes: number[], fill = 1): Buffer[] {
@@ -229,6 +229,26 @@ describe('store/tail-cache: the last written records in memory', () => {
     t.truncateFrom(0);
     assert.equal(t.prime(asked[1]![0], back, [0, 100], 200, asked[1]![1]), false, 'a truncation since the read makes it stale');
     assert.equal(t.prime(asked[1]![0], back, [0, 100], 200, asked[1]![1] + 1), true, 'the current epoch');
+  });
+  it(`prime: a long read-back is cut into chunks of ${PRIME_CHUNK_RECORDS} records over one buffer; every record is found, and the buffer counts once until its last chunk goes`, () => {
+    const n = 3 * PRIME_CHUNK_RECORDS + 5;
+    const buf = Buffer.alloc(n * 10);
+    const rel: number[] = [];
+    for (let i = 0; i < n; i++) {
+      rel.push(i * 10);
+      buf.fill(i % 251, i * 10, i * 10 + 10);
+    }
+    const t = new TailCache(buf.length + 4096, () => 0, 5000);
+    t.onEmptyTailLookup = () => undefined;
+    assert.equal(t.prime(1000, buf, rel, n * 10, 0), true);
+    assert.equal(t.bytes, buf.length);
+    for (let i = n - 1; i >= 0; i--) assert.equal(t.get(1000 + i * 10, 10)![9], i % 251, `record ${i}`);
+    assert.equal(t.get(1005, 5), undefined, 'not a record start');
+    t.dropBefore(1000 + (n - 1) * 10);
+    assert.equal(t.bytes, buf.length, 'its last chunk still holds the buffer');
+    assert.equal(t.get(1000 + (n - 1) * 10, 10)![0], (n - 1) % 251);
+    t.dropBefore(1000 + n * 10);
+    assert.equal(t.bytes, 0);
   });
   it('rule: lookups that skip records (one queue of several) find every record within and past HINT_LOOKAHEAD_CHUNKS, and nothing between records', () => {
     const t = new TailCache(8 * SEGMENT_BYTES);
