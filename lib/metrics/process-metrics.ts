@@ -2,8 +2,8 @@
  * Apogee's own process gauges (no Java counterpart), under the names prom-client uses so Node.js dashboards work:
  * process_resident_memory_bytes, nodejs_heap_size_total_bytes, nodejs_heap_size_used_bytes,
  * nodejs_external_memory_bytes, nodejs_eventloop_lag_p99_seconds, nodejs_eventloop_lag_max_seconds (event-loop
- * delay since the previous scrape, from the process's one monitor, sharedLoopDelay(): how late its timer ran, in
- * whole 5 s slices, so a delay shows in one or two consecutive scrapes, never in none) and
+ * delay since the previous scrape: how late the process's one sampling timer, sharedLoopDelay(), ran; a reader of
+ * its own counts every tick between two scrapes) and
  * nodejs_gc_duration_seconds (histogram by kind, from a PerformanceObserver on 'gc' entries).
  * Nothing here runs per message: the GC observer fires per collection; everything else is read at scrape time.
  */
@@ -41,7 +41,7 @@ export function registerProcessMetrics(r: MetricsRegistry, loopDelay: LoopDelayM
   r.gauge('nodejs_heap_size_used_bytes', 'V8 heap size (used) in bytes', [], (emit) => emit([], process.memoryUsage().heapUsed));
   r.gauge('nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript objects (incl. Buffers) in bytes', [], (emit) => emit([], process.memoryUsage().external));
   // p99 and max are read together by the first of the two gauges rendered (families render in name order:
-  // ..._max_ before ..._p99_); the second emits its half and restarts the window.
+  // ..._max_ before ..._p99_), which also starts the next window; the second emits its half.
   let p99 = 0;
   r.gauge('nodejs_eventloop_lag_max_seconds', 'Event-loop delay, maximum since the previous scrape', [], (emit) => {
     const w = loop.take();

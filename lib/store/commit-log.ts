@@ -229,9 +229,9 @@ export class CommitLog {
 
   /**
    * The tail cache was empty when the tail was looked up at `offset` (a record start): reads the log back from there
-   * (at most TAIL_PRIME_BYTES_MAX and half of the cache's bytesMax, within one file, up to writtenOffset) and hands it over whole records
-   * (TailCache#prime). Fire and forget: the lookup itself goes on to the file; a failed read only leaves the cache
-   * empty.
+   * (at most TAIL_PRIME_BYTES_MAX and half of the cache's bytesMax, within one file, up to writtenOffset) and hands
+   * over the whole records in it (TailCache#prime). Fire and forget: the lookup itself goes on to the file; a failed
+   * read only leaves the cache empty.
    */
   private primeTail(offset: number, epoch: number): void {
     const end = Math.min(this.writtenOffset, this.rollNextFile(offset), offset + Math.min(TAIL_PRIME_BYTES_MAX, Math.floor(this.tail.bytesMax / 2)));
