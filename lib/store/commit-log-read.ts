@@ -70,3 +70,22 @@ export async function readRecordsAt(src: RecordSource, phys: readonly number[], 
     i = j;
   }
 }
+
+/**
+ * The whole records among the `length` bytes at `offset` (a record start, within one file): the bytes read, each
+ * record's start relative to `offset` (checked: TOTALSIZE, magic, PHYSICALOFFSET; the walk stops at the first that
+ * fails, a blank file end included) and the bytes they span. Undefined when the read fails or finds nothing.
+ */
+export async function readBackRecords(files: SegmentQueue, offset: number, length: number): Promise<{ buf: Buffer; rel: number[]; bytes: number } | undefined> {
+  const buf = await files.read(offset, length);
+  if (buf === undefined) return undefined;
+  const rel: number[] = [];
+  let at = 0;
+  while (at + 8 <= buf.length) {
+    const size = buf.readInt32BE(at);
+    if (!looksLikeRecordAt(buf, at, size, offset + at)) break;
+    rel.push(at);
+    at += size;
+  }
+  return rel.length === 0 ? undefined : { buf, rel, bytes: at };
+}

@@ -3,7 +3,7 @@ import { GroupCommit } from './commit-log-flush';
 import { newCommitLogState, type AppendEntry, type CommitLogHooks, type CommitLogOptions, type CommitLogState } from './commit-log-state';
 import { CommitLogWriter } from './commit-log-writer';
 import { SegmentQueue, type Segment } from './mapped-file';
-import { readRecordsAt } from './commit-log-read';
+import { readBackRecords, readRecordsAt } from './commit-log-read';
 import { checkRecord, looksLikeRecordAt, type CheckResult, type DispatchRequest } from './record';
 import { TailCache } from './tail-cache';
 
@@ -228,33 +228,19 @@ export class CommitLog {
   private priming = false;
 
   /**
-   * The tail cache was empty when the tail was looked up at `offset` (a record start): reads the log back from there
-   * (at most TAIL_PRIME_BYTES_MAX and half of the cache's bytesMax, within one file, up to writtenOffset) and hands
-   * over the whole records in it (TailCache#prime). Fire and forget: the lookup itself goes on to the file; a failed
+   * The tail cache was empty when the tail was looked up at `offset` (a record start): reads back the records from
+   * there (readBackRecords: at most TAIL_PRIME_BYTES_MAX and half of the cache's bytesMax, within one file, up to
+   * writtenOffset) into the cache (TailCache#prime). Fire and forget: the lookup itself goes on to the file; a failed
    * read only leaves the cache empty.
    */
   private primeTail(offset: number, epoch: number): void {
     const end = Math.min(this.writtenOffset, this.rollNextFile(offset), offset + Math.min(TAIL_PRIME_BYTES_MAX, Math.floor(this.tail.bytesMax / 2)));
     if (this.priming || offset < this.minOffset || end - offset < 8) return;
     this.priming = true;
-    this.files.read(offset, end - offset).then(
-      (buf) => {
-        this.priming = false;
-        if (buf === undefined) return;
-        const rel: number[] = [];
-        let at = 0;
-        while (at + 8 <= buf.length) {
-          const size = buf.readInt32BE(at);
-          if (!looksLikeRecordAt(buf, at, size, offset + at)) break;
-          rel.push(at);
-          at += size;
-        }
-        this.tail.prime(offset, buf, rel, at, epoch);
-      },
-      () => {
-        this.priming = false;
-      },
-    );
+    void readBackRecords(this.files, offset, end - offset).then((back) => {
+      this.priming = false;
+      if (back !== undefined) this.tail.prime(offset, back.buf, back.rel, back.bytes, epoch);
+    });
   }
 
   /** Java: CommitLog#pickupStoreTimestamp: STORETIMESTAMP of the record at `phy`, or -1. */

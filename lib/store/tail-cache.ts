@@ -13,16 +13,16 @@
  * to the OS once collected. With `releaseIfIdle`, a cache that no write has touched for a while is dropped: at
  * rest the consumers have caught up and a pull of older data reads the page cache, as Java's does.
  *
- * A cache nobody reads is not kept (`unreadReleaseMs`): when no lookup came for that long, the cache is dropped and
- * writes are not copied until the next bulk read of the tail (locate(): a hit or a miss within bytesMax of the last
- * write; one-off lookups through get() do not count), from whose next write on it fills again. It starts
- * that way. A lookup of the tail that finds the cache empty also has the log read back from the offset it asked for
- * (at most half of bytesMax, see CommitLog#primeTail): a backlog written before anyone read it, then read again and
- * again (SQL92 pulls, several groups), is served from memory as before. Copying every write into fresh segments costs more than the copy: each dropped segment is external
- * memory that only a full GC frees, so V8 counts the churn against its old-generation limit and marks the whole heap
- * every ~12 MB written. With 16 lib/client callers and no consumer that was 146 mark-compacts in 26 s, 25 s of CPU
- * per million messages and a p99 of 3.1 ms; with nothing cached 19, 20 s and 2.6 ms
- * (bench/results/2026-12-05-tail-cache-unread.md).
+ * A cache nobody reads is not kept (`unreadReleaseMs`): when no bulk read of the tail came for that long (locate():
+ * a hit or a miss within bytesMax of the last write; one-off lookups through get() do not count), the cache is
+ * dropped and writes are not copied until the next one, from whose next write on it fills again. It starts that way.
+ * A bulk read that finds the cache empty also has the log read back from the offset it asked for (at most 16 MiB and
+ * half of bytesMax, see CommitLog#primeTail): a backlog written before anyone read it, then read again and again
+ * (SQL92 pulls, several groups), is served from memory as before. Copying every write into fresh segments costs more
+ * than the copy: each dropped segment is external memory that only a full GC frees, so V8 counts the churn against
+ * its old-generation limit and marks the whole heap every ~12 MB written. With 16 lib/client callers and no consumer
+ * that was 146 mark-compacts in 26 s, 25 s of CPU per million messages and a p99 of 3.1 ms; with nothing cached 19,
+ * 20 s and 2.6 ms (bench/results/2026-12-05-tail-cache-unread.md).
  */
 export const SEGMENT_BYTES = 1024 * 1024;
 /** Segments are smaller under a small bytesMax (an eighth of it, at least 4 KiB), so that it still bounds memory. */
