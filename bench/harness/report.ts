@@ -224,8 +224,8 @@ export function markdown(r: BenchResults): string {
   for (const flush of flushesIn(r)) {
     L.push(`## Throughput, ${flush} (messages/s, median of rounds)`);
     L.push('');
-    L.push(`| workload | ${systems.map(label).join(' | ')} | ${javas.map((j) => `Apogee / ${label(j)}`).join(' | ')} | server CPU s per 1M msgs (${systems.map(label).join(' / ')}) |`);
-    L.push(`|---|${systems.map(() => '---').join('|')}|${javas.map(() => '---').join('|')}|---|`);
+    L.push(`| workload | ${systems.map(label).join(' | ')} | ${javas.map((j) => `Apogee / ${label(j)}`).join(' | ')} | server CPU s per 1M msgs (${systems.map(label).join(' / ')}) | server RSS peak in the window, MiB (${systems.map(label).join(' / ')}) |`);
+    L.push(`|---|${systems.map(() => '---').join('|')}|${javas.map(() => '---').join('|')}|---|---|`);
     for (const w of r.workloads.filter((x) => x.flush.includes(flush))) {
       const cells = systems.map((s) => workloadCell(r, s, flush, w.id, (x) => x.msgsPerSec));
       if (cells.every((c) => c === undefined)) continue;
@@ -235,8 +235,11 @@ export function markdown(r: BenchResults): string {
         return a === undefined || b === undefined ? '–' : fmtRatio(ratio(a.value, b.value));
       });
       const cpu = systems.map((s) => mark(workloadCell(r, s, flush, w.id, (x) => x.serverCpuSecPerMillion), fmtNum)).join(' / ');
-      L.push(`| ${w.label} | ${cells.map((c) => mark(c, fmtInt)).join(' | ')} | ${ratios.join(' | ')} | ${cpu} |`);
+      const rss = systems.map((s) => mark(workloadCell(r, s, flush, w.id, (x) => x.serverRssMaxMiB), fmtInt)).join(' / ');
+      L.push(`| ${w.label} | ${cells.map((c) => mark(c, fmtInt)).join(' | ')} | ${ratios.join(' | ')} | ${cpu} | ${rss} |`);
     }
+    L.push('');
+    L.push('Server RSS peak in the window: the largest sum of the server processes\' VmRSS, sampled every 500 ms during the measured window (median of rounds).');
     L.push('');
     // Latency.
     const lat = r.workloads.filter((x) => x.flush.includes(flush) && (x.kind === 'loadgen' || x.kind === 'e2e'));
@@ -299,6 +302,12 @@ export function markdown(r: BenchResults): string {
     const runsOf = (s: SystemName, flush?: FlushMode) => r.runs.filter((x) => x.system === s && x.error === undefined && (flush === undefined || x.flush === flush));
     for (const flush of flushesIn(r)) {
       L.push(`| peak RSS of the server processes, MiB (VmHWM; ${flush}) | ${ss.map((s) => fmtInt(median(runsOf(s, flush).map((x) => x.memory.hwmMiB)))).join(' | ')} |`);
+      const windowPeak = (s: SystemName): string => {
+        const per = r.workloads.filter((w) => w.flush.includes(flush)).map((w) => ({ w, c: workloadCell(r, s, flush, w.id, (x) => x.serverRssMaxMiB) }));
+        const top = per.filter((x) => x.c !== undefined && Number.isFinite(x.c.value)).sort((a, b) => b.c!.value - a.c!.value)[0];
+        return top === undefined ? '–' : `${mark(top.c, fmtInt)} (${top.w.label})`;
+      };
+      L.push(`| largest RSS peak in one measured window, MiB (${flush}; the workload) | ${ss.map(windowPeak).join(' | ')} |`);
     }
     L.push(`| of which anonymous at the end (heap, buffers), MiB | ${ss.map((s) => fmtInt(median(runsOf(s).map((x) => x.memory.anonMiB)))).join(' | ')} |`);
     L.push(`| spawn → first accepted send through the NameServer, ms | ${ss.map((s) => fmtInt(median(runsOf(s).map((x) => x.start.toFirstSendMs)))).join(' | ')} |`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Peak RSS of Apogee under lib/client load (issue 18). One round:
 #   bench/rss/run.sh <label> [extra node flags...]
-# Starts `node [flags] dist/lib/bin/apogee.js start` (ASYNC_FLUSH, autoCreateTopicEnable; own ports and data dir so
+# Starts `node [flags] dist/lib/bin/apogee.js start` (FLUSH: ASYNC_FLUSH unless set, autoCreateTopicEnable; own ports and data dir so
 # it can run beside other servers), runs `loadgen send --concurrency 64 --size 1024 --warmup 2 --seconds 20`, reads
 # VmHWM / VmRSS from /proc/<pid>/status, stops the server. With PROBE=1 the server preloads bench/rss/probe.cjs
 # (heap spaces, anon vs file RSS at the peak). Env: NS_PORT (29876), BROKER_PORT (30911), RUN_SECONDS (20),
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 label=$1; shift
 NS_PORT=${NS_PORT:-29876}; BROKER_PORT=${BROKER_PORT:-30911}; RUN_SECONDS=${RUN_SECONDS:-20}; MODE=${MODE:-send}
 dir=$(mktemp -d /tmp/apogee-rss.XXXXXX)
-printf 'flushDiskType=ASYNC_FLUSH\nautoCreateTopicEnable=true\n%b\n' "${BROKER_CONF_EXTRA:-}" > "$dir/broker.conf"
+printf 'flushDiskType=%s\nautoCreateTopicEnable=true\n%b\n' "${FLUSH:-ASYNC_FLUSH}" "${BROKER_CONF_EXTRA:-}" > "$dir/broker.conf"
 pre=(); [ "${PROBE:-0}" = 1 ] && pre=(-r ./bench/rss/probe.cjs)
 MEM_PROBE_OUT="$dir/probe.json" APOGEE_LOG_LEVEL=warn node "$@" "${pre[@]}" dist/lib/bin/apogee.js start --dataDir "$dir/data" \
   --namesrvPort "$NS_PORT" --brokerPort "$BROKER_PORT" --grpcPort "${GRPC_PORT:-0}" --brokerConfig "$dir/broker.conf" > "$dir/server.log" 2>&1 &
