@@ -38,7 +38,8 @@ const WRITES_IN_FLIGHT_MAX = 2;
 const PIPELINE_MIN_BYTES = 64 * 1024;
 
 export class CommitLogWriter {
-  private pending: AppendEntry[] = [];
+  /** Entries to write from pendingHead on; a slot is cleared when its entry is taken (it holds the record). */
+  private pending: (AppendEntry | undefined)[] = [];
   private pendingHead = 0;
   private inflight: WriteBatch[] = [];
   private inflightBytes = 0;
@@ -159,7 +160,8 @@ export class CommitLogWriter {
       bytes += e.buf.length;
       end++;
     }
-    const entries = this.pending.slice(this.pendingHead, end);
+    const entries = this.pending.slice(this.pendingHead, end) as AppendEntry[];
+    this.pending.fill(undefined, this.pendingHead, end);
     this.pendingHead = end;
     const bufs = entries.map((e) => e.buf);
     const batch: WriteBatch = { seg, entries, bufs, iov: iovecs(bufs), bytes, pos: entries[0]!.phy - fileFrom, written: 0, done: false, error: undefined };
@@ -287,7 +289,7 @@ export class CommitLogWriter {
         this.o.logger.error({ err: e }, 'cannot zero the bytes of a failed commit log write');
       }
     }
-    const failed = [...batches.flatMap((b) => b.entries), ...this.pending.slice(this.pendingHead)];
+    const failed = [...batches.flatMap((b) => b.entries), ...(this.pending.slice(this.pendingHead) as AppendEntry[])];
     this.pending = [];
     this.pendingHead = 0;
     this.s.pendingBytes = 0;
