@@ -28,8 +28,12 @@ function brkHeap() {
     return m ? +(Number(m[1]) / 1024).toFixed(1) : 0;
   } catch { return 0; }
 }
+// glibc's own account (mallinfo2: in use vs free-but-kept) when dist/native/malloc-trim.node is built.
+let mallocInfo = () => undefined;
+try { mallocInfo = require('../../dist/lib/common/release-memory.js').nativeMallocInfo; } catch {}
 function sample() {
   const mu = process.memoryUsage();
+  const mi = mallocInfo();
   const spaces = {};
   for (const s of v8.getHeapSpaceStatistics()) spaces[s.space_name] = { sizeMiB: +(s.space_size / MiB).toFixed(1), usedMiB: +(s.space_used_size / MiB).toFixed(1) };
   return {
@@ -40,6 +44,7 @@ function sample() {
     externalMiB: +(mu.external / MiB).toFixed(1),
     arrayBuffersMiB: +(mu.arrayBuffers / MiB).toFixed(1),
     smaps: rollup(),
+    malloc: mi && { arenaMiB: +(mi.arenaBytes / MiB).toFixed(1), inUseMiB: +(mi.inUseBytes / MiB).toFixed(1), freeMiB: +(mi.freeBytes / MiB).toFixed(1), mmappedMiB: +(mi.mmappedBytes / MiB).toFixed(1) },
     spaces,
   };
 }

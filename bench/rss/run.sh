@@ -6,7 +6,8 @@
 # VmHWM / VmRSS from /proc/<pid>/status, stops the server. With PROBE=1 the server preloads bench/rss/probe.cjs
 # (heap spaces, anon vs file RSS at the peak). Env: NS_PORT (29876), BROKER_PORT (30911), RUN_SECONDS (20),
 # GRPC_PORT (0: off; the bench harness leaves the default 8081 on), BROKER_CONF_EXTRA (lines appended to broker.conf), MODE=send|fill (fill: FILL_MIB of 1 KiB bodies, batch 32, then
-# waits REST_S seconds (30) and reads VmRSS at rest; SMAPS_OUT=file keeps /proc/<pid>/smaps then).
+# waits REST_S seconds (30) and reads VmRSS at rest; SMAPS_OUT=file keeps /proc/<pid>/smaps then), FLUSH (flushDiskType),
+# LOG_LEVEL (the server's, default warn), SERVER_LOG_OUT=file (keeps the server's log).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 label=$1; shift
@@ -14,7 +15,7 @@ NS_PORT=${NS_PORT:-29876}; BROKER_PORT=${BROKER_PORT:-30911}; RUN_SECONDS=${RUN_
 dir=$(mktemp -d /tmp/apogee-rss.XXXXXX)
 printf 'flushDiskType=%s\nautoCreateTopicEnable=true\n%b\n' "${FLUSH:-ASYNC_FLUSH}" "${BROKER_CONF_EXTRA:-}" > "$dir/broker.conf"
 pre=(); [ "${PROBE:-0}" = 1 ] && pre=(-r ./bench/rss/probe.cjs)
-MEM_PROBE_OUT="$dir/probe.json" APOGEE_LOG_LEVEL=warn node "$@" "${pre[@]}" dist/lib/bin/apogee.js start --dataDir "$dir/data" \
+MEM_PROBE_OUT="$dir/probe.json" APOGEE_LOG_LEVEL=${LOG_LEVEL:-warn} node "$@" "${pre[@]}" dist/lib/bin/apogee.js start --dataDir "$dir/data" \
   --namesrvPort "$NS_PORT" --brokerPort "$BROKER_PORT" --grpcPort "${GRPC_PORT:-0}" --brokerConfig "$dir/broker.conf" > "$dir/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
@@ -35,3 +36,4 @@ hwm=$(awk '/VmHWM/{printf "%.0f", $2/1024}' /proc/$pid/status)
 rss=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$pid/status)
 echo "ROW $label | peak ${hwm} MiB | end ${rss} MiB | ${rest:+rest ${rest} MiB | }$rate | load $(cut -d' ' -f1 /proc/loadavg)"
 if [ "${PROBE:-0}" = 1 ]; then sleep 0.5; cp "$dir/probe.json" "/tmp/rss-probe-$label.json"; fi
+if [ -n "${SERVER_LOG_OUT:-}" ]; then cp "$dir/server.log" "$SERVER_LOG_OUT"; fi

@@ -3,7 +3,7 @@
  * broker-assemble.ts), start (the remoting servers on listenPort and the VIP port, HA, the role's services, periodic
  * tasks, metrics, registration) and shutdown, and the getters lib/bin and tests use. Java: BrokerController.
  */
-import { SERVER_VERSION, sharedLoopDelay } from '../common';
+import { nativeTrimStatus, SERVER_VERSION, sharedLoopDelay } from '../common';
 import { MemoryBudget, RemotingServer, type Connection, type RemotingClient } from '../remoting';
 import { PrometheusServer, registerProcessMetrics, type BrokerMetrics, type ProcessMetrics } from '../metrics';
 import { MessageStore } from '../store';
@@ -102,6 +102,8 @@ export class Broker {
     const ctx = this.ctx;
     // The event-loop delay is measured from here on (GET_BROKER_RUNTIME_INFO eventLoopDelay*).
     sharedLoopDelay();
+    const trim = nativeTrimStatus();
+    ctx.logger.info({ mallocTrim: trim.available, detail: trim.detail }, trim.available ? 'at rest, freed heap memory goes back to the OS (malloc_trim)' : 'dist/native/malloc-trim.node not loaded: at rest glibc keeps the heap memory it freed (npm run build builds it with a C compiler)');
     this.pop = new Pop(ctx);
     const revive = this.pop.revive;
     ctx.metrics?.popTimer.readReviveFrom(() => revive.behind());

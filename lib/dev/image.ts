@@ -1,7 +1,7 @@
 /**
  * `npm run image [-- options]`: a container image of Apogee for users who deploy with containers.
  *
- * The image holds what `npm pack` ships (dist/lib, dist/protocol, README) installed with its production
+ * The image holds what `npm pack` ships (dist/lib, dist/protocol, dist/native, README) installed with its production
  * dependencies, on a base image with Node 20 (default node:20-bookworm-slim from a registry). It runs
  * `apogee start --host 0.0.0.0 --dataDir /var/lib/apogee` and declares a HEALTHCHECK (`apogee health`: the
  * NameServer and broker answer and the broker is registered). The install runs on this machine with its npm

@@ -1,4 +1,4 @@
-import type { Logger } from '../common';
+import { releaseMemoryAtRest, type Logger } from '../common';
 import type { StoreCheckpoint } from './checkpoint';
 import type { CommitLog } from './commit-log';
 import type { StoreConfig } from './config';
@@ -88,9 +88,11 @@ export class StoreServices {
       const freed = tail.releaseIfIdle(idleMs) + (tail.isIdle(idleMs) ? this.p.index.coolIdle() : 0);
       if (freed > 0) {
         // At rest nothing allocates, so nothing would collect the dropped segments: one full GC hands them back
-        // (node started with --expose-gc, as the bins and npm start do; without it they go at the next GC).
-        (globalThis as { gc?: () => void }).gc?.();
-        this.p.logger.debug({ bytes: freed, idleMs }, 'commit log tail cache and index slot table released (no writes)');
+        // (node started with --expose-gc, as the bins and npm start do; without it they go at the next GC), then
+        // glibc's malloc_trim returns the heap memory it kept (lib/common/release-memory.ts).
+        // Once per idle period, so at info: what resting gave back.
+        releaseMemoryAtRest((r) => this.p.logger.info({ bytes: freed, idleMs, rssBeforeBytes: r.rssBeforeBytes, rssAfterBytes: r.rssAfterBytes, trimmed: r.trimmed, trimMs: r.trimMs },
+          `at rest (no write for ${idleMs} ms): tail cache and index slot table released; RSS ${mib(r.rssBeforeBytes)} -> ${mib(r.rssAfterBytes)} MiB${r.trimmed ? ` (malloc_trim ${r.trimMs.toFixed(1)} ms)` : ''}`));
       }
       if (this.logicsFlushRunning) return;
       const thorough = this.p.now() >= this.lastThoroughLogicsFlush + c.flushConsumeQueueThoroughInterval;
@@ -155,4 +157,8 @@ export class StoreServices {
       }
     });
   }
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1048576).toFixed(0);
 }
