@@ -85,7 +85,7 @@ let pending: NodeJS.Timeout | null = null;
 
 /**
  * Step 1 now, step 2 TRIM_DELAY_MS later; `done` gets the RSS before and after. A call while step 2 is pending
- * does the GC again and leaves the one pending trim in place.
+ * does the GC again and leaves the one pending trim in place (that call's `done` is not called).
  */
 export function releaseMemoryAtRest(done?: (r: ReleaseReport) => void): void {
   const rssBeforeBytes = process.memoryUsage.rss();
