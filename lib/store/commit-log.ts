@@ -237,10 +237,16 @@ export class CommitLog {
     const end = Math.min(this.writtenOffset, this.rollNextFile(offset), offset + Math.min(TAIL_PRIME_BYTES_MAX, Math.floor(this.tail.bytesMax / 2)));
     if (this.priming || offset < this.minOffset || end - offset < 8) return;
     this.priming = true;
-    void readBackRecords(this.files, offset, end - offset).then((back) => {
-      this.priming = false;
-      if (back !== undefined) this.tail.prime(offset, back.buf, back.rel, back.bytes, epoch);
-    });
+    void readBackRecords(this.files, offset, end - offset).then(
+      (back) => {
+        this.priming = false;
+        if (back !== undefined) this.tail.prime(offset, back.buf, back.rel, back.bytes, epoch);
+      },
+      () => {
+        // files.read answers undefined on an I/O error; anything else thrown must not leave `priming` stuck on.
+        this.priming = false;
+      },
+    );
   }
 
   /** Java: CommitLog#pickupStoreTimestamp: STORETIMESTAMP of the record at `phy`, or -1. */
