@@ -7,5 +7,5 @@ export { SERVER_VERSION, SERVER_VERSION_NAME, APOGEE_VERSION } from './version';
 export { NettyInertSchema, RemotingLimitsSchema } from './netty-config';
 export { LoopDelayMonitor, sharedLoopDelay, LOOP_DELAY_RESOLUTION_MS, LOOP_DELAY_WINDOW_MS, LOOP_DELAY_SLICE_MS } from './loop-delay';
 export type { LoopDelayStats, LoopDelayOptions, LoopDelayReader } from './loop-delay';
-export { releaseMemoryAtRest, nativeMallocTrim, nativeMallocInfo, nativeTrimStatus, TRIM_DELAY_MS } from './release-memory';
-export type { ReleaseReport, MallocInfo } from './release-memory';
+export { releaseMemoryAtRest, nativeMallocTrim, nativeMallocInfo, nativeTrimStatus, trimHeapSlack, TRIM_DELAY_MS } from './release-memory';
+export type { ReleaseReport, MallocInfo, SlackTrimReport } from './release-memory';

@@ -20,19 +20,32 @@ function buildable(): string | undefined {
 // A child with glibc's brk heap fragmented on purpose: 60,000 malloc'd buffers of 1-4 KiB (under the mmap
 // threshold), every 64th kept alive, the rest collected. What the child prints: the [heap] mapping's resident
 // MiB after the GC and after malloc_trim.
-const CHILD = `
-const { nativeMallocTrim, nativeMallocInfo } = require(${JSON.stringify(path.join(__dirname, 'release-memory.js'))});
+const FRAGMENT = `
+const { nativeMallocTrim, nativeMallocInfo, trimHeapSlack } = require(${JSON.stringify(path.join(__dirname, 'release-memory.js'))});
 const fs = require('node:fs');
 const heapMiB = () => { const t = fs.readFileSync('/proc/self/smaps', 'utf8'); const i = t.indexOf(' [heap]\\n'); return i < 0 ? 0 : Number(/\\nRss:\\s+(\\d+) kB/.exec(t.slice(i))[1]) / 1024; };
 let all = []; const keep = [];
 for (let i = 0; i < 60000; i++) { const b = Buffer.allocUnsafeSlow(1024 + (i % 7) * 512); b.fill(1); all.push(b); if (i % 64 === 63) keep.push(b); }
 const filled = heapMiB();
 all = null; global.gc(); global.gc();
+`;
+const CHILD = `${FRAGMENT}
 setTimeout(() => {
   const afterGc = heapMiB();
   const info = nativeMallocInfo();
   const released = nativeMallocTrim()();
   console.log(JSON.stringify({ filled, afterGc, afterTrim: heapMiB(), released, kept: keep.length, freeMiB: info.freeBytes / 1048576, inUseMiB: info.inUseBytes / 1048576 }));
+}, 500);
+`;
+
+// The same heap, then trimHeapSlack with a threshold above what is free (nothing happens) and one below it.
+const SLACK_CHILD = `${FRAGMENT}
+setTimeout(() => {
+  const afterGc = heapMiB();
+  const above = trimHeapSlack(nativeMallocInfo().freeBytes + 64 * 1048576);
+  const untouched = heapMiB();
+  const r = trimHeapSlack(1048576);
+  console.log(JSON.stringify({ afterGc, above: above === undefined ? null : above, untouched, report: r, afterTrim: heapMiB(), kept: keep.length }));
 }, 500);
 `;
 
@@ -60,6 +73,27 @@ describe('release-memory: glibc malloc_trim at rest (rule: freed heap memory goe
     assert.ok(m.afterGc > m.filled * 0.5, `the GC alone leaves most of it resident (${m.afterGc} of ${m.filled} MiB): the fragmentation this is for`);
     assert.ok(m.freeMiB > m.afterGc * 0.5, `mallinfo2 counts most of the resident heap as free after the GC (${m.freeMiB} MiB free, ${m.inUseMiB} in use)`);
     assert.equal(m.released, true);
+    assert.ok(m.afterTrim < m.afterGc / 4, `malloc_trim left ${m.afterTrim} of ${m.afterGc} MiB resident`);
+  });
+
+  it('trimHeapSlack trims only when glibc keeps at least the given free bytes, and reports what it gave back', function () {
+    this.timeout(30_000);
+    if (nativeMallocTrim() === undefined) {
+      console.log(`      skipped: the native module is not available (${buildable() ?? nativeTrimStatus().detail})`);
+      this.skip();
+    }
+    const r = spawnSync(process.execPath, ['--expose-gc', '-e', SLACK_CHILD], { encoding: 'utf8', env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' } });
+    assert.equal(r.status, 0, r.stderr);
+    const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      afterGc: number; above: unknown; untouched: number; afterTrim: number;
+      report: { freeBytes: number; rssBeforeBytes: number; rssAfterBytes: number; trimMs: number } | null;
+    };
+    assert.equal(m.above, null, 'below its threshold it does nothing');
+    assert.ok(m.untouched > m.afterGc * 0.9, `and the heap stays as it was (${m.untouched} of ${m.afterGc} MiB)`);
+    assert.ok(m.report !== null, 'above its threshold it trims');
+    assert.ok(m.report.freeBytes > 50 * 1048576, `it reports what was free (${m.report.freeBytes} bytes)`);
+    assert.ok(m.report.rssAfterBytes < m.report.rssBeforeBytes - 50 * 1048576, `RSS ${m.report.rssBeforeBytes} -> ${m.report.rssAfterBytes}`);
+    assert.ok(m.report.trimMs >= 0);
     assert.ok(m.afterTrim < m.afterGc / 4, `malloc_trim left ${m.afterTrim} of ${m.afterGc} MiB resident`);
   });
 

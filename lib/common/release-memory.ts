@@ -12,8 +12,8 @@ import * as path from 'node:path';
  *     process (bench/results/2026-12-04-rss-mem.md). The delay lets V8 free the collected backing stores, which it
  *     does on a background thread after the GC. Without the module step 2 is skipped.
  *
- * malloc_trim walks the heap's free chunks once and holds the event loop meanwhile (the report says how long); it
- * is never called under load, only after the store has been idle for commitLogTailCacheIdleReleaseMs.
+ * malloc_trim walks the heap's free chunks once and holds the event loop meanwhile (the report says how long).
+ * Under load it is called only through trimHeapSlack, when glibc keeps enough free memory to be worth it.
  */
 
 /** Wait between the full GC and malloc_trim (V8 frees collected ArrayBuffers on a background thread). */
@@ -104,4 +104,32 @@ export function releaseMemoryAtRest(done?: (r: ReleaseReport) => void): void {
     done?.({ rssBeforeBytes, rssAfterBytes: process.memoryUsage.rss(), trimmed: true, trimMs });
   }, TRIM_DELAY_MS);
   pending.unref();
+}
+
+export interface SlackTrimReport {
+  /** What glibc kept free in its arenas before the trim (mallinfo2), bytes. */
+  freeBytes: number;
+  rssBeforeBytes: number;
+  rssAfterBytes: number;
+  /** How long malloc_trim held the event loop, ms. */
+  trimMs: number;
+}
+
+/**
+ * Under load: malloc_trim(0) when glibc keeps at least `freeBytesMin` free inside its arenas (mallinfo2's fordblks).
+ * glibc gives back on its own only the free space at the top of the brk heap; the holes that freed socket reads and
+ * small backing stores leave below a live chunk stay resident, and under a steady load they add up (25 MiB of a
+ * 27 MiB heap were free under one lib/client sender: bench/results/2026-12-06-heap-slack.md). The store calls this
+ * every heapTrimIntervalMs (lib/store/services.ts). undefined: the module is not there, or too little is free.
+ */
+export function trimHeapSlack(freeBytesMin: number): SlackTrimReport | undefined {
+  const n = load();
+  if (n === null) return undefined;
+  const freeBytes = n.info()[2];
+  if (freeBytes < freeBytesMin) return undefined;
+  const rssBeforeBytes = process.memoryUsage.rss();
+  const t0 = performance.now();
+  n.trim();
+  const trimMs = performance.now() - t0;
+  return { freeBytes, rssBeforeBytes, rssAfterBytes: process.memoryUsage.rss(), trimMs };
 }

@@ -1,4 +1,4 @@
-import { releaseMemoryAtRest, type Logger } from '../common';
+import { releaseMemoryAtRest, trimHeapSlack, type Logger } from '../common';
 import type { StoreCheckpoint } from './checkpoint';
 import type { CommitLog } from './commit-log';
 import type { StoreConfig } from './config';
@@ -99,6 +99,16 @@ export class StoreServices {
       if (thorough) this.lastThoroughLogicsFlush = this.p.now();
       void this.flushLogics(thorough).catch((err) => this.p.logger.error({ err }, 'consume queue / index flush failed'));
     });
+    if (c.heapTrimIntervalMs > 0) {
+      // Under load too: the free holes glibc keeps in its heap go back to the OS once they add up (release-memory.ts).
+      this.every(c.heapTrimIntervalMs, () => {
+        const r = trimHeapSlack(c.heapTrimFreeBytesMin);
+        if (r !== undefined) {
+          this.p.logger.debug({ freeBytes: r.freeBytes, rssBeforeBytes: r.rssBeforeBytes, rssAfterBytes: r.rssAfterBytes, trimMs: r.trimMs },
+            `malloc_trim: ${mib(r.freeBytes)} MiB free in the heap; RSS ${mib(r.rssBeforeBytes)} -> ${mib(r.rssAfterBytes)} MiB in ${r.trimMs.toFixed(1)} ms`);
+        }
+      });
+    }
     // Java: cleanFilesPeriodically + CleanConsumeQueueService (first run after 60 s).
     this.every(c.cleanResourceInterval, () => {
       void this.p.runRetention().catch((err) => this.p.logger.error({ err }, 'retention failed'));
