@@ -49,6 +49,18 @@ setTimeout(() => {
 }, 500);
 `;
 
+/** Runs a child script with the bins' glibc setting and returns the JSON it printed last (skips without the module). */
+function runChild(ctx: Mocha.Context, script: string): unknown {
+  ctx.timeout(30_000);
+  if (nativeMallocTrim() === undefined) {
+    console.log(`      skipped: the native module is not available (${buildable() ?? nativeTrimStatus().detail})`);
+    ctx.skip();
+  }
+  const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' } });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
 describe('release-memory: glibc malloc_trim at rest (rule: freed heap memory goes back to the OS)', () => {
   it('the native module is built wherever it can be (npm run build compiles lib/common/native/malloc-trim.c)', function () {
     const why = buildable();
@@ -61,14 +73,7 @@ describe('release-memory: glibc malloc_trim at rest (rule: freed heap memory goe
   });
 
   it('malloc_trim hands back the free pages glibc keeps below the top of a fragmented heap; a GC alone does not', function () {
-    this.timeout(30_000);
-    if (nativeMallocTrim() === undefined) {
-      console.log(`      skipped: the native module is not available (${buildable() ?? nativeTrimStatus().detail})`);
-      this.skip();
-    }
-    const r = spawnSync(process.execPath, ['--expose-gc', '-e', CHILD], { encoding: 'utf8', env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' } });
-    assert.equal(r.status, 0, r.stderr);
-    const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { filled: number; afterGc: number; afterTrim: number; released: boolean; kept: number; freeMiB: number; inUseMiB: number };
+    const m = runChild(this, CHILD) as { filled: number; afterGc: number; afterTrim: number; released: boolean; kept: number; freeMiB: number; inUseMiB: number };
     assert.ok(m.filled > 100, `the fill made the heap resident (${m.filled} MiB)`);
     assert.ok(m.afterGc > m.filled * 0.5, `the GC alone leaves most of it resident (${m.afterGc} of ${m.filled} MiB): the fragmentation this is for`);
     assert.ok(m.freeMiB > m.afterGc * 0.5, `mallinfo2 counts most of the resident heap as free after the GC (${m.freeMiB} MiB free, ${m.inUseMiB} in use)`);
@@ -77,14 +82,7 @@ describe('release-memory: glibc malloc_trim at rest (rule: freed heap memory goe
   });
 
   it('trimHeapSlack trims only when glibc keeps at least the given free bytes, and reports what it gave back', function () {
-    this.timeout(30_000);
-    if (nativeMallocTrim() === undefined) {
-      console.log(`      skipped: the native module is not available (${buildable() ?? nativeTrimStatus().detail})`);
-      this.skip();
-    }
-    const r = spawnSync(process.execPath, ['--expose-gc', '-e', SLACK_CHILD], { encoding: 'utf8', env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' } });
-    assert.equal(r.status, 0, r.stderr);
-    const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    const m = runChild(this, SLACK_CHILD) as {
       afterGc: number; above: unknown; untouched: number; afterTrim: number;
       report: { freeBytes: number; rssBeforeBytes: number; rssAfterBytes: number; trimMs: number } | null;
     };
