@@ -118,9 +118,11 @@ export interface SlackTrimReport {
 /**
  * Under load: malloc_trim(0) when glibc keeps at least `freeBytesMin` free inside its arenas (mallinfo2's fordblks).
  * glibc gives back on its own only the free space at the top of the brk heap; the holes that freed socket reads and
- * small backing stores leave below a live chunk stay resident, and under a steady load they add up (25 MiB of a
+ * small backing stores leave below a live chunk stay resident, and under a steady load they add up (22 MiB of a
  * 27 MiB heap were free under one lib/client sender: bench/results/2026-12-06-heap-slack.md). The store calls this
  * every heapTrimIntervalMs (lib/store/services.ts). undefined: the module is not there, or too little is free.
+ * mallinfo2 still counts the pages an earlier trim gave back as free, so a fragmented heap is trimmed at every
+ * interval even when little is resident: 0.5-1.2 ms of event loop each time under load.
  */
 export function trimHeapSlack(freeBytesMin: number): SlackTrimReport | undefined {
   const n = load();
