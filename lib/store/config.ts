@@ -132,8 +132,8 @@ export const storeConfigSchema = {
   recoveryReplayLagBytesMax: p.int(64 * 1024 * 1024, 'Apogee: a consume queue whose oldest not yet fsynced unit lies this far behind the dispatched offset is fsynced at the next consume queue flush even below flushConsumeQueueLeastPages, so the crash replay point (checkpoint.apogee) keeps up', { check: atLeast(0) }),
   readCoalesceBytesMax: p.int(1024 * 1024, 'Apogee: a pull from disk reads one span instead of several when it is at most this big', { check: atLeast(0) }),
   putPendingBytesMax: p.int(256 * 1024 * 1024, 'Apogee: bytes accepted but not yet written; puts beyond it answer OS_PAGE_CACHE_BUSY', { check: atLeast(1024 * 1024) }),
-  // Under one lib/client sender, 22 of glibc's 27 MiB brk heap were free holes; trimming them costs ~1-3 ms of
-  // event loop per call (bench/results/2026-12-06-heap-slack.md).
+  // Under one lib/client sender, 22 of glibc's 27 MiB brk heap were free holes; trimming them costs 0.5-1.2 ms of
+  // event loop per call under load (bench/results/2026-12-06-heap-slack.md).
   heapTrimIntervalMs: p.int(5_000, 'Apogee: every this many ms, glibc\'s free heap memory goes back to the OS (malloc_trim) if it keeps at least heapTrimFreeBytesMin (0 = only at rest; needs dist/native/malloc-trim.node)', { check: atLeast(0) }),
   heapTrimFreeBytesMin: p.int(8 * 1024 * 1024, 'Apogee: free bytes inside glibc\'s heap (mallinfo2) above which the periodic malloc_trim runs', { check: atLeast(0) }),
 
