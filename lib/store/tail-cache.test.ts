@@ -250,6 +250,35 @@ describe('store/tail-cache: the last written records in memory', () => {
     t.dropBefore(1000 + n * 10);
     assert.equal(t.bytes, 0);
   });
+  it('rule: `located` never pins a buffer the cache has dropped (a read-back, a segment), nor anything after clear()', () => {
+    const bytesMax = 4 * 4096;
+    const t = new TailCache(bytesMax, () => 0, 5000);
+    t.onEmptyTailLookup = () => undefined;
+    const back = Buffer.alloc(4096, 3);
+    assert.equal(t.prime(0, back, [0, 2048], 4096, 0), true);
+    assert.ok(t.locate(2048, 10) >= 0);
+    assert.equal(t.located, back, 'found in the read-back');
+    // writes after it push it out: no lookup comes in between, as when the only reader has gone
+    let at = 4096;
+    const write = (n: number, fill: number): number => {
+      for (let i = 0; i < n; i++, at += 100) t.add(at, pooled([100], fill));
+      return at - 100;
+    };
+    let last = write(2 * bytesMax / 100, 5);
+    assert.equal(t.get(2048, 10), undefined, 'the read-back is dropped');
+    assert.notEqual(t.located, back, 'and not held through located');
+    assert.equal(t.located.length, 0);
+    assert.ok(t.locate(last, 100) >= 0);
+    const seg = t.located;
+    assert.equal(seg.length, t.segmentBytes);
+    last = write(2 * bytesMax / 100, 6);
+    assert.notEqual(t.located, seg, 'a dropped segment is not held either');
+    assert.ok(t.locate(last, 100) >= 0);
+    assert.ok(t.located.length > 0);
+    t.clear();
+    assert.equal(t.located.length, 0, 'clear() lets go of it');
+  });
+
   it('rule: lookups that skip records (one queue of several) find every record within and past HINT_LOOKAHEAD_CHUNKS, and nothing between records', () => {
     const t = new TailCache(8 * SEGMENT_BYTES);
     const starts: number[] = [];

@@ -51,6 +51,8 @@ export const HELD_BLOCK_BYTES_MIN = 128 * 1024;
 /** Records per chunk when records read back are kept (prime). */
 export const PRIME_CHUNK_RECORDS = 64;
 
+const EMPTY = Buffer.alloc(0);
+
 /** Chunks after the last one found that a lookup tries one by one before searching them all. */
 const HINT_LOOKAHEAD_CHUNKS = 8;
 
@@ -194,8 +196,12 @@ export class TailCache {
     return at < 0 ? undefined : this.located.subarray(at, at + size);
   }
 
-  /** The buffer of the last locate() that found its record. */
-  located: Buffer = Buffer.alloc(0);
+  /**
+   * The buffer of the last locate() that found its record; read it right after locate(). Reset when the cache drops
+   * that buffer: otherwise, with no reader after the drop, it pinned a dropped segment or a whole read-back buffer
+   * (an 8 MiB prime() buffer held through a lib/client run after a consumer had left, found in a heap snapshot).
+   */
+  located: Buffer = EMPTY;
 
   /**
    * get() without the view, for the readers of records in bulk (pulls, POP, the SQL92 walk): the record's position
@@ -347,6 +353,7 @@ export class TailCache {
     this.total = 0;
     this.current = undefined;
     this.used = 0;
+    this.located = EMPTY;
   }
 
   private dropFirst(): void {
@@ -360,6 +367,7 @@ export class TailCache {
   private release(c: Chunk): void {
     if (--c.seg.chunks > 0 || c.seg === this.current) return;
     this.total -= c.seg.buf.length;
+    if (this.located === c.seg.buf) this.located = EMPTY;
   }
 
   private compact(): void {
