@@ -96,7 +96,7 @@ export interface StartOptions {
 
 /**
  * The environment and node flags a bin's `#!/usr/bin/env -S K=V node --flag ...` line gives it, so that the bench
- * runs `node <bin>` as `./<bin>` (and npm start) run it: glibc's mmap threshold, --expose-gc, the semi-space bound.
+ * runs `node <bin>` as `./<bin>` (and npm start) run it: glibc's mmap threshold, --expose-gc, the semi-space bound, the old-generation growing factor.
  */
 export function shebangRun(bin: string): { env: Record<string, string>; nodeArgs: string[] } {
   const first = fs.readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';

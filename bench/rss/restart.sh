@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # RSS of Apogee restarted on a store that holds FILL_MIB (977) of 1 KiB messages (issue 18): fill, stop (SIGTERM),
 # start again on the same data, read VmRSS after REST_S (20) seconds. Node flags as arguments (the bins' flags:
-# --expose-gc --max-semi-space-size=4 with MALLOC_MMAP_THRESHOLD_=131072 in the environment).
+# --expose-gc --max-semi-space-size=4 --heap-growing-percent=50 with MALLOC_MMAP_THRESHOLD_=131072 in the environment).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NS_PORT=${NS_PORT:-29876}; BROKER_PORT=${BROKER_PORT:-30911}

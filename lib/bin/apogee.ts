@@ -1,8 +1,11 @@
-#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --expose-gc --max-semi-space-size=4
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --expose-gc --max-semi-space-size=4 --heap-growing-percent=50
 // glibc: a fixed mmap threshold (no dynamic growth) hands freed network buffers back to the OS (remoting/budget).
 // V8: young generation semi-spaces of at most 4 MiB (default 16): peak RSS under 64 lib/client senders 144 -> 116 MiB
 // (median of 2 rounds), no measurable msg/s cost (bench/results/2026-12-04-rss-mem.md). It must be a node flag:
 // v8.setFlagsFromString('--max-semi-space-size') at run time leaves the heap's limit as it was (checked).
+// V8: the old generation may grow to 1.5x what the last full GC kept (--heap-growing-percent=50; V8 picks up to 4x):
+// a burst of requests (the async Producer probe) no longer grows the heap by 25-35 MiB of garbage before a full GC,
+// peak RSS 131-155 -> 101-118 MiB over 4 rounds each, steady rows within noise (bench/results/2026-12-06-heap-growing.md).
 import * as path from 'node:path';
 import { APOGEE_VERSION, createLogger, ensureWritableDir, SERVER_VERSION_NAME, type Logger } from '../common';
 import { Broker } from '../broker';

@@ -4,11 +4,12 @@ import * as path from 'node:path';
 
 /**
  * The server bins run node with the flags that bound their memory (issue 18, bench/results/2026-12-04-rss-mem.md):
- * glibc's fixed mmap threshold, --expose-gc (the tail cache's release GC), and --max-semi-space-size=4 (V8 takes it
- * only on the command line: v8.setFlagsFromString at run time leaves the heap's limit as it was). npm start must
- * run apogee the same way.
+ * glibc's fixed mmap threshold, --expose-gc (the tail cache's release GC), --max-semi-space-size=4 (V8 takes it
+ * only on the command line: v8.setFlagsFromString at run time leaves the heap's limit as it was), and
+ * --heap-growing-percent=50 (the old generation grows to at most 1.5x what a full GC kept: bursts leave less garbage,
+ * bench/results/2026-12-06-heap-growing.md). npm start must run apogee the same way.
  */
-const RUNLINE = '#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --expose-gc --max-semi-space-size=4';
+const RUNLINE = '#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --expose-gc --max-semi-space-size=4 --heap-growing-percent=50';
 
 describe('bin: node flags of the server programs', () => {
   for (const bin of ['apogee.js', 'mqbroker.js', 'mqnamesrv.js']) {
