@@ -44,6 +44,8 @@ export class CommitLogWriter {
   private inflight: WriteBatch[] = [];
   private inflightBytes = 0;
   private creating = false;
+  /** When the file creation in progress (`creating`) started. */
+  private creatingSince = 0;
   private pumpScheduled = false;
   private failure: { error: unknown; status: PutMessageStatus; at: WriteBatch | undefined } | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -128,8 +130,27 @@ export class CommitLogWriter {
     }
   }
 
+  /**
+   * How long the oldest unfinished write (or the commit-log file creation it waits for) has been going, in ms; 0
+   * when none is. Java's counterpart is the time the current put has held the put lock (CommitLog
+   * #getBeginTimeInLock, read by DefaultMessageStore#isOSPageCacheBusy): a put copies into the mapped file under
+   * that lock, so a stalled disk shows there; here it shows as a write that does not return.
+   */
+  busyMs(): number {
+    let since = Number.POSITIVE_INFINITY;
+    for (const b of this.inflight) {
+      if (!b.done) {
+        since = b.startedAt;
+        break;
+      }
+    }
+    if (this.creating) since = Math.min(since, this.creatingSince);
+    return since === Number.POSITIVE_INFINITY ? 0 : Math.max(0, this.o.now() - since);
+  }
+
   private createSegment(fileFrom: number): void {
     this.creating = true;
+    this.creatingSince = this.o.now();
     this.files.ensure(fileFrom).then(
       () => {
         this.creating = false;
@@ -164,7 +185,7 @@ export class CommitLogWriter {
     this.pending.fill(undefined, this.pendingHead, end);
     this.pendingHead = end;
     const bufs = entries.map((e) => e.buf);
-    const batch: WriteBatch = { seg, entries, bufs, iov: iovecs(bufs), bytes, pos: entries[0]!.phy - fileFrom, written: 0, done: false, error: undefined };
+    const batch: WriteBatch = { seg, entries, bufs, iov: iovecs(bufs), bytes, pos: entries[0]!.phy - fileFrom, written: 0, done: false, error: undefined, startedAt: this.o.now() };
     this.inflight.push(batch);
     this.inflightBytes += bytes;
     if (this.inflight.length === 1 && bytes <= this.o.writeInlineBytesMax && this.writeInline(batch)) return batch;

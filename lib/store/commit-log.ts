@@ -87,6 +87,11 @@ export class CommitLog {
     return this.s.pendingBytes;
   }
 
+  /** How long the oldest unfinished write has been going, ms (0: none; CommitLogWriter#busyMs). */
+  writeBusyMs(): number {
+    return this.writer.busyMs();
+  }
+
   get hooks(): CommitLogHooks | undefined {
     return this.s.hooks;
   }

@@ -61,6 +61,7 @@ export const storeConfigSchema = {
   redeleteHangedFileInterval: p.inertInt(1000 * 120),
 
   // ---- messages ----
+  osPageCacheBusyTimeOutMills: p.long(1000, 'ms a commit log write may take before puts are refused as OS_PAGE_CACHE_BUSY and sends answered SYSTEM_BUSY [REJECTREQUEST] (Java: DefaultMessageStore#isOSPageCacheBusy, the time a put has held the put lock)', { check: atLeast(1) }),
   maxMessageSize: p.int(1024 * 1024 * 4, 'bytes: the largest body accepted (records may be 64 KiB larger for headers and properties)', { check: atLeast(10) }),
   checkCRCOnRecover: p.boolean(true, 'verify body CRCs while recovering the commit log'),
   messageDelayLevel: p.string('1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h', 'delay levels (SCHEDULE_TOPIC_XXXX tagsCode)'),
@@ -148,7 +149,6 @@ export const storeConfigSchema = {
   useReentrantLockWhenPutMessage: p.inertBoolean(true),
   warmMapedFileEnable: p.inertBoolean(false),
   flushLeastPagesWhenWarmMapedFile: p.inertInt(1024 / 4 * 16),
-  osPageCacheBusyTimeOutMills: p.inertLong(1000),
   maxRecoveryCommitlogFiles: p.inertInt(30),
   duplicationEnable: p.inertBoolean(false),
   diskFallRecorded: p.inertBoolean(true),

@@ -10,7 +10,7 @@ import { CqReadCache } from './cq-read-cache';
 import { Dispatcher } from './dispatcher';
 import { IndexService } from './index-service';
 import { NodeStoreIO, type StoreIO } from './io';
-import { putMessages, type PutTarget } from './put';
+import { osPageCacheBusyMs, putMessages, type PutTarget } from './put';
 import { ReplicaLog, awaitReplicas, type ReplicaWait } from './replica';
 import { ConsumeQueueTable } from './queue-table';
 import * as reads from './reads';
@@ -194,6 +194,15 @@ export class MessageStore implements PutTarget, reads.ReadSource, RecoveryTarget
     const p = putMessages(this, this.scan, records, options);
     if (this.replicaWait === undefined || this.config.brokerRole !== 'SYNC_MASTER') return p;
     return p.then(async (r) => ({ ...r, status: await awaitReplicas(this.config, this.replicaWait, options.waitStoreMsgOK !== false, r) }));
+  }
+
+  /**
+   * Java's DefaultMessageStore#isOSPageCacheBusy: a commit log write has been going for more than
+   * osPageCacheBusyTimeOutMills (a stalled disk). Puts are refused meanwhile (OS_PAGE_CACHE_BUSY) and the broker
+   * answers sends SYSTEM_BUSY before processing them, so producers turn to other brokers instead of timing out.
+   */
+  isOSPageCacheBusy(): boolean {
+    return osPageCacheBusyMs(this.commitLog.writeBusyMs(), this.config.osPageCacheBusyTimeOutMills) > 0;
   }
 
 

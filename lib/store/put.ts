@@ -63,6 +63,10 @@ export function putMessages(t: PutTarget, scan: RecordScan, records: readonly Bu
   if (t.commitLog.pendingBytes > t.config.putPendingBytesMax) {
     return Promise.resolve(refuse(t, PutMessageStatus.OS_PAGE_CACHE_BUSY, `[PC_SYNCHRONIZED]broker busy: putPendingBytesMax ${t.config.putPendingBytesMax} reached`, records.length));
   }
+  const busyMs = osPageCacheBusyMs(t.commitLog.writeBusyMs(), t.config.osPageCacheBusyTimeOutMills);
+  if (busyMs > 0) {
+    return Promise.resolve(refuse(t, PutMessageStatus.OS_PAGE_CACHE_BUSY, `[PC_SYNCHRONIZED]broker busy: a commit log write has taken ${busyMs} ms (osPageCacheBusyTimeOutMills ${t.config.osPageCacheBusyTimeOutMills})`, records.length));
+  }
   // Validate everything before assigning anything. Store times are monotonic (see README).
   const beginTime = t.now();
   const storeTimestamp = Math.max(beginTime, t.lastStoreTimestamp);
@@ -143,6 +147,16 @@ function validate(config: StoreConfig, s: RecordScan, rec: Buffer): string | und
   const crc = s.bodyLength > 0 ? crc32(rec.subarray(s.bodyPos, s.bodyPos + s.bodyLength)) & 0x7fffffff : 0;
   if (s.bodyLength > 0 && crc !== rec.readInt32BE(MSG_BODY_CRC_OFFSET)) return `BODYCRC ${rec.readInt32BE(MSG_BODY_CRC_OFFSET)} does not match the body (${crc})`;
   return undefined;
+}
+
+/**
+ * Java's DefaultMessageStore#isOSPageCacheBusy on the age of the oldest unfinished commit log write: that age when it
+ * is above `timeoutMs` (and below 10,000,000 ms, Java's bound against a stale lock time), else 0. Java's
+ * HookUtils#checkBeforePutMessage refuses every put then (OS_PAGE_CACHE_BUSY), and SendMessageProcessor
+ * #rejectRequest every send before it is processed (lib/broker/slave/role-gate.ts).
+ */
+export function osPageCacheBusyMs(writeBusyMs: number, timeoutMs: number): number {
+  return writeBusyMs > timeoutMs && writeBusyMs < 10_000_000 ? writeBusyMs : 0;
 }
 
 function checkWritable(t: PutTarget): { status: PutMessageStatus; remark: string } | undefined {

@@ -18,6 +18,8 @@ export interface WriteBatch {
   written: number;
   done: boolean;
   error: unknown;
+  /** When the write started (CommitLogOptions.now), for CommitLogWriter#busyMs. */
+  startedAt: number;
 }
 
 /**

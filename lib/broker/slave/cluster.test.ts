@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { ClusterInfo, TopicRouteData } from '../../../protocol/bodies';
 import { createRequest, type RemotingCommand } from '../../../protocol/command';
 import { RequestCode, ResponseCode } from '../../../protocol/codes';
-import { encodeHeader, EndTransactionRequestHeader, PullMessageRequestHeader, SendMessageRequestHeader } from '../../../protocol/headers';
+import { encodeHeader, encodeSendMessageHeaderV2, EndTransactionRequestHeader, PullMessageRequestHeader, SendMessageRequestHeader } from '../../../protocol/headers';
 import { PullSysFlag } from '../../../protocol/message';
 import { defaults, silentLogger } from '../../common';
 import { NameServer, NamesrvSchema } from '../../nameserver';
@@ -143,5 +143,29 @@ describe('lib/broker/slave master + slave behind two NameServers', function () {
     const end = encodeHeader(EndTransactionRequestHeader, { producerGroup: 'pg', tranStateTableOffset: 0, commitLogOffset: 0, commitOrRollback: 8, fromTransactionCheck: false, msgId: 'x' });
     const e = await call(slave.brokerAddr, RequestCode.END_TRANSACTION, end);
     assert.equal(e.code, ResponseCode.SLAVE_NOT_AVAILABLE);
+  });
+
+  it('a master whose store is busy (isOSPageCacheBusy: a commit log write stuck past osPageCacheBusyTimeOutMills) refuses sends with SYSTEM_BUSY [REJECTREQUEST] before processing them; pulls go on', async () => {
+    // The store's side (a real stalled write makes isOSPageCacheBusy true) is lib/store/os-page-cache-busy.test.ts;
+    // here the broker's answer over a socket, with the store reporting the stall.
+    const send = encodeHeader(SendMessageRequestHeader, { producerGroup: 'pg', topic: 'T_CLUSTER', defaultTopic: 'TBW102', defaultTopicQueueNums: 4, queueId: 0, sysFlag: 0, bornTimestamp: Date.now(), flag: 0, properties: '', reconsumeTimes: 0 });
+    const pull = encodeHeader(PullMessageRequestHeader, { consumerGroup: 'g', topic: 'T_CLUSTER', queueId: 0, queueOffset: 0, maxMsgNums: 32, sysFlag: PullSysFlag.FLAG_SUBSCRIPTION, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '*', subVersion: 0, expressionType: 'TAG' });
+    const store = master.ctx.store;
+    const putsBefore = master.ctx.stats.putMessageTimesTotal;
+    store.isOSPageCacheBusy = () => true;
+    try {
+      const v2 = encodeSendMessageHeaderV2({ producerGroup: 'pg', topic: 'T_CLUSTER', defaultTopic: 'TBW102', defaultTopicQueueNums: 4, queueId: 0, sysFlag: 0, bornTimestamp: Date.now(), flag: 0, properties: '', reconsumeTimes: 0, unitMode: false, batch: false });
+      for (const [code, header] of [[RequestCode.SEND_MESSAGE, send], [RequestCode.SEND_MESSAGE_V2, v2]] as const) {
+        const r = await call(master.brokerAddr, code, header, Buffer.from('busy'));
+        assert.deepEqual([r.code, r.remark], [ResponseCode.SYSTEM_BUSY, REJECT_REQUEST_REMARK], `code ${code}`);
+      }
+      assert.equal(master.ctx.stats.putMessageTimesTotal, putsBefore, 'nothing was stored');
+      const p = await call(master.brokerAddr, RequestCode.PULL_MESSAGE, pull);
+      assert.notEqual(p.code, ResponseCode.SYSTEM_BUSY, 'pulls are not gated by a busy store');
+    } finally {
+      delete (store as { isOSPageCacheBusy?: unknown }).isOSPageCacheBusy;
+    }
+    const ok = await call(master.brokerAddr, RequestCode.SEND_MESSAGE, send, Buffer.from('after'));
+    assert.equal(ok.code, ResponseCode.SUCCESS, 'sends are served again once the write returns');
   });
 });
