@@ -373,8 +373,7 @@ export class CommitLog {
     let deleted = 0;
     for (let i = 0; i < segs.length - 1; i++) {
       const seg = segs[i]!;
-      const st = await this.o.io.stat(seg.file);
-      const mtime = st?.mtimeMs ?? 0;
+      const mtime = (await this.o.io.stat(seg.file))?.mtimeMs ?? 0;
       if (this.o.now() >= mtime + expiredMs || cleanImmediately) {
         await this.files.remove(seg);
         deleted++;
