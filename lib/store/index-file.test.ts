@@ -63,3 +63,45 @@ describe('store/index-file: a flush in chunks, killed at any write, leaves a rea
     });
   }
 });
+
+/**
+ * A flush copies its slot chunks into one buffer, each written before the next is copied, and moves the entries put
+ * during a write to the front of the buffer it keeps (index-file.ts flush, dropWritten). Whatever arrives between
+ * writes, the file ends up with every entry in order and every slot as the table has it.
+ */
+describe('store/index-file: flushes while keys arrive write every chunk and entry as put', function () {
+  this.timeout(60_000);
+  it('rule: after flushes interleaved with keys, each entry holds its own record offset and each slot its last entry', async () => {
+    const io = new SlowWriteIO();
+    const svc = new IndexService({ io, dir: '/s/index', hashSlotNum: SLOTS, indexNum: 4 * SLOTS, maxMsgsNumBatch: 64, logger: silentLogger(), now: () => T });
+    const lastEntry = new Map<number, number>(); // slot -> the entry number its last key got
+    let n = 0;
+    const put = (k: number): void => {
+      for (let i = 0; i < k; i++, n++) {
+        const key = scattered(n);
+        svc.buildIndex(req(key, 1000 + n));
+        lastEntry.set(indexKeyHash(buildIndexKey('T', key)) % SLOTS, n + 1);
+      }
+    };
+    for (let round = 0; round < 4; round++) {
+      put(round === 0 ? 30_000 : 5_000 * round);
+      const flushing = svc.flush(false);
+      for (let i = 0; i < 30; i++) {
+        await tick();
+        put(150);
+      }
+      await flushing;
+    }
+    await svc.flush(true);
+    const file = io.crash('kill').fileBytes(svc.files[0]!.file)!;
+    const count = file.readInt32BE(INDEX_INDEX_COUNT_POS);
+    assert.equal(count, n + 1, 'indexCount is the next entry number');
+    const entries = INDEX_HEADER_SIZE + SLOTS * INDEX_HASH_SLOT_SIZE;
+    let wrong = 0;
+    for (let e = 1; e < count; e++) if (file.readBigInt64BE(entries + e * INDEX_ENTRY_SIZE + INDEX_ENTRY_PHY_OFFSET_POS) !== BigInt(999 + e)) wrong++;
+    assert.equal(wrong, 0, 'entries whose record offset is not their own');
+    let badSlots = 0;
+    for (let s = 0; s < SLOTS; s++) if (file.readInt32BE(INDEX_HEADER_SIZE + s * INDEX_HASH_SLOT_SIZE) !== (lastEntry.get(s) ?? 0)) badSlots++;
+    assert.equal(badSlots, 0, 'slots that differ from the last entry put for them');
+  });
+});

@@ -114,7 +114,7 @@ export class IndexFile {
 
     const rel = (h.indexCount - this.writtenCount) * INDEX_ENTRY_SIZE;
     if (rel + INDEX_ENTRY_SIZE > this.pending.length) {
-      const grown = Buffer.allocUnsafe(Math.max(4096 * INDEX_ENTRY_SIZE, this.pending.length * 2));
+      const grown = Buffer.allocUnsafe(Math.max(PENDING_MIN_BYTES, this.pending.length * 2));
       this.pending.copy(grown, 0, 0, rel);
       this.pending = grown;
     }
@@ -207,11 +207,16 @@ export class IndexFile {
    */
   async flush(sync: boolean): Promise<void> {
     const runs = this.takeDirtyRuns();
+    // One buffer for every chunk of this flush: each chunk is written before the next is copied. A fresh copy per
+    // chunk was up to 19 MiB of 1 MiB garbage per flush (random key hashes dirty most of the table within a flush
+    // interval), all of it resident at once when no GC came between the writes: a 19 MiB RSS spike in the gRPC
+    // bench's POP backlog fill, found by logging the server's large allocations (issue 18).
+    const scratch = runs.length === 0 ? EMPTY : Buffer.allocUnsafeSlow(Math.max(...runs.map(runBytes)));
     let done = 0;
     try {
       const h = await this.createOnDisk();
       for (; done < runs.length; done++) {
-        const chunk = this.copySlots(runs[done]!);
+        const chunk = this.copySlots(runs[done]!, scratch);
         await this.writeEntriesAndHeader(h); // snapshots this same moment before its first await
         await writeAll(this.io, h, chunk.bytes, chunk.pos);
         this.unsynced = true;
@@ -247,11 +252,11 @@ export class IndexFile {
    * hold what the file holds: random key hashes dirty most pages of the table within a flush interval, and one
    * write per page cost a busy broker ~7% of its thread), a run at most INDEX_FLUSH_CHUNK_PAGES long.
    */
-  private takeDirtyRuns(): { firstPage: number; lastPage: number }[] {
+  private takeDirtyRuns(): DirtyRun[] {
     if (this.dirtyPages.size === 0 || this.slots === undefined) return [];
     const sorted = [...this.dirtyPages].sort((a, b) => a - b);
     this.dirtyPages = new Set();
-    const runs: { firstPage: number; lastPage: number }[] = [];
+    const runs: DirtyRun[] = [];
     for (const p of sorted) {
       const last = runs[runs.length - 1];
       if (last !== undefined && p - last.lastPage <= INDEX_FLUSH_GAP_PAGES && p - last.firstPage < INDEX_FLUSH_CHUNK_PAGES) last.lastPage = p;
@@ -260,13 +265,13 @@ export class IndexFile {
     return runs;
   }
 
-  /** The slots of pages [firstPage, lastPage] as the file holds them (big-endian), copied now. */
-  private copySlots(r: { firstPage: number; lastPage: number }): { pos: number; bytes: Buffer } {
-    const slotsPerPage = SLOT_PAGE_BYTES / INDEX_HASH_SLOT_SIZE;
-    const firstSlot = r.firstPage * slotsPerPage;
-    const lastSlot = Math.min(this.hashSlotNum, (r.lastPage + 1) * slotsPerPage);
+  /** The slots of pages [firstPage, lastPage] as the file holds them (big-endian), copied now into `into`. */
+  private copySlots(r: DirtyRun, into: Buffer): { pos: number; bytes: Buffer } {
+    const firstSlot = r.firstPage * SLOTS_PER_PAGE;
+    const lastSlot = Math.min(this.hashSlotNum, (r.lastPage + 1) * SLOTS_PER_PAGE);
     const slots = this.slots!;
-    const b = Buffer.from(Buffer.from(slots.buffer, slots.byteOffset + firstSlot * INDEX_HASH_SLOT_SIZE, (lastSlot - firstSlot) * INDEX_HASH_SLOT_SIZE));
+    const from = Buffer.from(slots.buffer, slots.byteOffset + firstSlot * INDEX_HASH_SLOT_SIZE, (lastSlot - firstSlot) * INDEX_HASH_SLOT_SIZE);
+    const b = into.subarray(0, from.copy(into));
     if (os.endianness() === 'LE') b.swap32(); // the table is host order, the file big-endian
     return { pos: INDEX_HEADER_SIZE + firstSlot * INDEX_HASH_SLOT_SIZE, bytes: b };
   }
@@ -275,7 +280,8 @@ export class IndexFile {
   private async writeEntriesAndHeader(h: FileHandle): Promise<void> {
     const count = this.header.indexCount;
     const from = this.writtenCount;
-    // A view: entries are only ever appended after it, and a grown `pending` leaves this buffer as it is.
+    // A view: entries are only appended after it, a grown `pending` leaves this buffer as it is, and dropWritten
+    // moves the rest to the front only once the write is done.
     const entries = this.pending.subarray(0, (count - from) * INDEX_ENTRY_SIZE);
     const header = this.headerDirty || entries.length > 0 ? encodeIndexHeader(this.header) : undefined;
     this.headerDirty = false;
@@ -283,10 +289,7 @@ export class IndexFile {
       if (entries.length > 0) {
         await writeAll(this.io, h, entries, INDEX_HEADER_SIZE + this.hashSlotNum * INDEX_HASH_SLOT_SIZE + from * INDEX_ENTRY_SIZE);
         this.unsynced = true;
-        const restBytes = (this.header.indexCount - count) * INDEX_ENTRY_SIZE;
-        const rest = Buffer.allocUnsafe(Math.max(restBytes, 0));
-        this.pending.copy(rest, 0, (count - from) * INDEX_ENTRY_SIZE, (count - from) * INDEX_ENTRY_SIZE + restBytes);
-        this.pending = rest;
+        this.dropWritten(entries.length, (this.header.indexCount - count) * INDEX_ENTRY_SIZE);
         this.writtenCount = count;
       }
       if (header !== undefined) {
@@ -299,6 +302,21 @@ export class IndexFile {
     }
   }
 
+  /**
+   * The first `written` bytes of `pending` are on disk: the `rest` after them (put during the write) move to its
+   * front. The buffer is kept while a flush interval's entries fill at least a quarter of it: a fresh one per flush
+   * grew again by doubling from PENDING_MIN_BYTES every interval (12 MiB of garbage in 3 s of the gRPC bench).
+   */
+  private dropWritten(written: number, rest: number): void {
+    if (this.pending.length <= 4 * Math.max(written + rest, PENDING_MIN_BYTES)) {
+      this.pending.copyWithin(0, written, written + rest);
+      return;
+    }
+    const kept = Buffer.allocUnsafe(Math.max(2 * rest, PENDING_MIN_BYTES));
+    this.pending.copy(kept, 0, written, written + rest);
+    this.pending = kept;
+  }
+
   /** True once cool() released the slot table of a file that was not full (index-service's coolIdle). */
   wasCooled = false;
 
@@ -306,6 +324,7 @@ export class IndexFile {
   cool(): void {
     if (this.dirtyPages.size > 0) return;
     this.slots = undefined;
+    if (this.writtenCount === this.header.indexCount) this.pending = EMPTY;
     if (!this.isWriteFull) this.wasCooled = true;
   }
 
@@ -330,6 +349,21 @@ function swapNonZeroPages(b: Buffer): void {
 }
 
 const ZERO_PAGE = Buffer.alloc(TABLE_PAGE_BYTES);
+const EMPTY = Buffer.alloc(0);
+const SLOTS_PER_PAGE = SLOT_PAGE_BYTES / INDEX_HASH_SLOT_SIZE;
+/** The smallest buffer for entries not yet written (4096 entries). */
+const PENDING_MIN_BYTES = 4096 * INDEX_ENTRY_SIZE;
+
+/** Slot table pages [firstPage, lastPage], written with one write. */
+interface DirtyRun {
+  firstPage: number;
+  lastPage: number;
+}
+
+/** The bytes a run's slots take (at most INDEX_FLUSH_CHUNK_PAGES pages; the table's last page may be short). */
+function runBytes(r: DirtyRun): number {
+  return (r.lastPage - r.firstPage + 1) * SLOT_PAGE_BYTES;
+}
 
 /** Dirty slot pages at most this many pages apart are flushed in one write (32 KiB of clean pages at most between). */
 export const INDEX_FLUSH_GAP_PAGES = 8;
