@@ -33,7 +33,7 @@ import { POP_BATCH, POP_LOOPS, popLeg } from './pop';
 import { ackedCount, drain, sideRssMiB } from './receive';
 import { proxyClasspath, startApogeeGrpc, startJavaGrpc, type GrpcSide } from './stack';
 
-const USAGE = 'npm run build && node dist/bench/grpc/run.js [--rounds 2] [--seconds 10] [--receive 10000] [--out bench/results/DATE-grpc.md] [--note "text for the report"] [--only Apogee|Java] [--apogeeNodeArgs "--cpu-prof --cpu-prof-dir DIR"]';
+const USAGE = 'npm run build && node dist/bench/grpc/run.js [--rounds 2] [--seconds 10] [--receive 10000] [--out bench/results/DATE-grpc.md] [--note "text for the report"] [--only Apogee|Java] [--apogeeNodeArgs "--cpu-prof --cpu-prof-dir DIR"] [--apogeeConf KEY=VALUE,...]';
 export const SENDERS = 16;
 export const RECEIVERS = 8;
 export const BODY_BYTES = 1024;
@@ -227,6 +227,8 @@ async function main(): Promise<void> {
   // Profiling aids: one side only, and node flags for the Apogee server process (e.g. --cpu-prof; written on exit).
   const only = arg('only', '');
   const apogeeNodeArgs = arg('apogeeNodeArgs', '').split(' ').filter((x) => x !== '');
+  // Broker.conf lines for the Apogee server (an A/B of a setting).
+  const apogeeConf = arg('apogeeConf', '').split(',').filter((kv) => kv.includes('='));
   const serverCp = javaServerClasspath();
   const proxyCp = proxyClasspath();
   const legs: Leg[] = [];
@@ -237,7 +239,7 @@ async function main(): Promise<void> {
       for (const system of order.filter((x) => only === '' || x === only)) {
         const dir = path.join(base, `${system}-${round}`);
         fs.mkdirSync(dir, { recursive: true });
-        const sys = system === 'Apogee' ? await startApogeeGrpc(dir, apogeeNodeArgs) : await startJavaGrpc(dir, serverCp, proxyCp);
+        const sys = system === 'Apogee' ? await startApogeeGrpc(dir, apogeeNodeArgs, apogeeConf) : await startJavaGrpc(dir, serverCp, proxyCp);
         try {
           const l = await leg(system, round, sys, seconds, receiveN);
           console.log(`round ${round}: ${system}: send ${fmtInt(l.sendMsgsPerSec)} msg/s p99 ${fmtInt(l.sendP99Us)} µs; receive+ack ${fmtInt(l.recvMsgsPerSec)} msg/s (${l.acked}/${l.backlog}) p99 ${fmtInt(l.ackP99Us)} µs; POP+ack ${fmtInt(l.popMsgsPerSec)} msg/s p99 ${fmtInt(l.popP99Us)} µs; RSS ${fmtInt(l.rssMiB)} MiB`);

@@ -75,11 +75,11 @@ async function ready<T extends Running>(sys: T, grpcPort?: number): Promise<T> {
   return sys;
 }
 
-export async function startApogeeGrpc(dir: string, nodeArgs: readonly string[] = []): Promise<GrpcSide> {
+export async function startApogeeGrpc(dir: string, nodeArgs: readonly string[] = [], confLines: readonly string[] = []): Promise<GrpcSide> {
   const ns = await freePort();
   const bp = (await freeBrokerPorts()).listenPort;
   const gp = await freePort();
-  fs.writeFileSync(path.join(dir, 'broker.conf'), '');
+  fs.writeFileSync(path.join(dir, 'broker.conf'), confLines.map((l) => `${l}\n`).join(''));
   const log = fs.openSync(path.join(dir, 'apogee.log'), 'a');
   const bin = path.join(DIST, 'lib', 'bin', 'apogee.js');
   // As ./apogee.js and npm start run it (its #! line's node flags and env); before, this ran node's defaults.
