@@ -177,13 +177,13 @@ async function leg(system: SystemName, round: number, sys: GrpcSide, seconds: nu
   }
 }
 
-function report(legs: readonly Leg[], o: { rounds: number; seconds: number; receiveN: number; note: string }): string {
+function report(legs: readonly Leg[], o: { rounds: number; seconds: number; receiveN: number; note: string; apogeeConf: readonly string[] }): string {
   const med = (s: SystemName, k: keyof Leg): number => median(legs.filter((l) => l.system === s).map((l) => l[k] as number));
   const r = (k: keyof Leg): string => fmtNum(med('Apogee', k) / med('Java', k), 2);
   const lines = [
     `# gRPC MessagingService: Apogee native endpoint vs rocketmq-proxy 5.5.0 + Apache RocketMQ 5.5.0 (${new Date().toISOString().slice(0, 16)}Z)`,
     '',
-    `Command: \`npm run build && node dist/bench/grpc/run.js --rounds ${o.rounds} --seconds ${o.seconds} --receive ${o.receiveN}\``,
+    `Command: \`npm run build && node dist/bench/grpc/run.js --rounds ${o.rounds} --seconds ${o.seconds} --receive ${o.receiveN}${o.apogeeConf.length === 0 ? '' : ` --apogeeConf ${o.apogeeConf.join(',')}`}\``,
     `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (shared with other work: treat small differences as noise).`,
     ...(o.note === '' ? [] : [`Note: ${o.note}`]),
     `Load: @grpc/grpc-js from the bench process, one channel per client, x-mq-* metadata + Telemetry settings as rocketmq-client-java 5.x. Send: ${SENDERS} callers awaiting SendMessage of one ${BODY_BYTES} B NORMAL message, ${WARMUP_S} s warm-up + ${o.seconds} s measured. Receive: ${RECEIVERS} loops of ReceiveMessage (batch ${RECEIVE_BATCH}, long polling ${POLL_MS / 1000} s, invisible ${INVISIBLE_MS / 1000} s) + one AckMessage per batch until ${fmtInt(o.receiveN)} messages are acknowledged, from a backlog of at least that many (after the window the senders go on, unmeasured, until it is there), timed from the first receive to the last ack; receive→ack = the receive stream's end to the ack's answer. ${QUEUES}-queue topic, ASYNC_FLUSH, each leg a fresh system, rounds alternate the order.`,
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
     fs.rmSync(base, { recursive: true, force: true });
   }
   const out = arg('out', path.join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-grpc.md`));
-  fs.writeFileSync(out, report(legs, { rounds, seconds, receiveN, note }));
+  fs.writeFileSync(out, report(legs, { rounds, seconds, receiveN, note, apogeeConf }));
   console.log(`wrote ${out}`);
 }
 
