@@ -103,3 +103,49 @@ describe('lib/broker/registrar registerIncrement', () => {
     }
   });
 });
+
+/**
+ * Registrar#start: the full registration at start, then one FIRST_ROUND_DELAY_MS later (Java's initialDelay of 10 s)
+ * and every registerNameServerPeriod after that, so a broker started before its NameServer listens is routed soon.
+ */
+describe('lib/broker/registrar start', () => {
+  it('a registration that failed at start is retried after the first-round delay, not a whole period later', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-registrar-'));
+    const calls: number[] = [];
+    const t0 = Date.now();
+    const client = {
+      invoke: (_addr: string, req: RemotingCommand): Promise<RemotingCommand> => {
+        if (req.code !== RequestCode.REGISTER_BROKER) return Promise.resolve(createRequest({ code: 0, opaque: req.opaque, version: 0 }));
+        calls.push(Date.now() - t0);
+        if (calls.length === 1) return Promise.reject(new Error('cannot connect to 127.0.0.1:1: ECONNREFUSED'));
+        return Promise.resolve(createRequest({ code: 0, opaque: req.opaque, version: 0 }));
+      },
+    };
+    const topics = testTopicManager(dir, { topicsMax: 100 });
+    const results: number[] = [];
+    const r = new Registrar({
+      config: { ...defaults(BrokerSchema), namesrvAddr: '127.0.0.1:1', registerNameServerPeriod: 60_000 },
+      brokerAddr: () => '127.0.0.1:2',
+      haServerAddr: () => '127.0.0.1:3',
+      topics,
+      client: client as never,
+      logger: silentLogger(),
+      onRegistered: (rs) => results.push(rs.length),
+      firstRoundDelayMs: 200,
+    });
+    try {
+      await r.start();
+      assert.deepEqual(results, [0], 'the registration at start reached no NameServer');
+      await new Promise((res) => setTimeout(res, 50));
+      assert.equal(calls.length, 1, 'no second round before the delay');
+      const end = Date.now() + 5_000;
+      while (results.length < 2 && Date.now() < end) await new Promise((res) => setTimeout(res, 20));
+      assert.deepEqual(results, [0, 1], 'the first periodic round registered');
+      assert.ok(calls[1]! >= 200 && calls[1]! < 5_000, `second round at ${calls[1]} ms`);
+    } finally {
+      await r.shutdown();
+      await topics.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

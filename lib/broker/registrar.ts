@@ -13,7 +13,7 @@ import { RegisterBodyEncoder } from './register-body';
 
 /**
  * Registration with every NameServer (Java BrokerController#registerBrokerAll, BrokerOuterAPI): the full topic
- * table at start and every registerNameServerPeriod (clamped 10..60 s as Java); after a topic change only the
+ * table at start, 10 s later and then every registerNameServerPeriod (clamped 10..60 s as Java); after a topic change only the
  * changed topics (registerIncrement, Java registerIncrementBrokerData; a 5.x NameServer refuses a first
  * registration carrying exactly one topic, so the full one comes first). Plain JSON with its CRC. No
  * heartbeatTimeoutMillis is sent (Java sends it only in slave-acting-master mode), so NameServers apply their 120 s
@@ -31,7 +31,16 @@ export interface RegistrarOptions {
   logger: Logger;
   /** Each round's successful answers, first to arrive first (a slave learns its master there). */
   onRegistered?: (results: RegisterBrokerResult[]) => void;
+  /** ms from start to the first periodic round (default FIRST_ROUND_DELAY_MS; tests shorten it). */
+  firstRoundDelayMs?: number;
 }
+
+/**
+ * The first periodic registration comes this long after start, whatever registerNameServerPeriod says (Java
+ * BrokerController#start schedules registerBrokerAll with initialDelay 1000 * 10): a broker started before its
+ * NameServer listens is routed within 10 s, not a whole period later.
+ */
+export const FIRST_ROUND_DELAY_MS = 10_000;
 
 export class Registrar {
   private timer: NodeJS.Timeout | null = null;
@@ -57,7 +66,11 @@ export class Registrar {
   async start(): Promise<void> {
     await this.registerAll();
     const period = Math.max(10_000, Math.min(60_000, this.o.config.registerNameServerPeriod));
-    this.timer = setInterval(() => void this.registerAll(), period);
+    this.timer = setTimeout(() => {
+      this.timer = setInterval(() => void this.registerAll(), period);
+      this.timer.unref();
+      void this.registerAll();
+    }, this.o.firstRoundDelayMs ?? FIRST_ROUND_DELAY_MS);
     this.timer.unref();
   }
 

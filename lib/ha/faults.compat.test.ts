@@ -1,14 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RequestCode } from '../../protocol/codes';
-import { RocketClient } from '../client';
-import { silentLogger } from '../common';
 import { stopChild as stop } from '../common/testing/child';
-import { freeBrokerPort, freePort } from '../remoting/testing/ports';
+import { startPair, until, type Pair } from './testing/real-pair';
 
 /**
  * A master restarted with a shorter log than its slave, with real processes (slow: run by the compat mocha config):
@@ -19,61 +16,16 @@ import { freeBrokerPort, freePort } from '../remoting/testing/ports';
  * a record where its log ends (Java 5.5's DefaultHAClient would append them: a corrupt slave), logging why.
  * The in-process variants, with the cut mid-frame and disk-full cases, are lib/ha/faults.test.ts.
  */
-const BIN = path.join(__dirname, '..', 'bin');
 const FILE = 1024 * 1024;
 
-function run(dir: string, args: string[], log: string): ChildProcess {
-  const fd = fs.openSync(path.join(dir, log), 'a');
-  return spawn(process.execPath, args, { stdio: ['ignore', fd, fd], env: { ...process.env, APOGEE_LOG_LEVEL: 'info' } });
+/** An Apogee NameServer, ASYNC_MASTER and SLAVE in `dir` (real-pair.ts); the slave's haMasterAddress is `slaveHa(masterPort)`. */
+function startFaultPair(dir: string, procs: Record<string, ChildProcess | undefined>, slaveHa: (masterPort: number) => string): Promise<Pair> {
+  return startPair(dir, procs, [`mappedFileSizeCommitLog=${FILE}`], { slaveExtra: (masterPort) => [`haMasterAddress=${slaveHa(masterPort)}`, 'haSendHeartbeatInterval=1000'] });
 }
 
-async function until(cond: () => Promise<boolean> | boolean, what: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await Promise.resolve().then(cond).catch(() => false)) return;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-interface Pair {
-  c: RocketClient;
-  masterAddr: string;
-  slaveAddr: string;
-  masterConf: string;
-  masterStore: string;
-  maxOffset(addr: string): Promise<number>;
-  send(topic: string, i: number): Promise<boolean>;
-}
-
-/** An Apogee NameServer, ASYNC_MASTER and SLAVE in `dir`; the slave's haMasterAddress is `slaveHa(masterPort)`. */
-async function startPair(dir: string, procs: Record<string, ChildProcess | undefined>, slaveHa: (masterPort: number) => string): Promise<Pair> {
-  const nsPort = await freePort();
-  const masterPort = await freeBrokerPort();
-  const slavePort = await freeBrokerPort();
-  const ns = `127.0.0.1:${nsPort}`;
-  const conf = (name: string, lines: string[]): string => {
-    const f = path.join(dir, name);
-    fs.writeFileSync(f, [...lines, 'brokerIP1=127.0.0.1', `mappedFileSizeCommitLog=${FILE}`, `namesrvAddr=${ns}`, ''].join('\n'));
-    return f;
-  };
-  const masterStore = path.join(dir, 'master');
-  const masterConf = conf('master.conf', ['brokerRole=ASYNC_MASTER', `listenPort=${masterPort}`, `storePathRootDir=${masterStore}`]);
-  const slaveConf = conf('slave.conf', ['brokerRole=SLAVE', 'brokerId=1', `listenPort=${slavePort}`, `storePathRootDir=${path.join(dir, 'slave')}`,
-    `haMasterAddress=${slaveHa(masterPort)}`, 'haSendHeartbeatInterval=1000']);
-  procs.ns = run(dir, [path.join(BIN, 'apogee.js'), 'start', '--noBroker', '--namesrvPort', String(nsPort), '--dataDir', path.join(dir, 'ns')], 'ns.log');
-  procs.master = run(dir, [path.join(BIN, 'mqbroker.js'), '-c', masterConf], 'master.log');
-  procs.slave = run(dir, [path.join(BIN, 'mqbroker.js'), '-c', slaveConf], 'slave.log');
-  const c = new RocketClient({ namesrvAddr: ns, logger: silentLogger(), timeoutMs: 10_000 });
-  return {
-    c,
-    masterAddr: `127.0.0.1:${masterPort}`,
-    slaveAddr: `127.0.0.1:${slavePort}`,
-    masterConf,
-    masterStore,
-    maxOffset: async (addr) => Number(/"commitLogMaxOffset":"(\d+)"/.exec((await c.call(addr, RequestCode.GET_BROKER_RUNTIME_INFO)).body?.toString() ?? '')?.[1] ?? -1),
-    send: async (topic, i) => (await c.send(topic, Buffer.alloc(200 + ((i * 7919) % 1500), 97 + (i % 26))).catch(() => ({ code: -1 }))).code === 0,
-  };
+/** Sends message `i` (200-1699 bytes, its size and letter from `i`) to `topic`; true when acknowledged. */
+async function sendNth(p: Pair, topic: string, i: number): Promise<boolean> {
+  return (await p.c.send(topic, Buffer.alloc(200 + ((i * 7919) % 1500), 97 + (i % 26))).catch(() => ({ code: -1 }))).code === 0;
 }
 
 /** The commit log files of both stores are byte-identical. */
@@ -102,8 +54,10 @@ describe('lib/ha faults with real processes (master restarted shorter, HA connec
   });
 
   it('the master logs the slave ahead; the slave keeps its log and refuses mid-record bytes, logging why', async () => {
-    const p = (pair = await startPair(dir, procs, (masterPort) => `127.0.0.1:${masterPort + 1}`));
-    const { masterAddr, slaveAddr, maxOffset, send, masterConf, masterStore } = p;
+    const p = (pair = await startFaultPair(dir, procs, (masterPort) => `127.0.0.1:${masterPort + 1}`));
+    const { masterAddr, slaveAddr, maxOffset, masterStore } = p;
+    const send = (topic: string, i: number): Promise<boolean> => sendNth(p, topic, i);
+    await p.masterRouted();
     await until(() => send('HaShort', 0), 'the first send');
     for (let i = 1; i < 200; i++) assert.ok(await send('HaShort', i), `send #${i}`);
     const slaveMax = await maxOffset(masterAddr);
@@ -114,7 +68,7 @@ describe('lib/ha faults with real processes (master restarted shorter, HA connec
     // The master comes back with an empty store (its disk replaced) and takes new messages past the slave's end.
     await stop(procs.master);
     fs.rmSync(masterStore, { recursive: true, force: true });
-    procs.master = run(dir, [path.join(BIN, 'mqbroker.js'), '-c', masterConf], 'master2.log');
+    p.restartMaster('master2.log');
     await until(() => fs.existsSync(path.join(dir, 'master2.log')) && fs.readFileSync(path.join(dir, 'master2.log'), 'utf8').includes('slave commit log is ahead of the master'), 'the restarted master logs the slave ahead');
     for (let i = 0; (await maxOffset(masterAddr)) <= slaveMax + 4096; i++) assert.ok(await send('HaShort2', i), `send #${i} to the restarted master`);
     await until(() => /append refused[^\n]*no record at/.test(fs.readFileSync(path.join(dir, 'slave.log'), 'utf8')), 'the slave refuses bytes that do not start a record');
@@ -193,13 +147,14 @@ describe('lib/ha faults with real processes (master restarted shorter, HA connec
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
     const proxyPort = (proxy.address() as net.AddressInfo).port;
     try {
-      const p = (pair = await startPair(dir, procs, (masterPort) => {
+      const p = (pair = await startFaultPair(dir, procs, (masterPort) => {
         masterHa = masterPort + 1;
         return `127.0.0.1:${proxyPort}`;
       }));
       // Enough data for several transfers (haTransferBatchSize 32 KiB) before the slave's first connection.
-      await until(() => p.send('HaCut', 0), 'the first send');
-      for (let i = 1; i < 300; i++) assert.ok(await p.send('HaCut', i), `send #${i}`);
+      await p.masterRouted();
+      await until(() => sendNth(p, 'HaCut', 0), 'the first send');
+      for (let i = 1; i < 300; i++) assert.ok(await sendNth(p, 'HaCut', i), `send #${i}`);
       await until(() => cutConn >= 0 && (reports[cutConn + 1]?.length ?? 0) > 0, 'the slave reconnected after the cut');
       const slaveLog = fs.readFileSync(path.join(dir, 'slave.log'), 'utf8');
       assert.match(slaveLog, /HAClient close connection with master/);

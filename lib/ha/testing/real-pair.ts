@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RequestCode } from '../../../protocol/codes';
+import { AUTO_CREATE_TOPIC, MASTER_ID } from '../../../protocol/naming';
 import { RocketClient } from '../../client';
 import { silentLogger } from '../../common';
 import { freeBrokerPort, freePort } from '../../remoting/testing/ports';
@@ -48,6 +49,10 @@ export interface Pair {
   masterAddr: string;
   slaveAddr: string;
   procs: Record<string, ChildProcess | undefined>;
+  masterConf: string;
+  masterStore: string;
+  /** Waits until the NameServer routes the auto-create topic to the master, and the client holds that route. */
+  masterRouted(): Promise<void>;
   /** Starts the master again from its config and store (same ports), logging into `log`. */
   restartMaster(log: string): void;
   /** Starts the slave again from its config and store (same ports), logging into `log`. */
@@ -71,6 +76,8 @@ export interface Pair {
 export interface PairOptions {
   /** The slave's storePathRootDir (default `dir`/slave). */
   slaveStore?: string;
+  /** More lines for the slave's config only, given the master's port. */
+  slaveExtra?: (masterPort: number) => string[];
 }
 
 /**
@@ -89,21 +96,30 @@ export async function startPair(dir: string, procs: Record<string, ChildProcess 
   };
   const masterConf = conf('master.conf', ['brokerRole=ASYNC_MASTER', `listenPort=${masterPort}`, `storePathRootDir=${path.join(dir, 'master')}`]);
   const slaveStore = o.slaveStore ?? path.join(dir, 'slave');
-  const slaveConf = conf('slave.conf', ['brokerRole=SLAVE', 'brokerId=1', `listenPort=${slavePort}`, `storePathRootDir=${slaveStore}`]);
+  const slaveConf = conf('slave.conf', ['brokerRole=SLAVE', 'brokerId=1', `listenPort=${slavePort}`, `storePathRootDir=${slaveStore}`, ...(o.slaveExtra?.(masterPort) ?? [])]);
   procs.ns = run(dir, process.execPath, [path.join(BIN, 'apogee.js'), 'start', '--noBroker', '--namesrvPort', String(nsPort), '--dataDir', path.join(dir, 'ns')], 'ns.log');
+  const c = new RocketClient({ namesrvAddr: ns, logger: silentLogger(), timeoutMs: 10_000 });
+  // The brokers register at start and then 10 s later (Java's first periodic round): start them once the NameServer
+  // answers, so their first registration is not refused.
+  await until(async () => (await c.call(ns, RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER)).code === 0, 'the NameServer answers', 30_000);
   procs.master = run(dir, process.execPath, [path.join(BIN, 'mqbroker.js'), '-c', masterConf], 'master.log');
   procs.slave = run(dir, process.execPath, [path.join(BIN, 'mqbroker.js'), '-c', slaveConf], 'slave.log');
-  const c = new RocketClient({ namesrvAddr: ns, logger: silentLogger(), timeoutMs: 10_000 });
   const slaveAddr = `127.0.0.1:${slavePort}`;
   const masterLog = path.join(dir, 'master', 'commitlog');
   const slaveLog = path.join(slaveStore, 'commitlog');
   const routedIds = async (topic: string): Promise<number[]> => [...((await c.routeOf(topic, 0))?.brokerDatas[0]?.brokerAddrs.keys() ?? [])];
+  // Each try reads a fresh route: one read while only the slave had registered (no writable queue) would otherwise
+  // stay cached for 30 s, as in the Java client.
+  const masterRouted = (): Promise<void> => until(async () => (await routedIds(AUTO_CREATE_TOPIC)).includes(MASTER_ID), `the NameServer routes ${AUTO_CREATE_TOPIC} to the master`);
   return {
     ns,
     c,
     masterAddr: `127.0.0.1:${masterPort}`,
     slaveAddr,
     procs,
+    masterConf,
+    masterStore: path.join(dir, 'master'),
+    masterRouted,
     restartMaster(log) {
       procs.master = run(dir, process.execPath, [path.join(BIN, 'mqbroker.js'), '-c', masterConf], log);
     },
@@ -113,6 +129,7 @@ export async function startPair(dir: string, procs: Record<string, ChildProcess 
     maxOffset: async (addr) => Number(/"commitLogMaxOffset":"(\d+)"/.exec((await c.call(addr, RequestCode.GET_BROKER_RUNTIME_INFO)).body?.toString() ?? '')?.[1] ?? -1),
     async sendRange(topic, from, to) {
       if (from === 0) {
+        await masterRouted();
         await until(async () => (await c.send(topic, Buffer.from('ha-slave #0'))).code === 0, 'the first send');
         from = 1;
       }
