@@ -1,4 +1,3 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FileHandle, StoreIO } from './io';
 import {
@@ -17,7 +16,7 @@ import {
   writeLong,
   type IndexHeader,
 } from './index-layout';
-import { loadNonZeroPages, TABLE_PAGE_BYTES } from './sparse-load';
+import { SlotTable, SLOTS_PER_PAGE } from './index-slots';
 
 export * from './index-layout';
 
@@ -31,7 +30,7 @@ export * from './index-layout';
  *   past indexCount. The file being filled keeps its slot table in memory (maxHashSlotNum x 4 bytes); full files
  *   are read on demand. Writes happen on flush, in an order that keeps the file consistent after a crash at any
  *   point: new entries, then the header, then the changed slot pages (a slot never points past the header's
- *   indexCount on disk).
+ *   indexCount on disk). The slot table is sparse while few slots are in use (index-slots.ts).
  */
 
 export class IndexFile {
@@ -40,7 +39,7 @@ export class IndexFile {
   private handle: FileHandle | undefined;
   private onDisk: boolean;
   /** The slot table, in memory while the file is being filled. */
-  private slots: Int32Array | undefined;
+  private slots: SlotTable | undefined;
   private dirtyPages = new Set<number>();
   /** Entries not yet written: pending[0] is entry `writtenCount`. */
   private pending: Buffer = Buffer.alloc(0);
@@ -75,21 +74,17 @@ export class IndexFile {
     return this.slots !== undefined;
   }
 
+  /** The bytes the slot table holds in memory (0 when the file is not hot). */
+  get slotTableBytes(): number {
+    return this.slots?.memoryBytes ?? 0;
+  }
+
   /** Reads the slot table into memory so that the file can take more keys. */
   async warm(): Promise<void> {
     if (this.slots !== undefined) return;
-    const slots = new Int32Array(this.hashSlotNum);
-    if (this.onDisk) {
-      const h = await this.open();
-      const bytes = this.hashSlotNum * INDEX_HASH_SLOT_SIZE;
-      // Copy only the non-zero pages of the file's slot table into the fresh (zero, not yet resident) table, then
-      // turn the big-endian ints around in place (one native pass instead of a readInt32BE per slot). Pages of
-      // empty slots stay untouched and so out of RSS (issue 18). The byte order is swapped page by page on the
-      // copied pages only: swap32 of a zero page is a zero page, but it would make the page resident.
-      const view = Buffer.from(slots.buffer, slots.byteOffset, bytes);
-      await loadNonZeroPages(this.io, h, view, bytes, INDEX_HEADER_SIZE);
-      if (os.endianness() === 'LE') swapNonZeroPages(view);
-    }
+    const slots = new SlotTable(this.hashSlotNum);
+    // Only the file's non-zero slots are set: a file with few keys is sparse again after a restart or a rest.
+    if (this.onDisk) await slots.load(this.io, await this.open(), INDEX_HEADER_SIZE);
     this.slots = slots;
   }
 
@@ -104,7 +99,7 @@ export class IndexFile {
     if (h.indexCount >= this.indexNum) return false;
     const slots = this.slots!;
     const slotPos = keyHash % this.hashSlotNum;
-    let slotValue = slots[slotPos]!;
+    let slotValue = slots.get(slotPos);
     if (slotValue <= 0 || slotValue > h.indexCount) slotValue = 0;
     let timeDiff = storeTimestamp - h.beginTimestamp;
     timeDiff = Math.trunc(timeDiff / 1000);
@@ -123,7 +118,7 @@ export class IndexFile {
     this.pending.writeInt32BE(timeDiff, rel + INDEX_ENTRY_TIME_DIFF_POS);
     this.pending.writeInt32BE(slotValue, rel + INDEX_ENTRY_PREV_POS);
 
-    slots[slotPos] = h.indexCount;
+    slots.set(slotPos, h.indexCount);
     this.dirtyPages.add(Math.floor((slotPos * INDEX_HASH_SLOT_SIZE) / SLOT_PAGE_BYTES));
 
     if (h.indexCount <= 1) {
@@ -149,7 +144,7 @@ export class IndexFile {
   }
 
   private async slotAt(slotPos: number): Promise<number> {
-    if (this.slots !== undefined) return this.slots[slotPos]!;
+    if (this.slots !== undefined) return this.slots.get(slotPos);
     const h = await this.open();
     const b = Buffer.allocUnsafe(4);
     const n = await this.io.read(h, b, 0, 4, INDEX_HEADER_SIZE + slotPos * INDEX_HASH_SLOT_SIZE);
@@ -269,11 +264,7 @@ export class IndexFile {
   private copySlots(r: DirtyRun, into: Buffer): { pos: number; bytes: Buffer } {
     const firstSlot = r.firstPage * SLOTS_PER_PAGE;
     const lastSlot = Math.min(this.hashSlotNum, (r.lastPage + 1) * SLOTS_PER_PAGE);
-    const slots = this.slots!;
-    const from = Buffer.from(slots.buffer, slots.byteOffset + firstSlot * INDEX_HASH_SLOT_SIZE, (lastSlot - firstSlot) * INDEX_HASH_SLOT_SIZE);
-    const b = into.subarray(0, from.copy(into));
-    if (os.endianness() === 'LE') b.swap32(); // the table is host order, the file big-endian
-    return { pos: INDEX_HEADER_SIZE + firstSlot * INDEX_HASH_SLOT_SIZE, bytes: b };
+    return { pos: INDEX_HEADER_SIZE + firstSlot * INDEX_HASH_SLOT_SIZE, bytes: this.slots!.copyBigEndian(firstSlot, lastSlot, into) };
   }
 
   /** Writes the entries put so far, then the header (both as of the call), and drops the written entries from memory. */
@@ -340,17 +331,7 @@ export class IndexFile {
   }
 }
 
-/** swap32 on each TABLE_PAGE_BYTES page of `b` that holds a non-zero byte (zero pages are left unwritten). */
-function swapNonZeroPages(b: Buffer): void {
-  for (let p = 0; p < b.length; p += TABLE_PAGE_BYTES) {
-    const end = Math.min(p + TABLE_PAGE_BYTES, b.length);
-    if (b.compare(ZERO_PAGE, 0, end - p, p, end) !== 0) b.subarray(p, end).swap32();
-  }
-}
-
-const ZERO_PAGE = Buffer.alloc(TABLE_PAGE_BYTES);
 const EMPTY = Buffer.alloc(0);
-const SLOTS_PER_PAGE = SLOT_PAGE_BYTES / INDEX_HASH_SLOT_SIZE;
 /** The smallest buffer for entries not yet written (4096 entries). */
 const PENDING_MIN_BYTES = 4096 * INDEX_ENTRY_SIZE;
 

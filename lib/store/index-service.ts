@@ -139,8 +139,9 @@ export class IndexService {
   coolIdle(): number {
     const last = this.files[this.files.length - 1];
     if (last === undefined || this.warming !== undefined || !last.isHot || last.dirty) return 0;
+    const bytes = last.slotTableBytes;
     last.cool();
-    return last.isHot ? 0 : this.o.hashSlotNum * 4;
+    return last.isHot ? 0 : bytes;
   }
 
   private put(req: DispatchRequest): void {
