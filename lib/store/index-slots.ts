@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import type { FileHandle, StoreIO } from './io';
 import { INDEX_HASH_SLOT_SIZE, SLOT_PAGE_BYTES } from './index-layout';
+import { isZero, readInRuns } from './sparse-load';
 
 /**
  * The hash slots of the index file being filled, in memory (issue 18: memory).
@@ -19,8 +20,6 @@ import { INDEX_HASH_SLOT_SIZE, SLOT_PAGE_BYTES } from './index-layout';
 export const SPARSE_SLOTS_DIVISOR = 16;
 /** Slots per 4 KiB page of the table. */
 export const SLOTS_PER_PAGE = SLOT_PAGE_BYTES / INDEX_HASH_SLOT_SIZE;
-/** Bytes read per read(2) when a table is loaded from its file. */
-const LOAD_READ_BYTES = 1024 * 1024;
 /** Pairs a page's list starts with. */
 const FIRST_PAIRS = 4;
 
@@ -144,29 +143,18 @@ export class SlotTable {
    * out of RSS.
    */
   async load(io: StoreIO, h: FileHandle, position: number): Promise<void> {
-    const length = this.slotNum * INDEX_HASH_SLOT_SIZE;
-    const scratch = Buffer.allocUnsafe(Math.min(LOAD_READ_BYTES, Math.max(length, INDEX_HASH_SLOT_SIZE)));
-    for (let off = 0; off < length; ) {
-      const want = Math.min(scratch.length, length - off);
-      let got = 0;
-      while (got < want) {
-        const n = await io.read(h, scratch, got, want - got, position + off + got);
-        if (n <= 0) break;
-        got += n;
-      }
+    // Runs are whole pages of slots (SPARSE_READ_BYTES is a multiple of SLOT_PAGE_BYTES).
+    await readInRuns(io, h, this.slotNum * INDEX_HASH_SLOT_SIZE, position, (run, off) => {
       const firstSlot = off / INDEX_HASH_SLOT_SIZE;
-      for (let p = 0; p + INDEX_HASH_SLOT_SIZE <= got; p += SLOT_PAGE_BYTES) {
-        const pageEnd = Math.min(p + SLOT_PAGE_BYTES, got - (got % INDEX_HASH_SLOT_SIZE));
-        if (scratch.compare(ZERO_PAGE, 0, pageEnd - p, p, pageEnd) === 0) continue;
+      const whole = run.length - (run.length % INDEX_HASH_SLOT_SIZE);
+      for (let p = 0; p < whole; p += SLOT_PAGE_BYTES) {
+        const pageEnd = Math.min(p + SLOT_PAGE_BYTES, whole);
+        if (isZero(run, p, pageEnd)) continue;
         for (let q = p; q < pageEnd; q += INDEX_HASH_SLOT_SIZE) {
-          const v = scratch.readInt32BE(q);
+          const v = run.readInt32BE(q);
           if (v !== 0) this.set(firstSlot + q / INDEX_HASH_SLOT_SIZE, v);
         }
       }
-      off += got;
-      if (got < want) break;
-    }
+    });
   }
 }
-
-const ZERO_PAGE = Buffer.alloc(SLOT_PAGE_BYTES);

@@ -21,6 +21,20 @@ export const TABLE_PAGE_BYTES = 4096;
 export const SPARSE_READ_BYTES = 1024 * 1024;
 
 export async function loadNonZeroPages(io: StoreIO, h: FileHandle, target: Buffer, length: number, position: number): Promise<number> {
+  return readInRuns(io, h, length, position, (run, off) => {
+    for (let p = 0; p < run.length; p += TABLE_PAGE_BYTES) {
+      const end = Math.min(p + TABLE_PAGE_BYTES, run.length);
+      if (!isZero(run, p, end)) run.copy(target, off + p, p, end);
+    }
+  });
+}
+
+/**
+ * Reads `length` bytes of the file from `position` through one scratch buffer of SPARSE_READ_BYTES, handing each run
+ * to `each` with its offset from `position` (the run is reused: copy what is kept). Resolves with the bytes read
+ * (fewer than `length` only at the end of the file).
+ */
+export async function readInRuns(io: StoreIO, h: FileHandle, length: number, position: number, each: (run: Buffer, offset: number) => void): Promise<number> {
   const scratch = Buffer.allocUnsafe(Math.min(SPARSE_READ_BYTES, Math.max(length, 1)));
   let off = 0;
   while (off < length) {
@@ -31,10 +45,7 @@ export async function loadNonZeroPages(io: StoreIO, h: FileHandle, target: Buffe
       if (n <= 0) break;
       got += n;
     }
-    for (let p = 0; p < got; p += TABLE_PAGE_BYTES) {
-      const end = Math.min(p + TABLE_PAGE_BYTES, got);
-      if (!isZero(scratch, p, end)) scratch.copy(target, off + p, p, end);
-    }
+    each(scratch.subarray(0, got), off);
     off += got;
     if (got < want) break;
   }
@@ -43,7 +54,8 @@ export async function loadNonZeroPages(io: StoreIO, h: FileHandle, target: Buffe
 
 const ZERO_PAGE = Buffer.alloc(TABLE_PAGE_BYTES);
 
-function isZero(b: Buffer, from: number, to: number): boolean {
+/** Bytes [from, to) of `b` are all zero. */
+export function isZero(b: Buffer, from: number, to: number): boolean {
   // Buffer#compare against a zero page: one native memcmp per page instead of a byte loop in JS.
   return b.compare(ZERO_PAGE, 0, to - from, from, to) === 0;
 }
