@@ -99,7 +99,8 @@ export class IndexFile {
     if (h.indexCount >= this.indexNum) return false;
     const slots = this.slots!;
     const slotPos = keyHash % this.hashSlotNum;
-    let slotValue = slots.get(slotPos);
+    // The slot moves to the new entry now; its old value becomes the entry's link to the previous one.
+    let slotValue = slots.set(slotPos, h.indexCount);
     if (slotValue <= 0 || slotValue > h.indexCount) slotValue = 0;
     let timeDiff = storeTimestamp - h.beginTimestamp;
     timeDiff = Math.trunc(timeDiff / 1000);
@@ -118,7 +119,6 @@ export class IndexFile {
     this.pending.writeInt32BE(timeDiff, rel + INDEX_ENTRY_TIME_DIFF_POS);
     this.pending.writeInt32BE(slotValue, rel + INDEX_ENTRY_PREV_POS);
 
-    slots.set(slotPos, h.indexCount);
     this.dirtyPages.add(Math.floor((slotPos * INDEX_HASH_SLOT_SIZE) / SLOT_PAGE_BYTES));
 
     if (h.indexCount <= 1) {

@@ -24,10 +24,10 @@ function fileBytes(ref: Map<number, number>, slotNum: number): Buffer {
   return b;
 }
 
-/** Puts `slots` in order with values 1, 2, ... into both the table and a reference map. */
+/** Puts `slots` in order with values 1, 2, ... into both the table and a reference map; each set returns the old value. */
 function fill(t: SlotTable, ref: Map<number, number>, slots: number[], from = 1): void {
   slots.forEach((s, i) => {
-    t.set(s, from + i);
+    assert.equal(t.set(s, from + i), ref.get(s) ?? 0, `slot ${s} held its previous value`);
     ref.set(s, from + i);
   });
 }
@@ -100,7 +100,8 @@ describe('store/index-slots: SlotTable', () => {
 
 /**
  * The point of the sparse table, measured: RSS of a process whose index file (Java's default 5M slots) took 60,000
- * keys with scattered hashes, written out by a flush. A dense table has some slot of every page written by then. The child runs with --expose-gc so that the garbage of the puts is gone before RSS is read.
+ * keys with scattered hashes, written out by a flush. A dense table has some slot of every page written by then.
+ * The child runs with --expose-gc so that the garbage of the puts is gone before RSS is read.
  */
 describe('store/index-slots: RSS of an index file with 60,000 keys (a child process)', function () {
   this.timeout(60_000);

@@ -26,7 +26,7 @@ const FIRST_PAIRS = 4;
 export class SlotTable {
   private dense: Int32Array | undefined;
   /** Per page: [slotInPage, value, slotInPage, value, ...]; `used[page]` pairs of it are in use. */
-  private pages: (Int32Array | undefined)[] = [];
+  private pages: (Int32Array | undefined)[];
   private used: Uint16Array;
   private inUse = 0;
   private readonly sparseMax: number;
@@ -58,38 +58,37 @@ export class SlotTable {
 
   get(slot: number): number {
     if (this.dense !== undefined) return this.dense[slot]!;
-    const list = this.pages[(slot / SLOTS_PER_PAGE) | 0];
-    if (list === undefined) return 0;
-    const inPage = slot % SLOTS_PER_PAGE;
-    const n = this.used[(slot / SLOTS_PER_PAGE) | 0]! * 2;
-    for (let i = 0; i < n; i += 2) if (list[i] === inPage) return list[i + 1]!;
-    return 0;
+    const page = (slot / SLOTS_PER_PAGE) | 0;
+    const at = this.find(page, slot % SLOTS_PER_PAGE);
+    return at < 0 ? 0 : this.pages[page]![at + 1]!;
   }
 
-  /** Sets a slot to a non-zero value (an index file never clears a slot). */
-  set(slot: number, value: number): void {
+  /**
+   * Sets a slot to a non-zero value (an index file never clears a slot) and returns the value it held: a put reads and
+   * moves its slot's chain head with one lookup.
+   */
+  set(slot: number, value: number): number {
     if (this.dense !== undefined) {
+      const was = this.dense[slot]!;
       this.dense[slot] = value;
-      return;
+      return was;
     }
     const page = (slot / SLOTS_PER_PAGE) | 0;
     const inPage = slot % SLOTS_PER_PAGE;
+    const at = this.find(page, inPage);
     let list = this.pages[page];
-    const n = this.used[page]! * 2;
-    if (list !== undefined) {
-      for (let i = 0; i < n; i += 2) {
-        if (list[i] === inPage) {
-          list[i + 1] = value;
-          return;
-        }
-      }
+    if (at >= 0) {
+      const was = list![at + 1]!;
+      list![at + 1] = value;
+      return was;
     }
-    if (this.inUse >= this.sparseMax) {
+    this.inUse++;
+    if (this.inUse > this.sparseMax) {
       this.makeDense();
       this.dense![slot] = value;
-      this.inUse++;
-      return;
+      return 0;
     }
+    const n = this.used[page]! * 2;
     if (list === undefined || n === list.length) {
       const grown = new Int32Array(list === undefined ? FIRST_PAIRS * 2 : list.length * 2);
       if (list !== undefined) grown.set(list);
@@ -99,7 +98,16 @@ export class SlotTable {
     list[n] = inPage;
     list[n + 1] = value;
     this.used[page]!++;
-    this.inUse++;
+    return 0;
+  }
+
+  /** Where slot `inPage` of `page` sits in the page's list (the index of its pair), or -1 (sparse only). */
+  private find(page: number, inPage: number): number {
+    const list = this.pages[page];
+    if (list === undefined) return -1;
+    const n = this.used[page]! * 2;
+    for (let i = 0; i < n; i += 2) if (list[i] === inPage) return i;
+    return -1;
   }
 
   private makeDense(): void {

@@ -49,7 +49,6 @@ export interface Pair {
   masterAddr: string;
   slaveAddr: string;
   procs: Record<string, ChildProcess | undefined>;
-  masterConf: string;
   masterStore: string;
   /** Waits until the NameServer routes the auto-create topic to the master, and the client holds that route. */
   masterRouted(): Promise<void>;
@@ -94,7 +93,8 @@ export async function startPair(dir: string, procs: Record<string, ChildProcess 
     fs.writeFileSync(f, [...lines, ...extra, 'brokerIP1=127.0.0.1', 'slaveReadEnable=true', `namesrvAddr=${ns}`, ''].join('\n'));
     return f;
   };
-  const masterConf = conf('master.conf', ['brokerRole=ASYNC_MASTER', `listenPort=${masterPort}`, `storePathRootDir=${path.join(dir, 'master')}`]);
+  const masterStore = path.join(dir, 'master');
+  const masterConf = conf('master.conf', ['brokerRole=ASYNC_MASTER', `listenPort=${masterPort}`, `storePathRootDir=${masterStore}`]);
   const slaveStore = o.slaveStore ?? path.join(dir, 'slave');
   const slaveConf = conf('slave.conf', ['brokerRole=SLAVE', 'brokerId=1', `listenPort=${slavePort}`, `storePathRootDir=${slaveStore}`, ...(o.slaveExtra?.(masterPort) ?? [])]);
   procs.ns = run(dir, process.execPath, [path.join(BIN, 'apogee.js'), 'start', '--noBroker', '--namesrvPort', String(nsPort), '--dataDir', path.join(dir, 'ns')], 'ns.log');
@@ -105,7 +105,7 @@ export async function startPair(dir: string, procs: Record<string, ChildProcess 
   procs.master = run(dir, process.execPath, [path.join(BIN, 'mqbroker.js'), '-c', masterConf], 'master.log');
   procs.slave = run(dir, process.execPath, [path.join(BIN, 'mqbroker.js'), '-c', slaveConf], 'slave.log');
   const slaveAddr = `127.0.0.1:${slavePort}`;
-  const masterLog = path.join(dir, 'master', 'commitlog');
+  const masterLog = path.join(masterStore, 'commitlog');
   const slaveLog = path.join(slaveStore, 'commitlog');
   const routedIds = async (topic: string): Promise<number[]> => [...((await c.routeOf(topic, 0))?.brokerDatas[0]?.brokerAddrs.keys() ?? [])];
   // Each try reads a fresh route: one read while only the slave had registered (no writable queue) would otherwise
@@ -117,8 +117,7 @@ export async function startPair(dir: string, procs: Record<string, ChildProcess 
     masterAddr: `127.0.0.1:${masterPort}`,
     slaveAddr,
     procs,
-    masterConf,
-    masterStore: path.join(dir, 'master'),
+    masterStore,
     masterRouted,
     restartMaster(log) {
       procs.master = run(dir, process.execPath, [path.join(BIN, 'mqbroker.js'), '-c', masterConf], log);
