@@ -201,13 +201,16 @@ export interface ReportText {
   notes?: string[];
 }
 
+/** The load average when the bench process started, before any leg: the reading of whether other work shared the machine. */
+const LOAD_AT_START = os.loadavg();
+
 export function legsReport(legs: readonly Leg[], t: ReportText): string {
   const med = (s: SystemName, on: boolean, k: 'msgsPerSec' | 'p99Us' | 'p50Us'): number => median(legs.filter((l) => l.system === s && l.on === on).map((l) => l[k]));
   const lines = [
     `# ${t.title} (${new Date().toISOString().slice(0, 16)}Z)`,
     '',
     `Command: \`${t.command}\``,
-    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (shared with other work: treat small differences as noise).`,
+    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average at the start ${LOAD_AT_START.map((x) => x.toFixed(1)).join(' ')}, at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (the end counts the bench's own processes; a start above ~1 means other work shared the machine: treat small differences as noise).`,
     ...(t.notes ?? []),
     `Load: lib/client, ${CALLERS} callers, ${BODY_BYTES} B bodies, one connection, ${QUEUES}-queue topic, ASYNC_FLUSH, ${WARMUP_S} s warm-up + ${t.seconds} s measured. ${t.load}`,
     '',
