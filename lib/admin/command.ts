@@ -1,4 +1,5 @@
 import type { RocketClient } from '../client';
+import { isFieldMap } from '../../protocol/command';
 
 /**
  * An mqadmin sub-command: its name and options as Java's mqadmin spells them (-n, -t, -b, -c, ...), and an
@@ -33,7 +34,7 @@ export function jfmt(format: string, ...args: unknown[]): string {
     if (conv === 'n') return '\n';
     if (conv === '%') return '%';
     const v = args[i++];
-    const s = v instanceof Map ? `{${[...v].map(([k, x]) => `${String(k)}=${String(x)}`).join(', ')}}` : String(v);
+    const s = isFieldMap(v) ? `{${[...v].map(([k, x]) => `${String(k)}=${String(x)}`).join(', ')}}` : String(v);
     const w = width === '' ? 0 : Number(width);
     return minus === '-' ? s.padEnd(w) : s.padStart(w);
   });

@@ -95,7 +95,7 @@ export class RocketClient {
     body: Buffer | null = null,
     timeoutMs = this.timeoutMs,
   ): Promise<RemotingCommand> {
-    let ext = header === undefined || header === null ? null : header instanceof Map ? header : encodeHeader(header.spec, header.value);
+    let ext = header === undefined || header === null ? null : 'spec' in header ? encodeHeader(header.spec, header.value) : header;
     if (this.o.credentials !== undefined) ext = signFields(new Map(ext ?? []), body, this.o.credentials);
     return this.remoting.invoke(addr, createRequest({ code, opaque: 0, version: SERVER_VERSION, extFields: ext, body, serializeType: this.type }), timeoutMs);
   }

@@ -3,6 +3,7 @@ import { ByteReader } from '../codec';
 import type { ByteWriter } from '../codec';
 import type { RemotingCommand } from './types';
 import { SerializeType } from './types';
+import { FIELD_COLLECTOR } from './header-fields';
 
 /**
  * ROCKETMQ binary header (serializeType 1). Java: RocketMQSerializable.rocketMQProtocolEncode/Decode.
@@ -148,10 +149,11 @@ export function decodeBinaryHeader(buf: Buffer, start: number, end: number, fiel
         `extFields length ${extLen} exceeds the ${r.remaining} header bytes left`,
       );
     }
-    extFields = new Map();
     const extEnd = r.pos + extLen;
     const er = new ByteReader(buf, r.pos, extEnd, 'BINARY_HEADER');
     let fields = 0;
+    const fc = FIELD_COLLECTOR;
+    fc.start();
     while (er.pos < extEnd) {
       if (++fields > fieldsMax) throw new ProtocolError('HEADER_TOO_LARGE', `header has more than headerFieldsMax ${fieldsMax} extFields`);
       const kLen = er.int16('ext key length');
@@ -160,8 +162,9 @@ export function decodeBinaryHeader(buf: Buffer, start: number, end: number, fiel
       const vLen = er.int32('ext value length');
       if (vLen < 0) throw new ProtocolError('BINARY_HEADER', `negative ext value length ${vLen}`);
       const v = vLen <= 8 ? readShortValue(er, vLen) : er.utf8(vLen, 'ext value');
-      if (vLen > 0 && kLen > 0) extFields.set(k, v);
+      if (vLen > 0 && kLen > 0) fc.add(k, v);
     }
+    extFields = fc.finish();
     r.pos = extEnd;
   } else if (extLen < 0) {
     throw new ProtocolError('BINARY_HEADER', `negative extFields length ${extLen}`);

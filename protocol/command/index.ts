@@ -15,3 +15,4 @@ export {
 export type { RequestInit, HeaderLimits } from './command';
 export { jsonQuote } from './json-string';
 export type { JsonDialect } from './json-string';
+export { HeaderFields, HEADER_FIELDS_FLAT_MAX, isFieldMap } from './header-fields';

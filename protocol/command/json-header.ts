@@ -3,6 +3,7 @@ import { languageName, parseLanguage } from '../codes';
 import { jsonQuote, type JsonDialect } from './json-string';
 import type { RemotingCommand } from './types';
 import { SerializeType } from './types';
+import { FIELD_COLLECTOR } from './header-fields';
 
 /**
  * JSON header (serializeType 0). Java writes the RemotingCommand bean with fastjson: keys in alphabetical
@@ -82,16 +83,20 @@ export function decodeJsonHeader(buf: Buffer, start: number, end: number, fields
     if (typeof ext !== 'object' || Array.isArray(ext)) {
       throw new ProtocolError('JSON_HEADER', 'JSON header field "extFields" is not an object');
     }
-    extFields = new Map();
     let fields = 0;
+    const fc = FIELD_COLLECTOR;
+    fc.start();
     for (const k in ext as Record<string, unknown>) {
       if (++fields > fieldsMax) throw new ProtocolError('HEADER_TOO_LARGE', `header has more than headerFieldsMax ${fieldsMax} extFields`);
-      const v = (ext as Record<string, unknown>)[k];
-      if (v === null || v === undefined) continue;
-      if (typeof v === 'string') extFields.set(k, v);
-      else if (typeof v === 'number' || typeof v === 'boolean') extFields.set(k, String(v));
+      const raw = (ext as Record<string, unknown>)[k];
+      if (raw === null || raw === undefined) continue;
+      let v: string;
+      if (typeof raw === 'string') v = raw;
+      else if (typeof raw === 'number' || typeof raw === 'boolean') v = String(raw);
       else throw new ProtocolError('JSON_HEADER', `JSON header extFields["${k}"] is not a string`);
+      fc.add(k, v);
     }
+    extFields = fc.finish();
   }
   return {
     code: intField(obj, 'code', INT32_MIN, INT32_MAX),
