@@ -42,16 +42,15 @@ export function encodeBinaryHeader(cmd: RemotingCommand, w: ByteWriter): void {
   }
   const extAt = w.reserve(4);
   const extStart = w.pos;
-  if (cmd.extFields !== null) {
-    for (const [k, v] of cmd.extFields) {
-      const kAt = w.reserve(2);
-      const kLen = w.utf8(k);
-      if (kLen > 0x7fff) throw new ProtocolError('BAD_VALUE', `ext field key longer than 32767 bytes: ${k.slice(0, 40)}...`);
-      w.patchInt16(kAt, kLen);
-      const vAt = w.reserve(4);
-      w.patchInt32(vAt, w.utf8(v));
-    }
-  }
+  // forEach, not for..of: no [key, value] array per field.
+  cmd.extFields?.forEach((v, k) => {
+    const kAt = w.reserve(2);
+    const kLen = w.utf8(k);
+    if (kLen > 0x7fff) throw new ProtocolError('BAD_VALUE', `ext field key longer than 32767 bytes: ${k.slice(0, 40)}...`);
+    w.patchInt16(kAt, kLen);
+    const vAt = w.reserve(4);
+    w.patchInt32(vAt, w.utf8(v));
+  });
   w.patchInt32(extAt, w.pos - extStart);
 }
 

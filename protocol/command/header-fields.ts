@@ -42,6 +42,11 @@ export class HeaderFields implements Map<string, string> {
     return new HeaderFields(out);
   }
 
+  /** An empty one to fill with set (encodeHeader's default: a response header of a few fields). */
+  static empty(): HeaderFields {
+    return new HeaderFields([]);
+  }
+
   private indexOf(key: string): number {
     const a = this.a;
     for (let i = 0; i < a.length; i += 2) if (a[i] === key) return i;

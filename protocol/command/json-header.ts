@@ -21,10 +21,10 @@ export function encodeJsonHeader(cmd: RemotingCommand, dialect: JsonDialect = 'f
   if (cmd.extFields !== null) {
     s += ',"extFields":{';
     let first = true;
-    for (const [k, v] of cmd.extFields) {
+    cmd.extFields.forEach((v, k) => {
       s += (first ? '' : ',') + jsonQuote(k, dialect) + ':' + jsonQuote(v, dialect);
       first = false;
-    }
+    });
     s += '}';
   }
   s += ',"flag":' + (cmd.flag | 0);

@@ -1,4 +1,5 @@
 import { javaDoubleToString, javaParseBoolean, javaParseDouble, javaParseInt, javaParseLong } from '../codec';
+import { HeaderFields } from '../command';
 
 /**
  * The custom-header DSL. A header is declared ONCE, as a table of its Java fields in Java declaration order
@@ -151,7 +152,7 @@ function formatField(kind: FieldKind, v: unknown): string {
 export function encodeHeader<F extends Fields>(
   spec: HeaderSpec<F>,
   value: Partial<HeaderValue<F>>,
-  into: Map<string, string> = new Map(),
+  into: Map<string, string> = HeaderFields.empty(),
   keyOf?: (field: string, s: FieldSpec) => string,
 ): Map<string, string> {
   const rec = value as Record<string, unknown>;
