@@ -1,5 +1,6 @@
 /**
- * The ext fields of a decoded header, as a Map<string, string> kept in one flat array [key0, value0, key1, ...].
+ * The ext fields of a decoded header (and, by encodeHeader's default, of an encoded one), as a Map<string, string>
+ * kept in one flat array [key0, value0, key1, ...].
  *
  * Why not a Map: every request decodes one, a send header has ~14 fields and a pull header ~12, and a V8 Map grows
  * its hash table 4 -> 8 -> 16 entries while it is filled (three tables, ~900 bytes). Decoding made ~10% of all the
