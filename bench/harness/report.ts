@@ -133,13 +133,29 @@ export interface RatioRow {
   text: string;
 }
 
+/**
+ * Workloads reported as probes and not counted among the goals: the official Producer in async mode (`-y true`). In
+ * that mode the Java client 5.5.0 encodes and writes every send, and waits for one of its 65,535 async permits, on the
+ * same Netty event loop that reads the answers: NettyRemotingClient#invokeAsync adds each send as a listener of the
+ * channel's future, Netty runs listeners on the channel's loop, and NettyRemotingAbstract#invokeAsyncImpl waits in
+ * semaphoreAsync.tryAcquire for up to the send's 3 s timeout. With the 10,000 sends the tool keeps queued, that loop
+ * stops reading: answers pile up unread in the client's socket, sends time out by the million, and the server under
+ * test idles (bench/results/2026-12-06-async-probe-client-stall.md: jstack, ss and jstat of the tool, and the server's
+ * and the tool's CPU in every round of two full runs). Which rounds escape the stall depends on the client's timing,
+ * not on the server's speed, so a ratio of it ranks nothing. Its rounds are listed in full under "Probes", with both
+ * sides' CPU; its memory still counts.
+ */
+export function isProbe(w: Pick<WorkloadDef, 'kind'>): boolean {
+  return w.kind === 'async';
+}
+
 export function ratioRows(r: BenchResults): RatioRow[] {
   const rows: RatioRow[] = [];
   const systems = systemsIn(r);
   for (const flush of flushesIn(r)) {
     for (const w of r.workloads) {
-      // e2e sends at a fixed rate: its throughput is the rate, not a capacity.
-      if (!w.flush.includes(flush) || w.kind === 'e2e') continue;
+      // e2e sends at a fixed rate: its throughput is the rate, not a capacity. A probe is no goal (isProbe).
+      if (!w.flush.includes(flush) || w.kind === 'e2e' || isProbe(w)) continue;
       const a = workloadCell(r, 'apogee', flush, w.id, (x) => x.msgsPerSec);
       for (const j of JAVA.filter((s) => systems.includes(s))) {
         const b = workloadCell(r, j, flush, w.id, (x) => x.msgsPerSec);
@@ -236,7 +252,7 @@ export function markdown(r: BenchResults): string {
       });
       const cpu = systems.map((s) => mark(workloadCell(r, s, flush, w.id, (x) => x.serverCpuSecPerMillion), fmtNum)).join(' / ');
       const rss = systems.map((s) => mark(workloadCell(r, s, flush, w.id, (x) => x.serverRssMaxMiB), fmtInt)).join(' / ');
-      L.push(`| ${w.label} | ${cells.map((c) => mark(c, fmtInt)).join(' | ')} | ${ratios.join(' | ')} | ${cpu} | ${rss} |`);
+      L.push(`| ${w.label}${isProbe(w) ? ' (probe, no goal; see Probes)' : ''} | ${cells.map((c) => mark(c, fmtInt)).join(' | ')} | ${ratios.join(' | ')} | ${cpu} | ${rss} |`);
     }
     L.push('');
     L.push('Server RSS peak in the window: the largest sum of the server processes\' VmRSS, sampled every 500 ms during the measured window (median of rounds).');
@@ -291,6 +307,8 @@ export function markdown(r: BenchResults): string {
       L.push('');
     }
   }
+
+  L.push(...probesMarkdown(r));
 
   // Resources.
   if (r.runs.length > 0) {
@@ -393,6 +411,37 @@ export function markdown(r: BenchResults): string {
     L.push('');
   }
   return L.join('\n');
+}
+
+/** Every round of every probe workload (isProbe): rate, failed sends, and the CPU of the server and of the tool. */
+function probesMarkdown(r: BenchResults): string[] {
+  const probes = r.workloads.filter(isProbe);
+  const lines: { w: WorkloadDef; run: SystemRun; x: WorkloadResult }[] = [];
+  for (const w of probes) {
+    for (const run of r.runs) {
+      const x = run.workloads.find((y) => y.id === w.id);
+      if (x !== undefined) lines.push({ w, run, x });
+    }
+  }
+  if (lines.length === 0) return [];
+  const L: string[] = [];
+  const label = (s: SystemName): string => r.systems[s]?.label ?? s;
+  const cores = (sec: number, x: WorkloadResult): string => (Number.isFinite(sec) && x.seconds > 0 ? fmtNum(sec / x.seconds) : '–');
+  L.push('## Probes (reported, not counted as goals)');
+  L.push('');
+  L.push(
+    'The official Producer in async mode stalls inside the Java client: it writes every send, and waits for an async permit, on the Netty event loop that also reads the answers, and under the tool\'s 10,000 queued sends that loop stops reading. The server idles while the tool fails its own sends, so the row ranks nothing (bench/harness/report.ts#isProbe; bench/results/2026-12-06-async-probe-client-stall.md). Every round is listed; CPU in cores = CPU seconds per second of the window.',
+  );
+  L.push('');
+  L.push('| workload | flush | system | round | msg/s | failed sends | server CPU, cores | tool CPU, cores |');
+  L.push('|---|---|---|---|---|---|---|---|');
+  const order = (s: SystemName): number => SYSTEM_ORDER.indexOf(s);
+  lines.sort((a, b) => a.w.id.localeCompare(b.w.id) || a.run.flush.localeCompare(b.run.flush) || order(a.run.system) - order(b.run.system) || a.run.round - b.run.round);
+  for (const { w, run, x } of lines) {
+    L.push(`| ${w.label} | ${run.flush} | ${label(run.system)} | ${run.round + 1} | ${fmtInt(x.msgsPerSec)} | ${fmtInt(x.errors)} | ${cores(x.serverCpuSec, x)} | ${cores(x.clientCpuSec, x)} |`);
+  }
+  L.push('');
+  return L;
 }
 
 /** A horizontal bar chart of the "× better" ratios (log scale), one bar per row and Java variant. */
