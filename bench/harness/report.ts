@@ -80,6 +80,11 @@ export interface BenchResults {
 }
 
 const SYSTEM_ORDER: SystemName[] = ['apogee', 'java-tuned', 'java-dist'];
+
+/** A system's name as the report prints it. */
+function systemLabel(r: BenchResults, s: SystemName): string {
+  return r.systems[s]?.label ?? s;
+}
 const JAVA: SystemName[] = ['java-tuned', 'java-dist'];
 
 export interface Cell {
@@ -193,7 +198,7 @@ export function markdown(r: BenchResults): string {
   const L: string[] = [];
   const systems = systemsIn(r);
   const javas = JAVA.filter((s) => systems.includes(s));
-  const label = (s: SystemName): string => r.systems[s]?.label ?? s;
+  const label = (s: SystemName): string => systemLabel(r, s);
   const m = r.machine;
   L.push(`# Apogee vs Apache RocketMQ 5.5.0 — ${r.name}`);
   L.push('');
@@ -415,17 +420,14 @@ export function markdown(r: BenchResults): string {
 
 /** Every round of every probe workload (isProbe): rate, failed sends, and the CPU of the server and of the tool. */
 function probesMarkdown(r: BenchResults): string[] {
-  const probes = r.workloads.filter(isProbe);
-  const lines: { w: WorkloadDef; run: SystemRun; x: WorkloadResult }[] = [];
-  for (const w of probes) {
-    for (const run of r.runs) {
+  const lines = r.workloads.filter(isProbe).flatMap((w) =>
+    r.runs.flatMap((run) => {
       const x = run.workloads.find((y) => y.id === w.id);
-      if (x !== undefined) lines.push({ w, run, x });
-    }
-  }
+      return x === undefined ? [] : [{ w, run, x }];
+    }),
+  );
   if (lines.length === 0) return [];
   const L: string[] = [];
-  const label = (s: SystemName): string => r.systems[s]?.label ?? s;
   const cores = (sec: number, x: WorkloadResult): string => (Number.isFinite(sec) && x.seconds > 0 ? fmtNum(sec / x.seconds) : '–');
   L.push('## Probes (reported, not counted as goals)');
   L.push('');
@@ -438,7 +440,7 @@ function probesMarkdown(r: BenchResults): string[] {
   const order = (s: SystemName): number => SYSTEM_ORDER.indexOf(s);
   lines.sort((a, b) => a.w.id.localeCompare(b.w.id) || a.run.flush.localeCompare(b.run.flush) || order(a.run.system) - order(b.run.system) || a.run.round - b.run.round);
   for (const { w, run, x } of lines) {
-    L.push(`| ${w.label} | ${run.flush} | ${label(run.system)} | ${run.round + 1} | ${fmtInt(x.msgsPerSec)} | ${fmtInt(x.errors)} | ${cores(x.serverCpuSec, x)} | ${cores(x.clientCpuSec, x)} |`);
+    L.push(`| ${w.label} | ${run.flush} | ${systemLabel(r, run.system)} | ${run.round + 1} | ${fmtInt(x.msgsPerSec)} | ${fmtInt(x.errors)} | ${cores(x.serverCpuSec, x)} | ${cores(x.clientCpuSec, x)} |`);
   }
   L.push('');
   return L;
