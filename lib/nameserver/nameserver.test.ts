@@ -141,6 +141,58 @@ describe('lib/nameserver NameServer over real sockets', () => {
     assert.deepEqual(route.value.queueDatas.map((q) => q.brokerName).sort(), ['broker-a', 'broker-b']);
   });
 
+  it('the same body again after the tables changed is applied in full, as Java: a deleted topic comes back, a wiped perm stays', async () => {
+    const route = async (t: string) => {
+      const r = await call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: t });
+      if (r.code !== ResponseCode.SUCCESS) return r.code;
+      const d = TopicRouteData.decode(r.body!);
+      assert.ok(d.ok);
+      return d.value.queueDatas.map((q) => `${q.brokerName}:${q.perm}`).sort().join(',');
+    };
+    const topics = ['TBW102', 'T1', 'T2'];
+    await register('broker-a', '127.0.0.1:10911', topics);
+    await register('broker-a', '127.0.0.1:10911', topics);
+    assert.equal(await route('T1'), 'broker-a:6');
+    // Java RouteInfoManager#isTopicConfigChanged: a topic missing from the table is put back even when the data
+    // version is the same.
+    assert.equal((await call(RequestCode.DELETE_TOPIC_IN_NAMESRV, { topic: 'T1' })).code, ResponseCode.SUCCESS);
+    assert.equal(await route('T1'), ResponseCode.TOPIC_NOT_EXIST);
+    await register('broker-a', '127.0.0.1:10911', topics);
+    assert.equal(await route('T1'), 'broker-a:6');
+    // An existing topic with the same data version is left as it is: the wiped write perm stays until the broker's
+    // data version changes.
+    await call(RequestCode.WIPE_WRITE_PERM_OF_BROKER, { brokerName: 'broker-a' });
+    await register('broker-a', '127.0.0.1:10911', topics);
+    await register('broker-a', '127.0.0.1:10911', topics);
+    assert.equal(await route('T2'), 'broker-a:4');
+    await register('broker-a', '127.0.0.1:10911', topics, { counter: 2 });
+    assert.equal(await route('T2'), 'broker-a:6');
+  });
+
+  it('the same body again over a new connection moves the broker to it: closing the old connection keeps the broker', async () => {
+    const topics = ['TBW102', 'T1'];
+    const first = new RemotingClient({ logger: silentLogger(), version: 513 });
+    const second = new RemotingClient({ logger: silentLogger(), version: 513 });
+    try {
+      assert.equal((await register('broker-a', '127.0.0.1:10911', topics, { via: first })).code, ResponseCode.SUCCESS);
+      assert.equal((await register('broker-a', '127.0.0.1:10911', topics, { via: second })).code, ResponseCode.SUCCESS);
+      first.close();
+      // The NameServer sees the close; a lookup after it still finds the broker.
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal((await call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'T1' })).code, ResponseCode.SUCCESS);
+      second.close();
+      let code: number = ResponseCode.SUCCESS;
+      for (let i = 0; i < 50 && code === ResponseCode.SUCCESS; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        code = (await call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'T1' })).code;
+      }
+      assert.equal(code, ResponseCode.TOPIC_NOT_EXIST, 'closing the connection the broker registered over last removes it');
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+
   it('rejects a first registration carrying exactly one topic, as a Java 5.x NameServer does', async () => {
     const r = await register('broker-x', '127.0.0.1:20911', ['OnlyOne']);
     assert.equal(r.code, ResponseCode.SYSTEM_ERROR);

@@ -56,6 +56,11 @@ export interface BrokerLiveInfo {
   /** The broker's connection: an opaque token supplied by the caller. */
   channel: unknown;
   haServerAddr: string;
+  /**
+   * The registration this entry was last built from, and the route version right after it (RouteInfoManager's
+   * repeated-registration shortcut); undefined when the entry was not made by a full registration.
+   */
+  applied?: { input: Omit<RegisterBrokerInput, 'channel'>; version: number };
 }
 
 export interface RegisterBrokerInput {
