@@ -68,6 +68,26 @@ function emptyResult(status: GetMessageStatus, nextBeginOffset: number, minOffse
   };
 }
 
+/** Counts a pull's answer as found or missed (Java: getMessageTimesTotalFound / Miss) and returns it. */
+function counted(store: ReadSource, r: GetMessageResult): GetMessageResult {
+  if (r.status === GetMessageStatus.FOUND) store.counters.getMessageTimesTotalFound++;
+  else store.counters.getMessageTimesTotalMiss++;
+  return r;
+}
+
+/** A run of records read ahead together: unit indexes ascending, and where each record sits (a shared buffer and a position). */
+interface Run {
+  u: number[];
+  phy: number[];
+  size: number[];
+  buf: (Buffer | undefined)[];
+  pos: number[];
+}
+
+function newRun(): Run {
+  return { u: [], phy: [], size: [], buf: [], pos: [] };
+}
+
 /**
  * Java: DefaultMessageStore#getMessage, unit by unit as Java's loop: the transfer limits count the records taken,
  * so a commit-log (SQL92) filter reads on past the records it refuses until maxMsgNums match or
@@ -84,21 +104,16 @@ export async function getMessage(
   filter?: MessageFilter,
 ): Promise<GetMessageResult> {
   const cq = store.findConsumeQueue(topic, queueId);
-  const miss = (r: GetMessageResult): GetMessageResult => {
-    if (r.status === GetMessageStatus.FOUND) store.counters.getMessageTimesTotalFound++;
-    else store.counters.getMessageTimesTotalMiss++;
-    return r;
-  };
   if (cq === undefined) {
     // Java creates an empty queue here (findOrCreateConsumeQueue) and answers from it.
-    return miss(emptyResult(GetMessageStatus.NO_MESSAGE_IN_QUEUE, nextOffsetCorrection(store, offset, 0), 0, 0));
+    return counted(store, emptyResult(GetMessageStatus.NO_MESSAGE_IN_QUEUE, nextOffsetCorrection(store, offset, 0), 0, 0));
   }
   const minOffset = cq.minOffsetInQueue;
   const maxOffset = cq.maxOffsetInQueue;
-  if (maxOffset === 0) return miss(emptyResult(GetMessageStatus.NO_MESSAGE_IN_QUEUE, nextOffsetCorrection(store, offset, 0), minOffset, maxOffset));
-  if (offset < minOffset) return miss(emptyResult(GetMessageStatus.OFFSET_TOO_SMALL, nextOffsetCorrection(store, offset, minOffset), minOffset, maxOffset));
-  if (offset === maxOffset) return miss(emptyResult(GetMessageStatus.OFFSET_OVERFLOW_ONE, nextOffsetCorrection(store, offset, offset), minOffset, maxOffset));
-  if (offset > maxOffset) return miss(emptyResult(GetMessageStatus.OFFSET_OVERFLOW_BADLY, nextOffsetCorrection(store, offset, maxOffset), minOffset, maxOffset));
+  if (maxOffset === 0) return counted(store, emptyResult(GetMessageStatus.NO_MESSAGE_IN_QUEUE, nextOffsetCorrection(store, offset, 0), minOffset, maxOffset));
+  if (offset < minOffset) return counted(store, emptyResult(GetMessageStatus.OFFSET_TOO_SMALL, nextOffsetCorrection(store, offset, minOffset), minOffset, maxOffset));
+  if (offset === maxOffset) return counted(store, emptyResult(GetMessageStatus.OFFSET_OVERFLOW_ONE, nextOffsetCorrection(store, offset, offset), minOffset, maxOffset));
+  if (offset > maxOffset) return counted(store, emptyResult(GetMessageStatus.OFFSET_OVERFLOW_BADLY, nextOffsetCorrection(store, offset, maxOffset), minOffset, maxOffset));
 
   const c = store.config;
   const maxFilterMessageSize = Math.max(c.maxFilterMessageSize, maxMsgNums * CQ_STORE_UNIT_SIZE);
@@ -126,16 +141,9 @@ export async function getMessage(
     }
     const base = nextBeginOffset;
     let nextPhyFileStartOffset = -Infinity;
-    // A superset of the units the walk will want a record for (it may skip more: nextPhyFileStartOffset).
-    const isCandidate = (at: number, phy: number, size: number): boolean =>
-      (cqFilter === undefined || cqFilter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) && !(phy < minOffsetPy || phy + size > maxOffsetPy || size <= 0);
-    // The current run: unit indexes ascending, where each record sits (a shared buffer and a position); units
+    // The current run (made at the first record the tail cache does not hold: a tail pull never needs one); units
     // before fetchedTo were read if candidates. The walk visits units in order, so `k` only moves forward.
-    const runU: number[] = [];
-    const runPhy: number[] = [];
-    const runSize: number[] = [];
-    const runBuf: (Buffer | undefined)[] = [];
-    const runPos: number[] = [];
+    let run: Run | undefined;
     let runLen = 0;
     let k = 0;
     let fetchedTo = 0;
@@ -173,26 +181,31 @@ export async function getMessage(
           if (filter?.isMatchedByCommitLog === undefined || refused === 0) fetchAhead = room;
           else if (result.messageCount === 0) fetchAhead *= 2;
           else fetchAhead = Math.ceil((room * (result.messageCount + refused)) / result.messageCount);
+          run ??= newRun();
           runLen = 0;
           k = 0;
           let to = u;
           for (; to < units.length / CQ_STORE_UNIT_SIZE && runLen < fetchAhead; to++) {
             if ((base + to - offset) * CQ_STORE_UNIT_SIZE >= maxFilterMessageSize) break;
-            const p = readCqPhy(units, to * CQ_STORE_UNIT_SIZE);
-            const n = readCqSize(units, to * CQ_STORE_UNIT_SIZE);
-            if (to === u || isCandidate(to * CQ_STORE_UNIT_SIZE, p, n)) {
-              runU[runLen] = to;
-              runPhy[runLen] = p;
-              runSize[runLen] = n;
+            const at = to * CQ_STORE_UNIT_SIZE;
+            const p = readCqPhy(units, at);
+            const n = readCqSize(units, at);
+            // A superset of the units the walk will want a record for (it may skip more: nextPhyFileStartOffset).
+            const candidate = to === u || ((cqFilter === undefined || cqFilter.isMatchedByConsumeQueue(readCqTagsCode(units, at))) && !(p < minOffsetPy || p + n > maxOffsetPy || n <= 0));
+            if (candidate) {
+              run.u[runLen] = to;
+              run.phy[runLen] = p;
+              run.size[runLen] = n;
               runLen++;
             }
           }
-          await store.commitLog.readManyAt(runPhy, runSize, runLen, runBuf, runPos);
+          await store.commitLog.readManyAt(run.phy, run.size, runLen, run.buf, run.pos);
           fetchedTo = to;
         }
-        while (k < runLen && runU[k]! < u) k++;
-        rb = k < runLen && runU[k] === u ? runBuf[k] : undefined;
-        recAt = runPos[k]!;
+        const r = run!;
+        while (k < runLen && r.u[k]! < u) k++;
+        rb = k < runLen && r.u[k] === u ? r.buf[k] : undefined;
+        recAt = r.pos[k]!;
       } else rb = store.commitLog.cached;
       if (rb === undefined) {
         // Gone between the walk and the read (Java: getMessage returns null).
@@ -218,7 +231,7 @@ export async function getMessage(
   result.nextBeginOffset = nextBeginOffset;
   store.counters.getMessageTransferredMsgCount += result.messageCount;
   result.suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > store.memoryInMemBytes;
-  return miss(result);
+  return counted(store, result);
 }
 
 /** Java: #lookMessageByOffset(offset[, size]): the record at a commit log offset, checked, or undefined. */
