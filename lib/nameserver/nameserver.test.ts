@@ -46,6 +46,15 @@ describe('lib/nameserver NameServer over real sockets', () => {
     return client.invoke(addr, createRequest({ code, opaque: 0, version: 513, extFields: ext(fields), body, serializeType: type }), 3000);
   }
 
+  /** A topic's route as "brokerName:perm" pairs, sorted, or the response code when there is none. */
+  async function routeOf(t: string): Promise<string | number> {
+    const r = await call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: t });
+    if (r.code !== ResponseCode.SUCCESS) return r.code;
+    const d = TopicRouteData.decode(r.body!);
+    assert.ok(d.ok);
+    return d.value.queueDatas.map((q) => `${q.brokerName}:${q.perm}`).sort().join(',');
+  }
+
   async function register(brokerName: string, brokerAddr: string, topics: string[], opts: { brokerId?: number; counter?: number; compressed?: boolean; via?: RemotingClient } = {}) {
     const body = opts.compressed
       ? encodeRegisterBrokerBodyCompressed(registerValue(topics, opts.counter))
@@ -142,31 +151,24 @@ describe('lib/nameserver NameServer over real sockets', () => {
   });
 
   it('the same body again after the tables changed is applied in full, as Java: a deleted topic comes back, a wiped perm stays', async () => {
-    const route = async (t: string) => {
-      const r = await call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: t });
-      if (r.code !== ResponseCode.SUCCESS) return r.code;
-      const d = TopicRouteData.decode(r.body!);
-      assert.ok(d.ok);
-      return d.value.queueDatas.map((q) => `${q.brokerName}:${q.perm}`).sort().join(',');
-    };
     const topics = ['TBW102', 'T1', 'T2'];
     await register('broker-a', '127.0.0.1:10911', topics);
     await register('broker-a', '127.0.0.1:10911', topics);
-    assert.equal(await route('T1'), 'broker-a:6');
+    assert.equal(await routeOf('T1'), 'broker-a:6');
     // Java RouteInfoManager#isTopicConfigChanged: a topic missing from the table is put back even when the data
     // version is the same.
     assert.equal((await call(RequestCode.DELETE_TOPIC_IN_NAMESRV, { topic: 'T1' })).code, ResponseCode.SUCCESS);
-    assert.equal(await route('T1'), ResponseCode.TOPIC_NOT_EXIST);
+    assert.equal(await routeOf('T1'), ResponseCode.TOPIC_NOT_EXIST);
     await register('broker-a', '127.0.0.1:10911', topics);
-    assert.equal(await route('T1'), 'broker-a:6');
+    assert.equal(await routeOf('T1'), 'broker-a:6');
     // An existing topic with the same data version is left as it is: the wiped write perm stays until the broker's
     // data version changes.
     await call(RequestCode.WIPE_WRITE_PERM_OF_BROKER, { brokerName: 'broker-a' });
     await register('broker-a', '127.0.0.1:10911', topics);
     await register('broker-a', '127.0.0.1:10911', topics);
-    assert.equal(await route('T2'), 'broker-a:4');
+    assert.equal(await routeOf('T2'), 'broker-a:4');
     await register('broker-a', '127.0.0.1:10911', topics, { counter: 2 });
-    assert.equal(await route('T2'), 'broker-a:6');
+    assert.equal(await routeOf('T2'), 'broker-a:6');
   });
 
   it('the same body again over a new connection moves the broker to it: closing the old connection keeps the broker', async () => {
@@ -274,33 +276,26 @@ describe('lib/nameserver NameServer over real sockets', () => {
   });
 
   it('encoded routes are reused while nothing changes, and every change is seen by the next lookup', async () => {
-    const route = async (t: string) => {
-      const r = await call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: t });
-      if (r.code !== ResponseCode.SUCCESS) return r.code;
-      const d = TopicRouteData.decode(r.body!);
-      assert.ok(d.ok);
-      return d.value.queueDatas.map((q) => `${q.brokerName}:${q.perm}`).sort().join(',');
-    };
     await register('broker-a', '127.0.0.1:10911', ['TBW102', 'T1']);
-    assert.equal(await route('T1'), 'broker-a:6');
+    assert.equal(await routeOf('T1'), 'broker-a:6');
     const v = ns.routes.version;
     assert.equal((await register('broker-a', '127.0.0.1:10911', ['TBW102', 'T1'])).code, ResponseCode.SUCCESS);
     assert.equal(ns.routes.version, v, 'a re-registration that changes nothing keeps the encoded routes');
-    assert.equal(await route('T1'), 'broker-a:6');
+    assert.equal(await routeOf('T1'), 'broker-a:6');
     await call(RequestCode.WIPE_WRITE_PERM_OF_BROKER, { brokerName: 'broker-a' });
-    assert.equal(await route('T1'), 'broker-a:4');
+    assert.equal(await routeOf('T1'), 'broker-a:4');
     await call(RequestCode.ADD_WRITE_PERM_OF_BROKER, { brokerName: 'broker-a' });
-    assert.equal(await route('T1'), 'broker-a:6');
+    assert.equal(await routeOf('T1'), 'broker-a:6');
     await register('broker-b', '127.0.0.1:10921', ['TBW102', 'T1']);
-    assert.equal(await route('T1'), 'broker-a:6,broker-b:6');
+    assert.equal(await routeOf('T1'), 'broker-a:6,broker-b:6');
     assert.equal((await call(RequestCode.DELETE_TOPIC_IN_NAMESRV, { topic: 'T1', clusterName: 'DefaultCluster' })).code, 0);
-    assert.equal(await route('T1'), ResponseCode.TOPIC_NOT_EXIST);
+    assert.equal(await routeOf('T1'), ResponseCode.TOPIC_NOT_EXIST);
     await register('broker-a', '127.0.0.1:10911', ['TBW102', 'T1'], { counter: 2 });
-    assert.equal(await route('T1'), 'broker-a:6');
+    assert.equal(await routeOf('T1'), 'broker-a:6');
     const u = await call(RequestCode.UNREGISTER_BROKER, { brokerName: 'broker-a', brokerAddr: '127.0.0.1:10911', clusterName: 'DefaultCluster', brokerId: 0 });
     assert.equal(u.code, ResponseCode.SUCCESS);
-    assert.equal(await route('T1'), ResponseCode.TOPIC_NOT_EXIST);
-    assert.equal(await route('TBW102'), 'broker-b:7');
+    assert.equal(await routeOf('T1'), ResponseCode.TOPIC_NOT_EXIST);
+    assert.equal(await routeOf('TBW102'), 'broker-b:7');
   });
 
   it('topic lists and DELETE_TOPIC_IN_NAMESRV (whole, or per cluster)', async () => {
