@@ -21,7 +21,7 @@
  *          callers, then REGISTER_BROKER from each broker back to back. JSON serialization (the clients' default).
  */
 import { crc32 } from 'node:zlib';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { RegisterBrokerBody, TopicConfig, type TopicConfig as TopicConfigT } from '../protocol/bodies';
 import { createRequest, SerializeType } from '../protocol/command';
 import { RequestCode, ResponseCode } from '../protocol/codes';
@@ -29,7 +29,7 @@ import { encodeHeader, RegisterBrokerRequestHeader } from '../protocol/headers';
 import { SERVER_VERSION } from '../lib/common';
 import { benchClient, bareRemoting, serverLoopDelay, type ServerLoopDelay } from './harness/ops';
 import { UsageWindow, type WindowUsage } from './harness/proc';
-import { Samples, sleep, type LatencySummary } from './harness/stats';
+import { Samples, sleep, type ClientLoop, type LatencySummary } from './harness/stats';
 import { modeSqlPull } from './sqlpull';
 import { arg } from './harness/args';
 
@@ -54,6 +54,32 @@ interface Gate {
  * Starts the load loops, lets them warm up for `warmupMs`, measures for `measureMs` (gate.measuring set, CPU and
  * RSS sampled by a UsageWindow), then stops them and waits until every loop has returned.
  */
+let lastClientLoop: ClientLoop | undefined;
+
+function clientLoopWindow(): { end(): ClientLoop } {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  const gc = { ms: 0, count: 0, maxMs: 0, minorMs: 0 };
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.ms += e.duration;
+      gc.count++;
+      if (e.duration > gc.maxMs) gc.maxMs = e.duration;
+      // detail.kind: NODE_PERFORMANCE_GC_MINOR = 1 (a scavenge)
+      if ((e as { detail?: { kind?: number } }).detail?.kind === 1) gc.minorMs += e.duration;
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  h.enable();
+  return {
+    end(): ClientLoop {
+      h.disable();
+      obs.disconnect();
+      // The histogram counts the timer's own 1 ms period in every sample (nanoseconds).
+      return { loopDelayP99Ms: Math.max(0, h.percentile(99) / 1e6 - 1), loopDelayMaxMs: Math.max(0, h.max / 1e6 - 1), gcMs: gc.ms, gcCount: gc.count, gcMaxMs: gc.maxMs, gcMinorMs: gc.minorMs };
+    },
+  };
+}
+
 async function measured(gate: Gate, warmupMs: number, measureMs: number, start: () => Promise<void>[]): Promise<{ seconds: number; usage: WindowUsage }> {
   gate.stop = false;
   gate.measuring = false;
@@ -61,11 +87,13 @@ async function measured(gate: Gate, warmupMs: number, measureMs: number, start: 
   await sleep(warmupMs);
   gate.measuring = true;
   const w = window();
+  const loop = clientLoopWindow();
   const t0 = performance.now();
   await sleep(measureMs);
   gate.measuring = false;
   const seconds = (performance.now() - t0) / 1000;
   const usage = w.end();
+  lastClientLoop = loop.end();
   gate.stop = true;
   await Promise.all(running);
   return { seconds, usage };
@@ -90,6 +118,7 @@ export interface SendResultJson {
   usage: WindowUsage;
   /** The broker's event-loop delay over its last 60 s, read right after the window (NaN on Java). */
   serverLoopDelay: ServerLoopDelay;
+  clientLoop?: ClientLoop;
 }
 
 async function modeSend(): Promise<void> {
@@ -136,7 +165,7 @@ async function modeSend(): Promise<void> {
   const brokerAddr = (await client.publishQueues(topic))[0]?.brokerAddr;
   const loop = brokerAddr === undefined ? { p99Ms: NaN, maxMs: NaN } : await serverLoopDelay(client, brokerAddr);
   client.close();
-  const out: SendResultJson = { mode: 'send', sent, errors, errorCodes: codes, seconds: elapsed, msgsPerSec: sent / elapsed, latency: lat.summary(), usage, serverLoopDelay: loop };
+  const out: SendResultJson = { mode: 'send', sent, errors, errorCodes: codes, seconds: elapsed, msgsPerSec: sent / elapsed, latency: lat.summary(), usage, serverLoopDelay: loop, ...(lastClientLoop !== undefined ? { clientLoop: lastClientLoop } : {}) };
   result(out);
 }
 

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { freeBrokerPorts, freePort } from '../../compat-tests/runner';
 import { benchClient, createTopicFields } from './ops';
+import { LOADGEN_NODE_ARGS } from './proc';
 import { fmtInt, fmtNum, median, sleep } from './stats';
 
 export const ROOT = path.join(__dirname, '..', '..', '..');
@@ -177,7 +178,7 @@ export async function createRoutedTopic(c: ReturnType<typeof benchClient>, sys: 
 /** bench/loadgen.ts send against `sys`, with the bench's extra flags (credentials, --tls). */
 export function loadgenSend(sys: Running, topic: string, seconds: number, extra: string[]): LegResult {
   const args = [path.join(DIST, 'bench', 'loadgen.js'), 'send', '--namesrv', sys.namesrv, '--topic', topic, '--size', String(BODY_BYTES), '--concurrency', String(CALLERS), '--warmup', String(WARMUP_S), '--seconds', String(seconds), ...extra];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: (seconds + 60) * 1000 });
+  const r = spawnSync(process.execPath, [...LOADGEN_NODE_ARGS, ...args], { encoding: 'utf8', timeout: (seconds + 60) * 1000 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (line === undefined) throw new Error(`loadgen failed: ${r.stderr}`);
   const j = JSON.parse(line.slice(7)) as { msgsPerSec: number; errors: number; errorCodes?: Record<string, number>; latency: { p50Ms: number; p99Ms: number } };

@@ -167,3 +167,14 @@ function sum(xs: number[]): number {
   for (const x of xs) if (Number.isFinite(x)) s += x;
   return s;
 }
+
+/**
+ * Node flags of the load generator (lib/client), the same whichever system it loads. Young-generation semi-spaces
+ * of 4 MiB (Node's default is 16): with 16 callers and default flags its own scavenges held its event loop ~3.4 ms
+ * each (1.3 MB surviving each one; the parallel scavenge tasks wait for a core the server holds), stalls of the size
+ * of the p99 it measured, and more of them the faster the server answered. With 4 MiB, against the same broker:
+ * its loop-delay p99 2.5-3.3 -> 1.5-1.9 ms and the send p99 3.6-4.0 -> 2.8-3.1 ms
+ * (bench/results/2026-12-07-loadgen-gc.md). APOGEE_BENCH_LOADGEN_NODE_ARGS replaces them (an A/B of the instrument;
+ * "" for Node's defaults).
+ */
+export const LOADGEN_NODE_ARGS: readonly string[] = (process.env.APOGEE_BENCH_LOADGEN_NODE_ARGS ?? '--max-semi-space-size=4').split(' ').filter((a) => a !== '');

@@ -89,3 +89,19 @@ export function fmtRatio(x: number): string {
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * The load generator's own event loop over a measured window: how late a 1 ms timer ran (p99, max) and the time
+ * its GC held the thread. A request's latency includes the client's stalls; these say how much of a tail is the
+ * client's own.
+ */
+export interface ClientLoop {
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  gcMs: number;
+  gcCount: number;
+  /** The longest single GC pause. */
+  gcMaxMs: number;
+  /** Of gcMs, the young-generation collections (scavenges). */
+  gcMinorMs: number;
+}

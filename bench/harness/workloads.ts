@@ -14,8 +14,8 @@ import {
   type RunContext,
 } from '../../compat-tests/runner';
 import { benchClient, brokerTotals, createTopic, storedInTopic } from './ops';
-import { cpuSeconds, memInfo, UsageWindow, type WindowUsage } from './proc';
-import { sleep, type LatencySummary } from './stats';
+import { cpuSeconds, LOADGEN_NODE_ARGS, memInfo, UsageWindow, type WindowUsage } from './proc';
+import { sleep, type ClientLoop, type LatencySummary } from './stats';
 import type { FlushMode, RunningSystem } from './systems';
 
 /**
@@ -65,6 +65,8 @@ export interface WorkloadResult {
   sendLatency?: LatencySummary;
   /** lib/client workloads on Apogee: the broker's event-loop delay (ms, p99 and max over its last 60 s). */
   serverLoopDelay?: { p99Ms: number; maxMs: number };
+  /** lib/client send workloads: the load generator's own event-loop delay and GC time in the window. */
+  clientLoop?: ClientLoop;
   /** The official tool's own last report line (average and max RT over its last 10 s). */
   tool?: { avgRtMs: number; maxRtMs: number; tps: number; sendFailed: number; responseFailed: number; consumeFail?: number; avgB2cMs?: number };
   serverCpuSec: number;
@@ -191,7 +193,7 @@ export async function runLoadgen(ctx: RunContext, name: string, args: string[], 
   const p = ManagedProcess.start({
     name,
     command: process.execPath,
-    args: [path.join(repoRoot(), 'dist', 'bench', 'loadgen.js'), ...args],
+    args: [...LOADGEN_NODE_ARGS, path.join(repoRoot(), 'dist', 'bench', 'loadgen.js'), ...args],
     cwd: dir,
     logFile: path.join(dir, 'loadgen.out'),
     pidFile: ctx.pidFile(name),
@@ -248,8 +250,14 @@ async function runLibClient(ctx: RunContext, sys: RunningSystem, w: WorkloadDef,
     latency: LatencySummary;
     usage: WindowUsage;
     serverLoopDelay?: { p99Ms: number; maxMs: number };
+    clientLoop?: ClientLoop;
   };
-  return { ...measuredResult(w, r.sent, r.seconds, r.errors, r.usage, 'loadgen'), latency: r.latency, ...(r.serverLoopDelay !== undefined ? { serverLoopDelay: r.serverLoopDelay } : {}) };
+  return {
+    ...measuredResult(w, r.sent, r.seconds, r.errors, r.usage, 'loadgen'),
+    latency: r.latency,
+    ...(r.serverLoopDelay !== undefined ? { serverLoopDelay: r.serverLoopDelay } : {}),
+    ...(r.clientLoop !== undefined ? { clientLoop: r.clientLoop } : {}),
+  };
 }
 
 /** Fills `topic` with `mib` MiB of `size`-byte messages (batches of 32) with the load generator. */
