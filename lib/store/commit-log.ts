@@ -219,9 +219,17 @@ export class CommitLog {
    * PHYSICALOFFSET): its position in `cached`; otherwise -1 (readManyAt then reads it, or finds it gone).
    */
   locateCached(phy: number, size: number): number {
-    if (size <= 0 || phy < this.minOffset || phy + size > this.writtenOffset) return -1;
-    const at = this.tail.locate(phy, size);
+    const at = this.locateCachedUnchecked(phy, size);
     return at >= 0 && looksLikeRecordAt(this.tail.located, at, size, phy) ? at : -1;
+  }
+
+  /**
+   * locateCached without the record check: the tail cache's record boundary at `phy` holding at least `size`
+   * bytes. For a reader that checks (looksLikeRecordAt) only the records it keeps: the SQL92 walk refuses most.
+   */
+  locateCachedUnchecked(phy: number, size: number): number {
+    if (size <= 0 || phy < this.minOffset || phy + size > this.writtenOffset) return -1;
+    return this.tail.locate(phy, size);
   }
 
   /** The buffer of the last locateCached() that found its record (shared: do not write it). */

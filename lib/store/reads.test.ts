@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { MessageStore } from './message-store';
 import { FaultIO } from './testing/fault-io';
 import { decode, makeRecord, testConfig } from './testing/records';
+import { GetMessageStatus } from './status';
 import type { MessageFilter } from './types';
+import { MSG_PHYSICAL_OFFSET_OFFSET } from '../../protocol/message';
 
 /**
  * getMessage with a commit-log filter (SQL92): the transfer limits count the records that match, not the
@@ -103,6 +105,30 @@ describe('store getMessage with a commit-log filter', () => {
       ['m7', 'm70', 'm71', 'm72', 'm73', 'm74', 'm75', 'm76'],
     );
     assert.equal(g.nextBeginOffset, 77);
+    await store.shutdown();
+  });
+
+  it('rule: a record a commit-log filter keeps is checked (TOTALSIZE, magic, PHYSICALOFFSET) before it is returned, the refused ones are not', async () => {
+    const store = await open({ commitLogTailCacheBytesMax: 16 * 1024 * 1024 });
+    for (let i = 0; i < 3; i++) await store.putMessage(makeRecord({ topic: 'Q', body: `m${i}` }));
+    const all = (await store.getMessage('Q', 0, 0, 3))!;
+    const second = all.messages[1]!;
+    const phy = Number(second.readBigInt64BE(MSG_PHYSICAL_OFFSET_OFFSET));
+    // Break the tail cache's copy of the second record: it no longer says it sits at its offset.
+    const at = store.commitLog.locateCachedUnchecked(phy, second.length);
+    assert.ok(at >= 0, 'the record is in the tail cache');
+    store.commitLog.cached.writeBigInt64BE(BigInt(phy + 1), at + MSG_PHYSICAL_OFFSET_OFFSET);
+    // Kept: not returned; as a record gone, the walk goes on in the next commit log file (Java: getMessage null).
+    const kept = (await store.getMessage('Q', 0, 0, 3, undefined, bodyFilterAt(() => true)))!;
+    assert.deepEqual(kept.messages.map((b) => decode(b).body.toString()), ['m0']);
+    assert.equal(kept.nextBeginOffset, 3);
+    const alone = (await store.getMessage('Q', 0, 1, 3, undefined, bodyFilterAt(() => true)))!;
+    assert.equal(alone.status, GetMessageStatus.MESSAGE_WAS_REMOVING);
+    assert.equal(alone.messages.length, 0);
+    // Refused: the filter decided without the check, and the walk went on to the third record.
+    const refused = (await store.getMessage('Q', 0, 0, 3, undefined, bodyFilterAt((b) => b !== 'm1')))!;
+    assert.deepEqual(refused.messages.map((b) => decode(b).body.toString()), ['m0', 'm2']);
+    assert.equal(refused.filterMessageCount, 1);
     await store.shutdown();
   });
 });

@@ -172,7 +172,11 @@ export async function getMessage(
       // A record in the tail cache is taken from there at once, without a run (the run's bookkeeping and second
       // pass over the units cost more than the lookup on a SQL92 walk, where most records are refused).
       let rb: Buffer | undefined;
-      let recAt = store.commitLog.locateCached(phy, size);
+      // A commit-log filter reads the record where the tail cache has it, unchecked; the check (TOTALSIZE, magic,
+      // PHYSICALOFFSET) is made below for a record it keeps.
+      const unchecked = filter?.isMatchedByCommitLogAt !== undefined;
+      let recAt = unchecked ? store.commitLog.locateCachedUnchecked(phy, size) : store.commitLog.locateCached(phy, size);
+      let checked = !unchecked;
       if (u < fetchedTo || recAt < 0) {
         if (u >= fetchedTo) {
           const batchMax = Math.min(maxMsgNums, isInMem ? c.maxTransferCountOnMessageInMemory : c.maxTransferCountOnMessageInDisk);
@@ -206,6 +210,7 @@ export async function getMessage(
         while (k < runLen && r.u[k]! < u) k++;
         rb = k < runLen && r.u[k] === u ? r.buf[k] : undefined;
         recAt = r.pos[k]!;
+        checked = true;
       } else rb = store.commitLog.cached;
       if (rb === undefined) {
         // Gone between the walk and the read (Java: getMessage returns null).
@@ -216,6 +221,12 @@ export async function getMessage(
       if (filter?.isMatchedByCommitLogAt !== undefined ? !filter.isMatchedByCommitLogAt(rb, recAt) : filter?.isMatchedByCommitLog !== undefined && !filter.isMatchedByCommitLog(rb.subarray(recAt, recAt + size))) {
         if (result.bufferTotalSize === 0) status = GetMessageStatus.NO_MATCHED_MESSAGE;
         result.filterMessageCount++;
+        continue;
+      }
+      if (!checked && !looksLikeRecordAt(rb, recAt, size, phy)) {
+        // Not the record the consume queue names (Java would read whatever is there): as a record gone.
+        if (result.bufferTotalSize === 0) status = GetMessageStatus.MESSAGE_WAS_REMOVING;
+        nextPhyFileStartOffset = store.commitLog.rollNextFile(phy);
         continue;
       }
       const b = rb.subarray(recAt, recAt + size);
