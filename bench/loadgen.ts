@@ -50,10 +50,7 @@ interface Gate {
   stop: boolean;
 }
 
-/**
- * Starts the load loops, lets them warm up for `warmupMs`, measures for `measureMs` (gate.measuring set, CPU and
- * RSS sampled by a UsageWindow), then stops them and waits until every loop has returned.
- */
+/** The load generator's own loop over the last measured window (see ClientLoop), for the RESULT line. */
 let lastClientLoop: ClientLoop | undefined;
 
 function clientLoopWindow(): { end(): ClientLoop } {
@@ -80,6 +77,10 @@ function clientLoopWindow(): { end(): ClientLoop } {
   };
 }
 
+/**
+ * Starts the load loops, lets them warm up for `warmupMs`, measures for `measureMs` (gate.measuring set, CPU and
+ * RSS sampled by a UsageWindow), then stops them and waits until every loop has returned.
+ */
 async function measured(gate: Gate, warmupMs: number, measureMs: number, start: () => Promise<void>[]): Promise<{ seconds: number; usage: WindowUsage }> {
   gate.stop = false;
   gate.measuring = false;
