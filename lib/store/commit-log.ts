@@ -4,7 +4,7 @@ import { newCommitLogState, type AppendEntry, type CommitLogHooks, type CommitLo
 import { CommitLogWriter } from './commit-log-writer';
 import { SegmentQueue, type Segment } from './mapped-file';
 import { readBackRecords, readRecordsAt } from './commit-log-read';
-import { checkRecord, looksLikeRecordAt, type CheckResult, type DispatchRequest } from './record';
+import { checkRecord, type CheckResult, type DispatchRequest } from './record';
 import { TailCache } from './tail-cache';
 
 export type { AppendEntry, CommitLogHooks, CommitLogOptions, PutWaiter } from './commit-log-state';
@@ -215,19 +215,11 @@ export class CommitLog {
   }
 
   /**
-   * The record at [phy, phy + size) when the tail cache holds it and it passes the check (TOTALSIZE, magic,
-   * PHYSICALOFFSET): its position in `cached`; otherwise -1 (readManyAt then reads it, or finds it gone).
+   * The record at [phy, phy + size) when the tail cache holds it: its position in `cached` (a record boundary of the
+   * cache with at least `size` bytes), unchecked — the reader checks what it keeps (looksLikeRecordAt); otherwise -1
+   * (readManyAt then reads it, or finds it gone).
    */
   locateCached(phy: number, size: number): number {
-    const at = this.locateCachedUnchecked(phy, size);
-    return at >= 0 && looksLikeRecordAt(this.tail.located, at, size, phy) ? at : -1;
-  }
-
-  /**
-   * locateCached without the record check: the tail cache's record boundary at `phy` holding at least `size`
-   * bytes. For a reader that checks (looksLikeRecordAt) only the records it keeps: the SQL92 walk refuses most.
-   */
-  locateCachedUnchecked(phy: number, size: number): number {
     if (size <= 0 || phy < this.minOffset || phy + size > this.writtenOffset) return -1;
     return this.tail.locate(phy, size);
   }

@@ -172,11 +172,10 @@ export async function getMessage(
       // A record in the tail cache is taken from there at once, without a run (the run's bookkeeping and second
       // pass over the units cost more than the lookup on a SQL92 walk, where most records are refused).
       let rb: Buffer | undefined;
-      // A commit-log filter reads the record where the tail cache has it, unchecked; the check (TOTALSIZE, magic,
-      // PHYSICALOFFSET) is made below for a record it keeps.
-      const unchecked = filter?.isMatchedByCommitLogAt !== undefined;
-      let recAt = unchecked ? store.commitLog.locateCachedUnchecked(phy, size) : store.commitLog.locateCached(phy, size);
-      let checked = !unchecked;
+      // A record from the tail cache is unchecked until it is kept (TOTALSIZE, magic, PHYSICALOFFSET, below): a
+      // commit-log (SQL92) filter refuses most records without the check. readManyAt checks what it returns.
+      let recAt = store.commitLog.locateCached(phy, size);
+      let checked = false;
       if (u < fetchedTo || recAt < 0) {
         if (u >= fetchedTo) {
           const batchMax = Math.min(maxMsgNums, isInMem ? c.maxTransferCountOnMessageInMemory : c.maxTransferCountOnMessageInDisk);
