@@ -50,9 +50,6 @@ interface Gate {
   stop: boolean;
 }
 
-/** The load generator's own loop over the last measured window (see ClientLoop), for the RESULT line. */
-let lastClientLoop: ClientLoop | undefined;
-
 function clientLoopWindow(): { end(): ClientLoop } {
   const h = monitorEventLoopDelay({ resolution: 1 });
   const gc = { ms: 0, count: 0, maxMs: 0, minorMs: 0 };
@@ -81,7 +78,7 @@ function clientLoopWindow(): { end(): ClientLoop } {
  * Starts the load loops, lets them warm up for `warmupMs`, measures for `measureMs` (gate.measuring set, CPU and
  * RSS sampled by a UsageWindow), then stops them and waits until every loop has returned.
  */
-async function measured(gate: Gate, warmupMs: number, measureMs: number, start: () => Promise<void>[]): Promise<{ seconds: number; usage: WindowUsage }> {
+async function measured(gate: Gate, warmupMs: number, measureMs: number, start: () => Promise<void>[]): Promise<{ seconds: number; usage: WindowUsage; clientLoop: ClientLoop }> {
   gate.stop = false;
   gate.measuring = false;
   const running = start();
@@ -94,10 +91,10 @@ async function measured(gate: Gate, warmupMs: number, measureMs: number, start: 
   gate.measuring = false;
   const seconds = (performance.now() - t0) / 1000;
   const usage = w.end();
-  lastClientLoop = loop.end();
+  const clientLoop = loop.end();
   gate.stop = true;
   await Promise.all(running);
-  return { seconds, usage };
+  return { seconds, usage, clientLoop };
 }
 
 function result(r: unknown): void {
@@ -119,7 +116,8 @@ export interface SendResultJson {
   usage: WindowUsage;
   /** The broker's event-loop delay over its last 60 s, read right after the window (NaN on Java). */
   serverLoopDelay: ServerLoopDelay;
-  clientLoop?: ClientLoop;
+  /** The load generator's own loop and GC over the window. */
+  clientLoop: ClientLoop;
 }
 
 async function modeSend(): Promise<void> {
@@ -162,11 +160,11 @@ async function modeSend(): Promise<void> {
       }
     }
   };
-  const { seconds: elapsed, usage } = await measured(gate, warmup, seconds, () => Array.from({ length: concurrency }, worker));
+  const { seconds: elapsed, usage, clientLoop } = await measured(gate, warmup, seconds, () => Array.from({ length: concurrency }, worker));
   const brokerAddr = (await client.publishQueues(topic))[0]?.brokerAddr;
   const loop = brokerAddr === undefined ? { p99Ms: NaN, maxMs: NaN } : await serverLoopDelay(client, brokerAddr);
   client.close();
-  const out: SendResultJson = { mode: 'send', sent, errors, errorCodes: codes, seconds: elapsed, msgsPerSec: sent / elapsed, latency: lat.summary(), usage, serverLoopDelay: loop, ...(lastClientLoop !== undefined ? { clientLoop: lastClientLoop } : {}) };
+  const out: SendResultJson = { mode: 'send', sent, errors, errorCodes: codes, seconds: elapsed, msgsPerSec: sent / elapsed, latency: lat.summary(), usage, serverLoopDelay: loop, clientLoop };
   result(out);
 }
 
