@@ -69,6 +69,8 @@ export class RocketClient {
   private readonly namesrvs: string[];
   private nsIndex = 0;
   private readonly routes = new Map<string, { route: TopicRouteData; at: number }>();
+  /** The publish queues derived from each topic's cached route (rebuilt when the route object changes). */
+  private readonly pubQueues = new Map<string, { route: TopicRouteData; queues: readonly PublishQueue[] }>();
   private readonly rr = new Map<string, number>();
   private readonly timeoutMs: number;
   private readonly type: SerializeType;
@@ -132,8 +134,11 @@ export class RocketClient {
     return d.value;
   }
 
-  /** Writable queues of a topic (Java topicRouteData2TopicPublishInfo); for a new topic, TBW102's with 4 queues. */
-  async publishQueues(topic: string): Promise<PublishQueue[]> {
+  /**
+   * Writable queues of a topic (Java topicRouteData2TopicPublishInfo); for a new topic, TBW102's with 4 queues. Made
+   * once per route the cache holds (Java keeps a TopicPublishInfo per route update), not on every send.
+   */
+  async publishQueues(topic: string): Promise<readonly PublishQueue[]> {
     let route = await this.routeOf(topic);
     let limit = Infinity;
     if (route === undefined) {
@@ -141,6 +146,8 @@ export class RocketClient {
       limit = 4;
       if (route === undefined) throw new Error(`No route info of this topic: ${topic} (and no ${AUTO_CREATE_TOPIC} for auto-create)`);
     }
+    const made = this.pubQueues.get(topic);
+    if (made !== undefined && made.route === route) return made.queues;
     const out: PublishQueue[] = [];
     const qds = [...route.queueDatas].sort((a: QueueData, b: QueueData) => (a.brokerName < b.brokerName ? -1 : 1));
     for (const qd of qds) {
@@ -152,6 +159,7 @@ export class RocketClient {
       for (let q = 0; q < n; q++) out.push({ brokerName: qd.brokerName, brokerAddr: master, queueId: q });
     }
     if (out.length === 0) throw new Error(`No writable queue for topic ${topic}`);
+    this.pubQueues.set(topic, { route, queues: out });
     return out;
   }
 
