@@ -45,20 +45,36 @@ setTimeout(() => {
   const above = trimHeapSlack(nativeMallocInfo().freeBytes + 64 * 1048576);
   const untouched = heapMiB();
   const r = trimHeapSlack(1048576);
-  console.log(JSON.stringify({ afterGc, above: above === undefined ? null : above, untouched, report: r, afterTrim: heapMiB(), kept: keep.length }));
+  console.log(JSON.stringify({ filled, afterGc, above: above === undefined ? null : above, untouched, report: r, afterTrim: heapMiB(), kept: keep.length }));
 }, 500);
 `;
 
-/** Runs a child script with the bins' glibc setting and returns the JSON it printed last (skips without the module). */
-function runChild(ctx: Mocha.Context, script: string): unknown {
-  ctx.timeout(30_000);
+/** Children run before one whose fill landed in the [heap] mapping is given up on (see runChild). */
+const CHILD_ATTEMPTS = 3;
+
+/**
+ * Runs a child script with the bins' glibc setting and returns the JSON it printed last (skips without the module).
+ * The fill lands in the [heap] mapping only while the program break can grow: when a mapping sits right above it
+ * (the address-space layout differs in every process; V8 reserves its ranges at random addresses), glibc's main
+ * arena goes on in anonymous mmap'd memory instead. Such a child tests nothing, so another one is run: what the
+ * tests check is the trim, not where the process was laid out. Seen once in CI: a fill of 2 MiB resident in [heap].
+ */
+function runChild(ctx: Mocha.Context, script: string): { filled: number } {
+  ctx.timeout(30_000 * CHILD_ATTEMPTS);
   if (nativeMallocTrim() === undefined) {
     console.log(`      skipped: the native module is not available (${buildable() ?? nativeTrimStatus().detail})`);
     ctx.skip();
   }
-  const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' } });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  let m: { filled: number } = { filled: 0 };
+  for (let attempt = 1; attempt <= CHILD_ATTEMPTS; attempt++) {
+    const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' } });
+    assert.equal(r.status, 0, r.stderr);
+    m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { filled: number };
+    if (m.filled > 100) break;
+    console.log(`      child ${attempt} of ${CHILD_ATTEMPTS}: its fill left ${m.filled} MiB resident in [heap] (the heap could not grow there)`);
+  }
+  assert.ok(m.filled > 100, `the fill made the heap resident (${m.filled} MiB) in none of ${CHILD_ATTEMPTS} children`);
+  return m;
 }
 
 describe('release-memory: glibc malloc_trim at rest (rule: freed heap memory goes back to the OS)', () => {
@@ -74,7 +90,6 @@ describe('release-memory: glibc malloc_trim at rest (rule: freed heap memory goe
 
   it('malloc_trim hands back the free pages glibc keeps below the top of a fragmented heap; a GC alone does not', function () {
     const m = runChild(this, CHILD) as { filled: number; afterGc: number; afterTrim: number; released: boolean; kept: number; freeMiB: number; inUseMiB: number };
-    assert.ok(m.filled > 100, `the fill made the heap resident (${m.filled} MiB)`);
     assert.ok(m.afterGc > m.filled * 0.5, `the GC alone leaves most of it resident (${m.afterGc} of ${m.filled} MiB): the fragmentation this is for`);
     assert.ok(m.freeMiB > m.afterGc * 0.5, `mallinfo2 counts most of the resident heap as free after the GC (${m.freeMiB} MiB free, ${m.inUseMiB} in use)`);
     assert.equal(m.released, true);
@@ -83,7 +98,7 @@ describe('release-memory: glibc malloc_trim at rest (rule: freed heap memory goe
 
   it('trimHeapSlack trims only when glibc keeps at least the given free bytes, and reports what it gave back', function () {
     const m = runChild(this, SLACK_CHILD) as {
-      afterGc: number; above: unknown; untouched: number; afterTrim: number;
+      filled: number; afterGc: number; above: unknown; untouched: number; afterTrim: number;
       report: { freeBytes: number; rssBeforeBytes: number; rssAfterBytes: number; trimMs: number } | null;
     };
     assert.equal(m.above, null, 'below its threshold it does nothing');
