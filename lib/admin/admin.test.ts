@@ -1,11 +1,8 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Broker, BrokerRemotingSchema, BrokerSchema } from '../broker';
-import { defaults, silentLogger } from '../common';
-import { NameServer, NamesrvSchema } from '../nameserver';
-import { defaultStoreConfig } from '../store';
+import type { Broker } from '../broker';
+import { startInProcess, type InProcessPair } from '../broker/testing/in-process';
+import { silentLogger } from '../common';
+import type { NameServer } from '../nameserver';
 import { COMMANDS, jfmt, runCommand } from './index';
 
 /** Apogee's mqadmin sub-commands against a live NameServer and broker, output checked line by line. */
@@ -14,24 +11,15 @@ describe('lib/admin mqadmin commands', function () {
   let ns: NameServer;
   let broker: Broker;
   let nsAddr: string;
+  let pair: InProcessPair;
 
   before(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-admin-'));
-    ns = new NameServer({ config: { ...defaults(NamesrvSchema), listenPort: 0, bindAddress: '127.0.0.1', kvConfigPath: path.join(dir, 'kv.json') }, logger: silentLogger() });
-    await ns.start();
-    nsAddr = `127.0.0.1:${ns.port}`;
-    broker = await Broker.create({
-      config: { ...defaults(BrokerSchema), listenPort: 0, brokerIP1: '127.0.0.1', namesrvAddr: nsAddr },
-      remotingConfig: { ...defaults(BrokerRemotingSchema), bindAddress: '127.0.0.1' },
-      storeConfig: defaultStoreConfig({ storePathRootDir: path.join(dir, 'store'), mappedFileSizeCommitLog: 1024 * 1024 }),
-      logger: silentLogger(),
-    });
-    await broker.start();
+    pair = await startInProcess('apogee-admin-');
+    ({ ns, broker, nsAddr } = pair);
   });
 
   after(async () => {
-    await broker.shutdown();
-    await ns.close();
+    await pair.stop();
   });
 
   async function run(name: string, opts: Record<string, string> = {}): Promise<string[]> {

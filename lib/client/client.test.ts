@@ -1,46 +1,29 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { CreateTopicRequestHeader } from '../../protocol/headers';
-import { Broker, BrokerRemotingSchema, BrokerSchema } from '../broker';
-import { defaults, silentLogger } from '../common';
-import { NameServer, NamesrvSchema } from '../nameserver';
-import { defaultStoreConfig } from '../store';
+import { startInProcess, type InProcessPair } from '../broker/testing/in-process';
+import { silentLogger } from '../common';
 import { RocketClient } from './client';
 
 /** lib/client against a live NameServer and broker in this process. */
 describe('lib/client RocketClient', function () {
   this.timeout(20_000);
-  let ns: NameServer;
-  let broker: Broker;
+  let pair: InProcessPair;
   let client: RocketClient;
 
   before(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-client-'));
-    ns = new NameServer({ config: { ...defaults(NamesrvSchema), listenPort: 0, bindAddress: '127.0.0.1', kvConfigPath: path.join(dir, 'kv.json') }, logger: silentLogger() });
-    await ns.start();
-    const nsAddr = `127.0.0.1:${ns.port}`;
-    broker = await Broker.create({
-      config: { ...defaults(BrokerSchema), listenPort: 0, brokerIP1: '127.0.0.1', namesrvAddr: nsAddr },
-      remotingConfig: { ...defaults(BrokerRemotingSchema), bindAddress: '127.0.0.1' },
-      storeConfig: defaultStoreConfig({ storePathRootDir: path.join(dir, 'store'), mappedFileSizeCommitLog: 1024 * 1024 }),
-      logger: silentLogger(),
-    });
-    await broker.start();
-    client = new RocketClient({ namesrvAddr: nsAddr, logger: silentLogger() });
+    pair = await startInProcess('apogee-client-');
+    client = new RocketClient({ namesrvAddr: pair.nsAddr, logger: silentLogger() });
   });
 
   after(async () => {
     client.close();
-    await broker.shutdown();
-    await ns.close();
+    await pair.stop();
   });
 
   /** Creates or updates `topic` with `queues` read and write queues, and waits until the NameServer's route says so. */
   async function topicWithQueues(topic: string, queues: number): Promise<void> {
-    const r = await client.call(`127.0.0.1:${broker.port}`, RequestCode.UPDATE_AND_CREATE_TOPIC, {
+    const r = await client.call(`127.0.0.1:${pair.broker.port}`, RequestCode.UPDATE_AND_CREATE_TOPIC, {
       spec: CreateTopicRequestHeader,
       value: { topic, defaultTopic: 'TBW102', readQueueNums: queues, writeQueueNums: queues, perm: 6, topicFilterType: 'SINGLE_TAG' },
     });

@@ -1,14 +1,11 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { SubscriptionGroupConfig } from '../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
-import { Broker, BrokerRemotingSchema, BrokerSchema } from '../broker';
+import type { Broker } from '../broker';
+import { startInProcess, type InProcessPair } from '../broker/testing/in-process';
 import { RocketClient } from '../client';
-import { defaults, silentLogger } from '../common';
-import { NameServer, NamesrvSchema } from '../nameserver';
-import { defaultStoreConfig } from '../store';
+import { silentLogger } from '../common';
+import type { NameServer } from '../nameserver';
 import { ApiError, group, messageById, resetOffset } from './api';
 
 /**
@@ -22,21 +19,14 @@ describe('lib/dashboard api: reset offset fallback and lookups (live NameServer 
   const GROUP = 'ApiResetG';
   let ns: NameServer;
   let broker: Broker;
+  let nsAddr: string;
+  let pair: InProcessPair;
   let c: RocketClient;
   let addr: string;
 
   before(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-dash-api-'));
-    ns = new NameServer({ config: { ...defaults(NamesrvSchema), listenPort: 0, bindAddress: '127.0.0.1', kvConfigPath: path.join(dir, 'kv.json') }, logger: silentLogger() });
-    await ns.start();
-    const nsAddr = `127.0.0.1:${ns.port}`;
-    broker = await Broker.create({
-      config: { ...defaults(BrokerSchema), listenPort: 0, brokerIP1: '127.0.0.1', namesrvAddr: nsAddr, useServerSideResetOffset: false },
-      remotingConfig: { ...defaults(BrokerRemotingSchema), bindAddress: '127.0.0.1' },
-      storeConfig: defaultStoreConfig({ storePathRootDir: path.join(dir, 'store'), mappedFileSizeCommitLog: 1024 * 1024 }),
-      logger: silentLogger(),
-    });
-    await broker.start();
+    pair = await startInProcess('apogee-dash-api-', { useServerSideResetOffset: false });
+    ({ ns, broker, nsAddr } = pair);
     addr = broker.brokerAddr;
     c = new RocketClient({ namesrvAddr: nsAddr, logger: silentLogger() });
     const ext = new Map([['topic', TOPIC], ['defaultTopic', 'TBW102'], ['readQueueNums', '2'], ['writeQueueNums', '2'], ['perm', '6'], ['topicFilterType', 'SINGLE_TAG'], ['topicSysFlag', '0'], ['order', 'false']]);
@@ -53,8 +43,7 @@ describe('lib/dashboard api: reset offset fallback and lookups (live NameServer 
 
   after(async () => {
     c.close();
-    await broker.shutdown();
-    await ns.close();
+    await pair.stop();
   });
 
   const lagOf = async (): Promise<number[]> => (await group(c, GROUP)).queues.filter((q) => q.topic === TOPIC).map((q) => q.lag);
