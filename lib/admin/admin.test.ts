@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Broker } from '../broker';
-import { startInProcess, type InProcessPair } from '../broker/testing/in-process';
+import { BrokerHarness } from '../broker/processors/testing/harness';
 import { silentLogger } from '../common';
 import type { NameServer } from '../nameserver';
 import { COMMANDS, jfmt, runCommand } from './index';
@@ -11,15 +11,15 @@ describe('lib/admin mqadmin commands', function () {
   let ns: NameServer;
   let broker: Broker;
   let nsAddr: string;
-  let pair: InProcessPair;
+  let pair: BrokerHarness;
 
   before(async () => {
-    pair = await startInProcess('apogee-admin-');
+    pair = await BrokerHarness.start();
     ({ ns, broker, nsAddr } = pair);
   });
 
   after(async () => {
-    await pair.stop();
+    await pair.close();
   });
 
   async function run(name: string, opts: Record<string, string> = {}): Promise<string[]> {

@@ -1,29 +1,29 @@
 import { strict as assert } from 'node:assert';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import { CreateTopicRequestHeader } from '../../protocol/headers';
-import { startInProcess, type InProcessPair } from '../broker/testing/in-process';
+import { BrokerHarness } from '../broker/processors/testing/harness';
 import { silentLogger } from '../common';
 import { RocketClient } from './client';
 
 /** lib/client against a live NameServer and broker in this process. */
 describe('lib/client RocketClient', function () {
   this.timeout(20_000);
-  let pair: InProcessPair;
+  let pair: BrokerHarness;
   let client: RocketClient;
 
   before(async () => {
-    pair = await startInProcess('apogee-client-');
+    pair = await BrokerHarness.start();
     client = new RocketClient({ namesrvAddr: pair.nsAddr, logger: silentLogger() });
   });
 
   after(async () => {
     client.close();
-    await pair.stop();
+    await pair.close();
   });
 
   /** Creates or updates `topic` with `queues` read and write queues, and waits until the NameServer's route says so. */
   async function topicWithQueues(topic: string, queues: number): Promise<void> {
-    const r = await client.call(`127.0.0.1:${pair.broker.port}`, RequestCode.UPDATE_AND_CREATE_TOPIC, {
+    const r = await client.call(pair.addr, RequestCode.UPDATE_AND_CREATE_TOPIC, {
       spec: CreateTopicRequestHeader,
       value: { topic, defaultTopic: 'TBW102', readQueueNums: queues, writeQueueNums: queues, perm: 6, topicFilterType: 'SINGLE_TAG' },
     });

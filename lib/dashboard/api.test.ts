@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { SubscriptionGroupConfig } from '../../protocol/bodies';
 import { RequestCode, ResponseCode } from '../../protocol/codes';
 import type { Broker } from '../broker';
-import { startInProcess, type InProcessPair } from '../broker/testing/in-process';
+import { BrokerHarness } from '../broker/processors/testing/harness';
 import { RocketClient } from '../client';
 import { silentLogger } from '../common';
 import type { NameServer } from '../nameserver';
@@ -20,12 +20,12 @@ describe('lib/dashboard api: reset offset fallback and lookups (live NameServer 
   let ns: NameServer;
   let broker: Broker;
   let nsAddr: string;
-  let pair: InProcessPair;
+  let pair: BrokerHarness;
   let c: RocketClient;
   let addr: string;
 
   before(async () => {
-    pair = await startInProcess('apogee-dash-api-', { useServerSideResetOffset: false });
+    pair = await BrokerHarness.start({ config: { useServerSideResetOffset: false } });
     ({ ns, broker, nsAddr } = pair);
     addr = broker.brokerAddr;
     c = new RocketClient({ namesrvAddr: nsAddr, logger: silentLogger() });
@@ -43,7 +43,7 @@ describe('lib/dashboard api: reset offset fallback and lookups (live NameServer 
 
   after(async () => {
     c.close();
-    await pair.stop();
+    await pair.close();
   });
 
   const lagOf = async (): Promise<number[]> => (await group(c, GROUP)).queues.filter((q) => q.topic === TOPIC).map((q) => q.lag);
