@@ -34,6 +34,17 @@ export interface SqlPullResultJson {
   usage: WindowUsage;
 }
 
+/**
+ * Whether message `i` of the backlog carries k=hit: one in `every`, scattered pseudo-randomly (the same set every
+ * run) so that every queue gets its share. Fibonacci hashing, the top of i * 0x9e3779b1 (mod 2^32) as a fraction:
+ * until 2026-12-07 the bench took that product modulo `every` instead, and since the product of an odd i is odd,
+ * no odd i was a hit. The sends go round robin over the topic's 8 queues, so half the queues held no hit at all
+ * (and the others one in five): half the readers walked 800 units per pull and matched nothing.
+ */
+export function isSqlPullHit(i: number, every: number): boolean {
+  return Math.floor(((Math.imul(i, 0x9e3779b1) >>> 0) * every) / 2 ** 32) === 0;
+}
+
 export async function modeSqlPull(arg: (name: string, def?: string) => string, measured: Measure): Promise<SqlPullResultJson> {
   const num = (n: string, d: number): number => Number(arg(n, String(d)));
   const namesrv = arg('namesrv');
@@ -51,8 +62,7 @@ export async function modeSqlPull(arg: (name: string, def?: string) => string, m
   const fill = async (): Promise<void> => {
     while (next < msgs) {
       const i = next++;
-      // Hits scattered pseudo-randomly (the same set every run), so every queue gets its share.
-      const hit = (Math.imul(i, 0x9e3779b1) >>> 0) % every === 0;
+      const hit = isSqlPullHit(i, every);
       const r = await client.send(topic, body, { properties: { k: hit ? 'hit' : 'miss' } });
       if (r.code !== ResponseCode.SUCCESS) throw new Error(`fill: send ${i} answered ${r.code} ${r.remark ?? ''}`);
     }

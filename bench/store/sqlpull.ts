@@ -15,6 +15,7 @@ import { sql92MessageFilter } from '../../lib/broker';
 import { compileSql92 } from '../../lib/filter';
 import { MessageStore, defaultStoreConfig } from '../../lib/store';
 import { arg } from '../harness/args';
+import { isSqlPullHit } from '../sqlpull';
 
 const QUEUES = 8;
 const TOPIC = 'Bench_sqlpull';
@@ -23,7 +24,7 @@ const seconds = Number(arg('seconds', '5'));
 const rounds = Number(arg('rounds', '3'));
 
 function record(i: number, queueId: number): Buffer {
-  const hit = (Math.imul(i, 0x9e3779b1) >>> 0) % 10 === 0;
+  const hit = isSqlPullHit(i, 10);
   const uniq = `7F000001${i.toString(16).toUpperCase().padStart(24, '0')}`;
   const props = stringifyProperties([
     ['k', hit ? 'hit' : 'miss'],
