@@ -32,7 +32,8 @@ export const WORKLOADS: WorkloadDef[] = [
   { id: 'libclient-c1-1k', label: 'lib/client sync send, 1 caller, 1 KB', kind: 'loadgen', size: 1024, concurrency: 1, flush: [A, S] },
   { id: 'libclient-c16-1k', label: 'lib/client sync send, 16 callers, 1 KB', kind: 'loadgen', size: 1024, concurrency: 16, flush: [A, S], quick: true },
   { id: 'libclient-c64-1k', label: 'lib/client sync send, 64 callers, 1 KB', kind: 'loadgen', size: 1024, concurrency: 64, flush: [A, S] },
-  { id: 'sqlpull-1in10-128b', label: 'SQL92-filtered pull (k = \'hit\', about one message in ten), 128 B, matches/s', kind: 'sqlpull', size: 128, backlog: 20_000, flush: [A] },
+  { id: 'sqlpull-1in10-128b', label: 'SQL92-filtered pull (k = \'hit\', one message in ten), 128 B, matches/s', kind: 'sqlpull', size: 128, backlog: 20_000, matchEvery: 10, flush: [A] },
+  { id: 'sqlpull-1in100-128b', label: 'SQL92-filtered pull (k = \'hit\', one message in a hundred), 128 B, matches/s', kind: 'sqlpull', size: 128, backlog: 20_000, matchEvery: 100, flush: [A] },
   { id: 'e2e-2000ps-128b', label: 'end-to-end send → long-poll pull, 2,000 msg/s, 128 B', kind: 'e2e', size: 128, rate: 2000, flush: [A, S], quick: true },
 ];
 

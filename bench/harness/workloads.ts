@@ -28,8 +28,10 @@ import type { FlushMode, RunningSystem } from './systems';
  *   loadgen   Apogee's load generator on lib/client (bench/loadgen.ts send): `concurrency` callers, latency
  *             percentiles
  *   e2e       bench/loadgen.ts e2e: send at a fixed rate -> long-polling pull, end-to-end latency percentiles
- *   sqlpull   bench/sqlpull.ts: SQL92-filtered pulls over a backlog where about one message in ten matches;
- *             msgsPerSec = matching messages delivered per second (the broker needs enablePropertyFilter=true)
+ *   sqlpull   bench/sqlpull.ts: SQL92-filtered pulls over a backlog where one message in `matchEvery` matches,
+ *             on every queue; msgsPerSec = matching messages delivered per second (the broker needs
+ *             enablePropertyFilter=true). One in ten: a pull finds its 32 within ~320 units; one in a hundred: each
+ *             pull walks its 800 units (maxFilterMessageSize) and finds ~8, the walk's cost per unit decides.
  *
  * Throughput of the official tools is counted on the server (messages stored in the topic, GET_TOPIC_STATS_INFO;
  * messages delivered, msgGetTotalTodayNow) over a window that starts `warmup` seconds after the first message
@@ -46,8 +48,10 @@ export interface WorkloadDef {
   batch?: number;
   concurrency?: number;
   rate?: number;
-  /** Messages in the backlog (consumer). */
+  /** Messages in the backlog (consumer, sqlpull). */
   backlog?: number;
+  /** sqlpull: one message in this many matches (default 10). */
+  matchEvery?: number;
   flush: FlushMode[];
   quick?: boolean;
 }
@@ -216,7 +220,7 @@ async function runLibClient(ctx: RunContext, sys: RunningSystem, w: WorkloadDef,
   }
   const common = ['--namesrv', sys.namesrvAddr, '--topic', topic, '--size', String(w.size), '--warmup', String(t.warmupSec), '--seconds', String(t.measureSec), '--serverPids', sys.pids().join(',')];
   if (w.kind === 'sqlpull') {
-    const r = (await runLoadgen(ctx, `${sys.def.name}-${w.id}`, ['sqlpull', ...common, '--msgs', String(w.backlog ?? 20_000), '--matchEvery', '10'], (t.warmupSec + t.measureSec) * 1000 + 5 * 60_000)) as {
+    const r = (await runLoadgen(ctx, `${sys.def.name}-${w.id}`, ['sqlpull', ...common, '--msgs', String(w.backlog ?? 20_000), '--matchEvery', String(w.matchEvery ?? 10)], (t.warmupSec + t.measureSec) * 1000 + 5 * 60_000)) as {
       matched: number;
       errors: number;
       seconds: number;
