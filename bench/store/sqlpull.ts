@@ -5,7 +5,8 @@
  * reader per queue in turn. Prints main-thread CPU microseconds per examined unit and per match, to compare
  * store/filter changes without the noise of the loopback bench.
  *
- *   npm run build && node dist/bench/store/sqlpull.js [--msgs 20000] [--seconds 5] [--rounds 3] [--cpu-prof ...]
+ *   npm run build && node dist/bench/store/sqlpull.js [--msgs 20000] [--seconds 5] [--rounds 3] [--startOffset 4294967296]
+ *                                                      [--cpu-prof ...]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -22,6 +23,12 @@ const TOPIC = 'Bench_sqlpull';
 const msgs = Number(arg('msgs', '20000'));
 const seconds = Number(arg('seconds', '5'));
 const rounds = Number(arg('rounds', '3'));
+/**
+ * Where the commit log starts, in bytes (a multiple of the 1 GiB file size): its first file is created empty under
+ * that name, as a broker that has deleted its older files has. From 2^31 on every physical offset the walk handles
+ * is a heap number, not a small integer, as on any broker that has stored more than 2 GiB.
+ */
+const startOffset = Number(arg('startOffset', '0'));
 
 function record(i: number, queueId: number): Buffer {
   const hit = isSqlPullHit(i, 10);
@@ -40,7 +47,15 @@ function record(i: number, queueId: number): Buffer {
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-bench-sqlpull-'));
-  const store = await MessageStore.open(defaultStoreConfig({ storePathRootDir: dir }));
+  const config = defaultStoreConfig({ storePathRootDir: dir });
+  if (startOffset > 0) {
+    if (startOffset % config.mappedFileSizeCommitLog !== 0) throw new Error(`--startOffset ${startOffset}: not a multiple of the commit log file size ${config.mappedFileSizeCommitLog}`);
+    const first = path.join(dir, 'commitlog', String(startOffset).padStart(20, '0'));
+    fs.mkdirSync(path.dirname(first), { recursive: true });
+    fs.writeFileSync(first, '');
+    fs.truncateSync(first, config.mappedFileSizeCommitLog);
+  }
+  const store = await MessageStore.open(config);
   try {
     // As the bench's 16 senders: round robin over the queues, in flight together.
     const puts: Promise<unknown>[] = [];
@@ -49,6 +64,7 @@ async function main(): Promise<void> {
       if (puts.length >= 16) await Promise.all(puts.splice(0));
     }
     await Promise.all(puts);
+    console.log(`backlog: ${msgs} records in the commit log at [${store.commitLog.minOffset}, ${store.getMaxPhyOffset()})`);
     const compiled = compileSql92("k = 'hit'");
     if (!compiled.ok) throw new Error(compiled.error);
     const offsets = new Array<number>(QUEUES).fill(0);
