@@ -6,6 +6,7 @@
  * store/filter changes without the noise of the loopback bench.
  *
  *   npm run build && node dist/bench/store/sqlpull.js [--msgs 20000] [--seconds 5] [--rounds 3] [--startOffset 4294967296]
+ *                                                      [--matchEvery 100] [--prewriteMiB 2500]
  *                                                      [--cpu-prof ...]
  */
 import * as fs from 'node:fs';
@@ -20,6 +21,7 @@ import { isSqlPullHit } from '../sqlpull';
 
 const QUEUES = 8;
 const TOPIC = 'Bench_sqlpull';
+const PREWRITE_TOPIC = 'Bench_prewrite';
 const msgs = Number(arg('msgs', '20000'));
 const seconds = Number(arg('seconds', '5'));
 const rounds = Number(arg('rounds', '3'));
@@ -29,9 +31,16 @@ const rounds = Number(arg('rounds', '3'));
  * is a heap number, not a small integer, as on any broker that has stored more than 2 GiB.
  */
 const startOffset = Number(arg('startOffset', '0'));
+/** One record in this many matches (the broker rows: sqlpull-1in10-128b, sqlpull-1in100-128b). */
+const matchEvery = Number(arg('matchEvery', '10'));
+/**
+ * MiB of 1 KiB-body records written to another topic before the backlog, as the full sequence's producer rows write
+ * before its SQL92 rows (the walk is slower there: bench/results/2026-12-07-sqlpull-in-sequence.md).
+ */
+const prewriteMiB = Number(arg('prewriteMiB', '0'));
 
-function record(i: number, queueId: number): Buffer {
-  const hit = isSqlPullHit(i, 10);
+function record(i: number, queueId: number, topic = TOPIC, bodyBytes = 128): Buffer {
+  const hit = isSqlPullHit(i, matchEvery);
   const uniq = `7F000001${i.toString(16).toUpperCase().padStart(24, '0')}`;
   const props = stringifyProperties([
     ['k', hit ? 'hit' : 'miss'],
@@ -42,7 +51,7 @@ function record(i: number, queueId: number): Buffer {
     ['TRACE_ON', 'true'],
   ]);
   const host = { ip: Buffer.from([127, 0, 0, 1]), port: 10911 };
-  return encodeStoredMessage({ queueId, bornTimestamp: Date.now(), bornHost: host, storeHost: host, body: Buffer.alloc(128, 0x61), topic: TOPIC, properties: props });
+  return encodeStoredMessage({ queueId, bornTimestamp: Date.now(), bornHost: host, storeHost: host, body: Buffer.alloc(bodyBytes, 0x61), topic, properties: props });
 }
 
 async function main(): Promise<void> {
@@ -57,6 +66,17 @@ async function main(): Promise<void> {
   }
   const store = await MessageStore.open(config);
   try {
+    if (prewriteMiB > 0) {
+      const t0 = Date.now();
+      const puts: Promise<unknown>[] = [];
+      const n = Math.ceil((prewriteMiB * 1024 * 1024) / record(0, 0, PREWRITE_TOPIC, 1024).length);
+      for (let i = 0; i < n; i++) {
+        puts.push(store.putMessage(record(i, i % QUEUES, PREWRITE_TOPIC, 1024)));
+        if (puts.length >= 16) await Promise.all(puts.splice(0));
+      }
+      await Promise.all(puts);
+      console.log(`prewrite: ${n} records of 1 KiB bodies in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
     // As the bench's 16 senders: round robin over the queues, in flight together.
     const puts: Promise<unknown>[] = [];
     for (let i = 0; i < msgs; i++) {
