@@ -59,7 +59,7 @@ export async function readRecordsAt(src: RecordSource, phys: readonly number[], 
     }
     const span = await src.files.read(phy, spanEnd - phy);
     for (let k = i; k < j; k++) {
-      const rel = phys[k]! - phy;
+      const rel = (phys[k]! - phy) | 0; // a small integer (within one read span), as TailCache#find's position
       bufs[k] = undefined;
       pos[k] = 0;
       if (span !== undefined && rel + sizes[k]! <= span.length && looksLikeRecordAt(span, rel, sizes[k]!, phys[k]!)) {
