@@ -54,6 +54,16 @@ function record(i: number, queueId: number, topic = TOPIC, bodyBytes = 128): Buf
   return encodeStoredMessage({ queueId, bornTimestamp: Date.now(), bornHost: host, storeHost: host, body: Buffer.alloc(bodyBytes, 0x61), topic, properties: props });
 }
 
+/** As the bench's 16 senders: `n` records (round robin over the queues, by `make`), 16 in flight together. */
+async function fill(store: MessageStore, n: number, make: (i: number) => Buffer): Promise<void> {
+  const puts: Promise<unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    puts.push(store.putMessage(make(i)));
+    if (puts.length >= 16) await Promise.all(puts.splice(0));
+  }
+  await Promise.all(puts);
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apogee-bench-sqlpull-'));
   const config = defaultStoreConfig({ storePathRootDir: dir });
@@ -68,22 +78,11 @@ async function main(): Promise<void> {
   try {
     if (prewriteMiB > 0) {
       const t0 = Date.now();
-      const puts: Promise<unknown>[] = [];
       const n = Math.ceil((prewriteMiB * 1024 * 1024) / record(0, 0, PREWRITE_TOPIC, 1024).length);
-      for (let i = 0; i < n; i++) {
-        puts.push(store.putMessage(record(i, i % QUEUES, PREWRITE_TOPIC, 1024)));
-        if (puts.length >= 16) await Promise.all(puts.splice(0));
-      }
-      await Promise.all(puts);
+      await fill(store, n, (i) => record(i, i % QUEUES, PREWRITE_TOPIC, 1024));
       console.log(`prewrite: ${n} records of 1 KiB bodies in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
-    // As the bench's 16 senders: round robin over the queues, in flight together.
-    const puts: Promise<unknown>[] = [];
-    for (let i = 0; i < msgs; i++) {
-      puts.push(store.putMessage(record(i, i % QUEUES)));
-      if (puts.length >= 16) await Promise.all(puts.splice(0));
-    }
-    await Promise.all(puts);
+    await fill(store, msgs, (i) => record(i, i % QUEUES));
     console.log(`backlog: ${msgs} records in the commit log at [${store.commitLog.minOffset}, ${store.getMaxPhyOffset()})`);
     const compiled = compileSql92("k = 'hit'");
     if (!compiled.ok) throw new Error(compiled.error);
