@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { encodeStoredMessage, stringifyProperties } from '../../protocol/message';
 import { sql92MessageFilter } from '../../lib/broker';
 import { compileSql92 } from '../../lib/filter';
-import { MessageStore, defaultStoreConfig } from '../../lib/store';
+import { MessageStore, defaultStoreConfig, offset2FileName, storePaths } from '../../lib/store';
 import { arg } from '../harness/args';
 import { isSqlPullHit } from '../sqlpull';
 
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const config = defaultStoreConfig({ storePathRootDir: dir });
   if (startOffset > 0) {
     if (startOffset % config.mappedFileSizeCommitLog !== 0) throw new Error(`--startOffset ${startOffset}: not a multiple of the commit log file size ${config.mappedFileSizeCommitLog}`);
-    const first = path.join(dir, 'commitlog', String(startOffset).padStart(20, '0'));
+    const first = path.join(storePaths(config).commitLog, offset2FileName(startOffset));
     fs.mkdirSync(path.dirname(first), { recursive: true });
     fs.writeFileSync(first, '');
     fs.truncateSync(first, config.mappedFileSizeCommitLog);

@@ -20,6 +20,7 @@ export type { BoundaryType } from './status';
 export { storeConfigSchema, defaultStoreConfig, storePaths, isItTimeToDo } from './config';
 export type { StoreConfig, StorePaths } from './config';
 export { NodeStoreIO, diskUsedRatio } from './io';
+export { offset2FileName } from './mapped-file';
 export { loadNonZeroPages } from './sparse-load';
 export type { StoreIO, FileHandle, FileStat, DirEntry, DiskSpace } from './io';
 export { tagsCodeFilter, allMessagesFilter } from './filter';
